@@ -1,0 +1,98 @@
+"""Roles and what each may do. A role assignment is (person, role, territory node or organisation);
+the capability table below is the whole authorisation policy, kept in one place so it can be read
+and tested as a table."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.scoping import Scope
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("居民")
+    PARTY_MEMBER = "party_member", _("党员")
+    VOLUNTEER = "volunteer", _("志愿者")
+    GRID_WORKER = "grid_worker", _("网格员")
+    BUILDING_HEAD = "building_head", _("楼栋长")
+    COMMUNITY_STAFF = "community_staff", _("社区工作人员")
+    COMMUNITY_SECRETARY = "community_secretary", _("社区党委书记")
+    STREET_OFFICER = "street_officer", _("街道干部")
+    DISTRICT_ADMIN = "district_admin", _("区级管理员")
+    DEPARTMENT_HANDLER = "department_handler", _("职能部门办理人")
+    PROPERTY_STAFF = "property_staff", _("物业人员")
+    PLATFORM_ADMIN = "platform_admin", _("平台管理员")
+
+
+STAFF_ROLES = frozenset(
+    {
+        Role.GRID_WORKER,
+        Role.BUILDING_HEAD,
+        Role.COMMUNITY_STAFF,
+        Role.COMMUNITY_SECRETARY,
+        Role.STREET_OFFICER,
+        Role.DISTRICT_ADMIN,
+        Role.DEPARTMENT_HANDLER,
+        Role.PROPERTY_STAFF,
+        Role.PLATFORM_ADMIN,
+    }
+)
+
+# capability -> roles that hold it within the subtree of their assignment's territory node.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # structure of the net (names, boundaries, organisations) — not personal data
+    "view_territory": STAFF_ROLES,
+    "view_orgs": STAFF_ROLES,
+    # resident records, masked
+    "view_people": frozenset(
+        {
+            Role.GRID_WORKER,
+            Role.BUILDING_HEAD,
+            Role.COMMUNITY_STAFF,
+            Role.COMMUNITY_SECRETARY,
+            Role.STREET_OFFICER,
+            Role.DISTRICT_ADMIN,
+        }
+    ),
+    # unmasking ID numbers, phones, addresses and special-group tags (audited, with a reason)
+    "reveal_personal_data": frozenset(
+        {Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
+    ),
+    "import_ledgers": frozenset(
+        {Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
+    ),
+    "manage_orgs": frozenset({Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
+    "manage_territory": frozenset({Role.DISTRICT_ADMIN}),
+    "view_audit": frozenset({Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
+}
+
+
+def compute_scope(user) -> Scope:  # type: ignore[no-untyped-def]
+    from gongzhi.accounts.models import RoleAssignment
+
+    today = timezone.localdate()
+    person_id = user.person_id
+    if person_id is None:
+        return Scope(user_id=user.pk, person_id=None, is_global=bool(user.is_superuser))
+    rows = list(
+        RoleAssignment.objects.active(today)
+        .filter(person_id=person_id)
+        .values_list("role", "territory__path", "organisation_id", "organisation__territory__path")
+    )
+    roles = frozenset(r for r, *_ in rows)
+    paths: dict[str, set[str]] = {}
+    for role, node_path, _org_id, org_path in rows:
+        path = node_path or org_path
+        if not path:
+            continue
+        for capability, holders in CAPABILITIES.items():
+            if role in holders:
+                paths.setdefault(capability, set()).add(path)
+    return Scope(
+        user_id=user.pk,
+        person_id=person_id,
+        roles=roles,
+        is_global=bool(user.is_superuser) or Role.PLATFORM_ADMIN in roles,
+        paths={cap: tuple(sorted(p)) for cap, p in paths.items()},
+        org_ids=frozenset(o for _r, _p, o, _op in rows if o),
+    )

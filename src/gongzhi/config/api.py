@@ -1,0 +1,41 @@
+"""The JSON API under /api/v1/: session auth (with CSRF) for the browser, bearer tokens for integrations."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from gongzhi.accounts.api import router as accounts_router
+from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
+from gongzhi.core.api import router as core_router
+from gongzhi.orgs.api import router as orgs_router
+from gongzhi.people.api import router as people_router
+from gongzhi.territory.api import router as territory_router
+
+api = NinjaAPI(
+    title="gongzhi 共治 API",
+    version="1",
+    description="区划网格、组织、人员与台账接口。个人信息默认脱敏;查看明文需权限并记录审计。",
+    auth=[SessionAuth(), TokenAuth()],
+    docs_url="/docs",
+    urls_namespace="api",
+)
+api.add_router("/territory/", territory_router)
+api.add_router("/orgs/", orgs_router)
+api.add_router("/people/", people_router)
+api.add_router("/accounts/", accounts_router)
+api.add_router("/audit/", core_router)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "未找到"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "请先登录"}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "请求数据有误", "errors": exc.errors}, status=422)

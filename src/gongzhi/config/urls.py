@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gongzhi.config.api import api
+
+urlpatterns = [
+    path("", include("gongzhi.core.urls")),
+    path("accounts/", include("gongzhi.accounts.urls")),
+    path("territory/", include("gongzhi.territory.urls")),
+    path("people/", include("gongzhi.people.urls")),
+    path("orgs/", include("gongzhi.orgs.urls")),
+    path("ledgers/", include("gongzhi.ledgers.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,58 @@
+"""Encryption at rest and blind indexes for personal data (PIPL art. 51: encryption, de-identification).
+
+- Ciphertext: Fernet (AES-128-CBC + HMAC-SHA256) with MultiFernet so keys rotate without downtime.
+- Blind index: HMAC-SHA256 of the normalised value, so we can look up and enforce uniqueness
+  (same ID number imported twice) without decrypting every row.
+Development derives both keys from SECRET_KEY; production must set its own (settings refuse to start).
+"""
+
+import base64
+import hashlib
+import hmac
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+
+
+def _derive(label: str) -> bytes:
+    return hashlib.sha256(f"gongzhi:{label}:{settings.SECRET_KEY}".encode()).digest()
+
+
+@cache
+def _fernet() -> MultiFernet:
+    keys = list(settings.FIELD_ENCRYPTION_KEYS) or [base64.urlsafe_b64encode(_derive("fernet")).decode()]
+    return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
+
+
+@cache
+def _index_key() -> bytes:
+    configured = settings.BLIND_INDEX_KEY
+    return configured.encode() if configured else _derive("blind-index")
+
+
+def encrypt(plaintext: str) -> str:
+    if not plaintext:
+        return ""
+    return _fernet().encrypt(plaintext.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return ""
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken as exc:  # wrong key or tampered row: never return garbage silently
+        raise ValueError("personal data could not be decrypted with the configured keys") from exc
+
+
+def blind_index(value: str) -> str:
+    if not value:
+        return ""
+    return hmac.new(_index_key(), value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def reset_key_cache() -> None:
+    """Tests that change keys call this."""
+    _fernet.cache_clear()
+    _index_key.cache_clear()

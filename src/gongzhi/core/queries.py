@@ -1,0 +1,46 @@
+"""Reads of the audit log, scoped: global admins see everything; others their subtrees only."""
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from gongzhi.core.models import AuditEntry
+from gongzhi.core.scoping import get_scope
+
+
+def audit_visible_to(actor: Any) -> QuerySet[AuditEntry]:
+    scope = get_scope(actor)
+    if scope.is_global:
+        return AuditEntry.objects.all()
+    paths = scope.paths_for("view_audit")
+    condition = Q(pk__in=[])
+    for p in paths:
+        condition |= Q(scope_path__startswith=p)
+    return AuditEntry.objects.filter(condition)
+
+
+def audit_search(
+    actor: Any,
+    *,
+    actor_label: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    kind: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[AuditEntry]:
+    rows = audit_visible_to(actor)
+    if actor_label:
+        rows = rows.filter(actor_label__icontains=actor_label)
+    if object_type:
+        rows = rows.filter(object_type=object_type)
+    if object_id:
+        rows = rows.filter(object_id=object_id)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if since:
+        rows = rows.filter(at__date__gte=since)
+    if until:
+        rows = rows.filter(at__date__lte=until)
+    return rows

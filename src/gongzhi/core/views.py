@@ -1,0 +1,72 @@
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from gongzhi.core.queries import audit_search
+from gongzhi.core.scoping import get_scope
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    from gongzhi.territory.queries import home_summary
+
+    return render(request, "core/home.html", {"summary": home_summary(request.user)})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database reachable? Task worker keeping up? Used by the reverse proxy and monitoring."""
+    result: dict[str, object] = {"status": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        result["database"] = {"status": "ok", "vendor": connection.vendor}
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+        result["database"] = {"status": "error", "error": exc.__class__.__name__}
+        result["status"] = "error"
+        return JsonResponse(result, status=503)
+    result["worker"] = worker_state()
+    return JsonResponse(result, status=200)
+
+
+def worker_state() -> dict[str, object]:
+    """The db worker leaves no heartbeat of its own, so judge it by its queue: a ready task waiting
+    more than two minutes means no worker is consuming."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    ready = DBTaskResult.objects.filter(status="READY", run_after__lte=now)
+    oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    last = DBTaskResult.objects.filter(finished_at__isnull=False).order_by("-finished_at").values_list(
+        "finished_at", flat=True
+    ).first()
+    waiting = ready.count()
+    stalled = oldest is not None and now - oldest > datetime.timedelta(minutes=2)
+    return {
+        "status": "stalled" if stalled else ("busy" if waiting else "idle"),
+        "queued": waiting,
+        "oldest_wait_s": round((now - oldest).total_seconds(), 1) if oldest else 0,
+        "last_finished_at": last.isoformat() if last else None,
+    }
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request.user)
+    if not (scope.is_global or scope.paths_for("view_audit")):
+        raise Http404
+    rows = audit_search(
+        request.user,
+        actor_label=request.GET.get("actor", "").strip(),
+        object_type=request.GET.get("object_type", "").strip(),
+        object_id=request.GET.get("object_id", "").strip(),
+        kind=request.GET.get("kind", "").strip(),
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"page": page, "q": request.GET})

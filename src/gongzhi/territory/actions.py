@@ -1,0 +1,230 @@
+"""Writes to the territory tree: create nodes, set boundaries, import GeoJSON/CSV with a report."""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from gongzhi.core import audit
+from gongzhi.territory.geo_index import bump_version
+from gongzhi.territory.geometry import InvalidGeometry, geometry_columns, parse_geometry
+from gongzhi.territory.models import ALLOWED_PARENTS, AREA_LEVELS, Level, TerritoryNode, code_error
+
+
+class TerritoryError(ValueError):
+    """Message in Chinese, shown to the user as is."""
+
+
+def check_node(*, level: str, code: str, parent: TerritoryNode | None) -> None:
+    if level not in Level.values:
+        raise TerritoryError(f"未知层级“{level}”")
+    allowed = ALLOWED_PARENTS[Level(level)]
+    if parent is None and allowed:
+        raise TerritoryError(f"{Level(level).label}必须有上级")
+    if parent is not None and parent.level not in allowed:
+        raise TerritoryError(f"{Level(level).label}不能挂在{Level(parent.level).label}下")
+    problem = code_error(level, code, parent.code if parent else None)
+    if problem:
+        raise TerritoryError(problem)
+
+
+def build_node(
+    *, level: str, code: str, name: str, parent: TerritoryNode | None, geometry: dict[str, Any] | None = None, **extra: Any
+) -> TerritoryNode:
+    """A validated, unsaved node with its path (for bulk creation by imports and the demo)."""
+    check_node(level=level, code=code, parent=parent)
+    try:
+        geom = parse_geometry(geometry, level=level)
+    except InvalidGeometry as exc:
+        raise TerritoryError(str(exc)) from exc
+    return TerritoryNode(
+        level=level,
+        code=code,
+        name=name.strip(),
+        parent=parent,
+        path=(parent.path if parent else "") + code + "/",
+        depth=(parent.depth + 1) if parent else 0,
+        **geometry_columns(geom),
+        **extra,
+    )
+
+
+@transaction.atomic
+def node_create(
+    *, actor: Any, level: str, code: str, name: str, parent: TerritoryNode | None, geometry: dict[str, Any] | None = None, **extra: Any
+) -> TerritoryNode:
+    node = build_node(level=level, code=code, name=name, parent=parent, geometry=geometry, **extra)
+    if TerritoryNode.objects.filter(code=code).exists():
+        raise TerritoryError(f"编码“{code}”已存在")
+    node.save()
+    if geometry is not None and level in AREA_LEVELS:
+        bump_version()
+    audit.record_write(actor=actor, action="territory.create", obj=node, scope_path=node.path)
+    return node
+
+
+@transaction.atomic
+def node_set_geometry(*, actor: Any, node: TerritoryNode, geometry: dict[str, Any] | None) -> TerritoryNode:
+    locked = TerritoryNode.objects.select_for_update().get(pk=node.pk)
+    try:
+        geom = parse_geometry(geometry, level=locked.level)
+    except InvalidGeometry as exc:
+        raise TerritoryError(str(exc)) from exc
+    for key, value in geometry_columns(geom).items():
+        setattr(locked, key, value)
+    locked.save()
+    if locked.level in AREA_LEVELS:
+        bump_version()
+    audit.record_write(actor=actor, action="territory.set_geometry", obj=locked, scope_path=locked.path)
+    return locked
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or would do. Errors are (row or feature number, field, reason)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _upsert_rows(actor: Any, rows: list[dict[str, Any]], *, dry_run: bool) -> ImportReport:
+    """rows: level, code, name, parent_code, geometry?, population? — parents before children or
+    already in the database. Nothing is written if any row has an error."""
+    report = ImportReport()
+    known = {n.code: n for n in TerritoryNode.objects.filter(code__in=[r.get("parent_code") or "" for r in rows] + [r.get("code") or "" for r in rows])}
+    pending: list[tuple[TerritoryNode, TerritoryNode | None]] = []
+    for number, row in enumerate(rows, start=1):
+        code = str(row.get("code") or "").strip()
+        parent_code = str(row.get("parent_code") or "").strip()
+        level = str(row.get("level") or "").strip()
+        name = str(row.get("name") or "").strip()
+        if not name:
+            report.errors.append((number, "name", "名称不能为空"))
+            continue
+        parent = known.get(parent_code) if parent_code else None
+        if parent_code and parent is None:
+            report.errors.append((number, "parent_code", f"上级编码“{parent_code}”不存在"))
+            continue
+        try:
+            node = build_node(level=level, code=code, name=name, parent=parent, geometry=row.get("geometry"))
+        except TerritoryError as exc:
+            report.errors.append((number, "code" if "编码" in str(exc) else "geometry", str(exc)))
+            continue
+        if row.get("population") not in (None, ""):
+            try:
+                node.population = int(row["population"])
+            except (TypeError, ValueError):
+                report.errors.append((number, "population", "人口必须是整数"))
+                continue
+        existing = known.get(code)
+        pending.append((node, existing))
+        known[code] = existing or node
+    if report.errors or dry_run:
+        for node, existing in pending:
+            if existing is None:
+                report.created += 1
+            elif _differs(existing, node):
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        return report
+    with transaction.atomic():
+        boundaries_changed = False
+        for node, existing in pending:
+            if existing is None:
+                if node.parent is not None and node.parent.pk is None:
+                    node.parent = TerritoryNode.objects.get(code=node.parent.code)
+                node.save()
+                report.created += 1
+                boundaries_changed |= node.geometry is not None
+            elif _differs(existing, node):
+                for key in ("name", "geometry", "min_lon", "min_lat", "max_lon", "max_lat", "centroid_lon", "centroid_lat", "population"):
+                    setattr(existing, key, getattr(node, key))
+                existing.save()
+                report.updated += 1
+                boundaries_changed = True
+            else:
+                report.unchanged += 1
+        if boundaries_changed:
+            bump_version()
+        audit.record_write(
+            actor=actor,
+            action="territory.import",
+            detail={"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+        )
+    return report
+
+
+def _differs(existing: TerritoryNode, node: TerritoryNode) -> bool:
+    return (
+        existing.name != node.name
+        or (node.geometry is not None and existing.geometry != node.geometry)
+        or (node.population is not None and existing.population != node.population)
+    )
+
+
+def import_geojson(*, actor: Any, data: bytes | str, dry_run: bool = False) -> ImportReport:
+    """FeatureCollection whose features carry properties code, name, level, parent_code (DataV files
+    use adcode and acroutes, which are accepted too)."""
+    try:
+        doc = json.loads(data)
+    except json.JSONDecodeError as exc:
+        return ImportReport(errors=[(0, "file", f"不是有效的JSON文件:{exc.msg}(第{exc.lineno}行)")])
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list):
+        return ImportReport(errors=[(0, "file", "文件必须是GeoJSON FeatureCollection")])
+    rows = []
+    for feature in features:
+        props = feature.get("properties") or {}
+        routes = props.get("acroutes") or []
+        rows.append(
+            {
+                "code": str(props.get("code") or props.get("adcode") or ""),
+                "name": props.get("name", ""),
+                "level": props.get("level", ""),
+                "parent_code": str(props.get("parent_code") or (routes[-1] if routes else "")),
+                "geometry": feature.get("geometry"),
+                "population": props.get("population"),
+            }
+        )
+    # Parents whose code is outside the file and the database (e.g. city 440300 above a district)
+    # are dropped for the top level only: a district is a root in this platform.
+    for row in rows:
+        if row["level"] == Level.DISTRICT:
+            row["parent_code"] = ""
+    return _upsert_rows(actor, rows, dry_run=dry_run)
+
+
+def import_csv(*, actor: Any, data: bytes | str, dry_run: bool = False) -> ImportReport:
+    """Columns: code, name, level, parent_code[, population][, geometry as GeoJSON text]."""
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"code", "name", "level", "parent_code"} - set(reader.fieldnames or [])
+    if missing:
+        return ImportReport(errors=[(0, "file", f"缺少列:{'、'.join(sorted(missing))}")])
+    rows: list[dict[str, Any]] = []
+    errors: list[tuple[int, str, str]] = []
+    for number, raw in enumerate(reader, start=1):
+        row: dict[str, Any] = dict(raw)
+        if row.get("level") == Level.DISTRICT:
+            row["parent_code"] = ""
+        if row.get("geometry"):
+            try:
+                row["geometry"] = json.loads(row["geometry"])
+            except json.JSONDecodeError:
+                errors.append((number, "geometry", "geometry列不是有效的GeoJSON"))
+        else:
+            row["geometry"] = None
+        rows.append(row)
+    if errors:
+        return ImportReport(errors=errors)
+    return _upsert_rows(actor, rows, dry_run=dry_run)
