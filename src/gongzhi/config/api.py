@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from gongzhi.accounts.api import router as accounts_router
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
 from gongzhi.core.api import router as core_router
+from gongzhi.ledgers.api import router as ledgers_router
 from gongzhi.orgs.api import router as orgs_router
 from gongzhi.people.api import router as people_router
 from gongzhi.territory.api import router as territory_router
@@ -24,6 +25,7 @@ api.add_router("/orgs/", orgs_router)
 api.add_router("/people/", people_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/audit/", core_router)
+api.add_router("/ledgers/", ledgers_router)
 
 
 @api.exception_handler(Http404)
