@@ -1,0 +1,52 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from gongzhi.territory.models import TerritoryNode
+from gongzhi.territory.tests.factories import square
+
+
+def _collection(*features):
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def _feature(code, name, level, parent_code, geometry):
+    return {"type": "Feature", "properties": {"code": code, "name": name, "level": level, "parent_code": parent_code}, "geometry": geometry}
+
+
+@pytest.mark.django_db
+def test_import_command_loads_a_district_and_its_streets_and_reports(tmp_path, capsys):
+    path = tmp_path / "gm.geojson"
+    path.write_text(
+        json.dumps(
+            _collection(
+                _feature("440311", "光明区", "district", "440300", square(113.8, 22.7, 0.2)),
+                _feature("440311001", "光明街道", "street", "440311", square(113.8, 22.7, 0.1)),
+            )
+        ),
+        encoding="utf-8",
+    )
+    call_command("import_territory", str(path))
+    assert "已新增 2" in capsys.readouterr().out
+    street = TerritoryNode.objects.get(code="440311001")
+    assert street.path == "440311/440311001/"
+    assert street.min_lon == pytest.approx(113.8)
+
+
+@pytest.mark.django_db
+def test_import_command_with_a_bad_row_writes_nothing_and_names_the_row(tmp_path, capsys):
+    path = tmp_path / "bad.geojson"
+    path.write_text(
+        json.dumps(
+            _collection(
+                _feature("440311", "光明区", "district", "", square(113.8, 22.7, 0.2)),
+                _feature("44031100", "光明街道", "street", "440311", square(113.8, 22.7, 0.1)),
+            )
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError):
+        call_command("import_territory", str(path))
+    assert "第2条 [code] 街道编码必须是9位数字,实际是8位" in capsys.readouterr().err
+    assert not TerritoryNode.objects.exists()
