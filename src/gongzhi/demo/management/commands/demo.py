@@ -1,0 +1,67 @@
+"""`gongzhi demo`: load the Guangming demo (territory, organisations, residents, demo logins)."""
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from gongzhi.demo.facts import DISTRICT_CODE
+from gongzhi.demo.load import load_plan
+from gongzhi.demo.outline import load_outline
+from gongzhi.demo.plan import DEFAULT_RESIDENTS, DEFAULT_SEED, make_plan
+from gongzhi.territory.models import TerritoryNode
+
+
+class Command(BaseCommand):
+    help = "载入光明区演示数据 / Load the deterministic Guangming demo data."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing if district 440311 already exists"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+        )
+        parser.add_argument(
+            "--residents",
+            type=int,
+            default=DEFAULT_RESIDENTS,
+            help=f"number of residents (default {DEFAULT_RESIDENTS}; 0 = territory, organisations and demo logins only)",
+        )
+        parser.add_argument(
+            "--fallback-outline",
+            action="store_true",
+            help="use the built-in rough outline even if the published one is there",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if TerritoryNode.objects.filter(code=DISTRICT_CODE).exists():
+            if options["if_empty"]:
+                self.stdout.write(
+                    "演示数据已存在(光明区 440311),跳过 / demo data already loaded, nothing to do"
+                )
+                return
+            raise CommandError(
+                "数据库中已有光明区(440311)。演示数据只能载入空数据库 / district 440311 exists: use an empty database"
+            )
+        if options["residents"] < 0:
+            raise CommandError("--residents 不能为负数")
+        started = time.monotonic()
+        outline = load_outline(use_shared=not options["fallback_outline"])
+        if outline.is_fallback:
+            self.stdout.write(
+                self.style.WARNING(
+                    "注意:未找到光明区公开边界文件(shared/data/geo/shenzhen_440311_districts.geojson,"
+                    "或设置 GONGZHI_SHARED_DATA),使用内置的简化轮廓 / published outline not found, using the rough built-in outline"
+                )
+            )
+        else:
+            self.stdout.write(f"区界 outline: {outline.source}")
+        plan = make_plan(seed=options["seed"], residents=options["residents"], outline=outline)
+        self.stdout.write(f"生成 generated in {time.monotonic() - started:.1f}s (seed {options['seed']})")
+        counts = load_plan(plan, progress=self.stdout.write)
+        summary = ", ".join(f"{k} {v}" for k, v in counts.items())
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已载入 demo loaded in {time.monotonic() - started:.1f}s: {summary}")
+        )
+        self.stdout.write("登录账号 / sign-ins: gongzhi demo_logins")
