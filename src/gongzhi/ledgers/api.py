@@ -1,3 +1,121 @@
-from ninja import Router
+"""Ledger API: preview an upload, confirm or cancel one's own batch, export, blank templates.
+Without the import capability, or for someone else's batch, every answer is 404."""
 
-router = Router()
+import datetime
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from gongzhi.ledgers.access import access_batch, require_importer, require_kind
+from gongzhi.ledgers.actions import (
+    ImportConflict,
+    ImportHasErrors,
+    InvalidTransition,
+    batch_cancel,
+    batch_confirm,
+    batch_preview,
+)
+from gongzhi.ledgers.exports import blank_template, export_ledger
+from gongzhi.ledgers.models import ImportBatch
+from gongzhi.ledgers.parsing import MAX_BYTES, BadUpload
+
+router = Router(tags=["台账"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    reason: str
+
+
+class BatchOut(Schema):
+    id: int
+    kind: str
+    status: str
+    filename: str
+    file_format: str
+    sha256: str
+    total_rows: int
+    new_rows: int
+    updated_rows: int
+    unchanged_rows: int
+    error_rows: int
+    error_count: int
+    errors: list[RowErrorOut]
+    ignored_columns: list[str]
+    result: dict[str, int]
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_errors(batch: ImportBatch) -> list[dict[str, Any]]:
+        return [{"row": r, "column": c, "reason": reason} for r, c, reason in batch.errors]
+
+
+class ConfirmIn(Schema):
+    valid_rows_only: bool = False
+
+
+class ProblemOut(Schema):
+    detail: str
+    errors: list[RowErrorOut] = []
+
+
+@router.post("/{kind}/preview", response={201: BatchOut, 400: ProblemOut})
+def preview(request: HttpRequest, kind: str, file: File[UploadedFile]) -> tuple[int, Any]:
+    """Parse and validate every row; nothing is imported. The batch id is used to confirm."""
+    require_importer(request.user)
+    require_kind(kind)
+    if file.size is not None and file.size > MAX_BYTES:
+        return 400, {"detail": "文件超过10MB,请分批导入"}
+    try:
+        batch = batch_preview(actor=request.user, kind=kind, filename=file.name or "", content=file.read())
+    except BadUpload as exc:
+        return 400, {"detail": str(exc)}
+    return 201, batch
+
+
+@router.get("/batches/{batch_id}", response=BatchOut)
+def batch_detail(request: HttpRequest, batch_id: int) -> ImportBatch:
+    return access_batch(request.user, batch_id)
+
+
+@router.post("/batches/{batch_id}/confirm", response={200: BatchOut, 409: ProblemOut})
+def confirm(request: HttpRequest, batch_id: int, body: ConfirmIn) -> tuple[int, Any]:
+    """All rows, or with valid_rows_only=true only the rows without errors. 409 when the file has
+    errors and valid_rows_only is false (nothing is written), or the batch is already finished."""
+    try:
+        return 200, batch_confirm(actor=request.user, batch_id=batch_id, valid_rows_only=body.valid_rows_only)
+    except ImportHasErrors as exc:
+        errors = [{"row": e.row, "column": e.column, "reason": e.reason} for e in exc.plan.errors[:1000]]
+        return 409, {"detail": str(exc), "errors": errors}
+    except (InvalidTransition, ImportConflict) as exc:
+        return 409, {"detail": str(exc)}
+
+
+@router.post("/batches/{batch_id}/cancel", response={200: BatchOut, 409: ProblemOut})
+def cancel(request: HttpRequest, batch_id: int) -> tuple[int, Any]:
+    try:
+        return 200, batch_cancel(actor=request.user, batch_id=batch_id)
+    except InvalidTransition as exc:
+        return 409, {"detail": str(exc)}
+
+
+@router.get("/{kind}/export")
+def export(request: HttpRequest, kind: str) -> FileResponse:
+    """Masked XLSX of the ledger in the caller's area; audited."""
+    filename, output = export_ledger(actor=request.user, kind=kind)
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@router.get("/{kind}/template")
+def template(request: HttpRequest, kind: str) -> HttpResponse:
+    require_importer(request.user)
+    filename, data = blank_template(require_kind(kind))
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

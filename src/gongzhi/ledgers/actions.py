@@ -1,0 +1,153 @@
+"""Every write of a ledger import: preview (parse, validate, keep the file), confirm (write the
+rows, audit), cancel. Preview writes nothing but the batch row itself."""
+
+import base64
+import hashlib
+from types import ModuleType
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.core import audit, crypto
+from gongzhi.core.scoping import get_scope
+from gongzhi.ledgers import buildings, organisations, party, residents
+from gongzhi.ledgers.access import access_batch, require_importer, require_kind
+from gongzhi.ledgers.models import TRANSITIONS, ImportBatch, Kind, Status
+from gongzhi.ledgers.parsing import read_table
+from gongzhi.ledgers.validation import Plan, scope_root
+
+KINDS: dict[str, ModuleType] = {
+    Kind.RESIDENTS: residents,
+    Kind.PARTY_MEMBERS: party,
+    Kind.BUILDINGS: buildings,
+    Kind.ORGANISATIONS: organisations,
+}
+STORED_ERRORS = 1000  # the preview page shows these; the count is always exact
+
+
+class InvalidTransition(Exception):
+    def __init__(self, batch: ImportBatch, to: str) -> None:
+        super().__init__(_("该批次%(status)s,不能再操作") % {"status": batch.get_status_display()})
+        self.batch, self.to = batch, to
+
+
+class ImportHasErrors(Exception):
+    """The file has row errors and the user did not choose to import only the valid rows."""
+
+    def __init__(self, plan: Plan) -> None:
+        rows = len(plan.error_rows)
+        super().__init__(
+            _("文件有%(rows)d行错误,未导入任何数据。请修改后重新上传,或选择“只导入无误的行”。")
+            % {"rows": rows}
+        )
+        self.plan = plan
+
+
+class ImportConflict(Exception):
+    def __init__(self) -> None:
+        super().__init__(_("导入时数据被他人同时修改,未导入任何数据,请重新上传预览"))
+
+
+def plan_file(*, actor: Any, kind: str, filename: str, content: bytes) -> Plan:
+    """Parse and validate without storing anything (raises BadUpload for unusable files)."""
+    require_importer(actor)
+    require_kind(kind)
+    return KINDS[kind].validate(actor, read_table(kind, filename, content))
+
+
+def batch_preview(*, actor: Any, kind: str, filename: str, content: bytes) -> ImportBatch:
+    """Validate every row and keep the file (encrypted) for the confirm step."""
+    require_importer(actor)
+    require_kind(kind)
+    table = read_table(kind, filename, content)
+    plan = KINDS[kind].validate(actor, table)
+    counts = plan.counts()
+    return ImportBatch.objects.create(
+        kind=kind,
+        actor=actor,
+        scope_path=scope_root(get_scope(actor)),
+        filename=filename[-200:],
+        file_format=table.file_format,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        # The file holds plaintext ID numbers: at rest it is Fernet ciphertext like any ID number.
+        content=crypto.encrypt(base64.b64encode(content).decode()),
+        total_rows=counts["total"],
+        new_rows=counts["new"],
+        updated_rows=counts["updated"],
+        unchanged_rows=counts["unchanged"],
+        error_rows=counts["error_rows"],
+        error_count=counts["errors"],
+        errors=[[e.row, e.column, e.reason] for e in plan.errors[:STORED_ERRORS]],
+        ignored_columns=table.ignored,
+    )
+
+
+def _move(batch: ImportBatch, to: str) -> None:
+    if to not in TRANSITIONS[batch.status]:
+        raise InvalidTransition(batch, to)
+    batch.status = to
+    batch.finished_at = timezone.now()
+    batch.content = ""  # data minimisation: the file is not needed once the batch is finished
+
+
+@transaction.atomic
+def batch_confirm(*, actor: Any, batch_id: int | str, valid_rows_only: bool = False) -> ImportBatch:
+    """Re-validate the stored file against the database as it is now and write it in one transaction.
+    All or nothing unless `valid_rows_only`; re-importing the same file changes nothing."""
+    batch = access_batch(actor, batch_id, lock=True)
+    if Status.IMPORTED not in TRANSITIONS[batch.status]:
+        raise InvalidTransition(batch, Status.IMPORTED)
+    content = base64.b64decode(crypto.decrypt(batch.content))
+    module = KINDS[batch.kind]
+    plan = module.validate(actor, read_table(batch.kind, batch.filename, content))
+    if plan.errors and not valid_rows_only:
+        raise ImportHasErrors(plan)
+    try:
+        result = module.write(actor, plan)
+    except IntegrityError as exc:  # a concurrent import won a unique key we planned to insert
+        raise ImportConflict() from exc
+    result["skipped_error_rows"] = len(plan.error_rows)
+    _move(batch, Status.IMPORTED)
+    batch.valid_rows_only = valid_rows_only
+    batch.result = result
+    batch.save()
+    audit.record_write(
+        actor=actor,
+        action="ledger.import",
+        obj=batch,
+        scope_path=batch.scope_path,
+        detail={
+            "kind": batch.kind,
+            "sha256": batch.sha256,
+            "rows": plan.total,
+            "valid_rows_only": valid_rows_only,
+            **result,
+        },
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_cancel(*, actor: Any, batch_id: int | str) -> ImportBatch:
+    batch = access_batch(actor, batch_id, lock=True)
+    _move(batch, Status.CANCELLED)
+    batch.save()
+    audit.record_write(
+        actor=actor,
+        action="ledger.cancel",
+        obj=batch,
+        scope_path=batch.scope_path,
+        detail={"kind": batch.kind},
+    )
+    return batch
+
+
+def ledger_import(
+    *, actor: Any, kind: str, filename: str, content: bytes, valid_rows_only: bool = False
+) -> ImportBatch:
+    """Preview and confirm in one call (command line, benchmark)."""
+    batch = batch_preview(actor=actor, kind=kind, filename=filename, content=content)
+    return batch_confirm(actor=actor, batch_id=batch.pk, valid_rows_only=valid_rows_only)

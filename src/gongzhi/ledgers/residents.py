@@ -1,0 +1,320 @@
+"""Resident ledger (居民台账): one row per person, placed in a household under an existing building.
+
+Natural key: the blind index of the ID number (Person.id_number_index, unique). A blank optional
+cell never clears a stored value; special-group tags are only ever added (decision 0006).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.core import crypto
+from gongzhi.ledgers import cells
+from gongzhi.ledgers.parsing import Table
+from gongzhi.ledgers.validation import CREATE, UNCHANGED, UPDATE, Checker, Item, Plan, chunked
+from gongzhi.people.actions import apply_identity
+from gongzhi.people.idcard import parse_id_number
+from gongzhi.people.models import Person, PersonTag, ResidenceType, Tag
+from gongzhi.people.phone import normalise_phone
+from gongzhi.territory.actions import build_node
+from gongzhi.territory.models import Level, TerritoryNode
+
+BATCH = 500
+NODE_FIELDS = ("id", "code", "level", "name", "parent_id", "path", "depth")
+
+
+@dataclass
+class ResidentItem(Item):
+    name: str = ""
+    id_number: str = ""
+    id_index: str = ""
+    phone: str = ""
+    phone_index: str = ""
+    residence_type: str = ""
+    tags: list[str] = field(default_factory=list)
+    building: Any = None
+    unit_no: int | None = None
+    room: int | None = None
+    existing: Person | None = None
+    new_tags: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def unit_code(self) -> str:
+        return f"{self.building.code}{self.unit_no:02d}" if self.unit_no else ""
+
+    @property
+    def household_code(self) -> str:
+        return f"{self.unit_code or self.building.code}{self.room:04d}" if self.room else ""
+
+    @property
+    def target_path(self) -> str:
+        path = self.building.path
+        if self.unit_no:
+            path += self.unit_code + "/"
+        if self.room:
+            path += self.household_code + "/"
+        return path
+
+
+def _room(raw: Any, header: str) -> int:
+    value = cells.text(raw).removesuffix("室").removesuffix("号").strip()
+    if not (value.isascii() and value.isdigit() and 1 <= len(value) <= 4 and int(value) > 0):
+        raise cells.CellError(
+            _("“%(column)s”应为不超过4位的数字(如1201),实际是“%(value)s”")
+            % {"column": header, "value": cells.shown(raw)}
+        )
+    return int(value)
+
+
+def validate(actor: Any, table: Table) -> Plan:
+    check = Checker(actor, table)
+    items: list[ResidentItem] = []
+    rows_by_index: dict[str, list[int]] = defaultdict(list)
+    for row in table.rows:
+        n, values = row.number, row.values
+        item = ResidentItem(row=n, name=check.required(n, values, "name", 60))
+        if not check.present(values, "id_number"):
+            check.error(n, "id_number", _("必填"))
+        else:
+            raw_id = check.cell(n, values, "id_number", cells.id_number_text)
+            if raw_id is not None:
+                try:
+                    item.id_number = parse_id_number(raw_id).value
+                    item.id_index = crypto.blind_index(item.id_number)
+                    rows_by_index[item.id_index].append(n)
+                except ValueError as exc:
+                    check.error(n, "id_number", str(exc))
+        item.phone = check.cell(n, values, "phone", lambda v, _h: normalise_phone(cells.text(v))) or ""
+        item.phone_index = crypto.blind_index(item.phone) if item.phone else ""
+        item.building = check.required(n, values, "building_code", 40)
+        item.unit_no = check.cell(n, values, "unit", cells.integer, suffix="单元")
+        item.room = check.cell(n, values, "room", _room)
+        item.residence_type = check.cell(n, values, "residence_type", cells.choice, ResidenceType) or ""
+        item.tags = check.cell(n, values, "tags", cells.choices_list, Tag) or []
+        items.append(item)
+    check.duplicates("id_number", rows_by_index)
+
+    buildings = check.scoped_nodes((i.building for i in items if i.building), {Level.BUILDING})
+    for item in items:
+        if item.building and item.building not in buildings:
+            check.not_found(item.row, "building_code", _("楼栋编码"), item.building)
+    items = [i for i in items if not check.failed(i.row)]
+    for item in items:
+        item.building = buildings[item.building]
+
+    _check_nodes(check, items)
+    existing, tags = _existing_people([i.id_index for i in items])
+    for item in items:
+        if check.failed(item.row):
+            continue
+        person = existing.get(item.id_index)
+        if person is None:
+            item.action = CREATE
+        elif person.household_id and not check.in_scope(person.household.path):
+            check.error(
+                item.row, "id_number", _("该身份证号的人员已登记在您的管辖范围以外,需由原社区或上级办理迁移")
+            )
+            continue
+        else:
+            item.existing = person
+            item.changed = _differences(item, person)
+            item.new_tags = [t for t in dict.fromkeys(item.tags) if t not in tags.get(person.pk, set())]
+            item.action = UPDATE if (item.changed or item.new_tags) else UNCHANGED
+        check.plan.items.append(item)
+    return check.plan
+
+
+def _check_nodes(check: Checker, items: list[ResidentItem]) -> None:
+    """A derived unit/household code already used by a node elsewhere in the tree cannot be reused."""
+    expected: dict[str, tuple[str, int, str]] = {}
+    for item in items:
+        if item.unit_no:
+            expected[item.unit_code] = (item.building.path + item.unit_code + "/", item.row, "unit")
+        if item.room:
+            expected[item.household_code] = (item.target_path, item.row, "room")
+    for batch in chunked(sorted(expected)):
+        for code, path in TerritoryNode.objects.filter(code__in=batch).values_list("code", "path"):
+            if path != expected[code][0]:
+                taken = [i for i in items if code in (i.unit_code, i.household_code)]
+                for item in taken:
+                    key = "unit" if code == item.unit_code else "room"
+                    check.error(
+                        item.row, key, _("编码“%(code)s”已被其他节点占用,请联系上级管理员") % {"code": code}
+                    )
+
+
+def _existing_people(indexes: list[str]) -> tuple[dict[str, Person], dict[int, set[str]]]:
+    people: dict[str, Person] = {}
+    for batch in chunked(sorted(set(indexes))):
+        rows = (
+            Person.objects.filter(id_number_index__in=batch)
+            .select_related("household")
+            .only(
+                "id",
+                "name",
+                "id_number_index",
+                "phone_cipher",
+                "phone_index",
+                "phone_masked",
+                "residence_type",
+                "updated_at",
+                "household_id",
+                "household__path",
+                "household__code",
+            )
+        )
+        people.update({p.id_number_index: p for p in rows if p.id_number_index})
+    tags: dict[int, set[str]] = defaultdict(set)
+    for batch in chunked(sorted(p.pk for p in people.values())):
+        for person_id, tag in PersonTag.objects.filter(person_id__in=batch).values_list("person_id", "tag"):
+            tags[person_id].add(tag)
+    return people, tags
+
+
+def _differences(item: ResidentItem, person: Person) -> list[str]:
+    changed = []
+    if person.name != item.name:
+        changed.append("name")
+    if person.household is None or person.household.path != item.target_path:
+        changed.append("household")
+    if item.phone and person.phone_index != item.phone_index:
+        changed.append("phone")
+    if item.residence_type and person.residence_type != item.residence_type:
+        changed.append("residence_type")
+    return changed
+
+
+def write(actor: Any, plan: Plan) -> dict[str, int]:
+    """Write the plan's create/update rows. Runs inside the caller's transaction."""
+    todo: list[ResidentItem] = [i for i in plan.items if i.action != UNCHANGED]
+    placed = _ensure_nodes(todo)
+    now = timezone.now()
+
+    # Concurrency: two staff confirming the same file at once both see these persons as new.
+    # INSERT ... ON CONFLICT (id_number_index) DO UPDATE lets the database decide: the second
+    # transaction waits on the first one's uncommitted row, then updates it instead of inserting a
+    # duplicate or failing. Rows go in sorted key order so two such inserts cannot deadlock.
+    creates = sorted((i for i in todo if i.action == CREATE), key=lambda i: i.id_index)
+    groups: dict[tuple[bool, bool], list[Person]] = defaultdict(list)
+    for item in creates:
+        person = Person(name=item.name, household_id=placed[item.row])
+        if item.residence_type:
+            person.residence_type = item.residence_type
+        apply_identity(person, id_number=item.id_number, phone=item.phone)
+        groups[(bool(item.phone), bool(item.residence_type))].append(person)
+        item.existing = person
+    for (has_phone, has_type), people in groups.items():
+        # On conflict only what this file actually states is written, as for an ordinary update.
+        fields = ["name", "household", "updated_at"]
+        fields += ["phone_cipher", "phone_index", "phone_masked"] if has_phone else []
+        fields += ["residence_type"] if has_type else []
+        Person.objects.bulk_create(
+            people,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["id_number_index"],
+            update_fields=fields,
+        )
+    _fill_missing_pks([i.existing for i in creates if i.existing is not None])
+
+    updates = sorted((i for i in todo if i.action == UPDATE and i.changed), key=lambda i: i.existing.pk)
+    changed_people = []
+    for item in updates:
+        person = item.existing
+        person.name = item.name
+        person.household_id = placed[item.row]
+        if item.phone:
+            apply_identity(person, phone=item.phone)
+        if item.residence_type:
+            person.residence_type = item.residence_type
+        person.updated_at = now
+        changed_people.append(person)
+    Person.objects.bulk_update(
+        changed_people,
+        ["name", "household", "phone_cipher", "phone_index", "phone_masked", "residence_type", "updated_at"],
+        batch_size=BATCH,
+    )
+
+    new_tags = [
+        PersonTag(person_id=i.existing.pk, tag=tag)
+        for i in todo
+        for tag in (i.new_tags if i.action == UPDATE else dict.fromkeys(i.tags))
+    ]
+    PersonTag.objects.bulk_create(new_tags, batch_size=BATCH, ignore_conflicts=True)
+    counts = plan.counts()
+    return {
+        "created": counts["new"],
+        "updated": counts["updated"],
+        "unchanged": counts["unchanged"],
+        "tags_added": len(new_tags),
+    }
+
+
+def _ensure_nodes(items: list[ResidentItem]) -> dict[int, int]:
+    """Create missing unit and household nodes (idempotently) and return row -> node id to live in."""
+    units = {i.unit_code: i for i in items if i.unit_no}
+    unit_nodes = _create_missing(
+        {
+            code: (
+                lambda i=i, code=code: build_node(
+                    level=Level.UNIT, code=code, name=f"{i.unit_no}单元", parent=i.building
+                )
+            )
+            for code, i in units.items()
+        }
+    )
+    households = {i.household_code: i for i in items if i.room}
+    household_nodes = _create_missing(
+        {
+            code: (
+                lambda i=i, code=code: build_node(
+                    level=Level.HOUSEHOLD,
+                    code=code,
+                    name=str(i.room),
+                    parent=unit_nodes[i.unit_code] if i.unit_no else i.building,
+                )
+            )
+            for code, i in households.items()
+        }
+    )
+    placed = {}
+    for item in items:
+        if item.room:
+            placed[item.row] = household_nodes[item.household_code].pk
+        elif item.unit_no:
+            placed[item.row] = unit_nodes[item.unit_code].pk
+        else:
+            placed[item.row] = item.building.pk
+    return placed
+
+
+def _create_missing(builders: dict[str, Any]) -> dict[str, TerritoryNode]:
+    """ON CONFLICT DO NOTHING on the unique code, then read back: safe when another import creates
+    the same node concurrently (the insert waits for it and then skips)."""
+    found = _nodes_by_code(builders)
+    missing = [builders[code]() for code in sorted(builders) if code not in found]
+    if missing:
+        TerritoryNode.objects.bulk_create(missing, batch_size=BATCH, ignore_conflicts=True)
+        found.update(_nodes_by_code([n.code for n in missing]))
+    return found
+
+
+def _nodes_by_code(codes: Any) -> dict[str, TerritoryNode]:
+    found: dict[str, TerritoryNode] = {}
+    for batch in chunked(sorted(codes)):
+        found.update({n.code: n for n in TerritoryNode.objects.filter(code__in=batch).only(*NODE_FIELDS)})
+    return found
+
+
+def _fill_missing_pks(people: list[Person]) -> None:
+    """Backends that cannot return ids from an upsert leave pk unset: read them back by index."""
+    missing = {p.id_number_index: p for p in people if p.pk is None}
+    for batch in chunked(sorted(missing)):
+        for pk, index in Person.objects.filter(id_number_index__in=batch).values_list(
+            "pk", "id_number_index"
+        ):
+            missing[index].pk = pk
