@@ -7,6 +7,7 @@ exactly like rows the platform writes itself."""
 import datetime
 from collections.abc import Callable
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from gongzhi.accounts.models import RoleAssignment, User
@@ -143,21 +144,33 @@ def load_plan(plan: Plan, *, progress: Callable[[str], None] = _noop) -> dict[st
     )
     progress(f"人员 persons: {len(persons)}, 党员 party members: {len(plan.members)}")
 
-    for login in plan.logins:
-        user = User.objects.create_user(
-            login.username,
-            None if login.phone_only else DEMO_PASSWORD,
-            person=persons[login.person_key],
-            is_staff=login.is_superuser,
-            is_superuser=login.is_superuser,
-        )
-        RoleAssignment.objects.create(
-            person=user.person,
-            role=login.role,
-            territory=nodes[login.territory_code] if login.territory_code else None,
-            organisation=orgs[login.org_key] if login.org_key else None,
-            starts_on=ROLE_START,
-        )
+    # One argon2 hash for all demo accounts: the password is published anyway, and hashing it
+    # once instead of a dozen times saves seconds on every `make demo`.
+    encoded = make_password(DEMO_PASSWORD)
+    User.objects.bulk_create(
+        [
+            User(
+                username=login.username,
+                password=make_password(None) if login.phone_only else encoded,
+                person=persons[login.person_key],
+                is_staff=login.is_superuser,
+                is_superuser=login.is_superuser,
+            )
+            for login in plan.logins
+        ]
+    )
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(
+                person=persons[login.person_key],
+                role=login.role,
+                territory=nodes[login.territory_code] if login.territory_code else None,
+                organisation=orgs[login.org_key] if login.org_key else None,
+                starts_on=ROLE_START,
+            )
+            for login in plan.logins
+        ]
+    )
 
     bump_version()
     counts = plan.counts()

@@ -123,7 +123,7 @@ LOGINS: list[DemoLogin] = [
 ]
 
 
-def _members(login: DemoLogin) -> list[Member]:
+def household_members(login: DemoLogin) -> list[Member]:
     head = Member(login.age, login.male, True)
     if login.household == "alone":
         return [head]
@@ -150,7 +150,7 @@ def plan_login_people(builder: PeopleBuilder, nodes: list[NodeSpec]) -> dict[str
             unit = rng.choice(builder.units_by_community[community_code[login.community]])
         residence = ResidenceType.REGISTERED if login.registered else ResidenceType.NON_REGISTERED
         household = builder.add_household(
-            _members(login), unit, kind="login", phones=[login.phone], residence=residence.value
+            household_members(login), unit, kind="login", phones=[login.phone], residence=residence.value
         )
         people[login.username] = household[0]
     return people
