@@ -167,9 +167,14 @@ def _upsert_rows(actor: Any, rows: list[dict[str, Any]], *, dry_run: bool) -> Im
 def _differs(existing: TerritoryNode, node: TerritoryNode) -> bool:
     return (
         existing.name != node.name
-        or (node.geometry is not None and existing.geometry != node.geometry)
+        or (node.geometry is not None and _as_json(existing.geometry) != _as_json(node.geometry))
         or (node.population is not None and existing.population != node.population)
     )
+
+
+def _as_json(geometry: Any) -> Any:
+    """shapely's mapping() gives tuples, a JSON column gives back lists: compare as stored."""
+    return json.loads(json.dumps(geometry))
 
 
 def import_geojson(*, actor: Any, data: bytes | str, dry_run: bool = False) -> ImportReport:
