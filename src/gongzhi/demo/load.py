@@ -13,7 +13,7 @@ from django.db import transaction
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.core import audit
 from gongzhi.demo.logins import DEMO_PASSWORD
-from gongzhi.demo.specs import Plan
+from gongzhi.demo.specs import NodeSpec, Plan
 from gongzhi.orgs.models import Organisation, PartyLevel, PartyOrg, Post
 from gongzhi.people.actions import apply_identity
 from gongzhi.people.models import PartyMember, Person, PersonTag
@@ -33,7 +33,7 @@ def _noop(message: str) -> None:
 @transaction.atomic
 def load_plan(plan: Plan, *, progress: Callable[[str], None] = _noop) -> dict[str, int]:
     nodes: dict[str, TerritoryNode] = {}
-    by_level: dict[str, list] = {level: [] for level in LEVEL_ORDER}  # type: ignore[type-arg]
+    by_level: dict[str, list[NodeSpec]] = {level: [] for level in LEVEL_ORDER}
     for spec in plan.nodes:
         by_level[spec.level].append(spec)
     for level in LEVEL_ORDER:
@@ -96,15 +96,15 @@ def load_plan(plan: Plan, *, progress: Callable[[str], None] = _noop) -> dict[st
     persons: dict[int, Person] = {}
     for start in range(0, len(plan.persons), BATCH):
         chunk = []
-        for spec in plan.persons[start : start + BATCH]:
+        for person_spec in plan.persons[start : start + BATCH]:
             person = Person(
-                name=spec.name,
-                household=nodes[spec.household_code],
-                residence_type=spec.residence_type,
-                moved_in_on=spec.moved_in_on,
+                name=person_spec.name,
+                household=nodes[person_spec.household_code],
+                residence_type=person_spec.residence_type,
+                moved_in_on=person_spec.moved_in_on,
             )
-            apply_identity(person, id_number=spec.id_number, phone=spec.phone)
-            persons[spec.key] = person
+            apply_identity(person, id_number=person_spec.id_number, phone=person_spec.phone)
+            persons[person_spec.key] = person
             chunk.append(person)
         Person.objects.bulk_create(chunk)
     PersonTag.objects.bulk_create(

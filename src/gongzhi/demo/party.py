@@ -243,9 +243,9 @@ class PartyPlanner:
             ):
                 self.posts.append(PostSpec(person_key, title, start, party_org_key=org.key))
         # The community secretary also chairs the residents' committee (一肩挑).
-        for org in orgs:
+        for organisation in orgs:
             if (
-                org.kind == OrgKind.RESIDENTS_COMMITTEE
-                and (k := secretary_of.get(f"cc:{org.territory_code}")) is not None
+                organisation.kind == OrgKind.RESIDENTS_COMMITTEE
+                and (k := secretary_of.get(f"cc:{organisation.territory_code}")) is not None
             ):
-                self.posts.append(PostSpec(k, PostTitle.DIRECTOR, ELECTED_ON, org_key=org.key))
+                self.posts.append(PostSpec(k, PostTitle.DIRECTOR, ELECTED_ON, org_key=organisation.key))

@@ -47,7 +47,7 @@ class Command(BaseCommand):
             if user is None:
                 continue
             assignment = (
-                RoleAssignment.objects.filter(person_id=user.person_id, role=login.role)
+                RoleAssignment.objects.filter(person=user.person, role=login.role)
                 .select_related("territory", "organisation")
                 .first()
             )
