@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gongzhi.ledgers.access import access_batch, require_importer, require_kind
@@ -66,17 +66,17 @@ class ProblemOut(Schema):
 
 
 @router.post("/{kind}/preview", response={201: BatchOut, 400: ProblemOut})
-def preview(request: HttpRequest, kind: str, file: File[UploadedFile]) -> tuple[int, Any]:
+def preview(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Status[Any]:
     """Parse and validate every row; nothing is imported. The batch id is used to confirm."""
     require_importer(request.user)
     require_kind(kind)
     if file.size is not None and file.size > MAX_BYTES:
-        return 400, {"detail": "文件超过10MB,请分批导入"}
+        return Status(400, {"detail": "文件超过10MB,请分批导入"})
     try:
         batch = batch_preview(actor=request.user, kind=kind, filename=file.name or "", content=file.read())
     except BadUpload as exc:
-        return 400, {"detail": str(exc)}
-    return 201, batch
+        return Status(400, {"detail": str(exc)})
+    return Status(201, batch)
 
 
 @router.get("/batches/{batch_id}", response=BatchOut)
@@ -85,24 +85,26 @@ def batch_detail(request: HttpRequest, batch_id: int) -> ImportBatch:
 
 
 @router.post("/batches/{batch_id}/confirm", response={200: BatchOut, 409: ProblemOut})
-def confirm(request: HttpRequest, batch_id: int, body: ConfirmIn) -> tuple[int, Any]:
+def confirm(request: HttpRequest, batch_id: int, body: ConfirmIn) -> Status[Any]:
     """All rows, or with valid_rows_only=true only the rows without errors. 409 when the file has
     errors and valid_rows_only is false (nothing is written), or the batch is already finished."""
     try:
-        return 200, batch_confirm(actor=request.user, batch_id=batch_id, valid_rows_only=body.valid_rows_only)
+        return Status(
+            200, batch_confirm(actor=request.user, batch_id=batch_id, valid_rows_only=body.valid_rows_only)
+        )
     except ImportHasErrors as exc:
         errors = [{"row": e.row, "column": e.column, "reason": e.reason} for e in exc.plan.errors[:1000]]
-        return 409, {"detail": str(exc), "errors": errors}
+        return Status(409, {"detail": str(exc), "errors": errors})
     except (InvalidTransition, ImportConflict) as exc:
-        return 409, {"detail": str(exc)}
+        return Status(409, {"detail": str(exc)})
 
 
 @router.post("/batches/{batch_id}/cancel", response={200: BatchOut, 409: ProblemOut})
-def cancel(request: HttpRequest, batch_id: int) -> tuple[int, Any]:
+def cancel(request: HttpRequest, batch_id: int) -> Status[Any]:
     try:
-        return 200, batch_cancel(actor=request.user, batch_id=batch_id)
+        return Status(200, batch_cancel(actor=request.user, batch_id=batch_id))
     except InvalidTransition as exc:
-        return 409, {"detail": str(exc)}
+        return Status(409, {"detail": str(exc)})
 
 
 @router.get("/{kind}/export")

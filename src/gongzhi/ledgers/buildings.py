@@ -77,16 +77,20 @@ def validate(actor: Any, table: Table) -> Plan:
             continue
         if current is None:
             action = CREATE
-        elif (current.name, current.centroid_lon, current.centroid_lat) == (
-            node.name,
-            node.centroid_lon,
-            node.centroid_lat,
-        ):
+        elif current.name == node.name and _same_place(current, node):
             action = UNCHANGED
         else:
             action = UPDATE
         check.plan.items.append(BuildingItem(row=n, action=action, node=node))
     return check.plan
+
+
+def _same_place(a: TerritoryNode, b: TerritoryNode) -> bool:
+    """Excel keeps 15 significant digits, so a coordinate that went through a spreadsheet differs
+    in the last bits; 1e-7 degrees is about a centimetre."""
+    if a.centroid_lon is None or b.centroid_lon is None:
+        return a.centroid_lon is None and b.centroid_lon is None
+    return abs(a.centroid_lon - b.centroid_lon) < 1e-7 and abs(a.centroid_lat - b.centroid_lat) < 1e-7
 
 
 def write(actor: Any, plan: Plan) -> dict[str, int]:

@@ -79,7 +79,7 @@ def _residents(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
         .order_by("household__path", "name", "id")
     )
     addresses = _Addresses({(p.household.path, p.household.level) for p in people if p.household_id})
-    labels = dict(ResidenceType.choices)
+    labels = {value: str(label) for value, label in ResidenceType.choices}
 
     def rows() -> Iterator[list[Any]]:
         for p in people:
@@ -108,7 +108,7 @@ def _party_members(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
         [
             m.person.name,
             m.person.id_number_masked,
-            m.get_kind_display(),
+            str(m.get_kind_display()),
             m.branch.name,
             m.home_community.code if m.home_community_id else "",
             m.joined_on,
@@ -134,7 +134,7 @@ def _organisations(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
         .order_by("territory__path", "kind", "name")
     )
     return [c.header for c in COLUMNS[Kind.ORGANISATIONS]], (
-        [o.name, o.get_kind_display(), o.territory.code, o.credit_code, o.contact_phone, o.address]
+        [o.name, str(o.get_kind_display()), o.territory.code, o.credit_code, o.contact_phone, o.address]
         for o in orgs.iterator(chunk_size=2000)
         # visible_to also shows the organisations of the areas above one's own (for navigation);
         # a ledger holds one's own area only.
