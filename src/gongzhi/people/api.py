@@ -1,3 +1,60 @@
-from ninja import Router
+"""/api/v1/people/: masked persons, and the audited reveal."""
 
-router = Router()
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from gongzhi.accounts.views import client_ip
+from gongzhi.people.access import access_person, can_reveal
+from gongzhi.people.actions import person_reveal
+from gongzhi.people.queries import decorate_people, person_card, person_search
+from gongzhi.people.schemas import ErrorOut, PersonDetailOut, PersonFilter, PersonOut, RevealIn, RevealOut
+from gongzhi.territory.access import access_node
+
+router = Router(tags=["人员 people"])
+
+
+class PersonPagination(PageNumberPagination):
+    """Page numbers, plus the masked address and age computed for the whole page at once."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        result = super().paginate_queryset(queryset, pagination, request, **params)
+        result["items"] = decorate_people(list(result["items"]))
+        return result
+
+
+@router.get("/persons", response=list[PersonOut], url_name="people_persons")
+@paginate(PersonPagination, page_size=50)
+def person_list(request: HttpRequest, filters: Query[PersonFilter]):  # type: ignore[no-untyped-def]
+    node = access_node(request.user, filters.node) if filters.node is not None else None
+    return person_search(request.user, q=filters.q, node=node)
+
+
+@router.get("/persons/{person_id}", response=PersonDetailOut, url_name="people_person")
+def person_detail(request: HttpRequest, person_id: int) -> Any:
+    person = access_person(request.user, person_id)
+    person.card = person_card(person)  # type: ignore[attr-defined]
+    person.can_reveal = can_reveal(request.user, person)  # type: ignore[attr-defined]
+    return person
+
+
+@router.post(
+    "/persons/{person_id}/reveal",
+    response={200: RevealOut, 400: ErrorOut, 403: ErrorOut},
+    url_name="people_reveal",
+)
+def reveal(request: HttpRequest, person_id: int, body: RevealIn) -> Any:
+    """Plaintext ID number / phone / address / tags. Needs the reveal capability over the person's
+    territory and a reason; every call writes an audit row (decision 0004)."""
+    person = access_person(request.user, person_id)
+    try:
+        revealed = person_reveal(
+            actor=request.user, person=person, fields=list(body.fields), reason=body.reason, ip=client_ip(request)
+        )
+    except PermissionError as exc:
+        return Status(403, {"detail": str(exc)})
+    except ValueError as exc:
+        return Status(400, {"detail": str(exc)})
+    return Status(200, revealed)

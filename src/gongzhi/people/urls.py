@@ -1,2 +1,10 @@
+from django.urls import path
+
+from gongzhi.people import views
+
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("<int:person_id>/", views.person_detail, name="detail"),
+    path("<int:person_id>/reveal/", views.reveal, name="reveal"),
+]
