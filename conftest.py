@@ -55,3 +55,13 @@ def actors(net: Net) -> Actors:
         person_a=make_person(name="王秀英", household=net.a.household, id_number="440306195003070020"),
         person_b=make_person(name="李建国", household=net.b.household),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_geo_index():
+    """The cached STRtree is keyed by GeoIndexVersion, which test rollbacks rewind: start clean."""
+    from gongzhi.territory import geo_index
+
+    geo_index._cached = None
+    yield
+    geo_index._cached = None
