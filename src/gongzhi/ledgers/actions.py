@@ -2,6 +2,7 @@
 rows, audit), cancel. Preview writes nothing but the batch row itself."""
 
 import base64
+import datetime
 import hashlib
 from types import ModuleType
 from typing import Any
@@ -143,6 +144,31 @@ def batch_cancel(*, actor: Any, batch_id: int | str) -> ImportBatch:
         detail={"kind": batch.kind},
     )
     return batch
+
+
+def purge_stale_previews(*, older_than: datetime.timedelta = datetime.timedelta(days=7)) -> int:
+    """Cancel previews nobody confirmed or cancelled, dropping their encrypted files."""
+    cutoff = timezone.now() - older_than
+    stale = ImportBatch.objects.filter(status=Status.PREVIEWED, created_at__lt=cutoff).values_list(
+        "pk", flat=True
+    )
+    count = 0
+    for pk in list(stale):
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=pk)
+            if batch.status != Status.PREVIEWED:  # confirmed or cancelled meanwhile
+                continue
+            _move(batch, Status.CANCELLED)
+            batch.save()
+            audit.record_write(
+                actor=None,
+                action="ledger.expire",
+                obj=batch,
+                scope_path=batch.scope_path,
+                detail={"kind": batch.kind},
+            )
+            count += 1
+    return count
 
 
 def ledger_import(

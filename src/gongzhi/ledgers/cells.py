@@ -2,7 +2,9 @@
 as the file wrote it and quotes what was there ("“单元”应为整数,实际是“二”")."""
 
 import datetime
+import math
 import re
+import unicodedata
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -26,6 +28,11 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+def narrow(value: Any) -> str:
+    """Text with full-width digits and letters folded (２单元 -> 2单元), as typed with a Chinese IME."""
+    return unicodedata.normalize("NFKC", text(value))
+
+
 def shown(value: Any) -> str:
     """The cell as quoted back to the user in a message (shortened)."""
     value = text(value)
@@ -39,7 +46,7 @@ def id_number_text(value: Any, header: str) -> str:
             _("“%(column)s”被Excel存成了数字,末几位已丢失;请把该列设为文本格式后重新填写")
             % {"column": header}
         )
-    return text(value).replace(" ", "")
+    return narrow(value).replace(" ", "")
 
 
 def integer(value: Any, header: str, *, suffix: str = "", low: int = 1, high: int = 99) -> int:
@@ -48,7 +55,7 @@ def integer(value: Any, header: str, *, suffix: str = "", low: int = 1, high: in
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     else:
-        raw = text(value)
+        raw = narrow(value)
         stripped = raw.removesuffix(suffix) if suffix else raw
         if not stripped.isascii() or not stripped.isdigit():
             raise CellError(
@@ -65,14 +72,17 @@ def integer(value: Any, header: str, *, suffix: str = "", low: int = 1, high: in
 
 def number(value: Any, header: str) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raw = text(value)
-    try:
-        return float(raw)
-    except ValueError:
+        result = float(value)
+    else:
+        try:
+            result = float(narrow(value))
+        except ValueError:
+            result = math.nan
+    if not math.isfinite(result):  # "abc", and also "nan" / "inf", which float() would accept
         raise CellError(
             _("“%(column)s”应为数字,实际是“%(value)s”") % {"column": header, "value": shown(value)}
-        ) from None
+        )
+    return result
 
 
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -88,7 +98,7 @@ def date(value: Any, header: str) -> datetime.date:
         from openpyxl.utils.datetime import from_excel
 
         return from_excel(value).date()
-    raw = text(value)
+    raw = narrow(value)
     match = DATE_TEXT.match(raw)
     if raw.isdigit() and len(raw) == 8:
         match = re.match(r"^(\d{4})(\d{2})(\d{2})$", raw)

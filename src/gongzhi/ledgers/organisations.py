@@ -21,7 +21,7 @@ FIELDS = ("name", "kind", "territory_id", "credit_code", "contact_phone", "addre
 
 
 def credit_code(raw: Any, header: str) -> str:
-    value = cells.text(raw).upper().replace(" ", "")
+    value = cells.narrow(raw).upper().replace(" ", "")
     if len(value) != 18:
         raise cells.CellError(_("“%(column)s”应为18位,实际为%(n)d位") % {"column": header, "n": len(value)})
     if any(c not in CREDIT_CHARS for c in value):
@@ -54,7 +54,7 @@ def validate(actor: Any, table: Table) -> Plan:
             "territory": check.required(n, values, "territory_code", 40),
             "credit_code": check.cell(n, values, "credit_code", credit_code) or "",
             "contact_phone": check.cell(
-                n, values, "contact_phone", lambda v, _h: normalise_phone(cells.text(v))
+                n, values, "contact_phone", lambda v, _h: normalise_phone(cells.narrow(v))
             )
             or "",
             "address": check.optional_text(n, values, "address", 200),

@@ -61,7 +61,7 @@ class ResidentItem(Item):
 
 
 def _room(raw: Any, header: str) -> int:
-    value = cells.text(raw).removesuffix("室").removesuffix("号").strip()
+    value = cells.narrow(raw).removesuffix("室").removesuffix("号").strip()
     if not (value.isascii() and value.isdigit() and 1 <= len(value) <= 4 and int(value) > 0):
         raise cells.CellError(
             _("“%(column)s”应为不超过4位的数字(如1201),实际是“%(value)s”")
@@ -88,7 +88,7 @@ def validate(actor: Any, table: Table) -> Plan:
                     rows_by_index[item.id_index].append(n)
                 except ValueError as exc:
                     check.error(n, "id_number", str(exc))
-        item.phone = check.cell(n, values, "phone", lambda v, _h: normalise_phone(cells.text(v))) or ""
+        item.phone = check.cell(n, values, "phone", lambda v, _h: normalise_phone(cells.narrow(v))) or ""
         item.phone_index = crypto.blind_index(item.phone) if item.phone else ""
         item.building = check.required(n, values, "building_code", 40)
         item.unit_no = check.cell(n, values, "unit", cells.integer, suffix="单元")

@@ -209,3 +209,41 @@ def test_batches_are_kept_encrypted_until_confirmed(actors):
     stored = ImportBatch.objects.get(pk=batch.pk).content
     assert id_number(0) not in stored
     assert stored.startswith("gAAAA")
+
+
+def test_stale_previews_are_cancelled_and_their_files_dropped(actors):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    content = xlsx(RESIDENT_HEADERS, resident_rows(actors.net.a.building.code, 1))
+    old = preview(actors.staff_a, content)
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    fresh = preview(actors.staff_a, content)
+    call_command("ledgers_purge", "--days", "7")
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, old.content) == (Status.CANCELLED, "")
+    assert fresh.status == Status.PREVIEWED
+    assert AuditEntry.objects.filter(action="ledger.expire", object_id=str(old.pk)).count() == 1
+
+
+def test_full_width_digits_typed_with_a_chinese_ime_are_accepted(actors):
+    rows = [
+        [
+            "全角",
+            id_number(7000),
+            "１３９００００７０００",
+            actors.net.a.building.code,
+            "２单元",
+            "１２０１室",
+            "",
+            "",
+        ]
+    ]
+    batch = ledger_import(
+        actor=actors.staff_a, kind="residents", filename="a.xlsx", content=xlsx(RESIDENT_HEADERS, rows)
+    )
+    assert batch.result["created"] == 1
+    assert Person.objects.get(name="全角").household.code == f"{actors.net.a.building.code}021201"
