@@ -130,7 +130,7 @@ class Checker:
             if len(rows) < 2:
                 continue
             for row in rows:
-                others = "、".join(f"第{r}行" for r in rows if r != row)
+                others = "、".join(_("第%(n)d行") % {"n": r} for r in rows if r != row)
                 self.error(row, key, _("与%(rows)s重复") % {"rows": others})
 
     def in_scope(self, path: str) -> bool:
