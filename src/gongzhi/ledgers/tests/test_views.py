@@ -50,7 +50,7 @@ def test_upload_preview_and_confirm_through_the_pages(client, actors):
     assert response.status_code == 302
     batch = ImportBatch.objects.get()
     page = client.get(response["Location"]).content.decode()
-    assert '<div class="stat" id="count-new">3</div>' in page
+    assert '<dd id="count-new">3</dd>' in page
     assert "第4行" in page
     assert "身份证号校验码错误" in page
     assert "只导入无误的行" in page
