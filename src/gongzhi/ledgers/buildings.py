@@ -27,7 +27,7 @@ def validate(actor: Any, table: Table) -> Plan:
     rows_by_code: dict[str, list[int]] = defaultdict(list)
     for row in table.rows:
         n, values = row.number, row.values
-        parsed = {
+        parsed: dict[str, Any] = {
             "row": n,
             "code": check.required(n, values, "code", 40),
             "name": check.required(n, values, "name", 120),
@@ -54,7 +54,7 @@ def validate(actor: Any, table: Table) -> Plan:
         parent = parents.get(r["parent_code"])
         if r["parent_code"] and parent is None:
             check.not_found(n, "parent_code", _("上级编码"), r["parent_code"])
-        if check.failed(n):
+        if check.failed(n) or parent is None:
             continue
         current = existing.get(r["code"])
         if current is not None and (current.level != Level.BUILDING or not check.in_scope(current.path)):
@@ -88,9 +88,9 @@ def validate(actor: Any, table: Table) -> Plan:
 def _same_place(a: TerritoryNode, b: TerritoryNode) -> bool:
     """Excel keeps 15 significant digits, so a coordinate that went through a spreadsheet differs
     in the last bits; 1e-7 degrees is about a centimetre."""
-    if a.centroid_lon is None or b.centroid_lon is None:
-        return a.centroid_lon is None and b.centroid_lon is None
-    return abs(a.centroid_lon - b.centroid_lon) < 1e-7 and abs(a.centroid_lat - b.centroid_lat) < 1e-7
+    if None in (a.centroid_lon, a.centroid_lat, b.centroid_lon, b.centroid_lat):
+        return (a.centroid_lon, a.centroid_lat) == (b.centroid_lon, b.centroid_lat)
+    return abs(a.centroid_lon - b.centroid_lon) < 1e-7 and abs(a.centroid_lat - b.centroid_lat) < 1e-7  # type: ignore[operator]
 
 
 def write(actor: Any, plan: Plan) -> dict[str, int]:

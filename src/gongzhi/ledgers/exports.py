@@ -6,7 +6,7 @@ phones, the address down to the building, and special-group tags only as a count
 """
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from django.db.models import Count
@@ -78,7 +78,7 @@ def _residents(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
         .annotate(tag_count=Count("tags"))
         .order_by("household__path", "name", "id")
     )
-    addresses = _Addresses({(p.household.path, p.household.level) for p in people if p.household_id})
+    addresses = _Addresses({(p.household.path, p.household.level) for p in people if p.household is not None})
     labels = {value: str(label) for value, label in ResidenceType.choices}
 
     def rows() -> Iterator[list[Any]]:
@@ -110,7 +110,7 @@ def _party_members(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
             m.person.id_number_masked,
             str(m.get_kind_display()),
             m.branch.name,
-            m.home_community.code if m.home_community_id else "",
+            m.home_community.code if m.home_community else "",
             m.joined_on,
             m.workplace,
         ]
@@ -142,7 +142,7 @@ def _organisations(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
     )
 
 
-EXPORTERS = {
+EXPORTERS: dict[str, Callable[[Any], tuple[list[str], Iterator[list[Any]]]]] = {
     Kind.RESIDENTS: _residents,
     Kind.PARTY_MEMBERS: _party_members,
     Kind.BUILDINGS: _buildings,

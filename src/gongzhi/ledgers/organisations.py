@@ -47,7 +47,7 @@ def validate(actor: Any, table: Table) -> Plan:
         n, values = row.number, row.values
         if not check.present(values, "kind"):
             check.error(n, "kind", _("必填"))
-        r = {
+        r: dict[str, Any] = {
             "row": n,
             "name": check.required(n, values, "name", 120),
             "kind": check.cell(n, values, "kind", cells.choice, OrgKind) or "",

@@ -147,13 +147,13 @@ def _people(actor: Any, indexes: list[str]) -> dict[str, tuple[int, str]]:
             id_number_index__in=batch, household__isnull=False
         )
         found.update(
-            {index: (pk, name) for pk, name, index in rows.values_list("pk", "name", "id_number_index")}
+            {i: (pk, name) for pk, name, i in rows.values_list("pk", "name", "id_number_index") if i}
         )
     return found
 
 
-def _members(person_ids: list[int]) -> dict[int, PartyMember]:
-    found: dict[int, PartyMember] = {}
+def _members(person_ids: list[int]) -> dict[int | None, PartyMember]:
+    found: dict[int | None, PartyMember] = {}
     for batch in chunked(sorted(set(person_ids))):
         found.update({m.person_id: m for m in PartyMember.objects.filter(person_id__in=batch)})
     return found

@@ -114,7 +114,7 @@ def validate(actor: Any, table: Table) -> Plan:
         person = existing.get(item.id_index)
         if person is None:
             item.action = CREATE
-        elif person.household_id and not check.in_scope(person.household.path):
+        elif person.household is not None and not check.in_scope(person.household.path):
             check.error(
                 item.row, "id_number", _("该身份证号的人员已登记在您的管辖范围以外,需由原社区或上级办理迁移")
             )
@@ -169,8 +169,8 @@ def _existing_people(indexes: list[str]) -> tuple[dict[str, Person], dict[int, s
         )
         people.update({p.id_number_index: p for p in rows if p.id_number_index})
     tags: dict[int, set[str]] = defaultdict(set)
-    for batch in chunked(sorted(p.pk for p in people.values())):
-        for person_id, tag in PersonTag.objects.filter(person_id__in=batch).values_list("person_id", "tag"):
+    for ids in chunked(sorted(p.pk for p in people.values())):
+        for person_id, tag in PersonTag.objects.filter(person_id__in=ids).values_list("person_id", "tag"):
             tags[person_id].add(tag)
     return people, tags
 
@@ -221,10 +221,10 @@ def write(actor: Any, plan: Plan) -> dict[str, int]:
         )
     _fill_missing_pks([i.existing for i in creates if i.existing is not None])
 
-    updates = sorted((i for i in todo if i.action == UPDATE and i.changed), key=lambda i: i.existing.pk)
+    updates = sorted((i for i in todo if i.action == UPDATE and i.changed), key=lambda i: _person(i).pk)
     changed_people = []
     for item in updates:
-        person = item.existing
+        person = _person(item)
         person.name = item.name
         person.household_id = placed[item.row]
         if item.phone:
@@ -240,7 +240,7 @@ def write(actor: Any, plan: Plan) -> dict[str, int]:
     )
 
     new_tags = [
-        PersonTag(person_id=i.existing.pk, tag=tag)
+        PersonTag(person_id=_person(i).pk, tag=tag)
         for i in todo
         for tag in (i.new_tags if i.action == UPDATE else dict.fromkeys(i.tags))
     ]
@@ -310,10 +310,16 @@ def _nodes_by_code(codes: Any) -> dict[str, TerritoryNode]:
     return found
 
 
+def _person(item: ResidentItem) -> Person:
+    """The person a written row refers to (set for every create and update by now)."""
+    assert item.existing is not None
+    return item.existing
+
+
 def _fill_missing_pks(people: list[Person]) -> None:
     """Backends that cannot return ids from an upsert leave pk unset: read them back by index."""
-    missing = {p.id_number_index: p for p in people if p.pk is None}
-    for batch in chunked(sorted(missing)):
+    missing = {p.id_number_index: p for p in people if p.pk is None and p.id_number_index}
+    for batch in chunked(sorted(k for k in missing if k)):
         for pk, index in Person.objects.filter(id_number_index__in=batch).values_list(
             "pk", "id_number_index"
         ):

@@ -45,7 +45,7 @@ class Plan:
         return {e.row for e in self.errors}
 
     def counts(self) -> dict[str, int]:
-        by_action = defaultdict(int)
+        by_action: dict[str, int] = defaultdict(int)
         for item in self.items:
             by_action[item.action] += 1
         return {
