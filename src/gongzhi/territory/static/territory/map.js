@@ -7,7 +7,7 @@
   var el = document.getElementById("map");
   var dataEl = document.getElementById("map-data");
   if (!el || !dataEl || !window.L) { return; }
-  var t = el.dataset;
+  var t = el.dataset; // data-t-* attributes carry the translated strings (tUp, tResidents, ...)
   var side = document.querySelector(".map-side");
   var list = document.getElementById("map-children");
   var crumb = document.getElementById("map-breadcrumb");
@@ -46,8 +46,8 @@
     onAdd: function () {
       var b = L.DomUtil.create("button", "map-up-control");
       b.type = "button";
-      b.textContent = "↑ " + t.up;
-      b.title = t.up;
+      b.textContent = "↑ " + t.tUp;
+      b.title = t.tUp;
       L.DomEvent.disableClickPropagation(b);
       L.DomEvent.on(b, "click", function () {
         if (current && current.parent) { drill(current.parent.id, true); }
@@ -68,7 +68,7 @@
 
   function render(data) {
     current = data;
-    el.dataset.node = data.node.id;
+    el.dataset.loadedNode = data.node.id;  // test hook: this node's children are drawn
     // breadcrumb
     crumb.replaceChildren();
     data.breadcrumb.forEach(function (ref) { crumb.appendChild(link(ref)); });
@@ -100,14 +100,14 @@
       li.appendChild(link(f.properties));
       var info = document.createElement("span");
       info.className = "muted";
-      info.textContent = " " + f.properties.level_label + " · " + t.residents + " " + f.properties.resident_count;
+      info.textContent = " " + f.properties.level_label + " · " + t.tResidents + " " + f.properties.resident_count;
       li.appendChild(info);
       list.appendChild(li);
     });
     if (!data.features.length) {
       var none = document.createElement("li");
       none.className = "muted";
-      none.textContent = t.none;
+      none.textContent = t.tNone;
       list.appendChild(none);
     }
     // polygons
@@ -136,7 +136,7 @@
       render(data);
       if (push) { history.pushState({ node: data.node.id }, "", data.node.map_url); }
     }).catch(function () {
-      window.alert(t.error);
+      window.alert(t.tError);
     }).finally(function () {
       loading -= 1;
       if (!loading) { side.removeAttribute("aria-busy"); }
@@ -175,7 +175,7 @@
           var n = data[level];
           if (!n) { return; }
           var li = document.createElement("li");
-          li.appendChild(document.createTextNode(t[level] + ": "));
+          li.appendChild(document.createTextNode(t["t" + level.charAt(0).toUpperCase() + level.slice(1)] + ": "));
           var a = document.createElement("a");
           a.href = t.nodeUrl.replace("/0/", "/" + n.id + "/");
           a.textContent = n.name + " (" + n.code + ")";
@@ -185,11 +185,11 @@
         if (!result.children.length) {
           var li = document.createElement("li");
           li.className = "muted";
-          li.textContent = t.nothing;
+          li.textContent = t.tNothing;
           result.appendChild(li);
         }
       })
-      .catch(function () { window.alert(t.error); });
+      .catch(function () { window.alert(t.tError); });
   });
 
   var initial = JSON.parse(dataEl.textContent);
