@@ -33,7 +33,9 @@ def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}: browser tests are mandatory in CI (apt-get install chromium)")
+            pytest.fail(
+                f"Chromium not found at {CHROMIUM}: browser tests are mandatory in CI (apt-get install chromium)"
+            )
         pytest.skip("Chromium not found: browser tests skipped (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
@@ -42,7 +44,9 @@ def browser() -> Iterator[Any]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            launched = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
             yield launched
             launched.close()
 
@@ -96,7 +100,9 @@ class PageProblems:
             self.messages.append(f"{msg.text} ({msg.location.get('url', '')})")
 
 
-def sign_in(browser: Any, base_url: str, username: str, password: str, **context_options: Any) -> tuple[Any, PageProblems]:
+def sign_in(
+    browser: Any, base_url: str, username: str, password: str, **context_options: Any
+) -> tuple[Any, PageProblems]:
     """A fresh browser context signed in through the real login form."""
     context = browser.new_context(base_url=base_url, locale="zh-CN", **context_options)
     page = context.new_page()
@@ -107,5 +113,7 @@ def sign_in(browser: Any, base_url: str, username: str, password: str, **context
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("form button[type=submit]")
-    assert page.url.rstrip("/") == base_url.rstrip("/"), f"sign-in of {username} did not land on home: {page.url}"
+    assert page.url.rstrip("/") == base_url.rstrip("/"), (
+        f"sign-in of {username} did not land on home: {page.url}"
+    )
     return page, problems

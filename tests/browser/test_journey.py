@@ -13,7 +13,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FULL_ID = "440306195003070020"
 MASKED_ID = "4403**********0020"
-PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def drill(page, node) -> None:  # type: ignore[no-untyped-def]
@@ -23,9 +28,7 @@ def drill(page, node) -> None:  # type: ignore[no-untyped-def]
     assert page.url.endswith(f"?node={node.pk}")
 
 
-def test_staff_drill_down_secretary_reveals_and_outsider_gets_404(
-    browser, live_server, actors, results_dir
-):
+def test_staff_drill_down_secretary_reveals_and_outsider_gets_404(browser, live_server, actors, results_dir):
     net = actors.net
     person_url = reverse("people:detail", args=[actors.person_a.pk])
 
@@ -33,7 +36,9 @@ def test_staff_drill_down_secretary_reveals_and_outsider_gets_404(
     page, problems = sign_in(browser, live_server.url, "staff_a", PASSWORD)
     page.click("nav.mainnav >> text=地图")
     page.wait_for_selector(f'#map[data-loaded-node="{net.district.pk}"]')
-    assert page.locator(".leaflet-interactive").count() >= 1, "Leaflet drew no polygon (scripts/build-assets run?)"
+    assert page.locator(".leaflet-interactive").count() >= 1, (
+        "Leaflet drew no polygon (scripts/build-assets run?)"
+    )
     assert "光明街道" in page.inner_text(".leaflet-tooltip-pane")
     drill(page, net.street)
     children = page.inner_text("#map-children")

@@ -92,5 +92,7 @@ def party_org_relatives(actor: Any, org: PartyOrg) -> tuple[PartyOrg | None, lis
 def org_posts(*, party_org: PartyOrg | None = None, organisation: Organisation | None = None) -> list[Post]:
     """All posts, current and ended (the record of who held what when), newest first."""
     rows = Post.objects.select_related("person")
-    rows = rows.filter(party_org=party_org) if party_org is not None else rows.filter(organisation=organisation)
+    rows = (
+        rows.filter(party_org=party_org) if party_org is not None else rows.filter(organisation=organisation)
+    )
     return list(rows.order_by(F("ends_on").asc(nulls_first=True), "-starts_on", "title"))

@@ -25,7 +25,9 @@ def chart(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in OrgKind.values:
         kind = ""
-    organisations = Paginator(organisation_search(request.user, kind=kind), PER_PAGE).get_page(request.GET.get("page"))
+    organisations = Paginator(organisation_search(request.user, kind=kind), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "tree": party_tree(request.user),
         "kinds": organisation_kinds(request.user),
@@ -61,6 +63,8 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
     context = {
         "organisation": organisation,
         "posts": org_posts(organisation=organisation),
-        "serves": TerritoryNode.objects.visible_to(request.user).filter(serving_orgs=organisation).order_by("path"),
+        "serves": TerritoryNode.objects.visible_to(request.user)
+        .filter(serving_orgs=organisation)
+        .order_by("path"),
     }
     return render(request, "orgs/organisation.html", context)

@@ -51,7 +51,11 @@ def reveal(request: HttpRequest, person_id: int, body: RevealIn) -> Any:
     person = access_person(request.user, person_id)
     try:
         revealed = person_reveal(
-            actor=request.user, person=person, fields=list(body.fields), reason=body.reason, ip=client_ip(request)
+            actor=request.user,
+            person=person,
+            fields=list(body.fields),
+            reason=body.reason,
+            ip=client_ip(request),
         )
     except PermissionError as exc:
         return Status(403, {"detail": str(exc)})

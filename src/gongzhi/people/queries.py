@@ -47,15 +47,17 @@ def masked_addresses(people: Iterable[Person]) -> dict[int, str]:
     """people.actions.masked_address for many people with one query for all their ancestors."""
     from gongzhi.territory.models import TerritoryNode
 
-    people = [p for p in people if p.household_id]
-    codes = {c for p in people for c in p.household.path.split("/") if c}
-    nodes = {n["code"]: n for n in TerritoryNode.objects.filter(code__in=codes).values("code", "name", "level")}
+    homes = [(p.pk, p.household) for p in people if p.household is not None]
+    codes = {c for _pk, home in homes for c in home.path.split("/") if c}
+    nodes = {
+        n["code"]: n for n in TerritoryNode.objects.filter(code__in=codes).values("code", "name", "level")
+    }
     result: dict[int, str] = {}
-    for person in people:
-        chain = [nodes[c] for c in person.household.path.split("/") if c in nodes]
+    for pk, home in homes:
+        chain = [nodes[c] for c in home.path.split("/") if c in nodes]
         shown = [n["name"] for n in chain if n["level"] in {"community", "compound", "building"}]
-        suffix = " · ****" if person.household.level in {"household", "unit"} else ""
-        result[person.pk] = " · ".join(shown) + suffix
+        suffix = " · ****" if home.level in {"household", "unit"} else ""
+        result[pk] = " · ".join(shown) + suffix
     return result
 
 

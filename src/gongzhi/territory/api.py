@@ -27,7 +27,9 @@ def node_detail(request: HttpRequest, node_id: int) -> Any:
     return node
 
 
-@router.get("/nodes/{node_id}/children.geojson", response=dict[str, Any], url_name="territory_children_geojson")
+@router.get(
+    "/nodes/{node_id}/children.geojson", response=dict[str, Any], url_name="territory_children_geojson"
+)
 def node_children_geojson(request: HttpRequest, node_id: int) -> Any:
     """GeoJSON FeatureCollection of the node's visible children (the map draws these)."""
     return map_payload(request.user, access_node(request.user, node_id))

@@ -72,7 +72,7 @@ def resident_counts(actor: Any, node: TerritoryNode, children: list[TerritoryNod
 def children_with_counts(actor: Any, node: TerritoryNode) -> list[TerritoryNode]:
     """Visible children, each with `resident_count` (visible residents in its subtree) and
     `child_count` (its own children). Children the actor may not see do not appear."""
-    children = list(
+    children: list[TerritoryNode] = list(
         TerritoryNode.objects.visible_to(actor)
         .filter(parent=node)
         .annotate(child_count=Count("children"))
@@ -127,7 +127,9 @@ def map_payload(actor: Any, node: TerritoryNode) -> dict[str, Any]:
     }
 
 
-def node_search(actor: Any, *, parent: int | None = None, level: str = "", q: str = "") -> QuerySet[TerritoryNode]:
+def node_search(
+    actor: Any, *, parent: int | None = None, level: str = "", q: str = ""
+) -> QuerySet[TerritoryNode]:
     rows = TerritoryNode.objects.visible_to(actor)
     if parent is not None:
         rows = rows.filter(parent_id=parent)
@@ -196,7 +198,7 @@ def home_summary(actor: Any) -> HomeSummary:
                 RoleLine(
                     label=str(ra.get_role_display()),
                     territory=ra.territory,
-                    organisation_name=ra.organisation.name if ra.organisation_id else "",
+                    organisation_name=ra.organisation.name if ra.organisation is not None else "",
                 )
             )
     summary.is_staff = scope.is_global or bool(scope.paths_for("view_territory"))
@@ -212,7 +214,9 @@ def home_summary(actor: Any) -> HomeSummary:
         for lv in COUNTED_LEVELS:
             summary.counts.append((str(lv.label), level_counts[lv.value], tree))
         if scope.is_global or scope.paths_for("view_people"):
-            residents = Person.objects.visible_to(actor, "view_people").filter(household__isnull=False).count()
+            residents = (
+                Person.objects.visible_to(actor, "view_people").filter(household__isnull=False).count()
+            )
             members = PartyMember.objects.visible_to(actor, "view_people").count()
             summary.counts.append((_("居民"), residents, reverse("people:list")))
             summary.counts.append((_("党员"), members, reverse("orgs:chart")))

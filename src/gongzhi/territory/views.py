@@ -35,14 +35,18 @@ def node_detail(request: HttpRequest, node_id: int) -> HttpResponse:
     node = access_node(actor, node_id)
     residents = None
     if node.level in RESIDENT_LIST_LEVELS and get_scope(actor).can("view_people", node.path):
-        residents = Paginator(person_search(actor, node=node), RESIDENTS_PER_PAGE).get_page(request.GET.get("page"))
+        residents = Paginator(person_search(actor, node=node), RESIDENTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
         residents.object_list = decorate_people(list(residents.object_list))
     context = {
         "node": node,
         "ancestors": visible_ancestors(actor, node),
         "children": children_with_counts(actor, node),
         "party_orgs": PartyOrg.objects.visible_to(actor).filter(territory=node).order_by("name"),
-        "organisations": Organisation.objects.visible_to(actor).filter(territory=node).order_by("kind", "name"),
+        "organisations": Organisation.objects.visible_to(actor)
+        .filter(territory=node)
+        .order_by("kind", "name"),
         "residents": residents,
     }
     return render(request, "territory/node.html", context)

@@ -55,7 +55,9 @@ def test_me_needs_authentication(client, actors):
 
 def test_create_token_returns_the_raw_token_once_and_it_works_as_bearer(client, actors):
     client.force_login(actors.staff_a)
-    response = client.post("/api/v1/accounts/tokens", json.dumps({"name": "12345热线对接"}), content_type="application/json")
+    response = client.post(
+        "/api/v1/accounts/tokens", json.dumps({"name": "12345热线对接"}), content_type="application/json"
+    )
     assert response.status_code == 201
     created = response.json()
     assert created["token"].startswith("gz_")
@@ -71,7 +73,9 @@ def test_create_token_returns_the_raw_token_once_and_it_works_as_bearer(client, 
 
 def test_token_name_must_not_be_blank(client, actors):
     client.force_login(actors.staff_a)
-    response = client.post("/api/v1/accounts/tokens", json.dumps({"name": "  "}), content_type="application/json")
+    response = client.post(
+        "/api/v1/accounts/tokens", json.dumps({"name": "  "}), content_type="application/json"
+    )
     assert response.status_code == 422
     assert "请填写令牌名称" in json.dumps(response.json(), ensure_ascii=False)
     assert not ApiToken.objects.exists()

@@ -30,7 +30,9 @@ def unscoped_uses(source: str) -> list[tuple[int, str]]:
 
 
 def checked_modules() -> list[Path]:
-    return sorted(p for name in ("views.py", "api.py") for p in SRC.rglob(name) if "migrations" not in p.parts)
+    return sorted(
+        p for name in ("views.py", "api.py") for p in SRC.rglob(name) if "migrations" not in p.parts
+    )
 
 
 def test_the_checker_catches_a_bare_get_in_a_view():
@@ -49,7 +51,12 @@ def test_the_checker_catches_other_managers_and_other_scoped_models():
         "c = PersonTag.objects.filter(person=p)\n"
         "d = Organisation.objects.select_related('territory').visible_to(user)\n"
     )
-    assert unscoped_uses(sample) == [(1, "PartyMember"), (2, "TerritoryNode"), (3, "PersonTag"), (4, "Organisation")]
+    assert unscoped_uses(sample) == [
+        (1, "PartyMember"),
+        (2, "TerritoryNode"),
+        (3, "PersonTag"),
+        (4, "Organisation"),
+    ]
 
 
 def test_the_checker_accepts_visible_to_including_across_lines():

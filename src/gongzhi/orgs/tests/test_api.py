@@ -43,7 +43,10 @@ def test_party_org_detail_has_posts_and_children(client, actors, party):
     client.force_login(actors.staff_a)
     body = client.get(f"/api/v1/orgs/party-orgs/{party.committee_a.pk}").json()
     assert body["children"] == [party.branch_a.pk]
-    assert [(p["person_name"], p["ends_on"]) for p in body["posts"]] == [("书记甲", None), ("前任书记", "2023-12-31")]
+    assert [(p["person_name"], p["ends_on"]) for p in body["posts"]] == [
+        ("书记甲", None),
+        ("前任书记", "2023-12-31"),
+    ]
     assert body["posts"][0]["title_label"] == "书记"
 
 

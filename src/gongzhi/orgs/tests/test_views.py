@@ -35,27 +35,63 @@ def make_party(actors) -> Party:  # type: ignore[no-untyped-def]
     members and a few other organisations, on the conftest net."""
     net = actors.net
     street = PartyOrg.objects.create(name="光明街道党工委", level="street_committee", territory=net.street)
-    committee_a = PartyOrg.objects.create(name="甲社区党委", level="community_committee", parent=street, territory=net.a.community)
-    branch_a = PartyOrg.objects.create(name="甲社区第一党支部", level="branch", parent=committee_a, territory=net.a.grid)
-    group_a = PartyOrg.objects.create(name="花园党小组", level="group", parent=branch_a, territory=net.a.compound)
-    household_a = PartyOrg.objects.create(name="王秀英党员中心户", level="member_household", parent=group_a, territory=net.a.household)
-    committee_b = PartyOrg.objects.create(name="乙社区党委", level="community_committee", parent=street, territory=net.b.community)
-    branch_b = PartyOrg.objects.create(name="乙社区第一党支部", level="branch", parent=committee_b, territory=net.b.grid)
-    Post.objects.create(person=actors.secretary_a.person, party_org=committee_a, title="secretary", starts_on=datetime.date(2024, 1, 1))
+    committee_a = PartyOrg.objects.create(
+        name="甲社区党委", level="community_committee", parent=street, territory=net.a.community
+    )
+    branch_a = PartyOrg.objects.create(
+        name="甲社区第一党支部", level="branch", parent=committee_a, territory=net.a.grid
+    )
+    group_a = PartyOrg.objects.create(
+        name="花园党小组", level="group", parent=branch_a, territory=net.a.compound
+    )
+    household_a = PartyOrg.objects.create(
+        name="王秀英党员中心户", level="member_household", parent=group_a, territory=net.a.household
+    )
+    committee_b = PartyOrg.objects.create(
+        name="乙社区党委", level="community_committee", parent=street, territory=net.b.community
+    )
+    branch_b = PartyOrg.objects.create(
+        name="乙社区第一党支部", level="branch", parent=committee_b, territory=net.b.grid
+    )
+    Post.objects.create(
+        person=actors.secretary_a.person,
+        party_org=committee_a,
+        title="secretary",
+        starts_on=datetime.date(2024, 1, 1),
+    )
     former = make_person(name="前任书记")
     Post.objects.create(
-        person=former, party_org=committee_a, title="secretary", starts_on=datetime.date(2019, 1, 1), ends_on=datetime.date(2023, 12, 31)
+        person=former,
+        party_org=committee_a,
+        title="secretary",
+        starts_on=datetime.date(2019, 1, 1),
+        ends_on=datetime.date(2023, 12, 31),
     )
-    Post.objects.create(person=make_person(name="乙书记"), party_org=committee_b, title="secretary", starts_on=datetime.date(2024, 1, 1))
+    Post.objects.create(
+        person=make_person(name="乙书记"),
+        party_org=committee_b,
+        title="secretary",
+        starts_on=datetime.date(2024, 1, 1),
+    )
     PartyMember.objects.create(person=actors.person_a, kind="retired", branch=branch_a)
-    PartyMember.objects.create(person=make_person(name="张党员", household=net.a.household), kind="unemployed", branch=branch_a)
+    PartyMember.objects.create(
+        person=make_person(name="张党员", household=net.a.household), kind="unemployed", branch=branch_a
+    )
     PartyMember.objects.create(person=actors.person_b, kind="retired", branch=branch_b)
-    rc_a = Organisation.objects.create(name="甲社区居委会", kind="residents_committee", territory=net.a.community)
+    rc_a = Organisation.objects.create(
+        name="甲社区居委会", kind="residents_committee", territory=net.a.community
+    )
     pc_a = Organisation.objects.create(
-        name="碧水物业", kind="property_company", territory=net.a.community, contact_phone="0755-26000000", credit_code="91440300MA5F000001"
+        name="碧水物业",
+        kind="property_company",
+        territory=net.a.community,
+        contact_phone="0755-26000000",
+        credit_code="91440300MA5F000001",
     )
     pc_a.serves.add(net.a.compound)
-    rc_b = Organisation.objects.create(name="乙社区居委会", kind="residents_committee", territory=net.b.community)
+    rc_b = Organisation.objects.create(
+        name="乙社区居委会", kind="residents_committee", territory=net.b.community
+    )
     return Party(street, committee_a, branch_a, group_a, household_a, committee_b, branch_b, rc_a, pc_a, rc_b)
 
 
@@ -94,12 +130,16 @@ def test_street_officer_sees_both_communities(client, actors, party):
     assert tree[0].total_members == 3
 
 
-def test_chart_queries_do_not_grow_with_the_number_of_organisations(client, actors, party, django_assert_max_num_queries):
+def test_chart_queries_do_not_grow_with_the_number_of_organisations(
+    client, actors, party, django_assert_max_num_queries
+):
     as_user(client, actors.staff_a)
     with django_assert_max_num_queries(10) as small:
         client.get(reverse("orgs:chart"))
     for i in range(25):
-        branch = PartyOrg.objects.create(name=f"支部{i}", level="branch", parent=party.committee_a, territory=actors.net.a.grid)
+        branch = PartyOrg.objects.create(
+            name=f"支部{i}", level="branch", parent=party.committee_a, territory=actors.net.a.grid
+        )
         Post.objects.create(person=make_person(name=f"书记{i}"), party_org=branch, title="secretary")
         Organisation.objects.create(name=f"商户{i}", kind="merchant", territory=actors.net.a.grid)
     with django_assert_max_num_queries(len(small.captured_queries)):
@@ -109,7 +149,10 @@ def test_chart_queries_do_not_grow_with_the_number_of_organisations(client, acto
 
 def test_chart_groups_other_organisations_by_kind_within_scope(client, actors, party):
     response = as_user(client, actors.staff_a).get(reverse("orgs:chart"))
-    assert response.context["kinds"] == [("residents_committee", "居委会", 1), ("property_company", "物业公司", 1)]
+    assert response.context["kinds"] == [
+        ("residents_committee", "居委会", 1),
+        ("property_company", "物业公司", 1),
+    ]
     names = [o.name for o in response.context["organisations"]]
     assert "乙社区居委会" not in names
     filtered = client.get(reverse("orgs:chart"), {"kind": "property_company"}).context["organisations"]
@@ -145,7 +188,9 @@ def test_party_org_of_another_community_is_404_and_nothing_changes(client, actor
 
 
 def test_organisation_page(client, actors, party):
-    response = as_user(client, actors.staff_a).get(reverse("orgs:organisation", args=[party.property_company_a.pk]))
+    response = as_user(client, actors.staff_a).get(
+        reverse("orgs:organisation", args=[party.property_company_a.pk])
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "碧水物业" in html

@@ -9,7 +9,14 @@ from gongzhi.people.tests.factories import make_person
 
 FULL_ID = "440306195003070020"
 MASKED_ID = "4403**********0020"
-SECRET_KEYS = {"id_number_cipher", "id_number_index", "phone_cipher", "phone_index", "household_id", "household"}
+SECRET_KEYS = {
+    "id_number_cipher",
+    "id_number_index",
+    "phone_cipher",
+    "phone_index",
+    "household_id",
+    "household",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +32,10 @@ def as_user(client, user):  # type: ignore[no-untyped-def]
 
 def post_reveal(client, person, body, **extra):  # type: ignore[no-untyped-def]
     return client.post(
-        f"/api/v1/people/persons/{person.pk}/reveal", json.dumps(body), content_type="application/json", **extra
+        f"/api/v1/people/persons/{person.pk}/reveal",
+        json.dumps(body),
+        content_type="application/json",
+        **extra,
     )
 
 
@@ -56,10 +66,14 @@ def test_person_list_queries_do_not_grow_with_the_page(client, actors, django_as
 
 def test_person_list_search_and_node_filter(client, actors):
     as_user(client, actors.street_officer)
-    assert [p["name"] for p in client.get("/api/v1/people/persons", {"q": FULL_ID}).json()["items"]] == ["王秀英"]
+    assert [p["name"] for p in client.get("/api/v1/people/persons", {"q": FULL_ID}).json()["items"]] == [
+        "王秀英"
+    ]
     assert client.get("/api/v1/people/persons", {"q": FULL_ID[:-1]}).json()["count"] == 0
     phone = actors.person_b.decrypt_phone()
-    assert [p["name"] for p in client.get("/api/v1/people/persons", {"q": phone}).json()["items"]] == ["李建国"]
+    assert [p["name"] for p in client.get("/api/v1/people/persons", {"q": phone}).json()["items"]] == [
+        "李建国"
+    ]
     in_b = client.get("/api/v1/people/persons", {"node": actors.net.b.community.pk}).json()["items"]
     assert [p["name"] for p in in_b] == ["李建国"]
 
@@ -89,7 +103,9 @@ def test_person_detail_of_an_outsider_is_404(client, actors):
 
 def test_secretary_reveals_with_a_reason_and_the_audit_row_is_written(client, actors):
     as_user(client, actors.secretary_a)
-    response = post_reveal(client, actors.person_a, {"fields": ["id_number", "phone"], "reason": "核实低保申请"})
+    response = post_reveal(
+        client, actors.person_a, {"fields": ["id_number", "phone"], "reason": "核实低保申请"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["id_number"] == FULL_ID
@@ -127,7 +143,9 @@ def test_reveal_by_an_outsider_is_404_and_nothing_is_written(client, actors):
         ({"fields": ["id_number"]}, 422, "请求数据有误"),
     ],
 )
-def test_bad_reveal_input_is_rejected_in_chinese_and_nothing_is_written(client, actors, body, status, message):
+def test_bad_reveal_input_is_rejected_in_chinese_and_nothing_is_written(
+    client, actors, body, status, message
+):
     as_user(client, actors.secretary_a)
     response = post_reveal(client, actors.person_a, body)
     assert response.status_code == status
@@ -142,7 +160,10 @@ def test_bearer_token_reads_people_but_reveal_still_needs_the_capability(client,
     assert "王秀英" in {p["name"] for p in body["items"]}
     assert client.get(f"/api/v1/people/persons/{actors.person_a.pk}", **auth).status_code == 200
     assert client.get(f"/api/v1/people/persons/{actors.person_b.pk}", **auth).status_code == 404
-    assert post_reveal(client, actors.person_a, {"fields": ["id_number"], "reason": "核实"}, **auth).status_code == 403
+    assert (
+        post_reveal(client, actors.person_a, {"fields": ["id_number"], "reason": "核实"}, **auth).status_code
+        == 403
+    )
 
 
 def test_session_post_without_csrf_token_is_refused(actors):

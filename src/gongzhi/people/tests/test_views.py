@@ -165,7 +165,9 @@ def test_resident_sees_their_own_record_only(client, actors):
 
 def test_secretary_reveals_the_id_number_with_htmx_and_an_audit_row_is_written(client, actors):
     signed_in(client, actors.secretary_a)
-    response = client.post(reveal_url(actors.person_a), {"field": ["id_number"], "reason": "核实低保申请"}, **HTMX)
+    response = client.post(
+        reveal_url(actors.person_a), {"field": ["id_number"], "reason": "核实低保申请"}, **HTMX
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html  # a fragment
@@ -214,7 +216,9 @@ def test_reveal_without_javascript_renders_the_whole_page(client, actors):
         ({"field": ["password"], "reason": "核实身份"}, ""),
     ],
 )
-def test_bad_reveal_input_is_400_with_a_chinese_message_and_nothing_is_revealed(client, actors, data, message):
+def test_bad_reveal_input_is_400_with_a_chinese_message_and_nothing_is_revealed(
+    client, actors, data, message
+):
     signed_in(client, actors.secretary_a)
     response = client.post(reveal_url(actors.person_a), data, **HTMX)
     html = response.content.decode()
@@ -237,14 +241,18 @@ def test_community_staff_gets_403_and_nothing_is_revealed(client, actors):
 def test_staff_of_another_community_gets_404_on_reveal_and_nothing_changes(client, actors):
     signed_in(client, actors.staff_b)
     before = AuditEntry.objects.count()
-    response = client.post(reveal_url(actors.person_a), {"field": ["id_number"], "reason": "核实身份"}, **HTMX)
+    response = client.post(
+        reveal_url(actors.person_a), {"field": ["id_number"], "reason": "核实身份"}, **HTMX
+    )
     assert response.status_code == 404
     assert FULL_ID not in response.content.decode()
     assert AuditEntry.objects.count() == before
 
 
 def test_reveal_needs_post_and_sign_in(client, actors):
-    assert client.post(reveal_url(actors.person_a), {"field": ["id_number"], "reason": "x"}).status_code == 302
+    assert (
+        client.post(reveal_url(actors.person_a), {"field": ["id_number"], "reason": "x"}).status_code == 302
+    )
     signed_in(client, actors.secretary_a)
     assert client.get(reveal_url(actors.person_a)).status_code == 405
     assert reveals() == 0
@@ -255,6 +263,8 @@ def test_reveal_form_is_csrf_protected(actors):
 
     client = Client(enforce_csrf_checks=True)
     signed_in(client, actors.secretary_a)
-    response = client.post(reveal_url(actors.person_a), {"field": ["id_number"], "reason": "核实身份"}, **HTMX)
+    response = client.post(
+        reveal_url(actors.person_a), {"field": ["id_number"], "reason": "核实身份"}, **HTMX
+    )
     assert response.status_code == 403
     assert reveals() == 0

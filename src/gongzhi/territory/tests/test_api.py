@@ -87,7 +87,9 @@ def test_children_geojson_holds_only_visible_children_with_counts(client, actors
 
 def test_children_geojson_of_an_outsiders_node_is_404(client, actors):
     as_user(client, actors.staff_b)
-    assert client.get(f"/api/v1/territory/nodes/{actors.net.a.community.pk}/children.geojson").status_code == 404
+    assert (
+        client.get(f"/api/v1/territory/nodes/{actors.net.a.community.pk}/children.geojson").status_code == 404
+    )
 
 
 def test_children_geojson_of_a_building_shows_points_and_units_without_geometry(client, actors):
@@ -100,7 +102,11 @@ def test_children_geojson_of_a_building_shows_points_and_units_without_geometry(
 
 @pytest.mark.usefixtures("fresh_geo_index")
 def test_lookup_names_grid_community_and_street(client, actors):
-    body = as_user(client, actors.staff_a).get("/api/v1/territory/lookup", {"lon": 113.901, "lat": 22.701}).json()
+    body = (
+        as_user(client, actors.staff_a)
+        .get("/api/v1/territory/lookup", {"lon": 113.901, "lat": 22.701})
+        .json()
+    )
     assert body["grid"]["id"] == actors.net.a.grid.pk
     assert body["community"]["code"] == actors.net.a.community.code
     assert body["street"]["name"] == "光明街道"
@@ -108,7 +114,11 @@ def test_lookup_names_grid_community_and_street(client, actors):
 
 @pytest.mark.usefixtures("fresh_geo_index")
 def test_lookup_hides_what_the_caller_may_not_see(client, actors):
-    body = as_user(client, actors.staff_b).get("/api/v1/territory/lookup", {"lon": 113.901, "lat": 22.701}).json()
+    body = (
+        as_user(client, actors.staff_b)
+        .get("/api/v1/territory/lookup", {"lon": 113.901, "lat": 22.701})
+        .json()
+    )
     assert body["grid"] is None
     assert body["community"] is None
     assert body["street"]["name"] == "光明街道"  # an ancestor of B's community: visible for navigation
