@@ -1,5 +1,6 @@
 """Shared actors: "someone who may" and "someone who may not", on a small real net."""
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -55,6 +56,54 @@ def actors(net: Net) -> Actors:
         person_a=make_person(name="王秀英", household=net.a.household, id_number="440306195003070020"),
         person_b=make_person(name="李建国", household=net.b.household),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 costs ~0.1 s per account and the actors fixture makes seven; tests that assert the
+    production hasher set PASSWORD_HASHERS back themselves."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_AUDIT_MIGRATION = importlib.import_module("gongzhi.core.migrations.0002_audit_append_only")
+_audit_triggers_off = False
+
+
+def _set_audit_triggers(*, enabled: bool) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE core_auditentry {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
+        elif enabled:
+            for sql in _AUDIT_MIGRATION.SQLITE:
+                cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+        else:
+            for sql in _AUDIT_MIGRATION.SQLITE_REVERSE:
+                cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_append_only(request, django_db_blocker):
+    """The audit log refuses UPDATE/DELETE/TRUNCATE (core migration 0002), and so would the flush
+    that ends a transactional test (live server, concurrency). Switch the triggers off for that
+    flush only and back on before the next test, so every test runs with them in force."""
+    global _audit_triggers_off
+    if _audit_triggers_off:
+        with django_db_blocker.unblock():
+            _set_audit_triggers(enabled=True)
+        _audit_triggers_off = False
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")  # set up first, so our teardown runs before its flush
+    yield
+    if transactional:
+        with django_db_blocker.unblock():
+            _set_audit_triggers(enabled=False)
+        _audit_triggers_off = True
 
 
 @pytest.fixture(autouse=True)

@@ -26,8 +26,16 @@ def test_staff_signs_in_with_password_and_lands_on_home(client, actors):
     assert AuditEntry.objects.filter(kind="sign_in", actor=actors.staff_a).exists()
 
 
-def test_passwords_are_hashed_with_argon2(actors):
-    assert actors.staff_a.password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(db):
+    from django.conf import settings as live_settings  # the autouse fixture swapped in MD5 for speed
+    from django.test import override_settings
+
+    from gongzhi.config import settings as project_settings
+
+    with override_settings(PASSWORD_HASHERS=project_settings.PASSWORD_HASHERS):
+        user = User.objects.create_user(username="hash_check", password="a-long-password-1")
+        assert live_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert user.password.startswith("argon2")
 
 
 def test_wrong_password_says_how_many_tries_are_left_in_chinese(client, actors):

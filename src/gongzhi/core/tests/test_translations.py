@@ -8,13 +8,26 @@ from pathlib import Path
 import polib
 import pytest
 
-LOCALE = Path(__file__).resolve().parents[2] / "locale"
-EN_PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
+SRC = Path(__file__).resolve().parents[2]
 
 
-def test_english_catalogue_has_no_untranslated_or_fuzzy_entries():
-    catalogue = polib.pofile(str(EN_PO))
-    missing = [e.msgid for e in catalogue if not e.obsolete and not e.translated()]
+def english_catalogues(root: Path) -> list[Path]:
+    """The project catalogue and every app's own (ledgers keeps its strings in ledgers/locale)."""
+    return sorted(root.glob("locale/en/LC_MESSAGES/django.po")) + sorted(root.glob("*/locale/en/LC_MESSAGES/django.po"))
+
+
+def msgids(root: Path) -> set[str]:
+    return {e.msgid for po in english_catalogues(root) for e in polib.pofile(str(po)) if not e.obsolete}
+
+
+def test_english_catalogues_have_no_untranslated_or_fuzzy_entries():
+    assert english_catalogues(SRC), "no English catalogue found"
+    missing = [
+        (po.relative_to(SRC).as_posix(), e.msgid)
+        for po in english_catalogues(SRC)
+        for e in polib.pofile(str(po))
+        if not e.obsolete and not e.translated()
+    ]
     assert missing == [], f"untranslated: {missing[:20]}"
 
 
@@ -22,9 +35,8 @@ def test_english_catalogue_covers_every_string_in_the_code(tmp_path):
     """Re-extract the strings into a scratch copy and compare msgids with the committed catalogue."""
     if shutil.which("xgettext") is None:
         pytest.skip("GNU gettext (xgettext) not installed: cannot re-extract strings (apt-get install gettext)")
-    src = Path(__file__).resolve().parents[2]
     scratch = tmp_path / "gongzhi"
-    shutil.copytree(src, scratch, ignore=shutil.ignore_patterns("static_build", "__pycache__", "*.mo"))
+    shutil.copytree(SRC, scratch, ignore=shutil.ignore_patterns("static_build", "__pycache__", "*.mo"))
     subprocess.run(  # noqa: S603
         [sys.executable, "-m", "django", "makemessages", "-l", "en", "--no-obsolete", "--no-location"],
         cwd=scratch,
@@ -32,6 +44,4 @@ def test_english_catalogue_covers_every_string_in_the_code(tmp_path):
         capture_output=True,
         env={"DJANGO_SETTINGS_MODULE": "gongzhi.config.settings", "PATH": "/usr/bin:/bin", "GONGZHI_VAR_DIR": str(tmp_path / "var")},
     )
-    extracted = {e.msgid for e in polib.pofile(str(scratch / "locale/en/LC_MESSAGES/django.po")) if not e.obsolete}
-    committed = {e.msgid for e in polib.pofile(str(EN_PO)) if not e.obsolete}
-    assert sorted(extracted - committed) == [], "run: cd src/gongzhi && gongzhi makemessages -l en, then translate"
+    assert sorted(msgids(scratch) - msgids(SRC)) == [], "run: cd src/gongzhi && gongzhi makemessages -l en, then translate"

@@ -18,7 +18,6 @@ ROWS = 300
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("audit_truncate_allowed")
 def test_two_staff_importing_the_same_file_at_once_create_each_person_once(actors, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to prove")

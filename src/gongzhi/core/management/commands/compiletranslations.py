@@ -12,8 +12,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         count = 0
-        for base in settings.LOCALE_PATHS:
-            for po_path in Path(base).glob("*/LC_MESSAGES/*.po"):
+        # The project catalogue (LOCALE_PATHS) and each app's own locale/ folder.
+        bases = [Path(p) for p in settings.LOCALE_PATHS] + list(Path(settings.BASE_DIR).glob("*/locale"))
+        for base in bases:
+            for po_path in base.glob("*/LC_MESSAGES/*.po"):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                     continue
