@@ -2,10 +2,10 @@ import re
 
 import pytest
 import time_machine
+from conftest import PASSWORD
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD
 from gongzhi.accounts import actions
 from gongzhi.accounts.models import User
 from gongzhi.accounts.sms import OutboxSmsBackend
