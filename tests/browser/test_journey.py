@@ -40,6 +40,7 @@ def test_staff_drill_down_secretary_reveals_and_outsider_gets_404(browser, live_
         "Leaflet drew no polygon (scripts/build-assets run?)"
     )
     assert "光明街道" in page.inner_text(".leaflet-tooltip-pane")
+    assert not page.is_visible("#map-up")  # nothing above the district
     drill(page, net.street)
     children = page.inner_text("#map-children")
     assert "甲社区" in children

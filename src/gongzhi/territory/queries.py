@@ -9,7 +9,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 
 from gongzhi.core.scoping import get_scope
-from gongzhi.territory.models import Level, TerritoryNode
+from gongzhi.territory.models import LEVEL_ORDER, Level, TerritoryNode
 
 # Levels whose node page lists the residents in the subtree (above these the lists get too long
 # to be useful; the people search with a node filter covers them).
@@ -211,8 +211,14 @@ def home_summary(actor: Any) -> HomeSummary:
             .aggregate(**{lv.value: Count("pk", filter=Q(level=lv.value)) for lv in COUNTED_LEVELS})
         )
         tree = reverse("territory:root")
+        # Levels above the actor's own territory would always read 0 ("streets: 0" for
+        # community staff): show only the levels below it.
+        own_depth = (
+            -1 if scope.is_global else min(p.count("/") - 1 for p in scope.paths_for("view_territory"))
+        )
         for lv in COUNTED_LEVELS:
-            summary.counts.append((str(lv.label), level_counts[lv.value], tree))
+            if LEVEL_ORDER.index(lv.value) >= own_depth:
+                summary.counts.append((str(lv.label), level_counts[lv.value], tree))
         if scope.is_global or scope.paths_for("view_people"):
             residents = (
                 Person.objects.visible_to(actor, "view_people").filter(household__isnull=False).count()

@@ -22,7 +22,7 @@ def test_community_staff_counts_cover_their_own_community_only(actors):
     assert summary.is_staff
     assert summary.top_node == actors.net.district
     assert counts(summary) == {
-        "街道": 0,  # the street above is visible for navigation but is not "theirs"
+        # no "街道": the street above is visible for navigation but is not "theirs"
         "社区": 1,
         "网格": 1,
         "小区": 1,
