@@ -1,14 +1,12 @@
 """Chromium through Playwright for the journeys people make. Debian's chromium is used (no browser
 download); without it the tests are skipped with a notice, except under CI, where they fail."""
 
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -21,12 +19,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Argon2 makes the eight actors cost ~2 s per test; hashing is not what these tests test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
@@ -55,35 +47,6 @@ def browser() -> Iterator[Any]:
 def results_dir() -> Path:
     RESULTS.mkdir(exist_ok=True)
     return RESULTS
-
-
-def _audit_migration() -> Any:
-    return importlib.import_module("gongzhi.core.migrations.0002_audit_append_only")
-
-
-@pytest.fixture(autouse=True)
-def audit_log_emptied_after(transactional_db: None) -> Iterator[None]:
-    """Transactional tests end with a flush that empties every table, and the audit log refuses
-    DELETE and TRUNCATE by design (core migration 0002). Lift its triggers for the flush and put
-    them back on the post_migrate signal the flush sends when it is done."""
-    yield
-    from django.apps import apps
-    from django.db.models.signals import post_migrate
-
-    sql = _audit_migration()
-    postgres = connection.vendor == "postgresql"
-    core = apps.get_app_config("core")
-
-    def restore(**kwargs: Any) -> None:
-        post_migrate.disconnect(restore, sender=core)
-        with connection.cursor() as cursor:
-            for statement in sql.POSTGRES if postgres else sql.SQLITE:
-                cursor.execute(statement)
-
-    with connection.cursor() as cursor:
-        for statement in sql.POSTGRES_REVERSE if postgres else sql.SQLITE_REVERSE:
-            cursor.execute(statement)
-    post_migrate.connect(restore, sender=core, weak=False)
 
 
 class PageProblems:

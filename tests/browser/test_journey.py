@@ -127,10 +127,7 @@ def test_api_docs_work_offline_once_ninja_is_an_installed_app(browser, live_serv
     context.close()
 
 
-def test_point_lookup_on_the_map_names_the_grid(browser, live_server, actors, monkeypatch):
-    from gongzhi.territory import geo_index
-
-    monkeypatch.setattr(geo_index, "_cached", None)  # the cache outlives each test's database
+def test_point_lookup_on_the_map_names_the_grid(browser, live_server, actors):
     page, problems = sign_in(browser, live_server.url, "staff_a", PASSWORD)
     page.goto(reverse("territory:map"))
     page.wait_for_selector(f'#map[data-loaded-node="{actors.net.district.pk}"]')

@@ -8,12 +8,6 @@ from gongzhi.accounts.models import ApiToken
 from gongzhi.core.models import AuditEntry
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Argon2 makes the eight actors cost ~2 s per test; hashing is not what these tests test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def bearer(raw: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 

@@ -1,16 +1,9 @@
-import pytest
 from django.urls import reverse
 
 from gongzhi.accounts.models import User
 from gongzhi.people.models import PartyMember
 from gongzhi.people.tests.factories import make_person
 from gongzhi.territory.queries import home_summary
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Argon2 makes the eight actors cost ~2 s per test; hashing is not what these tests test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def counts(summary) -> dict[str, int]:  # type: ignore[no-untyped-def]

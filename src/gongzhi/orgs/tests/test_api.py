@@ -5,12 +5,6 @@ from gongzhi.core.models import AuditEntry
 from gongzhi.orgs.tests.test_views import make_party
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Argon2 makes the eight actors cost ~2 s per test; hashing is not what these tests test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def party(actors):  # type: ignore[no-untyped-def]
     return make_party(actors)

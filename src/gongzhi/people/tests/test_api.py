@@ -19,12 +19,6 @@ SECRET_KEYS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Argon2 makes the eight actors cost ~2 s per test; hashing is not what these tests test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def as_user(client, user):  # type: ignore[no-untyped-def]
     client.force_login(user)
     return client

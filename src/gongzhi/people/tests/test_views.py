@@ -10,13 +10,6 @@ from gongzhi.people.models import PartyMember, PersonTag
 from gongzhi.people.queries import masked_addresses
 from gongzhi.people.tests.factories import make_person
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Argon2 makes the eight actors cost ~2 s per test; hashing is not what these tests test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 HTMX = {"HTTP_HX_REQUEST": "true"}
 FULL_ID = "440306195003070020"
 MASKED_ID = "4403**********0020"

@@ -2,21 +2,6 @@ import pytest
 
 from gongzhi.accounts.actions import token_create
 from gongzhi.core.models import AuditEntry
-from gongzhi.territory import geo_index
-
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
-
-
-@pytest.fixture
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Argon2 makes the eight actors cost ~2 s per test; hashing is not what these tests test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def fresh_geo_index(monkeypatch):  # type: ignore[no-untyped-def]
-    # The index is cached per process by version; each test database starts at version 0 again.
-    monkeypatch.setattr(geo_index, "_cached", None)
 
 
 def as_user(client, user):  # type: ignore[no-untyped-def]
@@ -100,7 +85,6 @@ def test_children_geojson_of_a_building_shows_points_and_units_without_geometry(
     assert body["features"][0]["geometry"] is None
 
 
-@pytest.mark.usefixtures("fresh_geo_index")
 def test_lookup_names_grid_community_and_street(client, actors):
     body = (
         as_user(client, actors.staff_a)
@@ -112,7 +96,6 @@ def test_lookup_names_grid_community_and_street(client, actors):
     assert body["street"]["name"] == "光明街道"
 
 
-@pytest.mark.usefixtures("fresh_geo_index")
 def test_lookup_hides_what_the_caller_may_not_see(client, actors):
     body = (
         as_user(client, actors.staff_b)
@@ -124,7 +107,6 @@ def test_lookup_hides_what_the_caller_may_not_see(client, actors):
     assert body["street"]["name"] == "光明街道"  # an ancestor of B's community: visible for navigation
 
 
-@pytest.mark.usefixtures("fresh_geo_index")
 def test_lookup_outside_every_area_and_bad_coordinates(client, actors):
     as_user(client, actors.staff_a)
     assert client.get("/api/v1/territory/lookup", {"lon": 100.0, "lat": 30.0}).json() == {

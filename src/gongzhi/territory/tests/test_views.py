@@ -9,12 +9,6 @@ from gongzhi.core.models import AuditEntry
 from gongzhi.people.tests.factories import make_person
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Argon2 makes the eight actors cost ~2 s per test; hashing is not what these tests test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def signed_in(client, user):  # type: ignore[no-untyped-def]
     assert client.login(username=user.username, password=PASSWORD)
     return client
