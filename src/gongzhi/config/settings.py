@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",  # ships Swagger UI files, so /api/v1/docs works offline under our CSP
     "gongzhi.core",
     "gongzhi.territory",
     "gongzhi.orgs",
