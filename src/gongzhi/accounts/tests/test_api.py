@@ -1,6 +1,5 @@
 import json
 
-import pytest
 from django.test import Client
 
 from gongzhi.accounts.actions import token_create
