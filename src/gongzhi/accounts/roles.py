@@ -54,6 +54,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Role.DISTRICT_ADMIN,
         }
     ),
+    # room-level nodes (units, households): the door numbers of a building. Those who visit
+    # households hold it; office staff work at building level (decision 0007).
+    "view_addresses": frozenset(
+        {
+            Role.GRID_WORKER,
+            Role.BUILDING_HEAD,
+            Role.COMMUNITY_SECRETARY,
+            Role.STREET_OFFICER,
+            Role.DISTRICT_ADMIN,
+        }
+    ),
     # unmasking ID numbers, phones, addresses and special-group tags (audited, with a reason)
     "reveal_personal_data": frozenset(
         {Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}

@@ -8,10 +8,11 @@ text plus a bounding box: portable, and the point lookup (geo_index.py) never ne
 from typing import Any, Self
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TimeStamped
-from gongzhi.core.scoping import ScopedQuerySet
+from gongzhi.core.scoping import ScopedQuerySet, get_scope
 
 
 class Level(models.TextChoices):
@@ -68,9 +69,27 @@ def code_error(level: str, code: str, parent_code: str | None) -> str | None:
     return None
 
 
+ROOM_LEVELS = ("unit", "household")
+
+
 class TerritoryQuerySet(ScopedQuerySet):
     scope_path_field = "path"
     include_ancestors = True
+
+    def visible_to(self, actor: Any, capability: str | None = None) -> Self:
+        """Navigation (view_territory) stops at the building unless the actor may see addresses:
+        a household node's name is its room number (decision 0007). Imports ask for their own
+        capability and are not affected."""
+        rows = super().visible_to(actor, capability)
+        if (capability or self.scope_capability) != "view_territory":
+            return rows
+        scope = get_scope(actor)
+        if scope.is_global:
+            return rows
+        allowed = ~Q(level__in=ROOM_LEVELS)
+        for path in scope.paths_for("view_addresses"):
+            allowed |= Q(path__startswith=path)
+        return rows.filter(allowed)
 
     def areas(self) -> Self:
         return self.filter(level__in=[lv.value for lv in AREA_LEVELS])

@@ -89,10 +89,17 @@ def test_grid_page_lists_residents_masked_with_links_to_their_pages(client, acto
 
 
 def test_community_page_has_no_resident_list_but_the_household_page_does(client, actors):
-    signed_in(client, actors.staff_a)
+    signed_in(client, actors.secretary_a)
     assert client.get(node_url(actors.net.a.community)).context["residents"] is None
     residents = client.get(node_url(actors.net.a.household)).context["residents"]
     assert {p.name for p in residents} == {"王秀英", "居民甲"}
+
+
+def test_office_staff_list_residents_per_building_and_cannot_open_a_household(client, actors):
+    signed_in(client, actors.staff_a)
+    residents = client.get(node_url(actors.net.a.building)).context["residents"]
+    assert {p.name for p in residents} == {"王秀英", "居民甲"}
+    assert client.get(node_url(actors.net.a.household)).status_code == 404
 
 
 def test_department_handler_sees_the_tree_but_no_residents(client, actors):
