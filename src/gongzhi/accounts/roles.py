@@ -4,24 +4,24 @@ and tested as a table."""
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.scoping import Scope
 
 
 class Role(models.TextChoices):
-    RESIDENT = "resident", _("居民")
-    PARTY_MEMBER = "party_member", _("党员")
-    VOLUNTEER = "volunteer", _("志愿者")
-    GRID_WORKER = "grid_worker", _("网格员")
-    BUILDING_HEAD = "building_head", _("楼栋长")
-    COMMUNITY_STAFF = "community_staff", _("社区工作人员")
-    COMMUNITY_SECRETARY = "community_secretary", _("社区党委书记")
-    STREET_OFFICER = "street_officer", _("街道干部")
-    DISTRICT_ADMIN = "district_admin", _("区级管理员")
-    DEPARTMENT_HANDLER = "department_handler", _("职能部门办理人")
-    PROPERTY_STAFF = "property_staff", _("物业人员")
-    PLATFORM_ADMIN = "platform_admin", _("平台管理员")
+    RESIDENT = "resident", pgettext_lazy("role", "居民")
+    PARTY_MEMBER = "party_member", pgettext_lazy("role", "党员")
+    VOLUNTEER = "volunteer", pgettext_lazy("role", "志愿者")
+    GRID_WORKER = "grid_worker", pgettext_lazy("role", "网格员")
+    BUILDING_HEAD = "building_head", pgettext_lazy("role", "楼栋长")
+    COMMUNITY_STAFF = "community_staff", pgettext_lazy("role", "社区工作人员")
+    COMMUNITY_SECRETARY = "community_secretary", pgettext_lazy("role", "社区党委书记")
+    STREET_OFFICER = "street_officer", pgettext_lazy("role", "街道干部")
+    DISTRICT_ADMIN = "district_admin", pgettext_lazy("role", "区级管理员")
+    DEPARTMENT_HANDLER = "department_handler", pgettext_lazy("role", "职能部门办理人")
+    PROPERTY_STAFF = "property_staff", pgettext_lazy("role", "物业人员")
+    PLATFORM_ADMIN = "platform_admin", pgettext_lazy("role", "平台管理员")
 
 
 STAFF_ROLES = frozenset(

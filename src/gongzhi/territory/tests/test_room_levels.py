@@ -1,7 +1,7 @@
 import pytest
+from conftest import make_user
 from django.http import Http404
 
-from conftest import make_user
 from gongzhi.accounts.roles import Role
 from gongzhi.territory.access import access_node
 from gongzhi.territory.models import TerritoryNode
