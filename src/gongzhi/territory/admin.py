@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from gongzhi.territory.models import TerritoryNode
+
+
+@admin.register(TerritoryNode)
+class TerritoryNodeAdmin(admin.ModelAdmin):
+    """For platform admins; writes that matter (boundaries, imports) go through territory.actions."""
+
+    list_display = ["code", "name", "level", "population"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["path", "depth", "geometry", "min_lon", "min_lat", "max_lon", "max_lat", "centroid_lon", "centroid_lat"]
+    raw_id_fields = ["parent"]
