@@ -69,6 +69,26 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "reveal_personal_data": frozenset(
         {Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
     ),
+    # appeals (接诉即办): see those in one's area; accept/dispatch them; blow the whistle;
+    # decide extensions and rating exclusions; edit routing rules, deadlines and the calendar
+    "view_appeals": frozenset(
+        {
+            Role.GRID_WORKER,
+            Role.COMMUNITY_STAFF,
+            Role.COMMUNITY_SECRETARY,
+            Role.STREET_OFFICER,
+            Role.DISTRICT_ADMIN,
+        }
+    ),
+    "dispatch_appeals": frozenset(
+        {Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
+    ),
+    "report_appeals": frozenset(
+        {Role.GRID_WORKER, Role.BUILDING_HEAD, Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
+    ),
+    "blow_whistle": frozenset({Role.COMMUNITY_SECRETARY, Role.COMMUNITY_STAFF, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
+    "approve_appeal_exceptions": frozenset({Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
+    "manage_appeal_policy": frozenset({Role.DISTRICT_ADMIN}),
     "import_ledgers": frozenset(
         {Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
     ),

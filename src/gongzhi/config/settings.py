@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gongzhi.people",
     "gongzhi.accounts",
     "gongzhi.ledgers",
+    "gongzhi.appeals",
     "gongzhi.demo",
 ]
 

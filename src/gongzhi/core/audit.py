@@ -8,7 +8,7 @@ from django.db import models
 from gongzhi.core.models import AuditEntry
 
 
-def _actor_label(actor: Any) -> str:
+def actor_label(actor: Any) -> str:
     if actor is None:
         return "系统"
     person = getattr(actor, "person", None)
@@ -33,7 +33,7 @@ def record(
     return AuditEntry.objects.create(
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=_actor_label(actor),
+        actor_label=actor_label(actor),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

@@ -1,0 +1,204 @@
+"""Intake on every channel (接诉): validate, place, route, and dispatch in the same transaction
+when a rule matches (秒拨); otherwise the appeal waits in its community's triage queue.
+
+Idempotent: the same Idempotency-Key, or the same (channel, external id), returns the appeal
+already stored instead of creating a second one — also when two requests race (the unique
+constraints decide, and the loser reads the winner's row)."""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gongzhi.appeals import actions, routing
+from gongzhi.appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Channel
+from gongzhi.appeals.workflow import Action, Status
+from gongzhi.core import crypto
+from gongzhi.core.audit import actor_label
+from gongzhi.core.masking import mask_phone
+from gongzhi.orgs.models import Organisation
+from gongzhi.people.phone import InvalidPhone, normalise_phone
+from gongzhi.territory.models import Level, TerritoryNode
+
+MAX_TEXT = 5000
+MAX_PHOTOS = 9
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+IMAGE_SIGNATURES = {
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"GIF87a": "image/gif",
+    b"GIF89a": "image/gif",
+}
+
+
+class IntakeError(ValueError):
+    """Bad input; `field` names the form field, the message is Chinese."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Photo:
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    appeal: Appeal
+    created: bool
+
+
+def sniff_image(content: bytes) -> str | None:
+    for signature, kind in IMAGE_SIGNATURES.items():
+        if content.startswith(signature):
+            return kind
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def _validate(title: str, text: str, lon: Any, lat: Any, address_text: str, photos: list[Photo]) -> None:
+    if not text.strip():
+        raise IntakeError("text", "请描述您反映的问题")
+    if len(text) > MAX_TEXT:
+        raise IntakeError("text", f"内容最多{MAX_TEXT}字,当前{len(text)}字")
+    if len(title) > 120:
+        raise IntakeError("title", "标题最多120字")
+    if (lon is None or lat is None) and not address_text.strip():
+        raise IntakeError("location", "请在地图上选点或填写地址")
+    if lon is not None and lat is not None and not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise IntakeError("location", "坐标超出经纬度范围")
+    if len(photos) > MAX_PHOTOS:
+        raise IntakeError("photos", f"最多上传{MAX_PHOTOS}张照片")
+    for photo in photos:
+        if len(photo.content) > MAX_PHOTO_BYTES:
+            raise IntakeError("photos", f"照片“{photo.name}”超过10MB")
+        if sniff_image(photo.content) is None:
+            raise IntakeError("photos", f"“{photo.name}”不是图片(支持JPG、PNG、GIF、WebP)")
+
+
+def _existing(idempotency_key: str | None, channel: str, external_id: str | None) -> Appeal | None:
+    if idempotency_key:
+        found = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+        if found:
+            return found
+    if external_id:
+        return Appeal.objects.filter(channel=channel, external_id=external_id).first()
+    return None
+
+
+def appeal_submit(
+    *,
+    actor: Any,
+    channel: str,
+    text: str,
+    title: str = "",
+    lon: float | None = None,
+    lat: float | None = None,
+    address_text: str = "",
+    category: Category | None = None,
+    urgency: str = "normal",
+    submitter: Any = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    anonymous: bool = False,
+    hide_name: bool = True,
+    contact_preference: str = "",
+    idempotency_key: str | None = None,
+    external_id: str | None = None,
+    photos: list[Photo] | None = None,
+    fallback_territory: TerritoryNode | None = None,
+    created_at: Any = None,
+) -> IntakeResult:
+    photos = photos or []
+    if channel not in Channel.values:
+        raise IntakeError("channel", "未知渠道")
+    if not title.strip() and text.strip():
+        title = text.strip().splitlines()[0][:60]  # residents rarely write a title: use the first line
+    title = title.strip()
+    _validate(title, text, lon, lat, address_text, photos)
+    existing = _existing(idempotency_key, channel, external_id)
+    if existing is not None:
+        return IntakeResult(existing, created=False)
+    placement = routing.place(lon=lon, lat=lat, address_text=address_text)
+    if lon is not None and lat is not None and placement.territory is None and not address_text.strip():
+        raise IntakeError("location", "所选位置不在本平台的服务范围内,请重新选点或填写地址")
+    phone_cipher = phone_masked = ""
+    if contact_phone:
+        try:
+            number = normalise_phone(contact_phone)
+        except InvalidPhone as exc:
+            raise IntakeError("contact_phone", str(exc)) from exc
+        phone_cipher, phone_masked = crypto.encrypt(number), mask_phone(number)
+    territory = placement.territory or fallback_territory or TerritoryNode.objects.filter(level=Level.DISTRICT).first()
+    try:
+        with transaction.atomic():
+            appeal = _create(
+                actor=actor, channel=channel, title=title, text=text, category=category, urgency=urgency,
+                lon=lon, lat=lat, address_text=address_text, placement=placement, territory=territory,
+                submitter=submitter, contact_name=contact_name, phone_cipher=phone_cipher, phone_masked=phone_masked,
+                anonymous=anonymous, hide_name=hide_name, contact_preference=contact_preference,
+                idempotency_key=idempotency_key, external_id=external_id, photos=photos, created_at=created_at,
+            )
+    except IntegrityError:
+        existing = _existing(idempotency_key, channel, external_id)
+        if existing is None:
+            raise
+        return IntakeResult(existing, created=False)
+    return IntakeResult(appeal, created=True)
+
+
+def _community_of(node: TerritoryNode | None) -> tuple[TerritoryNode | None, TerritoryNode | None]:
+    if node is None:
+        return None, None
+    codes = [*node.ancestor_codes, node.code]
+    by_len = {len(c): c for c in codes}
+    found = {n.code: n for n in TerritoryNode.objects.filter(code__in=[by_len.get(12), by_len.get(9)])}
+    return found.get(by_len.get(12, "")), found.get(by_len.get(9, ""))
+
+
+def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNode | None, photos: list[Photo],
+            phone_cipher: str, phone_masked: str, created_at: Any, **fields: Any) -> Appeal:
+    community, street = placement.community, placement.street
+    if community is None and street is None:
+        community, street = _community_of(territory)
+    appeal = Appeal(
+        number=hashlib.sha256(f"{timezone.now().isoformat()}{id(fields)}".encode()).hexdigest()[:24],
+        territory=territory,
+        path=territory.path if territory else "",
+        community=community,
+        street=street,
+        contact_phone_cipher=phone_cipher,
+        contact_phone_masked=phone_masked,
+        **fields,
+    )
+    appeal.save()
+    if created_at is not None:  # imports of history keep the source system's time
+        Appeal.objects.filter(pk=appeal.pk).update(created_at=created_at)
+    # Readable, unique and sortable: GZ + date + the row id.
+    appeal.number = f"GZ{timezone.localdate():%Y%m%d}{appeal.pk:07d}"
+    Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
+    AppealEvent.objects.create(
+        appeal=appeal, actor=actor if getattr(actor, "pk", None) else None, actor_label=actor_label(actor),
+        action=Action.SUBMIT, from_status="", to_status=Status.SUBMITTED, data={"channel": appeal.channel},
+    )
+    for photo in photos:
+        AppealPhoto.objects.create(
+            appeal=appeal, image=ContentFile(photo.content, name=photo.name or "photo"),
+            content_type=sniff_image(photo.content) or "", size=len(photo.content),
+            sha256=hashlib.sha256(photo.content).hexdigest(),
+        )
+    department_id, version = routing.route_department(category=appeal.category, path=appeal.path)
+    if department_id is not None and appeal.community_id is not None:
+        appeal.routed_by_ruleset = version
+        Appeal.objects.filter(pk=appeal.pk).update(routed_by_ruleset=version)
+        accepted = actions.appeal_accept(appeal=appeal, actor=None, note="系统自动受理")
+        department = Organisation.objects.get(pk=department_id)
+        return actions.appeal_dispatch(appeal=accepted, actor=None, department=department, note=f"按分拨规则v{version}自动派单")
+    return appeal

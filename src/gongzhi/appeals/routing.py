@@ -1,0 +1,103 @@
+"""Where an appeal belongs and who handles it (秒拨): location → grid/community/street, address
+text → compound/building when there is no pin, category × territory → department by the active
+routing rules (first match wins). Unroutable appeals stay in their community's triage queue."""
+
+import threading
+from dataclasses import dataclass
+
+from gongzhi.appeals.models import Category, RoutingRule, RoutingRuleSet
+from gongzhi.territory.geo_index import get_index
+from gongzhi.territory.models import Level, TerritoryNode
+
+
+@dataclass(frozen=True)
+class Placement:
+    territory: TerritoryNode | None
+    community: TerritoryNode | None
+    street: TerritoryNode | None
+
+
+def _ancestor(node: TerritoryNode, level: str) -> TerritoryNode | None:
+    if node.level == level:
+        return node
+    codes = node.ancestor_codes
+    length = {Level.STREET: 9, Level.COMMUNITY: 12}[Level(level)]
+    code = next((c for c in codes if len(c) == length), None)
+    return TerritoryNode.objects.filter(code=code).first() if code else None
+
+
+def place(*, lon: float | None, lat: float | None, address_text: str = "") -> Placement:
+    node: TerritoryNode | None = None
+    if lon is not None and lat is not None:
+        found = get_index().lookup(lon, lat)
+        node_id = found.get(Level.GRID) or found.get(Level.COMMUNITY) or found.get(Level.STREET)
+        node = TerritoryNode.objects.filter(pk=node_id).first() if node_id else None
+    if node is None and address_text:
+        node = match_address(address_text)
+    if node is None:
+        return Placement(None, None, None)
+    return Placement(node, _ancestor(node, Level.COMMUNITY), _ancestor(node, Level.STREET))
+
+
+def match_address(text: str) -> TerritoryNode | None:
+    """The longest compound name contained in the text, then a building of it named in the text
+    ("碧水龙庭3栋" → 碧水龙庭 › 3栋). Names are short, so a substring scan over the compounds is
+    cheap (a few thousand per district) and needs no search engine."""
+    compact = text.replace(" ", "")
+    best: TerritoryNode | None = None
+    for compound in TerritoryNode.objects.filter(level=Level.COMPOUND).only("id", "name", "code", "path", "level"):
+        if compound.name and compound.name in compact and (best is None or len(compound.name) > len(best.name)):
+            best = compound
+    if best is None:
+        return None
+    buildings = TerritoryNode.objects.filter(parent=best, level=Level.BUILDING).only("id", "name", "code", "path", "level")
+    named = [b for b in buildings if b.name and b.name in compact]
+    return max(named, key=lambda b: len(b.name)) if named else best
+
+
+@dataclass(frozen=True)
+class RuleView:
+    position: int
+    category_id: int | None
+    territory_path: str | None
+    department_id: int
+
+
+_lock = threading.Lock()
+_rules_cache: tuple[int, list[RuleView]] | None = None
+
+
+def active_rules() -> tuple[int | None, list[RuleView]]:
+    """The active ruleset's rules, cached per process until another version is activated."""
+    global _rules_cache
+    version = RoutingRuleSet.objects.filter(is_active=True).values_list("version", flat=True).first()
+    if version is None:
+        return None, []
+    cached = _rules_cache
+    if cached is not None and cached[0] == version:
+        return version, cached[1]
+    with _lock:
+        rules = [
+            RuleView(r.position, r.category_id, r.territory.path if r.territory_id else None, r.department_id)
+            for r in RoutingRule.objects.filter(ruleset__version=version).select_related("territory").order_by("position")
+        ]
+        _rules_cache = (version, rules)
+    return version, rules
+
+
+def route_department(*, category: Category | None, path: str) -> tuple[int | None, int | None]:
+    """(department id, ruleset version) of the first matching rule, or (None, version)."""
+    version, rules = active_rules()
+    lineage = set(category.lineage_ids()) if category is not None else set()
+    for rule in rules:
+        if rule.category_id is not None and rule.category_id not in lineage:
+            continue
+        if rule.territory_path is not None and not path.startswith(rule.territory_path):
+            continue
+        return rule.department_id, version
+    return None, version
+
+
+def reset_cache() -> None:
+    global _rules_cache
+    _rules_cache = None
