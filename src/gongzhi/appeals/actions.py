@@ -38,7 +38,8 @@ def _event(appeal: Appeal, action: str, actor: Any, before: str, note: str = "",
 
 
 def _locked(appeal: Appeal) -> Appeal:
-    return Appeal.objects.select_for_update().select_related("department", "category").get(pk=appeal.pk)
+    # of=("self",): lock the appeal row only (PostgreSQL refuses FOR UPDATE on outer-joined rows)
+    return Appeal.objects.select_for_update(of=("self",)).select_related("department", "category").get(pk=appeal.pk)
 
 
 def transition(*, appeal: Appeal, action: str, actor: Any, note: str = "", **data: Any) -> Appeal:

@@ -15,7 +15,7 @@ def send_notification_sms(notification_id: int) -> str:
     from gongzhi.appeals.models import Notification
 
     with transaction.atomic():
-        row = Notification.objects.select_for_update().select_related("recipient_person").filter(
+        row = Notification.objects.select_for_update(of=("self",)).select_related("recipient_person").filter(
             pk=notification_id, sms_wanted=True, sms_sent_at__isnull=True
         ).first()
         if row is None or row.sms_attempts >= MAX_SMS_ATTEMPTS or row.recipient_person is None:
