@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from gongzhi.accounts.api import router as accounts_router
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
+from gongzhi.appeals.api import router as appeals_router
 from gongzhi.core.api import router as core_router
 from gongzhi.ledgers.api import router as ledgers_router
 from gongzhi.orgs.api import router as orgs_router
@@ -26,6 +27,7 @@ api.add_router("/people/", people_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/audit/", core_router)
 api.add_router("/ledgers/", ledgers_router)
+api.add_router("/appeals/", appeals_router)
 
 
 @api.exception_handler(Http404)

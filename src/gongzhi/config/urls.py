@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("gongzhi.people.urls")),
     path("orgs/", include("gongzhi.orgs.urls")),
     path("ledgers/", include("gongzhi.ledgers.urls")),
+    path("appeals/", include("gongzhi.appeals.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

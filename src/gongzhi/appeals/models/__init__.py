@@ -8,9 +8,11 @@ from gongzhi.appeals.models.appeal import (
     Satisfaction,
 )
 from gongzhi.appeals.models.policy import (
+    BoardSetting,
     CalendarDay,
     Category,
     DeadlinePolicy,
+    ReplyTemplate,
     RoutingRule,
     RoutingRuleSet,
     Urgency,
@@ -25,6 +27,8 @@ from gongzhi.appeals.models.whistle import (
 )
 
 __all__ = [
+    "BoardSetting",
+    "ReplyTemplate",
     "ConsultNote",
     "DailyStat",
     "Notification",

@@ -119,3 +119,24 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.position} {self.category or '*'} @ {self.territory or '*'} → {self.department}"
+
+
+class BoardSetting(models.Model):
+    """公示: whether anonymised appeals and replies of this territory (and below) are public."""
+
+    territory = models.OneToOneField("territory.TerritoryNode", on_delete=models.CASCADE, related_name="+")
+    enabled = models.BooleanField(_("公示"), default=False)
+
+    def __str__(self) -> str:
+        return f"board {self.territory_id}: {'on' if self.enabled else 'off'}"
+
+
+class ReplyTemplate(models.Model):
+    """Reusable reply texts for a department (null = everyone's)."""
+
+    department = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("名称"), max_length=60)
+    text = models.TextField(_("内容"), max_length=2000)
+
+    def __str__(self) -> str:
+        return self.title
