@@ -1,3 +1,287 @@
-from ninja import Router
+"""/api/v1/appeals/: intake with an Idempotency-Key, scoped lists, detail with the timeline, and one
+endpoint per lifecycle action. Handlers parse, call one intake/action function, and map its
+exceptions to status codes (decision 0008): InvalidTransition 409, PermissionError 403,
+IntakeError/AppealError 400, not visible 404."""
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from gongzhi.accounts.roles import STAFF_ROLES, Role
+from gongzhi.appeals import actions
+from gongzhi.appeals.access import access_appeal
+from gongzhi.appeals.intake import MAX_PHOTO_BYTES, MAX_PHOTOS, IntakeError, Photo, appeal_submit
+from gongzhi.appeals.models import Appeal, Category, Channel
+from gongzhi.appeals.schemas import (
+    AppealDetailOut,
+    AppealFilter,
+    AppealIn,
+    AppealOut,
+    DispatchIn,
+    ErrorOut,
+    ExtendIn,
+    MergeIn,
+    NoteIn,
+    RateIn,
+    ReasonIn,
+    ReplyIn,
+)
+from gongzhi.appeals.workflow import InvalidTransition
+from gongzhi.core.scoping import get_scope
+from gongzhi.orgs.models import Organisation, OrgKind
 
 router = Router(tags=["诉求 appeals"])
+
+MAX_KEY_LENGTH = 64
+ERRORS: dict[int | str, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+# --- who submits, and how ---------------------------------------------------------------------
+
+
+def intake_identity(user: Any, requested: str | None, default: str) -> tuple[str, Any]:
+    """(channel, submitter person). Staff holding report_appeals record calls and patrol reports on
+    any channel with no submitter; residents always submit as themselves on the resident channel;
+    other accounts (integrations) submit on the default channel. PermissionError for a channel the
+    account may not use."""
+    scope = get_scope(user)
+    if scope.can("report_appeals"):
+        channel = requested or default
+        if channel not in Channel.values:
+            raise IntakeError("channel", "未知渠道")
+        return channel, None
+    is_resident = Role.RESIDENT in scope.roles or not (scope.roles & STAFF_ROLES)
+    own = Channel.RESIDENT_APP if is_resident and getattr(user, "person_id", None) else default
+    if requested and requested != own:
+        raise PermissionError("您无权代录其他渠道的诉求")
+    return own, (user.person if own == Channel.RESIDENT_APP else None)
+
+
+def scoped_key(user: Any, key: str | None) -> str | None:
+    """Idempotency keys are per account, so one client can never replay into another's appeal."""
+    if not key:
+        return None
+    key = key.strip()
+    if len(key) > MAX_KEY_LENGTH:
+        raise IntakeError("Idempotency-Key", f"Idempotency-Key最长{MAX_KEY_LENGTH}个字符")
+    return f"u{user.pk}:{key}"
+
+
+def find_category(category_id: int | None, path: str | None) -> Category | None:
+    if category_id is None and not path:
+        return None
+    rows = Category.objects.filter(active=True).select_related("parent__parent")
+    found = rows.filter(pk=category_id).first() if category_id is not None else rows.filter(path=path.strip("/ ")).first()
+    if found is None:
+        raise IntakeError("category", "未知的诉求分类")
+    return found
+
+
+def decode_photos(photos: list[Any]) -> list[Photo]:
+    if len(photos) > MAX_PHOTOS:
+        raise IntakeError("photos", f"最多上传{MAX_PHOTOS}张照片")
+    decoded = []
+    for n, photo in enumerate(photos, start=1):
+        name = photo.name or f"photo{n}"
+        if len(photo.content_base64) > MAX_PHOTO_BYTES * 4 // 3 + 4:
+            raise IntakeError("photos", f"照片“{name}”超过10MB")
+        try:
+            content = base64.b64decode(photo.content_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise IntakeError("photos", f"照片“{name}”不是有效的base64编码") from exc
+        decoded.append(Photo(name=name, content=content))
+    return decoded
+
+
+def visible(user: Any, appeal: Appeal) -> bool:
+    return Appeal.objects.visible_to(user).filter(pk=appeal.pk).exists()
+
+
+def is_staff_for(user: Any, appeal: Appeal) -> bool:
+    scope = get_scope(user)
+    return scope.can("view_appeals", appeal.path) or (appeal.department_id in scope.org_ids)
+
+
+def detail(user: Any, appeal: Appeal) -> Appeal:
+    """The appeal with its timeline: residents see the public events, without staff names."""
+    staff = is_staff_for(user, appeal)
+    events = list(appeal.events.all() if staff else appeal.events.filter(public=True))
+    if not staff:
+        for event in events:
+            event.actor_label = ""
+    appeal.timeline = events  # type: ignore[attr-defined]
+    return appeal
+
+
+# --- intake, list, detail ----------------------------------------------------------------------
+
+
+@router.post("/", response={200: AppealOut, 201: AppealOut, **ERRORS}, url_name="appeals_submit")
+def submit(request: HttpRequest, body: AppealIn) -> Any:
+    """Intake. The same `Idempotency-Key` header (per account), or the same external_id on the same
+    channel, returns the stored appeal with 200 instead of creating a second one (201)."""
+    user = request.user
+    try:
+        key = scoped_key(user, request.headers.get("Idempotency-Key"))
+        channel, submitter = intake_identity(user, body.channel, Channel.API)
+        result = appeal_submit(
+            actor=user,
+            channel=channel,
+            submitter=submitter,
+            text=body.text,
+            title=body.title,
+            lon=body.lon,
+            lat=body.lat,
+            address_text=body.address_text,
+            category=find_category(body.category_id, body.category),
+            urgency=body.urgency if body.urgency in {"normal", "urgent", "critical"} else "normal",
+            contact_name=body.contact_name,
+            contact_phone=body.contact_phone,
+            anonymous=body.anonymous,
+            hide_name=body.hide_name,
+            contact_preference=body.contact_preference,
+            idempotency_key=key,
+            external_id=(body.external_id or "").strip() or None,
+            photos=decode_photos(body.photos),
+        )
+    except PermissionError as exc:
+        return Status(403, {"detail": str(exc)})
+    except IntakeError as exc:
+        return Status(400, {"detail": str(exc), "field": exc.field})
+    replayed = key is not None and result.appeal.idempotency_key == key
+    if not result.created and not replayed and not visible(user, result.appeal):
+        # an external id another source already used: say so without showing its appeal
+        return Status(409, {"detail": "该外部编号已被使用", "field": "external_id"})
+    return Status(201 if result.created else 200, result.appeal)
+
+
+@router.get("/", response=list[AppealOut], url_name="appeals_list")
+@paginate(PageNumberPagination, page_size=50)
+def appeal_list(request: HttpRequest, filters: Query[AppealFilter]):  # type: ignore[no-untyped-def]
+    rows = Appeal.objects.visible_to(request.user).select_related("department", "community", "street", "category")
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.department is not None:
+        rows = rows.filter(department_id=filters.department)
+    if filters.community is not None:
+        rows = rows.filter(community_id=filters.community)
+    if filters.overdue:
+        rows = rows.overdue()
+    if filters.q.strip():
+        rows = rows.filter(title__contains=filters.q.strip())
+    return rows
+
+
+@router.get("/{appeal_id}", response={200: AppealDetailOut, 404: ErrorOut}, url_name="appeals_detail")
+def appeal_detail(request: HttpRequest, appeal_id: int) -> Any:
+    return detail(request.user, access_appeal(request.user, appeal_id))
+
+
+# --- actions -------------------------------------------------------------------------------------
+
+
+def _act(request: HttpRequest, appeal_id: int, run: Callable[[Appeal], Any]) -> Any:
+    appeal = access_appeal(request.user, appeal_id)
+    try:
+        changed = run(appeal)
+    except InvalidTransition as exc:
+        return Status(409, {"detail": str(exc)})
+    except PermissionError as exc:
+        return Status(403, {"detail": str(exc)})
+    except IntakeError as exc:
+        return Status(400, {"detail": str(exc), "field": exc.field})
+    except actions.AppealError as exc:
+        return Status(400, {"detail": str(exc)})
+    # the action returns the locked row; an actor who just returned or merged it may no longer see
+    # it in lists, but the answer to their own action is theirs to read
+    return Status(200, detail(request.user, changed if isinstance(changed, Appeal) else changed.appeal))
+
+
+ACTION_RESPONSES = {200: AppealDetailOut, **ERRORS}
+
+
+@router.post("/{appeal_id}/accept", response=ACTION_RESPONSES, url_name="appeals_accept")
+def accept(request: HttpRequest, appeal_id: int) -> Any:
+    return _act(request, appeal_id, lambda a: actions.appeal_accept(appeal=a, actor=request.user))
+
+
+@router.post("/{appeal_id}/reject", response=ACTION_RESPONSES, url_name="appeals_reject")
+def reject(request: HttpRequest, appeal_id: int, body: ReasonIn) -> Any:
+    return _act(request, appeal_id, lambda a: actions.appeal_reject(appeal=a, actor=request.user, reason=body.reason))
+
+
+@router.post("/{appeal_id}/dispatch", response=ACTION_RESPONSES, url_name="appeals_dispatch")
+def dispatch(request: HttpRequest, appeal_id: int, body: DispatchIn) -> Any:
+    def run(appeal: Appeal) -> Appeal:
+        department = (
+            Organisation.objects.visible_to(request.user)
+            .filter(pk=body.department_id, kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY])
+            .first()
+        )
+        if department is None:
+            raise IntakeError("department_id", "承办部门不存在")
+        return actions.appeal_dispatch(appeal=appeal, actor=request.user, department=department, note=body.note)
+
+    return _act(request, appeal_id, run)
+
+
+@router.post("/{appeal_id}/sign", response=ACTION_RESPONSES, url_name="appeals_sign")
+def sign(request: HttpRequest, appeal_id: int) -> Any:
+    return _act(request, appeal_id, lambda a: actions.appeal_sign(appeal=a, actor=request.user))
+
+
+@router.post("/{appeal_id}/return", response=ACTION_RESPONSES, url_name="appeals_return")
+def return_(request: HttpRequest, appeal_id: int, body: ReasonIn) -> Any:
+    return _act(request, appeal_id, lambda a: actions.appeal_return(appeal=a, actor=request.user, reason=body.reason))
+
+
+@router.post("/{appeal_id}/start", response=ACTION_RESPONSES, url_name="appeals_start")
+def start(request: HttpRequest, appeal_id: int) -> Any:
+    return _act(request, appeal_id, lambda a: actions.appeal_start(appeal=a, actor=request.user))
+
+
+@router.post("/{appeal_id}/contact", response=ACTION_RESPONSES, url_name="appeals_contact")
+def contact(request: HttpRequest, appeal_id: int, body: NoteIn) -> Any:
+    return _act(request, appeal_id, lambda a: actions.appeal_contact(appeal=a, actor=request.user, note=body.note))
+
+
+@router.post("/{appeal_id}/reply", response=ACTION_RESPONSES, url_name="appeals_reply")
+def reply(request: HttpRequest, appeal_id: int, body: ReplyIn) -> Any:
+    return _act(request, appeal_id, lambda a: actions.appeal_reply(appeal=a, actor=request.user, text=body.text))
+
+
+@router.post("/{appeal_id}/rate", response=ACTION_RESPONSES, url_name="appeals_rate")
+def rate(request: HttpRequest, appeal_id: int, body: RateIn) -> Any:
+    return _act(
+        request,
+        appeal_id,
+        lambda a: actions.appeal_rate(
+            appeal=a, actor=request.user, satisfaction=body.satisfaction, solved=body.solved, comment=body.comment
+        ),
+    )
+
+
+@router.post("/{appeal_id}/merge", response=ACTION_RESPONSES, url_name="appeals_merge")
+def merge(request: HttpRequest, appeal_id: int, body: MergeIn) -> Any:
+    def run(appeal: Appeal) -> Appeal:
+        try:
+            into = access_appeal(request.user, body.into_id)
+        except Http404 as exc:
+            raise IntakeError("into_id", "要合并到的诉求不存在") from exc
+        return actions.appeal_merge(appeal=appeal, into=into, actor=request.user)
+
+    return _act(request, appeal_id, run)
+
+
+@router.post("/{appeal_id}/extend", response=ACTION_RESPONSES, url_name="appeals_extend")
+def extend(request: HttpRequest, appeal_id: int, body: ExtendIn) -> Any:
+    return _act(
+        request,
+        appeal_id,
+        lambda a: actions.extension_request(appeal=a, actor=request.user, workdays=body.workdays, reason=body.reason),
+    )

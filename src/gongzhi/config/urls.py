@@ -12,6 +12,7 @@ urlpatterns = [
     path("ledgers/", include("gongzhi.ledgers.urls")),
     path("appeals/", include("gongzhi.appeals.urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("gongzhi.appeals.open311_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
