@@ -1,0 +1,13 @@
+"""The deadline sweep as a Django task (run by `gongzhi db_worker`); cron can also run
+`gongzhi appeals_sweep` directly. Both call sweeps.sweep, which is idempotent."""
+
+from typing import Any
+
+from django.tasks import task
+
+
+@task()
+def appeals_sweep() -> dict[str, Any]:
+    from gongzhi.appeals.sweeps import sweep
+
+    return sweep().as_dict()
