@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.appeals.models import Category, Satisfaction, Urgency
 from gongzhi.appeals.workflow import Status
+from gongzhi.orgs.models import Organisation
 
 CONTACT_CHOICES = [
     ("phone", _("电话联系")),
@@ -17,13 +18,16 @@ CONTACT_CHOICES = [
 ]
 
 
-class FirstErrorMixin:
-    errors: Any
+def first_error(form: forms.Form) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return ""
 
+
+class FirstErrorMixin:
     def first_error(self) -> str:
-        for errors in self.errors.values():
-            return str(errors[0])
-        return ""
+        assert isinstance(self, forms.Form)
+        return first_error(self)
 
 
 def new_token() -> str:
@@ -110,14 +114,16 @@ class ReasonForm(FirstErrorMixin, forms.Form):
 
 
 class DispatchForm(FirstErrorMixin, forms.Form):
-    department = forms.ModelChoiceField(
-        label=_("承办部门"), queryset=None, empty_label=_("请选择"), error_messages={"required": _("请选择承办部门")}
+    department: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("承办部门"), queryset=Organisation.objects.none(), empty_label=_("请选择"), error_messages={"required": _("请选择承办部门")}
     )
     note = forms.CharField(label=_("派单说明"), max_length=500, required=False)
 
     def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = departments
 
 
 class MergeForm(FirstErrorMixin, forms.Form):

@@ -239,7 +239,7 @@ def board_items(appeals: list[Appeal]) -> list[BoardItem]:
             title=anonymise(a.title),
             text=anonymise(a.text),
             category=str(a.category) if a.category_id else "",
-            community=a.community.name if a.community_id else "",
+            community=a.community.name if a.community is not None else "",
             status=a.get_status_display(),
             created_at=a.created_at,
             replies=replies.get(a.pk, []),

@@ -70,7 +70,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         result = intake.appeal_submit(
             actor=request.user,
             channel=Channel.RESIDENT_APP,
-            submitter=request.user.person if request.user.person_id else None,
+            submitter=getattr(request.user, "person", None),
             text=data["text"],
             lon=data["lon"],
             lat=data["lat"],

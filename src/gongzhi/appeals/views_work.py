@@ -38,6 +38,7 @@ from gongzhi.appeals.forms import (
     RateForm,
     ReasonForm,
     ReplyForm,
+    first_error,
 )
 from gongzhi.appeals.models import Appeal, BoardSetting, Notification
 from gongzhi.appeals.workflow import Action, InvalidTransition
@@ -169,7 +170,7 @@ HANDLERS: dict[str, Handler] = {
         appeal=a, actor=r.user, satisfaction=d["satisfaction"], solved=d["solved"], comment=d["comment"]
     ),
 }
-DONE = {
+DONE: dict[str, Any] = {
     Action.ACCEPT: gettext_lazy("已受理"), Action.REJECT: gettext_lazy("已不予受理"), Action.DISPATCH: gettext_lazy("已派单"), Action.MERGE: gettext_lazy("已合并"),
     Action.SIGN: gettext_lazy("已签收"), Action.RETURN: gettext_lazy("已退单"), Action.START: gettext_lazy("已开始办理"), Action.CONTACT: gettext_lazy("已记录联系情况"),
     Action.REPLY: gettext_lazy("已答复"), Action.EXTEND_REQUEST: gettext_lazy("已提交延期申请"), Action.EXTEND_DECIDE: gettext_lazy("已审批延期"),
@@ -193,7 +194,7 @@ def act(request: HttpRequest, appeal_id: int, action: str) -> HttpResponse:
     form_class, extra = FORMS[action]
     form = form_class(request.POST, **(extra(request.user) if extra else {}))
     if not form.is_valid():
-        return _detail(request, appeal, error=form.first_error(), failed=action, bound=form, status=400)
+        return _detail(request, appeal, error=first_error(form), failed=action, bound=form, status=400)
     try:
         HANDLERS[action](request, appeal, form.cleaned_data)
     except InvalidTransition as exc:
@@ -269,7 +270,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_read(request: HttpRequest) -> HttpResponse:
     # An inbox row belongs to its recipient alone; marking it read changes nothing else, so it has
     # no action function (nothing to lock, no history).
-    rows = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    rows = Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True)
     if request.POST.get("id"):
         rows = rows.filter(pk=request.POST["id"]) if request.POST["id"].isdigit() else rows.none()
     rows.update(read_at=timezone.now())

@@ -4,6 +4,7 @@ import datetime
 import struct
 import zlib
 
+import pytest
 from conftest import make_user
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -338,3 +339,57 @@ def test_a_street_officer_switches_the_board_and_community_staff_may_not(client,
     client.post(reverse("appeals:board_switch"), {"territory": actors.net.street.pk, "enabled": "1"})
     assert BoardSetting.objects.get(territory=actors.net.street).enabled
     assert AuditEntry.objects.filter(action="appeal_board_switch").count() == 1
+
+
+def test_an_extension_is_requested_by_the_handler_and_approved_by_the_street(client, actors, world):
+    appeal = submit(actors, world)
+    actions.appeal_sign(appeal=appeal, actor=world.urban_handler)
+    due = Appeal.objects.get(pk=appeal.pk).resolve_due_at
+    login(client, world.urban_handler)
+    response = client.post(reverse("appeals:act", args=[appeal.pk, "extend_request"]), {"workdays": "3", "reason": "需协调供电部门"})
+    assert response.status_code == 302
+    assert "act-extend_decide" not in client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    login(client, actors.street_officer)
+    page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert "需协调供电部门" in page
+    client.post(reverse("appeals:act", args=[appeal.pk, "extend_decide"]), {"approve": "1"})
+    assert Appeal.objects.get(pk=appeal.pk).resolve_due_at > due
+    again = client.post(reverse("appeals:act", args=[appeal.pk, "extend_decide"]), {"approve": "1"})
+    assert again.status_code == 409
+
+
+def test_staff_merge_a_duplicate_by_number(client, actors, world):
+    from gongzhi.appeals.models import RoutingRuleSet
+
+    RoutingRuleSet.objects.update(is_active=False)
+    first, second = submit(actors, world), submit(actors, world, text="同一处占道经营")
+    login(client, actors.staff_a)
+    missing = client.post(reverse("appeals:act", args=[second.pk, "merge"]), {"into": "GZ000"})
+    assert missing.status_code == 400
+    assert "找不到该编号的诉求" in missing.content.decode()
+    client.post(reverse("appeals:act", args=[second.pk, "merge"]), {"into": first.number})
+    second.refresh_from_db()
+    assert (second.status, second.parent) == (Status.MERGED, first)
+
+
+@pytest.mark.parametrize("name", ["appeals:mine", "appeals:triage", "appeals:list", "appeals:inbox", "appeals:board"])
+def test_lists_take_the_same_number_of_queries_for_one_row_or_many(client, actors, world, name, django_assert_max_num_queries):
+    from gongzhi.appeals.models import RoutingRuleSet
+
+    BoardSetting.objects.create(territory=actors.net.street, enabled=True)
+    user = actors.resident_a if name in {"appeals:mine", "appeals:inbox"} else actors.staff_a
+    login(client, user)
+    RoutingRuleSet.objects.update(is_active=False)  # all wait in triage
+    def one_more(text: str) -> None:
+        appeal = submit(actors, world, text=text)
+        Notification.objects.create(recipient=user, appeal=appeal, kind="accepted", text=f"{appeal.number}已受理")
+
+    one_more("第一件")
+    client.get(reverse(name))  # warm the session and scope
+    with django_assert_max_num_queries(20) as one:
+        client.get(reverse(name))
+    for i in range(5):
+        one_more(f"第{i}件")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse(name))
+    assert response.status_code == 200
