@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.appeals.deadlines import clocks_for
 from gongzhi.appeals.models import (
@@ -267,12 +268,12 @@ class Ledger:
 
     def figures(self) -> list[tuple[str, int]]:
         return [
-            ("新增诉求", self.appeals_opened),
-            ("办结诉求", self.appeals_closed),
-            ("超期未办结(日终)", self.appeals_overdue),
-            ("新吹哨", self.whistles_opened),
-            ("销号哨", self.whistles_closed),
-            ("报到迟到/未报到", self.report_ins_late),
+            (_("新增诉求"), self.appeals_opened),
+            (_("办结诉求"), self.appeals_closed),
+            (_("超期未办结(日终)"), self.appeals_overdue),
+            (_("新吹哨"), self.whistles_opened),
+            (_("销号哨"), self.whistles_closed),
+            (_("报到迟到/未报到"), self.report_ins_late),
         ]
 
 
@@ -313,3 +314,49 @@ def daily_ledger(street: Any, day: datetime.date) -> Ledger:
             whistles.filter(state=Whistle.State.OPEN).select_related("lead_department").order_by("created_at")
         ),
     )
+
+
+def ledger_xlsx(ledger: Ledger) -> bytes:
+    """The ledger as a workbook: the figures, the open whistles, the day's notes."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("日销账")
+    sheet.append([f"{ledger.street.name}日销账", ledger.day.isoformat()])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([])
+    sheet.append(["项目", "数量"])
+    for label, value in ledger.figures():
+        sheet.append([label, value])
+    sheet.append([])
+    sheet.append(["进行中的哨", "牵头部门", "吹哨时间"])
+    for w in ledger.open_whistles:
+        sheet.append(
+            [
+                f"{w.get_kind_display()} {w.reason}",
+                w.lead_department.name,
+                timezone.localtime(w.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    sheet.append([])
+    sheet.append(["会商/反馈", "内容", "填写人"])
+    for note in ledger.notes:
+        author = getattr(getattr(note.author, "person", None), "name", "") or getattr(
+            note.author, "username", ""
+        )
+        sheet.append([note.get_kind_display(), _cell(note.text), author])
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 60
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """Text that a spreadsheet will not run as a formula (CSV/XLSX injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -5,8 +5,9 @@ transaction, checked against the actor's scope; administrative decisions are aud
 import datetime
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -80,6 +81,110 @@ def report_in_status(row: ReportIn, now: datetime.datetime | None = None) -> str
 
 def may_blow(actor: Any, path: str) -> bool:
     return get_scope(actor).can("blow_whistle", path)
+
+
+def whistle_list(actor: Any) -> QuerySet[Whistle]:
+    """Open whistles first (newest first), then closed ones."""
+    return (
+        whistles_visible_to(actor)
+        .prefetch_related("report_ins__department")
+        .annotate(is_closed=Case(When(state=Whistle.State.CLOSED, then=1), default=0))
+        .order_by("is_closed", "-created_at", "-pk")
+    )
+
+
+def my_report_ins(actor: Any) -> QuerySet[ReportIn]:
+    """The actor's departments' duties on open whistles, most urgent first."""
+    scope = get_scope(actor)
+    return (
+        ReportIn.objects.filter(department_id__in=sorted(scope.org_ids), whistle__state=Whistle.State.OPEN)
+        .select_related("whistle", "department")
+        .order_by(F("reported_at").asc(nulls_first=True), "due_at")
+    )
+
+
+def blowable_territories(actor: Any) -> QuerySet[Any]:
+    from gongzhi.territory.models import TerritoryNode
+
+    return (
+        TerritoryNode.objects.visible_to(actor, "blow_whistle")
+        .filter(level__in=["street", "community"])
+        .order_by("path")
+    )
+
+
+def handling_departments(actor: Any) -> QuerySet[Any]:
+    from gongzhi.orgs.models import Organisation
+
+    return (
+        Organisation.objects.visible_to(actor)
+        .filter(kind__in=sorted(HANDLING_KINDS))
+        .order_by("kind", "name")
+    )
+
+
+def ledger_streets(actor: Any) -> QuerySet[Any]:
+    """Streets whose daily close-out ledger the actor may read (view_appeals over the street)."""
+    from gongzhi.territory.models import TerritoryNode
+
+    scope = get_scope(actor)
+    streets = TerritoryNode.objects.visible_to(actor, "view_appeals").filter(level="street").order_by("path")
+    if scope.is_global:
+        return streets
+    return streets.filter(pk__in=[s.pk for s in streets if scope.can("view_appeals", s.path)])
+
+
+def access_ledger_street(actor: Any, street_id: int | str) -> Any:
+    try:
+        return ledger_streets(actor).get(pk=street_id)
+    except (ValueError, TypeError, ObjectDoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def pending_exclusions(actor: Any) -> QuerySet[RatingExclusion]:
+    """Applications the actor may decide (approve_appeal_exceptions over the appeal)."""
+    scope = get_scope(actor)
+    qs = RatingExclusion.objects.filter(state=RatingExclusion.State.PENDING).select_related(
+        "rating__appeal", "rating__department", "requested_by"
+    )
+    if scope.is_global:
+        return qs.order_by("created_at")
+    condition = Q(pk__in=[])
+    for path in scope.paths_for("approve_appeal_exceptions"):
+        condition |= Q(rating__appeal__path__startswith=path)
+    return qs.filter(condition).order_by("created_at")
+
+
+def access_exclusion(actor: Any, exclusion_id: int | str) -> RatingExclusion:
+    try:
+        return pending_exclusions(actor).get(pk=exclusion_id)
+    except (RatingExclusion.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def excludable_ratings(actor: Any) -> QuerySet[Rating]:
+    """Unsatisfied, counted ratings of the actor's departments with no application yet."""
+    scope = get_scope(actor)
+    return (
+        Rating.objects.filter(
+            department_id__in=sorted(scope.org_ids),
+            excluded=False,
+            satisfaction=Satisfaction.UNSATISFIED,
+            exclusion__isnull=True,
+        )
+        .select_related("appeal", "department")
+        .order_by("-at")[:50]
+    )
+
+
+def access_excludable_rating(actor: Any, rating_id: int | str) -> Rating:
+    scope = get_scope(actor)
+    try:
+        return Rating.objects.select_related("appeal").get(
+            pk=rating_id, department_id__in=sorted(scope.org_ids)
+        )
+    except (Rating.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 # --- writes -------------------------------------------------------------------------------------

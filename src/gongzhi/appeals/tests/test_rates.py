@@ -167,3 +167,57 @@ def test_the_rollup_equals_a_recount_after_a_random_sequence_of_actions(actors, 
     assert rollup == rates.recount(start=NOV[0], end=NOV[1])
     assert sum(v[0] for v in rollup.values()) > len(appeals)  # reopens and re-dispatches happened
     assert Rating.objects.filter(excluded=True).exists()
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def test_the_rates_page_ranks_and_shows_the_chart_data(
+    example, actors, client, django_assert_max_num_queries
+):
+    client.force_login(actors.street_officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            "/appeals/rates/", {"start": "2026-11-01", "end": "2026-11-30", "level": "department"}
+        )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "75.0%" in body
+    assert "66.7%" in body
+    assert 'id="rates-data"' in body
+    assert "appeals/rates.js" in body
+    assert "<script>" not in body  # no inline script under the CSP
+
+
+def test_the_rates_page_of_another_community_is_empty_and_rates_with_no_ratings_show_a_dash(
+    actors, world, client
+):
+    with time_machine.travel(at(2026, 11, 2, 9), tick=False):
+        submit(actors, world)
+    client.force_login(actors.staff_b)
+    body = client.get(
+        "/appeals/rates/", {"start": "2026-11-01", "end": "2026-11-30", "level": "community"}
+    ).content.decode()
+    assert "甲社区" not in body
+    client.force_login(actors.staff_a)
+    body = client.get(
+        "/appeals/rates/", {"start": "2026-11-01", "end": "2026-11-30", "level": "community"}
+    ).content.decode()
+    assert "甲社区" in body
+    assert "—" in body
+
+
+def test_exclusion_pages_request_then_approve(example, actors, world, client):
+    rating = Rating.objects.get(appeal=example[2])
+    client.force_login(world.housing_handler)
+    assert (
+        client.post(f"/appeals/rates/exclusions/request/{rating.pk}/", {"reason": "恶意"}).status_code == 404
+    )
+    client.force_login(world.urban_handler)
+    assert "本部门的不满意评价" in client.get("/appeals/rates/exclusions/").content.decode()
+    client.post(f"/appeals/rates/exclusions/request/{rating.pk}/", {"reason": "恶意差评,与办理无关"})
+    request = RatingExclusion.objects.get()
+    assert client.post(f"/appeals/rates/exclusions/{request.pk}/", {"decision": "approve"}).status_code == 404
+    client.force_login(actors.street_officer)
+    client.post(f"/appeals/rates/exclusions/{request.pk}/", {"decision": "approve"})
+    assert Rating.objects.get(pk=rating.pk).excluded

@@ -5,7 +5,7 @@ from django.http import Http404
 from gongzhi.appeals import whistles
 from gongzhi.appeals.models import AppealEvent, Notification, ReportIn, Whistle
 from gongzhi.appeals.sweeps import sweep
-from gongzhi.appeals.tests.helpers import at, backdate_roles, submit
+from gongzhi.appeals.tests.helpers import IN_B, at, backdate_roles, submit
 from gongzhi.appeals.workflow import Action
 from gongzhi.core.models import AuditEntry
 
@@ -146,3 +146,175 @@ def test_bad_input_is_refused(actors, world):
         with pytest.raises(whistles.WhistleError):
             blow(actors, world, **bad)
     assert not Whistle.objects.exists()
+
+
+# --- the daily close-out ledger -------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_day(actors, world):
+    """27 Nov 2026 in 光明街道: 3 appeals in (one closed the same day), one appeal from the 25th
+    overdue by the evening, one whistle blown (one department late, one never reports), one
+    whistle from the day before closed, two notes."""
+    from gongzhi.appeals import actions
+
+    with time_machine.travel(at(2026, 11, 18, 9), tick=False):
+        old = submit(actors, world)  # due Wed 25 Nov 09:00
+        actions.appeal_sign(appeal=old, actor=world.urban_handler)
+    with time_machine.travel(at(2026, 11, 26, 16), tick=False):
+        yesterday = blow(actors, world, co_departments=[])
+        whistles.report_in(actor=world.urban_handler, report_in_row=yesterday.report_ins.get())
+    with time_machine.travel(at(2026, 11, 27, 8), tick=False):
+        first = submit(actors, world)
+        submit(actors, world)
+        whistle = blow(actors, world)
+    with time_machine.travel(at(2026, 11, 27, 8, 40), tick=False):
+        whistles.report_in(
+            actor=world.urban_handler, report_in_row=whistle.report_ins.get(department=world.urban)
+        )
+    with time_machine.travel(at(2026, 11, 27, 11), tick=False):
+        first = actions.appeal_sign(appeal=first, actor=world.urban_handler)
+        first = actions.appeal_reply(appeal=first, actor=world.urban_handler, text="已劝离占道摊贩")
+        actions.appeal_rate(appeal=first, actor=actors.resident_a, satisfaction="satisfied", solved=True)
+        whistles.whistle_close(actor=actors.street_officer, whistle=yesterday)
+        whistles.consult_note_add(
+            actor=actors.street_officer,
+            street=actors.net.street,
+            day=at(2026, 11, 27).date(),
+            kind="consult",
+            text="城管、住建会商围墙处置方案",
+        )
+        whistles.consult_note_add(
+            actor=actors.street_officer,
+            street=actors.net.street,
+            day=at(2026, 11, 27).date(),
+            kind="feedback",
+            text="已向居民反馈",
+        )
+    with time_machine.travel(at(2026, 11, 28, 9), tick=False):
+        submit(actors, world, where=IN_B)  # the next day: not counted
+    return actors.net.street
+
+
+def test_the_ledger_counts_a_hand_built_day_exactly(busy_day):
+    from gongzhi.appeals.rates import daily_ledger
+
+    ledger = daily_ledger(busy_day, at(2026, 11, 27).date())
+    assert (ledger.appeals_opened, ledger.appeals_closed, ledger.appeals_overdue) == (2, 1, 1)
+    assert (ledger.whistles_opened, ledger.whistles_closed, ledger.report_ins_late) == (1, 1, 2)
+    assert [n.kind for n in ledger.notes] == ["consult", "feedback"]
+
+
+def test_the_ledger_page_and_its_xlsx_export_carry_the_same_numbers(busy_day, actors, client):
+    from io import BytesIO
+    from urllib.parse import quote
+
+    from openpyxl import load_workbook
+
+    client.force_login(actors.street_officer)
+    url = f"/appeals/closeout/{busy_day.pk}/2026-11-27/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "城管、住建会商围墙处置方案" in page.content.decode()
+    response = client.get(url + "xlsx/")
+    assert response.status_code == 200
+    assert f"filename*=utf-8''{quote('光明街道日销账-2026-11-27.xlsx')}" in response["Content-Disposition"]
+    sheet = load_workbook(BytesIO(response.content)).active
+    figures = {row[0]: row[1] for row in sheet.iter_rows(min_row=4, max_row=9, values_only=True)}
+    assert figures == {
+        "新增诉求": 2,
+        "办结诉求": 1,
+        "超期未办结(日终)": 1,
+        "新吹哨": 1,
+        "销号哨": 1,
+        "报到迟到/未报到": 2,
+    }
+    assert any(row[1] == "已向居民反馈" for row in sheet.iter_rows(values_only=True))
+
+
+def test_community_staff_cannot_read_the_street_ledger(busy_day, actors, client):
+    client.force_login(actors.staff_b)
+    assert client.get(f"/appeals/closeout/{busy_day.pk}/2026-11-27/").status_code == 404
+    assert client.get(f"/appeals/closeout/{busy_day.pk}/2026-11-27/xlsx/").status_code == 404
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def test_blow_page_creates_a_whistle_and_the_department_reports_in(actors, world, client):
+    client.force_login(actors.staff_a)
+    assert client.get("/appeals/whistles/new/").status_code == 200
+    response = client.post(
+        "/appeals/whistles/new/",
+        {
+            "kind": "tough",
+            "territory": actors.net.a.community.pk,
+            "reason": "违建整治",
+            "lead_department": world.urban.pk,
+            "co_departments": [world.housing.pk],
+            "report_in_minutes": 30,
+        },
+    )
+    whistle = Whistle.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/appeals/whistles/{whistle.pk}/"
+    client.force_login(world.urban_handler)
+    listing = client.get("/appeals/whistles/").content.decode()
+    assert "违建整治" in listing
+    row = whistle.report_ins.get(department=world.urban)
+    assert client.post(f"/appeals/whistles/report-in/{row.pk}/").status_code == 302
+    assert ReportIn.objects.get(pk=row.pk).reported_at is not None
+    detail = client.get(f"/appeals/whistles/{whistle.pk}/").content.decode()
+    assert "按时报到" in detail
+
+
+def test_a_role_without_blow_whistle_gets_403_and_nothing_is_created(actors, world, client):
+    client.force_login(world.urban_handler)
+    assert client.get("/appeals/whistles/new/").status_code == 403
+    response = client.post(
+        "/appeals/whistles/new/",
+        {
+            "kind": "key",
+            "territory": actors.net.a.community.pk,
+            "reason": "x",
+            "lead_department": world.urban.pk,
+            "report_in_minutes": 30,
+        },
+    )
+    assert response.status_code == 403
+    assert not Whistle.objects.exists()
+
+
+def test_an_outsider_department_gets_404_on_the_whistle_and_its_report_in(actors, world, client):
+    whistle = blow(actors, world, co_departments=[])
+    row = whistle.report_ins.get()
+    client.force_login(world.housing_handler)
+    assert client.get(f"/appeals/whistles/{whistle.pk}/").status_code == 404
+    assert client.post(f"/appeals/whistles/report-in/{row.pk}/").status_code == 404
+    assert ReportIn.objects.get(pk=row.pk).reported_at is None
+
+
+def test_the_calendar_page_is_for_policy_managers_and_edits_are_audited(actors, client):
+    from gongzhi.accounts.models import RoleAssignment
+    from gongzhi.accounts.roles import Role
+    from gongzhi.appeals.models import CalendarDay
+
+    client.force_login(actors.street_officer)
+    assert client.get("/appeals/calendar/2026/").status_code == 403
+    RoleAssignment.objects.create(
+        person=actors.street_officer.person, role=Role.DISTRICT_ADMIN, territory=actors.net.district
+    )
+    client.force_login(actors.street_officer)
+    assert client.get("/appeals/calendar/2026/").status_code == 200
+    client.post("/appeals/calendar/2026/", {"date": "2026-12-31", "is_workday": "0", "name": "区级调整"})
+    assert CalendarDay.objects.get(date="2026-12-31").is_workday is False
+    client.post("/appeals/calendar/2026/", {"remove": "2026-12-31"})
+    assert not CalendarDay.objects.filter(date="2026-12-31").exists()
+    assert list(
+        AuditEntry.objects.filter(action__startswith="appeals.calendar_")
+        .values_list("action", flat=True)
+        .order_by("pk")
+    ) == [
+        "appeals.calendar_add",
+        "appeals.calendar_remove",
+    ]

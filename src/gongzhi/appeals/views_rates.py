@@ -1,0 +1,104 @@
+"""The three rates page (ranking + chart) and the rating-exclusion workflow. Thin: reads in
+rates.py / whistles.py, writes through whistles.exclusion_request / exclusion_decide."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gongzhi.appeals import rates, whistles
+
+LEVEL_LABELS = {"department": "承办部门", "community": "社区", "street": "街道"}
+MAX_DAYS = 366 * 3
+
+
+def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
+    start, end = rates.default_period()
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("start") or start.isoformat())
+        end = datetime.date.fromisoformat(request.GET.get("end") or end.isoformat())
+    except ValueError:
+        start, end = rates.default_period()
+    if end < start:
+        start, end = end, start
+    return max(start, end - datetime.timedelta(days=MAX_DAYS)), end
+
+
+def _chart(table: rates.RateTable) -> dict:
+    rows = table.rows[:20]
+    as_float = lambda v: float(v) if v is not None else None  # noqa: E731
+    return {
+        "names": [r.name for r in rows],
+        "series": [
+            {"name": _("响应率"), "data": [as_float(r.response) for r in rows]},
+            {"name": _("解决率"), "data": [as_float(r.resolution) for r in rows]},
+            {"name": _("满意率"), "data": [as_float(r.satisfaction) for r in rows]},
+        ],
+    }
+
+
+@login_required
+@require_GET
+def rates_page(request: HttpRequest) -> HttpResponse:
+    level = request.GET.get("level", "department")
+    if level not in rates.LEVELS:
+        level = "department"
+    start, end = _period(request)
+    table = rates.rates(request.user, level=level, start=start, end=end)
+    context = {
+        "table": table,
+        "level": level,
+        "levels": [(k, _(v)) for k, v in LEVEL_LABELS.items()],
+        "level_label": _(LEVEL_LABELS[level]),
+        "chart": _chart(table),
+        "start": start,
+        "end": end,
+        "pending": whistles.pending_exclusions(request.user).count(),
+    }
+    return render(request, "appeals/rates.html", context)
+
+
+@login_required
+def exclusions(request: HttpRequest) -> HttpResponse:
+    context = {
+        "pending": whistles.pending_exclusions(request.user),
+        "ratings": whistles.excludable_ratings(request.user),
+    }
+    return render(request, "appeals/rates_exclusions.html", context)
+
+
+@login_required
+@require_POST
+def exclusion_request(request: HttpRequest, rating_id: int) -> HttpResponse:
+    rating = whistles.access_excludable_rating(request.user, rating_id)
+    try:
+        whistles.exclusion_request(actor=request.user, rating=rating, reason=request.POST.get("reason", ""))
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except whistles.WhistleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已提交剔除申请,待街道审批"))
+    return redirect("appeals:rates_exclusions")
+
+
+@login_required
+@require_POST
+def exclusion_decide(request: HttpRequest, exclusion_id: int) -> HttpResponse:
+    exclusion = whistles.access_exclusion(request.user, exclusion_id)
+    try:
+        whistles.exclusion_decide(
+            actor=request.user, exclusion=exclusion, approve=request.POST.get("decision") == "approve"
+        )
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except whistles.WhistleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已审批"))
+    return redirect("appeals:rates_exclusions")
