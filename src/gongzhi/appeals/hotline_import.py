@@ -9,13 +9,15 @@ Where the batch path differs from row-by-row intake, and why:
 - routing and deadline policy are evaluated once per (category, territory path) and per category;
 - the clocks of the whole import start at one `now` (the moment of the import);
 - ids are reserved up front so the readable number (GZ + date + id) is written in the same INSERT;
-- appeals are inserted raw (no auto_now_add), so the source system's call time is the created_at.
+- rows go in by COPY on PostgreSQL (executemany on SQLite), not through model instances, and
+  created_at is the source system's call time.
 
 Idempotent on (channel "hotline", 工单编号): rows already imported are counted and skipped."""
 
 import csv
 import datetime
 import io
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -422,6 +424,40 @@ def _handlers_by_department() -> dict[int, list[int]]:
     return {org: sorted(users[p] for p in persons if p in users) for org, persons in people.items()}
 
 
+class _Rows:
+    """Column-ordered tuples for one table with the model's defaults filled in. No model instances:
+    building 400,000 of them costs more than writing them."""
+
+    def __init__(self, model: Any, *, with_pk: bool) -> None:
+        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        self.table = model._meta.db_table
+        self.columns = [f.column for f in fields]
+        self.defaults = {f.column: None if f.primary_key else f.get_default() for f in fields}
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, **values: Any) -> None:
+        row = {**self.defaults, **values}
+        self.rows.append(tuple(row[c] for c in self.columns))
+
+    def write(self) -> None:
+        if not self.rows:
+            return
+        names = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        table = connection.ops.quote_name(self.table)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY: one stream instead of parameterised INSERTs, ~10x faster for 100k rows
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+                return
+            adapt = connection.ops.adapt_datetimefield_value
+            rows = [tuple(adapt(v) if isinstance(v, datetime.datetime) else v for v in row) for row in self.rows]
+            marks = ", ".join(["%s"] * len(self.columns))
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start : start + BATCH])  # noqa: S608
+
+
 def _write(rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, report: ImportReport) -> None:
     now = router.now
     today = timezone.localdate(now)
@@ -430,9 +466,10 @@ def _write(rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, r
     label = actor_label(actor)
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     handlers = _handlers_by_department()
-    appeals: list[Appeal] = []
-    events: list[AppealEvent] = []
-    notes: list[Notification] = []
+    appeals = _Rows(Appeal, with_pk=True)
+    events = _Rows(AppealEvent, with_pk=False)
+    notes = _Rows(Notification, with_pk=False)
+    submit_data = json.dumps({"channel": CHANNEL})
     dispatched: Counter[tuple[int, int | None, int | None]] = Counter()
     for row, node, pk in zip(rows, points, ids, strict=True):
         if node is None and row.address_text:
@@ -441,48 +478,47 @@ def _write(rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, r
         community = placer.ancestor(node, Level.COMMUNITY) if node else None
         street = placer.ancestor(node, Level.STREET) if node else None
         path = territory.path if territory else ""
-        appeal = Appeal(
-            id=pk, number=f"GZ{today:%Y%m%d}{pk:07d}", channel=CHANNEL, status=Status.SUBMITTED,
-            title=row.title, text=row.text, category=row.category, urgency=row.urgency, lon=row.lon, lat=row.lat,
-            address_text=row.address_text, territory_id=territory.id if territory else None, path=path,
-            community_id=community.id if community else None, street_id=street.id if street else None,
-            contact_name=row.contact_name, contact_phone_cipher=crypto.encrypt(row.phone) if row.phone else "",
-            contact_phone_masked=mask_phone(row.phone) if row.phone else "", external_id=row.external_id,
-            created_at=row.created_at or now, updated_at=now,
-        )
-        events.append(AppealEvent(appeal_id=pk, at=now, actor_id=actor_id, actor_label=label, action=Action.SUBMIT,
-                                  from_status="", to_status=Status.SUBMITTED, data={"channel": CHANNEL}))
+        number = f"GZ{today:%Y%m%d}{pk:07d}"
+        values: dict[str, Any] = {
+            "id": pk, "number": number, "channel": CHANNEL, "status": Status.SUBMITTED.value,
+            "title": row.title, "text": row.text, "category_id": row.category.pk if row.category else None,
+            "urgency": row.urgency, "lon": row.lon, "lat": row.lat, "address_text": row.address_text,
+            "territory_id": territory.id if territory else None, "path": path,
+            "community_id": community.id if community else None, "street_id": street.id if street else None,
+            "contact_name": row.contact_name, "contact_phone_cipher": crypto.encrypt(row.phone) if row.phone else "",
+            "contact_phone_masked": mask_phone(row.phone) if row.phone else "", "external_id": row.external_id,
+            "created_at": row.created_at or now, "updated_at": now,
+        }
+        events.add(appeal_id=pk, at=now, actor_id=actor_id, actor_label=label, action=Action.SUBMIT.value,
+                   from_status="", to_status=Status.SUBMITTED.value, note="", data=submit_data, public=True)
         department_id = router.department(row.category, path)
         if department_id is not None and community is not None:
             due = router.due(row.category, row.urgency)
-            appeal.status = Status.DISPATCHED
-            appeal.department_id = department_id
-            appeal.routed_by_ruleset = router.version
-            appeal.dispatched_at = now
-            appeal.sign_due_at, appeal.contact_due_at, appeal.resolve_due_at = (
-                due.sign_due_at, due.contact_due_at, due.resolve_due_at,
+            values.update(
+                status=Status.DISPATCHED.value, department_id=department_id, routed_by_ruleset=router.version,
+                dispatched_at=now, sign_due_at=due.sign_due_at, contact_due_at=due.contact_due_at,
+                resolve_due_at=due.resolve_due_at,
             )
-            events.append(AppealEvent(appeal_id=pk, at=now, actor_label="系统", action=Action.ACCEPT,
-                                      from_status=Status.SUBMITTED, to_status=Status.ACCEPTED, note="系统自动受理"))
-            events.append(AppealEvent(appeal_id=pk, at=now, actor_label="系统", action=Action.DISPATCH,
-                                      from_status=Status.ACCEPTED, to_status=Status.DISPATCHED,
-                                      note=f"按分拨规则v{router.version}自动派单", data={"department_id": department_id}))
-            text = f"新派单:{appeal.number} {appeal.title}"[:300]
-            notes.extend(Notification(recipient_id=u, appeal_id=pk, kind="assigned", text=text)
-                         for u in handlers.get(department_id, []))
-            dispatched[(department_id, appeal.community_id, appeal.street_id)] += 1
-        appeals.append(appeal)
-    # raw=True: keep created_at as given (auto_now_add would overwrite it with the import time)
-    fields = list(Appeal._meta.concrete_fields)
-    size = max(1, min(BATCH, connection.ops.bulk_batch_size(fields, appeals) or BATCH))
-    for start in range(0, len(appeals), size):
-        Appeal._base_manager._insert(appeals[start : start + size], fields=fields, raw=True)  # type: ignore[attr-defined]
-    AppealEvent.objects.bulk_create(events, batch_size=BATCH)
-    Notification.objects.bulk_create(notes, batch_size=BATCH)
+            events.add(appeal_id=pk, at=now, actor_id=None, actor_label="系统", action=Action.ACCEPT.value,
+                       from_status=Status.SUBMITTED.value, to_status=Status.ACCEPTED.value, note="系统自动受理",
+                       data="{}", public=True)
+            events.add(appeal_id=pk, at=now, actor_id=None, actor_label="系统", action=Action.DISPATCH.value,
+                       from_status=Status.ACCEPTED.value, to_status=Status.DISPATCHED.value,
+                       note=f"按分拨规则v{router.version}自动派单", data=json.dumps({"department_id": department_id}),
+                       public=True)
+            text = f"新派单:{number} {row.title}"[:300]
+            for user_id in handlers.get(department_id, []):
+                notes.add(recipient_id=user_id, appeal_id=pk, kind="assigned", text=text, created_at=now)
+            dispatched[(department_id, values["community_id"], values["street_id"])] += 1
+        appeals.add(**values)
+    # created_at is written as given: the source system's call time, not the import time
+    appeals.write()
+    events.write()
+    notes.write()
     for (department_id, community_id, street_id), count in dispatched.items():
         stats.bump(Appeal(department_id=department_id, community_id=community_id, street_id=street_id), day=today,
                    dispatched=count)
-    report.created += len(appeals)
+    report.created += len(appeals.rows)
     report.dispatched += sum(dispatched.values())
 
 
