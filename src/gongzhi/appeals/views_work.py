@@ -27,6 +27,7 @@ from gongzhi.appeals import actions, queries
 from gongzhi.appeals.access import access_appeal
 from gongzhi.appeals.actions import AppealError
 from gongzhi.appeals.forms import (
+    CONTACT_CHOICES,
     BoardSwitchForm,
     ContactForm,
     DecideForm,
@@ -92,6 +93,7 @@ def _detail(request: HttpRequest, appeal: Appeal, *, error: str = "", failed: st
         "templates": queries.reply_templates(appeal) if Action.REPLY in available else [],
         "extension": queries.pending_extension(appeal) if Action.EXTEND_DECIDE in available else None,
         "ratings": list(appeal.ratings.all()),
+        "contact_preference": dict(CONTACT_CHOICES).get(appeal.contact_preference, appeal.contact_preference),
         "now": now,
         "overdue": appeal.is_open and appeal.resolve_due_at is not None and appeal.resolve_due_at < now,
         "sign_overdue": appeal.signed_at is None and appeal.sign_due_at is not None and appeal.sign_due_at < now,
