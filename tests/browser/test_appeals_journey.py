@@ -6,7 +6,7 @@ import struct
 import zlib
 
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, make_user
 from django.urls import NoReverseMatch, reverse
 
 from gongzhi.accounts.models import RoleAssignment, User
@@ -156,4 +156,23 @@ def test_resident_submits_on_a_phone_and_the_loop_closes_after_one_reopen(browse
     page, problems = sign_in(browser, live_server.url, "street_officer", PASSWORD)
     page.goto(rates_url)
     assert urban.name in page.content()
+    page.context.close()
+
+
+def test_a_grid_worker_snaps_and_reports_with_the_phones_location(browser, live_server, actors, results_dir):
+    world(actors)
+    make_user("grid_a", "网格员甲", Role.GRID_WORKER, actors.net.a.grid)
+    here = {"geolocation": {"latitude": 22.7012, "longitude": 113.9012}, "permissions": ["geolocation"]}
+    page, problems = sign_in(browser, live_server.url, "grid_a", PASSWORD, **PHONE, **here)
+    page.goto(reverse("appeals:patrol"))
+    page.wait_for_function("document.getElementById('pin-lon').value !== ''")  # located on opening
+    assert page.input_value("#pin-lat") == "22.701200"
+    page.set_input_files("#id_photos", files=[{"name": "drain.png", "mimeType": "image/png", "buffer": png()}])
+    fits_phone(page)
+    with page.expect_navigation():
+        page.click("form.appeal-form button[type=submit]")
+    appeal = Appeal.objects.get()
+    assert (appeal.channel, appeal.community, appeal.territory) == ("patrol", actors.net.a.community, actors.net.a.grid)
+    assert page.inner_text("#appeal-community") == "甲社区"
+    assert problems.messages == []
     page.context.close()
