@@ -393,3 +393,24 @@ def test_lists_take_the_same_number_of_queries_for_one_row_or_many(client, actor
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse(name))
     assert response.status_code == 200
+
+
+def test_ten_photos_or_an_oversized_one_are_refused_and_nothing_is_stored(client, actors, world, monkeypatch):
+    login(client, actors.resident_a)
+    ten = [SimpleUploadedFile(f"{i}.png", png(), content_type="image/png") for i in range(10)]
+    response = client.post(reverse("appeals:submit"), {**form_data(world), "photos": ten})
+    assert response.status_code == 400
+    assert "最多上传9张照片" in response.content.decode()
+    monkeypatch.setattr("gongzhi.appeals.views_intake.MAX_PHOTO_BYTES", 20)
+    big = SimpleUploadedFile("big.png", png(), content_type="image/png")
+    response = client.post(reverse("appeals:submit"), {**form_data(world), "photos": [big]})
+    assert response.status_code == 400
+    assert "超过10MB" in response.content.decode()
+    assert Appeal.objects.count() == 0
+
+
+def test_the_success_page_is_only_for_those_who_may_see_the_appeal(client, actors, world):
+    appeal = submit(actors, world)
+    assert login(client, actors.staff_b).get(reverse("appeals:submitted", args=[appeal.pk])).status_code == 404
+    assert login(client, actors.resident_a).get(reverse("appeals:submitted", args=[appeal.pk])).status_code == 200
+    assert client.get(reverse("appeals:submitted", args=[appeal.pk + 99])).status_code == 404
