@@ -273,3 +273,15 @@ def test_every_action_gives_outsiders_404_and_changes_nothing(client, actors, wo
         response = post(as_user(client, outsider), f"{URL}{appeal.pk}/{action}", body)
         assert response.status_code == 404
     assert snapshot(appeal.pk) == before
+
+
+def test_a_bearer_token_needs_no_csrf_token_but_a_session_does(actors, world):
+    from django.test import Client
+
+    _token, raw = token_create(actor=actors.staff_a, name="bridge")
+    strict = Client(enforce_csrf_checks=True)
+    body = {"text": "令牌提交无需CSRF", **IN_A}
+    assert post(strict, URL, body, Authorization=f"Bearer {raw}").status_code == 201
+    strict.force_login(actors.staff_a)
+    assert post(strict, URL, body).status_code == 403  # a cookie alone never authorises a write
+    assert Appeal.objects.count() == 1
