@@ -155,7 +155,14 @@ def test_resident_submits_on_a_phone_and_the_loop_closes_after_one_reopen(browse
         return  # the rates page is not mounted yet; the rollup above is what it reads
     page, problems = sign_in(browser, live_server.url, "street_officer", PASSWORD)
     page.goto(rates_url)
-    assert urban.name in page.content()
+    row = page.locator("tr", has_text=urban.name)
+    cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+    # dispatched 2, signed on time 2, rated 2, solved 1, satisfied 1 → response 100 %, resolution and satisfaction 50 %
+    assert cells[1:] == [urban.name, "2", "2", cells[4], "2", "1", cells[7], "1", cells[9]]
+    assert cells[4].startswith("100")
+    assert cells[7].startswith("50")
+    assert cells[9].startswith("50")
+    assert problems.messages == []
     page.context.close()
 
 
