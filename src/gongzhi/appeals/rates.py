@@ -193,7 +193,7 @@ def recount(*, start: datetime.date, end: datetime.date) -> dict[Key, tuple[int,
             if start <= day <= end:
                 counts[(day, dept, appeal.community_id)][field_index] += 1
 
-    for g in (
+    for r in (
         Rating.objects.filter(excluded=False, at__gte=lo, at__lt=hi)
         .annotate(d=TruncDate("at", tzinfo=tz))
         .values("d", "department_id", "appeal__community_id")
@@ -204,10 +204,10 @@ def recount(*, start: datetime.date, end: datetime.date) -> dict[Key, tuple[int,
         )
         .order_by()
     ):
-        c = counts[(g["d"], g["department_id"], g["appeal__community_id"])]
-        c[2] += g["n"]
-        c[3] += g["solved_n"]
-        c[4] += g["happy"]
+        c = counts[(r["d"], r["department_id"], r["appeal__community_id"])]
+        c[2] += r["n"]
+        c[3] += r["solved_n"]
+        c[4] += r["happy"]
     return {k: tuple(v) for k, v in counts.items() if any(v)}
 
 

@@ -24,12 +24,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class BlowForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("哨类"), choices=Whistle.Kind.choices)
-    territory = forms.ModelChoiceField(label=gettext_lazy("吹哨区域"), queryset=None)
+    territory: forms.ModelChoiceField = forms.ModelChoiceField(label=gettext_lazy("吹哨区域"), queryset=None)
     reason = forms.CharField(
         label=gettext_lazy("事由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
-    lead_department = forms.ModelChoiceField(label=gettext_lazy("牵头部门"), queryset=None)
-    co_departments = forms.ModelMultipleChoiceField(
+    lead_department: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=gettext_lazy("牵头部门"), queryset=None
+    )
+    co_departments: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=gettext_lazy("协办单位"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     report_in_minutes = forms.IntegerField(
@@ -42,9 +44,14 @@ class BlowForm(forms.Form):
     def __init__(self, *args, actor, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         departments = whistles.handling_departments(actor)
-        self.fields["territory"].queryset = whistles.blowable_territories(actor)
-        self.fields["lead_department"].queryset = departments
-        self.fields["co_departments"].queryset = departments
+        for name, queryset in (
+            ("territory", whistles.blowable_territories(actor)),
+            ("lead_department", departments),
+            ("co_departments", departments),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
 
 
 class PartForm(forms.Form):
