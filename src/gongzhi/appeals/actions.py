@@ -70,7 +70,7 @@ def appeal_reject(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     return locked
 
 
-def _start_clocks(appeal: Appeal, now: Any) -> None:
+def start_clocks(appeal: Appeal, now: Any) -> None:
     due = due_times(now, clocks_for(appeal.category, appeal.urgency))
     appeal.dispatched_at = now
     appeal.sign_due_at = due.sign_due_at
@@ -90,7 +90,7 @@ def appeal_dispatch(*, appeal: Appeal, actor: Any, department: Any, note: str = 
     locked = transition(appeal=appeal, action=Action.DISPATCH, actor=actor, note=note, department_id=department.pk)
     locked.department = department
     now = timezone.now()
-    _start_clocks(locked, now)
+    start_clocks(locked, now)
     locked.save()
     stats.bump(locked, dispatched=1)
     notify.notify_resident(locked, "dispatched")
@@ -176,7 +176,7 @@ def appeal_rate(*, appeal: Appeal, actor: Any, satisfaction: str, solved: bool, 
     if not happy and locked.reopen_count < MAX_REOPENS:
         locked.status = next_status(before, Action.REOPEN)
         locked.reopen_count += 1
-        _start_clocks(locked, now)
+        start_clocks(locked, now)
         _event(locked, Action.REOPEN, None, before, "群众不满意,重新办理")
         stats.bump(locked, dispatched=1)
         notify.notify_department(locked, "reopened", f"群众不满意,重新办理:{locked.number}")
