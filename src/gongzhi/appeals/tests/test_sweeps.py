@@ -1,6 +1,7 @@
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 
 from gongzhi.appeals import actions
 from gongzhi.appeals.models import Appeal, AppealEvent, Notification
@@ -101,3 +102,23 @@ def test_the_command_and_the_task_run_the_same_idempotent_sweep(appeal):
             "report_ins_escalated": 0,
         }
     assert Appeal.objects.get(pk=appeal.pk).overdue_marked_at is None
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL concurrent writers")
+def test_two_sweeps_at_once_escalate_and_remind_exactly_once(actors, world):
+    from gongzhi.appeals.tests.test_concurrency_api import run_together
+
+    backdate_roles()
+    with time_machine.travel(at(2026, 3, 2, 10), tick=False):
+        appeals = [submit(actors, world) for _ in range(5)]
+    for a in appeals[:3]:
+        actions.appeal_sign(appeal=a, actor=world.urban_handler)
+    results = run_together(2, lambda _i: sweep(now=at(2026, 3, 10, 10)))
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert sum(r.overdue for r in results) == 5  # all five are past resolve_due_at
+    assert sum(r.sign_reminded for r in results) == 2  # two were never signed
+    assert AppealEvent.objects.filter(action=Action.NOTE, note="超期升级").count() == 5
+    assert Notification.objects.filter(kind="overdue_escalated", recipient=actors.street_officer).count() == 5
+    assert Notification.objects.filter(kind="sign_overdue", recipient=world.urban_handler).count() == 2
