@@ -21,7 +21,12 @@ from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def png() -> bytes:
@@ -29,7 +34,12 @@ def png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def category(path: str) -> Category:
@@ -37,7 +47,8 @@ def category(path: str) -> Category:
     parts = path.split("/")
     for depth in range(1, len(parts) + 1):
         parent, _ = Category.objects.get_or_create(
-            path="/".join(parts[:depth]), defaults={"name": parts[depth - 1], "parent": parent, "level": depth}
+            path="/".join(parts[:depth]),
+            defaults={"name": parts[depth - 1], "parent": parent, "level": depth},
         )
     assert parent is not None
     return parent
@@ -46,8 +57,12 @@ def category(path: str) -> Category:
 def world(actors):  # type: ignore[no-untyped-def]
     """As appeals/tests/conftest.py: 城市管理 → 城管局, anything else → 住建局; a handler for 城管局."""
     district = actors.net.district
-    urban = Organisation.objects.create(name="光明区城市管理和综合执法局", kind=OrgKind.DEPARTMENT, territory=district)
-    housing = Organisation.objects.create(name="光明区住房和建设局", kind=OrgKind.DEPARTMENT, territory=district)
+    urban = Organisation.objects.create(
+        name="光明区城市管理和综合执法局", kind=OrgKind.DEPARTMENT, territory=district
+    )
+    housing = Organisation.objects.create(
+        name="光明区住房和建设局", kind=OrgKind.DEPARTMENT, territory=district
+    )
     occupying = category("城乡建设/城市管理/占道经营")
     category("城乡建设/住房保障/物业管理")
     ruleset = RoutingRuleSet.objects.create(version=1, is_active=True)
@@ -61,7 +76,9 @@ def world(actors):  # type: ignore[no-untyped-def]
 
 
 def fits_phone(page) -> None:  # type: ignore[no-untyped-def]
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"], f"{page.url} overflows"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"], (
+        f"{page.url} overflows"
+    )
 
 
 def submit_action(page, action: str) -> None:  # type: ignore[no-untyped-def]
@@ -95,7 +112,9 @@ def resident_rates(page, appeal, satisfaction: str, solved: str) -> None:  # typ
     submit_action(page, "rate")
 
 
-def test_resident_submits_on_a_phone_and_the_loop_closes_after_one_reopen(browser, live_server, actors, results_dir):
+def test_resident_submits_on_a_phone_and_the_loop_closes_after_one_reopen(
+    browser, live_server, actors, results_dir
+):
     urban, occupying = world(actors)
 
     # 1. The resident, on a phone, submits text + photo + a pin on the map of community A.
@@ -105,7 +124,9 @@ def test_resident_submits_on_a_phone_and_the_loop_closes_after_one_reopen(browse
     with page.expect_navigation():
         page.click("text=我要反映 >> nth=-1")
     page.fill("#id_text", "小区东门晚上有人占道摆摊,噪音很大")
-    page.set_input_files("#id_photos", files=[{"name": "stall.png", "mimeType": "image/png", "buffer": png()}])
+    page.set_input_files(
+        "#id_photos", files=[{"name": "stall.png", "mimeType": "image/png", "buffer": png()}]
+    )
     page.wait_for_selector("#photo-preview img")
     page.wait_for_selector("#pin-map[data-ready='1']")
     page.click("#pin-map")  # the map opens on the resident's community: its centre is inside it
@@ -174,12 +195,18 @@ def test_a_grid_worker_snaps_and_reports_with_the_phones_location(browser, live_
     page.goto(reverse("appeals:patrol"))
     page.wait_for_function("document.getElementById('pin-lon').value !== ''")  # located on opening
     assert page.input_value("#pin-lat") == "22.701200"
-    page.set_input_files("#id_photos", files=[{"name": "drain.png", "mimeType": "image/png", "buffer": png()}])
+    page.set_input_files(
+        "#id_photos", files=[{"name": "drain.png", "mimeType": "image/png", "buffer": png()}]
+    )
     fits_phone(page)
     with page.expect_navigation():
         page.click("form.appeal-form button[type=submit]")
     appeal = Appeal.objects.get()
-    assert (appeal.channel, appeal.community, appeal.territory) == ("patrol", actors.net.a.community, actors.net.a.grid)
+    assert (appeal.channel, appeal.community, appeal.territory) == (
+        "patrol",
+        actors.net.a.community,
+        actors.net.a.grid,
+    )
     assert page.inner_text("#appeal-community") == "甲社区"
     assert problems.messages == []
     page.context.close()

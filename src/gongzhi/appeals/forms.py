@@ -41,7 +41,9 @@ class LocationMixin(forms.Form):
         label=_("详细地址"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": _("如:碧水龙庭3栋楼下"), "autocomplete": "street-address"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("如:碧水龙庭3栋楼下"), "autocomplete": "street-address"}
+        ),
     )
 
 
@@ -71,7 +73,9 @@ class SubmitForm(FirstErrorMixin, LocationMixin):
     category = category_field()
     anonymous = forms.BooleanField(label=_("匿名反映(不接收回访)"), required=False)
     hide_name = forms.BooleanField(label=_("公示时隐藏我的姓名"), required=False, initial=True)
-    contact_preference = forms.ChoiceField(label=_("希望的联系方式"), choices=CONTACT_CHOICES, initial="phone")
+    contact_preference = forms.ChoiceField(
+        label=_("希望的联系方式"), choices=CONTACT_CHOICES, initial="phone"
+    )
     token = forms.CharField(widget=forms.HiddenInput, max_length=40)
 
 
@@ -83,7 +87,9 @@ class HotlineForm(FirstErrorMixin, LocationMixin):
         label=_("回访电话"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
     text = forms.CharField(
-        label=_("来电内容"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("来电内容"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("请描述您反映的问题")},
     )
     category = category_field()
@@ -115,7 +121,10 @@ class ReasonForm(FirstErrorMixin, forms.Form):
 
 class DispatchForm(FirstErrorMixin, forms.Form):
     department: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
-        label=_("承办部门"), queryset=Organisation.objects.none(), empty_label=_("请选择"), error_messages={"required": _("请选择承办部门")}
+        label=_("承办部门"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("请选择"),
+        error_messages={"required": _("请选择承办部门")},
     )
     note = forms.CharField(label=_("派单说明"), max_length=500, required=False)
 
@@ -140,7 +149,9 @@ class ContactForm(FirstErrorMixin, forms.Form):
 
 class ReplyForm(FirstErrorMixin, forms.Form):
     template = forms.IntegerField(required=False)
-    text = forms.CharField(label=_("答复内容"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("答复内容"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ExtensionForm(FirstErrorMixin, forms.Form):
@@ -152,28 +163,38 @@ class ExtensionForm(FirstErrorMixin, forms.Form):
 
 class DecideForm(FirstErrorMixin, forms.Form):
     approve = forms.TypedChoiceField(
-        choices=[("1", _("批准")), ("0", _("不批准"))], coerce=lambda v: v == "1",
+        choices=[("1", _("批准")), ("0", _("不批准"))],
+        coerce=lambda v: v == "1",
         error_messages={"required": _("请选择是否批准")},
     )
 
 
 class RateForm(FirstErrorMixin, forms.Form):
     satisfaction = forms.ChoiceField(
-        label=_("您对办理结果"), choices=Satisfaction.choices, widget=forms.RadioSelect,
+        label=_("您对办理结果"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("请选择满意程度")},
     )
     solved = forms.TypedChoiceField(
-        label=_("问题是否已解决"), choices=[("1", _("已解决")), ("0", _("未解决"))], coerce=lambda v: v == "1",
-        widget=forms.RadioSelect, error_messages={"required": _("请选择问题是否已解决")},
+        label=_("问题是否已解决"),
+        choices=[("1", _("已解决")), ("0", _("未解决"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择问题是否已解决")},
     )
-    comment = forms.CharField(label=_("评价意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("评价意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 # ---- lists ----
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部待办")), *Status.choices])
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部待办")), *Status.choices]
+    )
     overdue = forms.BooleanField(label=_("只看超期"), required=False)
     q = forms.CharField(label=_("编号或标题"), required=False, max_length=60)
 

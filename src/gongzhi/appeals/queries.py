@@ -32,9 +32,18 @@ WORKING_STATES = [Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS]
 TRIAGE_STATES = [Status.SUBMITTED, Status.ACCEPTED]
 # Buttons on the detail page, in the order a person meets them.
 BUTTON_ACTIONS = [
-    Action.ACCEPT, Action.DISPATCH, Action.REJECT, Action.MERGE,
-    Action.SIGN, Action.RETURN, Action.START, Action.CONTACT, Action.REPLY, Action.EXTEND_REQUEST,
-    Action.EXTEND_DECIDE, Action.RATE,
+    Action.ACCEPT,
+    Action.DISPATCH,
+    Action.REJECT,
+    Action.MERGE,
+    Action.SIGN,
+    Action.RETURN,
+    Action.START,
+    Action.CONTACT,
+    Action.REPLY,
+    Action.EXTEND_REQUEST,
+    Action.EXTEND_DECIDE,
+    Action.RATE,
 ]
 
 
@@ -55,7 +64,9 @@ def workbench(actor: Any) -> str:
 def with_overdue_first(rows: QuerySet[Appeal], now: Any = None) -> QuerySet[Appeal]:
     now = now or timezone.now()
     return rows.annotate(
-        overdue_rank=Case(When(resolve_due_at__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField())
+        overdue_rank=Case(
+            When(resolve_due_at__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
     ).order_by("overdue_rank", "resolve_due_at", "id")
 
 
@@ -74,7 +85,9 @@ class QueueCounts:
     working: int
 
 
-def department_queue(actor: Any, *, status: str = "", overdue_only: bool = False, q: str = "") -> QuerySet[Appeal]:
+def department_queue(
+    actor: Any, *, status: str = "", overdue_only: bool = False, q: str = ""
+) -> QuerySet[Appeal]:
     """The handler's departments' work: overdue first, then by resolution deadline."""
     scope = get_scope(actor)
     rows = Appeal.objects.visible_to(actor).filter(department_id__in=sorted(scope.org_ids))
@@ -87,7 +100,9 @@ def department_queue(actor: Any, *, status: str = "", overdue_only: bool = False
 def department_counts(actor: Any) -> QueueCounts:
     scope = get_scope(actor)
     now = timezone.now()
-    rows = Appeal.objects.visible_to(actor).filter(department_id__in=sorted(scope.org_ids), status__in=WORKING_STATES)
+    rows = Appeal.objects.visible_to(actor).filter(
+        department_id__in=sorted(scope.org_ids), status__in=WORKING_STATES
+    )
     got = rows.aggregate(
         open=Count("id"),
         overdue=Count("id", filter=Q(resolve_due_at__lt=now)),
@@ -147,11 +162,17 @@ def pending_extension(appeal: Appeal) -> ExtensionRequest | None:
 
 
 def dispatch_departments(actor: Any) -> QuerySet[Organisation]:
-    return Organisation.objects.visible_to(actor).filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY])
+    return Organisation.objects.visible_to(actor).filter(
+        kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY]
+    )
 
 
 def reply_templates(appeal: Appeal) -> list[ReplyTemplate]:
-    return list(ReplyTemplate.objects.filter(Q(department_id=appeal.department_id) | Q(department__isnull=True)).order_by("title"))
+    return list(
+        ReplyTemplate.objects.filter(
+            Q(department_id=appeal.department_id) | Q(department__isnull=True)
+        ).order_by("title")
+    )
 
 
 def leaf_categories() -> QuerySet[Category]:
@@ -224,14 +245,23 @@ def board(*, community_id: int | None = None) -> list[Appeal] | QuerySet[Appeal]
     if community_id:
         rows = rows.filter(community_id=community_id)
     return rows.select_related("category", "community").only(
-        "id", "number", "title", "text", "status", "created_at", "category__path", "category__name",
+        "id",
+        "number",
+        "title",
+        "text",
+        "status",
+        "created_at",
+        "category__path",
+        "category__name",
         "community__name",
     )
 
 
 def board_items(appeals: list[Appeal]) -> list[BoardItem]:
     replies: dict[int, list[str]] = {}
-    for event in AppealEvent.objects.filter(appeal_id__in=[a.pk for a in appeals], action=Action.REPLY, public=True):
+    for event in AppealEvent.objects.filter(
+        appeal_id__in=[a.pk for a in appeals], action=Action.REPLY, public=True
+    ):
         replies.setdefault(event.appeal_id, []).append(anonymise(event.note))
     return [
         BoardItem(
@@ -267,5 +297,7 @@ def board_switchable(actor: Any) -> QuerySet[TerritoryNode]:
 
 def board_states(nodes: list[TerritoryNode]) -> dict[int, bool]:
     return dict(
-        BoardSetting.objects.filter(territory_id__in=[n.pk for n in nodes]).values_list("territory_id", "enabled")
+        BoardSetting.objects.filter(territory_id__in=[n.pk for n in nodes]).values_list(
+            "territory_id", "enabled"
+        )
     )

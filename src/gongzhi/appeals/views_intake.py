@@ -38,7 +38,9 @@ def _photos(request: HttpRequest) -> list[Photo]:
     return photos
 
 
-def _page(request: HttpRequest, template: str, form: Any, *, error: str = "", field: str = "", status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, template: str, form: Any, *, error: str = "", field: str = "", status: int = 200
+) -> HttpResponse:
     area = queries.home_area(request.user)
     context = {
         "form": form,
@@ -164,7 +166,9 @@ def photo(request: HttpRequest, appeal_id: int, photo_id: int) -> FileResponse:
     found = appeal.photos.filter(pk=photo_id).first()
     if found is None:
         raise Http404
-    response = FileResponse(found.image.open("rb"), content_type=found.content_type or "application/octet-stream")
+    response = FileResponse(
+        found.image.open("rb"), content_type=found.content_type or "application/octet-stream"
+    )
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

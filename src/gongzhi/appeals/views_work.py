@@ -47,7 +47,15 @@ from gongzhi.core.audit import record_write
 
 PER_PAGE = 30
 # Panels shown unfolded: the step a person most likely came to take.
-OPEN_PANELS = {Action.ACCEPT, Action.DISPATCH, Action.SIGN, Action.START, Action.REPLY, Action.RATE, Action.EXTEND_DECIDE}
+OPEN_PANELS = {
+    Action.ACCEPT,
+    Action.DISPATCH,
+    Action.SIGN,
+    Action.START,
+    Action.REPLY,
+    Action.RATE,
+    Action.EXTEND_DECIDE,
+}
 
 
 @login_required
@@ -67,8 +75,15 @@ def _action_forms(request: HttpRequest, appeal: Appeal, available: list[str]) ->
     return built
 
 
-def _detail(request: HttpRequest, appeal: Appeal, *, error: str = "", failed: str = "", bound: forms.Form | None = None,
-            status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest,
+    appeal: Appeal,
+    *,
+    error: str = "",
+    failed: str = "",
+    bound: forms.Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
     available = queries.available_actions(request.user, appeal)
     action_forms = _action_forms(request, appeal, available)
     if bound is not None and failed in action_forms:
@@ -96,7 +111,9 @@ def _detail(request: HttpRequest, appeal: Appeal, *, error: str = "", failed: st
         "contact_preference": dict(CONTACT_CHOICES).get(appeal.contact_preference, appeal.contact_preference),
         "now": now,
         "overdue": appeal.is_open and appeal.resolve_due_at is not None and appeal.resolve_due_at < now,
-        "sign_overdue": appeal.signed_at is None and appeal.sign_due_at is not None and appeal.sign_due_at < now,
+        "sign_overdue": appeal.signed_at is None
+        and appeal.sign_due_at is not None
+        and appeal.sign_due_at < now,
         "error": error,
         "failed": failed,
     }
@@ -113,7 +130,9 @@ def _dispatch_kwargs(actor: Any) -> dict[str, Any]:
 
 
 def _do_dispatch(request: HttpRequest, appeal: Appeal, data: dict[str, Any]) -> Any:
-    return actions.appeal_dispatch(appeal=appeal, actor=request.user, department=data["department"], note=data["note"])
+    return actions.appeal_dispatch(
+        appeal=appeal, actor=request.user, department=data["department"], note=data["note"]
+    )
 
 
 def _do_merge(request: HttpRequest, appeal: Appeal, data: dict[str, Any]) -> Any:
@@ -173,9 +192,17 @@ HANDLERS: dict[str, Handler] = {
     ),
 }
 DONE: dict[str, Any] = {
-    Action.ACCEPT: gettext_lazy("已受理"), Action.REJECT: gettext_lazy("已不予受理"), Action.DISPATCH: gettext_lazy("已派单"), Action.MERGE: gettext_lazy("已合并"),
-    Action.SIGN: gettext_lazy("已签收"), Action.RETURN: gettext_lazy("已退单"), Action.START: gettext_lazy("已开始办理"), Action.CONTACT: gettext_lazy("已记录联系情况"),
-    Action.REPLY: gettext_lazy("已答复"), Action.EXTEND_REQUEST: gettext_lazy("已提交延期申请"), Action.EXTEND_DECIDE: gettext_lazy("已审批延期"),
+    Action.ACCEPT: gettext_lazy("已受理"),
+    Action.REJECT: gettext_lazy("已不予受理"),
+    Action.DISPATCH: gettext_lazy("已派单"),
+    Action.MERGE: gettext_lazy("已合并"),
+    Action.SIGN: gettext_lazy("已签收"),
+    Action.RETURN: gettext_lazy("已退单"),
+    Action.START: gettext_lazy("已开始办理"),
+    Action.CONTACT: gettext_lazy("已记录联系情况"),
+    Action.REPLY: gettext_lazy("已答复"),
+    Action.EXTEND_REQUEST: gettext_lazy("已提交延期申请"),
+    Action.EXTEND_DECIDE: gettext_lazy("已审批延期"),
     Action.RATE: gettext_lazy("感谢您的评价"),
 }
 
@@ -200,7 +227,9 @@ def act(request: HttpRequest, appeal_id: int, action: str) -> HttpResponse:
     try:
         HANDLERS[action](request, appeal, form.cleaned_data)
     except InvalidTransition as exc:
-        return _detail(request, access_appeal(request.user, appeal_id), error=str(exc), failed=action, status=409)
+        return _detail(
+            request, access_appeal(request.user, appeal_id), error=str(exc), failed=action, status=409
+        )
     except PermissionError as exc:
         return _detail(request, appeal, error=str(exc), failed=action, status=403)
     except AppealError as exc:
@@ -222,10 +251,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     rows = queries.department_queue(
-        request.user, status=data.get("status", ""), overdue_only=data.get("overdue", False), q=data.get("q", "")
+        request.user,
+        status=data.get("status", ""),
+        overdue_only=data.get("overdue", False),
+        q=data.get("q", ""),
     )
-    context = {"form": form, "page": _paged(request, rows), "counts": queries.department_counts(request.user),
-               "now": timezone.now()}
+    context = {
+        "form": form,
+        "page": _paged(request, rows),
+        "counts": queries.department_counts(request.user),
+        "now": timezone.now(),
+    }
     return render(request, "appeals/queue.html", context)
 
 
@@ -254,7 +290,9 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     rows = queries.in_scope(request.user, status=data.get("status", ""), q=data.get("q", ""))
-    return render(request, "appeals/list.html", {"form": form, "page": _paged(request, rows), "now": timezone.now()})
+    return render(
+        request, "appeals/list.html", {"form": form, "page": _paged(request, rows), "now": timezone.now()}
+    )
 
 
 # ---- inbox ----
@@ -263,7 +301,10 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """消息."""
-    context = {"page": _paged(request, queries.inbox(request.user)), "unread": queries.unread_count(request.user)}
+    context = {
+        "page": _paged(request, queries.inbox(request.user)),
+        "unread": queries.unread_count(request.user),
+    }
     return render(request, "appeals/inbox.html", context)
 
 
@@ -306,8 +347,16 @@ def board_switch(request: HttpRequest) -> HttpResponse:
     enabled = form.cleaned_data["enabled"]
     # A policy switch with its audit row; small enough not to need an actions module of its own.
     with transaction.atomic():
-        setting, _created = BoardSetting.objects.update_or_create(territory=node, defaults={"enabled": enabled})
-        record_write(actor=request.user, action="appeal_board_switch", obj=setting, object_label=node.name,
-                     scope_path=node.path, detail={"enabled": enabled})
+        setting, _created = BoardSetting.objects.update_or_create(
+            territory=node, defaults={"enabled": enabled}
+        )
+        record_write(
+            actor=request.user,
+            action="appeal_board_switch",
+            obj=setting,
+            object_label=node.name,
+            scope_path=node.path,
+            detail={"enabled": enabled},
+        )
     messages.success(request, _("已开启公示") if enabled else _("已关闭公示"))
     return redirect("appeals:board")

@@ -27,7 +27,12 @@ def png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def login(client, user):  # type: ignore[no-untyped-def]
@@ -37,15 +42,27 @@ def login(client, user):  # type: ignore[no-untyped-def]
 
 def submit(actors, world, **kw) -> Appeal:  # type: ignore[no-untyped-def]
     fields = {
-        "channel": "resident_app", "text": "小区门口占道经营,晚上很吵", "category": world.cat_urban,
-        "lon": 113.9012, "lat": 22.7012, "submitter": actors.resident_a.person, **kw,
+        "channel": "resident_app",
+        "text": "小区门口占道经营,晚上很吵",
+        "category": world.cat_urban,
+        "lon": 113.9012,
+        "lat": 22.7012,
+        "submitter": actors.resident_a.person,
+        **kw,
     }
     return appeal_submit(actor=actors.resident_a, **fields).appeal
 
 
 def form_data(world, **kw):  # type: ignore[no-untyped-def]
-    return {"text": "小区门口占道经营", "category": world.cat_urban.pk, "contact_preference": "phone",
-            "hide_name": "on", "token": "t" * 32, **IN_A, **kw}
+    return {
+        "text": "小区门口占道经营",
+        "category": world.cat_urban.pk,
+        "contact_preference": "phone",
+        "hide_name": "on",
+        "token": "t" * 32,
+        **IN_A,
+        **kw,
+    }
 
 
 # ---- home ----
@@ -129,8 +146,14 @@ def test_script_in_the_text_is_shown_inert(client, actors, world):
 def test_a_hotline_seat_records_a_call_with_a_masked_callback_number(client, actors, world):
     login(client, actors.staff_a)
     assert client.get(reverse("appeals:hotline")).status_code == 200
-    data = {"contact_name": "张先生", "contact_phone": "13800138000", "text": "路灯不亮", "urgency": "urgent",
-            "token": "h" * 32, **IN_A}
+    data = {
+        "contact_name": "张先生",
+        "contact_phone": "13800138000",
+        "text": "路灯不亮",
+        "urgency": "urgent",
+        "token": "h" * 32,
+        **IN_A,
+    }
     response = client.post(reverse("appeals:hotline"), data)
     assert response.status_code == 302
     appeal = Appeal.objects.get()
@@ -176,8 +199,9 @@ def test_the_resident_sees_public_events_only_and_staff_see_all(client, actors, 
 
 def test_outsiders_get_404_on_the_page_photos_and_actions_and_nothing_changes(client, actors, world):
     appeal = submit(actors, world, photos=[])
-    AppealPhoto.objects.create(appeal=appeal, image=SimpleUploadedFile("x.png", png()), content_type="image/png",
-                               size=10, sha256="x")
+    AppealPhoto.objects.create(
+        appeal=appeal, image=SimpleUploadedFile("x.png", png()), content_type="image/png", size=10, sha256="x"
+    )
     photo = appeal.photos.get()
     events = AppealEvent.objects.count()
     for outsider in (world.housing_handler, actors.staff_b):
@@ -185,7 +209,12 @@ def test_outsiders_get_404_on_the_page_photos_and_actions_and_nothing_changes(cl
         assert client.get(reverse("appeals:detail", args=[appeal.pk])).status_code == 404
         assert client.get(reverse("appeals:photo", args=[appeal.pk, photo.pk])).status_code == 404
         assert client.post(reverse("appeals:act", args=[appeal.pk, "sign"])).status_code == 404
-        assert client.post(reverse("appeals:act", args=[appeal.pk, "rate"]), {"satisfaction": "satisfied", "solved": "1"}).status_code == 404
+        assert (
+            client.post(
+                reverse("appeals:act", args=[appeal.pk, "rate"]), {"satisfaction": "satisfied", "solved": "1"}
+            ).status_code
+            == 404
+        )
     assert Appeal.objects.get(pk=appeal.pk).status == Status.DISPATCHED
     assert AppealEvent.objects.count() == events
     served = login(client, world.urban_handler).get(reverse("appeals:photo", args=[appeal.pk, photo.pk]))
@@ -195,7 +224,9 @@ def test_outsiders_get_404_on_the_page_photos_and_actions_and_nothing_changes(cl
 
 def test_the_handler_signs_and_replies_with_a_template_and_the_resident_rates(client, actors, world):
     appeal = submit(actors, world)
-    ReplyTemplate.objects.create(department=world.urban, title="已劝离", text="已安排城管中队现场劝离并持续巡查")
+    ReplyTemplate.objects.create(
+        department=world.urban, title="已劝离", text="已安排城管中队现场劝离并持续巡查"
+    )
     login(client, world.urban_handler)
     page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
     assert "act-sign" in page
@@ -211,7 +242,9 @@ def test_the_handler_signs_and_replies_with_a_template_and_the_resident_rates(cl
     assert appeal.events.get(action=Action.REPLY).note == template.text
     login(client, actors.resident_a)
     assert "act-rate" in client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
-    client.post(reverse("appeals:act", args=[appeal.pk, "rate"]), {"satisfaction": "unsatisfied", "solved": "0"})
+    client.post(
+        reverse("appeals:act", args=[appeal.pk, "rate"]), {"satisfaction": "unsatisfied", "solved": "0"}
+    )
     appeal.refresh_from_db()
     assert (appeal.status, appeal.reopen_count) == (Status.DISPATCHED, 1)
 
@@ -248,17 +281,28 @@ def test_bad_input_to_an_action_shows_400_with_the_message(client, actors, world
 
 def test_unknown_actions_are_404(client, actors, world):
     appeal = submit(actors, world)
-    assert login(client, world.urban_handler).post(reverse("appeals:act", args=[appeal.pk, "delete"])).status_code == 404
+    assert (
+        login(client, world.urban_handler)
+        .post(reverse("appeals:act", args=[appeal.pk, "delete"]))
+        .status_code
+        == 404
+    )
 
 
 # ---- queues ----
 
 
-def test_the_department_queue_puts_overdue_first_then_by_deadline(client, actors, world, django_assert_max_num_queries):
+def test_the_department_queue_puts_overdue_first_then_by_deadline(
+    client, actors, world, django_assert_max_num_queries
+):
     appeals = [submit(actors, world, text=f"第{i}件") for i in range(4)]
     now = timezone.now()
-    dues = [now + datetime.timedelta(days=3), now - datetime.timedelta(hours=1), now + datetime.timedelta(days=1),
-            now - datetime.timedelta(days=2)]
+    dues = [
+        now + datetime.timedelta(days=3),
+        now - datetime.timedelta(hours=1),
+        now + datetime.timedelta(days=1),
+        now - datetime.timedelta(days=2),
+    ]
     for appeal, due in zip(appeals, dues, strict=True):
         Appeal.objects.filter(pk=appeal.pk).update(resolve_due_at=due)
     other = submit(actors, world, category=world.cat_other)  # the housing department's, not shown
@@ -286,7 +330,9 @@ def test_triage_lists_unroutable_appeals_and_accepts_and_dispatches_inline(clien
     back = reverse("appeals:triage")
     response = client.post(reverse("appeals:act", args=[appeal.pk, "accept"]), {"next": back})
     assert response.url == back
-    response = client.post(reverse("appeals:act", args=[appeal.pk, "dispatch"]), {"department": world.housing.pk, "next": back})
+    response = client.post(
+        reverse("appeals:act", args=[appeal.pk, "dispatch"]), {"department": world.housing.pk, "next": back}
+    )
     assert response.url == back
     appeal.refresh_from_db()
     assert (appeal.status, appeal.department) == (Status.DISPATCHED, world.housing)
@@ -318,21 +364,39 @@ def test_the_inbox_shows_the_users_notifications_and_marks_them_read(client, act
 
 
 def test_the_board_shows_anonymised_appeals_only_where_switched_on(client, actors, world):
-    hotline = appeal_submit(actor=actors.staff_a, channel="hotline", text="楼下噪音扰民,电话13800138000",
-                            contact_name="张大爷", contact_phone="13900139000", address_text="甲社区花园1栋楼下").appeal
+    hotline = appeal_submit(
+        actor=actors.staff_a,
+        channel="hotline",
+        text="楼下噪音扰民,电话13800138000",
+        contact_name="张大爷",
+        contact_phone="13900139000",
+        address_text="甲社区花园1栋楼下",
+    ).appeal
     board = reverse("appeals:board")
     assert hotline.number not in client.get(board).content.decode()  # off by default
     BoardSetting.objects.create(territory=actors.net.street, enabled=True)
     body = client.get(board).content.decode()  # open to everyone, signed in or not
     assert hotline.number in body
-    for secret in ("张大爷", "13900139000", "139****9000", "13800138000", "花园1栋", actors.resident_a.person.name):
+    for secret in (
+        "张大爷",
+        "13900139000",
+        "139****9000",
+        "13800138000",
+        "花园1栋",
+        actors.resident_a.person.name,
+    ):
         assert secret not in body
     assert "甲社区" in body
 
 
 def test_a_street_officer_switches_the_board_and_community_staff_may_not(client, actors, world):
     login(client, actors.staff_a)
-    assert client.post(reverse("appeals:board_switch"), {"territory": actors.net.street.pk, "enabled": "1"}).status_code == 403
+    assert (
+        client.post(
+            reverse("appeals:board_switch"), {"territory": actors.net.street.pk, "enabled": "1"}
+        ).status_code
+        == 403
+    )
     assert not BoardSetting.objects.exists()
     login(client, actors.street_officer)
     assert client.get(reverse("appeals:board")).context["switchable"]
@@ -346,7 +410,10 @@ def test_an_extension_is_requested_by_the_handler_and_approved_by_the_street(cli
     actions.appeal_sign(appeal=appeal, actor=world.urban_handler)
     due = Appeal.objects.get(pk=appeal.pk).resolve_due_at
     login(client, world.urban_handler)
-    response = client.post(reverse("appeals:act", args=[appeal.pk, "extend_request"]), {"workdays": "3", "reason": "需协调供电部门"})
+    response = client.post(
+        reverse("appeals:act", args=[appeal.pk, "extend_request"]),
+        {"workdays": "3", "reason": "需协调供电部门"},
+    )
     assert response.status_code == 302
     assert "act-extend_decide" not in client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
     login(client, actors.street_officer)
@@ -372,17 +439,24 @@ def test_staff_merge_a_duplicate_by_number(client, actors, world):
     assert (second.status, second.parent) == (Status.MERGED, first)
 
 
-@pytest.mark.parametrize("name", ["appeals:mine", "appeals:triage", "appeals:list", "appeals:inbox", "appeals:board"])
-def test_lists_take_the_same_number_of_queries_for_one_row_or_many(client, actors, world, name, django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "name", ["appeals:mine", "appeals:triage", "appeals:list", "appeals:inbox", "appeals:board"]
+)
+def test_lists_take_the_same_number_of_queries_for_one_row_or_many(
+    client, actors, world, name, django_assert_max_num_queries
+):
     from gongzhi.appeals.models import RoutingRuleSet
 
     BoardSetting.objects.create(territory=actors.net.street, enabled=True)
     user = actors.resident_a if name in {"appeals:mine", "appeals:inbox"} else actors.staff_a
     login(client, user)
     RoutingRuleSet.objects.update(is_active=False)  # all wait in triage
+
     def one_more(text: str) -> None:
         appeal = submit(actors, world, text=text)
-        Notification.objects.create(recipient=user, appeal=appeal, kind="accepted", text=f"{appeal.number}已受理")
+        Notification.objects.create(
+            recipient=user, appeal=appeal, kind="accepted", text=f"{appeal.number}已受理"
+        )
 
     one_more("第一件")
     client.get(reverse(name))  # warm the session and scope
@@ -411,13 +485,20 @@ def test_ten_photos_or_an_oversized_one_are_refused_and_nothing_is_stored(client
 
 def test_the_success_page_is_only_for_those_who_may_see_the_appeal(client, actors, world):
     appeal = submit(actors, world)
-    assert login(client, actors.staff_b).get(reverse("appeals:submitted", args=[appeal.pk])).status_code == 404
-    assert login(client, actors.resident_a).get(reverse("appeals:submitted", args=[appeal.pk])).status_code == 200
+    assert (
+        login(client, actors.staff_b).get(reverse("appeals:submitted", args=[appeal.pk])).status_code == 404
+    )
+    assert (
+        login(client, actors.resident_a).get(reverse("appeals:submitted", args=[appeal.pk])).status_code
+        == 200
+    )
     assert client.get(reverse("appeals:submitted", args=[appeal.pk + 99])).status_code == 404
 
 
 def test_a_pin_outside_every_territory_is_refused_next_to_the_map(client, actors, world):
-    response = login(client, actors.resident_a).post(reverse("appeals:submit"), form_data(world, lon="100.0", lat="10.0"))
+    response = login(client, actors.resident_a).post(
+        reverse("appeals:submit"), form_data(world, lon="100.0", lat="10.0")
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "不在本平台的服务范围内" in body
@@ -425,7 +506,9 @@ def test_a_pin_outside_every_territory_is_refused_next_to_the_map(client, actors
     assert Appeal.objects.count() == 0
 
 
-def test_the_appeal_page_takes_a_bounded_number_of_queries(client, actors, world, django_assert_max_num_queries):
+def test_the_appeal_page_takes_a_bounded_number_of_queries(
+    client, actors, world, django_assert_max_num_queries
+):
     appeal = submit(actors, world)
     login(client, actors.staff_a)
     client.get(reverse("appeals:detail", args=[appeal.pk]))
