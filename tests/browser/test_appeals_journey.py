@@ -132,6 +132,9 @@ def test_resident_submits_on_a_phone_and_the_loop_closes_after_one_reopen(
     page.click("#pin-map")  # the map opens on the resident's community: its centre is inside it
     assert page.input_value("#pin-lon")
     assert "已选位置" in page.inner_text("#pin-status")
+    page.select_option(".cascade select >> nth=0", "城乡建设")  # 大类 → 小类 narrow the category list
+    page.select_option(".cascade select >> nth=1", "城市管理")
+    assert page.locator("#id_category option").all_inner_texts()[1:] == ["占道经营"]
     page.select_option("#id_category", str(occupying.pk))
     fits_phone(page)
     page.screenshot(path=str(results_dir / "appeal-submit-390.png"), full_page=True)

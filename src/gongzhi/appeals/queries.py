@@ -175,8 +175,15 @@ def reply_templates(appeal: Appeal) -> list[ReplyTemplate]:
     )
 
 
-def leaf_categories() -> QuerySet[Category]:
-    return Category.objects.filter(level=3, active=True).order_by("path")
+def category_groups() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Level-3 categories grouped by their level-1 › level-2 parents, for an <optgroup> select
+    (the taxonomy has some 500 leaves: too many for one flat list on a phone)."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pk, path, name in (
+        Category.objects.filter(level=3, active=True).order_by("path").values_list("id", "path", "name")
+    ):
+        groups.setdefault(" › ".join(path.split("/")[:2]), []).append((pk, name))
+    return list(groups.items())
 
 
 def home_area(actor: Any) -> TerritoryNode | None:

@@ -50,6 +50,7 @@ def _page(
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "max_photos": MAX_PHOTOS,
+        "category_groups": queries.category_groups(),
     }
     return render(request, template, context, status=status)
 

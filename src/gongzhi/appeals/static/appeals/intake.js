@@ -73,6 +73,52 @@
     });
   }
 
+  // Category: ~500 leaves are too many for one list on a phone. Two small selects (大类, 小类)
+  // narrow the real one; without JavaScript the real one still works, grouped by <optgroup>.
+  var cascade = document.querySelector("[data-cascade-for]");
+  var target = cascade && document.getElementById(cascade.dataset.cascadeFor);
+  if (cascade && target) {
+    var c = cascade.dataset;
+    var empty = target.querySelector("option[value='']");
+    var groups = Array.prototype.map.call(target.querySelectorAll("optgroup"), function (g) {
+      var parts = g.label.split(" › ");
+      return { node: g, level1: parts[0], level2: parts[1] || parts[0] };
+    });
+    var pick = function (label) {
+      var wrap = document.createElement("label");
+      wrap.className = "check cascade-level";
+      wrap.appendChild(document.createTextNode(label));
+      var s = document.createElement("select");
+      wrap.appendChild(s);
+      cascade.appendChild(wrap);
+      return s;
+    };
+    var fill = function (select, names) {
+      select.replaceChildren(new Option(c.tAll, ""));
+      names.forEach(function (n) { select.appendChild(new Option(n, n)); });
+    };
+    var unique = function (list) { return list.filter(function (v, i) { return list.indexOf(v) === i; }); };
+    var one = pick(c.tLevel1);
+    var two = pick(c.tLevel2);
+    fill(one, unique(groups.map(function (g) { return g.level1; })));
+    fill(two, []);
+    var show = function () {
+      var chosen = target.value;
+      target.replaceChildren(empty);
+      groups.forEach(function (g) {
+        if ((!one.value || g.level1 === one.value) && (!two.value || g.level2 === two.value)) { target.appendChild(g.node); }
+      });
+      target.value = chosen;
+      if (target.value !== chosen) { target.value = ""; }
+    };
+    one.addEventListener("change", function () {
+      fill(two, unique(groups.filter(function (g) { return g.level1 === one.value; }).map(function (g) { return g.level2; })));
+      show();
+    });
+    two.addEventListener("change", show);
+    cascade.hidden = false;
+  }
+
   // One tap, one appeal: the server's token makes a repeat harmless; this just spares the wait.
   Array.prototype.forEach.call(document.querySelectorAll("form.appeal-form"), function (form) {
     form.addEventListener("submit", function () {
