@@ -437,6 +437,7 @@ def test_staff_merge_a_duplicate_by_number(client, actors, world):
     client.post(reverse("appeals:act", args=[second.pk, "merge"]), {"into": first.number})
     second.refresh_from_db()
     assert (second.status, second.parent) == (Status.MERGED, first)
+    assert first.number in client.get(reverse("appeals:detail", args=[second.pk])).content.decode()
 
 
 @pytest.mark.parametrize(
