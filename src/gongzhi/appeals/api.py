@@ -80,7 +80,7 @@ def find_category(category_id: int | None, path: str | None) -> Category | None:
     if category_id is None and not path:
         return None
     rows = Category.objects.filter(active=True).select_related("parent__parent")
-    found = rows.filter(pk=category_id).first() if category_id is not None else rows.filter(path=path.strip("/ ")).first()
+    found = rows.filter(pk=category_id).first() if category_id is not None else rows.filter(path=(path or "").strip("/ ")).first()
     if found is None:
         raise IntakeError("category", "未知的诉求分类")
     return found

@@ -226,8 +226,10 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
             sha256=hashlib.sha256(photo.content).hexdigest(),
         )
     if department is not None:
-        stats.bump(appeal, dispatched=1)
         notify.notify_resident(appeal, "accepted")
         notify.notify_resident(appeal, "dispatched")
         notify.notify_department(appeal, "assigned", f"新派单:{appeal.number} {appeal.title}")
+        # last: the DailyStat row is shared by every intake for this department and community, and
+        # its row lock is held until COMMIT — take it as late as possible
+        stats.bump(appeal, dispatched=1)
     return appeal

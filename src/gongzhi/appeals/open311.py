@@ -116,15 +116,15 @@ def _request(appeal: Appeal) -> dict[str, Any]:
         "service_request_id": appeal.number,
         "status": "open" if appeal.status in OPEN_STATES else "closed",
         "status_notes": str(Status(appeal.status).label),
-        "service_name": appeal.category.name if appeal.category_id else None,
+        "service_name": appeal.category.name if appeal.category else None,
         "service_code": str(appeal.category_id) if appeal.category_id else "",
         "description": appeal.text[:4000],
-        "agency_responsible": appeal.department.name if appeal.department_id else None,
+        "agency_responsible": appeal.department.name if appeal.department else None,
         "service_notice": None,
         "requested_datetime": _iso(appeal.created_at),
         "updated_datetime": _iso(appeal.updated_at),
         "expected_datetime": _iso(appeal.resolve_due_at),
-        "address": appeal.address_text or (appeal.territory.name if appeal.territory_id else None),
+        "address": appeal.address_text or (appeal.territory.name if appeal.territory else None),
         "address_id": None,
         "zipcode": None,
         "lat": appeal.lat,
@@ -204,7 +204,7 @@ def _create(request: HttpRequest, user: Any) -> JsonResponse:
     except IntakeError as exc:
         return error(400, f"{exc.field}: {exc}")
     appeal = result.appeal
-    notice = f"已受理,由{appeal.department.name}办理" if appeal.department_id else "已收到,等待社区分拨"
+    notice = f"已受理,由{appeal.department.name}办理" if appeal.department else "已收到,等待社区分拨"
     body = [{"service_request_id": appeal.number, "service_notice": notice, "account_id": None}]
     return _json(body, status=201 if result.created else 200)
 
