@@ -4,7 +4,9 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from gongzhi.demo.appeals import APPEALS_PER_RESIDENT, install_demo_appeals
 from gongzhi.demo.facts import DISTRICT_CODE
 from gongzhi.demo.load import load_plan
 from gongzhi.demo.outline import load_outline
@@ -27,6 +29,12 @@ class Command(BaseCommand):
             type=int,
             default=DEFAULT_RESIDENTS,
             help=f"number of residents (default {DEFAULT_RESIDENTS}; 0 = territory, organisations and demo logins only)",
+        )
+        parser.add_argument(
+            "--appeals",
+            type=int,
+            default=None,
+            help="historical appeals over the past 90 days (default: 15%% of --residents, 3000 for 20000)",
         )
         parser.add_argument(
             "--fallback-outline",
@@ -59,7 +67,14 @@ class Command(BaseCommand):
             self.stdout.write(f"区界 outline: {outline.source}")
         plan = make_plan(seed=options["seed"], residents=options["residents"], outline=outline)
         self.stdout.write(f"生成 generated in {time.monotonic() - started:.1f}s (seed {options['seed']})")
-        counts = load_plan(plan, progress=self.stdout.write)
+        appeals = options["appeals"]
+        if appeals is None:
+            appeals = round(options["residents"] * APPEALS_PER_RESIDENT)
+        with transaction.atomic():
+            counts = load_plan(plan, progress=self.stdout.write)
+            counts |= install_demo_appeals(
+                seed=options["seed"], count=max(appeals, 0), progress=self.stdout.write
+            )
         summary = ", ".join(f"{k} {v}" for k, v in counts.items())
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已载入 demo loaded in {time.monotonic() - started:.1f}s: {summary}")
