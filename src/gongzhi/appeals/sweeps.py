@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from gongzhi.appeals import notify
@@ -117,10 +118,13 @@ def _near_due(now: datetime.datetime, result: SweepResult) -> None:
 def _sign_overdue(now: datetime.datetime, result: SweepResult) -> None:
     # No column marks the reminder, so the appeal row is locked and the reminder looked up under
     # the lock: concurrent sweeps serialise on the row and only the first one writes it.
+    reminded = Notification.objects.filter(
+        appeal=OuterRef("pk"), kind=SIGN_REMINDER_KIND, created_at__gte=OuterRef("dispatched_at")
+    )
     ids = list(
-        Appeal.objects.filter(status=Status.DISPATCHED, signed_at=None, sign_due_at__lt=now).values_list(
-            "pk", flat=True
-        )
+        Appeal.objects.filter(status=Status.DISPATCHED, signed_at=None, sign_due_at__lt=now)
+        .exclude(Exists(reminded))
+        .values_list("pk", flat=True)
     )
     for pk in ids:
         with transaction.atomic():
