@@ -21,6 +21,7 @@ from gongzhi.core.audit import actor_label
 from gongzhi.core.masking import mask_phone
 from gongzhi.orgs.models import Organisation
 from gongzhi.people.phone import InvalidPhone, normalise_phone
+from gongzhi.territory.geo_index import get_index
 from gongzhi.territory.models import Level, TerritoryNode
 
 MAX_TEXT = 5000
@@ -126,7 +127,7 @@ def appeal_submit(
     existing = _existing(idempotency_key, channel, external_id)
     if existing is not None:
         return IntakeResult(existing, created=False)
-    placement = routing.place(lon=lon, lat=lat, address_text=address_text)
+    placement = _place(lon=lon, lat=lat, address_text=address_text)
     if lon is not None and lat is not None and placement.territory is None and not address_text.strip():
         raise IntakeError("location", "所选位置不在本平台的服务范围内,请重新选点或填写地址")
     phone_cipher = phone_masked = ""
@@ -152,6 +153,32 @@ def appeal_submit(
             raise
         return IntakeResult(existing, created=False)
     return IntakeResult(appeal, created=True)
+
+
+def _place(*, lon: float | None, lat: float | None, address_text: str) -> routing.Placement:
+    """routing.place, with the pin's grid, community and street read in one query: the geo index
+    already names all three. If the tree disagrees with the polygons (a grid drawn outside its
+    community), routing.place decides, so the answer is always the same as its own."""
+    if lon is None or lat is None:
+        return routing.place(lon=lon, lat=lat, address_text=address_text)
+    found = get_index().lookup(lon, lat)
+    ids = [found.get(level) for level in (Level.GRID, Level.COMMUNITY, Level.STREET)]
+    node_id = next((i for i in ids if i), None)
+    if node_id is None:
+        return routing.place(lon=None, lat=None, address_text=address_text)
+    nodes = {n.pk: n for n in TerritoryNode.objects.filter(pk__in=[i for i in ids if i])}
+    node = nodes.get(node_id)
+    if node is None:
+        return routing.place(lon=lon, lat=lat, address_text=address_text)
+    by_code = {n.code: n for n in nodes.values()}
+    codes = [*node.ancestor_codes, node.code]
+    placed = []
+    for length in (12, 9):  # community, street
+        code = next((c for c in codes if len(c) == length), None)
+        if code is not None and code not in by_code:
+            return routing.place(lon=lon, lat=lat, address_text=address_text)
+        placed.append(by_code.get(code) if code else None)
+    return routing.Placement(node, placed[0], placed[1])
 
 
 def _community_of(node: TerritoryNode | None) -> tuple[TerritoryNode | None, TerritoryNode | None]:

@@ -285,3 +285,13 @@ def test_a_bearer_token_needs_no_csrf_token_but_a_session_does(actors, world):
     strict.force_login(actors.staff_a)
     assert post(strict, URL, body).status_code == 403  # a cookie alone never authorises a write
     assert Appeal.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "address"),
+    [(113.9012, 22.7012, ""), (113.9212, 22.7012, ""), (113.945, 22.72, ""), (100.0, 10.0, "甲社区花园"), (None, None, "乙社区花园1栋")],
+)
+def test_intake_placement_in_one_query_equals_routing_place(actors, world, lon, lat, address):
+    from gongzhi.appeals import intake, routing
+
+    assert intake._place(lon=lon, lat=lat, address_text=address) == routing.place(lon=lon, lat=lat, address_text=address)
