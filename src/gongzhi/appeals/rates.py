@@ -289,9 +289,10 @@ def daily_ledger(street: Any, day: datetime.date) -> Ledger:
     lo, hi = day_bounds(day)
     appeals = Appeal.objects.filter(path__startswith=street.path)
     whistles = Whistle.objects.filter(path__startswith=street.path)
+    # late: due that day, and reported after due_at or (already past due) not at all
     late = ReportIn.objects.filter(
-        whistle__path__startswith=street.path, due_at__gte=lo, due_at__lt=hi
-    ).filter(Q(reported_at__gt=F("due_at")) | Q(reported_at__isnull=True) | Q(reported_at__gte=hi))
+        whistle__path__startswith=street.path, due_at__gte=lo, due_at__lt=min(hi, timezone.now())
+    ).filter(Q(reported_at__gt=F("due_at")) | Q(reported_at__isnull=True))
     return Ledger(
         street=street,
         day=day,

@@ -318,3 +318,13 @@ def test_the_calendar_page_is_for_policy_managers_and_edits_are_audited(actors, 
         "appeals.calendar_add",
         "appeals.calendar_remove",
     ]
+
+
+def test_a_report_in_not_yet_due_is_not_counted_late_in_todays_ledger(actors, world):
+    from gongzhi.appeals.rates import daily_ledger
+
+    with time_machine.travel(at(2026, 11, 27, 9), tick=False):
+        blow(actors, world)
+        assert daily_ledger(actors.net.street, at(2026, 11, 27).date()).report_ins_late == 0
+    with time_machine.travel(at(2026, 11, 27, 9, 31), tick=False):
+        assert daily_ledger(actors.net.street, at(2026, 11, 27).date()).report_ins_late == 2
