@@ -325,3 +325,13 @@ def test_the_bulk_story_writes_what_the_lifecycle_functions_write(actors) -> Non
     )
     mine = sorted(tuple(getattr(s, c) for c in stat_columns) for s in daily_stats([story]))
     assert mine == sorted(DailyStat.objects.values_list(*stat_columns))
+
+
+@pytest.mark.django_db
+def test_appeals_zero_still_installs_the_defaults_so_new_appeals_route() -> None:
+    call_command("demo", residents=0, appeals=0, stdout=io.StringIO())
+    assert not Appeal.objects.exists()
+    assert Category.objects.filter(level=1).count() == 8
+    ruleset_rules = routing.active_rules()[1]
+    assert ruleset_rules[-1].category_id is None  # the catch-all
+    assert ruleset_rules[-1].territory_path is None
