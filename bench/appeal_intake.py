@@ -172,6 +172,40 @@ def run_load(port: int, token: str, points: list, categories: list, rate: float,
     }
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of live processes, from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def server_pids(server: subprocess.Popen) -> tuple[list[int], list[int]]:
+    """(gunicorn processes, PostgreSQL backends of this database) — to charge CPU per appeal."""
+    group = [int(p) for p in os.listdir("/proc") if p.isdigit() and _pgid(int(p)) == server.pid]
+    backends: list[int] = []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            backends = [row[0] for row in cursor.fetchall()]
+        connection.close()
+    return group, backends
+
+
+def _pgid(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except OSError:
+        return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60)
@@ -192,7 +226,15 @@ def main() -> int:
         wait_ready(port)
         print(f"gunicorn -w {args.workers} --threads {args.threads} on {HOST}:{port}, {database}; "
               f"{args.clients} clients at {args.rate:.0f}/s for {args.seconds:.0f} s")
+        time.sleep(2)  # let every worker finish booting before the CPU snapshot
+        gunicorn_pids, _ = server_pids(server)
+        app_before, client_cpu = cpu_seconds(gunicorn_pids), time.process_time()
         result = run_load(port, token, points, categories, args.rate, args.seconds, args.clients)
+        client_cpu = time.process_time() - client_cpu
+        gunicorn_pids, backend_pids = server_pids(server)
+        # workers: CPU during the run; database: the lifetime of their persistent connections
+        # (CONN_MAX_AGE), which opened during the run
+        app_cpu, db_cpu = cpu_seconds(gunicorn_pids) - app_before, cpu_seconds(backend_pids)
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # our own gunicorn's process group, nothing else
         try:
@@ -202,6 +244,11 @@ def main() -> int:
     print(f"sent {result['sent']:,}, ok {result['ok']:,}, errors {result['errors']} in {result['elapsed']:.1f} s: "
           f"{result['appeals_per_s']:.1f}/s (target {TARGET_PER_S}), p50 {result['p50_ms']:.1f} ms, "
           f"p95 {result['p95_ms']:.1f} ms (target {TARGET_P95_MS}), p99 {result['p99_ms']:.1f} ms")
+    per_appeal = {name: 1000 * cpu / max(result["ok"], 1) for name, cpu in
+                  (("app", app_cpu), ("db", db_cpu), ("client", client_cpu))}
+    print(f"CPU per appeal: gunicorn {per_appeal['app']:.1f} ms, PostgreSQL {per_appeal['db']:.1f} ms, "
+          f"load generator {per_appeal['client']:.1f} ms; machine load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores (other work on the machine takes its share)")
     for sample in result["sample_errors"]:
         print(f"  error: {sample}", file=sys.stderr)
     if result["appeals_per_s"] < TARGET_PER_S or result["p95_ms"] >= TARGET_P95_MS:
@@ -210,6 +257,7 @@ def main() -> int:
         "bench": "appeal_intake", "appeals_per_s": round(result["appeals_per_s"], 1), "p95_ms": round(result["p95_ms"], 1),
         "errors": result["errors"], "seconds": round(result["elapsed"], 1), "database": database,
         "rate_target": args.rate, "workers": args.workers, "threads": args.threads,
+        "cpu_ms_per_appeal": round(per_appeal["app"] + per_appeal["db"], 1),
     }))
     return 1 if result["errors"] else 0
 
