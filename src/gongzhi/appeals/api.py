@@ -17,7 +17,7 @@ from gongzhi.accounts.roles import STAFF_ROLES, Role
 from gongzhi.appeals import actions
 from gongzhi.appeals.access import access_appeal
 from gongzhi.appeals.intake import MAX_PHOTO_BYTES, MAX_PHOTOS, IntakeError, Photo, appeal_submit
-from gongzhi.appeals.models import Appeal, Category, Channel
+from gongzhi.appeals.models import Appeal, Category, Channel, Urgency
 from gongzhi.appeals.schemas import (
     AppealDetailOut,
     AppealFilter,
@@ -86,6 +86,12 @@ def find_category(category_id: int | None, path: str | None) -> Category | None:
     return found
 
 
+def check_urgency(urgency: str) -> str:
+    if urgency not in Urgency.values:
+        raise IntakeError("urgency", "紧急程度应为 normal(一般)、urgent(紧急)或 critical(特急)")
+    return urgency
+
+
 def decode_photos(photos: list[Any]) -> list[Photo]:
     if len(photos) > MAX_PHOTOS:
         raise IntakeError("photos", f"最多上传{MAX_PHOTOS}张照片")
@@ -143,7 +149,7 @@ def submit(request: HttpRequest, body: AppealIn) -> Any:
             lat=body.lat,
             address_text=body.address_text,
             category=find_category(body.category_id, body.category),
-            urgency=body.urgency if body.urgency in {"normal", "urgent", "critical"} else "normal",
+            urgency=check_urgency(body.urgency),
             contact_name=body.contact_name,
             contact_phone=body.contact_phone,
             anonymous=body.anonymous,

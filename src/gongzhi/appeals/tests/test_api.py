@@ -115,6 +115,7 @@ def test_an_external_id_used_by_someone_out_of_sight_is_409_without_showing_it(c
         ({"text": "太多照片", "photos": [{"name": "p.png", "content_base64": base64.b64encode(PNG).decode()}] * 10, **IN_A},
          "photos", "最多上传9张"),
         ({"text": "电话不对", "contact_phone": "123", **IN_A}, "contact_phone", ""),
+        ({"text": "紧急程度不对", "urgency": "asap", **IN_A}, "urgency", "紧急程度"),
     ],
 )
 def test_bad_input_is_400_with_a_chinese_message_and_nothing_is_stored(client, actors, world, body, field, words):
