@@ -26,7 +26,7 @@ class LevelIndex:
 
 @dataclass
 class GeoIndex:
-    version: int
+    version: str
     levels: dict[str, LevelIndex]
     parents: dict[int, int | None]  # node id -> parent id, for area levels
 
@@ -63,12 +63,14 @@ _lock = threading.Lock()
 _cached: GeoIndex | None = None
 
 
-def current_version() -> int:
-    row = GeoIndexVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    return row or 0
+def current_version() -> str:
+    """The counter plus the time of the bump: a bump inside a transaction that rolls back and a
+    later bump to the same number still differ, so no process keeps an index of rolled-back data."""
+    row = GeoIndexVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
+    return f"{row[0]}@{row[1].isoformat()}" if row else "0"
 
 
-def build_index(version: int) -> GeoIndex:
+def build_index(version: str) -> GeoIndex:
     levels: dict[str, LevelIndex] = {}
     parents: dict[int, int | None] = {}
     rows = TerritoryNode.objects.filter(level__in=[lv.value for lv in LOOKUP_LEVELS]).values_list(
@@ -111,7 +113,8 @@ def get_index() -> GeoIndex:
 def bump_version() -> None:
     """Call inside the transaction that changes a boundary."""
     from django.db.models import F
+    from django.utils import timezone
 
-    updated = GeoIndexVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    updated = GeoIndexVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
     if not updated:
         GeoIndexVersion.objects.get_or_create(pk=1, defaults={"version": 1})
