@@ -173,7 +173,13 @@ def submit(request: HttpRequest, body: AppealIn) -> Any:
 @router.get("/", response=list[AppealOut], url_name="appeals_list")
 @paginate(PageNumberPagination, page_size=50)
 def appeal_list(request: HttpRequest, filters: Query[AppealFilter]):  # type: ignore[no-untyped-def]
-    rows = Appeal.objects.visible_to(request.user).select_related("department", "community", "street", "category")
+    # newest first by id: the primary-key index serves the page (Meta's -created_at has no index and
+    # sorts every visible row; imported history keeps its call time, so the orders differ only there)
+    rows = (
+        Appeal.objects.visible_to(request.user)
+        .select_related("department", "community", "street", "category")
+        .order_by("-id")
+    )
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.department is not None:

@@ -57,6 +57,7 @@ FIELDS = {*DEFAULT_MAPPING.values(), "title", "urgency"}
 REQUIRED = {"external_id": "工单编号", "text": "诉求内容"}
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d")
 BATCH = 2000
+ANALYZE_AFTER = 10_000  # rows; see import_rows
 HEADER_SEARCH_ROWS = 10
 
 
@@ -540,6 +541,12 @@ def import_rows(rows: list[HotlineRow], *, actor: Any = None, now: datetime.date
             if fresh:
                 _write(fresh, placer, router, actor, report)
     report.written = True
+    if connection.vendor == "postgresql" and report.created >= ANALYZE_AFTER:
+        # Autovacuum refreshes planner statistics only later; until then PostgreSQL plans the
+        # appeal lists as if the table were small (seen: 1.5 s instead of 0.1 s after 100k rows).
+        with connection.cursor() as cursor:
+            for model in (Appeal, AppealEvent, Notification):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return report
 
 
