@@ -163,6 +163,8 @@ def submit(request: HttpRequest, body: AppealIn) -> Any:
         return Status(403, {"detail": str(exc)})
     except IntakeError as exc:
         return Status(400, {"detail": str(exc), "field": exc.field})
+    except actions.AppealError as exc:  # a routing rule naming an organisation that cannot handle appeals
+        return Status(400, {"detail": str(exc)})
     replayed = key is not None and result.appeal.idempotency_key == key
     if not result.created and not replayed and not visible(user, result.appeal):
         # an external id another source already used: say so without showing its appeal

@@ -363,8 +363,14 @@ class Router:
     """routing.route_department and deadlines.clocks_for, memoised for one import."""
 
     def __init__(self, now: datetime.datetime) -> None:
+        from gongzhi.orgs.models import Organisation, OrgKind
+
         self.version, self.rules = active_rules()
         self.now = now
+        # intake refuses to dispatch to anything else (actions.AppealError); so does the import
+        self.handlers = set(
+            Organisation.objects.filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY]).values_list("pk", flat=True)
+        )
         self.calendar = WorkCalendar.load(timezone.localtime(now).date())
         self._routes: dict[tuple[int | None, str], int | None] = {}
         self._clocks: dict[tuple[int | None, str], Clocks] = {}
@@ -494,6 +500,8 @@ def _write(rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, r
                    from_status="", to_status=Status.SUBMITTED.value, note="", data=submit_data, public=True)
         department_id = router.department(row.category, path)
         if department_id is not None and community is not None:
+            if department_id not in router.handlers:
+                raise BadFile(f"第{row.row}行:分拨规则v{router.version}指向的组织不是承办部门,请先修正分拨规则")
             due = router.due(row.category, row.urgency)
             values.update(
                 status=Status.DISPATCHED.value, department_id=department_id, routed_by_ruleset=router.version,

@@ -296,3 +296,16 @@ def test_intake_placement_in_one_query_equals_routing_place(actors, world, lon, 
     from gongzhi.appeals import intake, routing
 
     assert intake._place(lon=lon, lat=lat, address_text=address) == routing.place(lon=lon, lat=lat, address_text=address)
+
+
+def test_a_rule_naming_an_organisation_that_cannot_handle_appeals_is_400_and_nothing_is_stored(client, actors, world):
+    from gongzhi.appeals.models import RoutingRule
+    from gongzhi.orgs.models import OrgKind
+
+    world.urban.kind = OrgKind.SOCIAL_ORG
+    world.urban.save()
+    response = post(as_user(client, actors.staff_a), URL, {"text": "占道", "category_id": world.cat_urban.pk, **IN_A})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "请选择承办部门"
+    assert Appeal.objects.count() == 0
+    assert RoutingRule.objects.filter(department=world.urban).exists()

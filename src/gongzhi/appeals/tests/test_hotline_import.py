@@ -140,3 +140,14 @@ def test_a_file_without_the_required_headers_is_refused(world):
         read_table("x.xls", b"\xd0\xcf\x11\xe0rest")
     with pytest.raises(BadFile, match="未知字段"):
         read_table("x.csv", csv_bytes(), {"工单编号": "nonsense"})
+
+
+def test_a_rule_naming_an_organisation_that_cannot_handle_appeals_stops_the_import(actors, world):
+    from gongzhi.orgs.models import OrgKind
+
+    world.urban.kind = OrgKind.SOCIAL_ORG
+    world.urban.save()
+    content = csv_bytes("H-9,,,,占道经营,,城乡建设/城市管理/占道经营,113.9012,22.7012")
+    with pytest.raises(BadFile, match="第2行"):
+        import_file("x.csv", content)
+    assert Appeal.objects.count() == 0
