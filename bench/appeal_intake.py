@@ -82,9 +82,23 @@ def start_server(port: int, workers: int, threads: int, debug: bool) -> subproce
     env.setdefault("GONGZHI_ENV", "development")
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     return subprocess.Popen(
-        [gunicorn, "gongzhi.config.wsgi", "-w", str(workers), "--threads", str(threads), "-b", f"{HOST}:{port}",
-         "--log-level", "warning", "--keep-alive", "30"],
-        cwd=ROOT, env=env, start_new_session=True,
+        [
+            gunicorn,
+            "gongzhi.config.wsgi",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "-b",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "30",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
 
 
@@ -105,7 +119,9 @@ def wait_ready(port: int, timeout: float = 30) -> None:
     raise RuntimeError("gunicorn did not come up")
 
 
-def run_load(port: int, token: str, points: list, categories: list, rate: float, seconds: float, clients: int) -> dict:
+def run_load(
+    port: int, token: str, points: list, categories: list, rate: float, seconds: float, clients: int
+) -> dict:
     """Open-loop pacing: request i of client c is due at start + (i * clients + c) / rate; a client
     that falls behind sends at once (so a slow server shows up as latency and a lower rate)."""
     latencies: list[float] = []
@@ -131,13 +147,22 @@ def run_load(port: int, token: str, points: list, categories: list, rate: float,
             if time.monotonic() >= stop_at:
                 break
             lon, lat = points[n % len(points)]
-            body = json.dumps({
-                "text": f"压测诉求{n}:路灯不亮,夜间出行不便", "channel": "hotline", "lon": lon, "lat": lat,
-                "category_id": categories[n % len(categories)] if categories else None,
-                "contact_name": "市民", "contact_phone": f"139{n % 100_000_000:08d}",
-            })
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                       "Idempotency-Key": f"bench-{start:.0f}-{n}"}
+            body = json.dumps(
+                {
+                    "text": f"压测诉求{n}:路灯不亮,夜间出行不便",
+                    "channel": "hotline",
+                    "lon": lon,
+                    "lat": lat,
+                    "category_id": categories[n % len(categories)] if categories else None,
+                    "contact_name": "市民",
+                    "contact_phone": f"139{n % 100_000_000:08d}",
+                }
+            )
+            headers = {
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": f"bench-{start:.0f}-{n}",
+            }
             sent = time.monotonic()
             try:
                 conn.request("POST", "/api/v1/appeals/", body=body, headers=headers)
@@ -165,10 +190,15 @@ def run_load(port: int, token: str, points: list, categories: list, rate: float,
     done = len(latencies) - len(errors)
     ms = np.array(latencies) * 1000 if latencies else np.array([0.0])
     return {
-        "sent": len(latencies), "ok": done, "errors": len(errors), "elapsed": elapsed,
+        "sent": len(latencies),
+        "ok": done,
+        "errors": len(errors),
+        "elapsed": elapsed,
         "appeals_per_s": done / min(elapsed, seconds + 10),
-        "p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95)),
-        "p99_ms": float(np.percentile(ms, 99)), "sample_errors": errors[:5],
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p95_ms": float(np.percentile(ms, 95)),
+        "p99_ms": float(np.percentile(ms, 99)),
+        "sample_errors": errors[:5],
     }
 
 
@@ -207,7 +237,9 @@ def _pgid(pid: int) -> int | None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--rate", type=float, default=250, help="target requests per second (total)")
     parser.add_argument("--workers", type=int, default=4)
@@ -224,8 +256,10 @@ def main() -> int:
     server = start_server(port, args.workers, args.threads, args.debug)
     try:
         wait_ready(port)
-        print(f"gunicorn -w {args.workers} --threads {args.threads} on {HOST}:{port}, {database}; "
-              f"{args.clients} clients at {args.rate:.0f}/s for {args.seconds:.0f} s")
+        print(
+            f"gunicorn -w {args.workers} --threads {args.threads} on {HOST}:{port}, {database}; "
+            f"{args.clients} clients at {args.rate:.0f}/s for {args.seconds:.0f} s"
+        )
         time.sleep(2)  # let every worker finish booting before the CPU snapshot
         gunicorn_pids, _ = server_pids(server)
         app_before, client_cpu = cpu_seconds(gunicorn_pids), time.process_time()
@@ -241,24 +275,40 @@ def main() -> int:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-    print(f"sent {result['sent']:,}, ok {result['ok']:,}, errors {result['errors']} in {result['elapsed']:.1f} s: "
-          f"{result['appeals_per_s']:.1f}/s (target {TARGET_PER_S}), p50 {result['p50_ms']:.1f} ms, "
-          f"p95 {result['p95_ms']:.1f} ms (target {TARGET_P95_MS}), p99 {result['p99_ms']:.1f} ms")
-    per_appeal = {name: 1000 * cpu / max(result["ok"], 1) for name, cpu in
-                  (("app", app_cpu), ("db", db_cpu), ("client", client_cpu))}
-    print(f"CPU per appeal: gunicorn {per_appeal['app']:.1f} ms, PostgreSQL {per_appeal['db']:.1f} ms, "
-          f"load generator {per_appeal['client']:.1f} ms; machine load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores (other work on the machine takes its share)")
+    print(
+        f"sent {result['sent']:,}, ok {result['ok']:,}, errors {result['errors']} in {result['elapsed']:.1f} s: "
+        f"{result['appeals_per_s']:.1f}/s (target {TARGET_PER_S}), p50 {result['p50_ms']:.1f} ms, "
+        f"p95 {result['p95_ms']:.1f} ms (target {TARGET_P95_MS}), p99 {result['p99_ms']:.1f} ms"
+    )
+    per_appeal = {
+        name: 1000 * cpu / max(result["ok"], 1)
+        for name, cpu in (("app", app_cpu), ("db", db_cpu), ("client", client_cpu))
+    }
+    print(
+        f"CPU per appeal: gunicorn {per_appeal['app']:.1f} ms, PostgreSQL {per_appeal['db']:.1f} ms, "
+        f"load generator {per_appeal['client']:.1f} ms; machine load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores (other work on the machine takes its share)"
+    )
     for sample in result["sample_errors"]:
         print(f"  error: {sample}", file=sys.stderr)
     if result["appeals_per_s"] < TARGET_PER_S or result["p95_ms"] >= TARGET_P95_MS:
         print("BELOW TARGET", file=sys.stderr)
-    print(json.dumps({
-        "bench": "appeal_intake", "appeals_per_s": round(result["appeals_per_s"], 1), "p95_ms": round(result["p95_ms"], 1),
-        "errors": result["errors"], "seconds": round(result["elapsed"], 1), "database": database,
-        "rate_target": args.rate, "workers": args.workers, "threads": args.threads,
-        "cpu_ms_per_appeal": round(per_appeal["app"] + per_appeal["db"], 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "appeal_intake",
+                "appeals_per_s": round(result["appeals_per_s"], 1),
+                "p95_ms": round(result["p95_ms"], 1),
+                "errors": result["errors"],
+                "seconds": round(result["elapsed"], 1),
+                "database": database,
+                "rate_target": args.rate,
+                "workers": args.workers,
+                "threads": args.threads,
+                "cpu_ms_per_appeal": round(per_appeal["app"] + per_appeal["db"], 1),
+            }
+        )
+    )
     return 1 if result["errors"] else 0
 
 

@@ -56,14 +56,17 @@ def ensure_world() -> None:
         parts = path.split("/")
         for depth in range(1, 4):
             parent, _ = Category.objects.get_or_create(
-                path="/".join(parts[:depth]), defaults={"name": parts[depth - 1], "parent": parent, "level": depth}
+                path="/".join(parts[:depth]),
+                defaults={"name": parts[depth - 1], "parent": parent, "level": depth},
             )
     if RoutingRuleSet.objects.filter(is_active=True).exists():
         return
     urban, _ = Organisation.objects.get_or_create(
         territory=district, kind=OrgKind.DEPARTMENT, name="光明区城市管理和综合执法局"
     )
-    housing, _ = Organisation.objects.get_or_create(territory=district, kind=OrgKind.DEPARTMENT, name="光明区住房和建设局")
+    housing, _ = Organisation.objects.get_or_create(
+        territory=district, kind=OrgKind.DEPARTMENT, name="光明区住房和建设局"
+    )
     version = (RoutingRuleSet.objects.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     ruleset = RoutingRuleSet.objects.create(version=version, is_active=True, note="bench")
     RoutingRule.objects.create(
@@ -86,21 +89,33 @@ def generate(rows: int, seed: int) -> bytes:
     run = time.strftime("%Y%m%d%H%M%S")
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["工单编号", "来电时间", "来电人", "联系电话", "诉求内容", "诉求地址", "诉求分类", "经度", "纬度"])
+    writer.writerow(
+        ["工单编号", "来电时间", "来电人", "联系电话", "诉求内容", "诉求地址", "诉求分类", "经度", "纬度"]
+    )
     for n in range(rows):
         pinned = n % 5 != 0 or not compounds
         lon, lat = (f"{lons[n % len(lons)]:.6f}", f"{lats[n % len(lats)]:.6f}") if pinned else ("", "")
         address = "" if pinned else f"{compounds[n % len(compounds)]}{1 + n % 12}栋"
-        writer.writerow([
-            f"B{run}-{n:07d}", f"2026-11-{1 + n % 26:02d} {8 + n % 10:02d}:{n % 60:02d}:00", "市民",
-            f"139{n % 100_000_000:08d}", f"第{n}号来电:小区附近问题反映,请尽快处理。", address,
-            categories[n % len(categories)], lon, lat,
-        ])
+        writer.writerow(
+            [
+                f"B{run}-{n:07d}",
+                f"2026-11-{1 + n % 26:02d} {8 + n % 10:02d}:{n % 60:02d}:00",
+                "市民",
+                f"139{n % 100_000_000:08d}",
+                f"第{n}号来电:小区附近问题反映,请尽快处理。",
+                address,
+                categories[n % len(categories)],
+                lon,
+                lat,
+            ]
+        )
     return out.getvalue().encode("utf-8")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
@@ -111,14 +126,27 @@ def main() -> int:
     report = import_file("bench.csv", content)
     seconds = time.perf_counter() - started
     rate = report.created / seconds if seconds else 0.0
-    print(f"created {report.created:,} (dispatched {report.dispatched:,}), existing {report.existing}, "
-          f"errors {len(report.errors)} in {seconds:.2f} s = {rate:,.0f} rows/s (target {TARGET_ROWS_PER_S:,})")
+    print(
+        f"created {report.created:,} (dispatched {report.dispatched:,}), existing {report.existing}, "
+        f"errors {len(report.errors)} in {seconds:.2f} s = {rate:,.0f} rows/s (target {TARGET_ROWS_PER_S:,})"
+    )
     for error in report.errors[:5]:
         print(f"  {error}")
     if rate < TARGET_ROWS_PER_S:
         print("BELOW TARGET", file=sys.stderr)
-    print(json.dumps({"bench": "hotline_import", "rows": args.rows, "rows_per_s": round(rate), "seconds": round(seconds, 2),
-                      "errors": len(report.errors), "dispatched": report.dispatched, "database": connection.vendor}))
+    print(
+        json.dumps(
+            {
+                "bench": "hotline_import",
+                "rows": args.rows,
+                "rows_per_s": round(rate),
+                "seconds": round(seconds, 2),
+                "errors": len(report.errors),
+                "dispatched": report.dispatched,
+                "database": connection.vendor,
+            }
+        )
+    )
     return 1 if report.errors else 0
 
 

@@ -80,7 +80,11 @@ def find_category(category_id: int | None, path: str | None) -> Category | None:
     if category_id is None and not path:
         return None
     rows = Category.objects.filter(active=True).select_related("parent__parent")
-    found = rows.filter(pk=category_id).first() if category_id is not None else rows.filter(path=(path or "").strip("/ ")).first()
+    found = (
+        rows.filter(pk=category_id).first()
+        if category_id is not None
+        else rows.filter(path=(path or "").strip("/ ")).first()
+    )
     if found is None:
         raise IntakeError("category", "未知的诉求分类")
     return found
@@ -230,7 +234,9 @@ def accept(request: HttpRequest, appeal_id: int) -> Any:
 
 @router.post("/{appeal_id}/reject", response=ACTION_RESPONSES, url_name="appeals_reject")
 def reject(request: HttpRequest, appeal_id: int, body: ReasonIn) -> Any:
-    return _act(request, appeal_id, lambda a: actions.appeal_reject(appeal=a, actor=request.user, reason=body.reason))
+    return _act(
+        request, appeal_id, lambda a: actions.appeal_reject(appeal=a, actor=request.user, reason=body.reason)
+    )
 
 
 @router.post("/{appeal_id}/dispatch", response=ACTION_RESPONSES, url_name="appeals_dispatch")
@@ -243,7 +249,9 @@ def dispatch(request: HttpRequest, appeal_id: int, body: DispatchIn) -> Any:
         )
         if department is None:
             raise IntakeError("department_id", "承办部门不存在")
-        return actions.appeal_dispatch(appeal=appeal, actor=request.user, department=department, note=body.note)
+        return actions.appeal_dispatch(
+            appeal=appeal, actor=request.user, department=department, note=body.note
+        )
 
     return _act(request, appeal_id, run)
 
@@ -255,7 +263,9 @@ def sign(request: HttpRequest, appeal_id: int) -> Any:
 
 @router.post("/{appeal_id}/return", response=ACTION_RESPONSES, url_name="appeals_return")
 def return_(request: HttpRequest, appeal_id: int, body: ReasonIn) -> Any:
-    return _act(request, appeal_id, lambda a: actions.appeal_return(appeal=a, actor=request.user, reason=body.reason))
+    return _act(
+        request, appeal_id, lambda a: actions.appeal_return(appeal=a, actor=request.user, reason=body.reason)
+    )
 
 
 @router.post("/{appeal_id}/start", response=ACTION_RESPONSES, url_name="appeals_start")
@@ -265,12 +275,16 @@ def start(request: HttpRequest, appeal_id: int) -> Any:
 
 @router.post("/{appeal_id}/contact", response=ACTION_RESPONSES, url_name="appeals_contact")
 def contact(request: HttpRequest, appeal_id: int, body: NoteIn) -> Any:
-    return _act(request, appeal_id, lambda a: actions.appeal_contact(appeal=a, actor=request.user, note=body.note))
+    return _act(
+        request, appeal_id, lambda a: actions.appeal_contact(appeal=a, actor=request.user, note=body.note)
+    )
 
 
 @router.post("/{appeal_id}/reply", response=ACTION_RESPONSES, url_name="appeals_reply")
 def reply(request: HttpRequest, appeal_id: int, body: ReplyIn) -> Any:
-    return _act(request, appeal_id, lambda a: actions.appeal_reply(appeal=a, actor=request.user, text=body.text))
+    return _act(
+        request, appeal_id, lambda a: actions.appeal_reply(appeal=a, actor=request.user, text=body.text)
+    )
 
 
 @router.post("/{appeal_id}/rate", response=ACTION_RESPONSES, url_name="appeals_rate")
@@ -279,7 +293,11 @@ def rate(request: HttpRequest, appeal_id: int, body: RateIn) -> Any:
         request,
         appeal_id,
         lambda a: actions.appeal_rate(
-            appeal=a, actor=request.user, satisfaction=body.satisfaction, solved=body.solved, comment=body.comment
+            appeal=a,
+            actor=request.user,
+            satisfaction=body.satisfaction,
+            solved=body.solved,
+            comment=body.comment,
         ),
     )
 
@@ -301,5 +319,7 @@ def extend(request: HttpRequest, appeal_id: int, body: ExtendIn) -> Any:
     return _act(
         request,
         appeal_id,
-        lambda a: actions.extension_request(appeal=a, actor=request.user, workdays=body.workdays, reason=body.reason),
+        lambda a: actions.extension_request(
+            appeal=a, actor=request.user, workdays=body.workdays, reason=body.reason
+        ),
     )

@@ -55,7 +55,14 @@ DEFAULT_MAPPING: dict[str, str] = {
 }
 FIELDS = {*DEFAULT_MAPPING.values(), "title", "urgency"}
 REQUIRED = {"external_id": "工单编号", "text": "诉求内容"}
-DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d")
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+)
 BATCH = 2000
 ANALYZE_AFTER = 10_000  # rows; see import_rows
 HEADER_SEARCH_ROWS = 10
@@ -137,7 +144,9 @@ def _xlsx_rows(content: bytes) -> list[list[Any]]:
         book.close()
 
 
-def read_table(filename: str, content: bytes, mapping: dict[str, str] | None = None) -> list[tuple[int, dict[str, Any]]]:
+def read_table(
+    filename: str, content: bytes, mapping: dict[str, str] | None = None
+) -> list[tuple[int, dict[str, Any]]]:
     """(row number as Excel shows it, {field: value}) for every non-blank data row."""
     if not content:
         raise BadFile("文件是空的")
@@ -213,7 +222,9 @@ class _Categories:
         return self.by_path.get(key) or self.by_name.get(key)
 
 
-def validate(rows: list[tuple[int, dict[str, Any]]], headers: dict[str, str]) -> tuple[list[HotlineRow], list[RowError]]:
+def validate(
+    rows: list[tuple[int, dict[str, Any]]], headers: dict[str, str]
+) -> tuple[list[HotlineRow], list[RowError]]:
     """Every row checked without touching the database beyond the category table."""
     categories = _Categories()
     valid: list[HotlineRow] = []
@@ -258,7 +269,9 @@ def validate(rows: list[tuple[int, dict[str, Any]]], headers: dict[str, str]) ->
                 if not (-180 <= lon <= 180 and -90 <= lat <= 90):
                     raise ValueError
             except ValueError:
-                problems.append(RowError(number, f"{col('lon')}/{col('lat')}", "经纬度应为有效数字且成对填写"))
+                problems.append(
+                    RowError(number, f"{col('lon')}/{col('lat')}", "经纬度应为有效数字且成对填写")
+                )
                 lon = lat = None
         address = _text(values.get("address_text"))[:200]
         if lon is None and not address and not any("经纬度" in p.reason for p in problems):
@@ -277,8 +290,20 @@ def validate(rows: list[tuple[int, dict[str, Any]]], headers: dict[str, str]) ->
             errors.extend(problems)
             continue
         valid.append(
-            HotlineRow(number, external_id, text, title, created_at, _text(values.get("contact_name"))[:60], phone,
-                       address, category, urgency, lon, lat)
+            HotlineRow(
+                number,
+                external_id,
+                text,
+                title,
+                created_at,
+                _text(values.get("contact_name"))[:60],
+                phone,
+                address,
+                category,
+                urgency,
+                lon,
+                lat,
+            )
         )
     return valid, errors
 
@@ -301,14 +326,19 @@ class Placer:
     def __init__(self) -> None:
         fields = ("id", "code", "path", "level", "name")
         levels = [Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
-        self.areas = {r[0]: Node(*r) for r in TerritoryNode.objects.filter(level__in=levels).values_list(*fields)}
+        self.areas = {
+            r[0]: Node(*r) for r in TerritoryNode.objects.filter(level__in=levels).values_list(*fields)
+        }
         self.by_code = {n.code: n for n in self.areas.values()}
         self.compounds = [
-            Node(*r) for r in TerritoryNode.objects.filter(level=Level.COMPOUND).order_by("path").values_list(*fields)
+            Node(*r)
+            for r in TerritoryNode.objects.filter(level=Level.COMPOUND).order_by("path").values_list(*fields)
         ]
         self._buildings: dict[int, list[Node]] = {}
         self._addresses: dict[str, Node | None] = {}
-        district = next((n for n in sorted(self.areas.values(), key=lambda n: n.path) if n.level == Level.DISTRICT), None)
+        district = next(
+            (n for n in sorted(self.areas.values(), key=lambda n: n.path) if n.level == Level.DISTRICT), None
+        )
         self.district = district
 
     def ancestor(self, node: Node, level: str) -> Node | None:
@@ -324,7 +354,11 @@ class Placer:
         compact = text.replace(" ", "")
         best: Node | None = None
         for compound in self.compounds:
-            if compound.name and compound.name in compact and (best is None or len(compound.name) > len(best.name)):
+            if (
+                compound.name
+                and compound.name in compact
+                and (best is None or len(compound.name) > len(best.name))
+            ):
                 best = compound
         found = best
         if best is not None:
@@ -369,7 +403,9 @@ class Router:
         self.now = now
         # intake refuses to dispatch to anything else (actions.AppealError); so does the import
         self.handlers = set(
-            Organisation.objects.filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY]).values_list("pk", flat=True)
+            Organisation.objects.filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY]).values_list(
+                "pk", flat=True
+            )
         )
         self.calendar = WorkCalendar.load(timezone.localtime(now).date())
         self._routes: dict[tuple[int | None, str], int | None] = {}
@@ -423,8 +459,10 @@ def _handlers_by_department() -> dict[int, list[int]]:
     from gongzhi.accounts.models import RoleAssignment, User
 
     people: dict[int, set[int]] = {}
-    for org_id, person_id in RoleAssignment.objects.active().filter(organisation__isnull=False).values_list(
-        "organisation_id", "person_id"
+    for org_id, person_id in (
+        RoleAssignment.objects.active()
+        .filter(organisation__isnull=False)
+        .values_list("organisation_id", "person_id")
     ):
         people.setdefault(org_id, set()).add(person_id)
     users = dict(User.objects.filter(is_active=True, person__isnull=False).values_list("person_id", "pk"))
@@ -459,10 +497,13 @@ class _Rows:
                         copy.write_row(row)
                 return
             adapt = connection.ops.adapt_datetimefield_value
-            rows = [tuple(adapt(v) if isinstance(v, datetime.datetime) else v for v in row) for row in self.rows]
+            rows = [
+                tuple(adapt(v) if isinstance(v, datetime.datetime) else v for v in row) for row in self.rows
+            ]
             marks = ", ".join(["%s"] * len(self.columns))
             for start in range(0, len(rows), BATCH):
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start : start + BATCH])  # noqa: S608
+                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - our own quoted names
+                cursor.executemany(sql, rows[start : start + BATCH])
 
 
 def _write(rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, report: ImportReport) -> None:
@@ -487,34 +528,80 @@ def _write(rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, r
         path = territory.path if territory else ""
         number = f"GZ{today:%Y%m%d}{pk:07d}"
         values: dict[str, Any] = {
-            "id": pk, "number": number, "channel": CHANNEL, "status": Status.SUBMITTED.value,
-            "title": row.title, "text": row.text, "category_id": row.category.pk if row.category else None,
-            "urgency": row.urgency, "lon": row.lon, "lat": row.lat, "address_text": row.address_text,
-            "territory_id": territory.id if territory else None, "path": path,
-            "community_id": community.id if community else None, "street_id": street.id if street else None,
-            "contact_name": row.contact_name, "contact_phone_cipher": crypto.encrypt(row.phone) if row.phone else "",
-            "contact_phone_masked": mask_phone(row.phone) if row.phone else "", "external_id": row.external_id,
-            "created_at": row.created_at or now, "updated_at": now,
+            "id": pk,
+            "number": number,
+            "channel": CHANNEL,
+            "status": Status.SUBMITTED.value,
+            "title": row.title,
+            "text": row.text,
+            "category_id": row.category.pk if row.category else None,
+            "urgency": row.urgency,
+            "lon": row.lon,
+            "lat": row.lat,
+            "address_text": row.address_text,
+            "territory_id": territory.id if territory else None,
+            "path": path,
+            "community_id": community.id if community else None,
+            "street_id": street.id if street else None,
+            "contact_name": row.contact_name,
+            "contact_phone_cipher": crypto.encrypt(row.phone) if row.phone else "",
+            "contact_phone_masked": mask_phone(row.phone) if row.phone else "",
+            "external_id": row.external_id,
+            "created_at": row.created_at or now,
+            "updated_at": now,
         }
-        events.add(appeal_id=pk, at=now, actor_id=actor_id, actor_label=label, action=Action.SUBMIT.value,
-                   from_status="", to_status=Status.SUBMITTED.value, note="", data=submit_data, public=True)
+        events.add(
+            appeal_id=pk,
+            at=now,
+            actor_id=actor_id,
+            actor_label=label,
+            action=Action.SUBMIT.value,
+            from_status="",
+            to_status=Status.SUBMITTED.value,
+            note="",
+            data=submit_data,
+            public=True,
+        )
         department_id = router.department(row.category, path)
         if department_id is not None and community is not None:
             if department_id not in router.handlers:
-                raise BadFile(f"第{row.row}行:分拨规则v{router.version}指向的组织不是承办部门,请先修正分拨规则")
+                raise BadFile(
+                    f"第{row.row}行:分拨规则v{router.version}指向的组织不是承办部门,请先修正分拨规则"
+                )
             due = router.due(row.category, row.urgency)
             values.update(
-                status=Status.DISPATCHED.value, department_id=department_id, routed_by_ruleset=router.version,
-                dispatched_at=now, sign_due_at=due.sign_due_at, contact_due_at=due.contact_due_at,
+                status=Status.DISPATCHED.value,
+                department_id=department_id,
+                routed_by_ruleset=router.version,
+                dispatched_at=now,
+                sign_due_at=due.sign_due_at,
+                contact_due_at=due.contact_due_at,
                 resolve_due_at=due.resolve_due_at,
             )
-            events.add(appeal_id=pk, at=now, actor_id=None, actor_label="系统", action=Action.ACCEPT.value,
-                       from_status=Status.SUBMITTED.value, to_status=Status.ACCEPTED.value, note="系统自动受理",
-                       data="{}", public=True)
-            events.add(appeal_id=pk, at=now, actor_id=None, actor_label="系统", action=Action.DISPATCH.value,
-                       from_status=Status.ACCEPTED.value, to_status=Status.DISPATCHED.value,
-                       note=f"按分拨规则v{router.version}自动派单", data=json.dumps({"department_id": department_id}),
-                       public=True)
+            events.add(
+                appeal_id=pk,
+                at=now,
+                actor_id=None,
+                actor_label="系统",
+                action=Action.ACCEPT.value,
+                from_status=Status.SUBMITTED.value,
+                to_status=Status.ACCEPTED.value,
+                note="系统自动受理",
+                data="{}",
+                public=True,
+            )
+            events.add(
+                appeal_id=pk,
+                at=now,
+                actor_id=None,
+                actor_label="系统",
+                action=Action.DISPATCH.value,
+                from_status=Status.ACCEPTED.value,
+                to_status=Status.DISPATCHED.value,
+                note=f"按分拨规则v{router.version}自动派单",
+                data=json.dumps({"department_id": department_id}),
+                public=True,
+            )
             text = f"新派单:{number} {row.title}"[:300]
             for user_id in handlers.get(department_id, []):
                 notes.add(recipient_id=user_id, appeal_id=pk, kind="assigned", text=text, created_at=now)
@@ -525,13 +612,18 @@ def _write(rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, r
     events.write()
     notes.write()
     for (department_id, community_id, street_id), count in dispatched.items():
-        stats.bump(Appeal(department_id=department_id, community_id=community_id, street_id=street_id), day=today,
-                   dispatched=count)
+        stats.bump(
+            Appeal(department_id=department_id, community_id=community_id, street_id=street_id),
+            day=today,
+            dispatched=count,
+        )
     report.created += len(appeals.rows)
     report.dispatched += sum(dispatched.values())
 
 
-def import_rows(rows: list[HotlineRow], *, actor: Any = None, now: datetime.datetime | None = None) -> ImportReport:
+def import_rows(
+    rows: list[HotlineRow], *, actor: Any = None, now: datetime.datetime | None = None
+) -> ImportReport:
     """Write validated rows (skipping external ids already imported) in one transaction."""
     report = ImportReport(rows=len(rows))
     now = now or timezone.now()
@@ -540,9 +632,9 @@ def import_rows(rows: list[HotlineRow], *, actor: Any = None, now: datetime.date
         for start in range(0, len(rows), BATCH * 5):
             chunk = rows[start : start + BATCH * 5]
             known = set(
-                Appeal.objects.filter(channel=CHANNEL, external_id__in=[r.external_id for r in chunk]).values_list(
-                    "external_id", flat=True
-                )
+                Appeal.objects.filter(
+                    channel=CHANNEL, external_id__in=[r.external_id for r in chunk]
+                ).values_list("external_id", flat=True)
             )
             report.existing += len(known)
             fresh = [r for r in chunk if r.external_id not in known]
@@ -587,8 +679,11 @@ def _check_places(rows: list[HotlineRow], headers: dict[str, str]) -> tuple[list
     """A pin outside every territory with no address to fall back on is refused, as in intake."""
     placer = Placer()
     points = placer.place_points(rows)
-    bad = {i for i, (r, node) in enumerate(zip(rows, points, strict=True))
-           if r.lon is not None and node is None and not r.address_text}
+    bad = {
+        i
+        for i, (r, node) in enumerate(zip(rows, points, strict=True))
+        if r.lon is not None and node is None and not r.address_text
+    }
     column = f"{headers.get('lon', '经度')}/{headers.get('lat', '纬度')}"
     errors = [RowError(rows[i].row, column, "位置不在本平台的服务范围内") for i in sorted(bad)]
     return [r for i, r in enumerate(rows) if i not in bad], errors

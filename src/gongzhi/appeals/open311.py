@@ -136,7 +136,9 @@ def _request(appeal: Appeal) -> dict[str, Any]:
 
 def _visible(user: Any) -> Any:
     # newest first by id, which the primary-key index serves (created_at has no index)
-    return Appeal.objects.visible_to(user).select_related("category", "department", "territory").order_by("-id")
+    return (
+        Appeal.objects.visible_to(user).select_related("category", "department", "territory").order_by("-id")
+    )
 
 
 def _date(value: str, name: str) -> datetime.datetime:

@@ -23,7 +23,12 @@ def as_user(client, user):
 
 
 def resident_submit(actors, world, **kw):
-    fields = {"channel": "resident_app", "text": "小区门口占道经营,晚上很吵", "category": world.cat_urban, **IN_A}
+    fields = {
+        "channel": "resident_app",
+        "text": "小区门口占道经营,晚上很吵",
+        "category": world.cat_urban,
+        **IN_A,
+    }
     fields.update(kw)
     return appeal_submit(actor=actors.resident_a, submitter=actors.resident_a.person, **fields).appeal
 
@@ -37,7 +42,12 @@ def snapshot(appeal_id):
 
 
 def test_a_resident_submits_as_themselves_on_the_resident_channel_and_gets_201(client, actors, world):
-    body = {"text": "路灯坏了一个月", "category": world.cat_urban.path, "contact_phone": "13800138000", **IN_A}
+    body = {
+        "text": "路灯坏了一个月",
+        "category": world.cat_urban.path,
+        "contact_phone": "13800138000",
+        **IN_A,
+    }
     response = post(as_user(client, actors.resident_a), URL, body)
     assert response.status_code == 201, response.content
     data = response.json()
@@ -64,7 +74,13 @@ def test_a_resident_may_not_pick_another_channel(client, actors, world):
 
 def test_staff_with_report_capability_records_a_hotline_call_with_a_bearer_token(client, actors, world):
     _token, raw = token_create(actor=actors.staff_a, name="12345")
-    body = {"text": "来电反映噪音扰民", "channel": "hotline", "contact_name": "张先生", "contact_phone": "13912345678", **IN_A}
+    body = {
+        "text": "来电反映噪音扰民",
+        "channel": "hotline",
+        "contact_name": "张先生",
+        "contact_phone": "13912345678",
+        **IN_A,
+    }
     response = post(client, URL, body, Authorization=f"Bearer {raw}")
     assert response.status_code == 201, response.content
     appeal = Appeal.objects.get()
@@ -94,7 +110,9 @@ def test_idempotency_keys_are_per_account(client, actors, world):
 
 
 def test_an_external_id_used_by_someone_out_of_sight_is_409_without_showing_it(client, actors, world):
-    appeal_submit(actor=None, channel="api", text="外部系统工单", external_id="X-1", lon=113.9212, lat=22.7012)
+    appeal_submit(
+        actor=None, channel="api", text="外部系统工单", external_id="X-1", lon=113.9212, lat=22.7012
+    )
     response = post(as_user(client, actors.staff_a), URL, {"text": "同一编号", "external_id": "X-1", **IN_A})
     assert response.status_code == 409
     assert "外部系统工单" not in response.content.decode()
@@ -109,16 +127,36 @@ def test_an_external_id_used_by_someone_out_of_sight_is_409_without_showing_it(c
         ({"text": "界外", "lon": 100.0, "lat": 10.0}, "location", "服务范围"),
         ({"text": "长" * 5001, **IN_A}, "text", "最多"),
         ({"text": "分类不存在", "category": "不存在/的/分类", **IN_A}, "category", "未知的诉求分类"),
-        ({"text": "不是图片", "photos": [{"name": "a.txt", "content_base64": base64.b64encode(b"hello").decode()}], **IN_A},
-         "photos", "不是图片"),
-        ({"text": "坏编码", "photos": [{"name": "a.png", "content_base64": "!!!"}], **IN_A}, "photos", "base64"),
-        ({"text": "太多照片", "photos": [{"name": "p.png", "content_base64": base64.b64encode(PNG).decode()}] * 10, **IN_A},
-         "photos", "最多上传9张"),
+        (
+            {
+                "text": "不是图片",
+                "photos": [{"name": "a.txt", "content_base64": base64.b64encode(b"hello").decode()}],
+                **IN_A,
+            },
+            "photos",
+            "不是图片",
+        ),
+        (
+            {"text": "坏编码", "photos": [{"name": "a.png", "content_base64": "!!!"}], **IN_A},
+            "photos",
+            "base64",
+        ),
+        (
+            {
+                "text": "太多照片",
+                "photos": [{"name": "p.png", "content_base64": base64.b64encode(PNG).decode()}] * 10,
+                **IN_A,
+            },
+            "photos",
+            "最多上传9张",
+        ),
         ({"text": "电话不对", "contact_phone": "123", **IN_A}, "contact_phone", ""),
         ({"text": "紧急程度不对", "urgency": "asap", **IN_A}, "urgency", "紧急程度"),
     ],
 )
-def test_bad_input_is_400_with_a_chinese_message_and_nothing_is_stored(client, actors, world, body, field, words):
+def test_bad_input_is_400_with_a_chinese_message_and_nothing_is_stored(
+    client, actors, world, body, field, words
+):
     response = post(as_user(client, actors.staff_a), URL, body)
     assert response.status_code == 400, response.content
     data = response.json()
@@ -130,7 +168,11 @@ def test_bad_input_is_400_with_a_chinese_message_and_nothing_is_stored(client, a
 
 def test_photos_are_stored_from_base64(client, actors, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    body = {"text": "井盖丢了", "photos": [{"name": "p.png", "content_base64": base64.b64encode(PNG).decode()}], **IN_A}
+    body = {
+        "text": "井盖丢了",
+        "photos": [{"name": "p.png", "content_base64": base64.b64encode(PNG).decode()}],
+        **IN_A,
+    }
     response = post(as_user(client, actors.resident_a), URL, body)
     assert response.status_code == 201
     assert Appeal.objects.get().photos.get().content_type == "image/png"
@@ -144,7 +186,9 @@ def test_anonymous_requests_are_401(client, world):
 # --- list and detail ---------------------------------------------------------------------------
 
 
-def test_the_list_is_scoped_filtered_and_shows_masked_phones_only(client, actors, world, django_assert_max_num_queries):
+def test_the_list_is_scoped_filtered_and_shows_masked_phones_only(
+    client, actors, world, django_assert_max_num_queries
+):
     mine = resident_submit(actors, world, title="占道经营", contact_phone="13800138000")
     appeal_submit(actor=None, channel="api", text="乙社区的事", lon=113.9212, lat=22.7012)
     client = as_user(client, actors.staff_a)
@@ -165,7 +209,9 @@ def test_the_list_is_scoped_filtered_and_shows_masked_phones_only(client, actors
 
 def test_detail_has_the_timeline_and_residents_see_only_public_events(client, actors, world):
     appeal = resident_submit(actors, world)
-    AppealEvent.objects.create(appeal=appeal, action=Action.NOTE, note="内部备注", public=False, actor_label="社工甲")
+    AppealEvent.objects.create(
+        appeal=appeal, action=Action.NOTE, note="内部备注", public=False, actor_label="社工甲"
+    )
     staff = as_user(client, actors.staff_a).get(f"{URL}{appeal.pk}").json()
     assert [e["action"] for e in staff["timeline"]] == ["submit", "accept", "dispatch", "note"]
     resident = as_user(client, actors.resident_a).get(f"{URL}{appeal.pk}").json()
@@ -198,7 +244,18 @@ def test_the_whole_loop_through_the_api(client, actors, world):
     rated = post(resident, url + "rate", {"satisfaction": "satisfied", "solved": True, "comment": "很好"})
     assert rated.json()["status"] == Status.CLOSED
     actions_seen = list(AppealEvent.objects.filter(appeal=appeal).values_list("action", flat=True))
-    assert actions_seen == ["submit", "accept", "dispatch", "sign", "start", "contact", "extend_request", "reply", "rate", "close"]
+    assert actions_seen == [
+        "submit",
+        "accept",
+        "dispatch",
+        "sign",
+        "start",
+        "contact",
+        "extend_request",
+        "reply",
+        "rate",
+        "close",
+    ]
 
 
 def test_dispatcher_actions_accept_reject_dispatch_return_merge(client, actors, world):
@@ -211,8 +268,13 @@ def test_dispatcher_actions_accept_reject_dispatch_return_merge(client, actors, 
     hidden = post(staff, f"{URL}{first.pk}/dispatch", {"department_id": 999999})
     assert (hidden.status_code, hidden.json()["field"]) == (400, "department_id")
     dispatched = post(staff, f"{URL}{first.pk}/dispatch", {"department_id": world.urban.pk})
-    assert (dispatched.json()["status"], dispatched.json()["department"]) == (Status.DISPATCHED, world.urban.name)
-    returned = post(as_user(client, world.urban_handler), f"{URL}{first.pk}/return", {"reason": "不属于本部门"})
+    assert (dispatched.json()["status"], dispatched.json()["department"]) == (
+        Status.DISPATCHED,
+        world.urban.name,
+    )
+    returned = post(
+        as_user(client, world.urban_handler), f"{URL}{first.pk}/return", {"reason": "不属于本部门"}
+    )
     assert returned.json()["status"] == Status.ACCEPTED
     staff = as_user(client, actors.staff_a)
     assert post(staff, f"{URL}{second.pk}/reject", {"reason": "重复反映"}).json()["status"] == Status.REJECTED
@@ -290,21 +352,33 @@ def test_a_bearer_token_needs_no_csrf_token_but_a_session_does(actors, world):
 
 @pytest.mark.parametrize(
     ("lon", "lat", "address"),
-    [(113.9012, 22.7012, ""), (113.9212, 22.7012, ""), (113.945, 22.72, ""), (100.0, 10.0, "甲社区花园"), (None, None, "乙社区花园1栋")],
+    [
+        (113.9012, 22.7012, ""),
+        (113.9212, 22.7012, ""),
+        (113.945, 22.72, ""),
+        (100.0, 10.0, "甲社区花园"),
+        (None, None, "乙社区花园1栋"),
+    ],
 )
 def test_intake_placement_in_one_query_equals_routing_place(actors, world, lon, lat, address):
     from gongzhi.appeals import intake, routing
 
-    assert intake._place(lon=lon, lat=lat, address_text=address) == routing.place(lon=lon, lat=lat, address_text=address)
+    assert intake._place(lon=lon, lat=lat, address_text=address) == routing.place(
+        lon=lon, lat=lat, address_text=address
+    )
 
 
-def test_a_rule_naming_an_organisation_that_cannot_handle_appeals_is_400_and_nothing_is_stored(client, actors, world):
+def test_a_rule_naming_an_organisation_that_cannot_handle_appeals_is_400_and_nothing_is_stored(
+    client, actors, world
+):
     from gongzhi.appeals.models import RoutingRule
     from gongzhi.orgs.models import OrgKind
 
     world.urban.kind = OrgKind.SOCIAL_ORG
     world.urban.save()
-    response = post(as_user(client, actors.staff_a), URL, {"text": "占道", "category_id": world.cat_urban.pk, **IN_A})
+    response = post(
+        as_user(client, actors.staff_a), URL, {"text": "占道", "category_id": world.cat_urban.pk, **IN_A}
+    )
     assert response.status_code == 400
     assert response.json()["detail"] == "请选择承办部门"
     assert Appeal.objects.count() == 0

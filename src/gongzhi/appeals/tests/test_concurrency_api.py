@@ -65,7 +65,9 @@ def test_two_simultaneous_posts_with_one_idempotency_key_store_one_appeal(actors
 
     def submit(_i: int):
         response = Client().post(
-            "/api/v1/appeals/", body, content_type="application/json",
+            "/api/v1/appeals/",
+            body,
+            content_type="application/json",
             headers={"Authorization": f"Bearer {raw}", "Idempotency-Key": "race-1"},
         )
         return response.status_code, response.json()["id"]

@@ -34,19 +34,57 @@ def test_the_batch_path_equals_row_by_row_intake(actors, world):
     called = timezone.make_aware(datetime.datetime(2026, 11, 20, 8, 15))  # noqa: DTZ001
     with time_machine.travel(NOW, tick=False):
         singles = [
-            appeal_submit(actor=None, channel="hotline", text=f"第{n}件 热线反映", external_id=f"S-{n}", created_at=called,
-                          category=cat, lon=lon, lat=lat, address_text=addr, contact_phone="13800138000").appeal
+            appeal_submit(
+                actor=None,
+                channel="hotline",
+                text=f"第{n}件 热线反映",
+                external_id=f"S-{n}",
+                created_at=called,
+                category=cat,
+                lon=lon,
+                lat=lat,
+                address_text=addr,
+                contact_phone="13800138000",
+            ).appeal
             for n, (cat, lon, lat, addr) in enumerate(cases(world))
         ]
         rows = [
-            HotlineRow(n, f"B-{n}", f"第{n}件 热线反映", f"第{n}件 热线反映", called, "", "13800138000", addr, cat, "normal", lon, lat)
+            HotlineRow(
+                n,
+                f"B-{n}",
+                f"第{n}件 热线反映",
+                f"第{n}件 热线反映",
+                called,
+                "",
+                "13800138000",
+                addr,
+                cat,
+                "normal",
+                lon,
+                lat,
+            )
             for n, (cat, lon, lat, addr) in enumerate(cases(world))
         ]
         report = import_rows(rows)
     assert (report.created, report.existing) == (6, 0)
-    fields = ["status", "channel", "territory_id", "path", "community_id", "street_id", "department_id",
-              "routed_by_ruleset", "dispatched_at", "sign_due_at", "contact_due_at", "resolve_due_at",
-              "created_at", "title", "contact_phone_masked", "category_id"]
+    fields = [
+        "status",
+        "channel",
+        "territory_id",
+        "path",
+        "community_id",
+        "street_id",
+        "department_id",
+        "routed_by_ruleset",
+        "dispatched_at",
+        "sign_due_at",
+        "contact_due_at",
+        "resolve_due_at",
+        "created_at",
+        "title",
+        "contact_phone_masked",
+        "category_id",
+    ]
     for n, single in enumerate(singles):
         single = Appeal.objects.get(pk=single.pk)
         batch = Appeal.objects.get(external_id=f"B-{n}")
@@ -54,7 +92,10 @@ def test_the_batch_path_equals_row_by_row_intake(actors, world):
         assert batch.number == f"GZ{timezone.localdate(NOW):%Y%m%d}{batch.pk:07d}"
         steps = ["action", "from_status", "to_status", "note", "actor_label", "data"]
         assert list(batch.events.values_list(*steps)) == list(single.events.values_list(*steps))
-        assert Notification.objects.filter(appeal=batch).count() == Notification.objects.filter(appeal=single).count()
+        assert (
+            Notification.objects.filter(appeal=batch).count()
+            == Notification.objects.filter(appeal=single).count()
+        )
     statuses = [Appeal.objects.get(external_id=f"B-{n}").status for n in range(6)]
     assert statuses == ["dispatched", "dispatched", "dispatched", "submitted", "submitted", "dispatched"]
     assert {(s.department_id, s.community_id, s.dispatched) for s in DailyStat.objects.all()} == {
@@ -66,14 +107,20 @@ def test_the_batch_path_equals_row_by_row_intake(actors, world):
 
 def test_the_command_imports_a_csv_once_and_a_second_run_creates_nothing(actors, world, tmp_path, capsys):
     path = tmp_path / "export.csv"
-    path.write_bytes(csv_bytes(
-        "12345-001,2026-11-20 08:15:00,张先生,13800138000,小区门口占道经营,,城乡建设/城市管理/占道经营,113.9012,22.7012",
-        "12345-002,2026/11/20 09:00,李女士,13900139000,物业不作为,乙社区花园1栋,物业管理,,",
-    ))
+    path.write_bytes(
+        csv_bytes(
+            "12345-001,2026-11-20 08:15:00,张先生,13800138000,小区门口占道经营,,城乡建设/城市管理/占道经营,113.9012,22.7012",
+            "12345-002,2026/11/20 09:00,李女士,13900139000,物业不作为,乙社区花园1栋,物业管理,,",
+        )
+    )
     call_command("import_hotline", str(path))
     assert "新建2件(自动派单2件)" in capsys.readouterr().out
     first = Appeal.objects.get(external_id="12345-001")
-    assert (first.channel, first.department, first.community) == ("hotline", world.urban, actors.net.a.community)
+    assert (first.channel, first.department, first.community) == (
+        "hotline",
+        world.urban,
+        actors.net.a.community,
+    )
     assert timezone.localtime(first.created_at).strftime("%Y-%m-%d %H:%M") == "2026-11-20 08:15"
     assert first.contact_phone_masked == "138****8000"
     assert Appeal.objects.get(external_id="12345-002").category == world.cat_other
@@ -98,9 +145,16 @@ def test_broken_rows_are_reported_by_row_and_column_and_nothing_is_written(actor
     with pytest.raises(CommandError, match="未写入任何数据"):
         call_command("import_hotline", str(path))
     errors = capsys.readouterr().err
-    for expected in ("第3行 来电时间", "第3行 联系电话", "第3行 诉求内容", "第3行 诉求分类:未知的诉求分类“不存在的分类”",
-                     "第3行 经度/纬度", "第4行 工单编号:与第2行工单编号重复", "第5行 诉求地址:经纬度和诉求地址至少填写一项",
-                     "第6行 经度/纬度:位置不在本平台的服务范围内"):
+    for expected in (
+        "第3行 来电时间",
+        "第3行 联系电话",
+        "第3行 诉求内容",
+        "第3行 诉求分类:未知的诉求分类“不存在的分类”",
+        "第3行 经度/纬度",
+        "第4行 工单编号:与第2行工单编号重复",
+        "第5行 诉求地址:经纬度和诉求地址至少填写一项",
+        "第6行 经度/纬度:位置不在本平台的服务范围内",
+    ):
         assert expected in errors
     assert Appeal.objects.count() == 0
 

@@ -27,15 +27,24 @@ SCHEMAS = _schema_dir()
 
 def validate(data, name: str) -> None:
     if SCHEMAS is None:
-        pytest.skip("Open311 schemas not found: put shared/data/open311/ next to the repository or set GONGZHI_SHARED_DATA")
+        pytest.skip(
+            "Open311 schemas not found: put shared/data/open311/ next to the repository or set GONGZHI_SHARED_DATA"
+        )
     resources = [
-        (f.name, referencing.Resource.from_contents(json.loads(f.read_text()), default_specification=referencing.jsonschema.DRAFT7))
+        (
+            f.name,
+            referencing.Resource.from_contents(
+                json.loads(f.read_text()), default_specification=referencing.jsonschema.DRAFT7
+            ),
+        )
         for f in SCHEMAS.glob("*.json")
         if f.name != "swagger.json"
     ]
     registry = referencing.Registry().with_resources(resources)
     schema = json.loads((SCHEMAS / name).read_text())
-    validator = jsonschema.Draft7Validator(schema, registry=registry, format_checker=jsonschema.FormatChecker())
+    validator = jsonschema.Draft7Validator(
+        schema, registry=registry, format_checker=jsonschema.FormatChecker()
+    )
     validator.validate(data)
 
 
@@ -58,7 +67,10 @@ def test_services_are_level_three_categories_and_validate(client, world):
     assert set(by_code) == {str(world.cat_urban.pk), str(world.cat_other.pk)}
     service = by_code[str(world.cat_urban.pk)]
     assert (service["service_name"], service["group"], service["metadata"], service["type"]) == (
-        "占道经营", "城乡建设", False, "realtime"
+        "占道经营",
+        "城乡建设",
+        False,
+        "realtime",
     )
 
 
@@ -84,9 +96,15 @@ def test_post_without_api_key_is_403_in_open311_format_and_nothing_is_stored(cli
 
 def test_post_creates_a_routed_appeal_on_the_open311_channel(client, actors, world, api_key):
     body = {
-        "api_key": api_key, "service_code": world.cat_urban.pk, "description": "路口有人占道摆摊",
-        "first_name": "先生", "last_name": "王", "phone": "13800138000", "email": "a@b.c",
-        "media_url": "http://example.com/x.jpg", **IN_A,
+        "api_key": api_key,
+        "service_code": world.cat_urban.pk,
+        "description": "路口有人占道摆摊",
+        "first_name": "先生",
+        "last_name": "王",
+        "phone": "13800138000",
+        "email": "a@b.c",
+        "media_url": "http://example.com/x.jpg",
+        **IN_A,
     }
     response = client.post(BASE + "requests.json", body)
     assert response.status_code == 201, response.content
@@ -114,8 +132,12 @@ def test_post_with_bad_input_is_400_in_open311_format(client, world, api_key):
 
 
 def test_get_requests_validates_filters_and_is_scoped(client, actors, world, api_key):
-    mine = appeal_submit(actor=None, channel="api", text="甲社区的事", category=world.cat_urban, lon=113.9012, lat=22.7012)
-    appeal_submit(actor=None, channel="api", text="乙社区的事", category=world.cat_urban, lon=113.9212, lat=22.7012)
+    mine = appeal_submit(
+        actor=None, channel="api", text="甲社区的事", category=world.cat_urban, lon=113.9012, lat=22.7012
+    )
+    appeal_submit(
+        actor=None, channel="api", text="乙社区的事", category=world.cat_urban, lon=113.9212, lat=22.7012
+    )
     rows = client.get(BASE + "requests.json", {"api_key": api_key}).json()
     validate(rows, "requests.json")
     assert [r["service_request_id"] for r in rows] == [mine.appeal.number]
@@ -132,7 +154,9 @@ def test_get_requests_validates_filters_and_is_scoped(client, actors, world, api
 
 
 def test_get_one_request_validates_and_outsiders_get_404(client, actors, world, api_key):
-    appeal = appeal_submit(actor=None, channel="api", text="甲社区的事", category=world.cat_urban, lon=113.9012, lat=22.7012).appeal
+    appeal = appeal_submit(
+        actor=None, channel="api", text="甲社区的事", category=world.cat_urban, lon=113.9012, lat=22.7012
+    ).appeal
     data = client.get(f"{BASE}requests/{appeal.number}.json", {"api_key": api_key}).json()
     validate(data, "requests.json")
     assert data[0]["service_code"] == str(world.cat_urban.pk)

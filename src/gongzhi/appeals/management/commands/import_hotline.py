@@ -39,8 +39,11 @@ class Command(BaseCommand):
                 raise CommandError("列映射应为 {表头: 字段} 形式的JSON对象")
         try:
             report = import_file(
-                path.name, path.read_bytes(), mapping=mapping,
-                valid_rows_only=options["valid_rows_only"], dry_run=options["dry_run"],
+                path.name,
+                path.read_bytes(),
+                mapping=mapping,
+                valid_rows_only=options["valid_rows_only"],
+                dry_run=options["dry_run"],
             )
         except BadFile as exc:
             raise CommandError(str(exc)) from exc
@@ -55,6 +58,8 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write(f"校验完成(未写入)。{summary}")
         elif not report.written:
-            raise CommandError(f"文件有错误,未写入任何数据。{summary}。可修正后重试,或加 --valid-rows-only 只导入正确的行")
+            raise CommandError(
+                f"文件有错误,未写入任何数据。{summary}。可修正后重试,或加 --valid-rows-only 只导入正确的行"
+            )
         else:
             self.stdout.write(self.style.SUCCESS(f"导入完成。{summary}"))
