@@ -328,3 +328,33 @@ def test_a_report_in_not_yet_due_is_not_counted_late_in_todays_ledger(actors, wo
         assert daily_ledger(actors.net.street, at(2026, 11, 27).date()).report_ins_late == 0
     with time_machine.travel(at(2026, 11, 27, 9, 31), tick=False):
         assert daily_ledger(actors.net.street, at(2026, 11, 27).date()).report_ins_late == 2
+
+
+def test_the_whistle_list_has_no_query_per_whistle(actors, world, client, django_assert_max_num_queries):
+    for n in range(6):
+        blow(actors, world, reason=f"联合处置第{n}号")
+    client.force_login(world.urban_handler)
+    with django_assert_max_num_queries(14):
+        body = client.get("/appeals/whistles/").content.decode()
+    assert body.count("联合处置第") == 12  # each whistle in the list and in the department's duties
+
+
+def test_blowing_from_an_appeal_links_it_and_an_outsiders_appeal_is_404(actors, world, client):
+    appeal = submit(actors, world)
+    client.force_login(actors.staff_b)
+    assert client.get(f"/appeals/whistles/new/?appeal={appeal.pk}").status_code == 404
+    client.force_login(actors.staff_a)
+    form = client.get(f"/appeals/whistles/new/?appeal={appeal.pk}").content.decode()
+    assert appeal.number in form
+    client.post(
+        f"/appeals/whistles/new/?appeal={appeal.pk}",
+        {
+            "kind": "key",
+            "territory": actors.net.a.community.pk,
+            "reason": "占道经营反复",
+            "lead_department": world.urban.pk,
+            "report_in_minutes": 20,
+        },
+    )
+    assert list(Whistle.objects.get().appeals.all()) == [appeal]
+    assert AppealEvent.objects.filter(appeal=appeal, action=Action.WHISTLE).exists()
