@@ -1,7 +1,7 @@
 """API intake throughput: POST /api/v1/appeals/ against gunicorn, from a load generator on loopback.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/appeal_intake.py [--seconds 60] [--rate 250]
-        [--workers 4] [--threads 2] [--clients 32]
+        [--workers 2] [--threads 8] [--clients 32]
 
 Prepares the database (demo territory with routing rules if district 440311 is missing; an
 integration account holding report_appeals with a fresh token), starts gunicorn on a free
@@ -242,8 +242,8 @@ def main() -> int:
     )
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--rate", type=float, default=250, help="target requests per second (total)")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="one per core; threads cover database waits")
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--debug", action="store_true", help="run the server with DEBUG on")
     args = parser.parse_args()
