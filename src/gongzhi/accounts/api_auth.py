@@ -35,10 +35,11 @@ class TokenAuth(HttpBearer):
         )
         if row is None:
             return None
-        # Compare-and-set keeps this to one cheap write per minute per token.
+        # At most one write per minute per token (compare-and-set, so concurrent requests don't pile up).
         now = timezone.now()
-        ApiToken.objects.filter(pk=row.pk).exclude(last_used_at__gt=now - timezone.timedelta(minutes=1)).update(
-            last_used_at=now
-        )
+        if row.last_used_at is None or row.last_used_at < now - timezone.timedelta(minutes=1):
+            ApiToken.objects.filter(pk=row.pk).exclude(last_used_at__gt=now - timezone.timedelta(minutes=1)).update(
+                last_used_at=now
+            )
         request.user = row.user
         return row.user

@@ -17,7 +17,9 @@ api = NinjaAPI(
     title="gongzhi 共治 API",
     version="1",
     description="区划网格、组织、人员与台账接口。个人信息默认脱敏;查看明文需权限并记录审计。",
-    auth=[SessionAuth(), TokenAuth()],
+    # Token first: SessionAuth runs the CSRF check on writes and would refuse a bearer-token POST
+    # that carries no cookie before the token was ever looked at.
+    auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
     urls_namespace="api",
 )

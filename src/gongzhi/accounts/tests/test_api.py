@@ -155,3 +155,26 @@ def test_api_docs_page_uses_the_swagger_files_shipped_with_django_ninja(client, 
     assert "cdn.jsdelivr.net" not in html
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "<script>" not in html  # no inline script (CSP)
+
+
+def test_a_bearer_token_post_needs_no_csrf_cookie_on_every_router(actors):
+    """Integrations have no session: a token POST must not be refused by the session CSRF check."""
+    from gongzhi.accounts.actions import token_create
+
+    _token, raw = token_create(actor=actors.secretary_a, name="集成")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        f"/api/v1/people/persons/{actors.person_a.pk}/reveal",
+        data={"fields": ["phone"], "reason": "回访核实"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 200, response.content
+    session_only = Client(enforce_csrf_checks=True)
+    session_only.force_login(actors.secretary_a)
+    refused = session_only.post(
+        f"/api/v1/people/persons/{actors.person_a.pk}/reveal",
+        data={"fields": ["phone"], "reason": "回访核实"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403  # a browser session still needs its CSRF token
