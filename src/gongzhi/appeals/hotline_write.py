@@ -1,0 +1,337 @@
+"""The batched writer of hotline imports: place, route and insert thousands of rows a second with the
+same outcome as row-by-row intake (see hotline_import's docstring for where and why it differs)."""
+
+import datetime
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.utils import timezone
+
+from gongzhi.appeals import stats
+from gongzhi.appeals.calendar import WorkCalendar
+from gongzhi.appeals.deadlines import Clocks, DueTimes, clocks_for, due_times
+from gongzhi.appeals.hotline_rows import BATCH, CHANNEL, BadFile, HotlineRow, ImportReport
+from gongzhi.appeals.models import Appeal, AppealEvent, Category, Notification
+from gongzhi.appeals.routing import active_rules
+from gongzhi.appeals.workflow import Action, Status
+from gongzhi.core import crypto
+from gongzhi.core.audit import actor_label
+from gongzhi.core.masking import mask_phone
+from gongzhi.territory.geo_index import get_index
+from gongzhi.territory.models import Level, TerritoryNode
+
+# --- placing and routing, in bulk --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    id: int
+    code: str
+    path: str
+    level: str
+    name: str
+
+
+class Placer:
+    """routing.place for many rows: one geo-index query per level, an in-memory address matcher."""
+
+    def __init__(self) -> None:
+        fields = ("id", "code", "path", "level", "name")
+        levels = [Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
+        self.areas = {
+            r[0]: Node(*r) for r in TerritoryNode.objects.filter(level__in=levels).values_list(*fields)
+        }
+        self.by_code = {n.code: n for n in self.areas.values()}
+        self.compounds = [
+            Node(*r)
+            for r in TerritoryNode.objects.filter(level=Level.COMPOUND).order_by("path").values_list(*fields)
+        ]
+        self._buildings: dict[int, list[Node]] = {}
+        self._addresses: dict[str, Node | None] = {}
+        district = next(
+            (n for n in sorted(self.areas.values(), key=lambda n: n.path) if n.level == Level.DISTRICT), None
+        )
+        self.district = district
+
+    def ancestor(self, node: Node, level: str) -> Node | None:
+        if node.level == level:
+            return node
+        length = {Level.STREET: 9, Level.COMMUNITY: 12}[Level(level)]
+        code = next((c for c in [c for c in node.path.split("/") if c][:-1] if len(c) == length), None)
+        return self.by_code.get(code) if code else None
+
+    def match_address(self, text: str) -> Node | None:
+        if text in self._addresses:
+            return self._addresses[text]
+        compact = text.replace(" ", "")
+        best: Node | None = None
+        for compound in self.compounds:
+            if (
+                compound.name
+                and compound.name in compact
+                and (best is None or len(compound.name) > len(best.name))
+            ):
+                best = compound
+        found = best
+        if best is not None:
+            if best.id not in self._buildings:
+                self._buildings[best.id] = [
+                    Node(*r)
+                    for r in TerritoryNode.objects.filter(parent_id=best.id, level=Level.BUILDING)
+                    .order_by("path")
+                    .values_list("id", "code", "path", "level", "name")
+                ]
+            named = [b for b in self._buildings[best.id] if b.name and b.name in compact]
+            found = max(named, key=lambda b: len(b.name)) if named else best
+        self._addresses[text] = found
+        return found
+
+    def place_points(self, rows: list[HotlineRow]) -> list[Node | None]:
+        pinned = [i for i, r in enumerate(rows) if r.lon is not None and r.lat is not None]
+        out: list[Node | None] = [None] * len(rows)
+        if not pinned:
+            return out
+        index = get_index()
+        lons = np.array([rows[i].lon for i in pinned], dtype=float)
+        lats = np.array([rows[i].lat for i in pinned], dtype=float)
+        found = np.full(len(pinned), -1, dtype=np.int64)
+        for level in (Level.GRID, Level.COMMUNITY, Level.STREET):
+            missing = found < 0
+            if not missing.any():
+                break
+            found[missing] = index.lookup_many(lons[missing], lats[missing], level)
+        for i, node_id in zip(pinned, found.tolist(), strict=True):
+            out[i] = self.areas.get(node_id) if node_id >= 0 else None
+        return out
+
+
+class Router:
+    """routing.route_department and deadlines.clocks_for, memoised for one import."""
+
+    def __init__(self, now: datetime.datetime) -> None:
+        from gongzhi.orgs.models import Organisation, OrgKind
+
+        self.version, self.rules = active_rules()
+        self.now = now
+        # intake refuses to dispatch to anything else (actions.AppealError); so does the import
+        self.handlers = set(
+            Organisation.objects.filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY]).values_list(
+                "pk", flat=True
+            )
+        )
+        self.calendar = WorkCalendar.load(timezone.localtime(now).date())
+        self._routes: dict[tuple[int | None, str], int | None] = {}
+        self._clocks: dict[tuple[int | None, str], Clocks] = {}
+        self._due: dict[Clocks, DueTimes] = {}
+
+    def department(self, category: Category | None, path: str) -> int | None:
+        key = (category.pk if category else None, path)
+        if key not in self._routes:
+            lineage = set(category.lineage_ids()) if category is not None else set()
+            self._routes[key] = next(
+                (
+                    r.department_id
+                    for r in self.rules
+                    if (r.category_id is None or r.category_id in lineage)
+                    and (r.territory_path is None or path.startswith(r.territory_path))
+                ),
+                None,
+            )
+        return self._routes[key]
+
+    def due(self, category: Category | None, urgency: str) -> DueTimes:
+        key = (category.pk if category else None, urgency)
+        if key not in self._clocks:
+            self._clocks[key] = clocks_for(category, urgency)
+        clocks = self._clocks[key]
+        if clocks not in self._due:
+            self._due[clocks] = due_times(self.now, clocks, self.calendar)
+        return self._due[clocks]
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _reserve_ids(count: int) -> list[int]:
+    """Ids taken before the INSERT, so the number (GZ + date + id) goes into the same row write."""
+    table = Appeal._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the import's transaction holds the write lock (IMMEDIATE), so max(id) is stable
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - our own table name
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + count))
+
+
+def _handlers_by_department() -> dict[int, list[int]]:
+    from gongzhi.accounts.models import RoleAssignment, User
+
+    people: dict[int, set[int]] = {}
+    for org_id, person_id in (
+        RoleAssignment.objects.active()
+        .filter(organisation__isnull=False)
+        .values_list("organisation_id", "person_id")
+    ):
+        people.setdefault(org_id, set()).add(person_id)
+    users = dict(User.objects.filter(is_active=True, person__isnull=False).values_list("person_id", "pk"))
+    return {org: sorted(users[p] for p in persons if p in users) for org, persons in people.items()}
+
+
+class _Rows:
+    """Column-ordered tuples for one table with the model's defaults filled in. No model instances:
+    building 400,000 of them costs more than writing them."""
+
+    def __init__(self, model: Any, *, with_pk: bool) -> None:
+        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        self.table = model._meta.db_table
+        self.columns = [f.column for f in fields]
+        self.defaults = {f.column: None if f.primary_key else f.get_default() for f in fields}
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, **values: Any) -> None:
+        row = {**self.defaults, **values}
+        self.rows.append(tuple(row[c] for c in self.columns))
+
+    def write(self) -> None:
+        if not self.rows:
+            return
+        names = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        table = connection.ops.quote_name(self.table)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY: one stream instead of parameterised INSERTs, ~10x faster for 100k rows
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+                return
+            adapt = connection.ops.adapt_datetimefield_value
+            rows = [
+                tuple(adapt(v) if isinstance(v, datetime.datetime) else v for v in row) for row in self.rows
+            ]
+            marks = ", ".join(["%s"] * len(self.columns))
+            for start in range(0, len(rows), BATCH):
+                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - our own quoted names
+                cursor.executemany(sql, rows[start : start + BATCH])
+
+
+def _write(rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, report: ImportReport) -> None:
+    now = router.now
+    today = timezone.localdate(now)
+    points = placer.place_points(rows)
+    ids = _reserve_ids(len(rows))
+    label = actor_label(actor)
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    handlers = _handlers_by_department()
+    appeals = _Rows(Appeal, with_pk=True)
+    events = _Rows(AppealEvent, with_pk=False)
+    notes = _Rows(Notification, with_pk=False)
+    submit_data = json.dumps({"channel": CHANNEL})
+    dispatched: Counter[tuple[int, int | None, int | None]] = Counter()
+    for row, node, pk in zip(rows, points, ids, strict=True):
+        if node is None and row.address_text:
+            node = placer.match_address(row.address_text)
+        territory = node or placer.district
+        community = placer.ancestor(node, Level.COMMUNITY) if node else None
+        street = placer.ancestor(node, Level.STREET) if node else None
+        path = territory.path if territory else ""
+        number = f"GZ{today:%Y%m%d}{pk:07d}"
+        values: dict[str, Any] = {
+            "id": pk,
+            "number": number,
+            "channel": CHANNEL,
+            "status": Status.SUBMITTED.value,
+            "title": row.title,
+            "text": row.text,
+            "category_id": row.category.pk if row.category else None,
+            "urgency": row.urgency,
+            "lon": row.lon,
+            "lat": row.lat,
+            "address_text": row.address_text,
+            "territory_id": territory.id if territory else None,
+            "path": path,
+            "community_id": community.id if community else None,
+            "street_id": street.id if street else None,
+            "contact_name": row.contact_name,
+            "contact_phone_cipher": crypto.encrypt(row.phone) if row.phone else "",
+            "contact_phone_masked": mask_phone(row.phone) if row.phone else "",
+            "external_id": row.external_id,
+            "created_at": row.created_at or now,
+            "updated_at": now,
+        }
+        events.add(
+            appeal_id=pk,
+            at=now,
+            actor_id=actor_id,
+            actor_label=label,
+            action=Action.SUBMIT.value,
+            from_status="",
+            to_status=Status.SUBMITTED.value,
+            note="",
+            data=submit_data,
+            public=True,
+        )
+        department_id = router.department(row.category, path)
+        if department_id is not None and community is not None:
+            if department_id not in router.handlers:
+                raise BadFile(
+                    f"第{row.row}行:分拨规则v{router.version}指向的组织不是承办部门,请先修正分拨规则"
+                )
+            due = router.due(row.category, row.urgency)
+            values.update(
+                status=Status.DISPATCHED.value,
+                department_id=department_id,
+                routed_by_ruleset=router.version,
+                dispatched_at=now,
+                sign_due_at=due.sign_due_at,
+                contact_due_at=due.contact_due_at,
+                resolve_due_at=due.resolve_due_at,
+            )
+            events.add(
+                appeal_id=pk,
+                at=now,
+                actor_id=None,
+                actor_label="系统",
+                action=Action.ACCEPT.value,
+                from_status=Status.SUBMITTED.value,
+                to_status=Status.ACCEPTED.value,
+                note="系统自动受理",
+                data="{}",
+                public=True,
+            )
+            events.add(
+                appeal_id=pk,
+                at=now,
+                actor_id=None,
+                actor_label="系统",
+                action=Action.DISPATCH.value,
+                from_status=Status.ACCEPTED.value,
+                to_status=Status.DISPATCHED.value,
+                note=f"按分拨规则v{router.version}自动派单",
+                data=json.dumps({"department_id": department_id}),
+                public=True,
+            )
+            text = f"新派单:{number} {row.title}"[:300]
+            for user_id in handlers.get(department_id, []):
+                notes.add(recipient_id=user_id, appeal_id=pk, kind="assigned", text=text, created_at=now)
+            dispatched[(department_id, values["community_id"], values["street_id"])] += 1
+        appeals.add(**values)
+    # created_at is written as given: the source system's call time, not the import time
+    appeals.write()
+    events.write()
+    notes.write()
+    for (department_id, community_id, street_id), count in dispatched.items():
+        stats.bump(
+            Appeal(department_id=department_id, community_id=community_id, street_id=street_id),
+            day=today,
+            dispatched=count,
+        )
+    report.created += len(appeals.rows)
+    report.dispatched += sum(dispatched.values())
