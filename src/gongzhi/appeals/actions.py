@@ -12,7 +12,7 @@ from django.utils import timezone
 from gongzhi.appeals import notify, stats
 from gongzhi.appeals.access import require
 from gongzhi.appeals.calendar import WorkCalendar
-from gongzhi.appeals.deadlines import clocks_for, due_times
+from gongzhi.appeals.deadlines import clocks_and_due
 from gongzhi.appeals.models import Appeal, AppealEvent, ExtensionRequest, Rating, Satisfaction
 from gongzhi.appeals.workflow import Action, InvalidTransition, Status, next_status
 from gongzhi.core.audit import actor_label
@@ -71,7 +71,7 @@ def appeal_reject(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
 
 
 def start_clocks(appeal: Appeal, now: Any) -> None:
-    due = due_times(now, clocks_for(appeal.category, appeal.urgency))
+    due = clocks_and_due(now, appeal.category, appeal.urgency)
     appeal.dispatched_at = now
     appeal.sign_due_at = due.sign_due_at
     appeal.contact_due_at = due.contact_due_at

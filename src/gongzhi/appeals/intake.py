@@ -6,11 +6,13 @@ already stored instead of creating a second one — also when two requests race 
 constraints decide, and the loser reads the winner's row)."""
 
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from gongzhi.appeals import actions, notify, routing, stats
@@ -190,6 +192,61 @@ def _community_of(node: TerritoryNode | None) -> tuple[TerritoryNode | None, Ter
     return found.get(by_len.get(12, "")), found.get(by_len.get(9, ""))
 
 
+def _number(appeal_id: int) -> str:
+    """Readable, unique and sortable: GZ + date + the row id."""
+    return f"GZ{timezone.localdate():%Y%m%d}{appeal_id:07d}"
+
+
+_sequence: dict[str, str | None] = {}
+
+
+def _next_appeal_id() -> int | None:
+    """On PostgreSQL, the id the INSERT would take, drawn from the table's own sequence first, so
+    the number goes into the INSERT: a nextval replaces an UPDATE of the fresh row (a second
+    tuple version and index entries for every intake). None elsewhere (SQLite: insert, then
+    update the number)."""
+    if connection.vendor != "postgresql":
+        return None
+    table = Appeal._meta.db_table
+    with connection.cursor() as cursor:
+        if table not in _sequence:  # cached per process: the name never changes
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            _sequence[table] = cursor.fetchone()[0]
+        if _sequence[table] is None:
+            return None
+        cursor.execute("SELECT nextval(%s)", [_sequence[table]])
+        return cursor.fetchone()[0]
+
+
+# Cached per process for DEPARTMENT_TTL seconds, per routing version: the routed department is
+# read on every dispatching intake, and organisations are renamed or re-kinded rarely. A save or
+# delete in this process empties the cache at once; other processes see it within the TTL (and a
+# newly activated ruleset starts afresh at once).
+DEPARTMENT_TTL = 30.0
+_departments: dict[tuple[int, int | None], tuple[float, Organisation]] = {}
+
+
+def reset_department_cache(**_kwargs: Any) -> None:
+    _departments.clear()
+
+
+post_save.connect(reset_department_cache, sender=Organisation, dispatch_uid="intake_departments_save")
+post_delete.connect(reset_department_cache, sender=Organisation, dispatch_uid="intake_departments_delete")
+
+
+def _department(department_id: int, version: int | None) -> Organisation:
+    key = (department_id, version)
+    hit = _departments.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < DEPARTMENT_TTL:
+        return hit[1]
+    department = Organisation.objects.get(pk=department_id)
+    if len(_departments) > 1000:
+        _departments.clear()
+    _departments[key] = (now, department)
+    return department
+
+
 def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNode | None, photos: list[Photo],
             phone_cipher: str, phone_masked: str, created_at: Any, **fields: Any) -> Appeal:
     """Insert the appeal in its final state. When a rule routes it, it is accepted and dispatched
@@ -204,12 +261,17 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
     department_id, version = routing.route_department(category=fields.get("category"), path=path)
     department = None
     if department_id is not None and community is not None:
-        department = Organisation.objects.get(pk=department_id)
+        department = _department(department_id, version)
         if department.kind not in {"department", "property_company"}:
             raise actions.AppealError("请选择承办部门")
     now = timezone.now()
+    appeal_id = _next_appeal_id()
     appeal = Appeal(
-        number=hashlib.sha256(f"{now.isoformat()}{id(fields)}".encode()).hexdigest()[:24],
+        number=(
+            _number(appeal_id)
+            if appeal_id is not None
+            else hashlib.sha256(f"{now.isoformat()}{id(fields)}".encode()).hexdigest()[:24]
+        ),
         territory=territory,
         path=path,
         community=community,
@@ -223,14 +285,19 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
         appeal.department = department
         appeal.routed_by_ruleset = version
         actions.start_clocks(appeal, now)
-    appeal.save()
-    # Readable, unique and sortable: GZ + date + the row id. Imports of history keep the source
-    # system's time as created_at.
-    appeal.number = f"GZ{timezone.localdate():%Y%m%d}{appeal.pk:07d}"
-    late = {"number": appeal.number}
+    late = {}
+    if appeal_id is not None:
+        appeal.pk = appeal_id
+        appeal.save(force_insert=True)
+    else:
+        appeal.save()
+        appeal.number = _number(appeal.pk)
+        late["number"] = appeal.number
+    # Imports of history keep the source system's time as created_at.
     if created_at is not None:
         late["created_at"] = appeal.created_at = created_at
-    Appeal.objects.filter(pk=appeal.pk).update(**late)
+    if late:
+        Appeal.objects.filter(pk=appeal.pk).update(**late)
     events = [
         AppealEvent(
             appeal=appeal, at=now, actor=actor if getattr(actor, "pk", None) else None, actor_label=actor_label(actor),

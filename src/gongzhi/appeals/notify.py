@@ -30,12 +30,14 @@ def notify_department(appeal: Appeal, kind: str, text: str) -> None:
         return
     from gongzhi.accounts.models import RoleAssignment, User
 
-    people = RoleAssignment.objects.active().filter(organisation_id=appeal.department_id).values_list("person_id", flat=True)
+    # one query: the handlers' people as a subquery, not a list fetched first
+    people = RoleAssignment.objects.active().filter(organisation_id=appeal.department_id).values("person_id")
     rows = [
-        Notification(recipient=user, appeal=appeal, kind=kind, text=text)
-        for user in User.objects.filter(person_id__in=list(people), is_active=True)
+        Notification(recipient_id=user_id, appeal=appeal, kind=kind, text=text)
+        for user_id in User.objects.filter(person_id__in=people, is_active=True).values_list("pk", flat=True)
     ]
-    Notification.objects.bulk_create(rows)
+    if rows:
+        Notification.objects.bulk_create(rows)
 
 
 def _enqueue_sms(notification_id: int) -> None:
