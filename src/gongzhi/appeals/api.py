@@ -5,9 +5,11 @@ IntakeError/AppealError 400, not visible 404."""
 
 import base64
 import binascii
+import time
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -76,17 +78,37 @@ def scoped_key(user: Any, key: str | None) -> str | None:
     return f"u{user.pk}:{key}"
 
 
+# Cached per process for CATEGORY_TTL seconds: every intake names a category, and the taxonomy is
+# edited a few times a year. A save or delete in this process empties the cache at once; other
+# processes see the change within the TTL. Only found (active) categories are kept, so a newly
+# added one is never refused from the cache. The rows are shared read-only between threads.
+CATEGORY_TTL = 30.0
+_categories: dict[tuple[int | None, str], tuple[float, Category]] = {}
+
+
+def reset_category_cache(**_kwargs: Any) -> None:
+    _categories.clear()
+
+
+post_save.connect(reset_category_cache, sender=Category, dispatch_uid="api_categories_save")
+post_delete.connect(reset_category_cache, sender=Category, dispatch_uid="api_categories_delete")
+
+
 def find_category(category_id: int | None, path: str | None) -> Category | None:
     if category_id is None and not path:
         return None
+    key = (category_id, "" if category_id is not None else (path or "").strip("/ "))
+    hit = _categories.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < CATEGORY_TTL:
+        return hit[1]
     rows = Category.objects.filter(active=True).select_related("parent__parent")
-    found = (
-        rows.filter(pk=category_id).first()
-        if category_id is not None
-        else rows.filter(path=(path or "").strip("/ ")).first()
-    )
+    found = rows.filter(pk=category_id).first() if category_id is not None else rows.filter(path=key[1]).first()
     if found is None:
         raise IntakeError("category", "未知的诉求分类")
+    if len(_categories) > 5000:
+        _categories.clear()
+    _categories[key] = (now, found)
     return found
 
 

@@ -163,12 +163,13 @@ def _place(*, lon: float | None, lat: float | None, address_text: str) -> routin
     community), routing.place decides, so the answer is always the same as its own."""
     if lon is None or lat is None:
         return routing.place(lon=lon, lat=lat, address_text=address_text)
-    found = get_index().lookup(lon, lat)
+    index = get_index()
+    found = index.lookup(lon, lat)
     ids = [found.get(level) for level in (Level.GRID, Level.COMMUNITY, Level.STREET)]
     node_id = next((i for i in ids if i), None)
     if node_id is None:
         return routing.place(lon=None, lat=None, address_text=address_text)
-    nodes = {n.pk: n for n in TerritoryNode.objects.filter(pk__in=[i for i in ids if i])}
+    nodes = _nodes(index.version, tuple(i for i in ids if i))
     node = nodes.get(node_id)
     if node is None:
         return routing.place(lon=lon, lat=lat, address_text=address_text)
@@ -181,6 +182,35 @@ def _place(*, lon: float | None, lat: float | None, address_text: str) -> routin
             return routing.place(lon=lon, lat=lat, address_text=address_text)
         placed.append(by_code.get(code) if code else None)
     return routing.Placement(node, placed[0], placed[1])
+
+
+# Cached per process, per geo index version, for NODE_TTL seconds: the pin's grid, community and
+# street rows are read on every placed intake, and the tree changes rarely (a boundary change
+# bumps the index version; a save or delete in this process empties the cache at once). The rows
+# are shared read-only between threads.
+NODE_TTL = 30.0
+_node_cache: dict[tuple[Any, tuple[int, ...]], tuple[float, dict[int, TerritoryNode]]] = {}
+
+
+def reset_node_cache(**_kwargs: Any) -> None:
+    _node_cache.clear()
+
+
+post_save.connect(reset_node_cache, sender=TerritoryNode, dispatch_uid="intake_nodes_save")
+post_delete.connect(reset_node_cache, sender=TerritoryNode, dispatch_uid="intake_nodes_delete")
+
+
+def _nodes(version: Any, ids: tuple[int, ...]) -> dict[int, TerritoryNode]:
+    key = (version, ids)
+    hit = _node_cache.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < NODE_TTL:
+        return hit[1]
+    nodes = {n.pk: n for n in TerritoryNode.objects.filter(pk__in=list(ids))}
+    if len(_node_cache) > 20_000:
+        _node_cache.clear()
+    _node_cache[key] = (now, nodes)
+    return nodes
 
 
 def _community_of(node: TerritoryNode | None) -> tuple[TerritoryNode | None, TerritoryNode | None]:
