@@ -70,8 +70,8 @@ def appeal_reject(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     return locked
 
 
-def start_clocks(appeal: Appeal, now: Any) -> None:
-    due = clocks_and_due(now, appeal.category, appeal.urgency)
+def start_clocks(appeal: Appeal, now: Any, deadline_version: tuple | None = None) -> None:
+    due = clocks_and_due(now, appeal.category, appeal.urgency, deadline_version)
     appeal.dispatched_at = now
     appeal.sign_due_at = due.sign_due_at
     appeal.contact_due_at = due.contact_due_at

@@ -32,24 +32,34 @@ _lock = threading.Lock()
 _cache: dict[str, Any] = {"version": None, "policies": {}, "calendars": {}}
 
 
-def _version() -> tuple:
+VERSION_COLUMNS = 6
+
+
+def version_sql() -> str:
+    """VERSION_COLUMNS select-list items whose values are the version; callers that make a query
+    anyway can fold them into it and pass the values on (intake does)."""
     policy, day = DeadlinePolicy._meta.db_table, CalendarDay._meta.db_table
     q = connection.ops.quote_name
+    # table and column names come from the models, nothing from the request
+    return (
+        f"(SELECT COUNT(*) FROM {q(policy)}), (SELECT MAX({q('updated_at')}) FROM {q(policy)}), "  # noqa: S608
+        f"(SELECT SUM({q('id')} * ({q('sign_hours')} + 7 * {q('contact_hours')} + 31 * {q('resolve_workdays')}))"
+        f" FROM {q(policy)}), (SELECT COUNT(*) FROM {q(day)}), (SELECT MAX({q('id')}) FROM {q(day)}), "
+        f"(SELECT SUM(CASE WHEN {q('is_workday')} THEN {q('id')} ELSE 0 END) FROM {q(day)})"
+    )
+
+
+def _version() -> tuple:
     with connection.cursor() as cursor:
-        # table and column names come from the models, nothing from the request
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {q(policy)}), (SELECT MAX({q('updated_at')}) FROM {q(policy)}), "  # noqa: S608
-            f"(SELECT SUM({q('id')} * ({q('sign_hours')} + 7 * {q('contact_hours')} + 31 * {q('resolve_workdays')}))"
-            f" FROM {q(policy)}), (SELECT COUNT(*) FROM {q(day)}), (SELECT MAX({q('id')}) FROM {q(day)}), "
-            f"(SELECT SUM(CASE WHEN {q('is_workday')} THEN {q('id')} ELSE 0 END) FROM {q(day)})"
-        )
+        cursor.execute(f"SELECT {version_sql()}")
         return tuple(cursor.fetchone())
 
 
-def _current() -> dict[str, Any]:
-    """The cache for the current version, reloading the policies when the version moved."""
+def _current(version: tuple | None = None) -> dict[str, Any]:
+    """The cache for the current version (read now unless given), reloading the policies when the
+    version moved."""
     global _cache
-    version = _version()
+    version = _version() if version is None else tuple(version)
     cache = _cache
     if cache["version"] == version:
         return cache
@@ -105,9 +115,12 @@ def _calendar(cache: dict[str, Any], day: datetime.date) -> WorkCalendar:
     return found
 
 
-def clocks_and_due(start: datetime.datetime, category: Category | None, urgency: str) -> "DueTimes":
-    """due_times(start, clocks_for(category, urgency)) with one version check for both."""
-    cache = _current()
+def clocks_and_due(
+    start: datetime.datetime, category: Category | None, urgency: str, version: tuple | None = None
+) -> "DueTimes":
+    """due_times(start, clocks_for(category, urgency)) with one version check for both (none when
+    the caller passes the version it has just read with version_sql)."""
+    cache = _current(version)
     return due_times(
         start, _clocks(cache, category, urgency), _calendar(cache, timezone.localtime(start).date())
     )

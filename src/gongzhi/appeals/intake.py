@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from gongzhi.appeals import actions, notify, routing, stats
+from gongzhi.appeals import actions, deadlines, notify, routing, stats
 from gongzhi.appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Channel
 from gongzhi.appeals.workflow import Action, Status
 from gongzhi.core import crypto
@@ -230,22 +230,25 @@ def _number(appeal_id: int) -> str:
 _sequence: dict[str, str | None] = {}
 
 
-def _next_appeal_id() -> int | None:
-    """On PostgreSQL, the id the INSERT would take, drawn from the table's own sequence first, so
-    the number goes into the INSERT: a nextval replaces an UPDATE of the fresh row (a second
-    tuple version and index entries for every intake). None elsewhere (SQLite: insert, then
-    update the number)."""
-    if connection.vendor != "postgresql":
-        return None
+def _versions_and_id() -> tuple[int | None, Any, tuple]:
+    """(new appeal id, active routing version, deadline policy/calendar version) in one round trip
+    instead of three: the two cache checks every intake makes, and on PostgreSQL the id the INSERT
+    would take, drawn from the table's own sequence first so the number goes into the INSERT (a
+    nextval replaces an UPDATE of the fresh row: a second tuple version and index entries for
+    every intake). The id is None elsewhere (SQLite: insert, then update the number)."""
     table = Appeal._meta.db_table
     with connection.cursor() as cursor:
-        if table not in _sequence:  # cached per process: the name never changes
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            _sequence[table] = cursor.fetchone()[0]
-        if _sequence[table] is None:
-            return None
-        cursor.execute("SELECT nextval(%s)", [_sequence[table]])
-        return cursor.fetchone()[0]
+        next_id = "NULL"
+        if connection.vendor == "postgresql":
+            if table not in _sequence:  # cached per process: the name never changes
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                _sequence[table] = cursor.fetchone()[0]
+            if _sequence[table] is not None:
+                next_id = "nextval(%s)"
+        params = [_sequence[table]] if next_id != "NULL" else []
+        cursor.execute(f"SELECT {next_id}, {routing.active_version_sql()}, {deadlines.version_sql()}", params)
+        row = cursor.fetchone()
+    return row[0], row[1], tuple(row[2:])
 
 
 # Cached per process for DEPARTMENT_TTL seconds, per routing version: the routed department is
@@ -288,14 +291,16 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
     if community is None and street is None:
         community, street = _community_of(territory)
     path = territory.path if territory else ""
-    department_id, version = routing.route_department(category=fields.get("category"), path=path)
+    appeal_id, routing_version, deadline_version = _versions_and_id()
+    department_id, version = routing.route_department(
+        category=fields.get("category"), path=path, version=routing_version
+    )
     department = None
     if department_id is not None and community is not None:
         department = _department(department_id, version)
         if department.kind not in {"department", "property_company"}:
             raise actions.AppealError("请选择承办部门")
     now = timezone.now()
-    appeal_id = _next_appeal_id()
     appeal = Appeal(
         number=(
             _number(appeal_id)
@@ -314,7 +319,7 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
         appeal.status = Status.DISPATCHED
         appeal.department = department
         appeal.routed_by_ruleset = version
-        actions.start_clocks(appeal, now)
+        actions.start_clocks(appeal, now, deadline_version)
     late = {}
     if appeal_id is not None:
         appeal.pk = appeal_id
