@@ -126,9 +126,11 @@ def appeal_submit(
         title = text.strip().splitlines()[0][:60]  # residents rarely write a title: use the first line
     title = title.strip()
     _validate(title, text, lon, lat, address_text, photos)
-    existing = _existing(idempotency_key, channel, external_id)
-    if existing is not None:
-        return IntakeResult(existing, created=False)
+    existing_id, *prefetched = _prefetch(idempotency_key, channel, external_id)
+    if existing_id is not None:
+        existing = Appeal.objects.filter(pk=existing_id).first() or _existing(idempotency_key, channel, external_id)
+        if existing is not None:
+            return IntakeResult(existing, created=False)
     placement = _place(lon=lon, lat=lat, address_text=address_text)
     if lon is not None and lat is not None and placement.territory is None and not address_text.strip():
         raise IntakeError("location", "所选位置不在本平台的服务范围内,请重新选点或填写地址")
@@ -148,6 +150,7 @@ def appeal_submit(
                 submitter=submitter, contact_name=contact_name, phone_cipher=phone_cipher, phone_masked=phone_masked,
                 anonymous=anonymous, hide_name=hide_name, contact_preference=contact_preference,
                 idempotency_key=idempotency_key, external_id=external_id, photos=photos, created_at=created_at,
+                prefetched=prefetched,
             )
     except IntegrityError:
         existing = _existing(idempotency_key, channel, external_id)
@@ -230,25 +233,42 @@ def _number(appeal_id: int) -> str:
 _sequence: dict[str, str | None] = {}
 
 
-def _versions_and_id() -> tuple[int | None, Any, tuple]:
-    """(new appeal id, active routing version, deadline policy/calendar version) in one round trip
-    instead of three: the two cache checks every intake makes, and on PostgreSQL the id the INSERT
-    would take, drawn from the table's own sequence first so the number goes into the INSERT (a
-    nextval replaces an UPDATE of the fresh row: a second tuple version and index entries for
-    every intake). The id is None elsewhere (SQLite: insert, then update the number)."""
+def _prefetch(idempotency_key: str | None, channel: str, external_id: str | None) -> tuple[Any, ...]:
+    """(id of an appeal already stored under this key or external id, new appeal id, active routing
+    version, deadline policy/calendar version) in one round trip instead of four: the replay check
+    (_existing, by id), the two cache checks every intake makes, and on PostgreSQL the id the
+    INSERT would take, drawn from the table's own sequence first so the number goes into the
+    INSERT (a nextval replaces an UPDATE of the fresh row: a second tuple version and index entries
+    for every intake; a replay leaves a gap in the sequence, as a rolled-back insert always did).
+    The new id is None elsewhere (SQLite: insert, then update the number)."""
     table = Appeal._meta.db_table
+    q = connection.ops.quote_name
     with connection.cursor() as cursor:
-        next_id = "NULL"
+        next_id, id_params = "NULL", []
         if connection.vendor == "postgresql":
             if table not in _sequence:  # cached per process: the name never changes
                 cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
                 _sequence[table] = cursor.fetchone()[0]
             if _sequence[table] is not None:
-                next_id = "nextval(%s)"
-        params = [_sequence[table]] if next_id != "NULL" else []
-        cursor.execute(f"SELECT {next_id}, {routing.active_version_sql()}, {deadlines.version_sql()}", params)
+                next_id, id_params = "nextval(%s)", [_sequence[table]]
+        # the same order as _existing: the idempotency key first, then the external id; names
+        # come from the models, values are parameters
+        existing, params = [], []
+        if idempotency_key:
+            existing.append(f"(SELECT {q('id')} FROM {q(table)} WHERE {q('idempotency_key')} = %s)")  # noqa: S608
+            params.append(idempotency_key)
+        if external_id:
+            existing.append(
+                f"(SELECT MIN({q('id')}) FROM {q(table)} WHERE {q('channel')} = %s AND {q('external_id')} = %s)"  # noqa: S608
+            )
+            params += [channel, external_id]
+        found = f"COALESCE({', '.join(existing)}, NULL)" if existing else "NULL"
+        cursor.execute(
+            f"SELECT {found}, {next_id}, {routing.active_version_sql()}, {deadlines.version_sql()}",
+            params + id_params,
+        )
         row = cursor.fetchone()
-    return row[0], row[1], tuple(row[2:])
+    return row[0], row[1], row[2], tuple(row[3:])
 
 
 # Cached per process for DEPARTMENT_TTL seconds, per routing version: the routed department is
@@ -281,7 +301,7 @@ def _department(department_id: int, version: int | None) -> Organisation:
 
 
 def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNode | None, photos: list[Photo],
-            phone_cipher: str, phone_masked: str, created_at: Any, **fields: Any) -> Appeal:
+            phone_cipher: str, phone_masked: str, created_at: Any, prefetched: list[Any], **fields: Any) -> Appeal:
     """Insert the appeal in its final state. When a rule routes it, it is accepted and dispatched
     here rather than through actions.appeal_accept/appeal_dispatch: the row is not yet visible to
     anyone else (same transaction), so there is nothing to lock, and one INSERT plus one batch of
@@ -291,7 +311,7 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
     if community is None and street is None:
         community, street = _community_of(territory)
     path = territory.path if territory else ""
-    appeal_id, routing_version, deadline_version = _versions_and_id()
+    appeal_id, routing_version, deadline_version = prefetched
     department_id, version = routing.route_department(
         category=fields.get("category"), path=path, version=routing_version
     )
