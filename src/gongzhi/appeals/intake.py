@@ -126,12 +126,16 @@ def appeal_submit(
         title = text.strip().splitlines()[0][:60]  # residents rarely write a title: use the first line
     title = title.strip()
     _validate(title, text, lon, lat, address_text, photos)
-    existing_id, *prefetched = _prefetch(idempotency_key, channel, external_id)
-    if existing_id is not None:
+    placement = _place(lon=lon, lat=lat, address_text=address_text)
+    # the routed department as the cached rules name it, so its handlers are read in the same query
+    guess = routing.cached_department(
+        category=category, path=placement.territory.path if placement.territory else ""
+    ) if placement.territory is not None else None
+    existing_id, *prefetched = _prefetch(idempotency_key, channel, external_id, guess)
+    if existing_id is not None:  # a replay: the stored appeal, before any complaint about this body
         existing = Appeal.objects.filter(pk=existing_id).first() or _existing(idempotency_key, channel, external_id)
         if existing is not None:
             return IntakeResult(existing, created=False)
-    placement = _place(lon=lon, lat=lat, address_text=address_text)
     if lon is not None and lat is not None and placement.territory is None and not address_text.strip():
         raise IntakeError("location", "所选位置不在本平台的服务范围内,请重新选点或填写地址")
     phone_cipher = phone_masked = ""
@@ -233,7 +237,9 @@ def _number(appeal_id: int) -> str:
 _sequence: dict[str, str | None] = {}
 
 
-def _prefetch(idempotency_key: str | None, channel: str, external_id: str | None) -> tuple[Any, ...]:
+def _prefetch(
+    idempotency_key: str | None, channel: str, external_id: str | None, guess: tuple[int | None, int | None] | None
+) -> tuple[Any, ...]:
     """(id of an appeal already stored under this key or external id, new appeal id, active routing
     version, deadline policy/calendar version) in one round trip instead of four: the replay check
     (_existing, by id), the two cache checks every intake makes, and on PostgreSQL the id the
@@ -263,12 +269,19 @@ def _prefetch(idempotency_key: str | None, channel: str, external_id: str | None
             )
             params += [channel, external_id]
         found = f"COALESCE({', '.join(existing)}, NULL)" if existing else "NULL"
+        # PostgreSQL: the handlers of the department the cached rules name (notify_department's
+        # query as a subquery); used only if routing confirms that department and version
+        handlers, handler_params = "NULL", []
+        if next_id != "NULL" and guess is not None and guess[0] is not None:
+            sql, handler_params = notify.handler_ids(guess[0]).query.sql_with_params()
+            handlers = f"(SELECT array_agg(h.{q('pk')}) FROM ({sql}) h)"  # noqa: S608
         cursor.execute(
-            f"SELECT {found}, {next_id}, {routing.active_version_sql()}, {deadlines.version_sql()}",
-            params + id_params,
+            f"SELECT {found}, {next_id}, {handlers}, {routing.active_version_sql()}, {deadlines.version_sql()}",
+            params + id_params + list(handler_params),
         )
         row = cursor.fetchone()
-    return row[0], row[1], row[2], tuple(row[3:])
+    handler_list = (row[2] or []) if handlers != "NULL" else None
+    return row[0], row[1], row[3], tuple(row[4:]), guess if handler_list is not None else None, handler_list
 
 
 # Cached per process for DEPARTMENT_TTL seconds, per routing version: the routed department is
@@ -311,10 +324,12 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
     if community is None and street is None:
         community, street = _community_of(territory)
     path = territory.path if territory else ""
-    appeal_id, routing_version, deadline_version = prefetched
+    appeal_id, routing_version, deadline_version, guess, handlers = prefetched
     department_id, version = routing.route_department(
         category=fields.get("category"), path=path, version=routing_version
     )
+    if guess != (department_id, version):
+        handlers = None  # read them in notify_department
     department = None
     if department_id is not None and community is not None:
         department = _department(department_id, version)
@@ -377,7 +392,7 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
     if department is not None:
         notify.notify_resident(appeal, "accepted")
         notify.notify_resident(appeal, "dispatched")
-        notify.notify_department(appeal, "assigned", f"新派单:{appeal.number} {appeal.title}")
+        notify.notify_department(appeal, "assigned", f"新派单:{appeal.number} {appeal.title}", handlers)
         # last: the DailyStat row is shared by every intake for this department and community, and
         # its row lock is held until COMMIT — take it as late as possible
         stats.bump(appeal, dispatched=1)

@@ -1,6 +1,8 @@
 """Notifications: an inbox row in the same transaction as the change, SMS sent after commit by the
 task worker (a failed send is retried there and never rolls the appeal back)."""
 
+from typing import Any
+
 from django.db import transaction
 
 from gongzhi.appeals.models import Appeal, Notification
@@ -24,18 +26,23 @@ def notify_resident(appeal: Appeal, kind: str) -> None:
     _enqueue_sms(row.pk)
 
 
-def notify_department(appeal: Appeal, kind: str, text: str) -> None:
-    """Every current handler account of the appeal's department gets an inbox row."""
-    if appeal.department_id is None:
-        return
+def handler_ids(department_id: int) -> Any:
+    """The department's current handler accounts (ids), as a queryset: one query, the handlers'
+    people a subquery rather than a list fetched first."""
     from gongzhi.accounts.models import RoleAssignment, User
 
-    # one query: the handlers' people as a subquery, not a list fetched first
-    people = RoleAssignment.objects.active().filter(organisation_id=appeal.department_id).values("person_id")
-    rows = [
-        Notification(recipient_id=user_id, appeal=appeal, kind=kind, text=text)
-        for user_id in User.objects.filter(person_id__in=people, is_active=True).values_list("pk", flat=True)
-    ]
+    people = RoleAssignment.objects.active().filter(organisation_id=department_id).values("person_id")
+    return User.objects.filter(person_id__in=people, is_active=True).values_list("pk", flat=True)
+
+
+def notify_department(appeal: Appeal, kind: str, text: str, handlers: list[int] | None = None) -> None:
+    """Every current handler account of the appeal's department gets an inbox row. `handlers`: the
+    ids handler_ids gives, when the caller has already read them (intake folds the read into a
+    query it makes anyway)."""
+    if appeal.department_id is None:
+        return
+    ids = list(handler_ids(appeal.department_id)) if handlers is None else handlers
+    rows = [Notification(recipient_id=user_id, appeal=appeal, kind=kind, text=text) for user_id in ids]
     if rows:
         Notification.objects.bulk_create(rows)
 

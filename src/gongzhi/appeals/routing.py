@@ -116,6 +116,15 @@ def route_department(
     return None, version
 
 
+def cached_department(*, category: Category | None, path: str) -> tuple[int | None, int | None] | None:
+    """route_department by the rules cached in this process, without reading the active version:
+    a guess the caller must confirm against route_department (None before the first load)."""
+    cached = _rules_cache
+    if cached is None:
+        return None
+    return route_department(category=category, path=path, version=cached[0])
+
+
 def reset_cache() -> None:
     global _rules_cache
     _rules_cache = None

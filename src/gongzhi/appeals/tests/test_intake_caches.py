@@ -77,3 +77,20 @@ def test_reset_cache_forces_a_reload(world):
     clocks_for(world.cat_urban, "normal")
     deadlines.reset_cache()
     assert deadlines._cache["version"] is None
+
+
+def test_the_department_handlers_read_with_the_intake_are_the_current_ones(actors, world):
+    """On PostgreSQL the handlers come with the intake's first query when the cached rules already
+    name the department (the second intake here); the inbox rows are the same either way."""
+    from gongzhi.accounts.models import RoleAssignment
+    from gongzhi.appeals.models import Notification
+
+    first, second = submit(actors, world), submit(actors, world)
+    for appeal in (first, second):
+        assert appeal.department_id == world.urban.pk
+        assert set(Notification.objects.filter(appeal=appeal, kind="assigned").values_list("recipient_id", flat=True)) == {
+            world.urban_handler.pk
+        }
+    RoleAssignment.objects.filter(person=world.urban_handler.person, organisation=world.urban).delete()
+    third = submit(actors, world)
+    assert not Notification.objects.filter(appeal=third, kind="assigned").exists()
