@@ -5,6 +5,7 @@ Idempotent: the same Idempotency-Key, or the same (channel, external id), return
 already stored instead of creating a second one — also when two requests race (the unique
 constraints decide, and the loser reads the winner's row)."""
 
+import functools
 import hashlib
 import time
 from dataclasses import dataclass
@@ -237,6 +238,15 @@ def _number(appeal_id: int) -> str:
 _sequence: dict[str, str | None] = {}
 
 
+@functools.lru_cache(maxsize=512)
+def _handler_sql(department_id: int, today: Any) -> tuple[str, tuple[Any, ...]]:
+    """notify.handler_ids as SQL, memoised: building the queryset cost more CPU than running it.
+    The SQL is a pure function of the department and the day (active() compares role dates with
+    today), both in the key."""
+    sql, params = notify.handler_ids(department_id).query.sql_with_params()
+    return sql, tuple(params)
+
+
 def _prefetch(
     idempotency_key: str | None, channel: str, external_id: str | None, guess: tuple[int | None, int | None] | None
 ) -> tuple[Any, ...]:
@@ -273,7 +283,7 @@ def _prefetch(
         # query as a subquery); used only if routing confirms that department and version
         handlers, handler_params = "NULL", []
         if next_id != "NULL" and guess is not None and guess[0] is not None:
-            sql, handler_params = notify.handler_ids(guess[0]).query.sql_with_params()
+            sql, handler_params = _handler_sql(guess[0], timezone.localdate())
             handlers = f"(SELECT array_agg(h.{q('pk')}) FROM ({sql}) h)"  # noqa: S608
         cursor.execute(
             f"SELECT {found}, {next_id}, {handlers}, {routing.active_version_sql()}, {deadlines.version_sql()}",
