@@ -225,3 +225,32 @@ def extension_decide(*, request: ExtensionRequest, actor: Any, approve: bool) ->
         locked.overdue_marked_at = None
         locked.save(update_fields=["resolve_due_at", "overdue_marked_at", "updated_at"])
     return locked_request
+
+
+def notifications_mark_read(*, actor: Any, notification_id: int | None = None) -> int:
+    """Mark the actor's own unread inbox rows (or one of them) read; returns how many changed.
+    Only the recipient's rows are touched, so there is nothing to lock and no history to write."""
+    from gongzhi.appeals.models import Notification
+
+    rows = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True)
+    if notification_id is not None:
+        rows = rows.filter(pk=notification_id)
+    return rows.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def board_switch(*, actor: Any, territory: Any, enabled: bool) -> Any:
+    """公示 on/off for a territory (the caller has checked the actor may switch it); audited."""
+    from gongzhi.appeals.models import BoardSetting
+    from gongzhi.core.audit import record_write
+
+    setting, _created = BoardSetting.objects.update_or_create(territory=territory, defaults={"enabled": enabled})
+    record_write(
+        actor=actor,
+        action="appeal_board_switch",
+        obj=setting,
+        object_label=territory.name,
+        scope_path=territory.path,
+        detail={"enabled": enabled},
+    )
+    return setting

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,9 +40,8 @@ from gongzhi.appeals.forms import (
     ReplyForm,
     first_error,
 )
-from gongzhi.appeals.models import Appeal, BoardSetting, Notification
+from gongzhi.appeals.models import Appeal
 from gongzhi.appeals.workflow import Action, InvalidTransition
-from gongzhi.core.audit import record_write
 
 PER_PAGE = 30
 # Panels shown unfolded: the step a person most likely came to take.
@@ -311,12 +309,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def inbox_read(request: HttpRequest) -> HttpResponse:
-    # An inbox row belongs to its recipient alone; marking it read changes nothing else, so it has
-    # no action function (nothing to lock, no history).
-    rows = Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True)
-    if request.POST.get("id"):
-        rows = rows.filter(pk=request.POST["id"]) if request.POST["id"].isdigit() else rows.none()
-    rows.update(read_at=timezone.now())
+    raw = request.POST.get("id", "")
+    if raw and not raw.isdigit():
+        return redirect("appeals:inbox")
+    actions.notifications_mark_read(actor=request.user, notification_id=int(raw) if raw else None)
     return redirect("appeals:inbox")
 
 
@@ -345,18 +341,6 @@ def board_switch(request: HttpRequest) -> HttpResponse:
     if node is None:
         raise PermissionDenied
     enabled = form.cleaned_data["enabled"]
-    # A policy switch with its audit row; small enough not to need an actions module of its own.
-    with transaction.atomic():
-        setting, _created = BoardSetting.objects.update_or_create(
-            territory=node, defaults={"enabled": enabled}
-        )
-        record_write(
-            actor=request.user,
-            action="appeal_board_switch",
-            obj=setting,
-            object_label=node.name,
-            scope_path=node.path,
-            detail={"enabled": enabled},
-        )
+    actions.board_switch(actor=request.user, territory=node, enabled=enabled)
     messages.success(request, _("已开启公示") if enabled else _("已关闭公示"))
     return redirect("appeals:board")
