@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.ledgers",
     "gongzhi.appeals",
+    "gongzhi.dispatch",
+    "gongzhi.hotissues",
     "gongzhi.demo",
 ]
 
