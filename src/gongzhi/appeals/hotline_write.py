@@ -11,7 +11,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from gongzhi.appeals import stats
+from gongzhi.appeals import address, stats
 from gongzhi.appeals.calendar import WorkCalendar
 from gongzhi.appeals.deadlines import Clocks, DueTimes, clocks_for, due_times
 from gongzhi.appeals.hotline_rows import BATCH, CHANNEL, BadFile, HotlineRow, ImportReport
@@ -67,15 +67,7 @@ class Placer:
     def match_address(self, text: str) -> Node | None:
         if text in self._addresses:
             return self._addresses[text]
-        compact = text.replace(" ", "")
-        best: Node | None = None
-        for compound in self.compounds:
-            if (
-                compound.name
-                and compound.name in compact
-                and (best is None or len(compound.name) > len(best.name))
-            ):
-                best = compound
+        best = address.best_compound(self.compounds, text)  # same rules as routing.match_address
         found = best
         if best is not None:
             if best.id not in self._buildings:
@@ -85,8 +77,7 @@ class Placer:
                     .order_by("path")
                     .values_list("id", "code", "path", "level", "name")
                 ]
-            named = [b for b in self._buildings[best.id] if b.name and b.name in compact]
-            found = max(named, key=lambda b: len(b.name)) if named else best
+            found = address.best_building(self._buildings[best.id], text) or best
         self._addresses[text] = found
         return found
 

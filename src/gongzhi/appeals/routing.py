@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import connection
 
+from gongzhi.appeals import address
 from gongzhi.appeals.models import Category, RoutingRule, RoutingRuleSet
 from gongzhi.territory.geo_index import get_index
 from gongzhi.territory.models import Level, TerritoryNode
@@ -43,19 +44,15 @@ def place(*, lon: float | None, lat: float | None, address_text: str = "") -> Pl
 
 
 def match_address(text: str) -> TerritoryNode | None:
-    """The longest compound name contained in the text, then a building of it named in the text
-    ("碧水龙庭3栋" → 碧水龙庭 › 3栋). Names are short, so a substring scan over the compounds is
-    cheap (a few thousand per district) and needs no search engine."""
-    compact = text.replace(" ", "")
-    best: TerritoryNode | None = None
-    for compound in TerritoryNode.objects.filter(level=Level.COMPOUND).only("id", "name", "code", "path", "level"):
-        if compound.name and compound.name in compact and (best is None or len(compound.name) > len(best.name)):
-            best = compound
+    """Compound named in the text, then its building by number (appeals/address.py normalises
+    "三栋", "3幢", "3号楼", "３#" alike). Names are short, so a scan over the compounds is cheap
+    (a few thousand per district) and needs no search engine."""
+    fields = ("id", "name", "code", "path", "level")
+    best = address.best_compound(TerritoryNode.objects.filter(level=Level.COMPOUND).only(*fields), text)
     if best is None:
         return None
-    buildings = TerritoryNode.objects.filter(parent=best, level=Level.BUILDING).only("id", "name", "code", "path", "level")
-    named = [b for b in buildings if b.name and b.name in compact]
-    return max(named, key=lambda b: len(b.name)) if named else best
+    buildings = TerritoryNode.objects.filter(parent=best, level=Level.BUILDING).only(*fields)
+    return address.best_building(buildings, text) or best
 
 
 @dataclass(frozen=True)
