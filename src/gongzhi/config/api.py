@@ -8,6 +8,7 @@ from gongzhi.accounts.api import router as accounts_router
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
 from gongzhi.appeals.api import router as appeals_router
 from gongzhi.core.api import router as core_router
+from gongzhi.hotissues.api import router as hot_router
 from gongzhi.ledgers.api import router as ledgers_router
 from gongzhi.orgs.api import router as orgs_router
 from gongzhi.people.api import router as people_router
@@ -30,6 +31,7 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/audit/", core_router)
 api.add_router("/ledgers/", ledgers_router)
 api.add_router("/appeals/", appeals_router)
+api.add_router("/hot/", hot_router)
 
 
 @api.exception_handler(Http404)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("orgs/", include("gongzhi.orgs.urls")),
     path("ledgers/", include("gongzhi.ledgers.urls")),
     path("appeals/", include("gongzhi.appeals.urls")),
+    path("hot/", include("gongzhi.hotissues.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("gongzhi.appeals.open311_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,196 @@
+"""Duplicate detection at intake: open appeals near the pin (radius per category) with similar text
+within a time window. The place prefilter uses AppealFingerprint's indexed (cell, created_at)."""
+
+import datetime
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from gongzhi.appeals.models import Appeal
+from gongzhi.appeals.workflow import Status
+from gongzhi.core.scoping import get_scope
+from gongzhi.hotissues.models import AppealFingerprint, Support
+from gongzhi.hotissues.similarity import bigrams, containment, jaccard, mask_title, normalise
+
+DEFAULT_RADIUS_M = 200.0
+DEFAULT_WINDOW_DAYS = 30
+MIN_TEXT_SCORE = 0.25
+# radius per level-1/2 category path prefix; the longest matching prefix wins
+RADIUS_BY_CATEGORY: dict[str, float] = {
+    "城乡建设/城市管理": 200.0,
+    "城乡建设/住房保障": 300.0,
+    "交通运输": 500.0,
+}
+CELL_DEG = 0.002  # about 200 m of latitude
+_M_PER_DEG_LAT = 111_320.0
+
+
+def cell_of(lon: float, lat: float) -> int:
+    return int(math.floor(lat / CELL_DEG)) * 1_000_000 + int(math.floor(lon / CELL_DEG))
+
+
+def cells_around(lon: float, lat: float, radius_m: float) -> list[int]:
+    dlat = radius_m / _M_PER_DEG_LAT
+    dlon = radius_m / (_M_PER_DEG_LAT * max(math.cos(math.radians(lat)), 0.01))
+    ys = range(int(math.floor((lat - dlat) / CELL_DEG)), int(math.floor((lat + dlat) / CELL_DEG)) + 1)
+    xs = range(int(math.floor((lon - dlon) / CELL_DEG)), int(math.floor((lon + dlon) / CELL_DEG)) + 1)
+    return [y * 1_000_000 + x for y in ys for x in xs]
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    y = math.radians(lat2 - lat1)
+    return 6_371_000.0 * math.hypot(x, y)
+
+
+def radius_for(category: Any) -> float:
+    path = getattr(category, "path", "") or ""
+    best = ""
+    for prefix in RADIUS_BY_CATEGORY:
+        if path.startswith(prefix) and len(prefix) > len(best):
+            best = prefix
+    return RADIUS_BY_CATEGORY.get(best, DEFAULT_RADIUS_M)
+
+
+def fingerprint_appeal(appeal: Appeal) -> AppealFingerprint | None:
+    """The intake hook: call after an appeal with a pin is created (idempotent)."""
+    if appeal.lon is None or appeal.lat is None:
+        return None
+    fp, _ = AppealFingerprint.objects.update_or_create(
+        appeal=appeal,
+        defaults={
+            "cell": cell_of(appeal.lon, appeal.lat),
+            "lon": appeal.lon,
+            "lat": appeal.lat,
+            "category_id": appeal.category_id,
+            "created_at": appeal.created_at,
+            "text": normalise(f"{appeal.title} {appeal.text}"),
+        },
+    )
+    return fp
+
+
+def fingerprint_missing(batch: int = 2000) -> int:
+    """Backfill: fingerprints for pinned appeals that have none."""
+    done = 0
+    missing = Appeal.objects.filter(lon__isnull=False, lat__isnull=False).exclude(
+        pk__in=AppealFingerprint.objects.values("appeal_id")
+    )
+    for appeal in missing.iterator(chunk_size=batch):
+        fingerprint_appeal(appeal)
+        done += 1
+    return done
+
+
+@dataclass
+class Suggestion:
+    appeal_id: int
+    number: str
+    title: str
+    status: str
+    status_label: str
+    distance_m: float
+    text_score: float
+    score: float
+    supports: int = 0
+
+
+def _candidate_rows(actor: Any) -> tuple[QuerySet[Appeal], bool]:
+    """Staff search what they may see; a resident searches the public (公示) open appeals and is
+    shown the masked title, status and distance only."""
+    scope = get_scope(actor)
+    if scope.is_global or scope.can("view_appeals") or scope.org_ids:
+        return Appeal.objects.visible_to(actor).open(), True
+    return Appeal.objects.open().filter(public=True, parent__isnull=True), False
+
+
+def similar_appeals(
+    *,
+    actor: Any,
+    text: str,
+    lon: float,
+    lat: float,
+    category: Any = None,
+    at: datetime.datetime | None = None,
+    radius_m: float | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    limit: int = 5,
+    exclude_id: int | None = None,
+) -> list[Suggestion]:
+    query = bigrams(normalise(text))
+    if len(query) < 2:
+        return []
+    at = at or timezone.now()
+    radius = radius_m if radius_m is not None else radius_for(category)
+    fps = list(
+        AppealFingerprint.objects.filter(
+            cell__in=cells_around(lon, lat, radius),
+            created_at__gte=at - datetime.timedelta(days=window_days),
+            created_at__lte=at,
+        ).values_list("appeal_id", "lon", "lat", "text")[:2000]
+    )
+    scored: dict[int, tuple[float, float]] = {}
+    for appeal_id, flon, flat, ftext in fps:
+        if appeal_id == exclude_id:
+            continue
+        dist = distance_m(lon, lat, flon, flat)
+        if dist > radius:
+            continue
+        other = bigrams(ftext)
+        text_score = max(jaccard(query, other), 0.8 * containment(query, other))
+        if text_score < MIN_TEXT_SCORE:
+            continue
+        scored[appeal_id] = (dist, text_score)
+    if not scored:
+        return []
+    rows, staff = _candidate_rows(actor)
+    found = rows.filter(pk__in=list(scored)).values("pk", "number", "title", "status")
+    out: list[Suggestion] = []
+    for row in found:
+        dist, text_score = scored[row["pk"]]
+        score = 0.75 * text_score + 0.25 * (1 - dist / radius)
+        out.append(
+            Suggestion(
+                appeal_id=row["pk"],
+                number=row["number"] if staff else "",
+                title=row["title"] if staff else mask_title(row["title"]),
+                status=row["status"],
+                status_label=str(Status(row["status"]).label),
+                distance_m=round(dist),
+                text_score=round(text_score, 3),
+                score=round(score, 3),
+            )
+        )
+    out.sort(key=lambda s: -s.score)
+    out = out[:limit]
+    counts = dict(
+        Support.objects.filter(appeal_id__in=[s.appeal_id for s in out])
+        .values_list("appeal_id")
+        .annotate(n=Count("id"))
+    )
+    for s in out:
+        s.supports = counts.get(s.appeal_id, 0)
+    return out
+
+
+def suggested_merges(*, actor: Any, appeal: Appeal, limit: int = 5) -> list[Suggestion]:
+    """For dispatchers on the appeal page: earlier open appeals this one may duplicate."""
+    if appeal.lon is None or appeal.lat is None or not appeal.is_open:
+        return []
+    return [
+        s
+        for s in similar_appeals(
+            actor=actor,
+            text=f"{appeal.title} {appeal.text}",
+            lon=appeal.lon,
+            lat=appeal.lat,
+            category=appeal.category,
+            at=appeal.created_at,
+            limit=limit,
+            exclude_id=appeal.pk,
+        )
+        if s.number
+    ]
