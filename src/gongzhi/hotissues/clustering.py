@@ -5,8 +5,6 @@ they are also in the same community or within LINK_KM; clusters are the connecte
 Hotness is written down in docs/appeals.md ("Hot issues")."""
 
 import datetime
-import math
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,10 +63,12 @@ def _vectors(texts: list[str]) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
+    # n-grams in more than 30% of a large month ("A市", "小区") say nothing about the topic
+    max_df = 0.3 if len(texts) >= 100 else 1.0
     chars = TfidfVectorizer(
-        analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=2, max_features=50000
+        analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=2, max_df=max_df, max_features=50000
     )
-    words = TfidfVectorizer(analyzer=_words, sublinear_tf=True, min_df=2, max_features=30000)
+    words = TfidfVectorizer(analyzer=_words, sublinear_tf=True, min_df=2, max_df=max_df, max_features=30000)
     try:
         a = chars.fit_transform(texts)
     except ValueError:  # too few documents for min_df
@@ -81,14 +81,16 @@ def _vectors(texts: list[str]) -> Any:
         return normalize(a), None
 
 
-def _near(x: Item, y: Item) -> bool:
-    if x.community is not None and x.community == y.community:
-        return True
-    if None in (x.lon, x.lat, y.lon, y.lat):
-        return x.community is None and y.community is None  # no place known: text only
-    dx = math.radians(y.lon - x.lon) * math.cos(math.radians((x.lat + y.lat) / 2))  # type: ignore[operator]
-    dy = math.radians(y.lat - x.lat)  # type: ignore[operator]
-    return 6371.0 * math.hypot(dx, dy) <= LINK_KM
+def _near_mask(i: Any, j: Any, community: Any, lon: Any, lat: Any) -> Any:
+    """Pairs in the same community, or within LINK_KM of each other; with no place known on
+    either side, text alone decides."""
+    same = (community[i] == community[j]) & (community[i] >= 0)
+    dx = np.radians(lon[j] - lon[i]) * np.cos(np.radians((lat[i] + lat[j]) / 2))
+    dy = np.radians(lat[j] - lat[i])
+    with np.errstate(invalid="ignore"):
+        close = 6371.0 * np.hypot(dx, dy) <= LINK_KM
+    unplaced = (community[i] < 0) & (community[j] < 0) & np.isnan(lon[i]) & np.isnan(lon[j])
+    return same | close | unplaced
 
 
 def hotness(issue: HotIssue, now: datetime.datetime) -> float:
@@ -105,39 +107,55 @@ def cluster(
 ) -> list[HotIssue]:
     if not items:
         return []
-    texts = [f"{it.title} {it.text}"[:600] for it in items]
+    # exact repeats at the same place (copy-pasted reports) are one node of the graph
+    rep_of: list[int] = []
+    reps: list[Item] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for it in items:
+        text = f"{it.title} {it.text}"[:600]
+        key = (
+            text,
+            it.community,
+            None if it.lon is None else round(it.lon, 3),
+            None if it.lat is None else round(it.lat, 3),
+        )
+        if key not in seen:
+            seen[key] = len(reps)
+            reps.append(it)
+        rep_of.append(seen[key])
+    texts = [f"{it.title} {it.text}"[:600] for it in reps]
     x, words = _vectors(texts)
-    n = len(items)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    n = len(reps)
+    community = np.array([-1 if it.community is None else it.community for it in reps], dtype=np.int64)
+    lon = np.array([np.nan if it.lon is None else it.lon for it in reps], dtype=np.float64)
+    lat = np.array([np.nan if it.lat is None else it.lat for it in reps], dtype=np.float64)
     xt = x.T.tocsc()
-    chunk = 2000
-    for start in range(0, n, chunk):
-        sims = (x[start : start + chunk] @ xt).tocoo()
-        for i, j, v in zip(sims.row, sims.col, sims.data, strict=True):
-            i = int(i) + start
-            j = int(j)
-            if j <= i or v < threshold:
-                continue
-            if _near(items[i], items[j]):
-                ri, rj = find(i), find(j)
-                if ri != rj:
-                    parent[ri] = rj
+    chunk = 500
+    edges_i: list[np.ndarray] = []
+    edges_j: list[np.ndarray] = []
+    for lo in range(0, n, chunk):
+        sims = (x[lo : lo + chunk] @ xt).tocoo()
+        rows = sims.row.astype(np.int64) + lo
+        cols = sims.col.astype(np.int64)
+        keep = (sims.data >= threshold) & (cols > rows)
+        i, j = rows[keep], cols[keep]
+        edges_i.append(i[_near_mask(i, j, community, lon, lat)])
+        edges_j.append(j[_near_mask(i, j, community, lon, lat)])
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    ei, ej = np.concatenate(edges_i), np.concatenate(edges_j)
+    graph = coo_matrix((np.ones(len(ei), dtype=np.int8), (ei, ej)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
     groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
+    for idx, rep in enumerate(rep_of):
+        groups.setdefault(int(labels[rep]), []).append(idx)
     week = datetime.timedelta(days=7)
     out: list[HotIssue] = []
     for idx in groups.values():
         if len(idx) < min_size:
             continue
-        sub = x[idx]
+        sub = x[[rep_of[i] for i in idx]]
         centre = np.asarray(sub.mean(axis=0)).ravel()
         central = idx[int(np.argmax(sub @ centre))]
         members = [items[i] for i in idx]
@@ -150,16 +168,8 @@ def cluster(
         issue.last_week = sum(1 for m in members if now - 2 * week < m.at <= now - week)
         if words is not None:
             vocab = words.get_feature_names_out()
-            issue.terms = [
-                str(t)
-                for t, _ in Counter(
-                    {
-                        vocab[k - sub.shape[1] + len(vocab)]: centre[k]
-                        for k in np.argsort(centre)[-40:]
-                        if k >= sub.shape[1] - len(vocab)
-                    }
-                ).most_common(5)
-            ]
+            tail = centre[len(centre) - len(vocab) :]
+            issue.terms = [str(vocab[k]) for k in np.argsort(tail)[::-1][:5] if tail[k] > 0]
         issue.score = hotness(issue, now)
         out.append(issue)
     out.sort(key=lambda h: (-h.score, -h.count))
