@@ -16,6 +16,7 @@ from gongzhi.appeals.deadlines import clocks_and_due
 from gongzhi.appeals.models import Appeal, AppealEvent, ExtensionRequest, Rating, Satisfaction
 from gongzhi.appeals.workflow import Action, InvalidTransition, Status, next_status
 from gongzhi.core.audit import actor_label
+from gongzhi.dispatch import actions as dispatch_actions
 
 MAX_REOPENS = getattr(settings, "APPEAL_MAX_REOPENS", 2)
 
@@ -89,6 +90,7 @@ def appeal_dispatch(*, appeal: Appeal, actor: Any, department: Any, note: str = 
         raise AppealError("请选择承办部门")
     locked = transition(appeal=appeal, action=Action.DISPATCH, actor=actor, note=note, department_id=department.pk)
     locked.department = department
+    dispatch_actions.record_correction(appeal=locked, department=department)  # 秒拨 correction label (decision 0011)
     now = timezone.now()
     start_clocks(locked, now)
     locked.save()

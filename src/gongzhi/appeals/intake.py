@@ -22,6 +22,7 @@ from gongzhi.appeals.workflow import Action, Status
 from gongzhi.core import crypto
 from gongzhi.core.audit import actor_label
 from gongzhi.core.masking import mask_phone
+from gongzhi.dispatch import predict as dispatch_predict
 from gongzhi.orgs.models import Organisation
 from gongzhi.people.phone import InvalidPhone, normalise_phone
 from gongzhi.territory.geo_index import get_index
@@ -128,6 +129,13 @@ def appeal_submit(
     title = title.strip()
     _validate(title, text, lon, lat, address_text, photos)
     placement = _place(lon=lon, lat=lat, address_text=address_text)
+    # 秒拨 prediction (gongzhi.dispatch, decision 0011): with no category given and an active model, a
+    # confident prediction sets the category (the routing rules then pick the department); the top-3
+    # suggestions are stored for triage. With no active model this is NOTHING and intake is unchanged.
+    prediction = dispatch_predict.for_intake(
+        title=title, text=text, territory=placement.territory or fallback_territory
+    ) if category is None else dispatch_predict.NOTHING
+    category = category or prediction.category
     # the routed department as the cached rules name it, so its handlers are read in the same query
     guess = routing.cached_department(
         category=category, path=placement.territory.path if placement.territory else ""
@@ -157,6 +165,7 @@ def appeal_submit(
                 idempotency_key=idempotency_key, external_id=external_id, photos=photos, created_at=created_at,
                 prefetched=prefetched,
             )
+            prediction.store(appeal)  # 秒拨 suggestions (gongzhi.dispatch); a no-op without a model
     except IntegrityError:
         existing = _existing(idempotency_key, channel, external_id)
         if existing is None:

@@ -1,0 +1,280 @@
+"""Fitting and evaluating the 秒拨 text classifier (decision 0011). Pure scikit-learn: no database
+here, so the benches and cross-validation run without Django models.
+
+The default model needs nothing downloaded: TF-IDF over character 1–3-grams of the subject and of
+the detail separately, plus jieba words (the taxonomy's terms added to jieba's dictionary), and a
+class-balanced linear SVM with calibrated probabilities whose C is picked
+by an inner stratified CV on the training rows only."""
+
+import csv
+import io
+import os
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+MIN_ROWS = 10  # fewer rows than this cannot say anything about a model
+MIN_PER_CLASS = 2
+MAX_CHARS = 2000  # long texts are cut: the first 2,000 characters carry the complaint
+C_GRID = (0.3, 1.0, 3.0)
+SEPARATOR = "\u241e"  # ␞: never typed by residents
+WORD_WEIGHT = 0.5
+
+
+class TrainingError(ValueError):
+    """A training file or set we refuse; the message is Chinese and shown as is."""
+
+
+@dataclass(frozen=True)
+class Example:
+    subject: str
+    detail: str
+    label: str
+
+
+def compose(subject: str, detail: str) -> str:
+    """The text the model sees: subject, a separator, the detail (cut to MAX_CHARS)."""
+    subject = (subject or "").strip().replace(SEPARATOR, " ")[:200]
+    detail = (detail or "").strip().replace(SEPARATOR, " ")[:MAX_CHARS]
+    return f"{subject}{SEPARATOR}{detail}"
+
+
+# --- jieba, with the taxonomy's terms as a user dictionary ------------------------------------
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+_SPLIT = re.compile(r"[、/,，\s]+")
+
+
+def taxonomy_terms() -> list[str]:
+    """Terms of the board's taxonomy (shared data, read at run time) and of the Category rows."""
+    terms: set[str] = set()
+    path = shared_data_dir() / "appeals/taxonomy.csv"
+    if path.exists():
+        with path.open(encoding="utf-8-sig") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    terms.update(t for t in _SPLIT.split(cell) if 2 <= len(t) <= 12)
+    try:
+        from gongzhi.appeals.models import Category
+
+        for name in Category.objects.values_list("name", flat=True)[:5000]:
+            terms.update(t for t in _SPLIT.split(name) if 2 <= len(t) <= 12)
+    except Exception:  # noqa: S110, BLE001 - no database (benches): the file's terms suffice
+        pass
+    terms.discard("level1")
+    terms.discard("level2")
+    terms.discard("level3")
+    return sorted(terms)
+
+
+def _ensure_jieba() -> Any:
+    global _jieba_ready
+    import jieba
+
+    if not _jieba_ready:
+        with _jieba_lock:
+            if not _jieba_ready:
+                jieba.setLogLevel(60)
+                for term in taxonomy_terms():
+                    jieba.add_word(term, freq=2000)
+                _jieba_ready = True
+    return jieba
+
+
+def jieba_tokens(text: str) -> list[str]:
+    """jieba words without whitespace and punctuation (module-level so pipelines pickle)."""
+    jieba = _ensure_jieba()
+    return [w for w in jieba.lcut(text, HMM=False) if w.strip() and not _PUNCT.fullmatch(w)]
+
+
+_PUNCT = re.compile(r"[\W_]+")
+
+
+def shared_data_dir() -> Path:
+    if os.environ.get("GONGZHI_SHARED_DATA"):
+        return Path(os.environ["GONGZHI_SHARED_DATA"])
+    from django.conf import settings
+
+    return Path(settings.BASE_DIR).parents[1].parent / "shared/data"
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+
+def subject_part(text: str) -> str:
+    return text.split(SEPARATOR, 1)[0]
+
+
+def detail_part(text: str) -> str:
+    parts = text.split(SEPARATOR, 1)
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def build_pipeline(c: float = 1.0) -> Pipeline:
+    """Subject and detail get their own character 1–3-gram vocabularies (a word in the subject
+    counts as evidence of its own), plus jieba words over both; a class-balanced linear SVM with
+    sigmoid-calibrated probabilities (the threshold compares probabilities)."""
+    features = FeatureUnion([
+        ("subject", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, preprocessor=subject_part,
+                                    max_features=200_000)),
+        ("detail", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, preprocessor=detail_part,
+                                   max_features=300_000)),
+        ("words", TfidfVectorizer(tokenizer=jieba_tokens, token_pattern=None, sublinear_tf=True, max_features=200_000)),
+    ], transformer_weights={"subject": 1.0, "detail": 1.0, "words": WORD_WEIGHT})
+    classifier = CalibratedClassifierCV(LinearSVC(C=c, class_weight="balanced"), method="sigmoid", cv=3)
+    return Pipeline([("features", features), ("clf", classifier)])
+
+
+def validate(examples: Sequence[Example], allowed: Iterable[str] | None = None) -> None:
+    """Refuse sets a model should not be trained on; the caller keeps its active model."""
+    empty = sum(1 for e in examples if not e.label.strip())
+    if empty:
+        raise TrainingError(f"有{empty}行没有标签(label为空),请补全后再训练")
+    if allowed is not None:
+        allowed = set(allowed)
+        unknown = sorted({e.label for e in examples} - allowed)
+        if unknown:
+            shown = "、".join(unknown[:5]) + ("等" if len(unknown) > 5 else "")
+            raise TrainingError(f"标签不在分类目录中:{shown}。请使用诉求分类的名称")
+    if len(examples) < MIN_ROWS:
+        raise TrainingError(f"训练数据只有{len(examples)}行,至少需要{MIN_ROWS}行")
+    counts: dict[str, int] = {}
+    for e in examples:
+        counts[e.label] = counts.get(e.label, 0) + 1
+    if len(counts) < 2:
+        raise TrainingError("训练数据只有一个类别,至少需要两个类别")
+    thin = sorted(label for label, n in counts.items() if n < MIN_PER_CLASS)
+    if thin:
+        raise TrainingError(f"以下类别样本少于{MIN_PER_CLASS}条:{'、'.join(thin[:5])}")
+
+
+def _choose_c(texts: list[str], labels: list[str], seed: int = 0) -> float:
+    """C by an inner 3-fold stratified CV on the training rows only (never on a test fold)."""
+    y = np.asarray(labels)
+    smallest = min(np.unique(y, return_counts=True)[1])
+    folds = min(3, int(smallest))
+    if folds < 2 or len(texts) > 20_000:  # large sets: the default is fine and CV costs minutes
+        return 1.0
+    # features fitted once per fold, then only the classifier varies with C
+    best_c, best = 1.0, -1.0
+    scores: dict[float, list[float]] = {c: [] for c in C_GRID}
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y):
+        features = build_pipeline().named_steps["features"]
+        x_train = features.fit_transform([texts[i] for i in train])
+        x_test = features.transform([texts[i] for i in test])
+        for c in C_GRID:
+            clf = LinearSVC(C=c, class_weight="balanced").fit(x_train, y[train])
+            scores[c].append(f1_score(y[test], clf.predict(x_test), average="macro"))
+    for c in C_GRID:
+        mean = float(np.mean(scores[c]))
+        if mean > best:
+            best_c, best = c, mean
+    return best_c
+
+
+def fit(examples: Sequence[Example], *, tune: bool = True) -> tuple[Pipeline, dict[str, Any]]:
+    texts = [compose(e.subject, e.detail) for e in examples]
+    labels = [e.label for e in examples]
+    c = _choose_c(texts, labels) if tune else 1.0
+    pipeline = build_pipeline(c).fit(texts, labels)
+    return pipeline, {"C": c, "n_train": len(texts), "labels": sorted(set(labels))}
+
+
+@dataclass
+class Evaluation:
+    accuracy: float
+    macro_f1: float
+    n: int
+    report: str
+    matrix: str
+
+    def summary(self) -> dict[str, Any]:
+        return {"accuracy": round(self.accuracy, 4), "macro_f1": round(self.macro_f1, 4), "n": self.n}
+
+
+def score(truth: Sequence[str], predicted: Sequence[str]) -> Evaluation:
+    labels = sorted(set(truth) | set(predicted))
+    matrix = confusion_matrix(truth, predicted, labels=labels)
+    width = max(len(label) for label in labels) + 2
+    lines = ["真实\\预测 " + " ".join(f"{i:>5}" for i in range(len(labels)))]
+    for i, (label, row) in enumerate(zip(labels, matrix, strict=True)):
+        lines.append(f"{i:>2} {label:<{width}}" + " ".join(f"{v:>5}" for v in row))
+    return Evaluation(
+        accuracy=float(accuracy_score(truth, predicted)),
+        macro_f1=float(f1_score(truth, predicted, average="macro", labels=sorted(set(truth)))),
+        n=len(truth),
+        report=classification_report(truth, predicted, labels=labels, zero_division=0, digits=3),
+        matrix="\n".join(lines),
+    )
+
+
+def cross_validate(examples: Sequence[Example], folds: int = 5, *, tune: bool = True, seed: int = 42) -> Evaluation:
+    """Stratified K-fold: a fresh model (with its own inner C choice) per fold."""
+    validate(examples)
+    y = np.asarray([e.label for e in examples])
+    smallest = int(min(np.unique(y, return_counts=True)[1]))
+    if smallest < folds:
+        raise TrainingError(f"最少的类别只有{smallest}条,无法做{folds}折交叉验证")
+    predicted = np.empty(len(examples), dtype=object)
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
+        model, _ = fit([examples[i] for i in train], tune=tune)
+        predicted[test] = model.predict([compose(examples[i].subject, examples[i].detail) for i in test])
+    return score(list(y), list(predicted))
+
+
+# --- reading labelled files --------------------------------------------------------------------
+
+
+def read_examples(path: str | Path) -> list[Example]:
+    """CSV (UTF-8, with or without BOM; GB18030 tolerated) or XLSX with columns subject, detail,
+    label (labeled_messages.csv's extra columns are ignored). `text` is accepted for detail."""
+    path = Path(path)
+    if not path.exists():
+        raise TrainingError(f"找不到文件:{path}")
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        rows = _xlsx_rows(path)
+    else:
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                content = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise TrainingError("文件编码无法识别,请保存为UTF-8的CSV")
+        rows = list(csv.DictReader(io.StringIO(content)))
+    if not rows:
+        raise TrainingError("文件中没有数据行")
+    columns = {k.strip().lower() for k in rows[0] if k}
+    if "label" not in columns or not ({"subject", "detail", "text"} & columns):
+        raise TrainingError("文件需要包含 subject、detail、label 三列(或 text、label)")
+    examples = []
+    for row in rows:
+        row = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
+        examples.append(Example(row.get("subject", "").strip(), (row.get("detail") or row.get("text", "")).strip(),
+                                row.get("label", "").strip()))
+    return examples
+
+
+def _xlsx_rows(path: Path) -> list[dict[str, str]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path, read_only=True, data_only=True).active
+    values = list(sheet.iter_rows(values_only=True))
+    if not values:
+        return []
+    header = [str(h or "").strip() for h in values[0]]
+    return [{h: "" if v is None else str(v) for h, v in zip(header, row, strict=False)} for row in values[1:]]
