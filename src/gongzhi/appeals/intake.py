@@ -163,7 +163,7 @@ def appeal_submit(
                 submitter=submitter, contact_name=contact_name, phone_cipher=phone_cipher, phone_masked=phone_masked,
                 anonymous=anonymous, hide_name=hide_name, contact_preference=contact_preference,
                 idempotency_key=idempotency_key, external_id=external_id, photos=photos, created_at=created_at,
-                prefetched=prefetched,
+                prefetched=prefetched, hold=prediction.hold,
             )
             prediction.store(appeal)  # 秒拨 suggestions (gongzhi.dispatch); a no-op without a model
     except IntegrityError:
@@ -333,7 +333,8 @@ def _department(department_id: int, version: int | None) -> Organisation:
 
 
 def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNode | None, photos: list[Photo],
-            phone_cipher: str, phone_masked: str, created_at: Any, prefetched: list[Any], **fields: Any) -> Appeal:
+            phone_cipher: str, phone_masked: str, created_at: Any, prefetched: list[Any], hold: bool = False,
+            **fields: Any) -> Appeal:
     """Insert the appeal in its final state. When a rule routes it, it is accepted and dispatched
     here rather than through actions.appeal_accept/appeal_dispatch: the row is not yet visible to
     anyone else (same transaction), so there is nothing to lock, and one INSERT plus one batch of
@@ -350,7 +351,7 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
     if guess != (department_id, version):
         handlers = None  # read them in notify_department
     department = None
-    if department_id is not None and community is not None:
+    if department_id is not None and community is not None and not hold:  # hold: 秒拨 unsure, to triage
         department = _department(department_id, version)
         if department.kind not in {"department", "property_company"}:
             raise actions.AppealError("请选择承办部门")

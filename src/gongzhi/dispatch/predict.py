@@ -118,6 +118,12 @@ class IntakePrediction:
     version: int | None
     label_kind: str = "level1"
 
+    @property
+    def hold(self) -> bool:
+        """A model answered but not confidently: the appeal waits in triage, whatever the routing
+        rules would do with an uncategorised appeal."""
+        return self.version is not None and self.category is None
+
     def store(self, appeal: Any) -> None:
         """Store the top-3 suggestions (with the department the routing rules would pick)."""
         if not self.ranked or self.version is None or appeal is None:

@@ -25,7 +25,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 MIN_ROWS = 10  # fewer rows than this cannot say anything about a model
-MIN_PER_CLASS = 2
+MIN_PER_CLASS = 3  # the probability calibration needs three of each class
 MAX_CHARS = 2000  # long texts are cut: the first 2,000 characters carry the complaint
 C_GRID = (0.3, 1.0, 3.0)
 SEPARATOR = "\u241e"  # ␞: never typed by residents
@@ -122,7 +122,7 @@ def detail_part(text: str) -> str:
     return parts[1] if len(parts) > 1 else parts[0]
 
 
-def build_pipeline(c: float = 1.0) -> Pipeline:
+def build_pipeline(c: float = 1.0, calibration_folds: int = 3) -> Pipeline:
     """Subject and detail get their own character 1–3-gram vocabularies (a word in the subject
     counts as evidence of its own), plus jieba words over both; a class-balanced linear SVM with
     sigmoid-calibrated probabilities (the threshold compares probabilities)."""
@@ -133,7 +133,7 @@ def build_pipeline(c: float = 1.0) -> Pipeline:
                                    max_features=300_000)),
         ("words", TfidfVectorizer(tokenizer=jieba_tokens, token_pattern=None, sublinear_tf=True, max_features=200_000)),
     ], transformer_weights={"subject": 1.0, "detail": 1.0, "words": WORD_WEIGHT})
-    classifier = CalibratedClassifierCV(LinearSVC(C=c, class_weight="balanced"), method="sigmoid", cv=3)
+    classifier = CalibratedClassifierCV(LinearSVC(C=c, class_weight="balanced"), method="sigmoid", cv=calibration_folds)
     return Pipeline([("features", features), ("clf", classifier)])
 
 
@@ -188,7 +188,8 @@ def fit(examples: Sequence[Example], *, tune: bool = True) -> tuple[Pipeline, di
     texts = [compose(e.subject, e.detail) for e in examples]
     labels = [e.label for e in examples]
     c = _choose_c(texts, labels) if tune else 1.0
-    pipeline = build_pipeline(c).fit(texts, labels)
+    smallest = int(min(np.unique(np.asarray(labels), return_counts=True)[1]))
+    pipeline = build_pipeline(c, calibration_folds=max(2, min(3, smallest))).fit(texts, labels)
     return pipeline, {"C": c, "n_train": len(texts), "labels": sorted(set(labels))}
 
 

@@ -1,0 +1,213 @@
+"""秒拨: training and refusing, evaluation, threshold behaviour at intake, corrections, switching."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from gongzhi.appeals import actions as appeal_actions
+from gongzhi.appeals.intake import appeal_submit
+from gongzhi.appeals.models import Category
+from gongzhi.appeals.tests.conftest import _category
+from gongzhi.appeals.tests.helpers import IN_A
+from gongzhi.appeals.workflow import Status
+from gongzhi.dispatch import actions, predict, training
+from gongzhi.dispatch.models import (
+    AutoDispatchThreshold,
+    DispatchModel,
+    LabelSource,
+    Suggestion,
+    TrainingLabel,
+)
+
+ROWS = {
+    "城乡建设": [
+        ("小区门口占道经营", "晚上小摊贩占道经营,道路堵塞,噪音很大"),
+        ("路灯不亮", "小区道路路灯坏了好几天,晚上很黑"),
+        ("物业不管垃圾", "物业公司不清理垃圾,楼道堆满杂物"),
+        ("违章搭建", "楼顶有人违章搭建,影响安全"),
+        ("道路坑洼", "市政道路坑洼积水,车辆难行"),
+        ("电梯故障", "小区电梯经常故障,物业不维修"),
+    ],
+    "教育文体": [
+        ("学校乱收费", "学校向学生收取资料费,家长不满"),
+        ("老师体罚学生", "班主任体罚学生,要求教育局调查"),
+        ("幼儿园入学难", "孩子上幼儿园报名排不上,学位不够"),
+        ("学生课业负担重", "学校补课到晚上,学生作业太多"),
+        ("教师工资拖欠", "乡村教师工资拖欠三个月"),
+        ("中考招生政策", "咨询中考招生和学籍政策"),
+    ],
+}
+
+
+def _write(tmp_path: Path, rows: dict[str, list[tuple[str, str]]], name: str = "train.csv") -> Path:
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "subject", "detail", "label"])
+        for label, items in rows.items():
+            for i, (subject, detail) in enumerate(items):
+                writer.writerow([i, subject, detail, label])
+    return path
+
+
+@pytest.fixture
+def labelled(world, tmp_path) -> Path:
+    _category("教育文体/教育/学校管理")
+    predict.reset_cache()
+    return _write(tmp_path, ROWS)
+
+
+@pytest.fixture
+def model(labelled) -> DispatchModel:
+    return actions.model_train(actor=None, file=labelled, tune=False)
+
+
+def test_training_from_a_labelled_file_stores_and_activates_a_version(model):
+    assert model.version == 1
+    assert model.is_active
+    assert set(model.labels) == {"城乡建设", "教育文体"}
+    ranked = predict.predict([training.compose("学校收费", "学校乱收费,老师补课")])[0]
+    assert len(ranked) == 2
+    assert ranked[0][0] == "教育文体"
+    assert abs(sum(p for _, p in ranked) - 1) < 1e-6
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ({"城乡建设": ROWS["城乡建设"] * 2}, "只有一个类别"),
+        ({**ROWS, "不存在的分类": ROWS["城乡建设"]}, "不在分类目录中"),
+        ({**ROWS, "": ROWS["城乡建设"][:1]}, "没有标签"),
+        ({"城乡建设": ROWS["城乡建设"][:2], "教育文体": ROWS["教育文体"][:2]}, "至少需要"),
+    ],
+)
+def test_a_bad_training_file_is_refused_and_the_active_model_stays(model, tmp_path, rows, message):
+    bad = _write(tmp_path, rows, "bad.csv")
+    with pytest.raises(CommandError, match=message):
+        call_command("dispatch", "train", str(bad))
+    assert list(DispatchModel.objects.values_list("version", "is_active")) == [(1, True)]
+
+
+def test_evaluate_prints_a_report_and_ends_with_one_json_line(model, labelled, capsys):
+    call_command("dispatch", "evaluate", str(labelled))
+    out = capsys.readouterr().out.strip().splitlines()
+    assert "混淆矩阵" in "\n".join(out)
+    summary = json.loads(out[-1])
+    assert summary["n"] == 12
+    assert summary["accuracy"] > 0.8
+
+
+def test_cross_validation_trains_fresh_models_on_the_file(labelled, capsys):
+    call_command("dispatch", "evaluate", str(labelled), "--folds", "3")
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["n"] == 12
+    assert set(summary) == {"accuracy", "macro_f1", "n"}
+    assert not DispatchModel.objects.exists()
+
+
+def test_evaluate_with_no_active_model_is_a_clear_error(labelled):
+    with pytest.raises(CommandError, match="没有启用的分拨模型"):
+        call_command("dispatch", "evaluate", str(labelled))
+
+
+def test_activate_and_rollback_switch_the_model_in_use(model, labelled):
+    second = actions.model_train(actor=None, file=labelled, tune=False)
+    assert predict.active_version() == second.version == 2
+    call_command("dispatch", "rollback")
+    assert predict.active_version() == 1
+    call_command("dispatch", "activate", "2")
+    assert predict.active_version() == 2
+    assert DispatchModel.objects.filter(is_active=True).count() == 1
+    with pytest.raises(CommandError, match="v9"):
+        call_command("dispatch", "activate", "9")
+
+
+def test_rollback_without_an_older_version_is_refused(model):
+    with pytest.raises(CommandError, match="无法回滚"):
+        call_command("dispatch", "rollback")
+
+
+def _submit(actors, text: str, title: str = ""):
+    return appeal_submit(actor=actors.resident_a, submitter=actors.resident_a.person, channel="resident_app",
+                         text=text, title=title, **IN_A).appeal
+
+
+def test_a_confident_prediction_sets_the_category_and_the_rules_dispatch(model, actors, world):
+    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=0.0)
+    appeal = _submit(actors, "小区门口占道经营,路灯也不亮")
+    appeal.refresh_from_db()
+    assert appeal.category == Category.objects.get(path="城乡建设")
+    assert appeal.status == Status.DISPATCHED
+    assert appeal.department == world.housing  # the level-1 category falls to the catch-all rule
+
+
+def test_below_the_threshold_the_appeal_waits_in_triage_with_three_suggestions(model, actors):
+    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=0.99)
+    appeal = _submit(actors, "小区门口占道经营,路灯也不亮")
+    appeal.refresh_from_db()
+    assert appeal.category is None
+    assert appeal.status == Status.SUBMITTED
+    suggestions = list(Suggestion.objects.filter(appeal=appeal))
+    assert [s.rank for s in suggestions] == [1, 2]  # two classes in this model; three at most
+    assert suggestions[0].label == "城乡建设"
+    assert suggestions[0].model_version == 1
+
+
+def test_the_nearest_threshold_wins(model, actors):
+    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=0.0)
+    AutoDispatchThreshold.objects.create(territory=actors.net.a.community, threshold=0.99)
+    assert predict.threshold_for(actors.net.a.community) == 0.99
+    assert predict.threshold_for(actors.net.street) == 0.0
+
+
+def test_without_an_active_model_intake_is_unchanged(world, actors):
+    appeal = _submit(actors, "小区门口占道经营")
+    assert appeal.category is None
+    assert appeal.department == world.housing  # the catch-all rule, as before
+    assert not Suggestion.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["", "a", "。", "Street light broken near gate 3", "路灯坏了 light 🔦🔦🚧", "占道" * 3000])
+def test_odd_text_predicts_safely(model, text):
+    ranked = predict.predict([training.compose("", text)])[0]
+    assert ranked
+    assert all(0 <= p <= 1 for _, p in ranked)
+    if len(text.strip()) <= 1 or text == "。":
+        assert ranked[0][1] <= 0.5  # never confident enough to auto-dispatch
+
+
+def test_a_human_dispatch_that_differs_from_the_suggestion_becomes_a_training_label(model, actors, world):
+    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=0.99)
+    appeal = _submit(actors, "小区门口占道经营,路灯也不亮")
+    top = Suggestion.objects.get(appeal=appeal, rank=1)
+    assert top.department == world.housing
+    appeal = appeal_actions.appeal_accept(appeal=appeal, actor=actors.staff_a)
+    appeal_actions.appeal_dispatch(appeal=appeal, actor=actors.staff_a, department=world.urban)
+    label = TrainingLabel.objects.get()
+    assert label.source == LabelSource.CORRECTION
+    assert label.department == world.urban
+    assert label.appeal_id == appeal.pk
+    assert "占道经营" in label.text
+
+
+def test_a_human_dispatch_that_follows_the_suggestion_records_nothing(model, actors, world):
+    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=0.99)
+    appeal = _submit(actors, "小区门口占道经营,路灯也不亮")
+    appeal = appeal_actions.appeal_accept(appeal=appeal, actor=actors.staff_a)
+    appeal_actions.appeal_dispatch(appeal=appeal, actor=actors.staff_a, department=world.housing)
+    assert not TrainingLabel.objects.exists()
+
+
+def test_training_from_history_uses_categorised_appeals(world, actors):
+    from gongzhi.appeals.tests.helpers import submit
+
+    for subject, detail in ROWS["城乡建设"]:
+        submit(actors, world, text=detail, title=subject, category=world.cat_urban)
+    for subject, detail in ROWS["教育文体"]:
+        submit(actors, world, text=detail, title=subject, category=world.cat_other)
+    model = actions.model_train(actor=None, tune=False)
+    assert model.label_kind == "category"
+    assert set(model.labels) == {world.cat_urban.path, world.cat_other.path}
