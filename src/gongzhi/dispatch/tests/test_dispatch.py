@@ -211,3 +211,16 @@ def test_training_from_history_uses_categorised_appeals(world, actors):
     model = actions.model_train(actor=None, tune=False)
     assert model.label_kind == "category"
     assert set(model.labels) == {world.cat_urban.path, world.cat_other.path}
+
+
+def test_the_triage_page_and_the_appeal_page_show_the_suggestions(model, actors, client):
+    from django.urls import reverse
+
+    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=0.99)
+    appeal = _submit(actors, "学校乱收费,老师补课")
+    client.force_login(actors.staff_a)
+    triage = client.get(reverse("appeals:triage")).content.decode()
+    assert "智能分拨建议" in triage
+    assert "教育文体" in triage
+    detail = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert "智能分拨建议" in detail
