@@ -26,7 +26,8 @@ from sklearn.svm import LinearSVC
 
 MIN_ROWS = 10  # fewer rows than this cannot say anything about a model
 MIN_PER_CLASS = 3  # the probability calibration needs three of each class
-MAX_CHARS = 2000  # long texts are cut: the first 2,000 characters carry the complaint
+MAX_CHARS = 400  # long texts are cut: the opening carries the complaint, and time grows with length
+WORD_CHARS = 300  # jieba is the slowest step: words of the subject and the detail's opening only
 C_GRID = (0.3, 1.0, 3.0)
 SEPARATOR = "\u241e"  # ␞: never typed by residents
 WORD_WEIGHT = 0.5
@@ -96,7 +97,7 @@ def _ensure_jieba() -> Any:
 def jieba_tokens(text: str) -> list[str]:
     """jieba words without whitespace and punctuation (module-level so pipelines pickle)."""
     jieba = _ensure_jieba()
-    return [w for w in jieba.lcut(text, HMM=False) if w.strip() and not _PUNCT.fullmatch(w)]
+    return [w for w in jieba.lcut(text[:WORD_CHARS], HMM=False) if w.strip() and not _PUNCT.fullmatch(w)]
 
 
 _PUNCT = re.compile(r"[\W_]+")
@@ -124,16 +125,19 @@ def detail_part(text: str) -> str:
 
 def build_pipeline(c: float = 1.0, calibration_folds: int = 3) -> Pipeline:
     """Subject and detail get their own character 1–3-gram vocabularies (a word in the subject
-    counts as evidence of its own), plus jieba words over both; a class-balanced linear SVM with
-    sigmoid-calibrated probabilities (the threshold compares probabilities)."""
+    counts as evidence of its own), plus jieba words of the subject (the taxonomy's terms are in
+    jieba's dictionary; words of the detail cost twice the prediction time and gained nothing in
+    cross-validation); a class-balanced linear SVM with sigmoid-calibrated probabilities (the
+    threshold compares probabilities; ensemble=False: one SVM at prediction time)."""
     features = FeatureUnion([
         ("subject", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, preprocessor=subject_part,
                                     max_features=200_000)),
         ("detail", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, preprocessor=detail_part,
                                    max_features=300_000)),
-        ("words", TfidfVectorizer(tokenizer=jieba_tokens, token_pattern=None, sublinear_tf=True, max_features=200_000)),
+        ("words", TfidfVectorizer(tokenizer=jieba_tokens, token_pattern=None, sublinear_tf=True, preprocessor=subject_part,
+                                  max_features=200_000)),
     ], transformer_weights={"subject": 1.0, "detail": 1.0, "words": WORD_WEIGHT})
-    classifier = CalibratedClassifierCV(LinearSVC(C=c, class_weight="balanced"), method="sigmoid", cv=calibration_folds)
+    classifier = CalibratedClassifierCV(LinearSVC(C=c, class_weight="balanced"), method="sigmoid", cv=calibration_folds, ensemble=False)
     return Pipeline([("features", features), ("clf", classifier)])
 
 
