@@ -61,7 +61,7 @@ class TrainingLabel(models.Model):
 
 class AutoDispatchThreshold(models.Model):
     """Auto-dispatch when the model's top probability is at least `threshold`; the nearest ancestor
-    with a row decides, else settings.DISPATCH_DEFAULT_THRESHOLD (0.8)."""
+    with a row decides, else settings.DISPATCH_DEFAULT_THRESHOLD (0.8). 1.0 means never automatically."""
 
     territory = models.OneToOneField("territory.TerritoryNode", on_delete=models.CASCADE, related_name="+")
     threshold = models.FloatField(_("自动派单置信度阈值"))

@@ -153,6 +153,7 @@ def for_intake(*, title: str, text: str, territory: Any) -> IntakePrediction:
         return NOTHING
     ranked = predict_loaded(model, [compose(title, text)])[0]
     category = None
-    if ranked and ranked[0][1] >= threshold_for(territory):
+    threshold = threshold_for(territory)
+    if ranked and threshold < 1 and ranked[0][1] >= threshold:  # 1 (100%) means: never automatically
         category = category_for(ranked[0][0], model.label_kind)
     return IntakePrediction(category, ranked, model.version, model.label_kind)

@@ -145,7 +145,7 @@ def test_a_confident_prediction_sets_the_category_and_the_rules_dispatch(model, 
 
 
 def test_below_the_threshold_the_appeal_waits_in_triage_with_three_suggestions(model, actors):
-    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=0.99)
+    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=1.0)
     appeal = _submit(actors, "小区门口占道经营,路灯也不亮")
     appeal.refresh_from_db()
     assert appeal.category is None
@@ -180,7 +180,7 @@ def test_odd_text_predicts_safely(model, text):
 
 
 def test_a_human_dispatch_that_differs_from_the_suggestion_becomes_a_training_label(model, actors, world):
-    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=0.99)
+    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=1.0)
     appeal = _submit(actors, "小区门口占道经营,路灯也不亮")
     top = Suggestion.objects.get(appeal=appeal, rank=1)
     assert top.department == world.housing
@@ -194,7 +194,7 @@ def test_a_human_dispatch_that_differs_from_the_suggestion_becomes_a_training_la
 
 
 def test_a_human_dispatch_that_follows_the_suggestion_records_nothing(model, actors, world):
-    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=0.99)
+    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=1.0)
     appeal = _submit(actors, "小区门口占道经营,路灯也不亮")
     appeal = appeal_actions.appeal_accept(appeal=appeal, actor=actors.staff_a)
     appeal_actions.appeal_dispatch(appeal=appeal, actor=actors.staff_a, department=world.housing)
@@ -216,7 +216,7 @@ def test_training_from_history_uses_categorised_appeals(world, actors):
 def test_the_triage_page_and_the_appeal_page_show_the_suggestions(model, actors, client):
     from django.urls import reverse
 
-    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=0.99)
+    AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=1.0)
     appeal = _submit(actors, "学校乱收费,老师补课")
     client.force_login(actors.staff_a)
     triage = client.get(reverse("appeals:triage")).content.decode()
