@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
@@ -29,6 +30,7 @@ MIN_PER_CLASS = 3  # the probability calibration needs three of each class
 MAX_CHARS = 400  # long texts are cut: the opening carries the complaint, and time grows with length
 WORD_CHARS = 300  # jieba is the slowest step: words of the subject and the detail's opening only
 C_GRID = (0.3, 1.0, 3.0)
+LARGE = 20_000  # above this: no inner C search, calibration on a held-out tenth
 SEPARATOR = "\u241e"  # ␞: never typed by residents
 WORD_WEIGHT = 0.5
 
@@ -169,7 +171,7 @@ def _choose_c(texts: list[str], labels: list[str], seed: int = 0) -> float:
     y = np.asarray(labels)
     smallest = min(np.unique(y, return_counts=True)[1])
     folds = min(3, int(smallest))
-    if folds < 2 or len(texts) > 20_000:  # large sets: the default is fine and CV costs minutes
+    if folds < 2 or len(texts) > LARGE:  # large sets: the default is fine and CV costs minutes
         return 1.0
     # features fitted once per fold, then only the classifier varies with C
     best_c, best = 1.0, -1.0
@@ -193,8 +195,23 @@ def fit(examples: Sequence[Example], *, tune: bool = True) -> tuple[Pipeline, di
     labels = [e.label for e in examples]
     c = _choose_c(texts, labels) if tune else 1.0
     smallest = int(min(np.unique(np.asarray(labels), return_counts=True)[1]))
-    pipeline = build_pipeline(c, calibration_folds=max(2, min(3, smallest))).fit(texts, labels)
+    pipeline = build_pipeline(c, calibration_folds=max(2, min(3, smallest)))
+    if len(texts) > LARGE and smallest >= 10:
+        _fit_large(pipeline, texts, labels, c)
+    else:
+        pipeline.fit(texts, labels)
     return pipeline, {"C": c, "n_train": len(texts), "labels": sorted(set(labels))}
+
+
+def _fit_large(pipeline: Pipeline, texts: list[str], labels: list[str], c: float) -> None:
+    """Large sets: one SVM on 90 % of the rows, its probabilities calibrated on the other 10 %
+    (instead of three cross-fitted SVMs plus a final one: a quarter of the time, same answer)."""
+    x = pipeline.named_steps["features"].fit_transform(texts)
+    y = np.asarray(labels)
+    train, held = train_test_split(np.arange(len(y)), test_size=0.1, stratify=y, random_state=0)
+    svm = LinearSVC(C=c, class_weight="balanced").fit(x[train], y[train])
+    calibrated = CalibratedClassifierCV(FrozenEstimator(svm), method="sigmoid").fit(x[held], y[held])
+    pipeline.steps[-1] = ("clf", calibrated)
 
 
 @dataclass

@@ -224,3 +224,12 @@ def test_the_triage_page_and_the_appeal_page_show_the_suggestions(model, actors,
     assert "教育文体" in triage
     detail = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
     assert "智能分拨建议" in detail
+
+
+def test_a_large_set_is_calibrated_on_a_held_out_tenth(monkeypatch):
+    monkeypatch.setattr(training, "LARGE", 5)
+    examples = [training.Example(s, d, label) for label, items in ROWS.items() for s, d in items * 2]
+    pipeline, info = training.fit(examples, tune=True)
+    assert info["C"] == 1.0  # no inner search on a large set
+    ranked = pipeline.predict_proba([training.compose("学校乱收费", "")])[0]
+    assert abs(sum(ranked) - 1) < 1e-6
