@@ -196,7 +196,7 @@ def fit(examples: Sequence[Example], *, tune: bool = True) -> tuple[Pipeline, di
     c = _choose_c(texts, labels) if tune else 1.0
     smallest = int(min(np.unique(np.asarray(labels), return_counts=True)[1]))
     pipeline = build_pipeline(c, calibration_folds=max(2, min(3, smallest)))
-    if len(texts) > LARGE and smallest >= 10:
+    if len(texts) > LARGE and smallest >= 100:  # the held-out tenth needs 5+ of each class
         _fit_large(pipeline, texts, labels, c)
     else:
         pipeline.fit(texts, labels)
