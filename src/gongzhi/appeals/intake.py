@@ -23,6 +23,7 @@ from gongzhi.core import crypto
 from gongzhi.core.audit import actor_label
 from gongzhi.core.masking import mask_phone
 from gongzhi.dispatch import predict as dispatch_predict
+from gongzhi.hotissues.duplicates import fingerprint_appeal
 from gongzhi.orgs.models import Organisation
 from gongzhi.people.phone import InvalidPhone, normalise_phone
 from gongzhi.territory.geo_index import get_index
@@ -166,6 +167,7 @@ def appeal_submit(
                 prefetched=prefetched, hold=prediction.hold,
             )
             prediction.store(appeal)  # 秒拨 suggestions (gongzhi.dispatch); a no-op without a model
+            fingerprint_appeal(appeal)  # duplicate check of later appeals (gongzhi.hotissues); pins only
     except IntegrityError:
         existing = _existing(idempotency_key, channel, external_id)
         if existing is None:
