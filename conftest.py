@@ -109,8 +109,11 @@ def _audit_log_append_only(request, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fresh_geo_index():
     """The cached STRtree is keyed by GeoIndexVersion, which test rollbacks rewind: start clean."""
+    from gongzhi.dispatch import predict
     from gongzhi.territory import geo_index
 
     geo_index._cached = None
+    predict.reset_cache()  # the active dispatch model's version is cached per process for 10 s
     yield
     geo_index._cached = None
+    predict.reset_cache()

@@ -167,7 +167,7 @@ def appeal_submit(
                 prefetched=prefetched, hold=prediction.hold,
             )
             prediction.store(appeal)  # 秒拨 suggestions (gongzhi.dispatch); a no-op without a model
-            fingerprint_appeal(appeal)  # duplicate check of later appeals (gongzhi.hotissues); pins only
+            fingerprint_appeal(appeal, new=True)  # duplicate check of later appeals (gongzhi.hotissues); pins only
     except IntegrityError:
         existing = _existing(idempotency_key, channel, external_id)
         if existing is None:

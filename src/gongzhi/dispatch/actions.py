@@ -105,6 +105,10 @@ def model_activate(*, version: int, actor: Any) -> DispatchModel:
     if not target.is_active:
         DispatchModel.objects.filter(pk=target.pk).update(is_active=True)
         target.is_active = True
+    from gongzhi.dispatch.predict import reset_cache
+
+    transaction.on_commit(reset_cache)  # this process sees the switch at once; others within 10 s
+    reset_cache()
     return target
 
 

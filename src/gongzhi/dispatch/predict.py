@@ -4,6 +4,7 @@ The fitted pipeline is cached per process, keyed by the active version: each cal
 read (the active version), and a newly activated or rolled-back model is picked up at once."""
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +31,21 @@ _lock = threading.Lock()
 _cache: dict[int, Loaded] = {}
 
 
+ACTIVE_VERSION_TTL_S = 10.0
+_active: tuple[float, int | None] | None = None
+
+
 def active_version() -> int | None:
-    return DispatchModel.objects.filter(is_active=True).values_list("version", flat=True).first()
+    """The active model's version, re-read at most every 10 s per process: intake asks on every
+    appeal, and switching models is rare (activate/rollback in this process clear it at once)."""
+    global _active
+    now = time.monotonic()
+    cached = _active
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    version = DispatchModel.objects.filter(is_active=True).values_list("version", flat=True).first()
+    _active = (now + ACTIVE_VERSION_TTL_S, version)
+    return version
 
 
 def load(version: int) -> Loaded:
@@ -56,7 +70,9 @@ def active_model() -> Loaded | None:
 
 
 def reset_cache() -> None:
+    global _active
     _cache.clear()
+    _active = None
 
 
 def _meaningful(text: str) -> int:

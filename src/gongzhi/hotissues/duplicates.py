@@ -55,21 +55,23 @@ def radius_for(category: Any) -> float:
     return RADIUS_BY_CATEGORY.get(best, DEFAULT_RADIUS_M)
 
 
-def fingerprint_appeal(appeal: Appeal) -> AppealFingerprint | None:
-    """The intake hook: call after an appeal with a pin is created (idempotent)."""
+def fingerprint_appeal(appeal: Appeal, *, new: bool = False) -> AppealFingerprint | None:
+    """The intake hook: call after an appeal with a pin is created. Idempotent; `new=True` (intake,
+    where the appeal was just inserted in this transaction) writes with one INSERT instead of
+    update_or_create's savepoint, locking read and write."""
     if appeal.lon is None or appeal.lat is None:
         return None
-    fp, _ = AppealFingerprint.objects.update_or_create(
-        appeal=appeal,
-        defaults={
-            "cell": cell_of(appeal.lon, appeal.lat),
-            "lon": appeal.lon,
-            "lat": appeal.lat,
-            "category_id": appeal.category_id,
-            "created_at": appeal.created_at,
-            "text": normalise(f"{appeal.title} {appeal.text}"),
-        },
-    )
+    fields = {
+        "cell": cell_of(appeal.lon, appeal.lat),
+        "lon": appeal.lon,
+        "lat": appeal.lat,
+        "category_id": appeal.category_id,
+        "created_at": appeal.created_at,
+        "text": normalise(f"{appeal.title} {appeal.text}"),
+    }
+    if new:
+        return AppealFingerprint.objects.create(appeal=appeal, **fields)
+    fp, _ = AppealFingerprint.objects.update_or_create(appeal=appeal, defaults=fields)
     return fp
 
 
