@@ -38,31 +38,7 @@ from gongzhi.hotissues.similarity import normalise  # noqa: E402
 
 TAG = "BDUP"
 LON0, LAT0, SPAN = 113.80, 22.60, 0.2
-PLACES = [
-    "幸福路",
-    "光明大道",
-    "华夏路",
-    "东周路",
-    "碧眼社区",
-    "凤凰城",
-    "新湖街",
-    "公明市场",
-    "中心公园",
-    "翠湖小区",
-]
-THINGS = ["路灯", "井盖", "垃圾站", "下水道", "人行道", "红绿灯", "停车场", "电梯", "绿化带", "围墙"]
-PROBLEMS = [
-    "坏了好几天",
-    "没人管",
-    "晚上很吵",
-    "臭气熏天",
-    "一直漏水",
-    "占道经营",
-    "乱停车",
-    "存在安全隐患",
-    "破损严重",
-    "施工扰民",
-]
+from synthetic_text import PLACES, PROBLEMS, THINGS  # noqa: E402
 
 
 def phrase(rng: random.Random) -> str:

@@ -26,32 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from synthetic_text import PLACES, THINGS  # noqa: E402
+from synthetic_text import PROBLEMS as _ALL_PROBLEMS  # noqa: E402
+
 from gongzhi.hotissues.clustering import Item, cluster  # noqa: E402
 
-PLACES = [
-    "幸福路",
-    "光明大道",
-    "华夏路",
-    "东周路",
-    "碧眼社区",
-    "凤凰城",
-    "新湖街",
-    "公明市场",
-    "中心公园",
-    "翠湖小区",
-]
-THINGS = ["路灯", "井盖", "垃圾站", "下水道", "人行道", "红绿灯", "停车场", "电梯", "绿化带", "围墙"]
-PROBLEMS = [
-    "坏了好几天",
-    "没人管",
-    "晚上很吵",
-    "臭气熏天",
-    "一直漏水",
-    "占道经营",
-    "乱停车",
-    "存在安全隐患",
-    "破损严重",
-]
+PROBLEMS = _ALL_PROBLEMS[:9]  # this bench's clusters were measured with the first nine
 NOISE = ["请尽快处理", "谢谢", "麻烦相关部门看一下", "已经反映过多次", "居民意见很大", ""]
 
 
