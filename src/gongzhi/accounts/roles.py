@@ -22,6 +22,10 @@ class Role(models.TextChoices):
     DEPARTMENT_HANDLER = "department_handler", pgettext_lazy("role", "职能部门办理人")
     PROPERTY_STAFF = "property_staff", pgettext_lazy("role", "物业人员")
     PLATFORM_ADMIN = "platform_admin", pgettext_lazy("role", "平台管理员")
+    # assigned to an organisation: a merchant's counter staff verify pickup codes; members of an
+    # owners' committee run owners' assemblies of their compound
+    MERCHANT_STAFF = "merchant_staff", pgettext_lazy("role", "商户店员")
+    OWNERS_COMMITTEE = "owners_committee", pgettext_lazy("role", "业委会成员")
 
 
 STAFF_ROLES = frozenset(
@@ -35,7 +39,14 @@ STAFF_ROLES = frozenset(
         Role.DEPARTMENT_HANDLER,
         Role.PROPERTY_STAFF,
         Role.PLATFORM_ADMIN,
+        Role.MERCHANT_STAFF,
+        Role.OWNERS_COMMITTEE,
     }
+)
+
+# community-level organisers of services, places and co-governance
+_ORGANISERS = frozenset(
+    {Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
 )
 
 # capability -> roles that hold it within the subtree of their assignment's territory node.
@@ -66,9 +77,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     # unmasking ID numbers, phones, addresses and special-group tags (audited, with a reason)
-    "reveal_personal_data": frozenset(
-        {Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
-    ),
+    "reveal_personal_data": frozenset({Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
     # appeals (接诉即办): see those in one's area; accept/dispatch them; blow the whistle;
     # decide extensions and rating exclusions; edit routing rules, deadlines and the calendar
     "view_appeals": frozenset(
@@ -84,9 +93,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
     ),
     "report_appeals": frozenset(
-        {Role.GRID_WORKER, Role.BUILDING_HEAD, Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
+        {
+            Role.GRID_WORKER,
+            Role.BUILDING_HEAD,
+            Role.COMMUNITY_STAFF,
+            Role.COMMUNITY_SECRETARY,
+            Role.STREET_OFFICER,
+            Role.DISTRICT_ADMIN,
+        }
     ),
-    "blow_whistle": frozenset({Role.COMMUNITY_SECRETARY, Role.COMMUNITY_STAFF, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
+    "blow_whistle": frozenset(
+        {Role.COMMUNITY_SECRETARY, Role.COMMUNITY_STAFF, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
+    ),
     "approve_appeal_exceptions": frozenset({Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
     "manage_appeal_policy": frozenset({Role.DISTRICT_ADMIN}),
     "import_ledgers": frozenset(
@@ -95,6 +113,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_orgs": frozenset({Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
     "manage_territory": frozenset({Role.DISTRICT_ADMIN}),
     "view_audit": frozenset({Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
+    # service (helper teams, report-in, orders, wishes, pairing) and the kindness bank
+    "manage_service": _ORGANISERS,
+    "manage_points": _ORGANISERS,
+    "verify_redemptions": frozenset({Role.MERCHANT_STAFF}),
+    # service centres, venues, activities, resources, shared parking
+    "manage_places": _ORGANISERS,
+    "manage_parking": _ORGANISERS,
+    # co-governance: micro-projects and votes, councils, the project library, owners' assemblies
+    "manage_projects": _ORGANISERS,
+    "manage_councils": _ORGANISERS,
+    "manage_assemblies": frozenset(
+        {Role.OWNERS_COMMITTEE, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
+    ),
 }
 
 

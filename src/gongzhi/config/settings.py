@@ -25,9 +25,7 @@ if not SECRET_KEY:
 
 # Personal data at rest (PIPL): Fernet keys for ID numbers / phones, HMAC key for blind indexes.
 # Comma-separated so keys can be rotated: the first encrypts, all decrypt.
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or env_list(
-    "FIELD_ENCRYPTION_KEY"
-)
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or env_list("FIELD_ENCRYPTION_KEY")
 BLIND_INDEX_KEY = read_secret("BLIND_INDEX_KEY")
 if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY):
     raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY in production.")
@@ -53,6 +51,15 @@ INSTALLED_APPS = [
     "gongzhi.appeals",
     "gongzhi.dispatch",
     "gongzhi.hotissues",
+    "gongzhi.points",
+    "gongzhi.service",
+    "gongzhi.places",
+    "gongzhi.circles",
+    "gongzhi.parking",
+    "gongzhi.projects",
+    "gongzhi.councils",
+    "gongzhi.assemblies",
+    "gongzhi.needs",
     "gongzhi.demo",
 ]
 

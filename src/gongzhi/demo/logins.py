@@ -120,6 +120,12 @@ LOGINS: list[DemoLogin] = [
         OTHER_COMMUNITY,
         True,
     ),
+    DemoLogin(
+        "demo_merchant", Role.MERCHANT_STAFF, "Merchant counter staff", "13800000014", 39, False, "couple"
+    ),
+    DemoLogin(
+        "demo_owners", Role.OWNERS_COMMITTEE, "Owners' committee member", "13800000015", 55, True, "couple"
+    ),
 ]
 
 
@@ -167,6 +173,13 @@ def plan_logins(people: dict[str, PersonSpec], nodes: list[NodeSpec], orgs: list
             o.key for o in orgs if o.kind == "property_company" and o.territory_code == facts.GUANGMING_STREET
         ),
     )
+    home_code = community_code[HOME_COMMUNITY]
+    merchant = next(o.key for o in orgs if o.kind == "merchant" and o.territory_code == home_code)
+    # the resident's own compound when it has an owners' committee, else the nearest one by code
+    owners = sorted(
+        (o for o in orgs if o.kind == "owners_committee"),
+        key=lambda o: (o.territory_code != compound, o.territory_code[:12] != home_code, o.territory_code),
+    )[0].key
     where: dict[str, tuple[str | None, str | None]] = {
         "demo_resident": (resident_home, None),
         "demo_member": (people["demo_member"].household_code, None),
@@ -181,6 +194,8 @@ def plan_logins(people: dict[str, PersonSpec], nodes: list[NodeSpec], orgs: list
         "demo_property": (None, property_company),
         "demo_admin": (None, None),
         "demo_staff_other": (community_code[OTHER_COMMUNITY], None),
+        "demo_merchant": (None, merchant),
+        "demo_owners": (None, owners),
     }
     return [
         LoginSpec(

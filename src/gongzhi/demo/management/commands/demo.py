@@ -1,5 +1,6 @@
 """`gongzhi demo`: load the Guangming demo (territory, organisations, residents, demo logins)."""
 
+import importlib
 import time
 from typing import Any
 
@@ -12,6 +13,33 @@ from gongzhi.demo.load import load_plan
 from gongzhi.demo.outline import load_outline
 from gongzhi.demo.plan import DEFAULT_RESIDENTS, DEFAULT_SEED, make_plan
 from gongzhi.territory.models import TerritoryNode
+
+# Apps that add their own demo on top of the net, in dependency order. Each has a `demo` module with
+# install_demo(*, seed, progress) -> dict of counts, working on the Guangming data loaded before it.
+DEMO_EXTENSIONS = [
+    "points",
+    "service",
+    "places",
+    "circles",
+    "parking",
+    "projects",
+    "councils",
+    "assemblies",
+    "needs",
+]
+
+
+def install_extensions(*, seed: int, progress: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for app in DEMO_EXTENSIONS:
+        try:
+            module = importlib.import_module(f"gongzhi.{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"gongzhi.{app}.demo":
+                raise
+            continue
+        counts |= module.install_demo(seed=seed, progress=progress)
+    return counts
 
 
 class Command(BaseCommand):
@@ -75,6 +103,8 @@ class Command(BaseCommand):
             counts |= install_demo_appeals(
                 seed=options["seed"], count=max(appeals, 0), progress=self.stdout.write
             )
+            if options["residents"] > 0:
+                counts |= install_extensions(seed=options["seed"], progress=self.stdout.write)
         summary = ", ".join(f"{k} {v}" for k, v in counts.items())
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已载入 demo loaded in {time.monotonic() - started:.1f}s: {summary}")

@@ -1,0 +1,5 @@
+"""/api/v1/assemblies/."""
+
+from ninja import Router
+
+router = Router(tags=["assemblies"])

@@ -1,0 +1,5 @@
+"""/api/v1/circles/."""
+
+from ninja import Router
+
+router = Router(tags=["circles"])

@@ -1,0 +1,5 @@
+"""/api/v1/councils/."""
+
+from ninja import Router
+
+router = Router(tags=["councils"])

@@ -1,0 +1,5 @@
+"""/api/v1/parking/."""
+
+from ninja import Router
+
+router = Router(tags=["parking"])

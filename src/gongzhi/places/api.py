@@ -1,0 +1,5 @@
+"""/api/v1/places/."""
+
+from ninja import Router
+
+router = Router(tags=["places"])

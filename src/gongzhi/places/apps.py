@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlacesConfig(AppConfig):
+    name = "gongzhi.places"
+    label = "places"
+    verbose_name = "党群服务中心、场地与活动"

@@ -1,0 +1,5 @@
+"""/api/v1/points/."""
+
+from ninja import Router
+
+router = Router(tags=["points"])

@@ -1,0 +1,5 @@
+"""/api/v1/service/."""
+
+from ninja import Router
+
+router = Router(tags=["service"])
