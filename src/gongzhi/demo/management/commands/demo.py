@@ -17,6 +17,7 @@ from gongzhi.territory.models import TerritoryNode
 # Apps that add their own demo on top of the net, in dependency order. Each has a `demo` module with
 # install_demo(*, seed, progress) -> dict of counts, working on the Guangming data loaded before it.
 DEMO_EXTENSIONS = [
+    "dispatch",
     "points",
     "service",
     "places",
