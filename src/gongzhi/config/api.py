@@ -11,6 +11,7 @@ from gongzhi.assemblies.api import router as assemblies_router
 from gongzhi.circles.api import router as circles_router
 from gongzhi.core.api import router as core_router
 from gongzhi.councils.api import router as councils_router
+from gongzhi.dispatch.api import router as dispatch_router
 from gongzhi.hotissues.api import router as hot_router
 from gongzhi.ledgers.api import router as ledgers_router
 from gongzhi.needs.api import router as needs_router
@@ -41,6 +42,7 @@ api.add_router("/audit/", core_router)
 api.add_router("/ledgers/", ledgers_router)
 api.add_router("/appeals/", appeals_router)
 api.add_router("/hot/", hot_router)
+api.add_router("/dispatch/", dispatch_router)
 api.add_router("/points/", points_router)
 api.add_router("/service/", service_router)
 api.add_router("/places/", places_router)
