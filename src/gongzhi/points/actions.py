@@ -1,0 +1,252 @@
+"""Awards, reversals and transfers: the interface other apps call (service, places, …).
+
+    award_points(rule="activity_checkin", recipient=person, source="places.checkin:123", community=c)
+
+An award moves points from the community's issuing account to the recipient's account. It is
+idempotent on (rule, recipient, source): a repeated call writes nothing and returns the first Award
+with created=False. Caps per day and month clip an award to what is left and refuse it once nothing
+is left. Redemptions live in `redemption.py`, review flags in `review.py`.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from gongzhi.core.audit import record_write
+from gongzhi.people.models import Person
+from gongzhi.points import posting
+from gongzhi.points.accounts import account_for, community_path
+from gongzhi.points.models import Account, AccountKind, Transaction, TxnKind
+from gongzhi.points.models.rules import RuleCode
+from gongzhi.points.policy import effective_rule
+from gongzhi.territory.models import Level, TerritoryNode
+
+__all__ = ["Award", "PointsRefused", "account_for", "award_points", "reverse_transaction", "transfer_points"]
+
+MAX_SOURCE = 120
+
+
+class PointsRefused(Exception):
+    """A refusal the user should read; str(exc) is a Chinese message (translated in the UI)."""
+
+
+@dataclass(frozen=True)
+class Award:
+    transaction_id: int
+    points: int
+    created: bool  # False when the source was already awarded
+
+
+def _check_award_input(
+    rule: str, recipient: Any, source: str, community: Any, points: int | None, quantity: int
+) -> None:
+    if rule not in RuleCode.values:
+        raise PointsRefused(f"未知的积分规则:{rule}")
+    if not isinstance(recipient, Person) or recipient.pk is None:
+        raise PointsRefused("受奖人没有可用的积分账户")
+    if not isinstance(community, TerritoryNode) or community.level != Level.COMMUNITY:
+        raise PointsRefused("积分只能由社区发放")
+    if not source or len(source) > MAX_SOURCE:
+        raise PointsRefused(f"奖励来源必须填写,且不超过{MAX_SOURCE}个字符")
+    if quantity < 1:
+        raise PointsRefused("数量必须大于0")
+    if points is not None and points < 1:
+        raise PointsRefused("积分必须是正整数")
+
+
+def _existing(rule: str, recipient: Person, source: str) -> Award | None:
+    txn = (
+        Transaction.objects.filter(rule=rule, recipient=recipient, source=source).only("pk", "points").first()
+    )
+    return Award(txn.pk, txn.points, created=False) if txn else None
+
+
+def _awarded_since(recipient: Person, rule: str, now: datetime) -> tuple[int, int]:
+    """Points awarded (net of reversals is not needed: a cap counts what was given) today and this month."""
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+    day_start = datetime.combine(today, time.min, tzinfo=tz)
+    month_start = datetime.combine(today.replace(day=1), time.min, tzinfo=tz)
+    sums = Transaction.objects.filter(
+        recipient=recipient, rule=rule, kind=TxnKind.AWARD, created_at__gte=month_start
+    ).aggregate(month=Sum("points"), day=Sum("points", filter=Q(created_at__gte=day_start)))
+    return sums["day"] or 0, sums["month"] or 0
+
+
+def award_points(
+    *,
+    rule: str,
+    recipient: Person,
+    source: str,
+    community: TerritoryNode,
+    points: int | None = None,
+    quantity: int = 1,
+    awarded_by: Any = None,
+    memo: str = "",
+) -> Award:
+    """Award points for a verified deed, once per (rule, recipient, source)."""
+    _check_award_input(rule, recipient, source, community, points, quantity)
+    awarder_person_id = getattr(awarded_by, "person_id", None) if awarded_by is not None else None
+    if awarder_person_id is not None and awarder_person_id == recipient.pk:
+        raise PointsRefused("不能给自己发放积分")
+    if rule == RuleCode.MANUAL and (awarded_by is None or points is None):
+        raise PointsRefused("人工奖励须由工作人员填写积分")
+    found = _existing(rule, recipient, source)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():  # a savepoint when the caller already runs in a transaction
+            return _award_locked(rule, recipient, source, community, points, quantity, awarded_by, memo)
+    except IntegrityError:
+        # A concurrent call with the same source committed first (unique constraint on
+        # rule+recipient+source); ours rolled back to the savepoint and the first award stands.
+        found = _existing(rule, recipient, source)
+        if found is None:
+            raise
+        return found
+
+
+def _award_locked(
+    rule: str,
+    recipient: Person,
+    source: str,
+    community: TerritoryNode,
+    points: int | None,
+    quantity: int,
+    awarded_by: Any,
+    memo: str,
+) -> Award:
+    account = account_for(recipient, community=community)
+    # Lock the recipient's account first: awards to one person are serialised, so the idempotency
+    # re-check and the cap sums below see every earlier award (READ COMMITTED re-reads after the lock).
+    Account.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).get()
+    found = _existing(rule, recipient, source)
+    if found is not None:
+        return found
+    effective = effective_rule(community, rule)
+    if not effective.active:
+        raise PointsRefused("该积分规则在本社区未启用")
+    wanted = points if points is not None else effective.points_per_unit * quantity
+    if wanted < 1:
+        raise PointsRefused("按规则本次没有可发放的积分")
+    now = timezone.now()
+    day, month = _awarded_since(recipient, rule, now)
+    left = wanted
+    if effective.daily_cap is not None:
+        left = min(left, effective.daily_cap - day)
+    if effective.monthly_cap is not None:
+        left = min(left, effective.monthly_cap - month)
+    if left <= 0:
+        period = "本日" if effective.daily_cap is not None and day >= effective.daily_cap else "本月"
+        raise PointsRefused(f"已达到{period}“{RuleCode(rule).label}”积分上限")
+    issuing = account_for(community)
+    txn = posting.post(
+        kind=TxnKind.AWARD,
+        community_id=community.pk,
+        legs=[(issuing, -left), (account, left)],
+        points=left,
+        rule=rule,
+        recipient_id=recipient.pk,
+        awarded_by_id=getattr(awarded_by, "pk", None),
+        awarded_by_person_id=getattr(awarded_by, "person_id", None),
+        source=source,
+        quantity=quantity,
+        memo=memo,
+    )
+    from gongzhi.points.review import check_patterns  # review depends on actions' models only
+
+    check_patterns(txn, now=now)
+    if rule == RuleCode.MANUAL:
+        record_write(
+            actor=awarded_by,
+            action="points.award",
+            obj=txn,
+            scope_path=community.path,
+            detail={"points": left, "recipient": recipient.pk, "memo": memo[:200]},
+        )
+    return Award(txn.pk, left, created=True)
+
+
+@transaction.atomic
+def reverse_transaction(*, txn: Transaction, actor: Any, reason: str) -> Transaction:
+    """Correct a transaction with its mirror image. Refused when already reversed, when it is itself
+    a reversal, or when an account no longer holds the points to give back."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PointsRefused("冲正必须填写原因")
+    if txn.kind in (TxnKind.REVERSAL, TxnKind.REFUND):
+        raise PointsRefused("冲正或退还记录不能再冲正")
+    if hasattr(txn, "redemption"):
+        raise PointsRefused("兑换记录请通过取消兑换退还积分")
+    # Lock the original: two staff reversing it at once are serialised, the second sees the first.
+    Transaction.objects.select_for_update().filter(pk=txn.pk).values_list("pk", flat=True).get()
+    if Transaction.objects.filter(reverses_id=txn.pk).exists():
+        raise PointsRefused("该记录已冲正")
+    legs = [(entry.account, -entry.amount) for entry in txn.entries.select_related("account")]
+    try:
+        reversal = posting.post(
+            kind=TxnKind.REVERSAL,
+            community_id=txn.community_id,
+            legs=legs,
+            points=txn.points,
+            recipient_id=txn.recipient_id,
+            awarded_by_id=getattr(actor, "pk", None),
+            memo=reason,
+            reverses_id=txn.pk,
+        )
+    except posting.InsufficientPoints as exc:
+        raise PointsRefused("账户余额不足,无法冲正(积分可能已被兑换)") from exc
+    except IntegrityError as exc:  # reverses is one-to-one: a transaction is reversed at most once
+        raise PointsRefused("该记录已冲正") from exc
+    record_write(
+        actor=actor,
+        action="points.reverse",
+        obj=txn,
+        scope_path=community_path(txn.community.path),
+        reason=reason,
+        detail={"reversal": reversal.pk},
+    )
+    return reversal
+
+
+@transaction.atomic
+def transfer_points(
+    *,
+    source_account: Account,
+    target_account: Account,
+    points: int,
+    community: TerritoryNode,
+    actor: Any,
+    memo: str = "",
+) -> Transaction:
+    """Move points between two accounts (e.g. a member donating to a helper team's account)."""
+    if points < 1:
+        raise PointsRefused("积分必须是正整数")
+    if source_account.pk == target_account.pk:
+        raise PointsRefused("不能转给同一个账户")
+    if AccountKind.ISSUING in (source_account.kind, target_account.kind):
+        raise PointsRefused("发行账户只能通过奖励规则发放积分")
+    try:
+        txn = posting.post(
+            kind=TxnKind.TRANSFER,
+            community_id=community.pk,
+            legs=[(source_account, -points), (target_account, points)],
+            points=points,
+            recipient_id=target_account.person_id,
+            awarded_by_id=getattr(actor, "pk", None),
+            memo=memo,
+        )
+    except posting.InsufficientPoints as exc:
+        raise PointsRefused("积分余额不足") from exc
+    record_write(
+        actor=actor,
+        action="points.transfer",
+        obj=txn,
+        scope_path=community.path,
+        detail={"from": source_account.pk, "to": target_account.pk, "points": points},
+    )
+    return txn

@@ -1,0 +1,125 @@
+"""Posting a balanced transaction: the one place that writes entries and moves balances.
+
+Locking (why there are no deadlocks, negative balances or lost updates):
+- Every balance change is one conditional UPDATE: `balance = balance + n`, and for a debit of a
+  non-issuing account `... WHERE balance >= n`. The UPDATE takes the row lock and checks in one
+  statement, so two debits racing for the last points cannot both pass (the loser's WHERE re-reads
+  the committed row under READ COMMITTED and matches nothing -> InsufficientPoints). The CHECK
+  constraint on Account.balance is the last line behind it.
+- Rows are locked in one global order: ordinary accounts (persons, teams) by pk, then catalogue
+  items (stock), then the shared "hot" accounts (organisations, issuing accounts) by pk. Any two
+  transactions therefore acquire their common rows in the same order and cannot deadlock; and the
+  hot rows, which every award/redemption of a community touches, are locked last, so each holds
+  them only for the few statements before COMMIT.
+- The monthly rollup row of an account is only written after that account's row is locked, so it
+  needs no upsert race handling.
+- SQLite runs write transactions one at a time (IMMEDIATE), so none of this can race there.
+"""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from django.db.models import F
+from django.utils import timezone
+
+from gongzhi.points.models import Account, AccountKind, AccountMonth, Entry, Transaction
+
+HOT_KINDS = frozenset({AccountKind.ORGANISATION, AccountKind.ISSUING})
+
+
+class UnbalancedTransaction(ValueError):
+    """A programming error: legs that do not sum to zero never reach the database."""
+
+
+class InsufficientPoints(Exception):
+    def __init__(self, account: Account, wanted: int) -> None:
+        super().__init__(f"account {account.pk} cannot pay {wanted}")
+        self.account = account
+        self.wanted = wanted
+
+
+def lock_rank(account: Account) -> tuple[int, int]:
+    """Position of an account in the global lock order (see the module docstring)."""
+    return (2 if account.kind in HOT_KINDS else 0, account.pk)
+
+
+def month_of(moment: datetime) -> date:
+    return timezone.localdate(moment).replace(day=1)
+
+
+def post(
+    *,
+    kind: str,
+    community_id: int,
+    legs: Sequence[tuple[Account, int]],
+    points: int,
+    rule: str = "",
+    recipient_id: int | None = None,
+    awarded_by_id: int | None = None,
+    awarded_by_person_id: int | None = None,
+    source: str = "",
+    quantity: int = 1,
+    memo: str = "",
+    reverses_id: int | None = None,
+    before_hot: "callable | None" = None,  # type: ignore[valid-type]
+) -> Transaction:
+    """Write one transaction with its entries and move the balances. Must run inside
+    transaction.atomic (callers' actions do). `before_hot` runs after the ordinary accounts are
+    debited/credited and before the hot accounts are touched (the redemption decrements stock there,
+    keeping the lock order). Raises InsufficientPoints (the caller's atomic block rolls back)."""
+    if len(legs) < 2 or any(amount == 0 for _a, amount in legs):
+        raise UnbalancedTransaction("a transaction needs two or more non-zero legs")
+    if sum(amount for _a, amount in legs) != 0:
+        raise UnbalancedTransaction(f"legs sum to {sum(a for _x, a in legs)}, not 0")
+    ordinary = sorted(
+        (leg for leg in legs if leg[0].kind not in HOT_KINDS), key=lambda leg: lock_rank(leg[0])
+    )
+    hot = sorted((leg for leg in legs if leg[0].kind in HOT_KINDS), key=lambda leg: lock_rank(leg[0]))
+    for account, amount in ordinary:
+        _move(account, amount)
+    if before_hot is not None:
+        before_hot()
+    for account, amount in hot:
+        _move(account, amount)
+    txn = Transaction.objects.create(
+        kind=kind,
+        rule=rule,
+        community_id=community_id,
+        recipient_id=recipient_id,
+        awarded_by_id=awarded_by_id,
+        awarded_by_person_id=awarded_by_person_id,
+        source=source,
+        points=points,
+        quantity=quantity,
+        memo=memo[:200],
+        reverses_id=reverses_id,
+    )
+    Entry.objects.bulk_create(
+        [
+            Entry(transaction=txn, account=account, amount=amount, created_at=txn.created_at)
+            for account, amount in legs
+        ]
+    )
+    month = month_of(txn.created_at)
+    for account, amount in [*ordinary, *hot]:
+        _roll_up(account, month, amount)
+    return txn
+
+
+def _move(account: Account, amount: int) -> None:
+    rows = Account.objects.filter(pk=account.pk)
+    if amount < 0 and account.kind != AccountKind.ISSUING:
+        rows = rows.filter(balance__gte=-amount)
+    if rows.update(balance=F("balance") + amount) != 1:
+        raise InsufficientPoints(account, -amount)
+
+
+def _roll_up(account: Account, month: date, amount: int) -> None:
+    credit, debit = (amount, 0) if amount > 0 else (0, -amount)
+    updated = AccountMonth.objects.filter(account_id=account.pk, month=month).update(
+        credits=F("credits") + credit, debits=F("debits") + debit, entry_count=F("entry_count") + 1
+    )
+    if not updated:
+        AccountMonth.objects.create(
+            account_id=account.pk, month=month, credits=credit, debits=debit, entry_count=1
+        )

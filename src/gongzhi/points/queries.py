@@ -1,0 +1,127 @@
+"""Reads: balances, monthly statements, recounts, a person's history.
+
+`balance` reads the running balance column (one indexed row); a statement needs the month's
+rollups (opening = sum of earlier months' net) plus the month's entries from the
+(account, created_at, id) index — never a scan of the account's whole history.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from gongzhi.points.accounts import find_account
+from gongzhi.points.models import Account, AccountMonth, Entry
+
+
+def balance(owner: Any) -> int:
+    """Points the owner holds (a Person, an Organisation, a community, a (kind, key) owner, or an
+    Account); 0 for an owner whose account was never opened."""
+    if isinstance(owner, Account):
+        return int(Account.objects.filter(pk=owner.pk).values_list("balance", flat=True).get())
+    account = find_account(owner)
+    return int(account.balance) if account is not None else 0
+
+
+@dataclass
+class StatementLine:
+    at: datetime
+    transaction_id: int
+    kind: str
+    kind_label: str
+    rule: str
+    memo: str
+    amount: int
+    balance: int
+
+
+@dataclass
+class Statement:
+    account: Account
+    month: date
+    opening: int
+    closing: int
+    credits: int
+    debits: int
+    lines: list[StatementLine] = field(default_factory=list)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def statement(account: Account, month: date) -> Statement:
+    """Opening balance, the month's entries with a running balance, closing balance."""
+    month = month.replace(day=1)
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(month, time.min, tzinfo=tz)
+    end = datetime.combine(next_month(month), time.min, tzinfo=tz)
+    before = AccountMonth.objects.filter(account=account, month__lt=month).aggregate(
+        c=Sum("credits"), d=Sum("debits")
+    )
+    opening = (before["c"] or 0) - (before["d"] or 0)
+    rows = (
+        Entry.objects.filter(account=account, created_at__gte=start, created_at__lt=end)
+        .order_by("created_at", "id")
+        .values_list(
+            "created_at",
+            "transaction_id",
+            "transaction__kind",
+            "transaction__rule",
+            "transaction__memo",
+            "amount",
+        )
+    )
+    from gongzhi.points.models import TxnKind
+
+    labels = dict(TxnKind.choices)
+    running = opening
+    lines: list[StatementLine] = []
+    credits = debits = 0
+    for at, txn_id, kind, rule, memo, amount in rows:
+        running += amount
+        if amount > 0:
+            credits += amount
+        else:
+            debits -= amount
+        lines.append(
+            StatementLine(at, txn_id, kind, str(labels.get(kind, kind)), rule, memo, amount, running)
+        )
+    return Statement(account, month, opening, running, credits, debits, lines)
+
+
+@dataclass(frozen=True)
+class Recount:
+    balance_column: int
+    entries_sum: int
+    rollup_sum: int
+
+    @property
+    def consistent(self) -> bool:
+        return self.balance_column == self.entries_sum == self.rollup_sum
+
+
+def recount(account: Account) -> Recount:
+    """The running balance, the sum of all entries and the sum of the monthly rollups — equal unless
+    something bypassed posting.post."""
+    column = Account.objects.filter(pk=account.pk).values_list("balance", flat=True).get()
+    entries = Entry.objects.filter(account=account).aggregate(s=Sum("amount"))["s"] or 0
+    months = AccountMonth.objects.filter(account=account).aggregate(c=Sum("credits"), d=Sum("debits"))
+    return Recount(int(column), int(entries), int((months["c"] or 0) - (months["d"] or 0)))
+
+
+def ledger_sum() -> int:
+    """Sum of every entry ever written: 0 in a double-entry ledger."""
+    return int(Entry.objects.aggregate(s=Sum("amount"))["s"] or 0)
+
+
+def unbalanced_transactions() -> list[int]:
+    """Ids of transactions whose entries do not sum to zero (must be empty)."""
+    return list(
+        Entry.objects.values("transaction_id")
+        .annotate(s=Sum("amount"))
+        .exclude(s=0)
+        .values_list("transaction_id", flat=True)
+    )

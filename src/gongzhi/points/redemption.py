@@ -1,0 +1,233 @@
+"""Redeeming points for catalogue items, verifying pickup codes, cancelling and expiring.
+
+A redemption is one transaction: the resident's account pays the provider (the merchant's account,
+or for a reward locker the community's issuing account, which takes the points back out of
+circulation) and the item's stock drops, both or neither. Locking follows posting.post's global
+order: the resident's account (conditional debit), then the item (conditional stock UPDATE), then the
+hot provider account. A double-submitted redemption with the same Idempotency-Key finds the first
+one (unique (person, idempotency_key)).
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gongzhi.core.audit import record_write
+from gongzhi.core.scoping import get_scope
+from gongzhi.people.models import Person
+from gongzhi.points import posting
+from gongzhi.points.accounts import account_for, community_path
+from gongzhi.points.actions import PointsRefused
+from gongzhi.points.models import CatalogueItem, Redemption, RedemptionStatus, TxnKind
+from gongzhi.points.models.catalogue import REDEMPTION_TRANSITIONS
+from gongzhi.points.policy import effective_policy
+
+CODE_DIGITS = 10
+MAX_QUANTITY = 10
+
+
+class AlreadyDecided(Exception):
+    """The redemption is not open any more (verified, cancelled or expired): API 409."""
+
+    def __init__(self, redemption: Redemption) -> None:
+        self.redemption = redemption
+        super().__init__(redemption.status)
+
+
+@dataclass(frozen=True)
+class RedeemResult:
+    redemption: Redemption
+    created: bool
+
+
+def new_code() -> str:
+    """10 random digits (secrets, not random): ~33 bits, far beyond guessing at a counter, and easy to read out."""
+    return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+
+
+def _provider_account(item: CatalogueItem):  # type: ignore[no-untyped-def]
+    return account_for(item.merchant) if item.merchant_id else account_for(item.community)
+
+
+def redeem(
+    *, person: Person, item: CatalogueItem, quantity: int = 1, idempotency_key: str | None = None
+) -> RedeemResult:
+    """Debit the person, decrement stock, issue a pickup code. PointsRefused when the item is not on
+    offer, out of stock, or the balance is short; nothing is written then."""
+    if not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
+        raise PointsRefused(f"数量须在1到{MAX_QUANTITY}之间")
+    if idempotency_key:
+        found = Redemption.objects.filter(person=person, idempotency_key=idempotency_key).first()
+        if found is not None:
+            return RedeemResult(found, created=False)
+    try:
+        with transaction.atomic():
+            return RedeemResult(_redeem_locked(person, item, quantity, idempotency_key), created=True)
+    except IntegrityError:
+        # the same Idempotency-Key committed by a concurrent request first; or (astronomically
+        # rarely) a code collision, which the caller may simply retry
+        if idempotency_key:
+            found = Redemption.objects.filter(person=person, idempotency_key=idempotency_key).first()
+            if found is not None:
+                return RedeemResult(found, created=False)
+        raise
+
+
+def _redeem_locked(
+    person: Person, item: CatalogueItem, quantity: int, idempotency_key: str | None
+) -> Redemption:
+    item = CatalogueItem.objects.select_related("community", "merchant").get(pk=item.pk)
+    if not item.active:
+        raise PointsRefused("该商品已下架")
+    cost = item.points * quantity
+    account = account_for(person, community=item.community)
+    if account.balance < cost:  # a friendly early answer; the conditional debit below is the guard
+        raise PointsRefused(f"积分不足:需要{cost}分")
+
+    def take_stock() -> None:
+        # conditional UPDATE: the row lock plus WHERE stock >= n means the last unit goes to one buyer
+        if not CatalogueItem.objects.filter(pk=item.pk, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        ):
+            raise PointsRefused("库存不足")
+
+    try:
+        txn = posting.post(
+            kind=TxnKind.REDEEM,
+            community_id=item.community_id,
+            legs=[(account, -cost), (_provider_account(item), cost)],
+            points=cost,
+            recipient_id=person.pk,
+            quantity=quantity,
+            memo=f"兑换:{item.name}×{quantity}",
+            before_hot=take_stock,
+        )
+    except posting.InsufficientPoints as exc:
+        raise PointsRefused(f"积分不足:需要{cost}分") from exc
+    days = effective_policy(item.community).pickup_days
+    return Redemption.objects.create(
+        item=item,
+        person=person,
+        quantity=quantity,
+        points=cost,
+        code=new_code(),
+        idempotency_key=idempotency_key or None,
+        transaction=txn,
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
+
+
+def verifiable_by(actor: Any) -> Any:
+    """Redemptions the actor's counter may hand out: items of the merchants where they hold a role
+    with verify_redemptions, and locker items of lockers operated by those organisations or in the
+    communities where they hold manage_points."""
+    from django.db.models import Q
+
+    scope = get_scope(actor)
+    qs = Redemption.objects.select_related("item", "item__merchant", "item__locker", "person")
+    if scope.is_global:
+        return qs
+    condition = Q(pk__in=[])
+    if scope.can("verify_redemptions") and scope.org_ids:
+        condition |= Q(item__merchant_id__in=scope.org_ids) | Q(item__locker__operator_id__in=scope.org_ids)
+    for path in scope.paths_for("manage_points"):
+        condition |= Q(item__locker__isnull=False, item__community__path__startswith=path)
+    return qs.filter(condition)
+
+
+@transaction.atomic
+def verify(*, code: str, actor: Any) -> Redemption:
+    """Hand the goods over: exactly once. Http404 for a code this counter cannot see (another
+    merchant's, or none); AlreadyDecided (409) the second time."""
+    from django.http import Http404
+
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    redemption = verifiable_by(actor).filter(code=code).first() if code else None
+    if redemption is None:
+        raise Http404
+    if redemption.is_open and redemption.expires_at and redemption.expires_at < timezone.now():
+        redemption.status = (
+            RedemptionStatus.EXPIRED
+        )  # past its pickup date, not swept yet: the sweep refunds it
+        raise AlreadyDecided(redemption)
+    # compare-and-set: of two counters scanning the same code, one UPDATE matches
+    done = Redemption.objects.filter(pk=redemption.pk, status=RedemptionStatus.ISSUED).update(
+        status=RedemptionStatus.VERIFIED, verified_at=timezone.now(), verified_by=actor
+    )
+    redemption.refresh_from_db()
+    if not done:
+        raise AlreadyDecided(redemption)
+    record_write(
+        actor=actor,
+        action="points.verify",
+        obj=redemption,
+        scope_path=community_path(redemption.item.community.path),
+        detail={"code_tail": code[-4:]},
+    )
+    return redemption
+
+
+def _refund(redemption: Redemption, to: str, actor: Any, reason: str) -> Redemption:
+    locked = (
+        Redemption.objects.select_for_update()
+        .select_related("item", "item__community", "transaction")
+        .get(pk=redemption.pk)
+    )
+    if to not in REDEMPTION_TRANSITIONS[locked.status]:
+        raise AlreadyDecided(locked)
+    legs = [(entry.account, -entry.amount) for entry in locked.transaction.entries.select_related("account")]
+
+    def restock() -> None:
+        CatalogueItem.objects.filter(pk=locked.item_id).update(stock=F("stock") + locked.quantity)
+
+    try:
+        refund = posting.post(
+            kind=TxnKind.REFUND,
+            community_id=locked.item.community_id,
+            legs=legs,
+            points=locked.points,
+            recipient_id=locked.person_id,
+            quantity=locked.quantity,
+            memo=f"{reason}:{locked.item.name}×{locked.quantity}",
+            reverses_id=locked.transaction_id,
+            before_hot=restock,
+        )
+    except posting.InsufficientPoints as exc:  # a merchant account that already paid the points out
+        raise PointsRefused("商户账户积分不足,无法退还") from exc
+    Redemption.objects.filter(pk=locked.pk).update(status=to, refund=refund)
+    locked.refresh_from_db()
+    record_write(
+        actor=actor,
+        action=f"points.redemption_{to}",
+        obj=locked,
+        scope_path=community_path(locked.item.community.path),
+        reason=reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def cancel(*, redemption: Redemption, actor: Any, reason: str = "居民取消") -> Redemption:
+    """Cancel an open redemption: refund by reversing entries and restock."""
+    return _refund(redemption, RedemptionStatus.CANCELLED, actor, reason)
+
+
+def expire_redemptions(*, now: Any = None) -> int:
+    """Sweep: open redemptions past their pickup date are refunded and restocked, one per transaction."""
+    now = now or timezone.now()
+    count = 0
+    for pk in Redemption.objects.filter(status=RedemptionStatus.ISSUED, expires_at__lt=now).values_list(
+        "pk", flat=True
+    ):
+        try:
+            with transaction.atomic():
+                _refund(Redemption(pk=pk), RedemptionStatus.EXPIRED, None, "逾期未取")
+                count += 1
+        except AlreadyDecided:  # verified or cancelled meanwhile
+            continue
+    return count
