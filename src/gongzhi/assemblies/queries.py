@@ -1,0 +1,138 @@
+"""Reads: results of matters and elections by both measures, voters a person may cast for, ratings."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Q, Sum
+
+from gongzhi.assemblies import rules
+from gongzhi.assemblies.models import (
+    Assembly,
+    AssemblyStatus,
+    Ballot,
+    Candidate,
+    Choice,
+    Election,
+    ElectionBallot,
+    Matter,
+    PropertyRating,
+    Proxy,
+    SnapshotMember,
+    SnapshotVoter,
+)
+
+
+@dataclass
+class MatterResult:
+    matter: Matter
+    tally: rules.Tally
+    outcome: rules.Outcome
+    no_area: Decimal
+    no_owners: int
+    abstain_area: Decimal
+    abstain_owners: int
+
+
+def _tally(assembly: Assembly, part_area: Any, part_owners: int, yes_area: Any, yes_owners: int) -> rules.Tally:
+    return rules.Tally(
+        total_area=assembly.total_area,
+        total_owners=assembly.total_owners,
+        part_area=part_area or Decimal(0),
+        part_owners=part_owners,
+        yes_area=yes_area or Decimal(0),
+        yes_owners=yes_owners,
+    )
+
+
+def matter_results(assembly: Assembly) -> list[MatterResult]:
+    rows = {
+        (r["matter_id"], r["choice"]): (r["area"] or Decimal(0), r["n"])
+        for r in Ballot.objects.filter(matter__assembly=assembly)
+        .values("matter_id", "choice")
+        .annotate(area=Sum("voter__area"), n=Count("id"))
+    }
+    out = []
+    for m in assembly.matters.all():
+        get = lambda c, m=m: rows.get((m.pk, c), (Decimal(0), 0))  # noqa: E731
+        (ya, yn), (na, nn), (aa, an) = get(Choice.YES), get(Choice.NO), get(Choice.ABSTAIN)
+        tally = _tally(assembly, ya + na + aa, yn + nn + an, ya, yn)
+        out.append(MatterResult(m, tally, rules.decide(tally, special=m.is_special), na, nn, aa, an))
+    return out
+
+
+@dataclass
+class CandidateResult:
+    candidate: Candidate
+    tally: rules.Tally
+    outcome: rules.Outcome
+    elected: bool
+
+
+def election_results(election: Election) -> tuple[rules.Tally, list[CandidateResult]]:
+    """Candidates with the ordinary double majority of participants, best supported first (by area,
+    then headcount, then ballot order as the documented tie-break) fill the seats."""
+    assembly = Assembly.objects.get(pk=election.assembly_id)  # totals as frozen at opening
+    agg = ElectionBallot.objects.filter(election=election).aggregate(area=Sum("voter__area"), n=Count("id"))
+    part_area, part_n = agg["area"] or Decimal(0), agg["n"]
+    support = {
+        c["pk"]: (c["area"] or Decimal(0), c["n"])
+        for c in election.candidates.annotate(area=Sum("ballots__voter__area"), n=Count("ballots")).values("pk", "area", "n")
+    }
+    results = []
+    for c in election.candidates.all():
+        area, n = support.get(c.pk, (Decimal(0), 0))
+        tally = _tally(assembly, part_area, part_n, area, n)
+        results.append(CandidateResult(c, tally, rules.decide(tally, special=False), False))
+    ranked = sorted(
+        (r for r in results if r.outcome.passed), key=lambda r: (-r.tally.yes_area, -r.tally.yes_owners, r.candidate.pk)
+    )
+    for r in ranked[: election.seats]:
+        r.elected = True
+    return _tally(assembly, part_area, part_n, 0, 0), results
+
+
+@dataclass
+class VoterChoice:
+    voter: SnapshotVoter
+    how: str  # "self" or "proxy"
+    voted: bool
+
+
+def voters_for(person_id: int, assembly: Assembly) -> list[VoterChoice]:
+    own = [m.voter for m in SnapshotMember.objects.filter(assembly=assembly, person_id=person_id).select_related("voter")]
+    proxied = [p.principal for p in Proxy.objects.filter(assembly=assembly, agent_id=person_id).select_related("principal")]
+    out = []
+    for voter, how in [(v, "self") for v in own] + [(v, "proxy") for v in proxied]:
+        voted = voter.ballots.exists() or voter.election_ballots.exists()
+        out.append(VoterChoice(voter, how, voted))
+    return out
+
+
+def open_assemblies_for(person_id: int) -> list[Assembly]:
+    """Assemblies in voting where the person is in the snapshot or holds a proxy."""
+    return list(
+        Assembly.objects.filter(status=AssemblyStatus.VOTING)
+        .filter(
+            Q(voters__members__person_id=person_id) | Q(proxies__agent_id=person_id)
+        )
+        .select_related("compound")
+        .distinct()
+    )
+
+
+def participation(assembly: Assembly) -> dict[str, Any]:
+    voted = SnapshotVoter.objects.filter(assembly=assembly).filter(
+        Q(ballots__isnull=False) | Q(election_ballots__isnull=False)
+    ).distinct()
+    agg = SnapshotVoter.objects.filter(pk__in=voted.values("pk")).aggregate(area=Sum("area"), n=Count("id"))
+    return {"area": agg["area"] or Decimal(0), "owners": agg["n"], "proxies": assembly.proxies.count()}
+
+
+def rating_summary(company_ids: list[int], compound_id: int) -> list[dict[str, Any]]:
+    return list(
+        PropertyRating.objects.filter(company_id__in=company_ids, compound_id=compound_id)
+        .values("company__name", "year", "rater_kind")
+        .annotate(avg=Avg("score"), n=Count("id"))
+        .order_by("-year", "company__name", "rater_kind")
+    )

@@ -1,0 +1,144 @@
+"""Every write of the project library: one transaction, lock what changes, an audit row."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from gongzhi.core.audit import actor_label, record_write
+from gongzhi.needs import matching
+from gongzhi.needs.models import OFFERING_KINDS, Need, NeedSource, NeedStatus, Pairing, PairingStatus, Resource
+
+PAIRING_TRANSITIONS: dict[str, frozenset[str]] = {
+    PairingStatus.PROPOSED: frozenset({PairingStatus.AGREED, PairingStatus.CANCELLED}),
+    PairingStatus.AGREED: frozenset({PairingStatus.DONE, PairingStatus.CANCELLED}),
+    PairingStatus.DONE: frozenset(),
+    PairingStatus.CANCELLED: frozenset(),
+}
+
+
+class LibraryError(Exception):
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _community(node: Any) -> Any:
+    if node is None:
+        raise LibraryError(_("未找到所属社区"))
+    if node.level == "community":
+        return node
+    found = next((n for n in node.ancestors() if n.level == "community"), None)
+    if found is None:
+        raise LibraryError(_("未找到所属社区"))
+    return found
+
+
+@transaction.atomic
+def need_create(
+    *, actor: Any, community: Any, title: str, category: str, text: str = "", tags: str = "",
+    quantity: int | None = None, measure: str = "", source: str = NeedSource.RESIDENT,
+    source_id: int | None = None, submitted_by: Any = None,
+) -> Need:
+    """A need in the library: from a resident, or promoted from an appeal, wish or hot issue
+    (promoting the same source twice returns the need already made)."""
+    community = _community(community)
+    if source_id is not None:
+        existing = Need.objects.filter(source=source, source_id=source_id).first()
+        if existing is not None:
+            return existing
+    if quantity is not None and not measure:
+        raise LibraryError(_("填写数量时请选择单位"))
+    try:
+        with transaction.atomic():
+            need = Need.objects.create(
+                community=community, title=title, text=text, category=category, tags=tags, quantity=quantity,
+                measure=measure, source=source, source_id=source_id, submitted_by=submitted_by,
+            )
+    except IntegrityError:  # a simultaneous promotion of the same source won
+        return Need.objects.get(source=source, source_id=source_id)
+    record_write(actor=actor, action="needs.need_create", obj=need, scope_path=community.path, detail={"source": source})
+    return need
+
+
+def need_from_appeal(*, actor: Any, appeal: Any, category: str) -> Need:
+    """Promote an appeal (already access-checked by the caller) into a need."""
+    community = appeal.community
+    if community is None:
+        raise LibraryError(_("该诉求尚未定位到社区"))
+    return need_create(
+        actor=actor, community=community, title=(appeal.title or appeal.text)[:120], text=appeal.text,
+        category=category, source=NeedSource.APPEAL, source_id=appeal.pk,
+    )
+
+
+@transaction.atomic
+def resource_add(
+    *, actor: Any, organisation: Any, title: str, kind: str, category: str, text: str = "", tags: str = "",
+    quantity: int | None = None, measure: str = "",
+) -> Resource:
+    """What a partner unit, resident unit, social organisation or merchant offers."""
+    if organisation.kind not in OFFERING_KINDS:
+        raise LibraryError(_("只有共建单位、驻区单位、社会组织和商户可以登记资源"))
+    if quantity is not None and not measure:
+        raise LibraryError(_("填写数量时请选择单位"))
+    community = _community(organisation.territory) if organisation.territory.level != "street" else None
+    if community is None:
+        raise LibraryError(_("该单位不在社区内,请在单位所在社区登记"))
+    resource = Resource.objects.create(
+        organisation=organisation, community=community, title=title, kind=kind, category=category, text=text,
+        tags=tags, quantity=quantity, measure=measure,
+    )
+    record_write(actor=actor, action="needs.resource_add", obj=resource, scope_path=community.path)
+    return resource
+
+
+@transaction.atomic
+def pairing_create(*, actor: Any, need: Need, resource: Resource) -> Pairing:
+    """Pair a need with a resource (the need row is locked so two staff cannot pair it twice)."""
+    locked = Need.objects.select_for_update().select_related("community").get(pk=need.pk)
+    if locked.status in (NeedStatus.MET, NeedStatus.CLOSED):
+        raise LibraryError(_("该需求已满足或已关闭"), 409)
+    if not resource.available:
+        raise LibraryError(_("该资源暂不可对接"), 409)
+    if locked.pairings.filter(resource=resource).exclude(status=PairingStatus.CANCELLED).exists():
+        raise LibraryError(_("该需求已与此资源对接"), 409)
+    total, _parts = matching.score(locked, resource)
+    pairing = Pairing.objects.create(need=locked, resource=resource, score=total, created_by=actor_label(actor))
+    if locked.status == NeedStatus.OPEN:
+        locked.status = NeedStatus.PAIRED
+        locked.save(update_fields=["status", "updated_at"])
+    record_write(
+        actor=actor, action="needs.pairing_create", obj=pairing, scope_path=locked.community.path,
+        detail={"score": total},
+    )
+    return pairing
+
+
+@transaction.atomic
+def pairing_transition(*, actor: Any, pairing: Pairing, to: str, outcome: str = "") -> Pairing:
+    """Move a pairing along proposed → agreed → done (or cancel it); done records the outcome."""
+    locked = Pairing.objects.select_for_update().select_related("need__community").get(pk=pairing.pk)
+    if to not in PAIRING_TRANSITIONS[locked.status]:
+        raise LibraryError(_("对接当前状态不能变更为该状态"), 409)
+    if to == PairingStatus.DONE and not outcome.strip():
+        raise LibraryError(_("完成对接时请填写成效"))
+    locked.status = to
+    if outcome.strip():
+        locked.outcome = outcome.strip()
+    locked.save(update_fields=["status", "outcome", "updated_at"])
+    need = Need.objects.select_for_update().get(pk=locked.need_id)
+    if to == PairingStatus.DONE:
+        need.status = NeedStatus.MET
+    elif to == PairingStatus.CANCELLED and not need.pairings.exclude(status=PairingStatus.CANCELLED).exists():
+        need.status = NeedStatus.OPEN
+    need.save(update_fields=["status", "updated_at"])
+    record_write(
+        actor=actor, action="needs.pairing_transition", obj=locked, scope_path=locked.need.community.path,
+        detail={"to": to},
+    )
+    return locked
