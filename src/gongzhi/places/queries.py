@@ -11,3 +11,36 @@ def nearest_centres(lon: float, lat: float, limit: int = 10, need: str | None = 
     found = geo.get_index().nearest(float(lon), float(lat), int(limit), tags_for(need))
     by_id = Centre.objects.select_related("territory").in_bulk([cid for cid, _ in found])
     return [(by_id[cid], metres) for cid, metres in found if cid in by_id]
+
+
+def walking(metres: float) -> dict:
+    return {"straight_m": round(metres), "walk_m": geo.walking_metres(metres), "walk_min": geo.walking_minutes(metres)}
+
+
+def nearest_resources(lon: float, lat: float, limit: int = 5, need: str | None = None) -> list:
+    """The resource library of the circles app, when it is installed (imported lazily so places
+    works on its own)."""
+    try:
+        from gongzhi.circles.queries import nearest_resources as circles_nearest
+    except ImportError:
+        return []
+    return list(circles_nearest(lon, lat, limit, need))
+
+
+def locate_address(text: str) -> tuple[float, float, str] | None:
+    """An address → (lon, lat, matched name): the building named in it, else its compound
+    (the appeals matcher, appeals/address.py)."""
+    from gongzhi.appeals.routing import match_address
+
+    node = match_address(text)
+    if node is None:
+        return None
+    geometry = node.geometry or {}
+    if geometry.get("type") == "Point":
+        lon, lat = geometry["coordinates"][:2]
+        return float(lon), float(lat), node.name if node.parent is None else f"{node.parent.name}{node.name}"
+    if node.centroid_lon is not None and node.centroid_lat is not None:
+        return node.centroid_lon, node.centroid_lat, node.name
+    if node.parent is not None and node.parent.centroid_lon is not None:
+        return node.parent.centroid_lon, node.parent.centroid_lat, node.parent.name
+    return None

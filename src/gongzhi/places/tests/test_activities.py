@@ -15,7 +15,8 @@ def test_seats_then_waitlist_then_promotion_when_someone_cancels(places, residen
     a, b, c = (actions.signup_create(activity=places.activity, person_id=p.pk) for p in residents[:3])
     assert [a.status, b.status, c.status] == ["confirmed", "confirmed", "waitlisted"]
     promoted = actions.signup_cancel(signup=a, actor_person_id=residents[0].pk)
-    assert promoted is not None and promoted.pk == c.pk
+    assert promoted is not None
+    assert promoted.pk == c.pk
     c.refresh_from_db()
     places.activity.refresh_from_db()
     assert c.status == "confirmed"
@@ -54,7 +55,8 @@ def test_checkin_with_the_ticket_marks_attendance_once(places, residents, actors
     token = actions.ticket_for(signup)
     result = actions.check_in(token=token, staff_person_id=actors.staff_a.person_id, now=at(3, 16, 5))
     signup.refresh_from_db()
-    assert signup.status == "attended" and signup.checked_in_at is not None
+    assert signup.status == "attended"
+    assert signup.checked_in_at is not None
     assert result.kind == "signup"
     with pytest.raises(CheckinRefused, match="已使用"):
         actions.check_in(token=token, staff_person_id=actors.staff_a.person_id, now=at(3, 16, 6))

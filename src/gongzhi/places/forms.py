@@ -1,0 +1,50 @@
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+NEED_CHOICES = [
+    ("", _("不限")),
+    ("课后托管", _("课后托管")),
+    ("法律援助", _("法律援助")),
+    ("日间照料", _("日间照料")),
+    ("心理咨询", _("心理咨询")),
+    ("政务服务", _("政务服务")),
+    ("图书阅览", _("图书阅览")),
+    ("健康义诊", _("健康义诊")),
+]
+
+
+class FindForm(forms.Form):
+    address = forms.CharField(label=_("地址"), required=False, max_length=120,
+                              widget=forms.TextInput(attrs={"placeholder": _("例如:碧眼花园3栋")}))
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput(attrs={"id": "pin-lon"}))
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput(attrs={"id": "pin-lat"}))
+    need = forms.ChoiceField(label=_("需要的服务"), required=False, choices=NEED_CHOICES)
+    q = forms.CharField(label=_("或输入其他需求"), required=False, max_length=40)
+
+    def need_text(self) -> str | None:
+        return (self.cleaned_data.get("q") or "").strip() or self.cleaned_data.get("need") or None
+
+
+class BookingForm(forms.Form):
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
+    minutes = forms.TypedChoiceField(
+        label=_("时长"), coerce=int,
+        choices=[(30, _("30分钟")), (60, _("1小时")), (90, _("1.5小时")), (120, _("2小时")), (180, _("3小时")), (240, _("4小时"))],
+    )
+    purpose = forms.CharField(label=_("用途"), max_length=200)
+    attendees = forms.IntegerField(label=_("人数"), min_value=1, initial=1)
+
+    def span(self) -> tuple[datetime, datetime]:
+        start = timezone.make_aware(datetime.combine(self.cleaned_data["day"], self.cleaned_data["start"]))
+        from datetime import timedelta
+
+        return start, start + timedelta(minutes=self.cleaned_data["minutes"])
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("评分"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)])
+    comment = forms.CharField(label=_("意见"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,142 @@
+"""Pages end to end through the test client: find, book, sign up, check in, calendar, ICS; the
+outsider cases get 404 and change nothing."""
+
+import pytest
+import time_machine
+from conftest import PASSWORD
+from django.urls import reverse
+
+from gongzhi.places import actions
+from gongzhi.places.models import Booking, SignUp
+from gongzhi.places.tests.conftest import at, make_centre
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):  # type: ignore[no-untyped-def]
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_find_by_pin_lists_nearest_with_walking_time(client, actors, places):
+    make_centre(actors.net.b.community, "乙社区党群服务中心", 113.925, 22.705, ["日间照料"])
+    login(client, actors.resident_a)
+    page = client.get(reverse("places:index"), {"lon": 113.906, "lat": 22.705})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert text.index("甲社区党群服务中心") < text.index("乙社区党群服务中心")
+    assert "步行约" in text
+
+
+def test_find_by_need_in_english_or_chinese(client, actors, places):
+    make_centre(actors.net.b.community, "乙社区党群服务中心", 113.925, 22.705, ["日间照料"])
+    login(client, actors.resident_a)
+    for need in ("day care", "日间照料"):
+        text = client.get(reverse("places:index"), {"lon": 113.906, "lat": 22.705, "q": need}).content.decode()
+        assert "乙社区党群服务中心" in text
+        assert "甲社区党群服务中心" not in text
+
+
+def test_find_by_address_uses_the_building_coordinates(client, actors, places):
+    login(client, actors.resident_a)
+    page = client.get(reverse("places:index"), {"address": "甲社区花园1栋"})
+    assert page.status_code == 200
+    assert "甲社区党群服务中心" in page.content.decode()
+
+
+def test_an_unknown_address_gets_a_clear_400(client, actors, places):
+    login(client, actors.resident_a)
+    page = client.get(reverse("places:index"), {"address": "不存在的地方"})
+    assert page.status_code == 400
+    assert "没有找到这个地址" in page.content.decode()
+
+
+def test_booking_through_the_page_and_a_bad_one_gets_the_reason(client, actors, places):
+    login(client, actors.resident_a)
+    url = reverse("places:book", args=[places.venue.pk])
+    day = at(1, 10).date().isoformat()
+    ok = client.post(url, {"day": day, "start": "10:00", "minutes": 60, "purpose": "读书会", "attendees": 5})
+    assert ok.status_code == 302
+    assert Booking.objects.filter(person=actors.resident_a.person, status="confirmed").count() == 1
+    clash = client.post(url, {"day": day, "start": "10:30", "minutes": 60, "purpose": "读书会", "attendees": 5})
+    assert clash.status_code == 409
+    assert "该时段已被预约" in clash.content.decode()
+    early = client.post(url, {"day": day, "start": "06:00", "minutes": 60, "purpose": "晨练", "attendees": 5})
+    assert early.status_code == 422
+    assert Booking.objects.count() == 1
+
+
+def test_staff_see_the_evaluation_first_and_residents_do_not(client, actors, places):
+    login(client, actors.staff_a)
+    text = client.get(reverse("places:centre", args=[places.centre.pk])).content.decode()
+    assert text.index("中心评价") < text.index("开放时间")
+    client.logout()
+    login(client, actors.resident_a)
+    assert "中心评价" not in client.get(reverse("places:centre", args=[places.centre.pk])).content.decode()
+
+
+def test_sign_up_twice_through_the_page_shows_the_message(client, actors, places):
+    login(client, actors.resident_a)
+    url = reverse("places:signup", args=[places.activity.pk])
+    client.post(url)
+    again = client.post(url, follow=True)
+    assert "您已报名该活动" in again.content.decode()
+    assert SignUp.objects.filter(person=actors.resident_a.person).count() == 1
+
+
+def test_staff_check_in_through_the_ticket_url_and_outsiders_get_404(client, actors, places):
+    signup = actions.signup_create(activity=places.activity, person_id=actors.resident_a.person_id)
+    url = reverse("places:checkin", args=[actions.ticket_for(signup)])
+    with time_machine.travel(at(3, 16, 1)):
+        login(client, actors.staff_b)
+        assert client.post(url).status_code == 404
+        signup.refresh_from_db()
+        assert signup.status == "confirmed"
+        client.logout()
+        login(client, actors.staff_a)
+        assert "确认签到" in client.get(url).content.decode()
+        done = client.post(url)
+        assert done.status_code == 200
+        assert "签到成功" in done.content.decode()
+        assert client.post(url).status_code == 409  # reused
+    signup.refresh_from_db()
+    assert signup.status == "attended"
+
+
+def test_another_residents_booking_cannot_be_cancelled(client, actors, places):
+    booking = actions.booking_request(
+        venue=places.venue, person_id=actors.person_b.pk, starts_at=at(1, 10), ends_at=at(1, 11), purpose="会议"
+    )
+    login(client, actors.resident_a)
+    assert client.post(reverse("places:booking_cancel", args=[booking.pk])).status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
+def test_staff_of_another_community_cannot_decide_bookings(client, actors, places):
+    places.venue.needs_approval = True
+    places.venue.save()
+    booking = actions.booking_request(
+        venue=places.venue, person_id=actors.person_a.pk, starts_at=at(1, 10), ends_at=at(1, 11), purpose="会议"
+    )
+    login(client, actors.staff_b)
+    assert client.post(reverse("places:booking_decide", args=[booking.pk]), {"to": "confirmed"}).status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == "requested"
+
+
+def test_calendar_ics_and_my_activities(client, actors, places):
+    actions.signup_create(activity=places.activity, person_id=actors.resident_a.person_id)
+    login(client, actors.resident_a)
+    month = at(3, 16).strftime("%Y-%m")
+    assert "四点半课堂" in client.get(reverse("places:calendar"), {"month": month}).content.decode()
+    ics = client.get(reverse("places:activity_ics", args=[places.activity.pk]))
+    assert b"BEGIN:VEVENT" in ics.content
+    assert "四点半课堂".encode() in ics.content
+    mine = client.get(reverse("places:mine"))
+    assert "<svg" in mine.content.decode()
+    feed_url = mine.context["feed_url"]
+    client.logout()
+    feed = client.get(feed_url.replace("http://testserver", ""))
+    assert "四点半课堂".encode() in feed.content
+    assert client.get(reverse("places:feed", args=["forged"])).status_code == 404

@@ -1,0 +1,150 @@
+"""Find a centre, a centre's page (evaluation first for its staff), activities, the calendar, ICS."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.places import actions, calendars, queries
+from gongzhi.places.access import access_activity, access_centre, may_manage
+from gongzhi.places.evaluation import centre_evaluation
+from gongzhi.places.forms import BookingForm, FeedbackForm, FindForm
+from gongzhi.places.models import Activity, Booking, Centre, SignUp
+from gongzhi.places.workflow import BOOKING_HOLDS, SIGNUP_ACTIVE, BookingStatus
+
+# 光明街道 when nothing is chosen yet: the map opens on the demo area
+DEFAULT_CENTRE = (113.93, 22.75)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Find a centre: from a pin / the phone's location, or an address; optionally by need."""
+    form = FindForm(request.GET or None)
+    results: list = []
+    resources: list = []
+    origin = None
+    error = ""
+    if form.is_bound and form.is_valid():
+        lon, lat = form.cleaned_data.get("lon"), form.cleaned_data.get("lat")
+        if (lon is None or lat is None) and form.cleaned_data.get("address"):
+            found = queries.locate_address(form.cleaned_data["address"])
+            if found is None:
+                error = _("没有找到这个地址,请换一种写法或在地图上点选位置")
+            else:
+                lon, lat, label = found
+                origin = {"lon": lon, "lat": lat, "label": label}
+        elif lon is not None and lat is not None:
+            origin = {"lon": lon, "lat": lat, "label": _("所选位置")}
+        elif form.is_bound:
+            error = _("请在地图上点选位置、使用当前位置或填写地址")
+        if origin:
+            need = form.need_text()
+            results = [
+                {"centre": c, **queries.walking(m)} for c, m in queries.nearest_centres(origin["lon"], origin["lat"], 10, need)
+            ]
+            resources = [{"resource": r, **queries.walking(m)} for r, m in queries.nearest_resources(origin["lon"], origin["lat"], 5, need)]
+            if not results:
+                error = _("附近没有提供该服务的中心")
+    status = 400 if (form.is_bound and (error and not results)) else 200
+    return render(request, "places/index.html", {
+        "form": form, "results": results, "resources": resources, "origin": origin, "error": error,
+        "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "default_lon": DEFAULT_CENTRE[0], "default_lat": DEFAULT_CENTRE[1],
+    }, status=status)
+
+
+@login_required
+def centre_detail(request: HttpRequest, centre_id: int) -> HttpResponse:
+    centre = access_centre(centre_id, actor=request.user)
+    manage = may_manage(request.user, centre)
+    now = timezone.now()
+    context = {
+        "centre": centre, "manage": manage,
+        "venues": list(centre.venues.filter(active=True)),
+        "activities": list(Activity.objects.filter(centre=centre, published=True, ends_at__gte=now).select_related("venue")[:20]),
+    }
+    if manage:
+        context["evaluation"] = centre_evaluation(centre)
+        context["pending"] = list(
+            Booking.objects.filter(venue__centre=centre, status=BookingStatus.REQUESTED).select_related("venue", "person", "organisation")[:50]
+        )
+        context["today"] = list(
+            Booking.objects.filter(venue__centre=centre, status__in=BOOKING_HOLDS, starts_at__date=timezone.localdate())
+            .select_related("venue", "person")[:50]
+        )
+    return render(request, "places/centre.html", context)
+
+
+@login_required
+def venue_detail(request: HttpRequest, venue_id: int, form: BookingForm | None = None, error: str = "", status: int = 200) -> HttpResponse:
+    from gongzhi.places.access import access_venue
+
+    venue = access_venue(venue_id)
+    now = timezone.now()
+    taken = list(
+        Booking.objects.filter(venue=venue, status__in=BOOKING_HOLDS, ends_at__gte=now, starts_at__lte=now + timedelta(days=venue.max_days_ahead))
+        .only("starts_at", "ends_at", "status")[:200]
+    )
+    form = form or BookingForm(initial={"day": (timezone.localdate() + timedelta(days=1)).isoformat(), "start": "10:00", "minutes": 60})
+    return render(request, "places/venue.html", {
+        "venue": venue, "centre": venue.centre, "form": form, "taken": taken, "error": error,
+        "hours": calendars_hours(venue),
+    }, status=status)
+
+
+def calendars_hours(venue):  # type: ignore[no-untyped-def]
+    from gongzhi.places.hours import hours_table
+
+    return hours_table(venue.effective_hours())
+
+
+@login_required
+def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = access_activity(activity_id, actor=request.user)
+    mine = SignUp.objects.filter(activity=activity, person_id=request.user.person_id, status__in=SIGNUP_ACTIVE).first() if request.user.person_id else None
+    ticket = actions.ticket_for(mine) if mine else None
+    from gongzhi.places import tickets
+
+    rated = activity.feedback.filter(person_id=request.user.person_id).exists() if request.user.person_id else False
+    return render(request, "places/activity.html", {
+        "activity": activity, "mine": mine, "ticket": ticket,
+        "qr": tickets.qr_svg(request.build_absolute_uri(tickets.checkin_path(ticket))) if ticket else "",
+        "waiting_ahead": SignUp.objects.filter(activity=activity, status="waitlisted", waitlisted_at__lt=mine.waitlisted_at).count() if mine and mine.status == "waitlisted" else None,
+        "feedback_form": FeedbackForm() if mine and mine.status == "attended" and not rated else None,
+        "manage": may_manage(request.user, activity.centre),
+    })
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    month = calendars.parse_month(request.GET.get("month"), today)
+    start, end = calendars.month_bounds(month)
+    rows = Activity.objects.filter(published=True, starts_at__gte=start, starts_at__lt=end).select_related("centre")
+    centre = None
+    if request.GET.get("centre", "").isdigit():
+        centre = access_centre(int(request.GET["centre"]), actor=request.user)
+        rows = rows.filter(centre=centre)
+    prev_month = (month - timedelta(days=1)).replace(day=1)
+    next_month = (month + timedelta(days=32)).replace(day=1)
+    return render(request, "places/calendar.html", {
+        "month": month, "weeks": calendars.month_grid(month, list(rows[:500])), "centre": centre,
+        "prev": prev_month.strftime("%Y-%m"), "next": next_month.strftime("%Y-%m"), "today": today,
+    })
+
+
+@login_required
+def activity_ics(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = access_activity(activity_id, actor=request.user)
+    body = calendars.ics([activity], activity.title, request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="activity-{activity.pk}.ics"'
+    return response
+
+
+def centres_for_map(centres: list[Centre]) -> list[dict]:
+    return [{"id": c.pk, "name": c.name, "lon": c.lon, "lat": c.lat, "level": c.get_level_display()} for c in centres]
