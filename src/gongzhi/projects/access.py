@@ -1,0 +1,43 @@
+"""Who may do what with micro-projects. Staff act through `manage_projects` on the community's
+subtree (404 outside it); residents act as themselves, in their own community."""
+
+from typing import Any
+
+from django.http import Http404
+
+from gongzhi.core.scoping import get_scope
+from gongzhi.projects.models import Proposal, Round, Vote
+
+CAPABILITY = "manage_projects"
+
+
+def can_manage(actor: Any) -> bool:
+    return get_scope(actor).can(CAPABILITY)
+
+
+def access_round(actor: Any, round_id: int) -> Round:
+    return Round.objects.select_related("community").get_visible_or_404(actor, CAPABILITY, pk=round_id)
+
+
+def access_proposal(actor: Any, proposal_id: int) -> Proposal:
+    return Proposal.objects.select_related("round__community").get_visible_or_404(
+        actor, CAPABILITY, pk=proposal_id
+    )
+
+
+def access_vote(actor: Any, vote_id: int) -> Vote:
+    return Vote.objects.select_related("round__community", "area").get_visible_or_404(
+        actor, CAPABILITY, pk=vote_id
+    )
+
+
+def resident_person(actor: Any) -> Any:
+    """The signed-in resident's person with the household, or 404 (accounts without a person)."""
+    person = getattr(actor, "person", None) if getattr(actor, "is_authenticated", False) else None
+    if person is None or not person.household_id:
+        raise Http404
+    return person
+
+
+def lives_in(person: Any, node: Any) -> bool:
+    return bool(person.household_id) and person.household.path.startswith(node.path)

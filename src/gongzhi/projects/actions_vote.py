@@ -1,0 +1,239 @@
+"""Writes of votes: set up, cast a secret ballot, enter paper sheets twice, count, publish.
+
+Concurrency: one ballot per person holds because the roll row and the ballot row are written with
+INSERT … ON CONFLICT on unique keys (voter roll (vote, person), ballot token) — two simultaneous
+casts by one person leave one roll row and one ballot, the later choices winning; no lock is taken on
+the vote, so thousands of residents vote at once. Counting starts only `COUNT_GRACE` after the close,
+longer than any request may run, so no ballot commits after the count has read them.
+"""
+
+import datetime
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from gongzhi.core import audit
+from gongzhi.projects import tally
+from gongzhi.projects.access import lives_in
+from gongzhi.projects.errors import NotInCensus, OverAllowance, ProjectError, VoteClosed
+from gongzhi.projects.models import (
+    Ballot,
+    BallotChannel,
+    PaperEntry,
+    Proposal,
+    ProposalEvent,
+    Round,
+    Vote,
+    VoterRoll,
+)
+from gongzhi.projects.workflow import BallotType, Phase, VoteStatus
+
+COUNT_GRACE = datetime.timedelta(seconds=60)
+
+
+def ballot_token(vote_id: int, person_id: int) -> str:
+    """Derivable only with the server's SECRET_KEY: the voter finds their ballot again, a database
+    reader cannot link it to them (decision 0020)."""
+    return salted_hmac("gongzhi.projects.ballot", f"{vote_id}:{person_id}", algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
+def vote_create(
+    *,
+    actor: Any,
+    round: Round,
+    title: str,
+    area: Any,
+    ballot_type: str,
+    rule: str,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    allowance: int = 10,
+    max_choices: int | None = None,
+    residence_types: list[str] | None = None,
+    budget: int | None = None,
+) -> Vote:
+    if not area.path.startswith(round.community.path):
+        raise ProjectError(_("投票范围必须在本社区内"), 422)
+    if opens_at >= closes_at:
+        raise ProjectError(_("截止时间必须晚于开始时间"), 422)
+    if ballot_type == BallotType.CUMULATIVE and allowance < 1:
+        raise ProjectError(_("累积票每人至少 1 票"), 422)
+    vote = Vote.objects.create(
+        round=round,
+        title=title,
+        area=area,
+        ballot_type=ballot_type,
+        rule=rule,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        allowance=allowance,
+        max_choices=max_choices,
+        residence_types=residence_types or ["registered", "non_registered"],
+        budget=budget or round.budget,
+    )
+    audit.record_write(actor=actor, action="projects.vote_create", obj=vote, scope_path=round.community.path)
+    return vote
+
+
+@transaction.atomic
+def vote_open(*, actor: Any, vote: Vote, proposal_ids: list[int]) -> Vote:
+    """Put deliberated proposals on the ballot and open the vote."""
+    v = Vote.objects.select_for_update().get(pk=vote.pk)
+    if v.status != VoteStatus.DRAFT:
+        raise VoteClosed(_("投票已经开始，不能再调整候选项目"))
+    chosen = list(Proposal.objects.select_for_update().filter(round=v.round, pk__in=proposal_ids))
+    if not chosen:
+        raise ProjectError(_("请至少选择一个候选项目"), 422)
+    for p in chosen:
+        if p.phase != Phase.DELIBERATION:
+            raise ProjectError(_("“%(t)s”未完成协商议事，不能进入投票") % {"t": p.title}, 409)
+        if (p.cost_estimate or 0) > v.budget:
+            raise ProjectError(_("“%(t)s”估算费用超过可分配预算") % {"t": p.title}, 422)
+        ProposalEvent.objects.create(
+            proposal=p, from_phase=p.phase, to_phase=Phase.VOTING, actor=actor, note=v.title
+        )
+        p.phase, p.vote = Phase.VOTING, v
+        p.save(update_fields=["phase", "vote", "updated_at"])
+    v.status = VoteStatus.OPEN
+    v.save(update_fields=["status"])
+    return v
+
+
+def _normalise(vote: Vote, candidates: set[int], choices: Any) -> Any:
+    """Validated, canonical choices, or ProjectError with the reason in the voter's language."""
+    if vote.ballot_type == BallotType.CUMULATIVE:
+        if not isinstance(choices, dict):
+            raise ProjectError(_("累积票应为“项目: 票数”"))
+        clean: dict[str, int] = {}
+        for k, v in choices.items():
+            if not str(k).isdigit() or int(k) not in candidates:
+                raise ProjectError(_("选票上有不是本次候选的项目"))
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                raise ProjectError(_("票数必须是非负整数"))
+            if v:
+                clean[str(int(k))] = v
+        total = sum(clean.values())
+        if total == 0:
+            raise ProjectError(_("请至少给一个项目投票"), 422)
+        if total > vote.allowance:
+            raise OverAllowance(
+                _("共投 %(n)s 票，超过每人 %(a)s 票的上限") % {"n": total, "a": vote.allowance}
+            )
+        return dict(sorted(clean.items(), key=lambda kv: int(kv[0])))
+    if not isinstance(choices, list) or not all(
+        isinstance(c, int) and not isinstance(c, bool) for c in choices
+    ):
+        raise ProjectError(_("选票应为项目编号列表"))
+    if len(set(choices)) != len(choices):
+        raise ProjectError(_("同一个项目不能选两次"))
+    if not choices:
+        raise ProjectError(_("请至少选择一个项目"), 422)
+    if any(c not in candidates for c in choices):
+        raise ProjectError(_("选票上有不是本次候选的项目"))
+    if vote.max_choices and len(choices) > vote.max_choices:
+        raise OverAllowance(_("最多选择 %(n)s 个项目") % {"n": vote.max_choices})
+    return sorted(choices) if vote.ballot_type == BallotType.APPROVAL else list(choices)
+
+
+def check_census(vote: Vote, person: Any) -> None:
+    if person is None or not lives_in(person, vote.area) or person.residence_type not in vote.residence_types:
+        raise NotInCensus(_("您不在本次投票的选民范围内（%(area)s 登记居民）") % {"area": vote.area.name})
+
+
+def ballot_cast(*, actor: Any, vote: Vote, choices: Any, person: Any = None) -> None:
+    """Cast or change the actor's ballot while the vote is open."""
+    person = person or actor.person
+    check_census(vote, person)
+    now = timezone.now()
+    if vote.status != VoteStatus.OPEN or not (vote.opens_at <= now < vote.closes_at):
+        raise VoteClosed(
+            _("投票时间为 %(a)s 至 %(b)s，现在不能投票")
+            % {
+                "a": timezone.localtime(vote.opens_at).strftime("%Y-%m-%d %H:%M"),
+                "b": timezone.localtime(vote.closes_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+    candidates = set(Proposal.objects.filter(vote=vote, phase=Phase.VOTING).values_list("pk", flat=True))
+    clean = _normalise(vote, candidates, choices)
+    with transaction.atomic():
+        VoterRoll.objects.bulk_create(
+            [VoterRoll(vote=vote, person=person, voted_on=timezone.localdate())], ignore_conflicts=True
+        )
+        Ballot.objects.bulk_create(
+            [Ballot(token=ballot_token(vote.pk, person.pk), vote=vote, choices=clean)],
+            update_conflicts=True,
+            unique_fields=["token"],
+            update_fields=["choices"],
+        )
+
+
+def my_ballot(vote: Vote, person: Any) -> Any:
+    """The resident's own current choices (only they can derive the token)."""
+    b = Ballot.objects.filter(token=ballot_token(vote.pk, person.pk)).first()
+    return b.choices if b else None
+
+
+@transaction.atomic
+def paper_enter(*, actor: Any, vote: Vote, sheet_no: int, choices: Any) -> PaperEntry:
+    """One clerk's entry of a paper sheet; two different clerks per sheet, no third entry. A clerk
+    entering a sheet again corrects their own entry (how a listed mismatch is resolved)."""
+    v = Vote.objects.select_for_update().get(pk=vote.pk)
+    if v.status not in (VoteStatus.OPEN, VoteStatus.DRAFT):
+        raise VoteClosed(_("已经计票，不能再录入纸质选票"))
+    candidates = set(Proposal.objects.filter(vote=v).values_list("pk", flat=True))
+    clean = _normalise(v, candidates, choices)
+    existing = list(PaperEntry.objects.filter(vote=v, sheet_no=sheet_no))
+    mine = [e for e in existing if e.entered_by_id == actor.pk]
+    if mine:
+        PaperEntry.objects.filter(pk=mine[0].pk).update(choices=clean)
+        mine[0].choices = clean
+        return mine[0]
+    if len(existing) >= 2:
+        raise ProjectError(_("第 %(n)s 号选票已有两次录入") % {"n": sheet_no}, 409)
+    return PaperEntry.objects.create(vote=v, sheet_no=sheet_no, entered_by=actor, choices=clean)
+
+
+@transaction.atomic
+def vote_count(*, actor: Any, vote: Vote) -> Vote:
+    """Count after the close: electronic ballots plus paper sheets both clerks agree on."""
+    v = Vote.objects.select_for_update().get(pk=vote.pk)
+    if v.status not in (VoteStatus.OPEN, VoteStatus.COUNTED):
+        raise VoteClosed(_("这次投票不能计票"))
+    if timezone.now() < v.closes_at + COUNT_GRACE:
+        raise VoteClosed(_("投票截止一分钟后才能计票"))
+    _agreed, mismatched = tally.paper_sheets(v)
+    if mismatched:
+        raise ProjectError(_("还有 %(n)s 张纸质选票两次录入不一致或未复核") % {"n": len(mismatched)}, 409)
+    proposals = list(Proposal.objects.filter(vote=v).order_by("pk"))
+    v.result = tally.count(v, proposals)
+    v.status, v.counted_at = VoteStatus.COUNTED, timezone.now()
+    v.save(update_fields=["result", "status", "counted_at"])
+    audit.record_write(actor=actor, action="projects.vote_count", obj=v, scope_path=v.round.community.path)
+    return v
+
+
+@transaction.atomic
+def vote_publish(*, actor: Any, vote: Vote) -> Vote:
+    """Publish the count: selected proposals move on, the others are marked not selected."""
+    v = Vote.objects.select_for_update().get(pk=vote.pk)
+    if v.status != VoteStatus.COUNTED:
+        raise VoteClosed(_("请先计票"))
+    chosen = {int(s) for s in v.result["selected"]}
+    for p in Proposal.objects.select_for_update().filter(vote=v, phase=Phase.VOTING):
+        to = Phase.SELECTED if p.pk in chosen else Phase.NOT_SELECTED
+        ProposalEvent.objects.create(proposal=p, from_phase=p.phase, to_phase=to, actor=actor, note=v.title)
+        p.phase = to
+        p.save(update_fields=["phase", "updated_at"])
+    v.status = VoteStatus.PUBLISHED
+    v.save(update_fields=["status"])
+    audit.record_write(actor=actor, action="projects.vote_publish", obj=v, scope_path=v.round.community.path)
+    return v
+
+
+def imported_ballot(vote: Vote, choices: Any) -> Ballot:
+    return Ballot(token=secrets.token_hex(32), vote=vote, channel=BallotChannel.IMPORTED, choices=choices)

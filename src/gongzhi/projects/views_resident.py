@@ -1,0 +1,136 @@
+"""What a signed-in resident does on a phone: propose, comment, vote, rate."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.projects import actions, actions_vote
+from gongzhi.projects.access import resident_person
+from gongzhi.projects.errors import ProjectError
+from gongzhi.projects.models import Proposal, Round, Vote
+from gongzhi.projects.workflow import BallotType, Phase, VoteStatus
+
+
+@login_required
+def propose(request: HttpRequest, round_id: int) -> HttpResponse:
+    rnd = get_object_or_404(Round.objects.select_related("community"), pk=round_id)
+    resident_person(request.user)
+    error, status = "", 200
+    if request.method == "POST":
+        title = request.POST.get("title", "").strip()[:80]
+        description = request.POST.get("description", "").strip()[:3000]
+        if not title or not description:
+            error, status = _("请填写项目名称和内容"), 400
+        else:
+            try:
+                p = actions.proposal_submit(
+                    actor=request.user,
+                    round=rnd,
+                    title=title,
+                    description=description,
+                    place=request.POST.get("place", "").strip()[:120],
+                )
+            except ProjectError as exc:
+                error, status = exc.message, exc.status
+            else:
+                messages.success(request, _("提议已提交，社区将进行可行性审核"))
+                return redirect("projects:proposal", p.pk)
+    return render(
+        request, "projects/propose.html", {"round": rnd, "error": error, "form": request.POST}, status=status
+    )
+
+
+@require_POST
+@login_required
+def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    p = get_object_or_404(Proposal.objects.select_related("round__community"), pk=proposal_id)
+    try:
+        actions.comment_add(actor=request.user, proposal=p, body=request.POST.get("body", ""))
+    except ProjectError as exc:
+        messages.error(request, exc.message)
+    return redirect("projects:proposal", p.pk)
+
+
+@require_POST
+@login_required
+def rate(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    p = get_object_or_404(Proposal.objects.select_related("round__community"), pk=proposal_id)
+    raw = request.POST.get("rating", "")
+    try:
+        actions.evaluation_add(
+            actor=request.user,
+            proposal=p,
+            rating=int(raw) if raw.isdigit() else 0,
+            comment=request.POST.get("comment", ""),
+        )
+    except ProjectError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("感谢您的评价"))
+    return redirect("projects:proposal", p.pk)
+
+
+def _choices_from_form(vote: Vote, post: dict, candidates: list[Proposal]) -> object:
+    if vote.ballot_type == BallotType.CUMULATIVE:
+        out = {}
+        for p in candidates:
+            raw = (post.get(f"points_{p.pk}") or "0").strip()
+            if not raw.isdigit():
+                raise ProjectError(_("票数必须是非负整数"))
+            out[str(p.pk)] = int(raw)
+        return out
+    if vote.ballot_type == BallotType.ORDINAL:
+        ranked = []
+        for p in candidates:
+            raw = (post.get(f"rank_{p.pk}") or "").strip()
+            if raw.isdigit() and int(raw) > 0:
+                ranked.append((int(raw), p.pk))
+        if len({r for r, _pk in ranked}) != len(ranked):
+            raise ProjectError(_("两个项目不能排在同一名次"))
+        return [pk for _r, pk in sorted(ranked)]
+    return [int(x) for x in post.getlist("choice") if x.isdigit()]
+
+
+@login_required
+def ballot(request: HttpRequest, vote_id: int) -> HttpResponse:
+    vote = get_object_or_404(Vote.objects.select_related("round__community", "area"), pk=vote_id)
+    if vote.status == VoteStatus.DRAFT:
+        raise Http404
+    person = resident_person(request.user)
+    candidates = list(vote.proposals.filter(phase=Phase.VOTING).order_by("pk"))
+    error, status = "", 200
+    try:
+        actions_vote.check_census(vote, person)
+    except ProjectError as exc:
+        return render(
+            request,
+            "projects/ballot.html",
+            {"vote": vote, "error": exc.message, "blocked": True},
+            status=exc.status,
+        )
+    if request.method == "POST":
+        try:
+            choices = _choices_from_form(vote, request.POST, candidates)
+            actions_vote.ballot_cast(actor=request.user, vote=vote, choices=choices, person=person)
+        except ProjectError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, _("投票成功。截止前您可以随时修改"))
+            return redirect("projects:ballot", vote.pk)
+    mine = actions_vote.my_ballot(vote, person)
+    ctx = {
+        "vote": vote,
+        "candidates": candidates,
+        "error": error,
+        "mine": mine,
+        "mine_json": json.dumps(mine),
+        "selected": set(mine) if isinstance(mine, list) else set(),
+        "ranks": {pk: i + 1 for i, pk in enumerate(mine)} if isinstance(mine, list) else {},
+        "points": {int(k): v for k, v in mine.items()} if isinstance(mine, dict) else {},
+    }
+    return render(request, "projects/ballot.html", ctx, status=status)

@@ -1,0 +1,306 @@
+"""The community staff desk: rounds, feasibility review, deliberation, votes (paper entry, count,
+publish), implementation. Objects only through access_* (404 outside the staff member's scope)."""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from gongzhi.projects import actions, actions_vote, queries, tally
+from gongzhi.projects.access import CAPABILITY, access_proposal, access_round, access_vote, can_manage
+from gongzhi.projects.errors import ProjectError
+from gongzhi.projects.models import Proposal, Round, SourceKind
+from gongzhi.projects.models.proposal import DEFAULT_BUDGET
+from gongzhi.projects.workflow import TRANSITIONS, BallotType, InvalidTransition, Phase, Rule
+from gongzhi.territory.models import Level, TerritoryNode
+
+
+def _staff(request: HttpRequest) -> None:
+    if not can_manage(request.user):
+        raise Http404
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").replace(",", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _date(value: str | None) -> datetime.date:
+    d = parse_date((value or "").strip())
+    if d is None:
+        raise ProjectError(_("日期格式应为 YYYY-MM-DD"), 400)
+    return d
+
+
+def _dt(value: str | None) -> datetime.datetime:
+    d = parse_datetime((value or "").strip().replace("T", " "))
+    if d is None:
+        raise ProjectError(_("时间格式应为 YYYY-MM-DD HH:MM"), 400)
+    return timezone.make_aware(d) if timezone.is_naive(d) else d
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    communities = TerritoryNode.objects.visible_to(request.user, CAPABILITY).filter(level=Level.COMMUNITY)[
+        :100
+    ]
+    error, status = "", 200
+    if request.method == "POST":
+        community = (
+            communities.filter(pk=_int(request.POST.get("community"))).first() if communities else None
+        )
+        try:
+            if community is None:
+                raise ProjectError(_("请选择社区"), 400)
+            year = _int(request.POST.get("year")) or timezone.localdate().year
+            rnd = actions.round_create(
+                actor=request.user,
+                community=community,
+                year=year,
+                title=request.POST.get("title", "").strip()[:120] or f"{community.name}{year}年民生微实事",
+                budget=_int(request.POST.get("budget")) or DEFAULT_BUDGET,
+                dates={
+                    k: _date(request.POST.get(k))
+                    for k in ("collect_from", "collect_until", "review_until", "deliberate_until")
+                },
+            )
+        except ProjectError as exc:
+            error, status = exc.message, exc.status
+        else:
+            return redirect("projects:manage_round", rnd.pk)
+    rounds = Round.objects.visible_to(request.user).select_related("community")[:100]
+    return render(
+        request,
+        "projects/manage.html",
+        {"rounds": rounds, "communities": communities, "error": error, "default_budget": DEFAULT_BUDGET},
+        status=status,
+    )
+
+
+@login_required
+def manage_round(request: HttpRequest, round_id: int) -> HttpResponse:
+    rnd = access_round(request.user, round_id)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("op") == "promote":
+                p = actions.proposal_promote(
+                    actor=request.user,
+                    round=rnd,
+                    source_kind=request.POST.get("source_kind", ""),
+                    source_id=_int(request.POST.get("source_id")) or 0,
+                    title=request.POST.get("title", "").strip(),
+                )
+                return redirect("projects:manage_proposal", p.pk)
+            area = (
+                TerritoryNode.objects.visible_to(request.user, CAPABILITY)
+                .filter(pk=_int(request.POST.get("area")))
+                .first()
+            )
+            vote = actions_vote.vote_create(
+                actor=request.user,
+                round=rnd,
+                title=request.POST.get("title", "").strip()[:120] or rnd.title,
+                area=area or rnd.community,
+                ballot_type=request.POST.get("ballot_type", BallotType.APPROVAL),
+                rule=request.POST.get("rule", Rule.MES),
+                opens_at=_dt(request.POST.get("opens_at")),
+                closes_at=_dt(request.POST.get("closes_at")),
+                allowance=_int(request.POST.get("allowance")) or 10,
+                max_choices=_int(request.POST.get("max_choices")),
+                budget=_int(request.POST.get("budget")),
+            )
+            return redirect("projects:manage_vote", vote.pk)
+        except ProjectError as exc:
+            error, status = exc.message, exc.status
+    ctx = queries.round_overview(rnd)
+    ctx.update(
+        error=error,
+        source_kinds=[(k, v) for k, v in SourceKind.choices if k in ("appeal", "wish", "hot_issue")],
+        ballot_types=BallotType.choices,
+        rules=Rule.choices,
+        all_proposals=rnd.proposals.order_by("pk"),
+    )
+    return render(request, "projects/manage_round.html", ctx, status=status)
+
+
+def _op_review(request: HttpRequest, p: Proposal) -> None:
+    actions.proposal_review(
+        actor=request.user,
+        proposal=p,
+        feasible=request.POST.get("feasible") == "1",
+        cost_estimate=_int(request.POST.get("cost_estimate")),
+        responsible_unit=request.POST.get("responsible_unit", ""),
+        reason=request.POST.get("reason", ""),
+    )
+
+
+def _op_move(request: HttpRequest, p: Proposal) -> None:
+    actions.proposal_transition(
+        actor=request.user, proposal=p, to=request.POST.get("to", ""), note=request.POST.get("note", "")
+    )
+
+
+def _op_plan(request: HttpRequest, p: Proposal) -> None:
+    actions.proposal_plan(
+        actor=request.user,
+        proposal=p,
+        contractor=request.POST.get("contractor", ""),
+        approved_budget=_int(request.POST.get("approved_budget")),
+        meeting_id=_int(request.POST.get("meeting_id")),
+    )
+
+
+def _op_milestone(request: HttpRequest, p: Proposal) -> None:
+    actions.milestone_add(
+        actor=request.user,
+        proposal=p,
+        title=request.POST.get("title", "").strip()[:120] or "—",
+        due_on=_date(request.POST.get("due_on")),
+    )
+
+
+def _op_milestone_done(request: HttpRequest, p: Proposal) -> None:
+    actions.milestone_done(
+        actor=request.user, proposal=p, milestone_id=_int(request.POST.get("milestone")) or 0
+    )
+
+
+def _op_progress(request: HttpRequest, p: Proposal) -> None:
+    value = _int(request.POST.get("progress"))
+    actions.progress_set(actor=request.user, proposal=p, progress=-1 if value is None else value)
+
+
+def _op_spending(request: HttpRequest, p: Proposal) -> None:
+    raw = (request.POST.get("amount") or "").replace(",", "").strip()
+    amount = int(raw) if raw.lstrip("-").isdigit() else 0
+    actions.spending_record(
+        actor=request.user,
+        proposal=p,
+        amount=amount,
+        note=request.POST.get("note", ""),
+        spent_on=_date(request.POST.get("spent_on")),
+    )
+
+
+def _op_document(request: HttpRequest, p: Proposal) -> None:
+    title, body = request.POST.get("title", "").strip()[:120], request.POST.get("body", "").strip()
+    if not title or not body:
+        raise ProjectError(_("请填写标题和内容"), 400)
+    actions.document_add(actor=request.user, proposal=p, title=title, body=body)
+
+
+def _op_comment(request: HttpRequest, p: Proposal) -> None:
+    actions.comment_add(actor=request.user, proposal=p, body=request.POST.get("body", ""))
+
+
+OPS: dict[str, Callable[[HttpRequest, Proposal], None]] = {
+    "review": _op_review,
+    "move": _op_move,
+    "plan": _op_plan,
+    "milestone": _op_milestone,
+    "milestone_done": _op_milestone_done,
+    "progress": _op_progress,
+    "spending": _op_spending,
+    "document": _op_document,
+    "comment": _op_comment,
+}
+
+
+@login_required
+def manage_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    p = access_proposal(request.user, proposal_id)
+    error, status = "", 200
+    if request.method == "POST":
+        op = OPS.get(request.POST.get("op", ""))
+        try:
+            if op is None:
+                raise ProjectError(_("未知操作"), 400)
+            op(request, p)
+        except InvalidTransition as exc:
+            error, status = (
+                _("当前阶段“%(a)s”不能转到“%(b)s”")
+                % {
+                    "a": Phase(exc.current).label,
+                    "b": Phase(exc.to).label if exc.to in Phase.values else exc.to,
+                },
+                409,
+            )
+        except ProjectError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("projects:manage_proposal", p.pk)
+        p.refresh_from_db()
+    ctx = queries.proposal_page(p)
+    nexts = [
+        (ph, Phase(ph).label)
+        for ph in TRANSITIONS[p.phase]
+        if ph not in (Phase.SELECTED, Phase.NOT_SELECTED, Phase.VOTING)
+    ]
+    ctx.update(error=error, next_phases=nexts, Phase=Phase, today=timezone.localdate())
+    return render(request, "projects/manage_proposal.html", ctx, status=status)
+
+
+@login_required
+def manage_vote(request: HttpRequest, vote_id: int) -> HttpResponse:
+    vote = access_vote(request.user, vote_id)
+    error, status = "", 200
+    if request.method == "POST":
+        op = request.POST.get("op")
+        try:
+            if op == "open":
+                actions_vote.vote_open(
+                    actor=request.user,
+                    vote=vote,
+                    proposal_ids=[int(x) for x in request.POST.getlist("proposal") if x.isdigit()],
+                )
+            elif op == "paper":
+                _paper(request, vote)
+            elif op == "count":
+                actions_vote.vote_count(actor=request.user, vote=vote)
+            elif op == "publish":
+                actions_vote.vote_publish(actor=request.user, vote=vote)
+            else:
+                raise ProjectError(_("未知操作"), 400)
+        except ProjectError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("projects:manage_vote", vote.pk)
+        vote.refresh_from_db()
+    _agreed, mismatched = tally.paper_sheets(vote)
+    ctx: dict[str, Any] = {
+        "vote": vote,
+        "error": error,
+        "turnout": queries.turnout(vote),
+        "mismatched": mismatched,
+        "paper_agreed": len(_agreed),
+        "candidates": list(vote.proposals.order_by("pk")),
+        "deliberated": list(vote.round.proposals.filter(phase=Phase.DELIBERATION).order_by("pk")),
+        "results": queries.results(vote),
+    }
+    return render(request, "projects/manage_vote.html", ctx, status=status)
+
+
+def _paper(request: HttpRequest, vote: Any) -> None:
+    sheet = _int(request.POST.get("sheet_no"))
+    if not sheet:
+        raise ProjectError(_("请填写选票编号"), 400)
+    candidates = list(vote.proposals.order_by("pk"))
+    from gongzhi.projects.views_resident import _choices_from_form
+
+    actions_vote.paper_enter(
+        actor=request.user,
+        vote=vote,
+        sheet_no=sheet,
+        choices=_choices_from_form(vote, request.POST, candidates),
+    )
