@@ -1,0 +1,274 @@
+"""Service orders (点单 → 派单 → 接单 → 办单 → 评单): one function per action, one transaction, the
+order row locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialise
+writers) and the transition checked against workflow.ORDER_TRANSITIONS *after* the lock — so of
+two staff assigning at once, or a helper accepting while staff reassign, exactly one wins and the
+other gets InvalidTransition (HTTP 409). Every action appends an OrderEvent and an audit row.
+Points go to the helper when the service is verified (rated by the resident or closed by staff)."""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gongzhi.appeals.intake import MAX_PHOTO_BYTES, sniff_image
+from gongzhi.core.audit import actor_label, record_write
+from gongzhi.service.access import require
+from gongzhi.service.geo import building_of, community_of
+from gongzhi.service.models import Helper, OrderEvent, OrderEvidence, ServiceItem, ServiceNotice, ServiceOrder
+from gongzhi.service.workflow import OrderAction, OrderStatus, next_order_status
+
+MAX_EVIDENCE_PHOTOS = 6
+MAX_HOURS = Decimal("24")
+
+
+class ServiceError(ValueError):
+    """Bad input (HTTP 400); `field` names the form field, the message is Chinese."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        self.field = field
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+
+def check_images(photos: list[Upload], *, required: bool = False) -> None:
+    """The appeals intake's rules: real image bytes (JPG/PNG/GIF/WebP sniffed, not the name), ≤ 10 MB."""
+    if required and not photos:
+        raise ServiceError("请上传至少一张现场照片", "photos")
+    if len(photos) > MAX_EVIDENCE_PHOTOS:
+        raise ServiceError(f"最多上传{MAX_EVIDENCE_PHOTOS}张照片", "photos")
+    for photo in photos:
+        if len(photo.content) > MAX_PHOTO_BYTES:
+            raise ServiceError(f"照片“{photo.name}”超过10MB", "photos")
+        if sniff_image(photo.content) is None:
+            raise ServiceError(f"“{photo.name}”不是图片(支持JPG、PNG、GIF、WebP)", "photos")
+
+
+def parse_hours(raw: Any, default: Decimal) -> Decimal:
+    if raw in (None, ""):
+        return default
+    try:
+        hours = Decimal(str(raw)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as exc:
+        raise ServiceError("服务时长应为数字(小时)", "hours") from exc
+    if not Decimal("0.5") <= hours <= MAX_HOURS:
+        raise ServiceError("服务时长应在0.5到24小时之间", "hours")
+    return hours
+
+
+def notice(person_id: int | None, text: str, kind: str, order: ServiceOrder | None = None) -> None:
+    if person_id is not None:
+        ServiceNotice.objects.create(recipient_id=person_id, order=order, kind=kind, text=text[:300])
+
+
+def award(*, rule: str, recipient: Any, source: str, community: Any, quantity: int = 1, awarded_by: Any = None,
+          memo: str = "") -> dict[str, Any]:
+    """Points through the kindness bank (gongzhi.points). A refusal (a cap, self-award) never undoes
+    the service: it is reported in the event's data; the savepoint keeps the outer transaction."""
+    from gongzhi.points.actions import PointsRefused, award_points
+
+    try:
+        with transaction.atomic():
+            result = award_points(rule=rule, recipient=recipient, source=source, community=community,
+                                  quantity=quantity, awarded_by=awarded_by, memo=memo)
+    except PointsRefused as exc:
+        return {"rule": rule, "refused": str(exc)}
+    return {"rule": rule, "transaction_id": result.transaction_id, "points": result.points, "created": result.created}
+
+
+def _event(order: ServiceOrder, action: str, actor: Any, before: str, note: str = "", **data: Any) -> None:
+    OrderEvent.objects.create(
+        order=order, actor=actor if getattr(actor, "pk", None) else None, actor_label=actor_label(actor),
+        action=action, from_status=before, to_status=order.status, note=note[:1000], data=data,
+    )
+
+
+def _locked(order: ServiceOrder) -> ServiceOrder:
+    return (ServiceOrder.objects.select_for_update(of=("self",))
+            .select_related("item", "community", "building", "helper__person").get(pk=order.pk))
+
+
+def _transition(order: ServiceOrder, action: str, actor: Any) -> tuple[ServiceOrder, str]:
+    locked = _locked(order)
+    require(actor, locked, action)
+    before = locked.status
+    locked.status = next_order_status(before, action)
+    return locked, before
+
+
+def _release(helper_id: int | None) -> None:
+    if helper_id is not None:
+        Helper.objects.filter(pk=helper_id, open_orders__gt=0).update(open_orders=F("open_orders") - 1)
+
+
+def _number(pk: int) -> str:
+    return f"FW{timezone.localdate():%Y%m%d}{pk:06d}"
+
+
+@transaction.atomic
+def order_submit(*, actor: Any, resident: Any, item: ServiceItem, description: str, building: Any = None,
+                 wanted_at: Any = None, from_appeal: Any = None) -> ServiceOrder:
+    """点单: a resident orders from their community's catalogue (or staff convert an appeal)."""
+    description = (description or "").strip()
+    if not description:
+        raise ServiceError("请描述您需要的服务", "description")
+    if len(description) > 1000:
+        raise ServiceError("需求描述最多1000字", "description")
+    if not item.active:
+        raise ServiceError("该服务项目已停止接单", "item")
+    if building is None and resident is not None and resident.household_id:
+        building = building_of(resident.household)
+    if building is not None and not building.path.startswith(item.path):
+        raise ServiceError("所选服务项目不属于该楼栋所在社区", "item")
+    now = timezone.now()
+    if wanted_at is not None and wanted_at < now - timedelta(hours=1):
+        raise ServiceError("期望上门时间不能早于现在", "wanted_at")
+    order = ServiceOrder.objects.create(
+        number=uuid.uuid4().hex[:24], item=item, community_id=item.community_id, building=building,
+        path=building.path if building is not None else item.path, resident=resident, description=description,
+        wanted_at=wanted_at, due_at=now + timedelta(hours=item.deadline_hours), from_appeal=from_appeal,
+    )
+    order.number = _number(order.pk)
+    ServiceOrder.objects.filter(pk=order.pk).update(number=order.number)
+    data = {"from_appeal": from_appeal.number} if from_appeal is not None else {}
+    _event(order, OrderAction.ORDER, actor, "", **data)
+    record_write(actor=actor, action="service.order_submit", obj=order, scope_path=order.path)
+    return order
+
+
+@transaction.atomic
+def order_assign(*, order: ServiceOrder, actor: Any, helper: Helper, note: str = "") -> ServiceOrder:
+    """派单 to a helper of the order's street."""
+    locked, before = _transition(order, OrderAction.ASSIGN, actor)
+    street = "/".join(locked.community.path.split("/")[:-2]) + "/"
+    if not helper.active or not helper.path.startswith(street):
+        raise ServiceError("只能派给本街道在队的服务队员", "helper")
+    locked.helper = helper
+    locked.save(update_fields=["status", "helper", "updated_at"])
+    Helper.objects.filter(pk=helper.pk).update(open_orders=F("open_orders") + 1)
+    _event(locked, OrderAction.ASSIGN, actor, before, note, helper_id=helper.pk, helper=helper.person.name)
+    notice(helper.person_id, f"新派单:{locked.number} {locked.item.name},请及时接单", "assigned", locked)
+    record_write(actor=actor, action="service.order_assign", obj=locked, scope_path=locked.path)
+    return locked
+
+
+@transaction.atomic
+def order_accept(*, order: ServiceOrder, actor: Any) -> ServiceOrder:
+    locked, before = _transition(order, OrderAction.ACCEPT, actor)
+    locked.save(update_fields=["status", "updated_at"])
+    _event(locked, OrderAction.ACCEPT, actor, before)
+    notice(locked.resident_id, f"您的服务单{locked.number}已由服务队员接单", "accepted", locked)
+    record_write(actor=actor, action="service.order_accept", obj=locked, scope_path=locked.path)
+    return locked
+
+
+@transaction.atomic
+def order_decline(*, order: ServiceOrder, actor: Any, reason: str) -> ServiceOrder:
+    """拒单: back to the staff's queue, with the reason; the helper's load goes down."""
+    if not (reason or "").strip():
+        raise ServiceError("请填写不能接单的原因", "reason")
+    locked, before = _transition(order, OrderAction.DECLINE, actor)
+    helper_id = locked.helper_id
+    locked.helper = None
+    locked.save(update_fields=["status", "helper", "updated_at"])
+    _release(helper_id)
+    _event(locked, OrderAction.DECLINE, actor, before, reason.strip(), helper_id=helper_id)
+    record_write(actor=actor, action="service.order_decline", obj=locked, scope_path=locked.path)
+    return locked
+
+
+@transaction.atomic
+def order_fulfil(*, order: ServiceOrder, actor: Any, note: str, photos: list[Upload], hours: Any = None) -> ServiceOrder:
+    """办单: only the assigned helper, with at least one photo and a note."""
+    if not (note or "").strip():
+        raise ServiceError("请填写服务情况说明", "note")
+    check_images(photos, required=True)
+    locked, before = _transition(order, OrderAction.FULFIL, actor)
+    locked.hours = parse_hours(hours, locked.item.hours)
+    locked.fulfilled_at = timezone.now()
+    locked.save(update_fields=["status", "hours", "fulfilled_at", "updated_at"])
+    _release(locked.helper_id)
+    for photo in photos:
+        OrderEvidence.objects.create(
+            order=locked, image=ContentFile(photo.content, name=photo.name or "photo"),
+            content_type=sniff_image(photo.content) or "", size=len(photo.content),
+            sha256=hashlib.sha256(photo.content).hexdigest(),
+        )
+    _event(locked, OrderAction.FULFIL, actor, before, note.strip(), hours=str(locked.hours), photos=len(photos))
+    notice(locked.resident_id, f"您的服务单{locked.number}已办结,请评价", "fulfilled", locked)
+    record_write(actor=actor, action="service.order_fulfil", obj=locked, scope_path=locked.path)
+    return locked
+
+
+def _verified_awards(order: ServiceOrder, *, rated: bool, awarded_by: Any) -> list[dict[str, Any]]:
+    """Verified service: points for the helper — hours, and a bonus for a rated order."""
+    source = f"service.order:{order.pk}"
+    person = order.helper.person
+    hours = int((order.hours or order.item.hours).to_integral_value(rounding="ROUND_HALF_UP")) or 1
+    results = [award(rule="service_hour", recipient=person, source=source, community=order.community,
+                     quantity=hours, awarded_by=awarded_by, memo=f"{order.number} {order.item.name}")]
+    if rated:
+        results.append(award(rule="order_rated", recipient=person, source=source, community=order.community,
+                             awarded_by=awarded_by, memo=f"{order.number} 评价{order.rating}星"))
+    return results
+
+
+@transaction.atomic
+def order_rate(*, order: ServiceOrder, actor: Any, stars: int, comment: str = "") -> ServiceOrder:
+    """评单: only the resident who ordered; verifies the service, so the helper earns points."""
+    if not isinstance(stars, int) or not 1 <= stars <= 5:
+        raise ServiceError("请选择1到5星的评分", "stars")
+    if len(comment or "") > 300:
+        raise ServiceError("评价最多300字", "comment")
+    locked, before = _transition(order, OrderAction.RATE, actor)
+    locked.rating = stars
+    locked.rating_comment = (comment or "").strip()
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "rating", "rating_comment", "closed_at", "updated_at"])
+    points = _verified_awards(locked, rated=True, awarded_by=None)
+    _event(locked, OrderAction.RATE, actor, before, locked.rating_comment, stars=stars, points=points)
+    notice(locked.helper.person_id, f"服务单{locked.number}获得{stars}星评价,积分已发放", "rated", locked)
+    record_write(actor=actor, action="service.order_rate", obj=locked, scope_path=locked.path)
+    return locked
+
+
+@transaction.atomic
+def order_close(*, order: ServiceOrder, actor: Any, note: str = "") -> ServiceOrder:
+    """核实办结: staff verify a fulfilled order the resident has not rated (a phone call back)."""
+    locked, before = _transition(order, OrderAction.CLOSE, actor)
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at", "updated_at"])
+    points = _verified_awards(locked, rated=False, awarded_by=actor)
+    _event(locked, OrderAction.CLOSE, actor, before, note, points=points)
+    record_write(actor=actor, action="service.order_close", obj=locked, scope_path=locked.path)
+    return locked
+
+
+@transaction.atomic
+def order_cancel(*, order: ServiceOrder, actor: Any, reason: str = "") -> ServiceOrder:
+    locked, before = _transition(order, OrderAction.CANCEL, actor)
+    helper_id = locked.helper_id
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at", "updated_at"])
+    if before == OrderStatus.ASSIGNED:
+        _release(helper_id)
+        if locked.helper is not None:
+            notice(locked.helper.person_id, f"服务单{locked.number}已取消", "cancelled", locked)
+    _event(locked, OrderAction.CANCEL, actor, before, reason)
+    record_write(actor=actor, action="service.order_cancel", obj=locked, scope_path=locked.path)
+    return locked
+
+
+def community_for_order(building: Any, resident: Any) -> Any:
+    return community_of(building) or (community_of(resident.household) if resident and resident.household_id else None)

@@ -1,0 +1,85 @@
+"""Report-in (双报到): an in-service party member registers with their home community for a year,
+picks posts (认岗) and claims service-list items (认领)."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from gongzhi.core.audit import record_write
+from gongzhi.people.models import MemberKind
+from gongzhi.service.access import may_manage
+from gongzhi.service.actions import ServiceError
+from gongzhi.service.geo import community_of
+from gongzhi.service.models import PostClaim, ReportIn, ServicePost
+from gongzhi.service.models.reportin import PostKind
+from gongzhi.territory.models import Level
+
+
+@transaction.atomic
+def report_in(*, actor: Any, member: Any, hours_target: Any = 24, year: int | None = None) -> ReportIn:
+    """The member themself registers with the community where they live."""
+    if getattr(getattr(actor, "person", None), "pk", None) != member.person_id:
+        raise PermissionError("只能为自己办理报到")
+    if member.kind != MemberKind.IN_SERVICE:
+        raise ServiceError("双报到面向在职党员", "member")
+    community = member.home_community or (community_of(member.person.household) if member.person.household_id else None)
+    if community is None or community.level != Level.COMMUNITY:
+        raise ServiceError("请先登记居住地址,再向居住社区报到", "member")
+    try:
+        target = Decimal(str(hours_target)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as exc:
+        raise ServiceError("年度服务时长目标应为数字", "hours_target") from exc
+    if not Decimal("1") <= target <= Decimal("500"):
+        raise ServiceError("年度服务时长目标应在1到500小时之间", "hours_target")
+    year = year or timezone.localdate().year
+    try:
+        with transaction.atomic():
+            row = ReportIn.objects.create(member=member, community=community, path=community.path, year=year,
+                                          hours_target=target)
+    except IntegrityError as exc:
+        raise ServiceError(f"您{year}年已向社区报到", "member") from exc
+    record_write(actor=actor, action="service.report_in", obj=row, scope_path=row.path)
+    return row
+
+
+@transaction.atomic
+def post_create(*, actor: Any, community: Any, kind: str, name: str, description: str = "", capacity: int = 10) -> ServicePost:
+    if not may_manage(actor, community.path):
+        raise PermissionError("您无权管理该社区的服务岗位")
+    if kind not in PostKind.values:
+        raise ServiceError("请选择类别", "kind")
+    if not (name or "").strip():
+        raise ServiceError("请填写名称", "name")
+    try:
+        with transaction.atomic():
+            post = ServicePost.objects.create(community=community, path=community.path, kind=kind, name=name.strip()[:60],
+                                              description=(description or "")[:300], capacity=max(1, int(capacity)))
+    except IntegrityError as exc:
+        raise ServiceError("已有同名岗位", "name") from exc
+    record_write(actor=actor, action="service.post_create", obj=post, scope_path=post.path)
+    return post
+
+
+@transaction.atomic
+def post_claim(*, actor: Any, report: ReportIn, post: ServicePost) -> PostClaim:
+    """认岗/认领: the post row is locked so the capacity holds when many claim at once."""
+    if getattr(getattr(actor, "person", None), "pk", None) != report.member.person_id:
+        raise PermissionError("只能为自己认岗")
+    if report.withdrawn_at is not None:
+        raise ServiceError("报到已撤回", "report")
+    locked = ServicePost.objects.select_for_update().get(pk=post.pk)
+    if locked.community_id != report.community_id:
+        raise ServiceError("只能认领报到社区的岗位", "post")
+    taken = PostClaim.objects.filter(post=locked, report_in__year=report.year).aggregate(n=Count("pk"))["n"]
+    if taken >= locked.capacity:
+        raise ServiceError("该岗位人数已满", "post")
+    try:
+        with transaction.atomic():
+            claim = PostClaim.objects.create(report_in=report, post=locked)
+    except IntegrityError as exc:
+        raise ServiceError("您已认领该岗位", "post") from exc
+    record_write(actor=actor, action="service.post_claim", obj=locked, scope_path=locked.path)
+    return claim

@@ -1,0 +1,237 @@
+"""Reads that need thought: the service record (纪实台账) derived from what a person did, the
+quarterly ranking, wish statistics, staff work lists, the resident's catalogue."""
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, Count, Q, Sum, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from gongzhi.core.scoping import get_scope
+from gongzhi.service.geo import community_of
+from gongzhi.service.models import (
+    Helper,
+    PairingAlert,
+    ReportIn,
+    ServiceItem,
+    ServiceNotice,
+    ServiceOrder,
+    Visit,
+    Wish,
+)
+from gongzhi.service.workflow import OrderStatus, WishStatus
+
+DONE_ORDER_STATES = [OrderStatus.FULFILLED, OrderStatus.RATED, OrderStatus.CLOSED]
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    day: date
+    kind: str
+    text: str
+    hours: Decimal
+    ref: str
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    start = date(year, 3 * (quarter - 1) + 1, 1)
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return start, end
+
+
+def current_quarter() -> tuple[int, int]:
+    today = timezone.localdate()
+    return today.year, (today.month - 1) // 3 + 1
+
+
+def service_record(person_id: int, *, year: int | None = None) -> list[RecordRow]:
+    """纪实台账: every fulfilled order, fulfilled wish and pairing visit of the person — nothing typed twice.
+    (Activity check-ins belong to the places app and are added there when it records them.)"""
+    rows: list[RecordRow] = []
+    orders = ServiceOrder.objects.filter(helper__person_id=person_id, status__in=DONE_ORDER_STATES,
+                                         fulfilled_at__isnull=False).select_related("item", "community")
+    wishes = Wish.objects.filter(claimant_person_id=person_id, status=WishStatus.FULFILLED).select_related("community")
+    visits = Visit.objects.filter(pairing__member__person_id=person_id).select_related("pairing__community")
+    if year:
+        orders = orders.filter(fulfilled_at__year=year)
+        wishes = wishes.filter(fulfilled_at__year=year)
+        visits = visits.filter(visited_on__year=year)
+    for o in orders:
+        stars = f",评价{o.rating}星" if o.rating else ""
+        rows.append(RecordRow(timezone.localdate(o.fulfilled_at), "服务单", f"{o.community.name} {o.item.name}{stars}",
+                              o.hours or ZERO, o.number))
+    for w in wishes:
+        rows.append(RecordRow(timezone.localdate(w.fulfilled_at), "微心愿", f"{w.community.name} {w.title}",
+                              w.hours or ZERO, f"W{w.pk}"))
+    for v in visits:
+        rows.append(RecordRow(v.visited_on, "结对探访", f"{v.pairing.community.name} 探访结对老人", v.hours, f"V{v.pk}"))
+    rows.sort(key=lambda r: (r.day, r.kind, r.ref), reverse=True)
+    return rows
+
+
+def record_xlsx(name: str, rows: list[RecordRow], target: Decimal | None) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "纪实台账"
+    sheet.append([f"{name} 服务纪实台账"])
+    total = sum((r.hours for r in rows), ZERO)
+    sheet.append(["累计时长(小时)", float(total), "年度目标", float(target) if target is not None else ""])
+    sheet.append(["日期", "类别", "内容", "时长(小时)", "编号"])
+    for r in rows:
+        sheet.append([r.day.isoformat(), r.kind, r.text, float(r.hours), r.ref])
+    for column, width in zip("ABCDE", (12, 10, 40, 12, 20), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def hours_by_person(person_ids: list[int], start: date, end: date) -> dict[int, Decimal]:
+    totals: dict[int, Decimal] = dict.fromkeys(person_ids, ZERO)
+    orders = (ServiceOrder.objects.filter(helper__person_id__in=person_ids, status__in=DONE_ORDER_STATES,
+                                          fulfilled_at__date__gte=start, fulfilled_at__date__lt=end)
+              .values("helper__person_id").annotate(h=Coalesce(Sum("hours"), ZERO)))
+    for row in orders:
+        totals[row["helper__person_id"]] += row["h"]
+    wishes = (Wish.objects.filter(claimant_person_id__in=person_ids, status=WishStatus.FULFILLED,
+                                  fulfilled_at__date__gte=start, fulfilled_at__date__lt=end)
+              .values("claimant_person_id").annotate(h=Coalesce(Sum("hours"), ZERO)))
+    for row in wishes:
+        totals[row["claimant_person_id"]] += row["h"]
+    visits = (Visit.objects.filter(pairing__member__person_id__in=person_ids, visited_on__gte=start, visited_on__lt=end)
+              .values("pairing__member__person_id").annotate(h=Coalesce(Sum("hours"), ZERO)))
+    for row in visits:
+        totals[row["pairing__member__person_id"]] += row["h"]
+    return totals
+
+
+@dataclass(frozen=True)
+class RankRow:
+    rank: int
+    name: str
+    branch: str
+    hours: Decimal
+    target: Decimal
+
+
+def quarterly_ranking(community: Any, year: int, quarter: int, limit: int = 50) -> list[RankRow]:
+    """“最亮星” ranking: reported-in members of the community by service hours in the quarter."""
+    reports = list(ReportIn.objects.filter(community=community, year=year, withdrawn_at=None)
+                   .select_related("member__person", "member__branch"))
+    start, end = quarter_bounds(year, quarter)
+    hours = hours_by_person([r.member.person_id for r in reports], start, end)
+    ordered = sorted(reports, key=lambda r: (-hours[r.member.person_id], r.member.person.name, r.pk))[:limit]
+    return [RankRow(i + 1, r.member.person.name, r.member.branch.name, hours[r.member.person_id], r.hours_target)
+            for i, r in enumerate(ordered)]
+
+
+def wish_stats(actor: Any) -> list[dict[str, Any]]:
+    rows = (Wish.objects.visible_to(actor).values("community__name", "community_id")
+            .annotate(total=Count("pk"), open=Count("pk", filter=Q(status=WishStatus.OPEN)),
+                      claimed=Count("pk", filter=Q(status=WishStatus.CLAIMED)),
+                      fulfilled=Count("pk", filter=Q(status=WishStatus.FULFILLED)),
+                      expired=Count("pk", filter=Q(status=WishStatus.EXPIRED)),
+                      budget=Coalesce(Sum("budget", filter=Q(status=WishStatus.FULFILLED)), Decimal("0.00")))
+            .order_by("community__name"))
+    return list(rows)
+
+
+def resident_community(person: Any) -> Any:
+    return community_of(person.household) if person is not None and person.household_id else None
+
+
+def catalogue(community: Any) -> list[ServiceItem]:
+    if community is None:
+        return []
+    return list(ServiceItem.objects.filter(community=community, active=True))
+
+
+def my_helper_ids(person: Any) -> list[int]:
+    if person is None:
+        return []
+    return list(Helper.objects.filter(person=person, active=True).values_list("pk", flat=True))
+
+
+def unread_notices(person: Any) -> int:
+    if person is None:
+        return 0
+    return ServiceNotice.objects.filter(recipient=person, read_at=None).count()
+
+
+def alerts_for(actor: Any) -> Any:
+    """Open pairing alerts: staff of the area, and people holding a current post in the member's branch."""
+    scope = get_scope(actor)
+    rows = PairingAlert.objects.filter(resolved_at=None).select_related("pairing__member__person", "branch",
+                                                                        "pairing__community")
+    if scope.is_global:
+        return rows
+    condition = Q(pk__in=[])
+    for path in scope.paths_for("manage_service"):
+        condition |= Q(path__startswith=path)
+    if scope.person_id is not None:
+        from gongzhi.orgs.models import Post
+
+        branches = Post.objects.current().filter(person_id=scope.person_id, party_org__isnull=False).values("party_org_id")
+        condition |= Q(branch_id__in=branches)
+    return rows.filter(condition)
+
+
+def community_of_node(node: Any) -> Any:
+    return community_of(node)
+
+
+def building_by_id(raw: Any) -> Any:
+    """A building named by a poster QR: its id only says which building, nothing personal."""
+    from gongzhi.territory.models import Level, TerritoryNode
+
+    try:
+        return TerritoryNode.objects.filter(pk=int(raw), level=Level.BUILDING).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def street_helpers(order: ServiceOrder) -> list[Helper]:
+    street = "/".join(order.community.path.split("/")[:-2]) + "/"
+    return list(Helper.objects.filter(path__startswith=street, active=True).select_related("person", "team")
+                .order_by("path", "team_id", "id")[:300])
+
+
+def helper_for_assignment(order: ServiceOrder, helper_id: int) -> Helper | None:
+    street = "/".join(order.community.path.split("/")[:-2]) + "/"
+    return Helper.objects.filter(pk=helper_id, path__startswith=street, active=True).select_related("person").first()
+
+
+def appeal_for_conversion(actor: Any, number: str) -> Any:
+    from gongzhi.appeals.models import Appeal
+
+    number = (number or "").strip()
+    if not number:
+        return None
+    rows = Appeal.objects.visible_to(actor, "dispatch_appeals").select_related("community", "territory", "submitter")
+    return rows.filter(number=number).first() or (rows.filter(pk=int(number)).first() if number.isdigit() else None)
+
+
+def wall_rows(community_id: str) -> Any:
+    """The public wall: open and recently claimed/fulfilled wishes, with only non-identifying
+    columns loaded (no beneficiary, no claimant person) — the template cannot leak what it never gets."""
+    rows = (Wish.objects.filter(status__in=[WishStatus.OPEN, WishStatus.CLAIMED, WishStatus.FULFILLED])
+            .select_related("community", "claimant_team", "claimant_org")
+            .only("pk", "title", "story", "group", "urgency", "due_on", "budget", "status", "claimant_kind",
+                  "claimant_team__name", "claimant_org__name", "community__name", "created_at", "path")
+            .annotate(open_first=Case(When(status=WishStatus.OPEN, then=0), default=1),
+                      urgent_first=Case(When(urgency="high", then=0), When(urgency="normal", then=1), default=2))
+            .order_by("open_first", "urgent_first", "due_on", "pk"))
+    if str(community_id).isdigit():
+        rows = rows.filter(community_id=int(community_id))
+    return rows
+
+
+def wall_communities() -> list[tuple[int, str]]:
+    return list(Wish.objects.values_list("community_id", "community__name").distinct().order_by("community__name"))

@@ -1,0 +1,49 @@
+"""Shared bits of the service pages: the signed-in person, uploads, and mapping action errors to
+pages with the right status (400 bad input, 403 wrong role, 404 not visible, 409 state moved on)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from gongzhi.appeals.intake import MAX_PHOTO_BYTES
+from gongzhi.service.actions import MAX_EVIDENCE_PHOTOS, ServiceError, Upload
+from gongzhi.service.workflow import InvalidTransition
+
+
+def person_of(request: HttpRequest) -> Any:
+    return getattr(request.user, "person", None) if request.user.is_authenticated else None
+
+
+def uploads(request: HttpRequest, name: str = "photos") -> list[Upload]:
+    files = request.FILES.getlist(name)
+    if len(files) > MAX_EVIDENCE_PHOTOS:
+        raise ServiceError(f"最多上传{MAX_EVIDENCE_PHOTOS}张照片", name)
+    result = []
+    for upload in files:
+        if upload.size and upload.size > MAX_PHOTO_BYTES:  # refuse before reading it into memory
+            raise ServiceError(f"照片“{upload.name}”超过10MB", name)
+        result.append(Upload(name=upload.name or "photo", content=upload.read()))
+    return result
+
+
+def run_action(work: Callable[[], Any], page: Callable[[str, int], HttpResponse]) -> tuple[Any, HttpResponse | None]:
+    """(result, None) on success, else (None, the page re-rendered with the message and status)."""
+    try:
+        return work(), None
+    except InvalidTransition as exc:
+        return None, page(str(exc), 409)
+    except PermissionError as exc:
+        return None, page(str(exc), 403)
+    except ServiceError as exc:
+        return None, page(str(exc), 400)
+
+
+def message_page(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:
+    return render(request, "service/message.html", {"title": title, "text": text}, status=status)
+
+
+def paginate(request: HttpRequest, rows: Any, per_page: int) -> Page:
+    return Paginator(rows, per_page).get_page(request.GET.get("page"))

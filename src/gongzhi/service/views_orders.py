@@ -1,0 +1,245 @@
+"""Service orders: the resident's phone page (点单, 我的服务单, 评单), the staff work list and
+assignment with suggestions (派单), the helper's tasks (接单/拒单/办单), evidence photos served
+through the order's access check, and conversion to an appeal."""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.service import actions, convert, queries
+from gongzhi.service.access import access_order, is_staff, may, may_manage
+from gongzhi.service.actions import ServiceError
+from gongzhi.service.models import Helper, ServiceItem, ServiceOrder
+from gongzhi.service.suggest import suggest_helpers
+from gongzhi.service.views_common import message_page, paginate, person_of, run_action, uploads
+from gongzhi.service.workflow import OrderAction, OrderStatus
+from gongzhi.territory.models import TerritoryNode
+
+
+def _wanted(raw: str) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise ServiceError("期望上门时间格式不正确", "wanted_at") from exc
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _building_from_qr(request: HttpRequest) -> TerritoryNode | None:
+    """The building named by a poster's QR code (any signed-in person may order for it)."""
+    raw = request.GET.get("building") or request.POST.get("building")
+    if not raw:
+        return None
+    node = queries.building_by_id(raw)
+    if node is None:
+        raise Http404
+    return node
+
+
+@login_required
+def order_new(request: HttpRequest) -> HttpResponse:
+    """我要点单, on a phone."""
+    person = person_of(request)
+    if person is None:
+        return message_page(request, _("我要点单"), _("请使用居民账号登录后点单"), 403)
+    building = _building_from_qr(request)
+    community = queries.community_of_node(building) if building else queries.resident_community(person)
+    items = queries.catalogue(community)
+    context: dict[str, Any] = {"items": items, "community": community, "building": building, "values": request.POST}
+    if request.method != "POST":
+        return render(request, "service/order_new.html", context)
+
+    def page(message: str, status: int) -> HttpResponse:
+        return render(request, "service/order_new.html", {**context, "error": message}, status=status)
+
+    item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
+    if item is None:
+        return page(_("请选择服务项目"), 400)
+    order, failed = run_action(lambda: actions.order_submit(
+        actor=request.user, resident=person, item=item, building=building,
+        description=request.POST.get("description", ""), wanted_at=_wanted(request.POST.get("wanted_at", "")),
+    ), page)
+    return failed or redirect("service:order_detail", order.pk)
+
+
+@login_required
+def order_mine(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    rows = ServiceOrder.objects.visible_to(request.user).filter(resident=person).select_related("item", "helper__person")
+    return render(request, "service/order_mine.html", {"page": paginate(request, rows, 20)})
+
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    """The helper's orders: to accept, in service, done."""
+    person = person_of(request)
+    rows = (ServiceOrder.objects.visible_to(request.user).filter(helper__person=person)
+            .select_related("item", "community", "building"))
+    return render(request, "service/tasks.html", {"page": paginate(request, rows, 20)})
+
+
+@login_required
+def orders(request: HttpRequest) -> HttpResponse:
+    """Staff work list, scoped to the communities where they manage service."""
+    if not is_staff(request.user):
+        raise Http404
+    rows = (ServiceOrder.objects.visible_to(request.user, "manage_service")
+            .select_related("item", "community", "helper__person"))
+    status = request.GET.get("status", "")
+    if status == "overdue":
+        rows = rows.overdue()
+    elif status in OrderStatus.values:
+        rows = rows.filter(status=status)
+    return render(request, "service/orders.html", {
+        "page": paginate(request, rows, 30), "status": status, "statuses": OrderStatus.choices,
+    })
+
+
+def _panels(request: HttpRequest, order: ServiceOrder) -> dict[str, Any]:
+    actor = request.user
+    staff = may_manage(actor, order.path)
+    context: dict[str, Any] = {"staff_view": staff, "panels": set()}
+    for action in (OrderAction.ASSIGN, OrderAction.ACCEPT, OrderAction.DECLINE, OrderAction.FULFIL,
+                   OrderAction.RATE, OrderAction.CLOSE, OrderAction.CANCEL, OrderAction.CONVERT):
+        from gongzhi.service.workflow import ORDER_TRANSITIONS
+
+        if order.status in ORDER_TRANSITIONS[action][0] and may(actor, order, action):
+            context["panels"].add(str(action))
+    if "assign" in context["panels"]:
+        suggestions = suggest_helpers(order)
+        by_id = {h.pk: h for h in Helper.objects.filter(pk__in=[s.helper_id for s in suggestions])
+                 .select_related("person", "team")}
+        context["suggestions"] = [(s, by_id[s.helper_id]) for s in suggestions if s.helper_id in by_id]
+        context["helpers"] = queries.street_helpers(order)
+    return context
+
+
+def _detail(request: HttpRequest, order: ServiceOrder, *, error: str = "", status: int = 200) -> HttpResponse:
+    context = {
+        "order": order,
+        "events": order.events.all(),
+        "evidence": order.evidence.all(),
+        "error": error,
+        "stars": range(5, 0, -1),
+        **_panels(request, order),
+    }
+    return render(request, "service/order_detail.html", context, status=status)
+
+
+@login_required
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _detail(request, access_order(request.user, order_id))
+
+
+def _act(request: HttpRequest, order_id: int, work: Any) -> HttpResponse:
+    order = access_order(request.user, order_id)
+    _result, failed = run_action(lambda: work(order), lambda m, s: _detail(request, order, error=m, status=s))
+    return failed or redirect("service:order_detail", order.pk)
+
+
+@login_required
+@require_POST
+def order_assign(request: HttpRequest, order_id: int) -> HttpResponse:
+    def work(order: ServiceOrder) -> Any:
+        raw = request.POST.get("helper", "")
+        if not raw.isdigit():
+            raise ServiceError("请选择服务队员", "helper")
+        helper = queries.helper_for_assignment(order, int(raw))
+        if helper is None:
+            raise ServiceError("只能派给本街道在队的服务队员", "helper")
+        return actions.order_assign(order=order, actor=request.user, helper=helper, note=request.POST.get("note", ""))
+
+    return _act(request, order_id, work)
+
+
+@login_required
+@require_POST
+def order_accept(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _act(request, order_id, lambda o: actions.order_accept(order=o, actor=request.user))
+
+
+@login_required
+@require_POST
+def order_decline(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _act(request, order_id, lambda o: actions.order_decline(order=o, actor=request.user,
+                                                                   reason=request.POST.get("reason", "")))
+
+
+@login_required
+@require_POST
+def order_fulfil(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _act(request, order_id, lambda o: actions.order_fulfil(
+        order=o, actor=request.user, note=request.POST.get("note", ""), photos=uploads(request),
+        hours=request.POST.get("hours", "")))
+
+
+@login_required
+@require_POST
+def order_rate(request: HttpRequest, order_id: int) -> HttpResponse:
+    raw = request.POST.get("stars", "")
+    stars = int(raw) if raw.isdigit() else 0
+    return _act(request, order_id, lambda o: actions.order_rate(order=o, actor=request.user, stars=stars,
+                                                                comment=request.POST.get("comment", "")))
+
+
+@login_required
+@require_POST
+def order_close(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _act(request, order_id, lambda o: actions.order_close(order=o, actor=request.user,
+                                                                 note=request.POST.get("note", "")))
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _act(request, order_id, lambda o: actions.order_cancel(order=o, actor=request.user,
+                                                                  reason=request.POST.get("reason", "")))
+
+
+@login_required
+@require_POST
+def order_convert(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _act(request, order_id, lambda o: convert.order_to_appeal(order=o, actor=request.user,
+                                                                      reason=request.POST.get("reason", "")))
+
+
+@login_required
+def order_photo(request: HttpRequest, order_id: int, photo_id: int) -> FileResponse:
+    order = access_order(request.user, order_id)
+    photo = order.evidence.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404
+    return FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+
+
+@login_required
+def from_appeal(request: HttpRequest) -> HttpResponse:
+    """Staff turn an appeal that is really a neighbourly service into a service order."""
+    if not is_staff(request.user):
+        raise Http404
+    appeal = queries.appeal_for_conversion(request.user, request.GET.get("appeal") or request.POST.get("appeal", ""))
+    items = list(ServiceItem.objects.visible_to(request.user).filter(active=True, path=appeal.community.path)) if (
+        appeal is not None and appeal.community_id) else []
+    context = {"appeal": appeal, "items": items, "number": request.GET.get("appeal") or request.POST.get("appeal", "")}
+    if request.method != "POST":
+        return render(request, "service/from_appeal.html", context)
+
+    def page(message: str, status: int) -> HttpResponse:
+        return render(request, "service/from_appeal.html", {**context, "error": message}, status=status)
+
+    if appeal is None:
+        return page(_("找不到该诉求"), 404)
+    item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
+    if item is None:
+        return page(_("请选择服务项目"), 400)
+    order, failed = run_action(lambda: convert.appeal_to_order(appeal=appeal, actor=request.user, item=item,
+                                                               note=request.POST.get("note", "")), page)
+    return failed or redirect("service:order_detail", order.pk)
+

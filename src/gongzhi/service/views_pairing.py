@@ -1,0 +1,103 @@
+"""Pairing: the staff list and form, a pairing's visit log (member or staff), the member's own
+pairings, and the alert list for branch and community staff."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.people.models import PartyMember
+from gongzhi.service import actions_pairing, queries
+from gongzhi.service.access import access_pairing, is_staff, may_manage
+from gongzhi.service.actions import ServiceError
+from gongzhi.service.models import Pairing
+from gongzhi.service.views_common import paginate, person_of, run_action
+from gongzhi.service.views_teams import find_person
+
+
+@login_required
+def pairings(request: HttpRequest) -> HttpResponse:
+    if not is_staff(request.user):
+        raise Http404
+    rows = (Pairing.objects.visible_to(request.user).filter(ended_on=None)
+            .select_related("member__person", "elder", "branch", "community"))
+    context: dict[str, Any] = {"page": paginate(request, rows, 30), "today": timezone.localdate(), "values": request.POST}
+    if request.method != "POST":
+        return render(request, "service/pairings.html", context)
+
+    def page(message: str, status: int) -> HttpResponse:
+        return render(request, "service/pairings.html", {**context, "error": message}, status=status)
+
+    def work() -> Pairing:
+        member_person = find_person(request.user, request.POST.get("member", ""))
+        member = PartyMember.objects.visible_to(request.user).filter(person=member_person).select_related("branch").first()
+        if member is None:
+            raise ServiceError("此人不是登记在册的党员", "member")
+        raw = request.POST.get("interval_days", "7")
+        return actions_pairing.pairing_create(
+            actor=request.user, member=member, elder=find_person(request.user, request.POST.get("elder", "")),
+            interval_days=int(raw) if raw.isdigit() else 0,
+        )
+
+    pairing, failed = run_action(work, page)
+    return failed or redirect("service:pairing_detail", pairing.pk)
+
+
+def _detail(request: HttpRequest, pairing: Pairing, *, error: str = "", status: int = 200) -> HttpResponse:
+    return render(request, "service/pairing_detail.html", {
+        "pairing": pairing, "visits": pairing.visits.all()[:50], "error": error, "today": timezone.localdate(),
+        "staff_view": may_manage(request.user, pairing.path),
+        "alerts": pairing.alerts.filter(resolved_at=None),
+    }, status=status)
+
+
+@login_required
+def pairing_detail(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    return _detail(request, access_pairing(request.user, pairing_id))
+
+
+@login_required
+@require_POST
+def visit_log(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    pairing = access_pairing(request.user, pairing_id)
+
+    def work() -> Any:
+        try:
+            day = date.fromisoformat(request.POST.get("visited_on", ""))
+        except ValueError as exc:
+            raise ServiceError("请填写探访日期", "visited_on") from exc
+        return actions_pairing.visit_log(actor=request.user, pairing=pairing, visited_on=day,
+                                         note=request.POST.get("note", ""), hours=request.POST.get("hours", ""))
+
+    _v, failed = run_action(work, lambda m, s: _detail(request, pairing, error=m, status=s))
+    return failed or redirect("service:pairing_detail", pairing.pk)
+
+
+@login_required
+@require_POST
+def pairing_end(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    pairing = access_pairing(request.user, pairing_id)
+    _p, failed = run_action(lambda: actions_pairing.pairing_end(actor=request.user, pairing=pairing),
+                            lambda m, s: _detail(request, pairing, error=m, status=s))
+    return failed or redirect("service:pairings")
+
+
+@login_required
+def pairing_mine(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    rows = (Pairing.objects.filter(member__person=person, ended_on=None).select_related("elder", "community")
+            if person else Pairing.objects.none())
+    return render(request, "service/pairing_mine.html", {"pairings": rows, "today": timezone.localdate()})
+
+
+@login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    rows = queries.alerts_for(request.user)
+    if not is_staff(request.user) and not rows.exists():
+        raise Http404
+    return render(request, "service/alerts.html", {"alerts": rows[:200], "title": _("结对探访预警")})

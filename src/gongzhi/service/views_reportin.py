@@ -1,0 +1,132 @@
+"""Report-in (双报到): the member's page (register, pick posts), their service record (纪实台账)
+with its XLSX export, and for staff: posts, the reported-in members and the quarterly ranking."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.core.audit import record
+from gongzhi.core.models import AuditEntry
+from gongzhi.service import actions_reportin, queries
+from gongzhi.service.access import is_staff
+from gongzhi.service.models import ReportIn, ServicePost
+from gongzhi.service.models.reportin import PostKind
+from gongzhi.service.views_common import message_page, person_of, run_action
+from gongzhi.territory.models import Level, TerritoryNode
+
+
+def _member(request: HttpRequest) -> Any:
+    person = person_of(request)
+    return getattr(person, "party_member", None) if person is not None else None
+
+
+def _report_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+    member = _member(request)
+    year = timezone.localdate().year
+    report = ReportIn.objects.filter(member=member, year=year, withdrawn_at=None).select_related("community").first()
+    posts = ServicePost.objects.filter(community=report.community) if report else ServicePost.objects.none()
+    claimed = set(report.claims.values_list("post_id", flat=True)) if report else set()
+    hours = sum((r.hours for r in queries.service_record(member.person_id, year=year)), queries.ZERO) if member else 0
+    return render(request, "service/reportin.html", {
+        "member": member, "report": report, "posts": posts, "claimed": claimed, "hours": hours, "error": error,
+        "year": year,
+    }, status=status)
+
+
+@login_required
+def reportin(request: HttpRequest) -> HttpResponse:
+    if _member(request) is None:
+        return message_page(request, _("双报到"), _("双报到面向党员,您的账号没有关联党员信息"), 404)
+    if request.method != "POST":
+        return _report_page(request)
+    _r, failed = run_action(lambda: actions_reportin.report_in(actor=request.user, member=_member(request),
+                                                               hours_target=request.POST.get("hours_target", "24")),
+                            lambda m, s: _report_page(request, error=m, status=s))
+    return failed or redirect("service:reportin")
+
+
+@login_required
+@require_POST
+def post_claim(request: HttpRequest, post_id: int) -> HttpResponse:
+    member = _member(request)
+    report = ReportIn.objects.filter(member=member, year=timezone.localdate().year, withdrawn_at=None).first()
+    post = ServicePost.objects.filter(pk=post_id).first()
+    if report is None or post is None:
+        raise Http404
+    _c, failed = run_action(lambda: actions_reportin.post_claim(actor=request.user, report=report, post=post),
+                            lambda m, s: _report_page(request, error=m, status=s))
+    return failed or redirect("service:reportin")
+
+
+@login_required
+def my_record(request: HttpRequest) -> HttpResponse:
+    """纪实台账: generated from orders, wishes and visits — nothing to fill in."""
+    person = person_of(request)
+    if person is None:
+        raise Http404
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() else timezone.localdate().year
+    rows = queries.service_record(person.pk, year=year)
+    member = getattr(person, "party_member", None)
+    report = ReportIn.objects.filter(member=member, year=year, withdrawn_at=None).first() if member else None
+    target = report.hours_target if report else None
+    if request.GET.get("format") == "xlsx":
+        record(actor=request.user, kind=AuditEntry.Kind.EXPORT, action="service.record_export",
+               object_label=f"{person.name} {year}")
+        response = HttpResponse(queries.record_xlsx(person.name, rows, target),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="service-record-{year}.xlsx"'
+        return response
+    total = sum((r.hours for r in rows), queries.ZERO)
+    return render(request, "service/record.html", {"rows": rows, "year": year, "total": total, "target": target})
+
+
+def _communities(request: HttpRequest) -> Any:
+    return TerritoryNode.objects.visible_to(request.user, "manage_service").filter(level=Level.COMMUNITY)
+
+
+@login_required
+def ranking(request: HttpRequest) -> HttpResponse:
+    """Quarterly ranking (最亮星) of reported-in members by service hours."""
+    if not is_staff(request.user):
+        raise Http404
+    communities = _communities(request)
+    community = communities.filter(pk=request.GET.get("community") or 0).first() or communities.first()
+    year, quarter = queries.current_quarter()
+    raw_year, raw_q = request.GET.get("year", ""), request.GET.get("quarter", "")
+    year = int(raw_year) if raw_year.isdigit() else year
+    quarter = int(raw_q) if raw_q in {"1", "2", "3", "4"} else quarter
+    rows = queries.quarterly_ranking(community, year, quarter) if community else []
+    return render(request, "service/ranking.html", {
+        "rows": rows, "communities": communities, "community": community, "year": year, "quarter": quarter,
+        "quarters": [1, 2, 3, 4],
+    })
+
+
+@login_required
+def posts(request: HttpRequest) -> HttpResponse:
+    if not is_staff(request.user):
+        raise Http404
+    communities = _communities(request)
+    rows = ServicePost.objects.visible_to(request.user).select_related("community")
+    reports = ReportIn.objects.visible_to(request.user).filter(withdrawn_at=None).select_related(
+        "member__person", "community")[:200]
+    context = {"posts": rows, "communities": communities, "kinds": PostKind.choices, "reports": reports}
+    if request.method != "POST":
+        return render(request, "service/posts.html", context)
+    community = communities.filter(pk=request.POST.get("community") or 0).first()
+    if community is None:
+        return render(request, "service/posts.html", {**context, "error": _("请选择社区")}, status=400)
+    raw = request.POST.get("capacity", "10")
+    _p, failed = run_action(
+        lambda: actions_reportin.post_create(actor=request.user, community=community, kind=request.POST.get("kind", ""),
+                                             name=request.POST.get("name", ""),
+                                             description=request.POST.get("description", ""),
+                                             capacity=int(raw) if raw.isdigit() else 10),
+        lambda m, s: render(request, "service/posts.html", {**context, "error": m}, status=s))
+    return failed or redirect("service:posts")
