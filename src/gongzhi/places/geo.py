@@ -1,14 +1,17 @@
 """Nearest centres, fast: all active centres as numpy arrays, cached per process.
 
 At 10,000 centres a vectorised distance to every centre plus argpartition costs well under a
-millisecond, so no spatial tree is needed (decision 0016). The cache is rebuilt when
-CentreIndexVersion moves; every centre write bumps it in its own transaction.
+millisecond, so no spatial tree is needed (decision 0016). The index also holds the Centre rows, so
+a lookup needs no query at all. It is rebuilt when CentreIndexVersion moves; every centre write
+bumps it in its own transaction. The version is read at most every VERSION_TTL seconds (a bump made
+by this process forces a re-read at commit), so another process sees a change within 2 s.
 
 Distance model (decision 0016): great-circle (haversine) metres × 1.3 detour factor = walking metres;
 walking at 4.5 km/h (75 m per minute)."""
 
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,6 +46,7 @@ class CentreIndex:
     lons: np.ndarray
     lats: np.ndarray
     services: list[list[str]]
+    centres: dict[int, Centre] = field(default_factory=dict)
     _need_masks: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
 
     def mask_for(self, tags: tuple[str, ...]) -> np.ndarray:
@@ -72,6 +76,8 @@ class CentreIndex:
 
 _lock = threading.Lock()
 _cached: CentreIndex | None = None
+_checked_at = 0.0
+VERSION_TTL = 2.0
 
 
 def current_version() -> str:
@@ -80,34 +86,44 @@ def current_version() -> str:
 
 
 def build_index(version: str) -> CentreIndex:
-    rows = list(Centre.objects.filter(active=True).order_by("id").values_list("id", "lon", "lat", "services"))
+    rows = list(Centre.objects.filter(active=True).order_by("id"))
     return CentreIndex(
         version=version,
-        ids=np.array([r[0] for r in rows], dtype=np.int64),
-        lons=np.array([r[1] for r in rows], dtype=np.float64),
-        lats=np.array([r[2] for r in rows], dtype=np.float64),
-        services=[list(r[3] or []) for r in rows],
+        ids=np.array([c.pk for c in rows], dtype=np.int64),
+        lons=np.array([c.lon for c in rows], dtype=np.float64),
+        lats=np.array([c.lat for c in rows], dtype=np.float64),
+        services=[list(c.services or []) for c in rows],
+        centres={c.pk: c for c in rows},
     )
 
 
 def get_index() -> CentreIndex:
-    """The cached index; one indexed read per call to learn whether centres changed."""
-    global _cached
-    version = current_version()
+    """The cached index; the version row is read at most every VERSION_TTL seconds."""
+    global _cached, _checked_at
     index = _cached
-    if index is not None and index.version == version:
+    if index is not None and time.monotonic() - _checked_at < VERSION_TTL:
         return index
+    version = current_version()
     with _lock:
         if _cached is None or _cached.version != version:
             _cached = build_index(version)
+        _checked_at = time.monotonic()
         return _cached
+
+
+def forget_version_check() -> None:
+    global _checked_at
+    _checked_at = 0.0
 
 
 def bump_version() -> None:
     """Call inside the transaction that creates, moves, (de)activates or re-tags a centre."""
+    from django.db import transaction
     from django.db.models import F
     from django.utils import timezone
 
     updated = CentreIndexVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
     if not updated:
         CentreIndexVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    forget_version_check()
+    transaction.on_commit(forget_version_check)

@@ -8,9 +8,10 @@ from gongzhi.places.needs import tags_for
 def nearest_centres(lon: float, lat: float, limit: int = 10, need: str | None = None) -> list[tuple[Centre, float]]:
     """Active centres nearest to (lon, lat), as (centre, straight-line metres), nearest first; with
     `need` ("legal aid", "法律援助", …) only centres offering it. Walking figures: geo.walking_*."""
-    found = geo.get_index().nearest(float(lon), float(lat), int(limit), tags_for(need))
-    by_id = Centre.objects.select_related("territory").in_bulk([cid for cid, _ in found])
-    return [(by_id[cid], metres) for cid, metres in found if cid in by_id]
+    index = geo.get_index()
+    found = index.nearest(float(lon), float(lat), int(limit), tags_for(need))
+    # rows come from the index itself: no query (they are as fresh as the index version)
+    return [(index.centres[cid], metres) for cid, metres in found]
 
 
 def walking(metres: float) -> dict:

@@ -41,8 +41,10 @@ def make_centre(net_node, name: str, lon: float, lat: float, services=(), level=
 @pytest.fixture(autouse=True)
 def _fresh_centre_index():
     geo._cached = None
+    geo.forget_version_check()
     yield
     geo._cached = None
+    geo.forget_version_check()
 
 
 @pytest.fixture
