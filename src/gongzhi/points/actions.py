@@ -31,7 +31,13 @@ MAX_SOURCE = 120
 
 
 class PointsRefused(Exception):
-    """A refusal the user should read; str(exc) is a Chinese message (translated in the UI)."""
+    """A refusal the user should read; str(exc) is the message in the active language (zh-Hans by
+    default). `invalid` marks bad input (HTTP 400) as opposed to a refusal by the ledger's state —
+    balance, stock, caps, already done (HTTP 409)."""
+
+    def __init__(self, message: str, *, invalid: bool = False) -> None:
+        super().__init__(message)
+        self.invalid = invalid
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,203 @@
-"""/api/v1/points/."""
+"""/api/v1/points/: balance, statement, catalogue, redeem (Idempotency-Key), my redemptions, verify.
 
-from ninja import Router
+Handlers parse, call one action, map exceptions: PointsRefused 409 (400 when it is bad input),
+AlreadyDecided 409, not visible 404 (the same as missing)."""
 
-router = Router(tags=["points"])
+import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
+from gongzhi.points import queries, redemption
+from gongzhi.points.access import (
+    access_account,
+    access_item_to_redeem,
+    acting_person,
+    catalogue_for,
+    own_account,
+)
+from gongzhi.points.actions import PointsRefused
+from gongzhi.points.models import Redemption
+
+router = Router(tags=["积分 points"], auth=[TokenAuth(), SessionAuth()])
+
+MAX_KEY_LENGTH = 64
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class BalanceOut(Schema):
+    account_id: int | None
+    balance: int
+
+
+class LineOut(Schema):
+    at: datetime.datetime
+    transaction_id: int
+    kind: str
+    kind_label: str
+    rule: str
+    memo: str
+    amount: int
+    balance: int
+
+
+class StatementOut(Schema):
+    account_id: int
+    label: str
+    month: str
+    opening: int
+    credits: int
+    debits: int
+    closing: int
+    lines: list[LineOut]
+
+
+class ItemOut(Schema):
+    id: int
+    name: str
+    description: str
+    points: int
+    stock: int
+    provider: str
+    provider_kind: str
+
+
+class RedeemIn(Schema):
+    item_id: int
+    quantity: int = 1
+
+
+class RedemptionOut(Schema):
+    id: int
+    item: str
+    provider: str
+    quantity: int
+    points: int
+    status: str
+    status_label: str
+    code: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime | None
+    verified_at: datetime.datetime | None
+
+
+class VerifyIn(Schema):
+    code: str
+
+
+class StatementQuery(Schema):
+    month: str | None = None
+
+
+def redemption_out(r: Redemption, *, show_code: bool = True) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "item": r.item.name,
+        "provider": r.item.provider_name,
+        "quantity": r.quantity,
+        "points": r.points,
+        "status": r.status,
+        "status_label": str(r.get_status_display()),
+        "code": r.code if show_code else "",
+        "created_at": r.created_at,
+        "expires_at": r.expires_at,
+        "verified_at": r.verified_at,
+    }
+
+
+def parse_month(value: str | None) -> datetime.date:
+    if not value:
+        return timezone.localdate().replace(day=1)
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007 - a calendar month, no time
+    except ValueError as exc:
+        raise PointsRefused("月份格式应为YYYY-MM", invalid=True) from exc
+
+
+@router.get("/balance", response={200: BalanceOut, 404: ErrorOut})
+def balance(request: HttpRequest) -> Any:
+    account = own_account(request.auth)
+    return {"account_id": account.pk if account else None, "balance": account.balance if account else 0}
+
+
+@router.get("/accounts/{account_id}/statement", response={200: StatementOut, 400: ErrorOut, 404: ErrorOut})
+def statement(request: HttpRequest, account_id: int, filters: Query[StatementQuery]) -> Any:
+    account = access_account(request.auth, account_id)
+    try:
+        month = parse_month(filters.month)
+    except PointsRefused as exc:
+        return Status(400, {"detail": str(exc)})
+    s = queries.statement(account, month)
+    return {
+        "account_id": account.pk,
+        "label": account.label,
+        "month": f"{s.month:%Y-%m}",
+        "opening": s.opening,
+        "credits": s.credits,
+        "debits": s.debits,
+        "closing": s.closing,
+        "lines": [line.__dict__ for line in s.lines],
+    }
+
+
+@router.get("/catalogue", response={200: list[ItemOut], 404: ErrorOut})
+def catalogue(request: HttpRequest) -> Any:
+    items = catalogue_for(acting_person(request.auth))
+    return [
+        {
+            "id": i.pk,
+            "name": i.name,
+            "description": i.description,
+            "points": i.points,
+            "stock": i.stock,
+            "provider": i.provider_name,
+            "provider_kind": "merchant" if i.merchant_id else "locker",
+        }
+        for i in items
+    ]
+
+
+@router.post(
+    "/redeem", response={200: RedemptionOut, 201: RedemptionOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
+def redeem(request: HttpRequest, payload: RedeemIn) -> Any:
+    """Redeem an item of one's community. The same Idempotency-Key header returns the first
+    redemption (200) instead of a second one (201)."""
+    key = (request.headers.get("Idempotency-Key") or "").strip() or None
+    if key and len(key) > MAX_KEY_LENGTH:
+        return Status(400, {"detail": f"Idempotency-Key最长{MAX_KEY_LENGTH}个字符"})
+    person = acting_person(request.auth)
+    item = access_item_to_redeem(request.auth, payload.item_id)
+    try:
+        result = redemption.redeem(person=person, item=item, quantity=payload.quantity, idempotency_key=key)
+    except PointsRefused as exc:
+        return Status(400 if exc.invalid else 409, {"detail": str(exc)})
+    return Status(201 if result.created else 200, redemption_out(result.redemption))
+
+
+@router.get("/redemptions", response={200: list[RedemptionOut], 404: ErrorOut})
+def my_redemptions(request: HttpRequest) -> Any:
+    person = acting_person(request.auth)
+    rows = Redemption.objects.filter(person=person).select_related("item", "item__merchant", "item__locker")[
+        :100
+    ]
+    return [redemption_out(r) for r in rows]
+
+
+@router.post("/verify", response={200: RedemptionOut, 404: ErrorOut, 409: ErrorOut})
+def verify(request: HttpRequest, payload: VerifyIn) -> Any:
+    """A merchant's counter hands the goods over. 404 for a code of another merchant (or none);
+    409 when the code was already used, cancelled or expired."""
+    try:
+        done = redemption.verify(code=payload.code, actor=request.auth)
+    except redemption.AlreadyDecided as exc:
+        return Status(409, {"detail": redemption.already_message(exc.redemption)})
+    except Http404:
+        return Status(404, {"detail": "取货码无效或不属于本店"})
+    return Status(200, redemption_out(done, show_code=False))

@@ -125,3 +125,31 @@ def unbalanced_transactions() -> list[int]:
         .exclude(s=0)
         .values_list("transaction_id", flat=True)
     )
+
+
+def recent_lines(account: Account, limit: int) -> list[StatementLine]:
+    """The account's latest entries with the balance after each, newest first (from the running
+    balance backwards, so no history scan)."""
+    from gongzhi.points.models import TxnKind
+
+    labels = dict(TxnKind.choices)
+    rows = list(
+        Entry.objects.filter(account=account)
+        .order_by("-created_at", "-id")
+        .values_list(
+            "created_at",
+            "transaction_id",
+            "transaction__kind",
+            "transaction__rule",
+            "transaction__memo",
+            "amount",
+        )[:limit]
+    )
+    running = balance(account)
+    lines = []
+    for at, txn_id, kind, rule, memo, amount in rows:
+        lines.append(
+            StatementLine(at, txn_id, kind, str(labels.get(kind, kind)), rule, memo, amount, running)
+        )
+        running -= amount
+    return lines

@@ -231,3 +231,16 @@ def expire_redemptions(*, now: Any = None) -> int:
         except AlreadyDecided:  # verified or cancelled meanwhile
             continue
     return count
+
+
+def already_message(redemption: Redemption) -> str:
+    """Why a code cannot be used (any more), for the counter."""
+    from django.utils import formats
+    from django.utils.translation import gettext as _
+
+    if redemption.status == RedemptionStatus.VERIFIED and redemption.verified_at:
+        when = formats.date_format(timezone.localtime(redemption.verified_at), "Y-m-d H:i")
+        return _("该取货码已于%(when)s核销,不能重复使用") % {"when": when}
+    if redemption.status == RedemptionStatus.CANCELLED:
+        return _("该兑换已取消,积分已退还")
+    return _("该取货码已过期")

@@ -1,0 +1,109 @@
+"""Resident pages: my points (balance, history, catalogue, redeem), my pickup codes with QR."""
+
+import uuid
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
+
+from gongzhi.core.scoping import get_scope
+from gongzhi.points import queries, redemption
+from gongzhi.points.access import (
+    access_item_to_redeem,
+    access_own_redemption,
+    catalogue_for,
+    own_account,
+)
+from gongzhi.points.actions import PointsRefused
+from gongzhi.points.models import Redemption
+
+HISTORY_LINES = 20
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """My points; staff and counter staff also see their tools' links."""
+    scope = get_scope(request.user)
+    person = request.user.person if request.user.person_id else None
+    context: dict = {
+        "can_manage": scope.can("manage_points"),
+        "can_verify": scope.is_global or scope.can("verify_redemptions"),
+        "person": person,
+    }
+    if person is not None:
+        account = own_account(request.user)
+        context.update(
+            account=account,
+            balance=account.balance if account else 0,
+            history=queries.recent_lines(account, HISTORY_LINES) if account else [],
+            items=catalogue_for(person),
+            redemptions=Redemption.objects.filter(person=person).select_related(
+                "item", "item__merchant", "item__locker"
+            )[:20],
+            # a fresh key per rendering: submitting the same form twice is one redemption
+            idempotency_key=uuid.uuid4().hex,
+        )
+    return render(request, "points/index.html", context)
+
+
+@require_POST
+@login_required
+def redeem(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_item_to_redeem(request.user, item_id)
+    raw_quantity = request.POST.get("quantity", "1")
+    key = (request.POST.get("idempotency_key") or "")[:64] or None
+    try:
+        quantity = int(raw_quantity)
+        result = redemption.redeem(
+            person=request.user.person, item=item, quantity=quantity, idempotency_key=key
+        )
+    except ValueError:
+        return _index_with_error(request, gettext("数量须为整数"), status=400)
+    except PointsRefused as exc:
+        return _index_with_error(request, str(exc), status=400 if exc.invalid else 409)
+    return redirect("points:redemption", redemption_id=result.redemption.pk)
+
+
+def _index_with_error(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    messages.error(request, message)
+    response = index(request)
+    response.status_code = status
+    return response
+
+
+def qr_svg(code: str) -> str:
+    """The pickup code as an inline SVG QR code (segno; no external service, nothing loaded)."""
+    return segno.make(code, error="m").svg_inline(scale=6, border=2, title=code)
+
+
+@require_GET
+@login_required
+def redemption_detail(request: HttpRequest, redemption_id: int) -> HttpResponse:
+    found = access_own_redemption(request.user, redemption_id)
+    return render(
+        request,
+        "points/redemption.html",
+        {"redemption": found, "qr": mark_safe(qr_svg(found.code)) if found.is_open else ""},  # noqa: S308 - segno output, digits only
+    )
+
+
+@require_POST
+@login_required
+def redemption_cancel(request: HttpRequest, redemption_id: int) -> HttpResponse:
+    found = access_own_redemption(request.user, redemption_id)
+    try:
+        redemption.cancel(redemption=found, actor=request.user, reason=gettext("居民取消"))
+    except redemption.AlreadyDecided as exc:
+        messages.error(request, redemption.already_message(exc.redemption))
+        return redirect("points:redemption", redemption_id=found.pk)
+    except PointsRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("points:redemption", redemption_id=found.pk)
+    messages.success(request, gettext("已取消兑换,积分已退还"))
+    return redirect("points:redemption", redemption_id=found.pk)

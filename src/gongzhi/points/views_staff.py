@@ -1,0 +1,261 @@
+"""Staff pages (manage_points, scoped to their territory): rules, catalogue and stock, review flags,
+accounts and monthly statements with CSV/XLSX export."""
+
+import csv
+import datetime
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongzhi.orgs.models import Organisation, OrgKind
+from gongzhi.points import admin_actions, queries, review
+from gongzhi.points.access import (
+    access_account,
+    access_area,
+    access_flag,
+    access_item,
+    can_manage,
+    managed_areas,
+)
+from gongzhi.points.actions import PointsRefused
+from gongzhi.points.models import Account, CatalogueItem, Flag, FlagStatus, Locker
+from gongzhi.points.models.rules import RuleCode
+from gongzhi.points.policy import effective_rule
+from gongzhi.territory.models import Level
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not can_manage(request.user):
+        raise Http404
+
+
+def _int_or_none(value: str | None) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    areas = list(managed_areas(request.user))
+    status = 200
+    if request.method == "POST":
+        try:
+            area = access_area(request.user, int(request.POST.get("territory", "0")))
+            admin_actions.rule_set(
+                actor=request.user,
+                territory=area,
+                code=request.POST.get("code", ""),
+                points_per_unit=int(request.POST.get("points_per_unit", "")),
+                daily_cap=_int_or_none(request.POST.get("daily_cap")),
+                monthly_cap=_int_or_none(request.POST.get("monthly_cap")),
+                active=request.POST.get("active") == "on",
+            )
+            messages.success(request, gettext("积分规则已保存"))
+            return redirect("points:rules")
+        except ValueError:
+            messages.error(request, gettext("积分和上限须为非负整数"))
+            status = 400
+        except PointsRefused as exc:
+            messages.error(request, str(exc))
+            status = 400
+    communities = [a for a in areas if a.level == Level.COMMUNITY][:60]
+    table = [(c, [effective_rule(c, code) for code in RuleCode.values]) for c in communities]
+    return render(
+        request,
+        "points/rules.html",
+        {"areas": areas, "codes": RuleCode.choices, "table": table},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    areas = [a for a in managed_areas(request.user) if a.level == Level.COMMUNITY]
+    merchants = (
+        Organisation.objects.visible_to(request.user, "manage_points")
+        .filter(kind=OrgKind.MERCHANT)
+        .order_by("name")
+    )
+    lockers = Locker.objects.visible_to(request.user).select_related("community")[:200]
+    status = 200
+    if request.method == "POST":
+        try:
+            community = access_area(request.user, int(request.POST.get("community", "0")))
+            merchant_id = request.POST.get("merchant") or ""
+            locker_id = request.POST.get("locker") or ""
+            admin_actions.item_create(
+                actor=request.user,
+                community=community,
+                name=request.POST.get("name", ""),
+                points=int(request.POST.get("points", "")),
+                stock=int(request.POST.get("stock", "0") or 0),
+                merchant=merchants.get(pk=int(merchant_id)) if merchant_id else None,
+                locker=Locker.objects.visible_to(request.user).get(pk=int(locker_id)) if locker_id else None,
+                description=request.POST.get("description", ""),
+            )
+            messages.success(request, gettext("商品已上架"))
+            return redirect("points:catalogue")
+        except (ValueError, Organisation.DoesNotExist, Locker.DoesNotExist):
+            messages.error(request, gettext("请检查积分、库存和提供方"))
+            status = 400
+        except PointsRefused as exc:
+            messages.error(request, str(exc))
+            status = 400
+    items = CatalogueItem.objects.visible_to(request.user).select_related("community", "merchant", "locker")[
+        :300
+    ]
+    return render(
+        request,
+        "points/catalogue.html",
+        {"items": items, "areas": areas, "merchants": merchants[:200], "lockers": lockers},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def item_restock(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_item(request.user, item_id)
+    try:
+        if "active" in request.POST:
+            admin_actions.item_set_active(actor=request.user, item=item, active=request.POST["active"] == "1")
+        else:
+            admin_actions.item_restock(
+                actor=request.user, item=item, delta=int(request.POST.get("delta", "0"))
+            )
+        messages.success(request, gettext("库存已更新"))
+    except ValueError:
+        messages.error(request, gettext("数量须为整数"))
+    except PointsRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("points:catalogue")
+
+
+@require_GET
+@login_required
+def flags(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    show = request.GET.get("status", FlagStatus.OPEN)
+    rows = Flag.objects.visible_to(request.user).select_related("community", "recipient", "awarded_by_person")
+    if show in FlagStatus.values:
+        rows = rows.filter(status=show)
+    return render(
+        request, "points/flags.html", {"flags": rows[:200], "show": show, "statuses": FlagStatus.choices}
+    )
+
+
+@require_POST
+@login_required
+def flag_decide(request: HttpRequest, flag_id: int, decision: str) -> HttpResponse:
+    flag = access_flag(request.user, flag_id)
+    note = (request.POST.get("note") or "").strip()
+    try:
+        if decision == "clear":
+            review.flag_clear(flag=flag, actor=request.user, note=note)
+        elif decision == "reverse":
+            review.flag_reverse(flag=flag, actor=request.user, note=note)
+        else:
+            raise Http404
+        messages.success(request, gettext("复核已完成"))
+    except review.FlagDecided:
+        messages.error(request, gettext("该标记已被其他人处理"))
+    except PointsRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("points:flags")
+
+
+@require_GET
+@login_required
+def accounts(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    q = (request.GET.get("q") or "").strip()[:60]
+    rows = Account.objects.visible_to(request.user).order_by("kind", "label")
+    if q:
+        rows = rows.filter(label__contains=q)
+    return render(request, "points/accounts.html", {"accounts": rows[:100], "q": q})
+
+
+def _month(value: str | None) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(value or "", "%Y-%m").date()  # noqa: DTZ007 - a calendar month
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@require_GET
+@login_required
+def statement(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Monthly statement of one's own account, or of an account in one's territory (manage_points)."""
+    account = access_account(request.user, account_id)
+    month = _month(request.GET.get("month"))
+    s = queries.statement(account, month)
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        return _csv(s)
+    if fmt == "xlsx":
+        return _xlsx(s)
+    return render(request, "points/statement.html", {"s": s, "month": f"{month:%Y-%m}"})
+
+
+HEADER = ["时间", "交易号", "类别", "规则", "备注", "金额", "余额"]
+
+
+def _rows(s: queries.Statement) -> list[list]:
+    rows: list[list] = [[f"{s.month:%Y-%m} 期初", "", "", "", "", "", s.opening]]
+    for line in s.lines:
+        at = timezone.localtime(line.at).strftime("%Y-%m-%d %H:%M:%S")
+        rows.append(
+            [at, line.transaction_id, line.kind_label, line.rule, line.memo, line.amount, line.balance]
+        )
+    rows.append([f"{s.month:%Y-%m} 期末", "", "", "", f"收入{s.credits} 支出{s.debits}", "", s.closing])
+    return rows
+
+
+def _filename(s: queries.Statement, ext: str) -> str:
+    return f"points-statement-{s.account.pk}-{s.month:%Y-%m}.{ext}"
+
+
+def _csv(s: queries.Statement) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(s, "csv")}"'
+    response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(HEADER)
+    for row in _rows(s):
+        # a memo starting with = + - @ would be a formula in a spreadsheet: quote it
+        writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+    return response
+
+
+def _xlsx(s: queries.Statement) -> HttpResponse:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{s.month:%Y-%m}"
+    ws.append([s.account.label])
+    ws.append(HEADER)
+    for row in _rows(s):
+        ws.append([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(s, "xlsx")}"'
+    return response
