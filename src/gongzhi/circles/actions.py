@@ -1,0 +1,143 @@
+"""Writes of the resource library: one resource at a time, or a CSV import (all rows or none)."""
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gongzhi.circles.models import Resource, ResourceKind
+from gongzhi.core.audit import record_write
+from gongzhi.core.scoping import get_scope
+from gongzhi.orgs.models import Organisation
+from gongzhi.territory.models import TerritoryNode
+
+FIELDS = (
+    "name",
+    "kind",
+    "territory",
+    "owner",
+    "lon",
+    "lat",
+    "address",
+    "opening_hours",
+    "uses",
+    "phone",
+    "active",
+)
+
+
+class ResourceError(Exception):
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _check(
+    *, actor: Any, territory: TerritoryNode, kind: str, lon: float, lat: float, owner: Organisation | None
+) -> None:
+    if not get_scope(actor).can("manage_places", territory.path):
+        raise ResourceError(_("未找到该区域"), status=404)
+    if kind not in ResourceKind.values:
+        raise ResourceError(_("未知的资源类别“%(kind)s”") % {"kind": kind})
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ResourceError(_("经纬度超出范围"))
+    if owner is not None and not Organisation.objects.visible_to(actor).filter(pk=owner.pk).exists():
+        raise ResourceError(_("未找到该产权/管理单位"), status=404)
+
+
+@transaction.atomic
+def resource_save(*, actor: Any, resource: Resource | None = None, **values: Any) -> Resource:
+    """Create or change a resource within the actor's manage_places territory."""
+    if resource is not None:
+        resource = Resource.objects.select_for_update().select_related("territory").get(pk=resource.pk)
+        if not get_scope(actor).can("manage_places", resource.territory.path):
+            raise ResourceError(_("未找到"), status=404)
+    target = resource or Resource()
+    for name in FIELDS:
+        if name in values:
+            setattr(target, name, values[name])
+    _check(
+        actor=actor,
+        territory=target.territory,
+        kind=target.kind,
+        lon=target.lon,
+        lat=target.lat,
+        owner=target.owner,
+    )
+    if Resource.objects.filter(territory=target.territory, name=target.name).exclude(pk=target.pk).exists():
+        raise ResourceError(_("该区域已有同名资源“%(name)s”") % {"name": target.name}, status=409)
+    target.uses = "\n".join(
+        u.strip() for u in target.uses.replace(",", "\n").replace("、", "\n").splitlines() if u.strip()
+    )
+    target.save()
+    record_write(actor=actor, action="circles.resource_save", obj=target, scope_path=target.territory.path)
+    return target
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+
+
+KIND_BY_LABEL = {str(k.label): k.value for k in ResourceKind} | {k.value: k.value for k in ResourceKind}
+
+
+@transaction.atomic
+def resource_import_csv(*, actor: Any, text: str) -> ImportResult:
+    """Columns: 名称,类别,区划编码,经度,纬度,地址,开放时间,服务(、分隔),产权单位. A row is matched by
+    (区划编码, 名称): existing resources are updated. Any bad row rolls the whole file back and
+    the message names the line."""
+    created = updated = 0
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    for line_no, row in enumerate(reader, start=1):
+        if (
+            not row
+            or not any(c.strip() for c in row)
+            or (line_no == 1 and row[0].strip() in ("名称", "name"))
+        ):
+            continue
+        cells = [c.strip() for c in row] + [""] * 9
+        name, kind_label, code, lon, lat, address, hours, uses, owner_name = cells[:9]
+        try:
+            kind = KIND_BY_LABEL.get(kind_label)
+            if not name or kind is None:
+                raise ResourceError(_("名称或类别无效"))
+            territory = TerritoryNode.objects.visible_to(actor, "manage_places").filter(code=code).first()
+            if territory is None:
+                raise ResourceError(_("区划编码“%(code)s”不存在或不在您的管辖范围") % {"code": code})
+            try:
+                lon_f, lat_f = float(lon), float(lat)
+            except ValueError as exc:
+                raise ResourceError(_("经纬度必须是数字")) from exc
+            owner = None
+            if owner_name:
+                owner = Organisation.objects.visible_to(actor).filter(name=owner_name).first()
+                if owner is None:
+                    raise ResourceError(_("未找到单位“%(name)s”") % {"name": owner_name})
+            existing = Resource.objects.filter(territory=territory, name=name).first()
+            resource_save(
+                actor=actor,
+                resource=existing,
+                name=name,
+                kind=kind,
+                territory=territory,
+                lon=lon_f,
+                lat=lat_f,
+                address=address,
+                opening_hours=hours,
+                uses=uses,
+                owner=owner,
+            )
+        except ResourceError as exc:
+            raise ResourceError(
+                _("第%(line)d行:%(error)s") % {"line": line_no, "error": exc}, status=exc.status
+            ) from exc
+        if existing is None:
+            created += 1
+        else:
+            updated += 1
+    return ImportResult(created, updated)

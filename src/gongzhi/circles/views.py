@@ -1,0 +1,149 @@
+"""Pages of the resource library (public list and map; staff editing and CSV import) and of
+service-circle coverage (shares, gap map, suggested sites)."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from gongzhi.circles import actions, queries
+from gongzhi.circles.access import access_area, access_resource_to_edit, editable_areas
+from gongzhi.circles.forms import CoverageForm, ImportForm, ResourceForm
+from gongzhi.circles.models import Resource, ResourceKind
+from gongzhi.core.scoping import get_scope
+from gongzhi.orgs.models import Organisation
+from gongzhi.territory.models import TerritoryNode
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The public resource library: list and map, filtered by kind or by need."""
+    kind = request.GET.get("kind", "")
+    if kind and kind not in ResourceKind.values:
+        kind = ""
+    need = (request.GET.get("need") or "")[:40]
+    rows = list(queries.public_resources(kind=kind, need=need))
+    return render(
+        request,
+        "circles/index.html",
+        {
+            "resources": rows,
+            "kinds": ResourceKind.choices,
+            "kind": kind,
+            "need": need,
+            "map_data": {"resources": [[r.lon, r.lat, r.name, r.get_kind_display()] for r in rows]},
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "can_edit": get_scope(request.user).can("manage_places"),
+        },
+    )
+
+
+def _form(request: HttpRequest, **kwargs):  # type: ignore[no-untyped-def]
+    areas = TerritoryNode.objects.visible_to(request.user, "manage_places").filter(
+        pk__in=[n.pk for n in editable_areas(request.user)]
+    )
+    owners = Organisation.objects.visible_to(request.user).order_by("name")
+    return ResourceForm(request.POST or None, areas=areas, owners=owners, **kwargs)
+
+
+def _save(request: HttpRequest, form: ResourceForm, resource: Resource | None) -> HttpResponse | int:
+    if not form.is_valid():
+        return 400
+    try:
+        actions.resource_save(actor=request.user, resource=resource, **form.cleaned_data)
+    except actions.ResourceError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        form.add_error(None, str(exc))
+        return exc.status
+    return redirect("circles:manage")
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    if not get_scope(request.user).can("manage_places"):
+        raise Http404
+    rows = Resource.objects.visible_to(request.user).select_related("owner", "territory")
+    return render(request, "circles/manage.html", {"resources": rows, "import_form": ImportForm()})
+
+
+@login_required
+def resource_new(request: HttpRequest) -> HttpResponse:
+    if not get_scope(request.user).can("manage_places"):
+        raise Http404
+    form = _form(request)
+    status = 200
+    if request.method == "POST":
+        outcome = _save(request, form, None)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+    return render(request, "circles/resource_form.html", {"form": form}, status=status)
+
+
+@login_required
+def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
+    resource = access_resource_to_edit(request.user, resource_id)
+    initial = {f: getattr(resource, f) for f in actions.FIELDS}
+    form = _form(request, initial=initial)
+    status = 200
+    if request.method == "POST":
+        outcome = _save(request, form, resource)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+    return render(request, "circles/resource_form.html", {"form": form, "resource": resource}, status=status)
+
+
+@login_required
+def resource_import(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST" or not get_scope(request.user).can("manage_places"):
+        raise Http404
+    form = ImportForm(request.POST, request.FILES)
+    rows = Resource.objects.visible_to(request.user).select_related("owner", "territory")
+    if not form.is_valid():
+        return render(request, "circles/manage.html", {"resources": rows, "import_form": form}, status=400)
+    try:
+        text = form.cleaned_data["file"].read().decode("utf-8")
+        result = actions.resource_import_csv(actor=request.user, text=text)
+    except UnicodeDecodeError:
+        form.add_error("file", _("CSV 须为 UTF-8 编码"))
+        return render(request, "circles/manage.html", {"resources": rows, "import_form": form}, status=400)
+    except actions.ResourceError as exc:
+        form.add_error("file", str(exc))
+        return render(request, "circles/manage.html", {"resources": rows, "import_form": form}, status=422)
+    return render(
+        request, "circles/manage.html", {"resources": rows, "import_form": ImportForm(), "imported": result}
+    )
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Coverage of one area: shares, per-part table, gap map and suggested station sites."""
+    node = access_area(request.user, request.GET.get("node"))
+    form = CoverageForm(request.GET if "minutes" in request.GET else None)
+    minutes, kinds = 15, []
+    if form.is_bound:
+        if not form.is_valid():
+            return render(request, "circles/coverage.html", {"node": node, "form": form}, status=400)
+        minutes, kinds = form.cleaned_data["minutes"], form.cleaned_data["kinds"]
+    area = queries.area_coverage(node, minutes=minutes, kinds=kinds)
+    return render(
+        request,
+        "circles/coverage.html",
+        {
+            "node": node,
+            "form": form,
+            "area": area,
+            "result": area.result,
+            "parts": area.by_part(),
+            "suggestions": area.suggestion_points(),
+            "map_data": area.map_payload(),
+            "areas": [
+                n for n in editable_areas(request.user) if n.level in ("district", "street", "community")
+            ],
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    )

@@ -1,0 +1,71 @@
+"""Reads of shared parking: what a resident may apply for, their applications and permits, a unit's
+offers and who is parked there."""
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from gongzhi.parking.models import ParkingApplication, ParkingOffer, ParkingPermit
+from gongzhi.parking.workflow import ApplicationStatus, PermitStatus
+
+
+def offers_for_resident(actor: Any) -> list[ParkingOffer]:
+    """Active offers of units in the resident's community, with free-space counts."""
+    person = getattr(actor, "person", None)
+    household = getattr(person, "household", None)
+    if household is None:
+        return []
+    community = "/".join([p for p in household.path.split("/") if p][:3]) + "/"
+    street = "/".join([p for p in household.path.split("/") if p][:2]) + "/"
+    rows = (
+        ParkingOffer.objects.open()
+        .filter(valid_until__gte=timezone.localdate())
+        .filter(
+            Q(organisation__territory__path__startswith=community) | Q(organisation__territory__path=street)
+        )
+        .select_related("organisation")
+        .annotate(held=Count("permits", filter=Q(permits__status=PermitStatus.ACTIVE)))
+    )
+    return list(rows)
+
+
+def my_applications(actor: Any) -> list[ParkingApplication]:
+    return list(
+        ParkingApplication.objects.filter(applicant_id=getattr(actor, "person_id", None) or -1)
+        .select_related("offer__organisation", "draw")
+        .order_by("-created_at")
+    )
+
+
+def my_permits(actor: Any) -> list[ParkingPermit]:
+    return list(
+        ParkingPermit.objects.filter(holder_id=getattr(actor, "person_id", None) or -1)
+        .select_related("offer__organisation")
+        .order_by("status", "-created_at")
+    )
+
+
+def managed_offers(actor: Any) -> list[ParkingOffer]:
+    return list(
+        ParkingOffer.objects.visible_to(actor)
+        .select_related("organisation")
+        .annotate(
+            held=Count("permits", filter=Q(permits__status=PermitStatus.ACTIVE), distinct=True),
+            pending=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.PENDING), distinct=True
+            ),
+        )
+    )
+
+
+def unit_offers(org_id: int) -> list[ParkingOffer]:
+    return list(ParkingOffer.objects.filter(organisation_id=org_id).prefetch_related("permits"))
+
+
+def parked_now(org_id: int) -> list[ParkingPermit]:
+    return list(
+        ParkingPermit.objects.filter(offer__organisation_id=org_id, status=PermitStatus.ACTIVE)
+        .select_related("offer")
+        .order_by("offer__title", "space_no")
+    )

@@ -1,0 +1,198 @@
+"""Pages: resident apply (phone), my permits with QR, staff management and draw, unit page, public draw."""
+
+import pytest
+from conftest import PASSWORD
+
+from gongzhi.accounts.models import RoleAssignment
+from gongzhi.accounts.roles import Role
+from gongzhi.parking import actions
+from gongzhi.parking.models import ParkingApplication, ParkingDraw, ParkingOffer, ParkingPermit
+from gongzhi.parking.tests.conftest import apply
+from gongzhi.parking.workflow import PermitStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_resident_sees_offers_of_their_community_and_applies(client, actors, offer):
+    login(client, actors.resident_a)
+    page = client.get("/parking/")
+    assert page.status_code == 200
+    assert "夜间共享车位" in page.content.decode()
+    response = client.post(
+        f"/parking/offers/{offer.pk}/apply/",
+        {
+            "plate": "粤BD12345",
+            "weekdays": ["1", "2", "3"],
+            "starts_at": "19:30",
+            "ends_at": "07:30",
+        },
+    )
+    assert response.status_code == 302
+    assert ParkingApplication.objects.get().plate == "粤BD12345"
+
+
+def test_wrong_plate_gets_422_with_a_message_and_nothing_stored(client, actors, offer):
+    login(client, actors.resident_a)
+    response = client.post(
+        f"/parking/offers/{offer.pk}/apply/",
+        {
+            "plate": "粤B12",
+            "weekdays": ["1"],
+            "starts_at": "19:30",
+            "ends_at": "07:30",
+        },
+    )
+    assert response.status_code == 422
+    assert "7位" in response.content.decode()
+    assert not ParkingApplication.objects.exists()
+
+
+def test_outside_window_gets_422_with_the_reason(client, actors, offer):
+    login(client, actors.resident_a)
+    response = client.post(
+        f"/parking/offers/{offer.pk}/apply/",
+        {
+            "plate": "粤B12345",
+            "weekdays": ["6"],
+            "starts_at": "10:00",
+            "ends_at": "12:00",
+        },
+    )
+    assert response.status_code == 422
+    assert "不在开放时段内" in response.content.decode()
+
+
+def test_resident_of_another_community_gets_404(client, actors, unit_b):
+    from gongzhi.parking.tests.conftest import make_offer
+
+    other = make_offer(actors.staff_b, unit_b)
+    login(client, actors.resident_a)
+    assert client.get(f"/parking/offers/{other.pk}/apply/").status_code == 404
+
+
+def test_staff_runs_the_draw_and_the_public_page_shows_it_without_plates(client, actors, offer, residents):
+    for i, u in enumerate(residents):
+        apply(u, offer, f"粤B2000{i}")
+    login(client, actors.staff_a)
+    assert client.get(f"/parking/manage/offers/{offer.pk}/").status_code == 200
+    response = client.post(f"/parking/manage/offers/{offer.pk}/", {"seed": "public-seed-42"})
+    draw = ParkingDraw.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/parking/draws/{draw.pk}/"
+    assert ParkingPermit.objects.count() == 2
+    client.logout()
+    page = client.get(f"/parking/draws/{draw.pk}/").content.decode()
+    assert "public-seed-42" in page
+    assert "粤B2000" not in page
+    assert all(a.number in page for a in ParkingApplication.objects.all())
+
+
+def test_staff_of_another_community_gets_404_and_nothing_changes(client, actors, offer, residents):
+    apply(residents[0], offer, "粤B20000")
+    login(client, actors.staff_b)
+    assert client.get(f"/parking/manage/offers/{offer.pk}/").status_code == 404
+    assert client.post(f"/parking/manage/offers/{offer.pk}/", {"seed": "public-seed-42"}).status_code == 404
+    assert not ParkingDraw.objects.exists()
+    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    permit = ParkingPermit.objects.get()
+    assert client.post(f"/parking/permits/{permit.pk}/revoke/", {"reason": "x"}).status_code == 404
+    assert client.get(f"/parking/units/{offer.organisation_id}/").status_code == 404
+    permit.refresh_from_db()
+    assert permit.status == PermitStatus.ACTIVE
+
+
+def test_holder_sees_permit_with_qr_and_the_guard_check_shows_a_masked_plate(client, actors, offer):
+    apply(actors.resident_a, offer, "粤B12345")
+    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    permit = ParkingPermit.objects.get()
+    login(client, actors.resident_a)
+    page = client.get(f"/parking/permits/{permit.pk}/").content.decode()
+    assert "<svg" in page
+    assert "粤B12345" in page
+    client.logout()
+    check = client.get(f"/parking/check/{permit.code}/").content.decode()
+    assert "粤B***45" in check
+    assert "粤B12345" not in check
+    assert client.get("/parking/check/forged/").status_code == 404
+
+
+def test_staff_revokes_a_permit(client, actors, offer):
+    apply(actors.resident_a, offer, "粤B12345")
+    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    permit = ParkingPermit.objects.get()
+    login(client, actors.staff_a)
+    assert client.post(f"/parking/permits/{permit.pk}/revoke/", {"reason": ""}).status_code == 400
+    assert client.post(f"/parking/permits/{permit.pk}/revoke/", {"reason": "长期未使用"}).status_code == 302
+    permit.refresh_from_db()
+    assert permit.status == PermitStatus.REVOKED
+    assert permit.revoke_reason == "长期未使用"
+
+
+def test_holder_cannot_revoke_their_own_permit(client, actors, offer):
+    apply(actors.resident_a, offer, "粤B12345")
+    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    permit = ParkingPermit.objects.get()
+    login(client, actors.resident_a)
+    assert client.post(f"/parking/permits/{permit.pk}/revoke/", {"reason": "x"}).status_code == 404
+
+
+def test_unit_page_masks_plates_for_unit_members_and_shows_them_to_staff(client, actors, offer):
+    from conftest import make_user
+
+    apply(actors.resident_a, offer, "粤B12345")
+    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    member = make_user("unit_guard", "门卫", None)
+    RoleAssignment.objects.create(
+        person=member.person, role=Role.PROPERTY_STAFF, organisation=offer.organisation
+    )
+    login(client, member)
+    page = client.get(f"/parking/units/{offer.organisation_id}/").content.decode()
+    assert "粤B***45" in page
+    assert "粤B12345" not in page
+    client.logout()
+    login(client, actors.staff_a)
+    assert "粤B12345" in client.get(f"/parking/units/{offer.organisation_id}/").content.decode()
+
+
+def test_staff_creates_an_offer_and_bad_dates_get_a_message(client, actors, unit_a):
+    login(client, actors.staff_a)
+    data = {
+        "organisation": unit_a.pk,
+        "title": "周末全天",
+        "address": "光明大道2号",
+        "weekdays": ["6", "7"],
+        "starts_at": "00:00",
+        "ends_at": "00:00",
+        "spaces": 10,
+        "valid_from": "2026-12-01",
+        "valid_until": "2026-11-01",
+    }
+    response = client.post("/parking/manage/offers/new/", data)
+    assert response.status_code == 422
+    assert "不能早于" in response.content.decode()
+    data["valid_until"] = "2027-12-01"
+    assert client.post("/parking/manage/offers/new/", data).status_code == 302
+    offer = ParkingOffer.objects.get(title="周末全天")
+    assert offer.window_label == "周末 全天"
+
+
+def test_staff_of_another_community_cannot_offer_for_unit_a(client, actors, unit_a):
+    login(client, actors.staff_b)
+    data = {
+        "organisation": unit_a.pk,
+        "title": "x",
+        "address": "y",
+        "weekdays": ["6"],
+        "starts_at": "00:00",
+        "ends_at": "00:00",
+        "spaces": 1,
+        "valid_from": "2026-12-01",
+        "valid_until": "2027-11-01",
+    }
+    assert client.post("/parking/manage/offers/new/", data).status_code == 400  # not a choice for them
+    assert not ParkingOffer.objects.exists()

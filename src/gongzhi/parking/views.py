@@ -1,0 +1,235 @@
+"""Shared-parking pages: residents (offers, apply, my applications and permits), parking staff
+(offers, applications, the draw, revocation), a partner unit's page and the public draw result.
+Thin: rules live in actions.py, reads in queries.py, access in access.py."""
+
+import secrets
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from gongzhi.core.scoping import get_scope
+from gongzhi.orgs.models import Organisation
+from gongzhi.parking import actions, queries
+from gongzhi.parking.access import (
+    access_draw_public,
+    access_offer_to_apply,
+    access_offer_to_manage,
+    access_own_application,
+    access_permit,
+    access_unit,
+)
+from gongzhi.parking.forms import ApplicationForm, DrawForm, OfferForm, RevokeForm
+from gongzhi.parking.lottery import draw_order, lottery_key
+from gongzhi.parking.models import ParkingPermit
+from gongzhi.parking.plates import PlateError
+from gongzhi.parking.workflow import ApplicationStatus, PermitStatus
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The resident's page; parking staff also get a link to their management list."""
+    return render(
+        request,
+        "parking/index.html",
+        {
+            "offers": queries.offers_for_resident(request.user),
+            "applications": queries.my_applications(request.user),
+            "permits": queries.my_permits(request.user),
+            "is_staff": get_scope(request.user).can("manage_parking"),
+        },
+    )
+
+
+@login_required
+def apply(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = access_offer_to_apply(request.user, offer_id)
+    form = ApplicationForm(
+        request.POST or None,
+        initial={
+            "weekdays": list(offer.weekdays),
+            "starts_at": offer.starts_at,
+            "ends_at": offer.ends_at,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.application_submit(
+                    actor=request.user,
+                    offer=offer,
+                    plate=data["plate"],
+                    weekdays="".join(data["weekdays"]),
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    has_own_space=data["has_own_space"],
+                )
+            except PlateError as exc:
+                form.add_error("plate", str(exc))
+                status = 422
+            except actions.ParkingError as exc:
+                if exc.status == 404:
+                    raise Http404 from exc
+                form.add_error(None, str(exc))
+                status = exc.status
+            else:
+                return redirect("parking:index")
+        else:
+            status = 400
+    return render(request, "parking/apply.html", {"offer": offer, "form": form}, status=status)
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = access_own_application(request.user, application_id)
+    try:
+        actions.application_withdraw(actor=request.user, application=application)
+    except actions.ParkingError as exc:
+        return HttpResponse(str(exc), status=exc.status)
+    return redirect("parking:index")
+
+
+def _qr_svg(permit: ParkingPermit, request: HttpRequest) -> str:
+    url = request.build_absolute_uri(reverse("parking:check", args=[permit.code]))
+    return segno.make(url, error="m").svg_inline(scale=4, omitsize=True)
+
+
+@login_required
+def permit_detail(request: HttpRequest, permit_id: int) -> HttpResponse:
+    permit = access_permit(request.user, permit_id)
+    own = permit.holder_id == request.user.person_id
+    return render(
+        request,
+        "parking/permit.html",
+        {
+            "permit": permit,
+            "plate": permit.plate
+            if own or get_scope(request.user).can("manage_parking")
+            else permit.plate_masked,
+            "qr": mark_safe(_qr_svg(permit, request)) if permit.status == PermitStatus.ACTIVE else "",  # noqa: S308 - segno output
+        },
+    )
+
+
+def check(request: HttpRequest, code: str) -> HttpResponse:
+    """What the unit's guard sees after scanning a permit: valid or not, masked plate, window."""
+    permit = ParkingPermit.objects.select_related("offer__organisation").filter(code=code).first()
+    if permit is None:
+        return render(request, "parking/check.html", {"permit": None}, status=404)
+    return render(request, "parking/check.html", {"permit": permit})
+
+
+def draw_detail(request: HttpRequest, draw_id: int) -> HttpResponse:
+    """The published draw: seed, the entry list in number order, and the resulting order."""
+    draw = access_draw_public(draw_id)
+    entries = [(n, t) for n, t in draw.entries]
+    ordered = [
+        {"rank": i, "number": n, "tier": t, "key": lottery_key(draw.seed, n), "won": i <= draw.free_spaces}
+        for i, (n, t) in enumerate(draw_order(draw.seed, entries), start=1)
+    ]
+    return render(request, "parking/draw.html", {"draw": draw, "entries": entries, "ordered": ordered})
+
+
+def _units(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return Organisation.objects.visible_to(request.user, "manage_parking").order_by("name")
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    if not get_scope(request.user).can("manage_parking"):
+        raise Http404
+    return render(request, "parking/manage.html", {"offers": queries.managed_offers(request.user)})
+
+
+@login_required
+def offer_new(request: HttpRequest) -> HttpResponse:
+    if not get_scope(request.user).can("manage_parking"):
+        raise Http404
+    form = OfferForm(request.POST or None, units=_units(request))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data["weekdays"] = "".join(data["weekdays"])
+            try:
+                offer = actions.offer_save(actor=request.user, **data)
+            except actions.ParkingError as exc:
+                form.add_error(None, str(exc))
+                status = exc.status
+            else:
+                return redirect("parking:offer", offer.pk)
+        else:
+            status = 400
+    return render(request, "parking/offer_form.html", {"form": form}, status=status)
+
+
+@login_required
+def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = access_offer_to_manage(request.user, offer_id)
+    draw_form = DrawForm(request.POST or None, initial={"seed": secrets.token_hex(8)})
+    status = 200
+    if request.method == "POST":
+        if draw_form.is_valid():
+            try:
+                draw = actions.draw_run(actor=request.user, offer=offer, seed=draw_form.cleaned_data["seed"])
+            except actions.ParkingError as exc:
+                draw_form.add_error(None, str(exc))
+                status = exc.status
+            else:
+                return redirect("parking:draw", draw.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "parking/offer.html",
+        {
+            "offer": offer,
+            "applications": offer.applications.select_related("applicant", "draw").order_by(
+                "status", "number"
+            ),
+            "permits": offer.permits.select_related("holder").order_by("status", "space_no"),
+            "draws": offer.draws.all(),
+            "draw_form": draw_form,
+            "revoke_form": RevokeForm(),
+            "pending": offer.applications.filter(status=ApplicationStatus.PENDING).count(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def revoke(request: HttpRequest, permit_id: int) -> HttpResponse:
+    permit = access_permit(request.user, permit_id)
+    if not get_scope(request.user).can("manage_parking", permit.offer.organisation.territory.path):
+        raise Http404  # holders see their permit but cannot revoke it
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(str(form.errors["reason"][0]), status=400)
+    try:
+        actions.permit_revoke(actor=request.user, permit=permit, reason=form.cleaned_data["reason"])
+    except actions.ParkingError as exc:
+        return HttpResponse(str(exc), status=exc.status)
+    return redirect("parking:offer", permit.offer_id)
+
+
+@login_required
+def unit(request: HttpRequest, org_id: int) -> HttpResponse:
+    org, is_staff = access_unit(request.user, org_id)
+    return render(
+        request,
+        "parking/unit.html",
+        {
+            "org": org,
+            "is_staff": is_staff,
+            "offers": queries.unit_offers(org.pk),
+            "parked": queries.parked_now(org.pk),
+        },
+    )

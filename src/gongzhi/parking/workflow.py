@@ -1,0 +1,40 @@
+"""States of applications and permits, and the priority tiers of the draw (decision 0019)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("待摇号")
+    ALLOCATED = "allocated", _("已获停车证")
+    NOT_ALLOCATED = "not_allocated", _("未中签")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ApplicationStatus.PENDING: frozenset(
+        {ApplicationStatus.ALLOCATED, ApplicationStatus.NOT_ALLOCATED, ApplicationStatus.WITHDRAWN}
+    ),
+    ApplicationStatus.ALLOCATED: frozenset(),
+    ApplicationStatus.NOT_ALLOCATED: frozenset(),
+    ApplicationStatus.WITHDRAWN: frozenset(),
+}
+
+
+class PermitStatus(models.TextChoices):
+    ACTIVE = "active", _("有效")
+    REVOKED = "revoked", _("已撤销")
+
+
+PERMIT_TRANSITIONS: dict[str, frozenset[str]] = {
+    PermitStatus.ACTIVE: frozenset({PermitStatus.REVOKED}),
+    PermitStatus.REVOKED: frozenset(),
+}
+
+
+class Tier(models.IntegerChoices):
+    """Lower goes first. Need is read from the household when the application is made."""
+
+    NEED = 0, _("优先:老人或残疾人家庭")
+    NO_OWN_SPACE = 1, _("优先:无自有车位")
+    OTHER = 2, _("其他")
