@@ -109,11 +109,14 @@ def _audit_log_append_only(request, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fresh_geo_index():
     """The cached STRtree is keyed by GeoIndexVersion, which test rollbacks rewind: start clean."""
+    from gongzhi.accounts.api_auth import reset_token_scopes
     from gongzhi.dispatch import predict
     from gongzhi.territory import geo_index
 
-    geo_index._cached = None
+    geo_index.forget()
     predict.reset_cache()  # the active dispatch model's version is cached per process for 10 s
+    reset_token_scopes()  # token callers' scopes are cached per process, by user id (reused on SQLite)
     yield
-    geo_index._cached = None
+    geo_index.forget()
     predict.reset_cache()
+    reset_token_scopes()

@@ -11,8 +11,11 @@ from gongzhi.core.models import AuditEntry
 def actor_label(actor: Any) -> str:
     if actor is None:
         return "系统"
-    person = getattr(actor, "person", None)
-    name = getattr(person, "name", "") if person is not None else ""
+    # Token callers arrive with their person's name already read (accounts.api_auth), sparing a query.
+    name = actor.__dict__.get("audit_person_name") if hasattr(actor, "__dict__") else None
+    if name is None:
+        person = getattr(actor, "person", None)
+        name = getattr(person, "name", "") if person is not None else ""
     username = getattr(actor, "username", "") or ""
     return f"{name}({username})" if name and username else (name or username or str(actor.pk))
 

@@ -6,10 +6,12 @@ vectorised: a million points is one `STRtree.query(points, predicate="within")` 
 """
 
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from django.db import connection
 from shapely import STRtree
 
 from gongzhi.territory.models import GeoIndexVersion, Level, TerritoryNode
@@ -61,6 +63,11 @@ class GeoIndex:
 
 _lock = threading.Lock()
 _cached: GeoIndex | None = None
+_checked_at = 0.0  # monotonic time of the last version read that confirmed _cached
+# Boundaries change a few times a year; reading the version on every point lookup was one of the
+# ten queries of an API intake (issue #3). Other processes notice a change within this many seconds;
+# this process at once (bump_version drops its index).
+RECHECK_SECONDS = 5.0
 
 
 def current_version() -> str:
@@ -99,15 +106,31 @@ def _dumps(geometry: object) -> str:
 
 def get_index() -> GeoIndex:
     """The cached index, rebuilt if boundaries changed since it was built (one indexed read)."""
-    global _cached
-    version = current_version()
+    global _cached, _checked_at
     index = _cached
+    # Inside a transaction the version is always read: boundaries changed earlier in it (or in a
+    # rolled-back one) must not be answered from a recently confirmed index.
+    if (
+        index is not None
+        and not connection.in_atomic_block
+        and time.monotonic() - _checked_at < RECHECK_SECONDS
+    ):
+        return index
+    version = current_version()
     if index is not None and index.version == version:
+        _checked_at = time.monotonic()
         return index
     with _lock:
         if _cached is None or _cached.version != version:
             _cached = build_index(version)
+        _checked_at = time.monotonic()
         return _cached
+
+
+def forget() -> None:
+    """Drop this process's index (tests; a boundary change in this process)."""
+    global _cached, _checked_at
+    _cached, _checked_at = None, 0.0
 
 
 def bump_version() -> None:
@@ -118,3 +141,4 @@ def bump_version() -> None:
     updated = GeoIndexVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
     if not updated:
         GeoIndexVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    forget()

@@ -1,0 +1,42 @@
+"""The point index trusts a recently confirmed version for a few seconds outside transactions, and
+never inside one; a boundary change in this process drops it at once."""
+
+import pytest
+from django.db import transaction
+
+from gongzhi.territory import geo_index
+from gongzhi.territory.models import GeoIndexVersion
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _bump_elsewhere() -> None:
+    """What another process's boundary change looks like from here: only the version row moves."""
+    from django.db.models import F
+
+    GeoIndexVersion.objects.update_or_create(pk=1, defaults={"version": 0})
+    GeoIndexVersion.objects.filter(pk=1).update(version=F("version") + 1)
+
+
+def test_a_change_elsewhere_is_seen_after_the_recheck_interval(net, monkeypatch):
+    first = geo_index.get_index()
+    _bump_elsewhere()
+    monkeypatch.setattr(geo_index, "RECHECK_SECONDS", 3600.0)
+    assert geo_index.get_index() is first  # trusted: no version read
+    monkeypatch.setattr(geo_index, "RECHECK_SECONDS", 0.0)
+    assert geo_index.get_index() is not first  # version read, index rebuilt
+
+
+def test_inside_a_transaction_the_version_is_always_read(net, monkeypatch):
+    first = geo_index.get_index()
+    monkeypatch.setattr(geo_index, "RECHECK_SECONDS", 3600.0)
+    with transaction.atomic():
+        _bump_elsewhere()
+        assert geo_index.get_index() is not first
+
+
+def test_a_change_in_this_process_drops_the_index_at_once(net, monkeypatch):
+    first = geo_index.get_index()
+    monkeypatch.setattr(geo_index, "RECHECK_SECONDS", 3600.0)
+    geo_index.bump_version()
+    assert geo_index.get_index() is not first
