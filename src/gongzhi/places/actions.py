@@ -409,3 +409,50 @@ def feedback_give(*, activity: Activity, person_id: int, rating: int, comment: s
     if Feedback.objects.filter(activity=activity, person_id=person_id).exists():
         raise AlreadySignedUp(_("您已评价过该活动"))
     return Feedback.objects.create(activity=activity, person_id=person_id, rating=int(rating), comment=comment[:500])
+
+
+# ---------------------------------------------------------------- publishing activities
+@transaction.atomic
+def activity_publish(
+    *,
+    centre: Centre,
+    actor_person_id: int,
+    title: str,
+    kind: str,
+    organiser: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    audience: str = "all",
+    points: int = 0,
+    description: str = "",
+    venue: Venue | None = None,
+    now: datetime | None = None,
+) -> Activity:
+    """Publish an activity; with a venue, its slot is booked for the activity in the same
+    transaction (so the room cannot also be booked by someone else)."""
+    now = now or timezone.now()
+    if ends_at <= starts_at:
+        raise BookingRefused(_("结束时间必须晚于开始时间"))
+    if starts_at < now:
+        raise BookingRefused(_("不能发布已经开始的活动"))
+    if capacity < 1:
+        raise BookingRefused(_("名额至少为1"))
+    if not title.strip():
+        raise BookingRefused(_("请填写标题"))
+    if venue is not None:
+        if venue.centre_id != centre.pk:
+            raise BookingRefused(_("场地不属于该中心"))
+        locked = Venue.objects.select_for_update().get(pk=venue.pk)
+        if _clashes(locked, [(starts_at, ends_at)]):
+            raise SlotTaken(_("该时段场地已被预约,请换时间或场地"))
+        booking = _insert_booking(
+            venue=locked, person_id=actor_person_id, starts_at=starts_at, ends_at=ends_at, purpose=title.strip()[:200],
+            status=BookingStatus.CONFIRMED, checkin_nonce="",
+        )
+        _event(booking, actor_person_id, "", BookingStatus.CONFIRMED, note="activity")
+    return Activity.objects.create(
+        centre=centre, venue=venue, title=title.strip(), kind=kind, organiser=organiser.strip() or centre.name,
+        starts_at=starts_at, ends_at=ends_at, capacity=capacity, audience=audience, points=points,
+        description=description,
+    )

@@ -48,3 +48,30 @@ class BookingForm(forms.Form):
 class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("评分"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)])
     comment = forms.CharField(label=_("意见"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActivityForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=120)
+    kind = forms.ChoiceField(label=_("类型"))
+    audience = forms.ChoiceField(label=_("对象"))
+    organiser = forms.CharField(label=_("主办方"), max_length=120, required=False)
+    venue = forms.TypedChoiceField(label=_("场地"), coerce=int, required=False, empty_value=None)
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(attrs={"type": "time"}))
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=5000)
+    points = forms.IntegerField(label=_("签到积分"), min_value=0, max_value=100, initial=0)
+    description = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, venues=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        from gongzhi.places.models import ActivityType, Audience
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ActivityType.choices
+        self.fields["audience"].choices = Audience.choices
+        self.fields["venue"].choices = [("", _("不占用场地"))] + [(v.pk, v.name) for v in venues]
+
+    def span(self) -> tuple[datetime, datetime]:
+        day = self.cleaned_data["day"]
+        return (timezone.make_aware(datetime.combine(day, self.cleaned_data["start"])),
+                timezone.make_aware(datetime.combine(day, self.cleaned_data["end"])))

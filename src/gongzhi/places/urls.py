@@ -10,6 +10,7 @@ urlpatterns = [
     path("v/<int:venue_id>/book/", views_resident.book, name="book"),
     path("b/<int:booking_id>/cancel/", views_resident.booking_cancel, name="booking_cancel"),
     path("b/<int:booking_id>/decide/", views_resident.booking_decide, name="booking_decide"),
+    path("c/<int:centre_id>/activity/new/", views_public.activity_new, name="activity_new"),
     path("a/<int:activity_id>/", views_public.activity_detail, name="activity"),
     path("a/<int:activity_id>/signup/", views_resident.signup, name="signup"),
     path("a/<int:activity_id>/feedback/", views_resident.feedback, name="feedback"),

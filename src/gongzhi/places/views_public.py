@@ -148,3 +148,33 @@ def activity_ics(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 def centres_for_map(centres: list[Centre]) -> list[dict]:
     return [{"id": c.pk, "name": c.name, "lon": c.lon, "lat": c.lat, "level": c.get_level_display()} for c in centres]
+
+
+@login_required
+def activity_new(request: HttpRequest, centre_id: int) -> HttpResponse:
+    """Staff of the centre's area publish an activity (optionally booking one of its venues)."""
+    from gongzhi.places.errors import PlacesError
+    from gongzhi.places.forms import ActivityForm
+
+    centre = access_centre(centre_id, actor=request.user, manage=True)
+    venues = list(centre.venues.filter(active=True))
+    form = ActivityForm(request.POST or None, venues=venues, initial={"organiser": f"{centre.territory.name}党委"})
+    error, status = "", 200
+    if request.method == "POST":
+        if form.is_valid():
+            start, end = form.span()
+            venue = next((v for v in venues if v.pk == form.cleaned_data["venue"]), None)
+            try:
+                made = actions.activity_publish(
+                    centre=centre, actor_person_id=request.user.person_id, venue=venue, starts_at=start, ends_at=end,
+                    **{k: form.cleaned_data[k] for k in ("title", "kind", "audience", "organiser", "capacity", "points", "description")},
+                )
+            except PlacesError as exc:
+                error, status = exc.message, exc.status
+            else:
+                from django.shortcuts import redirect
+
+                return redirect("places:activity", made.pk)
+        else:
+            error, status = _("请检查填写的内容"), 400
+    return render(request, "places/activity_new.html", {"centre": centre, "form": form, "error": error}, status=status)

@@ -140,3 +140,22 @@ def test_calendar_ics_and_my_activities(client, actors, places):
     feed = client.get(feed_url.replace("http://testserver", ""))
     assert "四点半课堂".encode() in feed.content
     assert client.get(reverse("places:feed", args=["forged"])).status_code == 404
+
+
+def test_staff_publish_an_activity_that_books_its_venue_and_outsiders_get_404(client, actors, places):
+    url = reverse("places:activity_new", args=[places.centre.pk])
+    day = at(2, 10).date().isoformat()
+    data = {"title": "插花课", "kind": "culture", "audience": "all", "organiser": "甲社区党委", "venue": places.venue.pk,
+            "day": day, "start": "10:00", "end": "11:30", "capacity": 12, "points": 5, "description": ""}
+    login(client, actors.staff_b)
+    assert client.post(url, data).status_code == 404
+    client.logout()
+    login(client, actors.staff_a)
+    assert client.post(url, data).status_code == 302
+    assert Booking.objects.filter(venue=places.venue, purpose="插花课", status="confirmed").count() == 1
+    clash = client.post(url, data | {"title": "又一课"})
+    assert clash.status_code == 409
+    assert "已被预约" in clash.content.decode()
+    with pytest.raises(Exception, match="该时段已被预约"):
+        actions.booking_request(venue=places.venue, person_id=actors.person_a.pk, starts_at=at(2, 11),
+                                ends_at=at(2, 12), purpose="撞车")
