@@ -32,9 +32,10 @@ def parse_slots(text: str) -> list[dict[str, Any]]:
         if match is None:
             raise ServiceError(f"服务时段“{raw.strip()}”格式应为“星期(1-7) 19:00-21:00”", "slots")
         day, start, end = match.groups()
-        if start >= end.zfill(5) or int(end.split(":")[0]) > 24 or int(start.split(":")[0]) > 23:
+        start, end = start.zfill(5), end.zfill(5)
+        if start >= end or end > "24:00" or start[3:] > "59" or end[3:] > "59":
             raise ServiceError(f"服务时段“{raw.strip()}”的结束时间应晚于开始时间", "slots")
-        slots.append({"day": int(day) - 1, "start": start.zfill(5), "end": end.zfill(5)})
+        slots.append({"day": int(day) - 1, "start": start, "end": end})
     return slots
 
 

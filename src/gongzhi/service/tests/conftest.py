@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-
 from conftest import make_user
+
 from gongzhi.accounts.models import User
 from gongzhi.orgs.models import PartyOrg
 from gongzhi.people.models import PartyMember, Person, PersonTag, Tag

@@ -1,9 +1,9 @@
 """The order flow (点单 → 派单 → 接单 → 办单 → 评单) and its refusals, through the pages."""
 
 import pytest
+from conftest import PASSWORD
 from django.test import Client
 
-from conftest import PASSWORD
 from gongzhi.points.queries import balance
 from gongzhi.service import actions
 from gongzhi.service.models import OrderEvent, ServiceNotice, ServiceOrder
@@ -88,7 +88,8 @@ def test_a_helper_fulfilling_an_order_not_assigned_to_them_gets_404_and_nothing_
                                                   {"note": "我来", "photos": [photo()]})
     assert response.status_code == 404
     order.refresh_from_db()
-    assert order.status == OrderStatus.ACCEPTED and order.evidence.count() == 0
+    assert order.status == OrderStatus.ACCEPTED
+    assert order.evidence.count() == 0
 
 
 def test_a_helper_who_can_see_the_order_but_is_not_assigned_is_refused(actors, world):
@@ -196,7 +197,8 @@ def test_the_resident_can_cancel_before_service_starts(actors, world):
     assert client_for(actors.resident_a).post(f"/service/orders/{order.pk}/cancel/", {"reason": "已修好"}).status_code == 302
     order.refresh_from_db()
     world.electrician.refresh_from_db()
-    assert order.status == OrderStatus.CANCELLED and world.electrician.open_orders == 0
+    assert order.status == OrderStatus.CANCELLED
+    assert world.electrician.open_orders == 0
 
 
 def test_lists_are_scoped(actors, world):

@@ -1,0 +1,111 @@
+"""Helper teams, members, suggestions and the per-building poster."""
+
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from gongzhi.service import actions, actions_teams, poster
+from gongzhi.service.actions import ServiceError
+from gongzhi.service.suggest import availability, suggest_helpers
+from gongzhi.service.tests.test_orders import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_teams_and_professional_subteams_belong_to_one_community(actors, world):
+    sub = actions_teams.team_create(actor=actors.secretary_a, community=actors.net.a.community, name="电工分队",
+                                    parent=world.team_a, specialty="electrician")
+    assert sub.parent == world.team_a
+    with pytest.raises(ServiceError):
+        actions_teams.team_create(actor=actors.staff_b, community=actors.net.b.community, name="错队",
+                                  parent=world.team_a)
+    with pytest.raises(PermissionError):
+        actions_teams.team_create(actor=actors.staff_b, community=actors.net.a.community, name="越权队")
+    with pytest.raises(ServiceError):
+        actions_teams.team_create(actor=actors.secretary_a, community=actors.net.a.community, name="甲社区红小二服务队")
+
+
+def test_slots_are_parsed_and_bad_ones_refused():
+    assert actions_teams.parse_slots("1 19:00-21:00\n7 9:00-11:30") == [
+        {"day": 0, "start": "19:00", "end": "21:00"}, {"day": 6, "start": "09:00", "end": "11:30"}]
+    for bad in ("8 19:00-21:00", "1 21:00-19:00", "周一晚上"):
+        with pytest.raises(ServiceError):
+            actions_teams.parse_slots(bad)
+
+
+def test_partner_staff_need_their_unit_and_a_member_is_added_once(actors, world):
+    with pytest.raises(ServiceError):
+        actions_teams.helper_add(actor=actors.secretary_a, team=world.team_a, person=actors.person_a, kind="partner_staff")
+    with pytest.raises(ServiceError):
+        actions_teams.helper_add(actor=actors.secretary_a, team=world.team_a, person=world.electrician.person, kind="volunteer")
+
+
+def test_the_suggestion_puts_the_skilled_near_free_available_helper_first(actors, world):
+    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair,
+                                 description="修灯")
+    ranked = suggest_helpers(order)
+    assert [s.helper_id for s in ranked][0] == world.electrician.pk
+    top = ranked[0]
+    assert (top.skill, top.near, top.free) == (1.0, 1.0, 1.0)
+    assert len(ranked) == 3  # helpers of the whole street, community B's too
+    # load counts: with three open orders the electrician drops below the free repair helper of B
+    world.electrician.open_orders = 3
+    world.electrician.area_paths = []
+    world.electrician.home_lon = None
+    world.electrician.save()
+    ranked = suggest_helpers(order)
+    assert ranked[0].helper_id == world.helper_b.pk
+
+
+def test_availability_scores():
+    slots = [{"day": 0, "start": "19:00", "end": "21:00"}]
+    monday_8pm = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.get_current_timezone())
+    monday_noon = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.get_current_timezone())
+    tuesday = datetime(2026, 11, 24, 20, 0, tzinfo=timezone.get_current_timezone())
+    assert (availability(slots, monday_8pm), availability(slots, monday_noon), availability(slots, tuesday)) == (1.0, 0.5, 0.0)
+    assert availability([], None) == 0.0
+
+
+def test_the_poster_shows_opted_in_members_only_and_a_qr_to_the_contact_page(actors, world):
+    client = client_for(actors.staff_a)
+    page = client.get(f"/service/poster/{actors.net.a.building.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "电工张" in html
+    assert "13900000001" in html
+    assert "律师李" not in html  # did not opt in
+    assert "<svg" in html
+    svg = client.get(f"/service/poster/{actors.net.a.building.pk}.svg")
+    assert svg["Content-Type"].startswith("image/svg+xml")
+    data = poster.build(actors.net.a.building, "http://testserver/service/contact/1/")
+    assert data.private_count == 0
+    assert [m.name for m in data.public] == ["电工张"]
+    assert client_for(actors.staff_b).get(f"/service/poster/{actors.net.a.building.pk}/").status_code == 404
+
+
+def test_the_pdf_explains_itself_without_a_cjk_font(actors, world, monkeypatch):
+    monkeypatch.setattr(poster, "cjk_font", lambda: None)
+    response = client_for(actors.staff_a).get(f"/service/poster/{actors.net.a.building.pk}.pdf")
+    assert response.status_code == 503
+    assert "GONGZHI_CJK_FONT" in response.content.decode()
+
+
+def test_the_qr_target_leads_to_an_order_for_that_building(actors, world):
+    client = client_for(actors.resident_a)
+    response = client.get(f"/service/contact/{actors.net.a.building.pk}/")
+    assert response.status_code == 302
+    assert f"building={actors.net.a.building.pk}" in response["Location"]
+    page = client.get(response["Location"])
+    assert "家电维修" in page.content.decode()
+
+
+def test_a_member_edits_their_own_slots_and_consent_but_not_others(actors, world):
+    client = client_for(world.lawyer_user)
+    response = client.post("/service/helpers/me/", {"skills": ["legal"], "slots": "3 19:00-21:00",
+                                                    "public_on_poster": "on", "poster_phone": "13900000002"})
+    assert response.status_code == 302
+    world.lawyer.refresh_from_db()
+    assert world.lawyer.slots == [{"day": 2, "start": "19:00", "end": "21:00"}]
+    assert world.lawyer.public_on_poster
+    assert client.get(f"/service/helpers/{world.electrician.pk}/").status_code == 404
