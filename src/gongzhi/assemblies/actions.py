@@ -262,3 +262,20 @@ def rating_submit(
     )
     _audit(actor, "assemblies.rating_submit", rating, compound.path, score=score, kind=kind)
     return rating
+
+
+def person_by_phone(phone: str) -> Any:
+    """The person registered with this phone (exact match on the blind index), or a clear refusal.
+    Used to name owners and proxy agents without giving the owners' committee a people search."""
+    from gongzhi.core import crypto
+    from gongzhi.people.models import Person
+    from gongzhi.people.phone import normalise_phone
+
+    try:
+        normal = normalise_phone(phone)
+    except ValueError as exc:
+        raise AssemblyError(_("手机号格式不正确")) from exc
+    person = Person.objects.filter(phone_index=crypto.blind_index(normal)).order_by("id").first()
+    if person is None:
+        raise AssemblyError(_("手机号%(phone)s未登记为居民,请先在社区登记") % {"phone": normal[:3] + "****" + normal[-4:]})
+    return person

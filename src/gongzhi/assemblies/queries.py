@@ -34,13 +34,21 @@ class MatterResult:
     abstain_owners: int
 
 
+CENT = Decimal("0.01")
+
+
+def _area(value: Any) -> Decimal:
+    """Sums come back as 300 on SQLite and 300.00 on PostgreSQL; show both the same way."""
+    return Decimal(value or 0).quantize(CENT)
+
+
 def _tally(assembly: Assembly, part_area: Any, part_owners: int, yes_area: Any, yes_owners: int) -> rules.Tally:
     return rules.Tally(
         total_area=assembly.total_area,
         total_owners=assembly.total_owners,
-        part_area=part_area or Decimal(0),
+        part_area=_area(part_area),
         part_owners=part_owners,
-        yes_area=yes_area or Decimal(0),
+        yes_area=_area(yes_area),
         yes_owners=yes_owners,
     )
 
@@ -57,7 +65,7 @@ def matter_results(assembly: Assembly) -> list[MatterResult]:
         get = lambda c, m=m: rows.get((m.pk, c), (Decimal(0), 0))  # noqa: E731
         (ya, yn), (na, nn), (aa, an) = get(Choice.YES), get(Choice.NO), get(Choice.ABSTAIN)
         tally = _tally(assembly, ya + na + aa, yn + nn + an, ya, yn)
-        out.append(MatterResult(m, tally, rules.decide(tally, special=m.is_special), na, nn, aa, an))
+        out.append(MatterResult(m, tally, rules.decide(tally, special=m.is_special), _area(na), nn, _area(aa), an))
     return out
 
 
@@ -126,7 +134,7 @@ def participation(assembly: Assembly) -> dict[str, Any]:
         Q(ballots__isnull=False) | Q(election_ballots__isnull=False)
     ).distinct()
     agg = SnapshotVoter.objects.filter(pk__in=voted.values("pk")).aggregate(area=Sum("area"), n=Count("id"))
-    return {"area": agg["area"] or Decimal(0), "owners": agg["n"], "proxies": assembly.proxies.count()}
+    return {"area": _area(agg["area"]), "owners": agg["n"], "proxies": assembly.proxies.count()}
 
 
 def rating_summary(company_ids: list[int], compound_id: int) -> list[dict[str, Any]]:
@@ -136,3 +144,35 @@ def rating_summary(company_ids: list[int], compound_id: int) -> list[dict[str, A
         .annotate(avg=Avg("score"), n=Count("id"))
         .order_by("-year", "company__name", "rater_kind")
     )
+
+
+def households_of(compound: Any) -> list[Any]:
+    """Door numbers of a compound, for the register form of staff already checked on the compound."""
+    from gongzhi.territory.models import TerritoryNode
+
+    return list(
+        TerritoryNode.objects.filter(path__startswith=compound.path, level="household").select_related("parent")[:3000]
+    )
+
+
+def register_rows(compound: Any) -> list[Any]:
+    from gongzhi.assemblies.models import ExclusivePart
+
+    return list(
+        ExclusivePart.objects.filter(compound=compound)
+        .select_related("household__parent")
+        .annotate(owners=Count("ownerships", filter=Q(ownerships__ended_on__isnull=True)))
+    )
+
+
+def register_totals(compound: Any) -> dict[str, Any]:
+    from gongzhi.assemblies import snapshot
+
+    voters, version = snapshot.freeze(compound.pk)
+    return {"owners": len(voters), "area": sum((v.area for v in voters), Decimal(0)), "version": version}
+
+
+def property_companies(compound: Any) -> list[Any]:
+    from gongzhi.orgs.models import Organisation
+
+    return list(Organisation.objects.filter(kind="property_company", serves=compound).order_by("name"))

@@ -1,0 +1,193 @@
+"""Staff pages of owners' assemblies: list and call, the assembly (matters, elections, proxies, open,
+close, results by both measures), the compound's register and the property-company ratings."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.assemblies import actions, queries
+from gongzhi.assemblies.access import access_assembly, can_manage_compound
+from gongzhi.assemblies.errors import AssemblyError
+from gongzhi.assemblies.forms import AssemblyForm, ElectionForm, MatterForm, PartForm, ProxyForm
+from gongzhi.assemblies.models import Assembly, AssemblyStatus
+from gongzhi.core.scoping import get_scope
+from gongzhi.territory.models import TerritoryNode
+
+
+def _compounds(request: HttpRequest) -> Any:
+    return TerritoryNode.objects.visible_to(request.user, "manage_assemblies").filter(level="compound")
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Staff: assemblies in their compounds and a form to call one; residents: where they may vote."""
+    scope = get_scope(request.user)
+    person = getattr(request.user, "person", None)
+    mine = queries.open_assemblies_for(person.pk) if person else []
+    if not (scope.is_global or scope.paths_for("manage_assemblies")):
+        return render(request, "assemblies/owner_index.html", {"assemblies": mine})
+    compounds = list(_compounds(request).order_by("path")[:500])
+    form = AssemblyForm(request.POST or None)
+    form.fields["compound"].choices = [(c.pk, c.name) for c in compounds]
+    if request.method == "POST":
+        if form.is_valid():
+            compound = next(c for c in compounds if c.pk == form.cleaned_data["compound"])
+            assembly = actions.assembly_create(
+                actor=request.user, compound=compound, title=form.cleaned_data["title"], closes_at=form.cleaned_data["closes_at"]
+            )
+            return redirect("assemblies:detail", assembly.pk)
+        status = 400
+    else:
+        status = 200
+    assemblies = Assembly.objects.visible_to(request.user).select_related("compound")[:200]
+    return render(
+        request, "assemblies/index.html",
+        {"assemblies": assemblies, "form": form, "mine": mine, "compounds": compounds}, status=status,
+    )
+
+
+def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms: Any) -> HttpResponse:
+    voters = list(assembly.voters.prefetch_related("members").select_related("proxy")) if assembly.status != "draft" else []
+    proxy_form = forms.get("proxy_form") or ProxyForm()
+    proxy_form.fields["principal"].choices = [(v.pk, f"{v.label}({v.area}㎡)") for v in voters if not hasattr(v, "proxy")]
+    context = {
+        "assembly": assembly,
+        "matters": queries.matter_results(assembly) if assembly.status != "draft" else [],
+        "draft_matters": assembly.matters.all(),
+        "elections": [(e, *queries.election_results(e)) for e in assembly.elections.prefetch_related("candidates")],
+        "participation": queries.participation(assembly) if assembly.status != "draft" else None,
+        "matter_form": forms.get("matter_form") or MatterForm(),
+        "election_form": forms.get("election_form") or ElectionForm(),
+        "proxy_form": proxy_form,
+        "proxies": assembly.proxies.select_related("principal"),
+        "totals": queries.register_totals(assembly.compound) if assembly.status == "draft" else None,
+    }
+    return render(request, "assemblies/detail.html", context, status=status)
+
+
+def _refuse(request: HttpRequest, assembly: Assembly, exc: AssemblyError) -> HttpResponse:
+    messages.error(request, exc.message)
+    return _detail(request, assembly, status=exc.status)
+
+
+@login_required
+def detail(request: HttpRequest, assembly_id: int) -> HttpResponse:
+    return _detail(request, access_assembly(request.user, assembly_id))
+
+
+@require_POST
+@login_required
+def add_matter(request: HttpRequest, assembly_id: int) -> HttpResponse:
+    assembly = access_assembly(request.user, assembly_id)
+    form = MatterForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, assembly, status=400, matter_form=form)
+    try:
+        actions.matter_add(actor=request.user, assembly=assembly, **form.cleaned_data)
+    except AssemblyError as exc:
+        return _refuse(request, assembly, exc)
+    return redirect("assemblies:detail", assembly.pk)
+
+
+@require_POST
+@login_required
+def add_election(request: HttpRequest, assembly_id: int) -> HttpResponse:
+    assembly = access_assembly(request.user, assembly_id)
+    form = ElectionForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, assembly, status=400, election_form=form)
+    data = form.cleaned_data
+    try:
+        actions.election_add(
+            actor=request.user, assembly=assembly, title=data["title"], seats=data["seats"],
+            candidates=data["candidates"].splitlines(),
+        )
+    except AssemblyError as exc:
+        return _refuse(request, assembly, exc)
+    return redirect("assemblies:detail", assembly.pk)
+
+
+@require_POST
+@login_required
+def transition(request: HttpRequest, assembly_id: int) -> HttpResponse:
+    """Open voting (freeze the snapshot), re-freeze before any ballot, or close."""
+    assembly = access_assembly(request.user, assembly_id)
+    step = request.POST.get("step")
+    try:
+        if step == "open":
+            actions.assembly_open(actor=request.user, assembly=assembly)
+        elif step == "resnapshot":
+            actions.assembly_resnapshot(actor=request.user, assembly=assembly, reason=request.POST.get("reason", "")[:200])
+        elif step == "close":
+            actions.assembly_close(actor=request.user, assembly=assembly)
+        else:
+            raise AssemblyError(_("未知操作"), 400)
+    except AssemblyError as exc:
+        return _refuse(request, assembly, exc)
+    return redirect("assemblies:detail", assembly.pk)
+
+
+@require_POST
+@login_required
+def add_proxy(request: HttpRequest, assembly_id: int) -> HttpResponse:
+    assembly = access_assembly(request.user, assembly_id)
+    form = ProxyForm(request.POST, request.FILES)
+    form.fields["principal"].choices = [(v.pk, v.label) for v in assembly.voters.all()]
+    if not form.is_valid():
+        return _detail(request, assembly, status=400, proxy_form=form)
+    try:
+        agent = actions.person_by_phone(form.cleaned_data["agent_phone"])
+        principal = assembly.voters.get(pk=form.cleaned_data["principal"])
+        actions.proxy_record(
+            actor=request.user, assembly=assembly, principal=principal, agent=agent, document=form.cleaned_data["document"]
+        )
+    except AssemblyError as exc:
+        return _refuse(request, assembly, exc)
+    messages.success(request, _("书面委托已登记"))
+    return redirect("assemblies:detail", assembly.pk)
+
+
+@login_required
+def register(request: HttpRequest, compound_id: int) -> HttpResponse:
+    """The compound's owners' register: parts, areas and how many current owners (no names)."""
+    compound = _compounds(request).filter(pk=compound_id).first()
+    if compound is None:
+        raise Http404
+    households = queries.households_of(compound)
+    form = PartForm(request.POST or None)
+    form.fields["household"].choices = [(h.pk, f"{h.parent.name if h.parent else ''}{h.name}") for h in households]
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                owners = [actions.person_by_phone(p) for p in form.cleaned_data["owner_phones"].split() if p]
+                if not owners:
+                    raise AssemblyError(_("请至少填写一名业主"))
+                household = next(h for h in households if h.pk == form.cleaned_data["household"])
+                actions.part_register(
+                    actor=request.user, household=household, area=form.cleaned_data["area"], owners=owners,
+                    on=timezone.localdate(),
+                )
+                messages.success(request, _("产权登记已保存"))
+                return redirect("assemblies:register", compound.pk)
+            except AssemblyError as exc:
+                messages.error(request, exc.message)
+                status = exc.status
+        else:
+            status = 400
+    context = {
+        "compound": compound,
+        "rows": queries.register_rows(compound),
+        "totals": queries.register_totals(compound),
+        "form": form,
+        "may_edit": can_manage_compound(request.user, compound),
+        "open_assemblies": Assembly.objects.visible_to(request.user).filter(compound=compound, status=AssemblyStatus.VOTING),
+    }
+    return render(request, "assemblies/register.html", context, status=status)
