@@ -231,3 +231,19 @@ def evidence_add(*, actor: Any, decision: Decision, upload: Any, note: str = "")
     )
     _audit(actor, "councils.evidence_add", locked, locked.meeting.council.territory.path, file=evidence.name)
     return evidence
+
+
+def person_by_phone(phone: str) -> Any:
+    """The person registered with this phone (blind-index exact match), or a clear refusal."""
+    from gongzhi.core import crypto
+    from gongzhi.people.models import Person
+    from gongzhi.people.phone import normalise_phone
+
+    try:
+        normal = normalise_phone(phone)
+    except ValueError as exc:
+        raise CouncilError(_("手机号格式不正确")) from exc
+    person = Person.objects.filter(phone_index=crypto.blind_index(normal)).order_by("id").first()
+    if person is None:
+        raise CouncilError(_("该手机号未登记为居民"))
+    return person

@@ -53,3 +53,20 @@ def public_counts(community: Any) -> dict[str, int]:
 
 def councils_of_community(community: Any) -> Any:
     return Council.objects.filter(community=community)
+
+
+def territories_for_councils(actor: Any) -> Any:
+    from gongzhi.territory.models import TerritoryNode
+
+    return TerritoryNode.objects.visible_to(actor, "manage_councils").filter(level__in=["community", "compound"])
+
+
+def organisations_near(council: Council) -> Any:
+    """Organisations that may hold a seat or answer for a decision: those of the council's community
+    and its street (property companies and some units sit at street level)."""
+    from gongzhi.orgs.models import Organisation
+
+    street_path = council.community.path.rsplit("/", 2)[0] + "/"
+    return Organisation.objects.filter(
+        Q(territory__path__startswith=council.community.path) | Q(territory__path=street_path)
+    ).order_by("kind", "name")

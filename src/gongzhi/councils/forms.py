@@ -1,0 +1,65 @@
+"""Forms of the council pages: they parse; the rules live in actions.py and rules.py."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.councils.models import CouncilKind, DecisionStatus, SeatKind, SourceKind
+from gongzhi.councils.rules import QuorumRule, VoteRule
+
+
+class CouncilForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=120)
+    kind = forms.ChoiceField(label=_("类别"), choices=CouncilKind.choices)
+    territory = forms.TypedChoiceField(label=_("所在社区/小区"), coerce=int)
+    quorum = forms.ChoiceField(label=_("出席要求"), choices=QuorumRule.choices)
+    description = forms.CharField(label=_("议事规则"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SeatForm(forms.Form):
+    kind = forms.ChoiceField(label=_("席位类别"), choices=SeatKind.choices)
+    organisation = forms.TypedChoiceField(label=_("单位"), coerce=int, required=False, empty_value=None)
+    phone = forms.CharField(label=_("代表手机号(居民代表必填)"), required=False, max_length=20)
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("议题"), max_length=160)
+    starts_at = forms.DateTimeField(
+        label=_("召开时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    place = forms.CharField(label=_("地点"), max_length=160, required=False)
+
+
+class AgendaForm(forms.Form):
+    title = forms.CharField(label=_("议程"), max_length=160)
+    text = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    source_kind = forms.ChoiceField(label=_("来源"), choices=SourceKind.choices)
+    source_id = forms.IntegerField(label=_("来源编号(诉求/提案编号)"), required=False, min_value=1)
+    source_text = forms.CharField(label=_("来源说明"), required=False, max_length=200)
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("决定事项"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    agenda_item = forms.TypedChoiceField(label=_("对应议程"), coerce=int, required=False, empty_value=None)
+    rule = forms.ChoiceField(label=_("表决规则"), choices=VoteRule.choices)
+    yes = forms.IntegerField(label=_("同意"), min_value=0)
+    no = forms.IntegerField(label=_("反对"), min_value=0)
+    abstain = forms.IntegerField(label=_("弃权"), min_value=0)
+    owner_org = forms.TypedChoiceField(label=_("责任单位"), coerce=int, required=False, empty_value=None)
+    owner_name = forms.CharField(label=_("或责任人/单位名称"), required=False, max_length=120)
+    deadline = forms.DateField(label=_("完成期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(
+        label=_("变更为"), choices=[(DecisionStatus.DOING, _("落实中")), (DecisionStatus.DONE, _("已办结"))]
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("佐证材料(图片或PDF,10MB以内)"))
+    note = forms.CharField(label=_("说明"), required=False, max_length=300)

@@ -1,0 +1,314 @@
+"""Council pages: the list with "decided but not done" counters, a council (seats, meetings), a
+meeting (agenda, attendance, minutes, decisions — a public summary for anyone), a decision's
+follow-through, overdue decisions per community, and the public decisions page."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.core.scoping import get_scope
+from gongzhi.councils import actions, queries
+from gongzhi.councils.access import (
+    access_council,
+    access_decision,
+    access_meeting,
+    can_manage,
+    may_see_meeting_detail,
+    visible_councils,
+)
+from gongzhi.councils.forms import (
+    AgendaForm,
+    CouncilForm,
+    DecisionForm,
+    EvidenceForm,
+    MeetingForm,
+    MinutesForm,
+    SeatForm,
+    TransitionForm,
+)
+from gongzhi.councils.models import Council, Decision, DecisionStatus, Meeting, SeatKind
+from gongzhi.councils.workflow import CouncilError
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    territories = list(queries.territories_for_councils(request.user).order_by("path")[:500])
+    form = CouncilForm(request.POST or None)
+    form.fields["territory"].choices = [(t.pk, t.name) for t in territories]
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            territory = next(t for t in territories if t.pk == data["territory"])
+            council = actions.council_create(
+                actor=request.user, name=data["name"], kind=data["kind"], territory=territory,
+                quorum=data["quorum"], description=data["description"],
+            )
+            return redirect("councils:council", council.pk)
+        status = 400
+    councils = queries.with_counters(visible_councils(request.user).select_related("community", "territory"))
+    communities = [t for t in territories if t.level == "community"]
+    return render(
+        request, "councils/index.html",
+        {"councils": councils, "form": form, "may_create": bool(territories), "communities": communities},
+        status=status,
+    )
+
+
+def _council_page(request: HttpRequest, council: Any, status: int = 200, **forms: Any) -> HttpResponse:
+    manage = can_manage(request.user, council)
+    orgs = list(queries.organisations_near(council)) if manage else []
+    seat_form = forms.get("seat_form") or SeatForm()
+    seat_form.fields["organisation"].choices = [("", "—")] + [(o.pk, o.name) for o in orgs]
+    counters = queries.with_counters(type(council).objects.filter(pk=council.pk)).get()
+    context = {
+        "council": council,
+        "manage": manage,
+        "seats": council.active_seats().select_related("person", "organisation"),
+        "meetings": council.meetings.all()[:100],
+        "counters": counters,
+        "seat_form": seat_form,
+        "meeting_form": forms.get("meeting_form") or MeetingForm(),
+        "overdue": queries.overdue_decisions(Decision.objects.filter(meeting__council=council)),
+    }
+    return render(request, "councils/council.html", context, status=status)
+
+
+@login_required
+def council(request: HttpRequest, council_id: int) -> HttpResponse:
+    return _council_page(request, access_council(request.user, council_id))
+
+
+@require_POST
+@login_required
+def seat_add(request: HttpRequest, council_id: int) -> HttpResponse:
+    council = access_council(request.user, council_id, write=True)
+    orgs = {o.pk: o for o in queries.organisations_near(council)}
+    form = SeatForm(request.POST)
+    form.fields["organisation"].choices = [("", "—")] + [(pk, o.name) for pk, o in orgs.items()]
+    if not form.is_valid():
+        return _council_page(request, council, status=400, seat_form=form)
+    data = form.cleaned_data
+    try:
+        person = actions.person_by_phone(data["phone"]) if data["phone"].strip() else None
+        if data["kind"] == SeatKind.RESIDENT_REP and person is None:
+            raise CouncilError(_("居民代表席位须填写代表手机号"))
+        actions.seat_add(
+            actor=request.user, council=council, kind=data["kind"], person=person,
+            organisation=orgs.get(data["organisation"]) if data["organisation"] else None,
+        )
+    except CouncilError as exc:
+        messages.error(request, exc.message)
+        return _council_page(request, council, status=exc.status, seat_form=form)
+    return redirect("councils:council", council.pk)
+
+
+@require_POST
+@login_required
+def meeting_add(request: HttpRequest, council_id: int) -> HttpResponse:
+    council = access_council(request.user, council_id, write=True)
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        return _council_page(request, council, status=400, meeting_form=form)
+    meeting = actions.meeting_schedule(actor=request.user, council=council, **form.cleaned_data)
+    return redirect("councils:meeting", meeting.pk)
+
+
+def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **forms: Any) -> HttpResponse:
+    council = meeting.council
+    if not may_see_meeting_detail(request.user, meeting):
+        # the public summary: agenda, decisions and seats by kind/organisation, no persons
+        context = {"meeting": meeting, "decisions": meeting.decisions.select_related("owner_org"), "agenda": meeting.agenda.all()}
+        return render(request, "councils/meeting_public.html", context, status=status)
+    manage = can_manage(request.user, council)
+    orgs = list(queries.organisations_near(council)) if manage else []
+    agenda = list(meeting.agenda.all())
+    decision_form = forms.get("decision_form") or DecisionForm()
+    decision_form.fields["agenda_item"].choices = [("", "—")] + [(a.pk, a.title) for a in agenda]
+    decision_form.fields["owner_org"].choices = [("", "—")] + [(o.pk, o.name) for o in orgs]
+    attendance = {a.seat_id: a.present for a in meeting.attendance.all()}
+    seats = list(council.active_seats().select_related("person", "organisation"))
+    context = {
+        "meeting": meeting,
+        "council": council,
+        "manage": manage,
+        "agenda": agenda,
+        "seats": [(s, attendance.get(s.pk)) for s in seats],
+        "present": sum(1 for p in attendance.values() if p),
+        "members": len(attendance),
+        "decisions": meeting.decisions.select_related("owner_org"),
+        "agenda_form": forms.get("agenda_form") or AgendaForm(),
+        "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
+        "decision_form": decision_form,
+    }
+    return render(request, "councils/meeting.html", context, status=status)
+
+
+def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Public: anyone may read the summary; staff and members see attendance and minutes."""
+    found = Meeting.objects.select_related("council__territory", "council__community").filter(pk=meeting_id).first()
+    if found is None:
+        raise Http404
+    return _meeting_page(request, found)
+
+
+def _refuse(request: HttpRequest, meeting: Meeting, exc: CouncilError, **forms: Any) -> HttpResponse:
+    messages.error(request, exc.message)
+    return _meeting_page(request, meeting, status=exc.status, **forms)
+
+
+@require_POST
+@login_required
+def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting(request.user, meeting_id, write=True)
+    form = AgendaForm(request.POST)
+    if not form.is_valid():
+        return _meeting_page(request, meeting, status=400, agenda_form=form)
+    try:
+        actions.agenda_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+    except CouncilError as exc:
+        return _refuse(request, meeting, exc, agenda_form=form)
+    return redirect("councils:meeting", meeting.pk)
+
+
+@require_POST
+@login_required
+def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting(request.user, meeting_id, write=True)
+    present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+    try:
+        actions.attendance_record(actor=request.user, meeting=meeting, present_seat_ids=present)
+    except CouncilError as exc:
+        return _refuse(request, meeting, exc)
+    return redirect("councils:meeting", meeting.pk)
+
+
+@require_POST
+@login_required
+def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting(request.user, meeting_id, write=True)
+    form = MinutesForm(request.POST)
+    if not form.is_valid():
+        return _meeting_page(request, meeting, status=400, minutes_form=form)
+    actions.minutes_save(actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"])
+    return redirect("councils:meeting", meeting.pk)
+
+
+@require_POST
+@login_required
+def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting(request.user, meeting_id, write=True)
+    orgs = {o.pk: o for o in queries.organisations_near(meeting.council)}
+    agenda = {a.pk: a for a in meeting.agenda.all()}
+    form = DecisionForm(request.POST)
+    form.fields["agenda_item"].choices = [("", "—")] + [(pk, a.title) for pk, a in agenda.items()]
+    form.fields["owner_org"].choices = [("", "—")] + [(pk, o.name) for pk, o in orgs.items()]
+    if not form.is_valid():
+        return _meeting_page(request, meeting, status=400, decision_form=form)
+    data = form.cleaned_data
+    try:
+        actions.decision_record(
+            actor=request.user, meeting=meeting, text=data["text"], rule=data["rule"], yes=data["yes"], no=data["no"],
+            abstain=data["abstain"], agenda_item=agenda.get(data["agenda_item"]) if data["agenda_item"] else None,
+            owner_org=orgs.get(data["owner_org"]) if data["owner_org"] else None, owner_name=data["owner_name"],
+            deadline=data["deadline"],
+        )
+    except CouncilError as exc:
+        return _refuse(request, meeting, exc, decision_form=form)
+    return redirect("councils:meeting", meeting.pk)
+
+
+def _decision_page(request: HttpRequest, decision: Decision, status: int = 200, **forms: Any) -> HttpResponse:
+    context = {
+        "decision": decision,
+        "meeting": decision.meeting,
+        "manage": can_manage(request.user, decision.meeting.council),
+        "events": decision.events.all(),
+        "evidence": decision.evidence.all(),
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
+        "overdue": decision.is_overdue(),
+    }
+    return render(request, "councils/decision.html", context, status=status)
+
+
+@login_required
+def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
+    return _decision_page(request, access_decision(request.user, decision_id))
+
+
+@require_POST
+@login_required
+def decision_transition(request: HttpRequest, decision_id: int) -> HttpResponse:
+    found = access_decision(request.user, decision_id, write=True)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _decision_page(request, found, status=400, transition_form=form)
+    try:
+        actions.decision_transition(actor=request.user, decision=found, to=form.cleaned_data["to"], note=form.cleaned_data["note"])
+    except CouncilError as exc:
+        messages.error(request, exc.message)
+        return _decision_page(request, found, status=exc.status, transition_form=form)
+    return redirect("councils:decision", found.pk)
+
+
+@require_POST
+@login_required
+def evidence_add(request: HttpRequest, decision_id: int) -> HttpResponse:
+    found = access_decision(request.user, decision_id, write=True)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _decision_page(request, found, status=400, evidence_form=form)
+    try:
+        actions.evidence_add(actor=request.user, decision=found, upload=form.cleaned_data["file"], note=form.cleaned_data["note"])
+    except CouncilError as exc:
+        messages.error(request, exc.message)
+        return _decision_page(request, found, status=exc.status, evidence_form=form)
+    return redirect("councils:decision", found.pk)
+
+
+@login_required
+def evidence_file(request: HttpRequest, decision_id: int, evidence_id: int) -> FileResponse:
+    found = access_decision(request.user, decision_id)
+    item = found.evidence.filter(pk=evidence_id).first()
+    if item is None:
+        raise Http404
+    return FileResponse(item.file.open("rb"), content_type=item.content_type)
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    """Decided but not done: open decisions past their deadline, per community the actor manages."""
+    communities = list(queries.territories_for_councils(request.user).filter(level="community").order_by("path"))
+    if not communities and not get_scope(request.user).is_global:
+        raise Http404
+    chosen = request.GET.get("community")
+    community = next((c for c in communities if str(c.pk) == chosen), None)
+    if chosen and community is None:
+        raise Http404
+    rows = queries.overdue_decisions(Decision.objects.visible_to(request.user), community)
+    return render(
+        request, "councils/overdue.html", {"rows": rows, "communities": communities, "community": community}
+    )
+
+
+def public(request: HttpRequest, community_id: int) -> HttpResponse:
+    """公示: every decision of a community's councils and where it stands; seats and units only."""
+    # a community is public here once it has a council; the name of a community is not personal data
+    found = Council.objects.filter(community_id=community_id).select_related("community").first()
+    if found is None:
+        raise Http404
+    community = found.community
+    context = {
+        "community": community,
+        "decisions": queries.public_decisions(community),
+        "meetings": queries.public_meetings(community),
+        "counts": queries.public_counts(community),
+        "DONE": DecisionStatus.DONE,
+    }
+    return render(request, "councils/public.html", context)
