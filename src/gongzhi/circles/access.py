@@ -18,14 +18,16 @@ def access_resource_to_edit(actor: Any, resource_id: int) -> Resource:
 def access_area(actor: Any, node_id: int | str | None) -> TerritoryNode:
     """A district, street or community where the actor holds manage_places; without an id, the
     top such area."""
+    scope = get_scope(actor)
     rows = TerritoryNode.objects.visible_to(actor, "manage_places").filter(level__in=COVERAGE_LEVELS)
     if node_id in (None, ""):
-        node = rows.order_by("depth", "path").first()
-        if node is None:
+        # visible_to also lists the areas above one's own (navigation); start at one's own
+        own = [n for n in rows.order_by("depth", "path")[:50] if scope.can("manage_places", n.path)]
+        if not own:
             raise Http404
-        return node
+        return own[0]
     node = rows.filter(pk=int(node_id) if str(node_id).isdigit() else -1).first()
-    if node is None or not get_scope(actor).can("manage_places", node.path):
+    if node is None or not scope.can("manage_places", node.path):
         raise Http404  # include_ancestors shows the areas above one's own; editing stops there
     return node
 

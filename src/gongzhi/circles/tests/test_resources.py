@@ -130,3 +130,10 @@ def test_coverage_page_for_staff_and_404_for_outsiders(client, actors, library):
     assert client.get(f"/circles/coverage/?node={actors.net.a.community.pk}").status_code == 404
     assert client.get(f"/circles/coverage/?node={actors.net.street.pk}").status_code == 404
     assert client.get(f"/circles/coverage/?node={actors.net.b.community.pk}").status_code == 200
+
+
+def test_coverage_without_a_node_starts_at_the_staff_members_own_community(client, actors):
+    login(client, actors.staff_a)
+    page = client.get("/circles/coverage/")
+    assert page.status_code == 200
+    assert page.context["node"] == actors.net.a.community

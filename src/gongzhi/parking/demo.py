@@ -1,0 +1,112 @@
+"""Demo shared parking around 碧眼社区: two or three partner units open their car parks at night and
+at weekends; residents have applied; one draw has been completed and published."""
+
+import random
+from datetime import time, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from django.utils import timezone
+
+from gongzhi.accounts.models import User
+from gongzhi.orgs.models import Organisation
+from gongzhi.parking import actions
+from gongzhi.parking.plates import PROVINCES
+from gongzhi.people.models import Person
+from gongzhi.territory.models import TerritoryNode
+
+HOME = "碧眼社区"
+SERIAL = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+
+
+def _plate(rng: random.Random, new_energy: bool) -> str:
+    province = "粤" if rng.random() < 0.85 else rng.choice(PROVINCES)
+    letter = "B" if province == "粤" else rng.choice("ABCDE")
+    if new_energy:
+        return f"{province}{letter}{rng.choice('DF')}{rng.choice(SERIAL)}{rng.randint(0, 9999):04d}"
+    return f"{province}{letter}{''.join(rng.choice(SERIAL) for _ in range(5))}"
+
+
+def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
+    rng = random.Random(seed * 17 + 7)
+    community = TerritoryNode.objects.filter(level="community", name=HOME).first()
+    staff = User.objects.filter(username="demo_staff").first()
+    if community is None or staff is None:
+        return {"parking_offers": 0}
+    units = list(
+        Organisation.objects.filter(
+            territory__path__startswith=community.path, kind__in=["partner_unit", "resident_unit", "merchant"]
+        ).order_by("kind", "name")[:3]
+    )
+    today = timezone.localdate()
+    plans = [
+        ("地下停车场夜间车位", "12345", time(19), time(8), 8),
+        ("地面停车场周末车位", "67", time(0), time(0), 12),
+        ("夜间共享车位", "1234567", time(20), time(7), 5),
+    ]
+    offers = []
+    for unit, (title, days, start, end, spaces) in zip(units, plans, strict=False):
+        offers.append(
+            actions.offer_save(
+                actor=staff,
+                organisation=unit,
+                title=title,
+                address=unit.address or f"{HOME}{unit.name}",
+                weekdays=days,
+                starts_at=start,
+                ends_at=end,
+                spaces=spaces,
+                valid_from=today - timedelta(days=30),
+                valid_until=today + timedelta(days=335),
+                rules="请按指定车位停放,开放时段结束前驶离;出入请出示停车证二维码。",
+            )
+        )
+    if not offers:
+        return {"parking_offers": 0}
+    people = list(
+        Person.objects.filter(household__path__startswith=community.path, birth_date__isnull=False)
+        .order_by("household_id", "id")
+        .distinct()
+    )
+    by_household: dict[int, Person] = {}
+    for p in people:
+        by_household.setdefault(p.household_id, p)
+    applicants = rng.sample(list(by_household.values()), min(26, len(by_household)))
+    resident = User.objects.filter(username="demo_resident").select_related("person__household").first()
+    count = 0
+    for i, person in enumerate(applicants):
+        offer = offers[0] if i < 14 or len(offers) == 1 else offers[1 + (i % (len(offers) - 1))]
+        actor = SimpleNamespace(person=person, person_id=person.pk, pk=None)
+        try:
+            actions.application_submit(
+                actor=actor,
+                offer=offer,
+                plate=_plate(rng, rng.random() < 0.3),
+                weekdays=offer.weekdays,
+                starts_at=offer.starts_at,
+                ends_at=offer.ends_at,
+                has_own_space=rng.random() < 0.3,
+            )
+            count += 1
+        except actions.ParkingError:
+            continue
+    if resident is not None and resident.person and resident.person.household_id:
+        for offer in offers[:2]:
+            try:
+                actions.application_submit(
+                    actor=resident,
+                    offer=offer,
+                    plate="粤BD12345",
+                    weekdays=offer.weekdays,
+                    starts_at=offer.starts_at,
+                    ends_at=offer.ends_at,
+                    has_own_space=False,
+                )
+                count += 1
+            except actions.ParkingError:
+                continue
+    draw = actions.draw_run(
+        actor=staff, offer=offers[0], seed=f"{today:%Y%m%d}-福彩3D-{rng.randint(0, 999):03d}"
+    )
+    progress(f"  parking: {len(offers)} offers, {count} applications, draw {draw.seed}")
+    return {"parking_offers": len(offers), "parking_applications": count, "parking_draws": 1}
