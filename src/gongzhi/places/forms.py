@@ -75,3 +75,21 @@ class ActivityForm(forms.Form):
         day = self.cleaned_data["day"]
         return (timezone.make_aware(datetime.combine(day, self.cleaned_data["start"])),
                 timezone.make_aware(datetime.combine(day, self.cleaned_data["end"])))
+
+
+class SeriesForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("预约单位"), coerce=int)
+    first_day = forms.DateField(label=_("首次日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
+    minutes = forms.TypedChoiceField(label=_("时长"), coerce=int, choices=[(60, _("1小时")), (90, _("1.5小时")), (120, _("2小时"))])
+    every_days = forms.TypedChoiceField(label=_("重复"), coerce=int, choices=[(7, _("每周")), (14, _("每两周")), (1, _("每天"))])
+    count = forms.IntegerField(label=_("次数"), min_value=2, max_value=52, initial=4)
+    purpose = forms.CharField(label=_("用途"), max_length=200)
+
+    def __init__(self, *args, organisations=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("prefix", "series")  # shares the venue page with BookingForm: distinct ids
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+
+    def first_start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.cleaned_data["first_day"], self.cleaned_data["start"]))

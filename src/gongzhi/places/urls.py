@@ -8,6 +8,7 @@ urlpatterns = [
     path("c/<int:centre_id>/", views_public.centre_detail, name="centre"),
     path("v/<int:venue_id>/", views_public.venue_detail, name="venue"),
     path("v/<int:venue_id>/book/", views_resident.book, name="book"),
+    path("v/<int:venue_id>/series/", views_resident.book_series, name="book_series"),
     path("b/<int:booking_id>/cancel/", views_resident.booking_cancel, name="booking_cancel"),
     path("b/<int:booking_id>/decide/", views_resident.booking_decide, name="booking_decide"),
     path("c/<int:centre_id>/activity/new/", views_public.activity_new, name="activity_new"),

@@ -9,10 +9,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core.scoping import get_scope
 from gongzhi.places import actions, calendars, queries
 from gongzhi.places.access import access_activity, access_centre, may_manage
 from gongzhi.places.evaluation import centre_evaluation
-from gongzhi.places.forms import BookingForm, FeedbackForm, FindForm
+from gongzhi.places.forms import BookingForm, FeedbackForm, FindForm, SeriesForm
 from gongzhi.places.models import Activity, Booking, Centre, SignUp
 from gongzhi.places.workflow import BOOKING_HOLDS, SIGNUP_ACTIVE, BookingStatus
 
@@ -80,7 +81,10 @@ def centre_detail(request: HttpRequest, centre_id: int) -> HttpResponse:
 
 
 @login_required
-def venue_detail(request: HttpRequest, venue_id: int, form: BookingForm | None = None, error: str = "", status: int = 200) -> HttpResponse:
+def venue_detail(  # noqa: PLR0913 - re-rendered with either form's errors
+    request: HttpRequest, venue_id: int, form: BookingForm | None = None, error: str = "", status: int = 200,
+    series_form: SeriesForm | None = None, series_error: str = "", series_details: list[str] | None = None,
+) -> HttpResponse:
     from gongzhi.places.access import access_venue
 
     venue = access_venue(venue_id)
@@ -90,10 +94,26 @@ def venue_detail(request: HttpRequest, venue_id: int, form: BookingForm | None =
         .only("starts_at", "ends_at", "status")[:200]
     )
     form = form or BookingForm(initial={"day": (timezone.localdate() + timedelta(days=1)).isoformat(), "start": "10:00", "minutes": 60})
+    orgs = series_organisations(request.user, venue)
+    if series_form is None and orgs:
+        series_form = SeriesForm(organisations=orgs, initial={"first_day": (timezone.localdate() + timedelta(days=1)).isoformat(), "start": "19:00"})
     return render(request, "places/venue.html", {
         "venue": venue, "centre": venue.centre, "form": form, "taken": taken, "error": error,
-        "hours": calendars_hours(venue),
+        "hours": calendars_hours(venue), "series_form": series_form, "series_error": series_error,
+        "series_details": series_details or [],
     }, status=status)
+
+
+def series_organisations(user, venue):  # type: ignore[no-untyped-def]
+    """Organisations the user may book a series for: those they hold a role in; the centre's staff
+    may book for any organisation of the centre's area."""
+    from gongzhi.orgs.models import Organisation
+
+    ids = set(get_scope(user).org_ids)
+    rows = Organisation.objects.filter(pk__in=ids)
+    if may_manage(user, venue.centre):
+        rows = Organisation.objects.filter(territory__path__startswith=venue.centre.territory.path) | rows
+    return list(rows.order_by("name")[:200])
 
 
 def calendars_hours(venue):  # type: ignore[no-untyped-def]

@@ -55,6 +55,34 @@ def book(request: HttpRequest, venue_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def book_series(request: HttpRequest, venue_id: int) -> HttpResponse:
+    """A recurring booking for an organisation; a clash refuses it and lists the clashing dates."""
+    from gongzhi.places.forms import SeriesForm
+    from gongzhi.places.views_public import series_organisations
+
+    venue = access_venue(venue_id)
+    orgs = series_organisations(request.user, venue)
+    if not orgs:
+        raise Http404
+    form = SeriesForm(request.POST, organisations=orgs)
+    if not form.is_valid():
+        return venue_detail(request, venue_id, series_form=form, series_error=_("请检查填写的内容"), status=400)
+    try:
+        made = actions.booking_series_request(
+            venue=venue, person_id=person_id_of(request.user), organisation_id=form.cleaned_data["organisation"],
+            first_start=form.first_start(), minutes=form.cleaned_data["minutes"],
+            every_days=form.cleaned_data["every_days"], count=form.cleaned_data["count"],
+            purpose=form.cleaned_data["purpose"],
+        )
+    except PlacesError as exc:
+        return venue_detail(request, venue_id, series_form=form, series_error=exc.message,
+                            series_details=exc.details, status=exc.status)
+    messages.success(request, _("周期预约成功,共%(n)d次") % {"n": made.count})
+    return redirect("places:mine")
+
+
+@login_required
+@require_POST
 def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = access_booking(request.user, booking_id)
     try:

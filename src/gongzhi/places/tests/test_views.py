@@ -159,3 +159,27 @@ def test_staff_publish_an_activity_that_books_its_venue_and_outsiders_get_404(cl
     with pytest.raises(Exception, match="该时段已被预约"):
         actions.booking_request(venue=places.venue, person_id=actors.person_a.pk, starts_at=at(2, 11),
                                 ends_at=at(2, 12), purpose="撞车")
+
+
+def test_an_organisation_member_books_a_series_and_a_clash_lists_the_dates(client, actors, places):
+    from gongzhi.accounts.models import RoleAssignment
+
+    RoleAssignment.objects.create(person=actors.resident_a.person, role="volunteer", organisation=places.org)
+    actions.booking_request(venue=places.venue, person_id=actors.person_b.pk, starts_at=at(8, 19), ends_at=at(8, 20), purpose="x")
+    login(client, actors.resident_a)
+    assert "单位周期预约" in client.get(reverse("places:venue", args=[places.venue.pk])).content.decode()
+    data = {"series-organisation": places.org.pk, "series-first_day": at(1, 19).date().isoformat(), "series-start": "19:00",
+            "series-minutes": 60, "series-every_days": 7, "series-count": 3, "series-purpose": "书法周练"}
+    clash = client.post(reverse("places:book_series", args=[places.venue.pk]), data)
+    assert clash.status_code == 409
+    assert f"{at(8, 19):%Y-%m-%d %H:%M}" in clash.content.decode()
+    assert Booking.objects.count() == 1
+    data["series-first_day"] = at(2, 19).date().isoformat()
+    assert client.post(reverse("places:book_series", args=[places.venue.pk]), data).status_code == 302
+    assert Booking.objects.filter(series__isnull=False).count() == 3
+
+
+def test_a_resident_without_an_organisation_sees_no_series_form(client, actors, places):
+    login(client, actors.resident_a)
+    assert "单位周期预约" not in client.get(reverse("places:venue", args=[places.venue.pk])).content.decode()
+    assert client.post(reverse("places:book_series", args=[places.venue.pk]), {}).status_code == 404
