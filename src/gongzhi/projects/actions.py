@@ -272,6 +272,7 @@ def document_add(*, actor: Any, proposal: Proposal, title: str, body: str) -> Pr
 @transaction.atomic
 def comment_add(*, actor: Any, proposal: Proposal, body: str) -> Comment:
     """Residents of the community (and staff with a person record) comment while the proposal is deliberated."""
+    proposal = _lock(proposal)
     person = actor.person
     if person is None or not lives_in(person, proposal.round.community):
         from gongzhi.projects.access import can_manage
@@ -288,6 +289,7 @@ def comment_add(*, actor: Any, proposal: Proposal, body: str) -> Comment:
 @transaction.atomic
 def evaluation_add(*, actor: Any, proposal: Proposal, rating: int, comment: str = "") -> Evaluation:
     """One rating per resident while the finished project is being evaluated; a second one replaces the first."""
+    proposal = _lock(proposal)
     person = actor.person
     if person is None or not lives_in(person, proposal.round.community):
         raise ProjectError(_("只有本社区居民可以评价"), 403)

@@ -43,6 +43,7 @@ def read_pb(path: str | Path) -> Election:
 
 def parse_pb(text: str) -> Election:  # noqa: C901 — one pass over the file, one branch per section
     meta: dict[str, str] = {}
+    meta_lines: dict[str, int] = {}
     projects: list[Project] = []
     extra: dict[str, dict[str, str]] = {}
     raw_votes: list[tuple[int, dict[str, str]]] = []
@@ -81,7 +82,7 @@ def parse_pb(text: str) -> Election:  # noqa: C901 — one pass over the file, o
         if section == "meta":
             if len(row) < 2:
                 raise PbError("META rows need a key and a value", line)
-            meta[first] = row[1].strip()
+            meta[first], meta_lines[first] = row[1].strip(), line
         elif section == "projects":
             pid = first
             if any(p.id == pid for p in projects):
@@ -94,16 +95,19 @@ def parse_pb(text: str) -> Election:  # noqa: C901 — one pass over the file, o
     for needed in ("meta", "projects", "votes"):
         if needed not in seen:
             raise PbError(f"section {needed.upper()} is missing")
-    return _assemble(meta, projects, extra, raw_votes)
+    return _assemble(meta, meta_lines, projects, extra, raw_votes)
 
 
-def _assemble(meta, projects, extra, raw_votes) -> Election:  # type: ignore[no-untyped-def]
+def _assemble(meta, meta_lines, projects, extra, raw_votes) -> Election:  # type: ignore[no-untyped-def]
     vote_type = KNOWN_VOTE_TYPES.get(meta.get("vote_type", ""))
     if vote_type is None:
-        raise PbError(f"vote_type {meta.get('vote_type')!r} is not one of approval, cumulative, ordinal")
+        raise PbError(
+            f"vote_type {meta.get('vote_type')!r} is not one of approval, cumulative, ordinal",
+            meta_lines.get("vote_type"),
+        )
     if "budget" not in meta:
         raise PbError("META has no budget")
-    budget = _number(meta["budget"], None, "budget")  # type: ignore[arg-type]
+    budget = _number(meta["budget"], meta_lines["budget"], "budget")
     ids = {p.id for p in projects}
     ballots: list = []
     voters: list[str] = []
@@ -128,7 +132,7 @@ def _assemble(meta, projects, extra, raw_votes) -> Election:  # type: ignore[no-
         voters.append(cells.get("voter_id", str(len(voters) + 1)))
     for key, actual in (("num_projects", len(projects)), ("num_votes", len(ballots))):
         if key in meta and meta[key].strip().isdigit() and int(meta[key]) != actual:
-            raise PbError(f"META says {key} = {meta[key]} but the file has {actual}")
+            raise PbError(f"META says {key} = {meta[key]} but the file has {actual}", meta_lines[key])
     assert vote_type in VOTE_TYPES
     return Election(budget, vote_type, projects, ballots, dict(meta), extra, voters)
 

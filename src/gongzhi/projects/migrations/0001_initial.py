@@ -6,248 +6,639 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('territory', '0001_initial'),
+        ("people", "0001_initial"),
+        ("territory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=80, verbose_name='项目名称')),
-                ('description', models.TextField(max_length=3000, verbose_name='项目内容')),
-                ('place', models.CharField(blank=True, max_length=120, verbose_name='实施地点')),
-                ('source_kind', models.CharField(choices=[('resident', '居民提议'), ('appeal', '诉求'), ('wish', '微心愿'), ('hot_issue', '热点问题'), ('imported', '导入')], default='resident', max_length=16, verbose_name='来源')),
-                ('source_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='来源编号')),
-                ('phase', models.CharField(choices=[('collecting', '需求征集'), ('review', '可行性审核'), ('deliberation', '协商议事'), ('voting', '居民投票'), ('selected', '票决入选'), ('not_selected', '未入选'), ('approved', '已立项'), ('implementation', '实施中'), ('acceptance', '验收'), ('evaluation', '居民评价'), ('closed', '已结项'), ('rejected', '未通过审核'), ('withdrawn', '已撤回')], db_index=True, default='collecting', max_length=16, verbose_name='阶段')),
-                ('cost_estimate', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='估算费用（元）')),
-                ('responsible_unit', models.CharField(blank=True, max_length=120, verbose_name='责任单位')),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='不通过理由')),
-                ('council_meeting_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='议事会议')),
-                ('contractor', models.CharField(blank=True, max_length=120, verbose_name='实施单位或团队')),
-                ('approved_budget', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='立项预算（元）')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='进度（%）')),
-                ('pb_id', models.CharField(blank=True, max_length=40, verbose_name='pabulib 项目编号')),
-                ('proposer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='提议人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=80, verbose_name="项目名称")),
+                ("description", models.TextField(max_length=3000, verbose_name="项目内容")),
+                ("place", models.CharField(blank=True, max_length=120, verbose_name="实施地点")),
+                (
+                    "source_kind",
+                    models.CharField(
+                        choices=[
+                            ("resident", "居民提议"),
+                            ("appeal", "诉求"),
+                            ("wish", "微心愿"),
+                            ("hot_issue", "热点问题"),
+                            ("imported", "导入"),
+                        ],
+                        default="resident",
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("source_id", models.PositiveBigIntegerField(blank=True, null=True, verbose_name="来源编号")),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("collecting", "需求征集"),
+                            ("review", "可行性审核"),
+                            ("deliberation", "协商议事"),
+                            ("voting", "居民投票"),
+                            ("selected", "票决入选"),
+                            ("not_selected", "未入选"),
+                            ("approved", "已立项"),
+                            ("implementation", "实施中"),
+                            ("acceptance", "验收"),
+                            ("evaluation", "居民评价"),
+                            ("closed", "已结项"),
+                            ("rejected", "未通过审核"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        db_index=True,
+                        default="collecting",
+                        max_length=16,
+                        verbose_name="阶段",
+                    ),
+                ),
+                (
+                    "cost_estimate",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="估算费用（元）"),
+                ),
+                ("responsible_unit", models.CharField(blank=True, max_length=120, verbose_name="责任单位")),
+                ("rejection_reason", models.TextField(blank=True, verbose_name="不通过理由")),
+                (
+                    "council_meeting_id",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="议事会议"),
+                ),
+                ("contractor", models.CharField(blank=True, max_length=120, verbose_name="实施单位或团队")),
+                (
+                    "approved_budget",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="立项预算（元）"),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="进度（%）")),
+                ("pb_id", models.CharField(blank=True, max_length=40, verbose_name="pabulib 项目编号")),
+                (
+                    "proposer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="提议人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '微实事项目',
-                'verbose_name_plural': '微实事项目',
-                'ordering': ['round', 'id'],
+                "verbose_name": "微实事项目",
+                "verbose_name_plural": "微实事项目",
+                "ordering": ["round", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='节点')),
-                ('due_on', models.DateField(verbose_name='计划完成')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='实际完成')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='projects.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="节点")),
+                ("due_on", models.DateField(verbose_name="计划完成")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="实际完成")),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="projects.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(max_length=1000, verbose_name='意见')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='projects.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(max_length=1000, verbose_name="意见")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="projects.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalDocument',
+            name="ProposalDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(choices=[('collecting', '需求征集'), ('review', '可行性审核'), ('deliberation', '协商议事'), ('voting', '居民投票'), ('selected', '票决入选'), ('not_selected', '未入选'), ('approved', '已立项'), ('implementation', '实施中'), ('acceptance', '验收'), ('evaluation', '居民评价'), ('closed', '已结项'), ('rejected', '未通过审核'), ('withdrawn', '已撤回')], max_length=16, verbose_name='阶段')),
-                ('title', models.CharField(max_length=120, verbose_name='标题')),
-                ('body', models.TextField(max_length=10000, verbose_name='内容')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='projects.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("collecting", "需求征集"),
+                            ("review", "可行性审核"),
+                            ("deliberation", "协商议事"),
+                            ("voting", "居民投票"),
+                            ("selected", "票决入选"),
+                            ("not_selected", "未入选"),
+                            ("approved", "已立项"),
+                            ("implementation", "实施中"),
+                            ("acceptance", "验收"),
+                            ("evaluation", "居民评价"),
+                            ("closed", "已结项"),
+                            ("rejected", "未通过审核"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=16,
+                        verbose_name="阶段",
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="标题")),
+                ("body", models.TextField(max_length=10000, verbose_name="内容")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="projects.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalEvent',
+            name="ProposalEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_phase', models.CharField(blank=True, choices=[('collecting', '需求征集'), ('review', '可行性审核'), ('deliberation', '协商议事'), ('voting', '居民投票'), ('selected', '票决入选'), ('not_selected', '未入选'), ('approved', '已立项'), ('implementation', '实施中'), ('acceptance', '验收'), ('evaluation', '居民评价'), ('closed', '已结项'), ('rejected', '未通过审核'), ('withdrawn', '已撤回')], max_length=16)),
-                ('to_phase', models.CharField(choices=[('collecting', '需求征集'), ('review', '可行性审核'), ('deliberation', '协商议事'), ('voting', '居民投票'), ('selected', '票决入选'), ('not_selected', '未入选'), ('approved', '已立项'), ('implementation', '实施中'), ('acceptance', '验收'), ('evaluation', '居民评价'), ('closed', '已结项'), ('rejected', '未通过审核'), ('withdrawn', '已撤回')], max_length=16)),
-                ('note', models.TextField(blank=True)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='projects.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("collecting", "需求征集"),
+                            ("review", "可行性审核"),
+                            ("deliberation", "协商议事"),
+                            ("voting", "居民投票"),
+                            ("selected", "票决入选"),
+                            ("not_selected", "未入选"),
+                            ("approved", "已立项"),
+                            ("implementation", "实施中"),
+                            ("acceptance", "验收"),
+                            ("evaluation", "居民评价"),
+                            ("closed", "已结项"),
+                            ("rejected", "未通过审核"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "to_phase",
+                    models.CharField(
+                        choices=[
+                            ("collecting", "需求征集"),
+                            ("review", "可行性审核"),
+                            ("deliberation", "协商议事"),
+                            ("voting", "居民投票"),
+                            ("selected", "票决入选"),
+                            ("not_selected", "未入选"),
+                            ("approved", "已立项"),
+                            ("implementation", "实施中"),
+                            ("acceptance", "验收"),
+                            ("evaluation", "居民评价"),
+                            ("closed", "已结项"),
+                            ("rejected", "未通过审核"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="projects.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Round',
+            name="Round",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('title', models.CharField(max_length=120, verbose_name='名称')),
-                ('budget', models.PositiveBigIntegerField(default=2000000, verbose_name='年度预算（元）')),
-                ('collect_from', models.DateField(verbose_name='需求征集开始')),
-                ('collect_until', models.DateField(verbose_name='需求征集截止')),
-                ('review_until', models.DateField(verbose_name='可行性审核截止')),
-                ('deliberate_until', models.DateField(verbose_name='协商议事截止')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode', verbose_name='社区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("title", models.CharField(max_length=120, verbose_name="名称")),
+                ("budget", models.PositiveBigIntegerField(default=2000000, verbose_name="年度预算（元）")),
+                ("collect_from", models.DateField(verbose_name="需求征集开始")),
+                ("collect_until", models.DateField(verbose_name="需求征集截止")),
+                ("review_until", models.DateField(verbose_name="可行性审核截止")),
+                ("deliberate_until", models.DateField(verbose_name="协商议事截止")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                        verbose_name="社区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '微实事年度',
-                'verbose_name_plural': '微实事年度',
-                'ordering': ['-year', 'community__path'],
+                "verbose_name": "微实事年度",
+                "verbose_name_plural": "微实事年度",
+                "ordering": ["-year", "community__path"],
             },
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='projects.round', verbose_name='年度'),
+            model_name="proposal",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="proposals",
+                to="projects.round",
+                verbose_name="年度",
+            ),
         ),
         migrations.CreateModel(
-            name='Spending',
+            name="Spending",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField(verbose_name='金额（元）')),
-                ('note', models.CharField(max_length=200, verbose_name='用途')),
-                ('spent_on', models.DateField(verbose_name='日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='spending', to='projects.proposal')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.BigIntegerField(verbose_name="金额（元）")),
+                ("note", models.CharField(max_length=200, verbose_name="用途")),
+                ("spent_on", models.DateField(verbose_name="日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="spending",
+                        to="projects.proposal",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['spent_on', 'id'],
+                "ordering": ["spent_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='名称')),
-                ('residence_types', models.JSONField(default=list, verbose_name='可投票的居住类型')),
-                ('ballot_type', models.CharField(choices=[('approval', '赞成票（多选）'), ('cumulative', '累积票（分配票数）'), ('ordinal', '排序票')], default='approval', max_length=16, verbose_name='选票类型')),
-                ('allowance', models.PositiveSmallIntegerField(default=10, verbose_name='每人票数（累积票）')),
-                ('max_choices', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='最多选择项目数')),
-                ('rule', models.CharField(choices=[('greedy', '按票数排序，预算内依次入选'), ('mes', '平等份额法（MES）')], default='mes', max_length=8, verbose_name='计票规则')),
-                ('opens_at', models.DateTimeField(verbose_name='开始时间')),
-                ('closes_at', models.DateTimeField(verbose_name='截止时间')),
-                ('status', models.CharField(choices=[('draft', '筹备中'), ('open', '投票中'), ('counted', '已计票'), ('published', '已公示')], default='draft', max_length=12, verbose_name='状态')),
-                ('budget', models.PositiveBigIntegerField(verbose_name='可分配预算（元）')),
-                ('result', models.JSONField(blank=True, editable=False, null=True)),
-                ('counted_at', models.DateTimeField(blank=True, null=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode', verbose_name='投票范围')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='votes', to='projects.round', verbose_name='年度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="名称")),
+                ("residence_types", models.JSONField(default=list, verbose_name="可投票的居住类型")),
+                (
+                    "ballot_type",
+                    models.CharField(
+                        choices=[
+                            ("approval", "赞成票（多选）"),
+                            ("cumulative", "累积票（分配票数）"),
+                            ("ordinal", "排序票"),
+                        ],
+                        default="approval",
+                        max_length=16,
+                        verbose_name="选票类型",
+                    ),
+                ),
+                (
+                    "allowance",
+                    models.PositiveSmallIntegerField(default=10, verbose_name="每人票数（累积票）"),
+                ),
+                (
+                    "max_choices",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="最多选择项目数"),
+                ),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[("greedy", "按票数排序，预算内依次入选"), ("mes", "平等份额法（MES）")],
+                        default="mes",
+                        max_length=8,
+                        verbose_name="计票规则",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(verbose_name="开始时间")),
+                ("closes_at", models.DateTimeField(verbose_name="截止时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "筹备中"),
+                            ("open", "投票中"),
+                            ("counted", "已计票"),
+                            ("published", "已公示"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("budget", models.PositiveBigIntegerField(verbose_name="可分配预算（元）")),
+                ("result", models.JSONField(blank=True, editable=False, null=True)),
+                ("counted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                        verbose_name="投票范围",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="votes",
+                        to="projects.round",
+                        verbose_name="年度",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '投票',
-                'verbose_name_plural': '投票',
-                'ordering': ['-opens_at', 'id'],
+                "verbose_name": "投票",
+                "verbose_name_plural": "投票",
+                "ordering": ["-opens_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='vote',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='projects.vote', verbose_name='投票'),
+            model_name="proposal",
+            name="vote",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="proposals",
+                to="projects.vote",
+                verbose_name="投票",
+            ),
         ),
         migrations.CreateModel(
-            name='PaperEntry',
+            name="PaperEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sheet_no', models.PositiveIntegerField(verbose_name='选票编号')),
-                ('choices', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('vote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='paper_entries', to='projects.vote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sheet_no", models.PositiveIntegerField(verbose_name="选票编号")),
+                ("choices", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "vote",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="paper_entries",
+                        to="projects.vote",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sheet_no', 'id'],
+                "ordering": ["sheet_no", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Ballot',
+            name="Ballot",
             fields=[
-                ('token', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('channel', models.CharField(choices=[('online', '线上'), ('paper', '纸质（双人录入）'), ('imported', '导入')], default='online', max_length=8)),
-                ('choices', models.JSONField()),
-                ('vote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='projects.vote')),
+                ("token", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("online", "线上"), ("paper", "纸质（双人录入）"), ("imported", "导入")],
+                        default="online",
+                        max_length=8,
+                    ),
+                ),
+                ("choices", models.JSONField()),
+                (
+                    "vote",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballots",
+                        to="projects.vote",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='VoterRoll',
+            name="VoterRoll",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('voted_on', models.DateField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('vote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roll', to='projects.vote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("voted_on", models.DateField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "vote",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="roll", to="projects.vote"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField(verbose_name='评分')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='评价')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='projects.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rating", models.PositiveSmallIntegerField(verbose_name="评分")),
+                ("comment", models.CharField(blank=True, max_length=500, verbose_name="评价")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluations",
+                        to="projects.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('proposal', 'person'), name='projects_one_evaluation_per_person'), models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='projects_rating_1_5')],
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("proposal", "person"), name="projects_one_evaluation_per_person"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("rating__gte", 1), ("rating__lte", 5)), name="projects_rating_1_5"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='round',
-            constraint=models.UniqueConstraint(fields=('community', 'year'), name='projects_round_one_per_year'),
+            model_name="round",
+            constraint=models.UniqueConstraint(
+                fields=("community", "year"), name="projects_round_one_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='round',
-            constraint=models.CheckConstraint(condition=models.Q(('collect_from__lte', models.F('collect_until'))), name='projects_round_dates'),
+            model_name="round",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("collect_from__lte", models.F("collect_until"))),
+                name="projects_round_dates",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.CheckConstraint(condition=models.Q(('opens_at__lt', models.F('closes_at'))), name='projects_vote_window'),
+            model_name="vote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("opens_at__lt", models.F("closes_at"))), name="projects_vote_window"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.CheckConstraint(condition=models.Q(('allowance__gte', 1)), name='projects_vote_allowance_positive'),
+            model_name="vote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("allowance__gte", 1)), name="projects_vote_allowance_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='projects_progress_max_100'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="projects_progress_max_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('phase', 'rejected'), _negated=True), models.Q(('rejection_reason', ''), _negated=True), _connector='OR'), name='projects_rejected_has_reason'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("phase", "rejected"), _negated=True),
+                    models.Q(("rejection_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="projects_rejected_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paperentry',
-            constraint=models.UniqueConstraint(fields=('vote', 'sheet_no', 'entered_by'), name='projects_paper_one_entry_per_clerk'),
+            model_name="paperentry",
+            constraint=models.UniqueConstraint(
+                fields=("vote", "sheet_no", "entered_by"), name="projects_paper_one_entry_per_clerk"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voterroll',
-            constraint=models.UniqueConstraint(fields=('vote', 'person'), name='projects_roll_one_per_person'),
+            model_name="voterroll",
+            constraint=models.UniqueConstraint(
+                fields=("vote", "person"), name="projects_roll_one_per_person"
+            ),
         ),
     ]

@@ -27,3 +27,14 @@ def reference_outcome(path: str | Path, rule: str) -> list[str]:
     else:
         chosen = method_of_equal_shares(instance, profile, sat_class=sat, voter_budget_increment=1)
     return sorted(p.name for p in chosen)
+
+
+def outcome_from_text(text: str, rule: str) -> list[str]:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".pb", encoding="utf-8", delete=False) as fh:
+        fh.write(text)
+    try:
+        return reference_outcome(fh.name, rule)
+    finally:
+        Path(fh.name).unlink()
