@@ -26,7 +26,7 @@ def tag_set(text: str) -> frozenset[str]:
 class Suggestion:
     resource: Resource
     score: int
-    parts: dict[str, Fraction]
+    parts: dict[str, float]  # for display; the score itself is summed exactly
 
 
 def score(need: Need, resource: Resource) -> tuple[int, dict[str, Fraction]]:
@@ -51,6 +51,6 @@ def suggest(need: Need, candidates: Any, limit: int = 10) -> list[Suggestion]:
             continue
         total, parts = score(need, r)
         if total > 0:
-            out.append(Suggestion(r, total, parts))
+            out.append(Suggestion(r, total, {k: float(v) for k, v in parts.items()}))
     out.sort(key=lambda s: (-s.score, s.resource.pk))
     return out[:limit]

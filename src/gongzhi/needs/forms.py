@@ -1,0 +1,45 @@
+"""Forms of the project library pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.needs.models import Category, Measure, PairingStatus, ResourceKind
+
+MEASURES = [("", "—"), *Measure.choices]
+
+
+class NeedForm(forms.Form):
+    title = forms.CharField(label=_("需求"), max_length=120)
+    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+    text = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    tags = forms.CharField(label=_("标签(空格分隔)"), required=False, max_length=200)
+    quantity = forms.IntegerField(label=_("数量"), required=False, min_value=1)
+    measure = forms.ChoiceField(label=_("单位"), required=False, choices=MEASURES)
+
+
+class StaffNeedForm(NeedForm):
+    community = forms.TypedChoiceField(label=_("社区"), coerce=int)
+
+
+class ResourceForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("提供单位"), coerce=int)
+    title = forms.CharField(label=_("资源"), max_length=120)
+    kind = forms.ChoiceField(label=_("资源类型"), choices=ResourceKind.choices)
+    category = forms.ChoiceField(label=_("适用类别"), choices=Category.choices)
+    text = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    tags = forms.CharField(label=_("标签(空格分隔)"), required=False, max_length=200)
+    quantity = forms.IntegerField(label=_("数量"), required=False, min_value=1)
+    measure = forms.ChoiceField(label=_("单位"), required=False, choices=MEASURES)
+
+
+class PromoteForm(forms.Form):
+    appeal = forms.IntegerField(label=_("诉求编号"), min_value=1)
+    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+
+
+class PairingStepForm(forms.Form):
+    to = forms.ChoiceField(
+        label=_("变更为"),
+        choices=[(PairingStatus.AGREED, _("已达成")), (PairingStatus.DONE, _("已完成")), (PairingStatus.CANCELLED, _("已取消"))],
+    )
+    outcome = forms.CharField(label=_("成效"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

@@ -1,0 +1,190 @@
+"""Project library pages: staff see needs and resources of their communities, add them, promote an
+appeal, see matching suggestions with their score and record pairings; residents submit needs."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.appeals.access import access_appeal
+from gongzhi.core.scoping import get_scope
+from gongzhi.needs import actions, matching
+from gongzhi.needs.access import access_need, access_pairing, access_resource
+from gongzhi.needs.actions import LibraryError
+from gongzhi.needs.forms import NeedForm, PairingStepForm, PromoteForm, ResourceForm, StaffNeedForm
+from gongzhi.needs.models import OFFERING_KINDS, Need, Resource
+from gongzhi.orgs.models import Organisation
+from gongzhi.territory.models import TerritoryNode
+
+
+def _staff(request: HttpRequest) -> bool:
+    scope = get_scope(request.user)
+    return scope.is_global or bool(scope.paths_for("manage_projects"))
+
+
+def _communities(request: HttpRequest) -> list[Any]:
+    return list(TerritoryNode.objects.visible_to(request.user, "manage_projects").filter(level="community").order_by("path")[:200])
+
+
+def _orgs(request: HttpRequest) -> list[Any]:
+    return list(
+        Organisation.objects.visible_to(request.user, "manage_projects")
+        .filter(kind__in=OFFERING_KINDS)
+        .exclude(territory__level__in=["district", "street"])
+        .order_by("kind", "name")[:500]
+    )
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    if not _staff(request):
+        return resident(request)
+    communities, orgs = _communities(request), _orgs(request)
+    need_form = StaffNeedForm(prefix="need")
+    need_form.fields["community"].choices = [(c.pk, c.name) for c in communities]
+    resource_form = ResourceForm(prefix="res")
+    resource_form.fields["organisation"].choices = [(o.pk, f"{o.name}({o.get_kind_display()})") for o in orgs]
+    status = 200
+    if request.method == "POST":
+        try:
+            if "need-title" in request.POST:
+                need_form = StaffNeedForm(request.POST, prefix="need")
+                need_form.fields["community"].choices = [(c.pk, c.name) for c in communities]
+                if need_form.is_valid():
+                    data = need_form.cleaned_data
+                    community_id = data.pop("community")
+                    community = next(c for c in communities if c.pk == community_id)
+                    need = actions.need_create(actor=request.user, community=community, **_clean(data))
+                    return redirect("needs:need", need.pk)
+            else:
+                resource_form = ResourceForm(request.POST, prefix="res")
+                resource_form.fields["organisation"].choices = [(o.pk, o.name) for o in orgs]
+                if resource_form.is_valid():
+                    data = resource_form.cleaned_data
+                    org_id = data.pop("organisation")
+                    org = next(o for o in orgs if o.pk == org_id)
+                    actions.resource_add(actor=request.user, organisation=org, **_clean(data))
+                    messages.success(request, _("资源已登记"))
+                    return redirect("needs:index")
+            status = 400
+        except LibraryError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+    status_filter = request.GET.get("status", "")
+    needs = Need.objects.visible_to(request.user).select_related("community")
+    if status_filter:
+        needs = needs.filter(status=status_filter)
+    context = {
+        "needs": needs[:200],
+        "resources": Resource.objects.visible_to(request.user).select_related("organisation", "community")[:200],
+        "need_form": need_form,
+        "resource_form": resource_form,
+        "promote_form": PromoteForm(),
+        "status_filter": status_filter,
+    }
+    return render(request, "needs/index.html", context, status=status)
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    data["measure"] = data.get("measure") or ""
+    return data
+
+
+@login_required
+def resident(request: HttpRequest) -> HttpResponse:
+    """A resident tells the community what is needed (a phone page)."""
+    person = getattr(request.user, "person", None)
+    household = getattr(person, "household", None)
+    form = NeedForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if household is None:
+            messages.error(request, _("请先在社区登记住址后再提出需求"))
+            status = 422
+        elif form.is_valid():
+            try:
+                actions.need_create(actor=request.user, community=household, submitted_by=person, **_clean(form.cleaned_data))
+            except LibraryError as exc:
+                messages.error(request, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, _("需求已提交,社区将对接资源"))
+                return redirect("needs:index")
+        else:
+            status = 400
+    mine = Need.objects.filter(submitted_by=person) if person else Need.objects.none()
+    return render(request, "needs/resident.html", {"form": form, "mine": mine}, status=status)
+
+
+@require_POST
+@login_required
+def promote(request: HttpRequest) -> HttpResponse:
+    """Promote an appeal into a need (the same appeal twice gives the same need)."""
+    form = PromoteForm(request.POST)
+    if not form.is_valid() or not _staff(request):
+        messages.error(request, _("请填写诉求编号和类别"))
+        return redirect("needs:index")
+    appeal = access_appeal(request.user, form.cleaned_data["appeal"])
+    # the appeal's community must be one where the actor runs the library: else the same 404
+    if appeal.community is None or not get_scope(request.user).can("manage_projects", appeal.community.path):
+        raise Http404
+    try:
+        need = actions.need_from_appeal(actor=request.user, appeal=appeal, category=form.cleaned_data["category"])
+    except LibraryError as exc:
+        messages.error(request, exc.message)
+        return redirect("needs:index")
+    return redirect("needs:need", need.pk)
+
+
+def _need_page(request: HttpRequest, need: Need, status: int = 200) -> HttpResponse:
+    candidates = Resource.objects.visible_to(request.user).filter(Q(community=need.community) | Q(category=need.category))
+    context = {
+        "need": need,
+        "suggestions": matching.suggest(need, candidates),
+        "pairings": need.pairings.select_related("resource__organisation"),
+        "step_form": PairingStepForm(),
+    }
+    return render(request, "needs/need.html", context, status=status)
+
+
+@login_required
+def need(request: HttpRequest, need_id: int) -> HttpResponse:
+    return _need_page(request, access_need(request.user, need_id))
+
+
+@require_POST
+@login_required
+def pair(request: HttpRequest, need_id: int) -> HttpResponse:
+    found = access_need(request.user, need_id)
+    resource_id = request.POST.get("resource", "")
+    resource = access_resource(request.user, int(resource_id)) if resource_id.isdigit() else None
+    try:
+        if resource is None:
+            raise LibraryError(_("请选择资源"))
+        actions.pairing_create(actor=request.user, need=found, resource=resource)
+    except LibraryError as exc:
+        messages.error(request, exc.message)
+        return _need_page(request, found, status=exc.status)
+    return redirect("needs:need", found.pk)
+
+
+@require_POST
+@login_required
+def pairing_step(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    pairing = access_pairing(request.user, pairing_id)
+    form = PairingStepForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise LibraryError(_("请选择状态"))
+        actions.pairing_transition(actor=request.user, pairing=pairing, to=form.cleaned_data["to"], outcome=form.cleaned_data["outcome"])
+    except LibraryError as exc:
+        messages.error(request, exc.message)
+        return _need_page(request, pairing.need, status=exc.status)
+    return redirect("needs:need", pairing.need_id)
+
+
