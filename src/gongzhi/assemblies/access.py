@@ -31,7 +31,9 @@ def ballot_assembly(actor: Any, assembly_id: int) -> Assembly:
     from gongzhi.assemblies.queries import voters_for
 
     person = getattr(actor, "person", None)
-    assembly = Assembly.objects.select_related("compound").filter(pk=assembly_id).exclude(status="draft").first()
+    assembly = (
+        Assembly.objects.select_related("compound").filter(pk=assembly_id).exclude(status="draft").first()
+    )
     if person is None or assembly is None:
         raise Http404
     lives_there = bool(person.household_id) and person.household.path.startswith(assembly.compound.path)

@@ -40,7 +40,9 @@ def _audit(actor: Any, action: str, obj: Any, path: str, **detail: Any) -> None:
 
 
 @transaction.atomic
-def part_register(*, actor: Any, household: Any, area: Any, owners: list[Any], on: datetime.date) -> ExclusivePart:
+def part_register(
+    *, actor: Any, household: Any, area: Any, owners: list[Any], on: datetime.date
+) -> ExclusivePart:
     """Register (or correct) an exclusive part and its current owners; ended owners keep their rows."""
     compound = next((n for n in household.ancestors() if n.level == "compound"), None)
     if compound is None:
@@ -83,7 +85,9 @@ def matter_add(*, actor: Any, assembly: Assembly, title: str, category: str, tex
 
 
 @transaction.atomic
-def election_add(*, actor: Any, assembly: Assembly, title: str, seats: int, candidates: list[str]) -> Election:
+def election_add(
+    *, actor: Any, assembly: Assembly, title: str, seats: int, candidates: list[str]
+) -> Election:
     """An owners' committee election with its candidates (only before voting opens)."""
     locked = _draft(assembly)
     names = [c.strip() for c in candidates if c.strip()]
@@ -101,7 +105,9 @@ def _write_snapshot(assembly: Assembly) -> None:
         raise AssemblyError(_("该小区尚无产权登记,无法开始表决"))
     SnapshotVoter.objects.filter(assembly=assembly).delete()
     for v in voters:
-        row = SnapshotVoter.objects.create(assembly=assembly, area=v.area, parts=len(v.doors), label="、".join(v.doors)[:200])
+        row = SnapshotVoter.objects.create(
+            assembly=assembly, area=v.area, parts=len(v.doors), label="、".join(v.doors)[:200]
+        )
         SnapshotMember.objects.bulk_create(
             [SnapshotMember(assembly=assembly, voter=row, person_id=p) for p in v.person_ids]
         )
@@ -123,8 +129,13 @@ def assembly_open(*, actor: Any, assembly: Assembly) -> Assembly:
     locked.opens_at = timezone.now()
     locked.save()
     _audit(
-        actor, "assemblies.open", locked, locked.compound.path,
-        version=locked.snapshot_version, area=str(locked.total_area), owners=locked.total_owners,
+        actor,
+        "assemblies.open",
+        locked,
+        locked.compound.path,
+        version=locked.snapshot_version,
+        area=str(locked.total_area),
+        owners=locked.total_owners,
     )
     return locked
 
@@ -136,15 +147,24 @@ def assembly_resnapshot(*, actor: Any, assembly: Assembly, reason: str) -> Assem
     locked = Assembly.objects.select_for_update().select_related("compound").get(pk=assembly.pk)
     if locked.status != AssemblyStatus.VOTING:
         raise AssemblyError(_("只有表决中的业主大会才能更新名册快照"), 409)
-    if Ballot.objects.filter(matter__assembly=locked).exists() or ElectionBallot.objects.filter(
-        election__assembly=locked
-    ).exists():
+    if (
+        Ballot.objects.filter(matter__assembly=locked).exists()
+        or ElectionBallot.objects.filter(election__assembly=locked).exists()
+    ):
         raise AssemblyError(_("已有业主投票,不能再更新名册快照"), 409)
     old = locked.snapshot_version
     Proxy.objects.filter(assembly=locked).delete()
     _write_snapshot(locked)
     locked.save()
-    _audit(actor, "assemblies.resnapshot", locked, locked.compound.path, old=old, new=locked.snapshot_version, reason=reason)
+    _audit(
+        actor,
+        "assemblies.resnapshot",
+        locked,
+        locked.compound.path,
+        old=old,
+        new=locked.snapshot_version,
+        reason=reason,
+    )
     return locked
 
 
@@ -161,7 +181,9 @@ def assembly_close(*, actor: Any, assembly: Assembly) -> Assembly:
 
 
 @transaction.atomic
-def proxy_record(*, actor: Any, assembly: Assembly, principal: SnapshotVoter, agent: Any, document: Any) -> Proxy:
+def proxy_record(
+    *, actor: Any, assembly: Assembly, principal: SnapshotVoter, agent: Any, document: Any
+) -> Proxy:
     """Record a written proxy with its document: the agent then casts the principal's ballot."""
     locked = Assembly.objects.select_for_update().select_related("compound").get(pk=assembly.pk)
     if locked.status != AssemblyStatus.VOTING or principal.assembly_id != locked.pk:
@@ -177,12 +199,17 @@ def proxy_record(*, actor: Any, assembly: Assembly, principal: SnapshotVoter, ag
     try:
         with transaction.atomic():
             proxy = Proxy.objects.create(
-                assembly=locked, principal=principal, agent=agent, document=document,
+                assembly=locked,
+                principal=principal,
+                agent=agent,
+                document=document,
                 recorded_by=actor if getattr(actor, "pk", None) else None,
             )
     except IntegrityError as exc:
         raise AssemblyError(_("该业主已有书面委托,一名业主只能委托一人"), 409) from exc
-    _audit(actor, "assemblies.proxy_record", proxy, locked.compound.path, principal=principal.pk, agent=agent.pk)
+    _audit(
+        actor, "assemblies.proxy_record", proxy, locked.compound.path, principal=principal.pk, agent=agent.pk
+    )
     return proxy
 
 
@@ -211,7 +238,9 @@ def ballot_cast(
     The voter row is locked first, so the owner and their proxy (or two taps) submitting at once are
     serialised: the second sees the first's ballot and is refused; the unique constraint backs it up."""
     locked = Assembly.objects.select_related("compound").get(pk=assembly.pk)
-    if locked.status != AssemblyStatus.VOTING or not (locked.opens_at and locked.opens_at <= timezone.now() < locked.closes_at):
+    if locked.status != AssemblyStatus.VOTING or not (
+        locked.opens_at and locked.opens_at <= timezone.now() < locked.closes_at
+    ):
         raise AssemblyError(_("不在表决时间内"), 409)
     if version != locked.snapshot_version:
         raise AssemblyError(_("业主名册快照已更新,您的表决票已失效,请刷新页面后重新投票"), 409)
@@ -237,10 +266,15 @@ def ballot_cast(
     try:
         with transaction.atomic():
             ballots = Ballot.objects.bulk_create(
-                [Ballot(matter_id=mid, voter=voter, choice=c, cast_by=person, by_proxy=by_proxy) for mid, c in choices.items()]
+                [
+                    Ballot(matter_id=mid, voter=voter, choice=c, cast_by=person, by_proxy=by_proxy)
+                    for mid, c in choices.items()
+                ]
             )
             for eid in elections:
-                eb = ElectionBallot.objects.create(election_id=eid, voter=voter, cast_by=person, by_proxy=by_proxy)
+                eb = ElectionBallot.objects.create(
+                    election_id=eid, voter=voter, cast_by=person, by_proxy=by_proxy
+                )
                 eb.chosen.set(picks.get(eid, []))
     except IntegrityError as exc:
         raise AssemblyError(_("该业主已经投过票,每名业主只能投一次"), 409) from exc
@@ -251,13 +285,25 @@ def ballot_cast(
 
 @transaction.atomic
 def rating_submit(
-    *, actor: Any, rater: Any, company: Any, compound: Any, year: int, kind: str, score: int, comment: str = ""
+    *,
+    actor: Any,
+    rater: Any,
+    company: Any,
+    compound: Any,
+    year: int,
+    kind: str,
+    score: int,
+    comment: str = "",
 ) -> PropertyRating:
     """A yearly 1–5 rating of the property company; rating again in the same year replaces one's own."""
     if not 1 <= score <= 5:
         raise AssemblyError(_("评分须为1到5分"))
     rating, _created = PropertyRating.objects.update_or_create(
-        company=company, compound=compound, year=year, rater_kind=kind, rater=rater,
+        company=company,
+        compound=compound,
+        year=year,
+        rater_kind=kind,
+        rater=rater,
         defaults={"score": score, "comment": comment},
     )
     _audit(actor, "assemblies.rating_submit", rating, compound.path, score=score, kind=kind)
@@ -277,5 +323,7 @@ def person_by_phone(phone: str) -> Any:
         raise AssemblyError(_("手机号格式不正确")) from exc
     person = Person.objects.filter(phone_index=crypto.blind_index(normal)).order_by("id").first()
     if person is None:
-        raise AssemblyError(_("手机号%(phone)s未登记为居民,请先在社区登记") % {"phone": normal[:3] + "****" + normal[-4:]})
+        raise AssemblyError(
+            _("手机号%(phone)s未登记为居民,请先在社区登记") % {"phone": normal[:3] + "****" + normal[-4:]}
+        )
     return person

@@ -10,13 +10,16 @@ class AssemblyForm(forms.Form):
     compound = forms.TypedChoiceField(label=_("小区"), coerce=int)
     title = forms.CharField(label=_("名称"), max_length=120)
     closes_at = forms.DateTimeField(
-        label=_("表决截止"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("表决截止"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
 
 class MatterForm(forms.Form):
     title = forms.CharField(label=_("表决事项"), max_length=200)
-    category = forms.ChoiceField(label=_("事项类别(《民法典》第二百七十八条)"), choices=MatterCategory.choices)
+    category = forms.ChoiceField(
+        label=_("事项类别(《民法典》第二百七十八条)"), choices=MatterCategory.choices
+    )
     text = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -30,7 +33,9 @@ class ElectionForm(forms.Form):
 
 class ProxyForm(forms.Form):
     principal = forms.TypedChoiceField(label=_("委托业主"), coerce=int)
-    agent_phone = forms.RegexField(label=_("受托人手机号"), regex=r"^1\d{10}$", error_messages={"invalid": _("请输入11位手机号")})
+    agent_phone = forms.RegexField(
+        label=_("受托人手机号"), regex=r"^1\d{10}$", error_messages={"invalid": _("请输入11位手机号")}
+    )
     document = forms.FileField(label=_("书面授权委托书(图片或PDF)"))
 
 
@@ -47,4 +52,6 @@ class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("评分"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)], widget=forms.RadioSelect
     )
-    comment = forms.CharField(label=_("意见建议"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("意见建议"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -42,7 +42,9 @@ def _area(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def _tally(assembly: Assembly, part_area: Any, part_owners: int, yes_area: Any, yes_owners: int) -> rules.Tally:
+def _tally(
+    assembly: Assembly, part_area: Any, part_owners: int, yes_area: Any, yes_owners: int
+) -> rules.Tally:
     return rules.Tally(
         total_area=assembly.total_area,
         total_owners=assembly.total_owners,
@@ -65,7 +67,9 @@ def matter_results(assembly: Assembly) -> list[MatterResult]:
         get = lambda c, m=m: rows.get((m.pk, c), (Decimal(0), 0))  # noqa: E731
         (ya, yn), (na, nn), (aa, an) = get(Choice.YES), get(Choice.NO), get(Choice.ABSTAIN)
         tally = _tally(assembly, ya + na + aa, yn + nn + an, ya, yn)
-        out.append(MatterResult(m, tally, rules.decide(tally, special=m.is_special), _area(na), nn, _area(aa), an))
+        out.append(
+            MatterResult(m, tally, rules.decide(tally, special=m.is_special), _area(na), nn, _area(aa), an)
+        )
     return out
 
 
@@ -85,7 +89,9 @@ def election_results(election: Election) -> tuple[rules.Tally, list[CandidateRes
     part_area, part_n = agg["area"] or Decimal(0), agg["n"]
     support = {
         c["pk"]: (c["area"] or Decimal(0), c["n"])
-        for c in election.candidates.annotate(area=Sum("ballots__voter__area"), n=Count("ballots")).values("pk", "area", "n")
+        for c in election.candidates.annotate(area=Sum("ballots__voter__area"), n=Count("ballots")).values(
+            "pk", "area", "n"
+        )
     }
     results = []
     for c in election.candidates.all():
@@ -93,7 +99,8 @@ def election_results(election: Election) -> tuple[rules.Tally, list[CandidateRes
         tally = _tally(assembly, part_area, part_n, area, n)
         results.append(CandidateResult(c, tally, rules.decide(tally, special=False), False))
     ranked = sorted(
-        (r for r in results if r.outcome.passed), key=lambda r: (-r.tally.yes_area, -r.tally.yes_owners, r.candidate.pk)
+        (r for r in results if r.outcome.passed),
+        key=lambda r: (-r.tally.yes_area, -r.tally.yes_owners, r.candidate.pk),
     )
     for r in ranked[: election.seats]:
         r.elected = True
@@ -108,8 +115,14 @@ class VoterChoice:
 
 
 def voters_for(person_id: int, assembly: Assembly) -> list[VoterChoice]:
-    own = [m.voter for m in SnapshotMember.objects.filter(assembly=assembly, person_id=person_id).select_related("voter")]
-    proxied = [p.principal for p in Proxy.objects.filter(assembly=assembly, agent_id=person_id).select_related("principal")]
+    own = [
+        m.voter
+        for m in SnapshotMember.objects.filter(assembly=assembly, person_id=person_id).select_related("voter")
+    ]
+    proxied = [
+        p.principal
+        for p in Proxy.objects.filter(assembly=assembly, agent_id=person_id).select_related("principal")
+    ]
     out = []
     for voter, how in [(v, "self") for v in own] + [(v, "proxy") for v in proxied]:
         voted = voter.ballots.exists() or voter.election_ballots.exists()
@@ -121,18 +134,18 @@ def open_assemblies_for(person_id: int) -> list[Assembly]:
     """Assemblies in voting where the person is in the snapshot or holds a proxy."""
     return list(
         Assembly.objects.filter(status=AssemblyStatus.VOTING)
-        .filter(
-            Q(voters__members__person_id=person_id) | Q(proxies__agent_id=person_id)
-        )
+        .filter(Q(voters__members__person_id=person_id) | Q(proxies__agent_id=person_id))
         .select_related("compound")
         .distinct()
     )
 
 
 def participation(assembly: Assembly) -> dict[str, Any]:
-    voted = SnapshotVoter.objects.filter(assembly=assembly).filter(
-        Q(ballots__isnull=False) | Q(election_ballots__isnull=False)
-    ).distinct()
+    voted = (
+        SnapshotVoter.objects.filter(assembly=assembly)
+        .filter(Q(ballots__isnull=False) | Q(election_ballots__isnull=False))
+        .distinct()
+    )
     agg = SnapshotVoter.objects.filter(pk__in=voted.values("pk")).aggregate(area=Sum("area"), n=Count("id"))
     return {"area": _area(agg["area"]), "owners": agg["n"], "proxies": assembly.proxies.count()}
 
@@ -151,7 +164,9 @@ def households_of(compound: Any) -> list[Any]:
     from gongzhi.territory.models import TerritoryNode
 
     return list(
-        TerritoryNode.objects.filter(path__startswith=compound.path, level="household").select_related("parent")[:3000]
+        TerritoryNode.objects.filter(path__startswith=compound.path, level="household").select_related(
+            "parent"
+        )[:3000]
     )
 
 

@@ -26,7 +26,9 @@ def freeze(compound_id: int) -> tuple[list[FrozenVoter], str]:
         Ownership.objects.current()
         .filter(part__compound_id=compound_id)
         .order_by("part_id", "person_id")
-        .values_list("part_id", "part__area", "person_id", "part__household__name", "part__household__parent__name")
+        .values_list(
+            "part_id", "part__area", "person_id", "part__household__name", "part__household__parent__name"
+        )
     )
     parent: dict[str, str] = {}
 
@@ -51,7 +53,5 @@ def freeze(compound_id: int) -> tuple[list[FrozenVoter], str]:
             voter.area += area
             voter.doors.append(f"{up or ''}{door}")
     voters = sorted(groups.values(), key=lambda v: min(v.person_ids))
-    digest = hashlib.sha256(
-        "\n".join(f"{p}|{a}|{o}" for p, a, o, _d, _u in rows).encode()
-    ).hexdigest()
+    digest = hashlib.sha256("\n".join(f"{p}|{a}|{o}" for p, a, o, _d, _u in rows).encode()).hexdigest()
     return voters, digest

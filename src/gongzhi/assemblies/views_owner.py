@@ -2,7 +2,6 @@
 the yearly rating of the property company. Residents hold no capability: these pages check the
 signed-in person against the frozen snapshot and their household."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -53,8 +52,13 @@ def ballot(request: HttpRequest, assembly_id: int) -> HttpResponse:
         if voter_id is None:
             raise AssemblyError(_("请选择以哪位业主的身份投票"))
         actions.ballot_cast(
-            actor=request.user, person=request.user.person, assembly=assembly, voter_id=voter_id,
-            version=request.POST.get("version", ""), choices=choices, picks=picks,
+            actor=request.user,
+            person=request.user.person,
+            assembly=assembly,
+            voter_id=voter_id,
+            version=request.POST.get("version", ""),
+            choices=choices,
+            picks=picks,
         )
     except AssemblyError as exc:
         return _ballot_page(request, assembly, error=exc.message, status=exc.status)
@@ -78,7 +82,11 @@ def rate_branch(request: HttpRequest, compound_id: int) -> HttpResponse:
     """The party branch's rating, entered by a community organiser over the compound."""
     from gongzhi.territory.models import TerritoryNode
 
-    compound = TerritoryNode.objects.visible_to(request.user, "manage_councils").filter(pk=compound_id, level="compound").first()
+    compound = (
+        TerritoryNode.objects.visible_to(request.user, "manage_councils")
+        .filter(pk=compound_id, level="compound")
+        .first()
+    )
     if compound is None or not may_rate_as_branch(request.user, compound):
         raise Http404
     return _rating_page(request, compound, RaterKind.BRANCH)
@@ -95,8 +103,14 @@ def _rating_page(request: HttpRequest, compound, kind: str) -> HttpResponse:  # 
             company = next(c for c in companies if c.pk == form.cleaned_data["company"])
             try:
                 actions.rating_submit(
-                    actor=request.user, rater=request.user.person, company=company, compound=compound, year=year,
-                    kind=kind, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"],
+                    actor=request.user,
+                    rater=request.user.person,
+                    company=company,
+                    compound=compound,
+                    year=year,
+                    kind=kind,
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
                 )
             except AssemblyError as exc:
                 messages.error(request, exc.message)

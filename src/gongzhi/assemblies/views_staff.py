@@ -5,8 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +39,10 @@ def index(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             compound = next(c for c in compounds if c.pk == form.cleaned_data["compound"])
             assembly = actions.assembly_create(
-                actor=request.user, compound=compound, title=form.cleaned_data["title"], closes_at=form.cleaned_data["closes_at"]
+                actor=request.user,
+                compound=compound,
+                title=form.cleaned_data["title"],
+                closes_at=form.cleaned_data["closes_at"],
             )
             return redirect("assemblies:detail", assembly.pk)
         status = 400
@@ -48,20 +50,30 @@ def index(request: HttpRequest) -> HttpResponse:
         status = 200
     assemblies = Assembly.objects.visible_to(request.user).select_related("compound")[:200]
     return render(
-        request, "assemblies/index.html",
-        {"assemblies": assemblies, "form": form, "mine": mine, "compounds": compounds}, status=status,
+        request,
+        "assemblies/index.html",
+        {"assemblies": assemblies, "form": form, "mine": mine, "compounds": compounds},
+        status=status,
     )
 
 
 def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms: Any) -> HttpResponse:
-    voters = list(assembly.voters.prefetch_related("members").select_related("proxy")) if assembly.status != "draft" else []
+    voters = (
+        list(assembly.voters.prefetch_related("members").select_related("proxy"))
+        if assembly.status != "draft"
+        else []
+    )
     proxy_form = forms.get("proxy_form") or ProxyForm()
-    proxy_form.fields["principal"].choices = [(v.pk, f"{v.label}({v.area}㎡)") for v in voters if not hasattr(v, "proxy")]
+    proxy_form.fields["principal"].choices = [
+        (v.pk, f"{v.label}({v.area}㎡)") for v in voters if not hasattr(v, "proxy")
+    ]
     context = {
         "assembly": assembly,
         "matters": queries.matter_results(assembly) if assembly.status != "draft" else [],
         "draft_matters": assembly.matters.all(),
-        "elections": [(e, *queries.election_results(e)) for e in assembly.elections.prefetch_related("candidates")],
+        "elections": [
+            (e, *queries.election_results(e)) for e in assembly.elections.prefetch_related("candidates")
+        ],
         "participation": queries.participation(assembly) if assembly.status != "draft" else None,
         "matter_form": forms.get("matter_form") or MatterForm(),
         "election_form": forms.get("election_form") or ElectionForm(),
@@ -106,7 +118,10 @@ def add_election(request: HttpRequest, assembly_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         actions.election_add(
-            actor=request.user, assembly=assembly, title=data["title"], seats=data["seats"],
+            actor=request.user,
+            assembly=assembly,
+            title=data["title"],
+            seats=data["seats"],
             candidates=data["candidates"].splitlines(),
         )
     except AssemblyError as exc:
@@ -124,7 +139,9 @@ def transition(request: HttpRequest, assembly_id: int) -> HttpResponse:
         if step == "open":
             actions.assembly_open(actor=request.user, assembly=assembly)
         elif step == "resnapshot":
-            actions.assembly_resnapshot(actor=request.user, assembly=assembly, reason=request.POST.get("reason", "")[:200])
+            actions.assembly_resnapshot(
+                actor=request.user, assembly=assembly, reason=request.POST.get("reason", "")[:200]
+            )
         elif step == "close":
             actions.assembly_close(actor=request.user, assembly=assembly)
         else:
@@ -146,7 +163,11 @@ def add_proxy(request: HttpRequest, assembly_id: int) -> HttpResponse:
         agent = actions.person_by_phone(form.cleaned_data["agent_phone"])
         principal = assembly.voters.get(pk=form.cleaned_data["principal"])
         actions.proxy_record(
-            actor=request.user, assembly=assembly, principal=principal, agent=agent, document=form.cleaned_data["document"]
+            actor=request.user,
+            assembly=assembly,
+            principal=principal,
+            agent=agent,
+            document=form.cleaned_data["document"],
         )
     except AssemblyError as exc:
         return _refuse(request, assembly, exc)
@@ -162,7 +183,9 @@ def register(request: HttpRequest, compound_id: int) -> HttpResponse:
         raise Http404
     households = queries.households_of(compound)
     form = PartForm(request.POST or None)
-    form.fields["household"].choices = [(h.pk, f"{h.parent.name if h.parent else ''}{h.name}") for h in households]
+    form.fields["household"].choices = [
+        (h.pk, f"{h.parent.name if h.parent else ''}{h.name}") for h in households
+    ]
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -172,7 +195,10 @@ def register(request: HttpRequest, compound_id: int) -> HttpResponse:
                     raise AssemblyError(_("请至少填写一名业主"))
                 household = next(h for h in households if h.pk == form.cleaned_data["household"])
                 actions.part_register(
-                    actor=request.user, household=household, area=form.cleaned_data["area"], owners=owners,
+                    actor=request.user,
+                    household=household,
+                    area=form.cleaned_data["area"],
+                    owners=owners,
                     on=timezone.localdate(),
                 )
                 messages.success(request, _("产权登记已保存"))
@@ -188,6 +214,8 @@ def register(request: HttpRequest, compound_id: int) -> HttpResponse:
         "totals": queries.register_totals(compound),
         "form": form,
         "may_edit": can_manage_compound(request.user, compound),
-        "open_assemblies": Assembly.objects.visible_to(request.user).filter(compound=compound, status=AssemblyStatus.VOTING),
+        "open_assemblies": Assembly.objects.visible_to(request.user).filter(
+            compound=compound, status=AssemblyStatus.VOTING
+        ),
     }
     return render(request, "assemblies/register.html", context, status=status)

@@ -40,7 +40,11 @@ def access_council(actor: Any, council_id: int, *, write: bool = False) -> Counc
 
 
 def access_meeting(actor: Any, meeting_id: int, *, write: bool = False) -> Meeting:
-    meeting = Meeting.objects.select_related("council__territory", "council__community").filter(pk=meeting_id).first()
+    meeting = (
+        Meeting.objects.select_related("council__territory", "council__community")
+        .filter(pk=meeting_id)
+        .first()
+    )
     if meeting is None:
         raise Http404
     access_council(actor, meeting.council_id, write=write)

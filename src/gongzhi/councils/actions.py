@@ -22,7 +22,7 @@ from gongzhi.councils.models import (
     MeetingStatus,
     Seat,
 )
-from gongzhi.councils.workflow import MEETING_TRANSITIONS, TRANSITIONS, CouncilError
+from gongzhi.councils.workflow import TRANSITIONS, CouncilError
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
@@ -43,13 +43,23 @@ def _community_of(node: Any) -> Any:
 
 @transaction.atomic
 def council_create(
-    *, actor: Any, name: str, kind: str, territory: Any, quorum: str = rules.QuorumRule.MAJORITY, description: str = ""
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    territory: Any,
+    quorum: str = rules.QuorumRule.MAJORITY,
+    description: str = "",
 ) -> Council:
     """Set up a council in a community (or one compound of it)."""
     if territory.level not in ("community", "compound"):
         raise CouncilError(_("议事会须设在社区或小区"))
     council = Council.objects.create(
-        name=name, kind=kind, territory=territory, community=_community_of(territory), quorum=quorum,
+        name=name,
+        kind=kind,
+        territory=territory,
+        community=_community_of(territory),
+        quorum=quorum,
         description=description,
     )
     _audit(actor, "councils.create", council, territory.path, kind=kind)
@@ -57,7 +67,9 @@ def council_create(
 
 
 @transaction.atomic
-def seat_add(*, actor: Any, council: Council, kind: str, person: Any = None, organisation: Any = None) -> Seat:
+def seat_add(
+    *, actor: Any, council: Council, kind: str, person: Any = None, organisation: Any = None
+) -> Seat:
     """Add a seat held by a person, or by an organisation (optionally naming its representative)."""
     if person is None and organisation is None:
         raise CouncilError(_("席位须指定人员或单位"))
@@ -87,8 +99,14 @@ def meeting_schedule(
 
 @transaction.atomic
 def agenda_add(
-    *, actor: Any, meeting: Meeting, title: str, text: str = "", source_kind: str = "other",
-    source_id: int | None = None, source_text: str = "",
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    text: str = "",
+    source_kind: str = "other",
+    source_id: int | None = None,
+    source_text: str = "",
 ) -> AgendaItem:
     """Put an item on the agenda, with where it came from."""
     locked = Meeting.objects.select_for_update().select_related("council__territory").get(pk=meeting.pk)
@@ -96,7 +114,12 @@ def agenda_add(
         raise CouncilError(_("会议已取消"), 409)
     order = locked.agenda.count() + 1
     item = AgendaItem.objects.create(
-        meeting=locked, order=order, title=title, text=text, source_kind=source_kind, source_id=source_id,
+        meeting=locked,
+        order=order,
+        title=title,
+        text=text,
+        source_kind=source_kind,
+        source_id=source_id,
         source_text=source_text,
     )
     _audit(actor, "councils.agenda_add", item, locked.council.territory.path, source=source_kind)
@@ -104,7 +127,9 @@ def agenda_add(
 
 
 @transaction.atomic
-def attendance_record(*, actor: Any, meeting: Meeting, present_seat_ids: set[int], minutes: str = "") -> Meeting:
+def attendance_record(
+    *, actor: Any, meeting: Meeting, present_seat_ids: set[int], minutes: str = ""
+) -> Meeting:
     """Record who came (every active seat gets a row, present or not) and mark the meeting held."""
     locked = Meeting.objects.select_for_update().select_related("council__territory").get(pk=meeting.pk)
     if locked.status == MeetingStatus.CANCELLED:
@@ -125,8 +150,12 @@ def attendance_record(*, actor: Any, meeting: Meeting, present_seat_ids: set[int
         locked.minutes = minutes
     locked.save()
     _audit(
-        actor, "councils.attendance", locked, locked.council.territory.path,
-        present=len(present_seat_ids), members=len(seats),
+        actor,
+        "councils.attendance",
+        locked,
+        locked.council.territory.path,
+        present=len(present_seat_ids),
+        members=len(seats),
     )
     return locked
 
@@ -138,8 +167,12 @@ def minutes_save(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
     locked.minutes = minutes
     locked.save(update_fields=["minutes", "updated_at"])
     _audit(
-        actor, "councils.minutes", locked, locked.council.territory.path,
-        sha256=hashlib.sha256(minutes.encode()).hexdigest(), chars=len(minutes),
+        actor,
+        "councils.minutes",
+        locked,
+        locked.council.territory.path,
+        sha256=hashlib.sha256(minutes.encode()).hexdigest(),
+        chars=len(minutes),
     )
     return locked
 
@@ -169,7 +202,8 @@ def decision_record(
         raise CouncilError(_("票数不能为负数"))
     if yes + no + abstain > present:
         raise CouncilError(
-            _("同意、反对、弃权合计%(sum)d票,超过实到人数%(present)d") % {"sum": yes + no + abstain, "present": present}
+            _("同意、反对、弃权合计%(sum)d票,超过实到人数%(present)d")
+            % {"sum": yes + no + abstain, "present": present}
         )
     if agenda_item is not None and agenda_item.meeting_id != locked.pk:
         raise CouncilError(_("议程不属于本次会议"))
@@ -177,15 +211,36 @@ def decision_record(
     if result.passed and (deadline is None or not (owner_org or owner_name.strip())):
         raise CouncilError(_("通过的决定须指定责任人/单位和完成期限"))
     decision = Decision.objects.create(
-        meeting=locked, agenda_item=agenda_item, text=text, rule=rule, members=members, present=present,
-        yes=yes, no=no, abstain=abstain, needed=result.needed, quorum_met=result.quorum_met,
-        passed=result.passed, owner_org=owner_org, owner_name=owner_name.strip(), deadline=deadline,
+        meeting=locked,
+        agenda_item=agenda_item,
+        text=text,
+        rule=rule,
+        members=members,
+        present=present,
+        yes=yes,
+        no=no,
+        abstain=abstain,
+        needed=result.needed,
+        quorum_met=result.quorum_met,
+        passed=result.passed,
+        owner_org=owner_org,
+        owner_name=owner_name.strip(),
+        deadline=deadline,
         status=DecisionStatus.TODO if result.passed else DecisionStatus.REJECTED,
     )
     DecisionEvent.objects.create(decision=decision, actor_label=actor_label(actor), to_status=decision.status)
     _audit(
-        actor, "councils.decision_record", decision, locked.council.territory.path,
-        rule=rule, yes=yes, no=no, abstain=abstain, present=present, members=members, passed=result.passed,
+        actor,
+        "councils.decision_record",
+        decision,
+        locked.council.territory.path,
+        rule=rule,
+        yes=yes,
+        no=no,
+        abstain=abstain,
+        present=present,
+        members=members,
+        passed=result.passed,
     )
     return decision
 
@@ -193,13 +248,19 @@ def decision_record(
 @transaction.atomic
 def decision_transition(*, actor: Any, decision: Decision, to: str, note: str = "") -> Decision:
     """Move a decision along todo → doing → done; done needs at least one piece of evidence."""
-    locked = Decision.objects.select_for_update().select_related("meeting__council__territory").get(pk=decision.pk)
+    locked = (
+        Decision.objects.select_for_update().select_related("meeting__council__territory").get(pk=decision.pk)
+    )
     if to not in TRANSITIONS[locked.status]:
         raise CouncilError(_("决定当前状态不能变更为该状态"), 409)
     if to == DecisionStatus.DONE and not locked.evidence.exists():
         raise CouncilError(_("办结前请先上传落实佐证材料"))
     DecisionEvent.objects.create(
-        decision=locked, actor_label=actor_label(actor), from_status=locked.status, to_status=to, note=note[:500]
+        decision=locked,
+        actor_label=actor_label(actor),
+        from_status=locked.status,
+        to_status=to,
+        note=note[:500],
     )
     locked.status = to
     locked.done_at = timezone.now() if to == DecisionStatus.DONE else None
@@ -218,15 +279,25 @@ def evidence_add(*, actor: Any, decision: Decision, upload: Any, note: str = "")
     content_type = getattr(upload, "content_type", "") or ""
     if content_type not in EVIDENCE_TYPES:
         raise CouncilError(_("只能上传 JPG、PNG、WebP 图片或 PDF 文件"))
-    locked = Decision.objects.select_for_update().select_related("meeting__council__territory").get(pk=decision.pk)
+    locked = (
+        Decision.objects.select_for_update().select_related("meeting__council__territory").get(pk=decision.pk)
+    )
     if not locked.passed:
         raise CouncilError(_("未通过的决定无需落实"), 409)
     evidence = Evidence.objects.create(
-        decision=locked, file=upload, name=(upload.name or "file")[:200], content_type=content_type,
-        size=upload.size, note=note[:300], uploaded_by=actor_label(actor),
+        decision=locked,
+        file=upload,
+        name=(upload.name or "file")[:200],
+        content_type=content_type,
+        size=upload.size,
+        note=note[:300],
+        uploaded_by=actor_label(actor),
     )
     DecisionEvent.objects.create(
-        decision=locked, actor_label=actor_label(actor), from_status=locked.status, to_status=locked.status,
+        decision=locked,
+        actor_label=actor_label(actor),
+        from_status=locked.status,
+        to_status=locked.status,
         note=_("上传佐证:%(name)s") % {"name": evidence.name},
     )
     _audit(actor, "councils.evidence_add", locked, locked.meeting.council.territory.path, file=evidence.name)

@@ -12,7 +12,9 @@ class CouncilForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=CouncilKind.choices)
     territory = forms.TypedChoiceField(label=_("所在社区/小区"), coerce=int)
     quorum = forms.ChoiceField(label=_("出席要求"), choices=QuorumRule.choices)
-    description = forms.CharField(label=_("议事规则"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("议事规则"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class SeatForm(forms.Form):
@@ -24,7 +26,8 @@ class SeatForm(forms.Form):
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("议题"), max_length=160)
     starts_at = forms.DateTimeField(
-        label=_("召开时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("召开时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     place = forms.CharField(label=_("地点"), max_length=160, required=False)
 
@@ -50,7 +53,9 @@ class DecisionForm(forms.Form):
     abstain = forms.IntegerField(label=_("弃权"), min_value=0)
     owner_org = forms.TypedChoiceField(label=_("责任单位"), coerce=int, required=False, empty_value=None)
     owner_name = forms.CharField(label=_("或责任人/单位名称"), required=False, max_length=120)
-    deadline = forms.DateField(label=_("完成期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("完成期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class TransitionForm(forms.Form):

@@ -37,7 +37,11 @@ def public_decisions(community: Any) -> Any:
 
 
 def public_meetings(community: Any) -> Any:
-    return Meeting.objects.filter(council__community=community).select_related("council").order_by("-starts_at")[:50]
+    return (
+        Meeting.objects.filter(council__community=community)
+        .select_related("council")
+        .order_by("-starts_at")[:50]
+    )
 
 
 def public_counts(community: Any) -> dict[str, int]:
@@ -58,7 +62,9 @@ def councils_of_community(community: Any) -> Any:
 def territories_for_councils(actor: Any) -> Any:
     from gongzhi.territory.models import TerritoryNode
 
-    return TerritoryNode.objects.visible_to(actor, "manage_councils").filter(level__in=["community", "compound"])
+    return TerritoryNode.objects.visible_to(actor, "manage_councils").filter(
+        level__in=["community", "compound"]
+    )
 
 
 def organisations_near(council: Council) -> Any:

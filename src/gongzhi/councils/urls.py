@@ -18,5 +18,7 @@ urlpatterns = [
     path("decisions/<int:decision_id>/", views.decision, name="decision"),
     path("decisions/<int:decision_id>/status/", views.decision_transition, name="decision_transition"),
     path("decisions/<int:decision_id>/evidence/", views.evidence_add, name="evidence_add"),
-    path("decisions/<int:decision_id>/evidence/<int:evidence_id>/", views.evidence_file, name="evidence_file"),
+    path(
+        "decisions/<int:decision_id>/evidence/<int:evidence_id>/", views.evidence_file, name="evidence_file"
+    ),
 ]

@@ -46,15 +46,20 @@ def index(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             territory = next(t for t in territories if t.pk == data["territory"])
             council = actions.council_create(
-                actor=request.user, name=data["name"], kind=data["kind"], territory=territory,
-                quorum=data["quorum"], description=data["description"],
+                actor=request.user,
+                name=data["name"],
+                kind=data["kind"],
+                territory=territory,
+                quorum=data["quorum"],
+                description=data["description"],
             )
             return redirect("councils:council", council.pk)
         status = 400
     councils = queries.with_counters(visible_councils(request.user).select_related("community", "territory"))
     communities = [t for t in territories if t.level == "community"]
     return render(
-        request, "councils/index.html",
+        request,
+        "councils/index.html",
         {"councils": councils, "form": form, "may_create": bool(territories), "communities": communities},
         status=status,
     )
@@ -99,7 +104,10 @@ def seat_add(request: HttpRequest, council_id: int) -> HttpResponse:
         if data["kind"] == SeatKind.RESIDENT_REP and person is None:
             raise CouncilError(_("居民代表席位须填写代表手机号"))
         actions.seat_add(
-            actor=request.user, council=council, kind=data["kind"], person=person,
+            actor=request.user,
+            council=council,
+            kind=data["kind"],
+            person=person,
             organisation=orgs.get(data["organisation"]) if data["organisation"] else None,
         )
     except CouncilError as exc:
@@ -123,7 +131,11 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **f
     council = meeting.council
     if not may_see_meeting_detail(request.user, meeting):
         # the public summary: agenda, decisions and seats by kind/organisation, no persons
-        context = {"meeting": meeting, "decisions": meeting.decisions.select_related("owner_org"), "agenda": meeting.agenda.all()}
+        context = {
+            "meeting": meeting,
+            "decisions": meeting.decisions.select_related("owner_org"),
+            "agenda": meeting.agenda.all(),
+        }
         return render(request, "councils/meeting_public.html", context, status=status)
     manage = can_manage(request.user, council)
     orgs = list(queries.organisations_near(council)) if manage else []
@@ -151,7 +163,11 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **f
 
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Public: anyone may read the summary; staff and members see attendance and minutes."""
-    found = Meeting.objects.select_related("council__territory", "council__community").filter(pk=meeting_id).first()
+    found = (
+        Meeting.objects.select_related("council__territory", "council__community")
+        .filter(pk=meeting_id)
+        .first()
+    )
     if found is None:
         raise Http404
     return _meeting_page(request, found)
@@ -213,9 +229,16 @@ def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         actions.decision_record(
-            actor=request.user, meeting=meeting, text=data["text"], rule=data["rule"], yes=data["yes"], no=data["no"],
-            abstain=data["abstain"], agenda_item=agenda.get(data["agenda_item"]) if data["agenda_item"] else None,
-            owner_org=orgs.get(data["owner_org"]) if data["owner_org"] else None, owner_name=data["owner_name"],
+            actor=request.user,
+            meeting=meeting,
+            text=data["text"],
+            rule=data["rule"],
+            yes=data["yes"],
+            no=data["no"],
+            abstain=data["abstain"],
+            agenda_item=agenda.get(data["agenda_item"]) if data["agenda_item"] else None,
+            owner_org=orgs.get(data["owner_org"]) if data["owner_org"] else None,
+            owner_name=data["owner_name"],
             deadline=data["deadline"],
         )
     except CouncilError as exc:
@@ -250,7 +273,9 @@ def decision_transition(request: HttpRequest, decision_id: int) -> HttpResponse:
     if not form.is_valid():
         return _decision_page(request, found, status=400, transition_form=form)
     try:
-        actions.decision_transition(actor=request.user, decision=found, to=form.cleaned_data["to"], note=form.cleaned_data["note"])
+        actions.decision_transition(
+            actor=request.user, decision=found, to=form.cleaned_data["to"], note=form.cleaned_data["note"]
+        )
     except CouncilError as exc:
         messages.error(request, exc.message)
         return _decision_page(request, found, status=exc.status, transition_form=form)
@@ -265,7 +290,12 @@ def evidence_add(request: HttpRequest, decision_id: int) -> HttpResponse:
     if not form.is_valid():
         return _decision_page(request, found, status=400, evidence_form=form)
     try:
-        actions.evidence_add(actor=request.user, decision=found, upload=form.cleaned_data["file"], note=form.cleaned_data["note"])
+        actions.evidence_add(
+            actor=request.user,
+            decision=found,
+            upload=form.cleaned_data["file"],
+            note=form.cleaned_data["note"],
+        )
     except CouncilError as exc:
         messages.error(request, exc.message)
         return _decision_page(request, found, status=exc.status, evidence_form=form)
@@ -284,7 +314,9 @@ def evidence_file(request: HttpRequest, decision_id: int, evidence_id: int) -> F
 @login_required
 def overdue(request: HttpRequest) -> HttpResponse:
     """Decided but not done: open decisions past their deadline, per community the actor manages."""
-    communities = list(queries.territories_for_councils(request.user).filter(level="community").order_by("path"))
+    communities = list(
+        queries.territories_for_councils(request.user).filter(level="community").order_by("path")
+    )
     if not communities and not get_scope(request.user).is_global:
         raise Http404
     chosen = request.GET.get("community")

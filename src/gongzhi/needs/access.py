@@ -13,7 +13,9 @@ def access_need(actor: Any, need_id: int) -> Need:
 
 
 def access_resource(actor: Any, resource_id: int) -> Resource:
-    return Resource.objects.select_related("organisation", "community").get_visible_or_404(actor, pk=resource_id)
+    return Resource.objects.select_related("organisation", "community").get_visible_or_404(
+        actor, pk=resource_id
+    )
 
 
 def access_pairing(actor: Any, pairing_id: int) -> Pairing:

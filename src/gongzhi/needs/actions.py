@@ -7,7 +7,15 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import actor_label, record_write
 from gongzhi.needs import matching
-from gongzhi.needs.models import OFFERING_KINDS, Need, NeedSource, NeedStatus, Pairing, PairingStatus, Resource
+from gongzhi.needs.models import (
+    OFFERING_KINDS,
+    Need,
+    NeedSource,
+    NeedStatus,
+    Pairing,
+    PairingStatus,
+    Resource,
+)
 
 PAIRING_TRANSITIONS: dict[str, frozenset[str]] = {
     PairingStatus.PROPOSED: frozenset({PairingStatus.AGREED, PairingStatus.CANCELLED}),
@@ -40,9 +48,18 @@ def _community(node: Any) -> Any:
 
 @transaction.atomic
 def need_create(
-    *, actor: Any, community: Any, title: str, category: str, text: str = "", tags: str = "",
-    quantity: int | None = None, measure: str = "", source: str = NeedSource.RESIDENT,
-    source_id: int | None = None, submitted_by: Any = None,
+    *,
+    actor: Any,
+    community: Any,
+    title: str,
+    category: str,
+    text: str = "",
+    tags: str = "",
+    quantity: int | None = None,
+    measure: str = "",
+    source: str = NeedSource.RESIDENT,
+    source_id: int | None = None,
+    submitted_by: Any = None,
 ) -> Need:
     """A need in the library: from a resident, or promoted from an appeal, wish or hot issue
     (promoting the same source twice returns the need already made)."""
@@ -56,12 +73,26 @@ def need_create(
     try:
         with transaction.atomic():
             need = Need.objects.create(
-                community=community, title=title, text=text, category=category, tags=tags, quantity=quantity,
-                measure=measure, source=source, source_id=source_id, submitted_by=submitted_by,
+                community=community,
+                title=title,
+                text=text,
+                category=category,
+                tags=tags,
+                quantity=quantity,
+                measure=measure,
+                source=source,
+                source_id=source_id,
+                submitted_by=submitted_by,
             )
     except IntegrityError:  # a simultaneous promotion of the same source won
         return Need.objects.get(source=source, source_id=source_id)
-    record_write(actor=actor, action="needs.need_create", obj=need, scope_path=community.path, detail={"source": source})
+    record_write(
+        actor=actor,
+        action="needs.need_create",
+        obj=need,
+        scope_path=community.path,
+        detail={"source": source},
+    )
     return need
 
 
@@ -71,15 +102,28 @@ def need_from_appeal(*, actor: Any, appeal: Any, category: str) -> Need:
     if community is None:
         raise LibraryError(_("该诉求尚未定位到社区"))
     return need_create(
-        actor=actor, community=community, title=(appeal.title or appeal.text)[:120], text=appeal.text,
-        category=category, source=NeedSource.APPEAL, source_id=appeal.pk,
+        actor=actor,
+        community=community,
+        title=(appeal.title or appeal.text)[:120],
+        text=appeal.text,
+        category=category,
+        source=NeedSource.APPEAL,
+        source_id=appeal.pk,
     )
 
 
 @transaction.atomic
 def resource_add(
-    *, actor: Any, organisation: Any, title: str, kind: str, category: str, text: str = "", tags: str = "",
-    quantity: int | None = None, measure: str = "",
+    *,
+    actor: Any,
+    organisation: Any,
+    title: str,
+    kind: str,
+    category: str,
+    text: str = "",
+    tags: str = "",
+    quantity: int | None = None,
+    measure: str = "",
 ) -> Resource:
     """What a partner unit, resident unit, social organisation or merchant offers."""
     if organisation.kind not in OFFERING_KINDS:
@@ -90,8 +134,15 @@ def resource_add(
     if community is None:
         raise LibraryError(_("该单位不在社区内,请在单位所在社区登记"))
     resource = Resource.objects.create(
-        organisation=organisation, community=community, title=title, kind=kind, category=category, text=text,
-        tags=tags, quantity=quantity, measure=measure,
+        organisation=organisation,
+        community=community,
+        title=title,
+        kind=kind,
+        category=category,
+        text=text,
+        tags=tags,
+        quantity=quantity,
+        measure=measure,
     )
     record_write(actor=actor, action="needs.resource_add", obj=resource, scope_path=community.path)
     return resource
@@ -108,12 +159,17 @@ def pairing_create(*, actor: Any, need: Need, resource: Resource) -> Pairing:
     if locked.pairings.filter(resource=resource).exclude(status=PairingStatus.CANCELLED).exists():
         raise LibraryError(_("该需求已与此资源对接"), 409)
     total, _parts = matching.score(locked, resource)
-    pairing = Pairing.objects.create(need=locked, resource=resource, score=total, created_by=actor_label(actor))
+    pairing = Pairing.objects.create(
+        need=locked, resource=resource, score=total, created_by=actor_label(actor)
+    )
     if locked.status == NeedStatus.OPEN:
         locked.status = NeedStatus.PAIRED
         locked.save(update_fields=["status", "updated_at"])
     record_write(
-        actor=actor, action="needs.pairing_create", obj=pairing, scope_path=locked.community.path,
+        actor=actor,
+        action="needs.pairing_create",
+        obj=pairing,
+        scope_path=locked.community.path,
         detail={"score": total},
     )
     return pairing
@@ -138,7 +194,10 @@ def pairing_transition(*, actor: Any, pairing: Pairing, to: str, outcome: str = 
         need.status = NeedStatus.OPEN
     need.save(update_fields=["status", "updated_at"])
     record_write(
-        actor=actor, action="needs.pairing_transition", obj=locked, scope_path=locked.need.community.path,
+        actor=actor,
+        action="needs.pairing_transition",
+        obj=locked,
+        scope_path=locked.need.community.path,
         detail={"to": to},
     )
     return locked

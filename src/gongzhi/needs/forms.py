@@ -11,7 +11,9 @@ MEASURES = [("", "—"), *Measure.choices]
 class NeedForm(forms.Form):
     title = forms.CharField(label=_("需求"), max_length=120)
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
-    text = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    text = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
     tags = forms.CharField(label=_("标签(空格分隔)"), required=False, max_length=200)
     quantity = forms.IntegerField(label=_("数量"), required=False, min_value=1)
     measure = forms.ChoiceField(label=_("单位"), required=False, choices=MEASURES)
@@ -26,7 +28,9 @@ class ResourceForm(forms.Form):
     title = forms.CharField(label=_("资源"), max_length=120)
     kind = forms.ChoiceField(label=_("资源类型"), choices=ResourceKind.choices)
     category = forms.ChoiceField(label=_("适用类别"), choices=Category.choices)
-    text = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    text = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
     tags = forms.CharField(label=_("标签(空格分隔)"), required=False, max_length=200)
     quantity = forms.IntegerField(label=_("数量"), required=False, min_value=1)
     measure = forms.ChoiceField(label=_("单位"), required=False, choices=MEASURES)
@@ -40,6 +44,12 @@ class PromoteForm(forms.Form):
 class PairingStepForm(forms.Form):
     to = forms.ChoiceField(
         label=_("变更为"),
-        choices=[(PairingStatus.AGREED, _("已达成")), (PairingStatus.DONE, _("已完成")), (PairingStatus.CANCELLED, _("已取消"))],
+        choices=[
+            (PairingStatus.AGREED, _("已达成")),
+            (PairingStatus.DONE, _("已完成")),
+            (PairingStatus.CANCELLED, _("已取消")),
+        ],
     )
-    outcome = forms.CharField(label=_("成效"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    outcome = forms.CharField(
+        label=_("成效"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

@@ -1,6 +1,5 @@
 """The project library (项目库): residents' needs, what partner units offer, and the pairings made."""
 
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -58,9 +57,13 @@ class Need(TimeStamped):
     tags = models.CharField(_("标签"), max_length=200, blank=True, help_text=_("用空格或逗号分隔"))
     quantity = models.PositiveIntegerField(_("数量"), null=True, blank=True)
     measure = models.CharField(_("单位"), max_length=8, choices=Measure.choices, blank=True)
-    source = models.CharField(_("来源"), max_length=12, choices=NeedSource.choices, default=NeedSource.RESIDENT)
+    source = models.CharField(
+        _("来源"), max_length=12, choices=NeedSource.choices, default=NeedSource.RESIDENT
+    )
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
-    submitted_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(_("状态"), max_length=8, choices=NeedStatus.choices, default=NeedStatus.OPEN)
 
     objects = LibraryQuerySet.as_manager()
@@ -72,7 +75,9 @@ class Need(TimeStamped):
         constraints = [
             # one need per promoted appeal / wish / hot issue: promoting twice returns the first
             models.UniqueConstraint(
-                fields=["source", "source_id"], condition=Q(source_id__isnull=False), name="need_promoted_once"
+                fields=["source", "source_id"],
+                condition=Q(source_id__isnull=False),
+                name="need_promoted_once",
             )
         ]
 
@@ -129,7 +134,9 @@ class PairingQuerySet(ScopedQuerySet):
 class Pairing(TimeStamped):
     need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="pairings")
     resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="pairings")
-    status = models.CharField(_("状态"), max_length=12, choices=PairingStatus.choices, default=PairingStatus.PROPOSED)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=PairingStatus.choices, default=PairingStatus.PROPOSED
+    )
     score = models.PositiveSmallIntegerField(_("匹配分"), default=0)
     outcome = models.TextField(_("成效"), blank=True)
     created_by = models.CharField(max_length=120)

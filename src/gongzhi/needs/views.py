@@ -28,7 +28,11 @@ def _staff(request: HttpRequest) -> bool:
 
 
 def _communities(request: HttpRequest) -> list[Any]:
-    return list(TerritoryNode.objects.visible_to(request.user, "manage_projects").filter(level="community").order_by("path")[:200])
+    return list(
+        TerritoryNode.objects.visible_to(request.user, "manage_projects")
+        .filter(level="community")
+        .order_by("path")[:200]
+    )
 
 
 def _orgs(request: HttpRequest) -> list[Any]:
@@ -81,7 +85,9 @@ def index(request: HttpRequest) -> HttpResponse:
         needs = needs.filter(status=status_filter)
     context = {
         "needs": needs[:200],
-        "resources": Resource.objects.visible_to(request.user).select_related("organisation", "community")[:200],
+        "resources": Resource.objects.visible_to(request.user).select_related("organisation", "community")[
+            :200
+        ],
         "need_form": need_form,
         "resource_form": resource_form,
         "promote_form": PromoteForm(),
@@ -108,7 +114,9 @@ def resident(request: HttpRequest) -> HttpResponse:
             status = 422
         elif form.is_valid():
             try:
-                actions.need_create(actor=request.user, community=household, submitted_by=person, **_clean(form.cleaned_data))
+                actions.need_create(
+                    actor=request.user, community=household, submitted_by=person, **_clean(form.cleaned_data)
+                )
             except LibraryError as exc:
                 messages.error(request, exc.message)
                 status = exc.status
@@ -134,7 +142,9 @@ def promote(request: HttpRequest) -> HttpResponse:
     if appeal.community is None or not get_scope(request.user).can("manage_projects", appeal.community.path):
         raise Http404
     try:
-        need = actions.need_from_appeal(actor=request.user, appeal=appeal, category=form.cleaned_data["category"])
+        need = actions.need_from_appeal(
+            actor=request.user, appeal=appeal, category=form.cleaned_data["category"]
+        )
     except LibraryError as exc:
         messages.error(request, exc.message)
         return redirect("needs:index")
@@ -142,7 +152,9 @@ def promote(request: HttpRequest) -> HttpResponse:
 
 
 def _need_page(request: HttpRequest, need: Need, status: int = 200) -> HttpResponse:
-    candidates = Resource.objects.visible_to(request.user).filter(Q(community=need.community) | Q(category=need.category))
+    candidates = Resource.objects.visible_to(request.user).filter(
+        Q(community=need.community) | Q(category=need.category)
+    )
     context = {
         "need": need,
         "suggestions": matching.suggest(need, candidates),
@@ -181,10 +193,13 @@ def pairing_step(request: HttpRequest, pairing_id: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise LibraryError(_("请选择状态"))
-        actions.pairing_transition(actor=request.user, pairing=pairing, to=form.cleaned_data["to"], outcome=form.cleaned_data["outcome"])
+        actions.pairing_transition(
+            actor=request.user,
+            pairing=pairing,
+            to=form.cleaned_data["to"],
+            outcome=form.cleaned_data["outcome"],
+        )
     except LibraryError as exc:
         messages.error(request, exc.message)
         return _need_page(request, pairing.need, status=exc.status)
     return redirect("needs:need", pairing.need_id)
-
-

@@ -8,228 +8,529 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_initial'),
-        ('people', '0001_initial'),
-        ('territory', '0001_initial'),
+        ("orgs", "0002_initial"),
+        ("people", "0001_initial"),
+        ("territory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assembly',
+            name="Assembly",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=120, verbose_name='名称')),
-                ('status', models.CharField(choices=[('draft', '筹备中'), ('voting', '表决中'), ('closed', '已结束')], default='draft', max_length=12, verbose_name='状态')),
-                ('opens_at', models.DateTimeField(blank=True, null=True, verbose_name='表决开始')),
-                ('closes_at', models.DateTimeField(verbose_name='表决截止')),
-                ('snapshot_version', models.CharField(blank=True, max_length=64)),
-                ('total_area', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='总面积(㎡)')),
-                ('total_owners', models.PositiveIntegerField(default=0, verbose_name='业主总人数')),
-                ('compound', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode', verbose_name='小区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "筹备中"), ("voting", "表决中"), ("closed", "已结束")],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(blank=True, null=True, verbose_name="表决开始")),
+                ("closes_at", models.DateTimeField(verbose_name="表决截止")),
+                ("snapshot_version", models.CharField(blank=True, max_length=64)),
+                (
+                    "total_area",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="总面积(㎡)"
+                    ),
+                ),
+                ("total_owners", models.PositiveIntegerField(default=0, verbose_name="业主总人数")),
+                (
+                    "compound",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                        verbose_name="小区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '业主大会',
-                'verbose_name_plural': '业主大会',
-                'ordering': ['-closes_at', '-id'],
+                "verbose_name": "业主大会",
+                "verbose_name_plural": "业主大会",
+                "ordering": ["-closes_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Election',
+            name="Election",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=120, verbose_name='名称')),
-                ('seats', models.PositiveSmallIntegerField(verbose_name='应选人数')),
-                ('assembly', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='elections', to='assemblies.assembly')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=120, verbose_name="名称")),
+                ("seats", models.PositiveSmallIntegerField(verbose_name="应选人数")),
+                (
+                    "assembly",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="elections",
+                        to="assemblies.assembly",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='候选人')),
-                ('intro', models.CharField(blank=True, max_length=200, verbose_name='简介')),
-                ('election', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='assemblies.election')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="候选人")),
+                ("intro", models.CharField(blank=True, max_length=200, verbose_name="简介")),
+                (
+                    "election",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidates",
+                        to="assemblies.election",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ExclusivePart',
+            name="ExclusivePart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('area', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='专有部分面积(㎡)')),
-                ('compound', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode', verbose_name='小区')),
-                ('household', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='exclusive_part', to='territory.territorynode', verbose_name='房屋')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "area",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="专有部分面积(㎡)",
+                    ),
+                ),
+                (
+                    "compound",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                        verbose_name="小区",
+                    ),
+                ),
+                (
+                    "household",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exclusive_part",
+                        to="territory.territorynode",
+                        verbose_name="房屋",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专有部分',
-                'verbose_name_plural': '专有部分',
-                'ordering': ['household__path'],
+                "verbose_name": "专有部分",
+                "verbose_name_plural": "专有部分",
+                "ordering": ["household__path"],
             },
         ),
         migrations.CreateModel(
-            name='Matter',
+            name="Matter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=200, verbose_name='表决事项')),
-                ('text', models.TextField(blank=True, verbose_name='说明')),
-                ('category', models.CharField(choices=[('rules', '制定和修改业主大会议事规则'), ('covenant', '制定和修改管理规约'), ('committee', '选举或更换业主委员会成员'), ('manager', '选聘和解聘物业服务企业或其他管理人'), ('fund_use', '使用建筑物及其附属设施的维修资金'), ('fund_raise', '筹集建筑物及其附属设施的维修资金'), ('rebuild', '改建、重建建筑物及其附属设施'), ('change_use', '改变共有部分的用途或利用共有部分从事经营活动'), ('other', '有关共有和共同管理权利的其他重大事项')], max_length=16, verbose_name='事项类别')),
-                ('assembly', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matters', to='assemblies.assembly')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=200, verbose_name="表决事项")),
+                ("text", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("rules", "制定和修改业主大会议事规则"),
+                            ("covenant", "制定和修改管理规约"),
+                            ("committee", "选举或更换业主委员会成员"),
+                            ("manager", "选聘和解聘物业服务企业或其他管理人"),
+                            ("fund_use", "使用建筑物及其附属设施的维修资金"),
+                            ("fund_raise", "筹集建筑物及其附属设施的维修资金"),
+                            ("rebuild", "改建、重建建筑物及其附属设施"),
+                            ("change_use", "改变共有部分的用途或利用共有部分从事经营活动"),
+                            ("other", "有关共有和共同管理权利的其他重大事项"),
+                        ],
+                        max_length=16,
+                        verbose_name="事项类别",
+                    ),
+                ),
+                (
+                    "assembly",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matters",
+                        to="assemblies.assembly",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '表决事项',
-                'verbose_name_plural': '表决事项',
-                'ordering': ['id'],
+                "verbose_name": "表决事项",
+                "verbose_name_plural": "表决事项",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Ownership',
+            name="Ownership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('started_on', models.DateField(verbose_name='登记日期')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='注销日期')),
-                ('part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ownerships', to='assemblies.exclusivepart')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ownerships', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("started_on", models.DateField(verbose_name="登记日期")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="注销日期")),
+                (
+                    "part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ownerships",
+                        to="assemblies.exclusivepart",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ownerships",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '产权登记',
-                'verbose_name_plural': '产权登记',
+                "verbose_name": "产权登记",
+                "verbose_name_plural": "产权登记",
             },
         ),
         migrations.CreateModel(
-            name='PropertyRating',
+            name="PropertyRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('rater_kind', models.CharField(choices=[('resident', '居民'), ('branch', '党支部')], max_length=12, verbose_name='评价方')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='评分')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='意见')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
-                ('compound', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
-                ('rater', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "rater_kind",
+                    models.CharField(
+                        choices=[("resident", "居民"), ("branch", "党支部")],
+                        max_length=12,
+                        verbose_name="评价方",
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(verbose_name="评分")),
+                ("comment", models.CharField(blank=True, max_length=500, verbose_name="意见")),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organisation"
+                    ),
+                ),
+                (
+                    "compound",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
+                (
+                    "rater",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', '-id'],
+                "ordering": ["-year", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SnapshotVoter',
+            name="SnapshotVoter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('parts', models.PositiveSmallIntegerField(default=1)),
-                ('label', models.CharField(max_length=200)),
-                ('assembly', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='voters', to='assemblies.assembly')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("parts", models.PositiveSmallIntegerField(default=1)),
+                ("label", models.CharField(max_length=200)),
+                (
+                    "assembly",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="voters",
+                        to="assemblies.assembly",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='SnapshotMember',
+            name="SnapshotMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assembly', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assemblies.assembly')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('voter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='assemblies.snapshotvoter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "assembly",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="assemblies.assembly",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "voter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="assemblies.snapshotvoter",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Proxy',
+            name="Proxy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('document', models.FileField(upload_to='assemblies/proxies/%Y/', verbose_name='授权委托书')),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='受托人')),
-                ('assembly', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proxies', to='assemblies.assembly')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('principal', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='proxy', to='assemblies.snapshotvoter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("document", models.FileField(upload_to="assemblies/proxies/%Y/", verbose_name="授权委托书")),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="受托人",
+                    ),
+                ),
+                (
+                    "assembly",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proxies",
+                        to="assemblies.assembly",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "principal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proxy",
+                        to="assemblies.snapshotvoter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '书面委托',
-                'verbose_name_plural': '书面委托',
+                "verbose_name": "书面委托",
+                "verbose_name_plural": "书面委托",
             },
         ),
         migrations.CreateModel(
-            name='ElectionBallot',
+            name="ElectionBallot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('by_proxy', models.BooleanField(default=False)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('cast_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('chosen', models.ManyToManyField(blank=True, related_name='ballots', to='assemblies.candidate')),
-                ('election', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='assemblies.election')),
-                ('voter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='election_ballots', to='assemblies.snapshotvoter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("by_proxy", models.BooleanField(default=False)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cast_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "chosen",
+                    models.ManyToManyField(blank=True, related_name="ballots", to="assemblies.candidate"),
+                ),
+                (
+                    "election",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballots",
+                        to="assemblies.election",
+                    ),
+                ),
+                (
+                    "voter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="election_ballots",
+                        to="assemblies.snapshotvoter",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Ballot',
+            name="Ballot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('choice', models.CharField(choices=[('yes', '同意'), ('no', '反对'), ('abstain', '弃权')], max_length=8)),
-                ('by_proxy', models.BooleanField(default=False)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('cast_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='assemblies.matter')),
-                ('voter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='assemblies.snapshotvoter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[("yes", "同意"), ("no", "反对"), ("abstain", "弃权")], max_length=8
+                    ),
+                ),
+                ("by_proxy", models.BooleanField(default=False)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cast_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballots",
+                        to="assemblies.matter",
+                    ),
+                ),
+                (
+                    "voter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballots",
+                        to="assemblies.snapshotvoter",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='election',
-            constraint=models.CheckConstraint(condition=models.Q(('seats__gte', 1)), name='election_seats_positive'),
+            model_name="election",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("seats__gte", 1)), name="election_seats_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exclusivepart',
-            constraint=models.CheckConstraint(condition=models.Q(('area__gt', 0)), name='exclusivepart_area_positive'),
+            model_name="exclusivepart",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("area__gt", 0)), name="exclusivepart_area_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ownership',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('part', 'person'), name='ownership_one_current'),
+            model_name="ownership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True)),
+                fields=("part", "person"),
+                name="ownership_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ownership',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='ownership_dates_ordered'),
+            model_name="ownership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True), ("ended_on__gte", models.F("started_on")), _connector="OR"
+                ),
+                name="ownership_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='propertyrating',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='rating_score_1_to_5'),
+            model_name="propertyrating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="rating_score_1_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='propertyrating',
-            constraint=models.UniqueConstraint(fields=('company', 'compound', 'year', 'rater_kind', 'rater'), name='rating_once_a_year'),
+            model_name="propertyrating",
+            constraint=models.UniqueConstraint(
+                fields=("company", "compound", "year", "rater_kind", "rater"), name="rating_once_a_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='snapshotmember',
-            constraint=models.UniqueConstraint(fields=('assembly', 'person'), name='snapshot_person_once'),
+            model_name="snapshotmember",
+            constraint=models.UniqueConstraint(fields=("assembly", "person"), name="snapshot_person_once"),
         ),
         migrations.AddConstraint(
-            model_name='electionballot',
-            constraint=models.UniqueConstraint(fields=('election', 'voter'), name='election_ballot_one_per_voter'),
+            model_name="electionballot",
+            constraint=models.UniqueConstraint(
+                fields=("election", "voter"), name="election_ballot_one_per_voter"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.UniqueConstraint(fields=('matter', 'voter'), name='ballot_one_per_voter'),
+            model_name="ballot",
+            constraint=models.UniqueConstraint(fields=("matter", "voter"), name="ballot_one_per_voter"),
         ),
     ]

@@ -1,4 +1,3 @@
-from gongzhi.assemblies.models.registry import ExclusivePart, Ownership
 from gongzhi.assemblies.models.assembly import (
     Assembly,
     AssemblyStatus,
@@ -14,6 +13,7 @@ from gongzhi.assemblies.models.assembly import (
     SnapshotVoter,
 )
 from gongzhi.assemblies.models.rating import PropertyRating, RaterKind
+from gongzhi.assemblies.models.registry import ExclusivePart, Ownership
 
 __all__ = [
     "Assembly",

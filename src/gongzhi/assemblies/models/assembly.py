@@ -28,7 +28,9 @@ class Assembly(TimeStamped):
         "territory.TerritoryNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("小区")
     )
     title = models.CharField(_("名称"), max_length=120)
-    status = models.CharField(_("状态"), max_length=12, choices=AssemblyStatus.choices, default=AssemblyStatus.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=AssemblyStatus.choices, default=AssemblyStatus.DRAFT
+    )
     opens_at = models.DateTimeField(_("表决开始"), null=True, blank=True)
     closes_at = models.DateTimeField(_("表决截止"))
     # frozen when voting opens: totals and a hash of (part, area, owners) that ballot forms carry
@@ -122,7 +124,9 @@ class Proxy(TimeStamped):
 
     assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="proxies")
     principal = models.OneToOneField(SnapshotVoter, on_delete=models.CASCADE, related_name="proxy")
-    agent = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("受托人"))
+    agent = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("受托人")
+    )
     document = models.FileField(_("授权委托书"), upload_to="assemblies/proxies/%Y/")
     recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -186,7 +190,9 @@ class ElectionBallot(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["election", "voter"], name="election_ballot_one_per_voter")]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "voter"], name="election_ballot_one_per_voter")
+        ]
 
     def __str__(self) -> str:
         return f"{self.election_id}:{self.voter_id}"

@@ -21,13 +21,19 @@ class PartQuerySet(ScopedQuerySet):
 class ExclusivePart(TimeStamped):
     # A household-level TerritoryNode is the door; this row adds what the property register says.
     household = models.OneToOneField(
-        "territory.TerritoryNode", on_delete=models.PROTECT, related_name="exclusive_part", verbose_name=_("房屋")
+        "territory.TerritoryNode",
+        on_delete=models.PROTECT,
+        related_name="exclusive_part",
+        verbose_name=_("房屋"),
     )
     compound = models.ForeignKey(
         "territory.TerritoryNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("小区")
     )
     area = models.DecimalField(
-        _("专有部分面积(㎡)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        _("专有部分面积(㎡)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
 
     objects = PartQuerySet.as_manager()

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from conftest import make_user
 from django.utils import timezone
 
-from conftest import make_user
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.accounts.roles import Role
 from gongzhi.assemblies import actions
@@ -48,15 +48,24 @@ def register(actors) -> Register:
         actions.part_register(actor=None, household=h, area=a, owners=[o], on=day)
         for h, a, o in zip(households, areas, owners, strict=True)
     ]
-    committee = Organisation.objects.create(name="甲社区花园业主委员会", kind=OrgKind.OWNERS_COMMITTEE, territory=net.a.compound)
+    committee = Organisation.objects.create(
+        name="甲社区花园业主委员会", kind=OrgKind.OWNERS_COMMITTEE, territory=net.a.compound
+    )
     committee_user = make_user("owners_a", "业委会甲", None)
-    RoleAssignment.objects.create(person=committee_user.person, role=Role.OWNERS_COMMITTEE, organisation=committee)
+    RoleAssignment.objects.create(
+        person=committee_user.person, role=Role.OWNERS_COMMITTEE, organisation=committee
+    )
     return Register(net.a.compound, households, parts, owners, committee, committee_user, users)
 
 
-def new_assembly(register: Register, *, matters: list[tuple[str, str]] = (("增设充电桩", "change_use"),)) -> Assembly:
+def new_assembly(
+    register: Register, *, matters: list[tuple[str, str]] = (("增设充电桩", "change_use"),)
+) -> Assembly:
     assembly = actions.assembly_create(
-        actor=None, compound=register.compound, title="2026年第一次业主大会", closes_at=timezone.now() + datetime.timedelta(days=7)
+        actor=None,
+        compound=register.compound,
+        title="2026年第一次业主大会",
+        closes_at=timezone.now() + datetime.timedelta(days=7),
     )
     for title, category in matters:
         actions.matter_add(actor=None, assembly=assembly, title=title, category=category)

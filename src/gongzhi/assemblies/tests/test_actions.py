@@ -24,8 +24,13 @@ def doc() -> SimpleUploadedFile:
 
 def cast(assembly, person, voter, choice="yes", picks=None):
     return actions.ballot_cast(
-        actor=None, person=person, assembly=assembly, voter_id=voter.pk, version=assembly.snapshot_version,
-        choices={m.pk: choice for m in assembly.matters.all()}, picks=picks or {},
+        actor=None,
+        person=person,
+        assembly=assembly,
+        voter_id=voter.pk,
+        version=assembly.snapshot_version,
+        choices={m.pk: choice for m in assembly.matters.all()},
+        picks=picks or {},
     )
 
 
@@ -41,7 +46,13 @@ def test_opening_freezes_all_owners_and_all_area(register):
 
 def test_co_owners_of_one_unit_count_as_one_owner_and_its_area_once(register):
     spouse = make_person(name="配偶")
-    actions.part_register(actor=None, household=register.households[0], area=Decimal("100"), owners=[register.owners[0], spouse], on=DAY)
+    actions.part_register(
+        actor=None,
+        household=register.households[0],
+        area=Decimal("100"),
+        owners=[register.owners[0], spouse],
+        on=DAY,
+    )
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
     assert (assembly.total_owners, assembly.total_area) == (4, Decimal("600.00"))
     voter = voter_of(assembly, spouse)
@@ -51,7 +62,9 @@ def test_co_owners_of_one_unit_count_as_one_owner_and_its_area_once(register):
 
 def test_one_owner_of_two_units_counts_once_with_both_areas(register):
     # owner 0 also buys household 2: three heads, area still 600
-    actions.part_register(actor=None, household=register.households[2], area=Decimal("100"), owners=[register.owners[0]], on=DAY)
+    actions.part_register(
+        actor=None, household=register.households[2], area=Decimal("100"), owners=[register.owners[0]], on=DAY
+    )
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
     assert (assembly.total_owners, assembly.total_area) == (3, Decimal("600.00"))
     assert voter_of(assembly, register.owners[0]).area == Decimal("200.00")
@@ -61,7 +74,11 @@ def test_one_owner_of_two_units_counts_once_with_both_areas(register):
 def test_owners_linked_through_a_shared_unit_form_one_voter(register):
     # owner 0 owns 201 alone and co-owns 202 with owner 1: one head, 200 ㎡, never counted twice
     actions.part_register(
-        actor=None, household=register.households[1], area=Decimal("100"), owners=[register.owners[0], register.owners[1]], on=DAY
+        actor=None,
+        household=register.households[1],
+        area=Decimal("100"),
+        owners=[register.owners[0], register.owners[1]],
+        on=DAY,
     )
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
     assert (assembly.total_owners, assembly.total_area) == (3, Decimal("600.00"))
@@ -71,7 +88,9 @@ def test_owners_linked_through_a_shared_unit_form_one_voter(register):
 def test_a_sale_after_opening_does_not_change_the_snapshot_and_the_buyer_is_refused(register):
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
     buyer = make_person(name="新业主")
-    actions.part_register(actor=None, household=register.households[3], area=Decimal("300"), owners=[buyer], on=DAY)
+    actions.part_register(
+        actor=None, household=register.households[3], area=Decimal("300"), owners=[buyer], on=DAY
+    )
     assembly.refresh_from_db()
     assert (assembly.total_owners, assembly.total_area) == (4, Decimal("600.00"))
     seller_voter = voter_of(assembly, register.owners[3])
@@ -86,15 +105,22 @@ def test_a_sale_after_opening_does_not_change_the_snapshot_and_the_buyer_is_refu
 def test_a_ballot_form_from_before_a_resnapshot_is_refused_with_a_clear_message(register):
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
     stale = assembly.snapshot_version
-    actions.part_register(actor=None, household=register.households[0], area=Decimal("120"), owners=[register.owners[0]], on=DAY)
+    actions.part_register(
+        actor=None, household=register.households[0], area=Decimal("120"), owners=[register.owners[0]], on=DAY
+    )
     assembly = actions.assembly_resnapshot(actor=None, assembly=assembly, reason="面积更正")
     assert assembly.snapshot_version != stale
     assert assembly.total_area == Decimal("620.00")
     voter = voter_of(assembly, register.owners[0])
     with pytest.raises(AssemblyError) as refused:
         actions.ballot_cast(
-            actor=None, person=register.owners[0], assembly=assembly, voter_id=voter.pk, version=stale,
-            choices={m.pk: "yes" for m in assembly.matters.all()}, picks={},
+            actor=None,
+            person=register.owners[0],
+            assembly=assembly,
+            voter_id=voter.pk,
+            version=stale,
+            choices={m.pk: "yes" for m in assembly.matters.all()},
+            picks={},
         )
     assert refused.value.status == 409
     assert "快照已更新" in str(refused.value)
@@ -120,7 +146,10 @@ def test_voting_twice_is_refused_and_the_first_ballot_stands(register):
 
 def test_voting_after_the_close_time_is_refused(register):
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
-    with time_machine.travel(assembly.closes_at + datetime.timedelta(minutes=1)), pytest.raises(AssemblyError) as refused:
+    with (
+        time_machine.travel(assembly.closes_at + datetime.timedelta(minutes=1)),
+        pytest.raises(AssemblyError) as refused,
+    ):
         cast(assembly, register.owners[0], voter_of(assembly, register.owners[0]))
     assert "不在表决时间内" in str(refused.value)
 
@@ -129,10 +158,18 @@ def test_a_proxy_votes_for_the_principal_once_and_one_proxy_per_principal(regist
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
     agent = make_person(name="受托人")
     principal = voter_of(assembly, register.owners[3])
-    proxy = actions.proxy_record(actor=None, assembly=assembly, principal=principal, agent=agent, document=doc())
+    proxy = actions.proxy_record(
+        actor=None, assembly=assembly, principal=principal, agent=agent, document=doc()
+    )
     assert proxy.document.name.endswith(".pdf")
     with pytest.raises(AssemblyError):
-        actions.proxy_record(actor=None, assembly=assembly, principal=principal, agent=make_person(name="另一人"), document=doc())
+        actions.proxy_record(
+            actor=None,
+            assembly=assembly,
+            principal=principal,
+            agent=make_person(name="另一人"),
+            document=doc(),
+        )
     cast(assembly, agent, principal)
     ballot = Ballot.objects.get(voter=principal)
     assert (ballot.by_proxy, ballot.cast_by_id) == (True, agent.pk)
@@ -144,7 +181,11 @@ def test_a_proxy_needs_its_document(register):
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
     with pytest.raises(AssemblyError, match="授权委托书"):
         actions.proxy_record(
-            actor=None, assembly=assembly, principal=voter_of(assembly, register.owners[0]), agent=make_person(), document=None
+            actor=None,
+            assembly=assembly,
+            principal=voter_of(assembly, register.owners[0]),
+            agent=make_person(),
+            document=None,
         )
 
 
@@ -168,7 +209,9 @@ def test_results_three_quarters_passes_a_special_matter_on_real_ballots(register
     for h, p in zip(more, extra, strict=True):
         actions.part_register(actor=None, household=h, area=Decimal("100"), owners=[p], on=DAY)
     # now 8 owners: 100×7 + 300 = 1000 ㎡; make it equal-sized for a clean 3/4
-    actions.part_register(actor=None, household=register.households[3], area=Decimal("100"), owners=[register.owners[3]], on=DAY)
+    actions.part_register(
+        actor=None, household=register.households[3], area=Decimal("100"), owners=[register.owners[3]], on=DAY
+    )
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
     owners = register.owners + extra
     for i, person in enumerate(owners):
@@ -186,27 +229,42 @@ def test_quorum_missed_when_only_two_of_four_owners_take_part(register):
     (result,) = queries.matter_results(assembly)
     assert result.outcome.quorum_area == Fraction(2, 3)
     assert result.outcome.quorum_owners == Fraction(1, 2)
-    assert not result.outcome.quorum_met and not result.outcome.passed
+    assert not result.outcome.quorum_met
+    assert not result.outcome.passed
 
 
 def test_committee_election_elects_up_to_n_with_the_double_majority(register):
     assembly = new_assembly(register, matters=[])
-    election = actions.election_add(actor=None, assembly=assembly, title="第二届业委会", seats=1, candidates=["甲", "乙", "丙"])
+    election = actions.election_add(
+        actor=None, assembly=assembly, title="第二届业委会", seats=1, candidates=["甲", "乙", "丙"]
+    )
     assembly = actions.assembly_open(actor=None, assembly=assembly)
     a, b, c = election.candidates.all()
-    picks = [[a.pk], [a.pk], [b.pk], [a.pk, ]]
+    picks = [
+        [a.pk],
+        [a.pk],
+        [b.pk],
+        [
+            a.pk,
+        ],
+    ]
     for i, chosen in enumerate(picks):
-        cast(assembly, register.owners[i], voter_of(assembly, register.owners[i]), picks={election.pk: chosen})
+        cast(
+            assembly, register.owners[i], voter_of(assembly, register.owners[i]), picks={election.pk: chosen}
+        )
     participation, results = queries.election_results(election)
     assert (participation.part_owners, participation.part_area) == (4, Decimal("600.00"))
     by_name = {r.candidate.name: r for r in results}
     assert by_name["甲"].elected  # 3 of 4 heads, 500 of 600 ㎡
-    assert not by_name["乙"].elected and not by_name["丙"].elected
+    assert not by_name["乙"].elected
+    assert not by_name["丙"].elected
 
 
 def test_choosing_more_candidates_than_seats_is_refused(register):
     assembly = new_assembly(register, matters=[])
-    election = actions.election_add(actor=None, assembly=assembly, title="补选", seats=1, candidates=["甲", "乙"])
+    election = actions.election_add(
+        actor=None, assembly=assembly, title="补选", seats=1, candidates=["甲", "乙"]
+    )
     assembly = actions.assembly_open(actor=None, assembly=assembly)
     both = list(election.candidates.values_list("pk", flat=True))
     with pytest.raises(AssemblyError, match="最多选1人"):
@@ -216,12 +274,38 @@ def test_choosing_more_candidates_than_seats_is_refused(register):
 def test_property_ratings_average_by_rater_kind(register, actors):
     from gongzhi.orgs.models import Organisation, OrgKind
 
-    company = Organisation.objects.create(name="物业甲", kind=OrgKind.PROPERTY_COMPANY, territory=actors.net.street)
+    company = Organisation.objects.create(
+        name="物业甲", kind=OrgKind.PROPERTY_COMPANY, territory=actors.net.street
+    )
     for person, score in zip(register.owners[:3], [5, 4, 2], strict=True):
-        actions.rating_submit(actor=None, rater=person, company=company, compound=register.compound, year=2026, kind="resident", score=score)
-    actions.rating_submit(actor=None, rater=register.owners[0], company=company, compound=register.compound, year=2026, kind="resident", score=3)
+        actions.rating_submit(
+            actor=None,
+            rater=person,
+            company=company,
+            compound=register.compound,
+            year=2026,
+            kind="resident",
+            score=score,
+        )
+    actions.rating_submit(
+        actor=None,
+        rater=register.owners[0],
+        company=company,
+        compound=register.compound,
+        year=2026,
+        kind="resident",
+        score=3,
+    )
     with pytest.raises(AssemblyError):
-        actions.rating_submit(actor=None, rater=register.owners[0], company=company, compound=register.compound, year=2026, kind="resident", score=6)
+        actions.rating_submit(
+            actor=None,
+            rater=register.owners[0],
+            company=company,
+            compound=register.compound,
+            year=2026,
+            kind="resident",
+            score=6,
+        )
     (row,) = queries.rating_summary([company.pk], register.compound.pk)
     assert (row["n"], float(row["avg"])) == (3, 3.0)  # (3 + 4 + 2) / 3, the first 5 replaced by 3
 

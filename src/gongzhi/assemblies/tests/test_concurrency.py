@@ -47,8 +47,13 @@ def test_the_same_owner_voting_four_times_at_once_stores_one_ballot(register):
 
     def vote(i: int):
         return actions.ballot_cast(
-            actor=None, person=owner, assembly=Assembly.objects.get(pk=assembly.pk), voter_id=voter.pk,
-            version=assembly.snapshot_version, choices={m: ["yes", "no"][i % 2] for m in matter_ids}, picks={},
+            actor=None,
+            person=owner,
+            assembly=Assembly.objects.get(pk=assembly.pk),
+            voter_id=voter.pk,
+            version=assembly.snapshot_version,
+            choices={m: ["yes", "no"][i % 2] for m in matter_ids},
+            picks={},
         )
 
     results = run_together(4, vote)

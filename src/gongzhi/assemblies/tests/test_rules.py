@@ -7,7 +7,9 @@ from gongzhi.assemblies.rules import Tally, decide, quorum_met
 
 
 def tally(part_area, part_owners, yes_area, yes_owners, total_area="900", total_owners=9) -> Tally:
-    return Tally(Decimal(total_area), total_owners, Decimal(part_area), part_owners, Decimal(yes_area), yes_owners)
+    return Tally(
+        Decimal(total_area), total_owners, Decimal(part_area), part_owners, Decimal(yes_area), yes_owners
+    )
 
 
 def test_exactly_two_thirds_of_area_and_owners_meets_the_quorum():

@@ -3,10 +3,10 @@
 import datetime
 from decimal import Decimal
 
+from conftest import make_user
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_user
 from gongzhi.accounts.roles import Role
 from gongzhi.assemblies import actions
 from gongzhi.assemblies.models import Assembly, Ballot, Matter, SnapshotVoter
@@ -28,11 +28,15 @@ def test_owners_committee_calls_an_assembly_of_its_compound(client, register):
     assert register.compound.name in page.content.decode()
     closes = (timezone.localtime() + datetime.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        reverse("assemblies:index"), {"compound": register.compound.pk, "title": "关于增设电梯", "closes_at": closes}
+        reverse("assemblies:index"),
+        {"compound": register.compound.pk, "title": "关于增设电梯", "closes_at": closes},
     )
     assembly = Assembly.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("assemblies:detail", args=[assembly.pk])
-    client.post(reverse("assemblies:add_matter", args=[assembly.pk]), {"title": "加装电梯", "category": "rebuild"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assemblies:detail", args=[assembly.pk])
+    client.post(
+        reverse("assemblies:add_matter", args=[assembly.pk]), {"title": "加装电梯", "category": "rebuild"}
+    )
     client.post(reverse("assemblies:transition", args=[assembly.pk]), {"step": "open"})
     assembly.refresh_from_db()
     assert (assembly.status, assembly.total_owners, assembly.total_area) == ("voting", 4, Decimal("600.00"))
@@ -46,12 +50,15 @@ def test_staff_of_another_community_gets_404_and_nothing_changes(client, registe
         reverse("assemblies:register", args=[register.compound.pk]),
     ):
         assert client.get(url).status_code == 404
-    response = client.post(reverse("assemblies:add_matter", args=[assembly.pk]), {"title": "x", "category": "other"})
+    response = client.post(
+        reverse("assemblies:add_matter", args=[assembly.pk]), {"title": "x", "category": "other"}
+    )
     assert response.status_code == 404
     response = client.post(reverse("assemblies:transition", args=[assembly.pk]), {"step": "open"})
     assert response.status_code == 404
     assembly.refresh_from_db()
-    assert assembly.status == "draft" and Matter.objects.filter(assembly=assembly).count() == 1
+    assert assembly.status == "draft"
+    assert Matter.objects.filter(assembly=assembly).count() == 1
 
 
 def test_an_owner_votes_on_the_phone_page_and_the_ballot_counts(client, register):
@@ -59,22 +66,27 @@ def test_an_owner_votes_on_the_phone_page_and_the_ballot_counts(client, register
     owner = register.owner_users[3]
     client.force_login(owner)
     page = client.get(reverse("assemblies:ballot", args=[assembly.pk]))
-    assert page.status_code == 200 and "提交投票" in page.content.decode()
+    assert page.status_code == 200
+    assert "提交投票" in page.content.decode()
     voter = SnapshotVoter.objects.get(assembly=assembly, members__person=owner.person)
     response = client.post(reverse("assemblies:ballot", args=[assembly.pk]), _ballot_post(assembly, voter))
     assert response.status_code == 302
     assert Ballot.objects.get(voter=voter).choice == "yes"
     again = client.post(reverse("assemblies:ballot", args=[assembly.pk]), _ballot_post(assembly, voter, "no"))
-    assert again.status_code == 409 and "只能投一次" in again.content.decode()
+    assert again.status_code == 409
+    assert "只能投一次" in again.content.decode()
     assert Ballot.objects.get(voter=voter).choice == "yes"
 
 
 def test_a_tenant_of_the_compound_is_told_they_cannot_vote(client, register, actors):
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
-    tenant = make_user("tenant", "租户", Role.RESIDENT, register.households[0], household=register.households[0])
+    tenant = make_user(
+        "tenant", "租户", Role.RESIDENT, register.households[0], household=register.households[0]
+    )
     client.force_login(tenant)
     page = client.get(reverse("assemblies:ballot", args=[assembly.pk]))
-    assert page.status_code == 200 and "不在本次业主大会冻结的业主名册中" in page.content.decode()
+    assert page.status_code == 200
+    assert "不在本次业主大会冻结的业主名册中" in page.content.decode()
     voter = SnapshotVoter.objects.filter(assembly=assembly).first()
     response = client.post(reverse("assemblies:ballot", args=[assembly.pk]), _ballot_post(assembly, voter))
     assert response.status_code == 403
@@ -84,11 +96,18 @@ def test_a_tenant_of_the_compound_is_told_they_cannot_vote(client, register, act
 
 def test_a_resident_of_another_community_gets_404_on_the_ballot(client, register, actors):
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
-    outsider = make_user("outsider", "外人", Role.RESIDENT, actors.net.b.household, household=actors.net.b.household)
+    outsider = make_user(
+        "outsider", "外人", Role.RESIDENT, actors.net.b.household, household=actors.net.b.household
+    )
     client.force_login(outsider)
     assert client.get(reverse("assemblies:ballot", args=[assembly.pk])).status_code == 404
     voter = SnapshotVoter.objects.filter(assembly=assembly).first()
-    assert client.post(reverse("assemblies:ballot", args=[assembly.pk]), _ballot_post(assembly, voter)).status_code == 404
+    assert (
+        client.post(
+            reverse("assemblies:ballot", args=[assembly.pk]), _ballot_post(assembly, voter)
+        ).status_code
+        == 404
+    )
     assert not Ballot.objects.exists()
 
 
@@ -96,25 +115,38 @@ def test_a_ballot_on_a_changed_snapshot_is_refused_with_409_and_a_message(client
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
     stale = assembly.snapshot_version
     actions.part_register(
-        actor=None, household=register.households[1], area=Decimal("101"), owners=[register.owners[1]], on=datetime.date(2026, 3, 1)
+        actor=None,
+        household=register.households[1],
+        area=Decimal("101"),
+        owners=[register.owners[1]],
+        on=datetime.date(2026, 3, 1),
     )
     assembly = actions.assembly_resnapshot(actor=None, assembly=assembly, reason="面积更正")
     owner = register.owner_users[0]
     client.force_login(owner)
     voter = SnapshotVoter.objects.get(assembly=assembly, members__person=owner.person)
-    response = client.post(reverse("assemblies:ballot", args=[assembly.pk]), _ballot_post(assembly, voter, version=stale))
+    response = client.post(
+        reverse("assemblies:ballot", args=[assembly.pk]), _ballot_post(assembly, voter, version=stale)
+    )
     assert response.status_code == 409
     assert "快照已更新" in response.content.decode()
     assert not Ballot.objects.exists()
 
 
 def test_the_detail_page_shows_results_by_both_measures_with_the_rule(client, register, actors):
-    assembly = actions.assembly_open(actor=None, assembly=new_assembly(register, matters=[("续聘物业", "manager")]))
+    assembly = actions.assembly_open(
+        actor=None, assembly=new_assembly(register, matters=[("续聘物业", "manager")])
+    )
     for i in range(3):
         voter = SnapshotVoter.objects.get(assembly=assembly, members__person=register.owners[i])
         actions.ballot_cast(
-            actor=None, person=register.owners[i], assembly=assembly, voter_id=voter.pk,
-            version=assembly.snapshot_version, choices={m.pk: "yes" for m in assembly.matters.all()}, picks={},
+            actor=None,
+            person=register.owners[i],
+            assembly=assembly,
+            voter_id=voter.pk,
+            version=assembly.snapshot_version,
+            choices={m.pk: "yes" for m in assembly.matters.all()},
+            picks={},
         )
     client.force_login(actors.secretary_a)
     html = client.get(reverse("assemblies:detail", args=[assembly.pk])).content.decode()
@@ -134,7 +166,11 @@ def test_proxy_is_recorded_with_its_document_by_phone(client, register):
     client.force_login(register.committee_user)
     response = client.post(
         reverse("assemblies:add_proxy", args=[assembly.pk]),
-        {"principal": principal.pk, "agent_phone": "13912345678", "document": SimpleUploadedFile("a.pdf", b"%PDF", content_type="application/pdf")},
+        {
+            "principal": principal.pk,
+            "agent_phone": "13912345678",
+            "document": SimpleUploadedFile("a.pdf", b"%PDF", content_type="application/pdf"),
+        },
     )
     assert response.status_code == 302
     assert principal.proxy.agent == agent
@@ -144,15 +180,22 @@ def test_proxy_is_recorded_with_its_document_by_phone(client, register):
 def test_residents_rate_their_property_company_and_see_the_average(client, register, actors):
     from gongzhi.orgs.models import Organisation, OrgKind
 
-    company = Organisation.objects.create(name="物业甲", kind=OrgKind.PROPERTY_COMPANY, territory=actors.net.street)
+    company = Organisation.objects.create(
+        name="物业甲", kind=OrgKind.PROPERTY_COMPANY, territory=actors.net.street
+    )
     company.serves.add(register.compound)
     client.force_login(register.owner_users[0])
-    response = client.post(reverse("assemblies:rate"), {"company": company.pk, "score": 4, "comment": "保洁及时"})
+    response = client.post(
+        reverse("assemblies:rate"), {"company": company.pk, "score": 4, "comment": "保洁及时"}
+    )
     assert response.status_code == 302
     client.force_login(actors.secretary_a)
-    response = client.post(reverse("assemblies:rate_branch", args=[register.compound.pk]), {"company": company.pk, "score": 2})
+    response = client.post(
+        reverse("assemblies:rate_branch", args=[register.compound.pk]), {"company": company.pk, "score": 2}
+    )
     assert response.status_code == 302
     html = client.get(reverse("assemblies:rate_branch", args=[register.compound.pk])).content.decode()
-    assert "4.00" in html and "2.00" in html
+    assert "4.00" in html
+    assert "2.00" in html
     client.force_login(actors.staff_b)
     assert client.get(reverse("assemblies:rate_branch", args=[register.compound.pk])).status_code == 404

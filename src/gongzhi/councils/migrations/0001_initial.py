@@ -7,182 +7,425 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_initial'),
-        ('people', '0001_initial'),
-        ('territory', '0001_initial'),
+        ("orgs", "0002_initial"),
+        ("people", "0001_initial"),
+        ("territory", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('title', models.CharField(max_length=160, verbose_name='议程')),
-                ('text', models.TextField(blank=True, verbose_name='说明')),
-                ('source_kind', models.CharField(choices=[('appeal', '诉求'), ('proposal', '微实事提案'), ('resident', '居民提议'), ('hot_issue', '热点问题'), ('other', '其他')], default='other', max_length=16, verbose_name='来源')),
-                ('source_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('source_text', models.CharField(blank=True, max_length=200, verbose_name='来源说明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("title", models.CharField(max_length=160, verbose_name="议程")),
+                ("text", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "source_kind",
+                    models.CharField(
+                        choices=[
+                            ("appeal", "诉求"),
+                            ("proposal", "微实事提案"),
+                            ("resident", "居民提议"),
+                            ("hot_issue", "热点问题"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("source_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("source_text", models.CharField(blank=True, max_length=200, verbose_name="来源说明")),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Council',
+            name="Council",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('joint', '党群联席会'), ('residents', '居民议事会'), ('compound', '小区协商议事会'), ('on_site', '现场议事')], max_length=16, verbose_name='类别')),
-                ('quorum', models.CharField(choices=[('majority', '过半数成员出席'), ('two_thirds', '三分之二以上成员出席')], default='majority', max_length=16, verbose_name='出席要求')),
-                ('description', models.TextField(blank=True, verbose_name='议事规则')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='councils', to='territory.territorynode', verbose_name='社区')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("joint", "党群联席会"),
+                            ("residents", "居民议事会"),
+                            ("compound", "小区协商议事会"),
+                            ("on_site", "现场议事"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "quorum",
+                    models.CharField(
+                        choices=[("majority", "过半数成员出席"), ("two_thirds", "三分之二以上成员出席")],
+                        default="majority",
+                        max_length=16,
+                        verbose_name="出席要求",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="议事规则")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="councils",
+                        to="territory.territorynode",
+                        verbose_name="社区",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '议事会',
-                'verbose_name_plural': '议事会',
-                'ordering': ['community__path', 'name'],
+                "verbose_name": "议事会",
+                "verbose_name_plural": "议事会",
+                "ordering": ["community__path", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('text', models.TextField(verbose_name='决定事项')),
-                ('rule', models.CharField(choices=[('majority_present', '出席成员过半数同意'), ('majority_members', '全体成员过半数同意'), ('two_thirds_members', '全体成员三分之二以上同意')], max_length=24, verbose_name='表决规则')),
-                ('members', models.PositiveSmallIntegerField(verbose_name='应到')),
-                ('present', models.PositiveSmallIntegerField(verbose_name='实到')),
-                ('yes', models.PositiveSmallIntegerField(verbose_name='同意')),
-                ('no', models.PositiveSmallIntegerField(verbose_name='反对')),
-                ('abstain', models.PositiveSmallIntegerField(verbose_name='弃权')),
-                ('needed', models.PositiveSmallIntegerField(verbose_name='通过所需票数')),
-                ('quorum_met', models.BooleanField(verbose_name='达到出席要求')),
-                ('passed', models.BooleanField(verbose_name='通过')),
-                ('owner_name', models.CharField(blank=True, max_length=120, verbose_name='责任人/单位')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='完成期限')),
-                ('status', models.CharField(choices=[('rejected', '未通过'), ('todo', '待落实'), ('doing', '落实中'), ('done', '已办结')], db_index=True, max_length=12, verbose_name='落实状态')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('agenda_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='councils.agendaitem')),
-                ('owner_org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation', verbose_name='责任单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("text", models.TextField(verbose_name="决定事项")),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("majority_present", "出席成员过半数同意"),
+                            ("majority_members", "全体成员过半数同意"),
+                            ("two_thirds_members", "全体成员三分之二以上同意"),
+                        ],
+                        max_length=24,
+                        verbose_name="表决规则",
+                    ),
+                ),
+                ("members", models.PositiveSmallIntegerField(verbose_name="应到")),
+                ("present", models.PositiveSmallIntegerField(verbose_name="实到")),
+                ("yes", models.PositiveSmallIntegerField(verbose_name="同意")),
+                ("no", models.PositiveSmallIntegerField(verbose_name="反对")),
+                ("abstain", models.PositiveSmallIntegerField(verbose_name="弃权")),
+                ("needed", models.PositiveSmallIntegerField(verbose_name="通过所需票数")),
+                ("quorum_met", models.BooleanField(verbose_name="达到出席要求")),
+                ("passed", models.BooleanField(verbose_name="通过")),
+                ("owner_name", models.CharField(blank=True, max_length=120, verbose_name="责任人/单位")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="完成期限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("rejected", "未通过"),
+                            ("todo", "待落实"),
+                            ("doing", "落实中"),
+                            ("done", "已办结"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                        verbose_name="落实状态",
+                    ),
+                ),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                (
+                    "agenda_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="councils.agendaitem",
+                    ),
+                ),
+                (
+                    "owner_org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organisation",
+                        verbose_name="责任单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '决定',
-                'verbose_name_plural': '决定',
-                'ordering': ['deadline', 'id'],
+                "verbose_name": "决定",
+                "verbose_name_plural": "决定",
+                "ordering": ["deadline", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DecisionEvent',
+            name="DecisionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('actor_label', models.CharField(max_length=120)),
-                ('from_status', models.CharField(blank=True, max_length=12)),
-                ('to_status', models.CharField(max_length=12)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='councils.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("actor_label", models.CharField(max_length=120)),
+                ("from_status", models.CharField(blank=True, max_length=12)),
+                ("to_status", models.CharField(max_length=12)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="councils.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='councils/evidence/%Y/%m/')),
-                ('name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=80)),
-                ('size', models.PositiveIntegerField()),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('uploaded_by', models.CharField(max_length=120)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='councils.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="councils/evidence/%Y/%m/")),
+                ("name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=80)),
+                ("size", models.PositiveIntegerField()),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("uploaded_by", models.CharField(max_length=120)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="councils.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=160, verbose_name='议题')),
-                ('starts_at', models.DateTimeField(verbose_name='召开时间')),
-                ('place', models.CharField(blank=True, max_length=160, verbose_name='地点')),
-                ('status', models.CharField(choices=[('planned', '待召开'), ('held', '已召开'), ('cancelled', '已取消')], default='planned', max_length=12, verbose_name='状态')),
-                ('minutes', models.TextField(blank=True, verbose_name='会议纪要')),
-                ('council', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='councils.council')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=160, verbose_name="议题")),
+                ("starts_at", models.DateTimeField(verbose_name="召开时间")),
+                ("place", models.CharField(blank=True, max_length=160, verbose_name="地点")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "待召开"), ("held", "已召开"), ("cancelled", "已取消")],
+                        default="planned",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("minutes", models.TextField(blank=True, verbose_name="会议纪要")),
+                (
+                    "council",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="councils.council",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '会议',
-                'verbose_name_plural': '会议',
-                'ordering': ['-starts_at', '-id'],
+                "verbose_name": "会议",
+                "verbose_name_plural": "会议",
+                "ordering": ["-starts_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='decision',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='councils.meeting'),
+            model_name="decision",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="decisions", to="councils.meeting"
+            ),
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda', to='councils.meeting'),
+            model_name="agendaitem",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="agenda", to="councils.meeting"
+            ),
         ),
         migrations.CreateModel(
-            name='Seat',
+            name="Seat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('party_branch', '党组织'), ('residents_committee', '居委会'), ('owners_committee', '业委会'), ('property_company', '物业公司'), ('resident_rep', '居民代表'), ('unit', '驻区/共建单位'), ('social_org', '社会组织'), ('other', '其他')], max_length=24, verbose_name='席位类别')),
-                ('starts_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='起始日期')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('council', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='seats', to='councils.council')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='council_seats', to='orgs.organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='council_seats', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party_branch", "党组织"),
+                            ("residents_committee", "居委会"),
+                            ("owners_committee", "业委会"),
+                            ("property_company", "物业公司"),
+                            ("resident_rep", "居民代表"),
+                            ("unit", "驻区/共建单位"),
+                            ("social_org", "社会组织"),
+                            ("other", "其他"),
+                        ],
+                        max_length=24,
+                        verbose_name="席位类别",
+                    ),
+                ),
+                (
+                    "starts_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="起始日期"),
+                ),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                (
+                    "council",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="seats",
+                        to="councils.council",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="council_seats",
+                        to="orgs.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="council_seats",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '席位',
-                'verbose_name_plural': '席位',
-                'ordering': ['council', 'kind', 'id'],
+                "verbose_name": "席位",
+                "verbose_name_plural": "席位",
+                "ordering": ["council", "kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('present', models.BooleanField(default=False)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='councils.meeting')),
-                ('seat', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='councils.seat')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("present", models.BooleanField(default=False)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="councils.meeting",
+                    ),
+                ),
+                (
+                    "seat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="councils.seat"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('present__lte', models.F('members')), ('yes__lte', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('present'), '-', models.F('no')), '-', models.F('abstain')))), name='decision_votes_fit'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("present__lte", models.F("members")),
+                    (
+                        "yes__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("present"), "-", models.F("no")
+                            ),
+                            "-",
+                            models.F("abstain"),
+                        ),
+                    ),
+                ),
+                name="decision_votes_fit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('passed', True), ('status', 'rejected'), _connector='OR'), name='decision_rejected_stays'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("passed", True), ("status", "rejected"), _connector="OR"),
+                name="decision_rejected_stays",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='seat',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), ('organisation__isnull', False), _connector='OR'), name='seat_has_holder'),
+            model_name="seat",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False), ("organisation__isnull", False), _connector="OR"
+                ),
+                name="seat_has_holder",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'seat'), name='attendance_once'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(fields=("meeting", "seat"), name="attendance_once"),
         ),
     ]

@@ -30,7 +30,9 @@ class Council(TimeStamped):
     community = models.ForeignKey(
         "territory.TerritoryNode", on_delete=models.PROTECT, related_name="councils", verbose_name=_("社区")
     )
-    quorum = models.CharField(_("出席要求"), max_length=16, choices=QuorumRule.choices, default=QuorumRule.MAJORITY)
+    quorum = models.CharField(
+        _("出席要求"), max_length=16, choices=QuorumRule.choices, default=QuorumRule.MAJORITY
+    )
     description = models.TextField(_("议事规则"), blank=True)
 
     objects = CouncilQuerySet.as_manager()

@@ -29,7 +29,9 @@ class Meeting(TimeStamped):
     title = models.CharField(_("议题"), max_length=160)
     starts_at = models.DateTimeField(_("召开时间"))
     place = models.CharField(_("地点"), max_length=160, blank=True)
-    status = models.CharField(_("状态"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
     minutes = models.TextField(_("会议纪要"), blank=True)
 
     objects = MeetingQuerySet.as_manager()
@@ -62,7 +64,9 @@ class AgendaItem(models.Model):
     title = models.CharField(_("议程"), max_length=160)
     text = models.TextField(_("说明"), blank=True)
     # generic reference: where the item came from (an appeal id, a proposal id, …) plus free text
-    source_kind = models.CharField(_("来源"), max_length=16, choices=SourceKind.choices, default=SourceKind.OTHER)
+    source_kind = models.CharField(
+        _("来源"), max_length=16, choices=SourceKind.choices, default=SourceKind.OTHER
+    )
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source_text = models.CharField(_("来源说明"), max_length=200, blank=True)
 
@@ -105,7 +109,9 @@ class DecisionQuerySet(ScopedQuerySet):
 
 class Decision(TimeStamped):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    agenda_item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = models.TextField(_("决定事项"))
     rule = models.CharField(_("表决规则"), max_length=24, choices=VoteRule.choices)
     # the vote as counted at the meeting; members and present are frozen from the seats and attendance
@@ -119,7 +125,12 @@ class Decision(TimeStamped):
     passed = models.BooleanField(_("通过"))
     # follow-through: who answers for it, by when, and where it stands
     owner_org = models.ForeignKey(
-        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("责任单位")
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("责任单位"),
     )
     owner_name = models.CharField(_("责任人/单位"), max_length=120, blank=True)
     deadline = models.DateField(_("完成期限"), null=True, blank=True)

@@ -4,9 +4,9 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from conftest import make_user
 from django.utils import timezone
 
-from conftest import make_user
 from gongzhi.accounts.models import User
 from gongzhi.accounts.roles import Role
 from gongzhi.councils import actions
@@ -26,14 +26,26 @@ class World:
 @pytest.fixture
 def world(actors) -> World:
     net = actors.net
-    council = actions.council_create(actor=None, name="甲社区居民议事会", kind="residents", territory=net.a.community)
-    company = Organisation.objects.create(name="甲物业公司", kind=OrgKind.PROPERTY_COMPANY, territory=net.a.community)
+    council = actions.council_create(
+        actor=None, name="甲社区居民议事会", kind="residents", territory=net.a.community
+    )
+    company = Organisation.objects.create(
+        name="甲物业公司", kind=OrgKind.PROPERTY_COMPANY, territory=net.a.community
+    )
     member = make_user("member_a", "代表张", Role.RESIDENT, net.a.household, household=net.a.household)
     seats = [actions.seat_add(actor=None, council=council, kind="property_company", organisation=company)]
     seats.append(actions.seat_add(actor=None, council=council, kind="resident_rep", person=member.person))
     for name in ("代表李", "代表王", "代表赵"):
-        seats.append(actions.seat_add(actor=None, council=council, kind="resident_rep", person=make_user(name, name, None).person))
+        seats.append(
+            actions.seat_add(
+                actor=None, council=council, kind="resident_rep", person=make_user(name, name, None).person
+            )
+        )
     meeting = actions.meeting_schedule(
-        actor=None, council=council, title="关于小区停车难", starts_at=timezone.now() - datetime.timedelta(days=1), place="党群服务中心"
+        actor=None,
+        council=council,
+        title="关于小区停车难",
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+        place="党群服务中心",
     )
     return World(council, seats, member, company, meeting)

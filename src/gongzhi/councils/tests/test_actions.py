@@ -12,7 +12,9 @@ from gongzhi.councils.workflow import CouncilError
 
 
 def held(world, present: int):
-    return actions.attendance_record(actor=None, meeting=world.meeting, present_seat_ids={s.pk for s in world.seats[:present]})
+    return actions.attendance_record(
+        actor=None, meeting=world.meeting, present_seat_ids={s.pk for s in world.seats[:present]}
+    )
 
 
 def pdf() -> SimpleUploadedFile:
@@ -23,59 +25,100 @@ def test_votes_are_counted_by_the_stated_rule_against_frozen_attendance(world):
     held(world, 4)  # 4 of 5 present
     deadline = timezone.localdate() + datetime.timedelta(days=30)
     passed = actions.decision_record(
-        actor=None, meeting=world.meeting, text="错时共享停车位", rule="majority_present", yes=3, no=1, abstain=0,
-        owner_org=world.property_company, deadline=deadline,
+        actor=None,
+        meeting=world.meeting,
+        text="错时共享停车位",
+        rule="majority_present",
+        yes=3,
+        no=1,
+        abstain=0,
+        owner_org=world.property_company,
+        deadline=deadline,
     )
-    assert (passed.members, passed.present, passed.needed, passed.passed, passed.status) == (5, 4, 3, True, "todo")
+    assert (passed.members, passed.present, passed.needed, passed.passed, passed.status) == (
+        5,
+        4,
+        3,
+        True,
+        "todo",
+    )
     tie = actions.decision_record(
         actor=None, meeting=world.meeting, text="加装道闸", rule="majority_present", yes=2, no=2, abstain=0
     )
     assert (tie.needed, tie.passed, tie.status) == (3, False, DecisionStatus.REJECTED)
     two_thirds = actions.decision_record(
-        actor=None, meeting=world.meeting, text="调整议事规则", rule="two_thirds_members", yes=4, no=0, abstain=0,
-        owner_name="居委会", deadline=deadline,
+        actor=None,
+        meeting=world.meeting,
+        text="调整议事规则",
+        rule="two_thirds_members",
+        yes=4,
+        no=0,
+        abstain=0,
+        owner_name="居委会",
+        deadline=deadline,
     )
     assert (two_thirds.needed, two_thirds.passed) == (4, True)  # ceil(2×5/3) = 4
 
 
 def test_without_quorum_nothing_passes(world):
     held(world, 2)  # 2 of 5 is not more than half
-    d = actions.decision_record(actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=2, no=0, abstain=0)
+    d = actions.decision_record(
+        actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=2, no=0, abstain=0
+    )
     assert (d.quorum_met, d.passed) == (False, False)
 
 
 def test_more_votes_than_present_is_refused_and_nothing_stored(world):
     held(world, 3)
     with pytest.raises(CouncilError, match="超过实到人数3"):
-        actions.decision_record(actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=3, no=1, abstain=0)
+        actions.decision_record(
+            actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=3, no=1, abstain=0
+        )
     assert not Decision.objects.exists()
 
 
 def test_a_vote_before_attendance_is_refused(world):
     with pytest.raises(CouncilError) as refused:
-        actions.decision_record(actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=1, no=0, abstain=0)
+        actions.decision_record(
+            actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=1, no=0, abstain=0
+        )
     assert refused.value.status == 409
 
 
 def test_a_passed_decision_needs_an_owner_and_a_deadline(world):
     held(world, 5)
     with pytest.raises(CouncilError, match="责任人"):
-        actions.decision_record(actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=5, no=0, abstain=0)
+        actions.decision_record(
+            actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=5, no=0, abstain=0
+        )
 
 
 def test_done_needs_evidence_and_every_step_is_in_the_history(world):
     held(world, 5)
     d = actions.decision_record(
-        actor=None, meeting=world.meeting, text="清理楼道杂物", rule="majority_present", yes=5, no=0, abstain=0,
-        owner_name="网格员", deadline=timezone.localdate() + datetime.timedelta(days=7),
+        actor=None,
+        meeting=world.meeting,
+        text="清理楼道杂物",
+        rule="majority_present",
+        yes=5,
+        no=0,
+        abstain=0,
+        owner_name="网格员",
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
     )
     with pytest.raises(CouncilError, match="佐证"):
         actions.decision_transition(actor=None, decision=d, to="done")
     actions.decision_transition(actor=None, decision=d, to="doing")
     actions.evidence_add(actor=None, decision=d, upload=pdf(), note="清理后照片")
     d = actions.decision_transition(actor=None, decision=d, to="done")
-    assert d.status == "done" and d.done_at is not None
-    assert list(DecisionEvent.objects.filter(decision=d).values_list("to_status", flat=True)) == ["todo", "doing", "doing", "done"]
+    assert d.status == "done"
+    assert d.done_at is not None
+    assert list(DecisionEvent.objects.filter(decision=d).values_list("to_status", flat=True)) == [
+        "todo",
+        "doing",
+        "doing",
+        "done",
+    ]
     with pytest.raises(CouncilError):
         actions.decision_transition(actor=None, decision=d, to="todo")
 
@@ -83,23 +126,48 @@ def test_done_needs_evidence_and_every_step_is_in_the_history(world):
 def test_evidence_must_be_an_image_or_pdf(world):
     held(world, 5)
     d = actions.decision_record(
-        actor=None, meeting=world.meeting, text="y", rule="majority_present", yes=5, no=0, abstain=0,
-        owner_name="居委会", deadline=timezone.localdate(),
+        actor=None,
+        meeting=world.meeting,
+        text="y",
+        rule="majority_present",
+        yes=5,
+        no=0,
+        abstain=0,
+        owner_name="居委会",
+        deadline=timezone.localdate(),
     )
     with pytest.raises(CouncilError, match="PDF"):
-        actions.evidence_add(actor=None, decision=d, upload=SimpleUploadedFile("x.exe", b"MZ", content_type="application/x-msdownload"))
+        actions.evidence_add(
+            actor=None,
+            decision=d,
+            upload=SimpleUploadedFile("x.exe", b"MZ", content_type="application/x-msdownload"),
+        )
 
 
 def test_overdue_decisions_are_listed_per_community_and_counted_on_the_council(world, actors):
     held(world, 5)
     today = timezone.localdate()
     late = actions.decision_record(
-        actor=None, meeting=world.meeting, text="修复路灯", rule="majority_present", yes=5, no=0, abstain=0,
-        owner_name="物业", deadline=today - datetime.timedelta(days=1),
+        actor=None,
+        meeting=world.meeting,
+        text="修复路灯",
+        rule="majority_present",
+        yes=5,
+        no=0,
+        abstain=0,
+        owner_name="物业",
+        deadline=today - datetime.timedelta(days=1),
     )
     actions.decision_record(
-        actor=None, meeting=world.meeting, text="绿化补种", rule="majority_present", yes=5, no=0, abstain=0,
-        owner_name="物业", deadline=today,  # due today: not yet overdue
+        actor=None,
+        meeting=world.meeting,
+        text="绿化补种",
+        rule="majority_present",
+        yes=5,
+        no=0,
+        abstain=0,
+        owner_name="物业",
+        deadline=today,  # due today: not yet overdue
     )
     assert list(queries.overdue_decisions(Decision.objects.all(), actors.net.a.community)) == [late]
     assert list(queries.overdue_decisions(Decision.objects.all(), actors.net.b.community)) == []
@@ -110,7 +178,9 @@ def test_overdue_decisions_are_listed_per_community_and_counted_on_the_council(w
 
 def test_attendance_is_frozen_once_a_vote_is_recorded(world):
     held(world, 5)
-    actions.decision_record(actor=None, meeting=world.meeting, text="z", rule="majority_present", yes=1, no=4, abstain=0)
+    actions.decision_record(
+        actor=None, meeting=world.meeting, text="z", rule="majority_present", yes=1, no=4, abstain=0
+    )
     with pytest.raises(CouncilError):
         held(world, 3)
 

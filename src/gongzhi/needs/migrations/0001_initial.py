@@ -5,88 +5,269 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_initial'),
-        ('people', '0001_initial'),
-        ('territory', '0001_initial'),
+        ("orgs", "0002_initial"),
+        ("people", "0001_initial"),
+        ("territory", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Need',
+            name="Need",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=120, verbose_name='需求')),
-                ('text', models.TextField(blank=True, verbose_name='说明')),
-                ('category', models.CharField(choices=[('elderly', '为老服务'), ('children', '儿童青少年'), ('environment', '环境美化'), ('facilities', '设施维修'), ('culture', '文体活动'), ('safety', '平安建设'), ('health', '健康医疗'), ('employment', '就业帮扶'), ('other', '其他')], max_length=16, verbose_name='类别')),
-                ('tags', models.CharField(blank=True, help_text='用空格或逗号分隔', max_length=200, verbose_name='标签')),
-                ('quantity', models.PositiveIntegerField(blank=True, null=True, verbose_name='数量')),
-                ('measure', models.CharField(blank=True, choices=[('yuan', '元'), ('sqm', '平方米'), ('hours', '小时'), ('people', '人'), ('times', '场次')], max_length=8, verbose_name='单位')),
-                ('source', models.CharField(choices=[('resident', '居民提出'), ('appeal', '诉求转入'), ('wish', '微心愿转入'), ('hot_issue', '热点问题转入')], default='resident', max_length=12, verbose_name='来源')),
-                ('source_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', '待对接'), ('paired', '已对接'), ('met', '已满足'), ('closed', '已关闭')], default='open', max_length=8, verbose_name='状态')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=120, verbose_name="需求")),
+                ("text", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("elderly", "为老服务"),
+                            ("children", "儿童青少年"),
+                            ("environment", "环境美化"),
+                            ("facilities", "设施维修"),
+                            ("culture", "文体活动"),
+                            ("safety", "平安建设"),
+                            ("health", "健康医疗"),
+                            ("employment", "就业帮扶"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.CharField(
+                        blank=True, help_text="用空格或逗号分隔", max_length=200, verbose_name="标签"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(blank=True, null=True, verbose_name="数量")),
+                (
+                    "measure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yuan", "元"),
+                            ("sqm", "平方米"),
+                            ("hours", "小时"),
+                            ("people", "人"),
+                            ("times", "场次"),
+                        ],
+                        max_length=8,
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("resident", "居民提出"),
+                            ("appeal", "诉求转入"),
+                            ("wish", "微心愿转入"),
+                            ("hot_issue", "热点问题转入"),
+                        ],
+                        default="resident",
+                        max_length=12,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("source_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "待对接"),
+                            ("paired", "已对接"),
+                            ("met", "已满足"),
+                            ("closed", "已关闭"),
+                        ],
+                        default="open",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '需求',
-                'verbose_name_plural': '需求',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "需求",
+                "verbose_name_plural": "需求",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=120, verbose_name='资源')),
-                ('text', models.TextField(blank=True, verbose_name='说明')),
-                ('kind', models.CharField(choices=[('money', '资金'), ('space', '场地'), ('skill', '技能服务'), ('volunteers', '志愿者'), ('goods', '物资')], max_length=12, verbose_name='资源类型')),
-                ('category', models.CharField(choices=[('elderly', '为老服务'), ('children', '儿童青少年'), ('environment', '环境美化'), ('facilities', '设施维修'), ('culture', '文体活动'), ('safety', '平安建设'), ('health', '健康医疗'), ('employment', '就业帮扶'), ('other', '其他')], max_length=16, verbose_name='适用类别')),
-                ('tags', models.CharField(blank=True, max_length=200, verbose_name='标签')),
-                ('quantity', models.PositiveIntegerField(blank=True, null=True, verbose_name='数量')),
-                ('measure', models.CharField(blank=True, choices=[('yuan', '元'), ('sqm', '平方米'), ('hours', '小时'), ('people', '人'), ('times', '场次')], max_length=8, verbose_name='单位')),
-                ('available', models.BooleanField(default=True, verbose_name='可对接')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=120, verbose_name="资源")),
+                ("text", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("money", "资金"),
+                            ("space", "场地"),
+                            ("skill", "技能服务"),
+                            ("volunteers", "志愿者"),
+                            ("goods", "物资"),
+                        ],
+                        max_length=12,
+                        verbose_name="资源类型",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("elderly", "为老服务"),
+                            ("children", "儿童青少年"),
+                            ("environment", "环境美化"),
+                            ("facilities", "设施维修"),
+                            ("culture", "文体活动"),
+                            ("safety", "平安建设"),
+                            ("health", "健康医疗"),
+                            ("employment", "就业帮扶"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="适用类别",
+                    ),
+                ),
+                ("tags", models.CharField(blank=True, max_length=200, verbose_name="标签")),
+                ("quantity", models.PositiveIntegerField(blank=True, null=True, verbose_name="数量")),
+                (
+                    "measure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yuan", "元"),
+                            ("sqm", "平方米"),
+                            ("hours", "小时"),
+                            ("people", "人"),
+                            ("times", "场次"),
+                        ],
+                        max_length=8,
+                        verbose_name="单位",
+                    ),
+                ),
+                ("available", models.BooleanField(default=True, verbose_name="可对接")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资源',
-                'verbose_name_plural': '资源',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "资源",
+                "verbose_name_plural": "资源",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Pairing',
+            name="Pairing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('status', models.CharField(choices=[('proposed', '已撮合'), ('agreed', '已达成'), ('done', '已完成'), ('cancelled', '已取消')], default='proposed', max_length=12, verbose_name='状态')),
-                ('score', models.PositiveSmallIntegerField(default=0, verbose_name='匹配分')),
-                ('outcome', models.TextField(blank=True, verbose_name='成效')),
-                ('created_by', models.CharField(max_length=120)),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pairings', to='needs.need')),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pairings', to='needs.resource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "已撮合"),
+                            ("agreed", "已达成"),
+                            ("done", "已完成"),
+                            ("cancelled", "已取消"),
+                        ],
+                        default="proposed",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(default=0, verbose_name="匹配分")),
+                ("outcome", models.TextField(blank=True, verbose_name="成效")),
+                ("created_by", models.CharField(max_length=120)),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="pairings", to="needs.need"
+                    ),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pairings",
+                        to="needs.resource",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '对接',
-                'verbose_name_plural': '对接',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "对接",
+                "verbose_name_plural": "对接",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='need',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_id__isnull', False)), fields=('source', 'source_id'), name='need_promoted_once'),
+            model_name="need",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_id__isnull", False)),
+                fields=("source", "source_id"),
+                name="need_promoted_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('need', 'resource'), name='pairing_once_live'),
+            model_name="pairing",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "cancelled"), _negated=True),
+                fields=("need", "resource"),
+                name="pairing_once_live",
+            ),
         ),
     ]

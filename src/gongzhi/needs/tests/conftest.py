@@ -18,7 +18,11 @@ class Units:
 def units(actors) -> Units:
     net = actors.net
     return Units(
-        school=Organisation.objects.create(name="甲小学", kind=OrgKind.RESIDENT_UNIT, territory=net.a.community),
+        school=Organisation.objects.create(
+            name="甲小学", kind=OrgKind.RESIDENT_UNIT, territory=net.a.community
+        ),
         firm=Organisation.objects.create(name="甲科技公司", kind=OrgKind.PARTNER_UNIT, territory=net.a.grid),
-        other=Organisation.objects.create(name="乙社工站", kind=OrgKind.SOCIAL_ORG, territory=net.b.community),
+        other=Organisation.objects.create(
+            name="乙社工站", kind=OrgKind.SOCIAL_ORG, territory=net.b.community
+        ),
     )

@@ -10,15 +10,27 @@ from gongzhi.needs.models import Need, NeedStatus, Resource
 
 
 def need(actors, **kw) -> Need:
-    base = {"title": "长者助餐志愿者", "category": "elderly", "tags": "助餐 长者 配送", "quantity": 10, "measure": "people"}
+    base = {
+        "title": "长者助餐志愿者",
+        "category": "elderly",
+        "tags": "助餐 长者 配送",
+        "quantity": 10,
+        "measure": "people",
+    }
     return actions.need_create(actor=None, community=actors.net.a.community, **(base | kw))
 
 
 def test_score_adds_category_tags_community_and_quantity(actors, units):
     n = need(actors)
     r = actions.resource_add(
-        actor=None, organisation=units.firm, title="员工志愿队", kind="volunteers", category="elderly",
-        tags="志愿 助餐 长者", quantity=5, measure="people",
+        actor=None,
+        organisation=units.firm,
+        title="员工志愿队",
+        kind="volunteers",
+        category="elderly",
+        tags="志愿 助餐 长者",
+        quantity=5,
+        measure="people",
     )
     total, parts = matching.score(n, r)
     # tags {助餐,长者,配送} vs {志愿,助餐,长者}: 2 shared of 4 distinct → 30 × 2/4 = 15
@@ -29,8 +41,24 @@ def test_score_adds_category_tags_community_and_quantity(actors, units):
 
 def test_quantity_counts_only_in_the_same_measure_and_caps_at_full(actors, units):
     n = need(actors, tags="")
-    money = actions.resource_add(actor=None, organisation=units.school, title="捐款", kind="money", category="other", quantity=5000, measure="yuan")
-    plenty = actions.resource_add(actor=None, organisation=units.school, title="大批志愿者", kind="volunteers", category="other", quantity=50, measure="people")
+    money = actions.resource_add(
+        actor=None,
+        organisation=units.school,
+        title="捐款",
+        kind="money",
+        category="other",
+        quantity=5000,
+        measure="yuan",
+    )
+    plenty = actions.resource_add(
+        actor=None,
+        organisation=units.school,
+        title="大批志愿者",
+        kind="volunteers",
+        category="other",
+        quantity=50,
+        measure="people",
+    )
     assert matching.score(n, money)[1]["quantity"] == 0
     assert matching.score(n, plenty)[1]["quantity"] == 10
     assert matching.score(n, plenty)[0] == 30  # other category, no tags, same community 20 + quantity 10
@@ -38,9 +66,22 @@ def test_quantity_counts_only_in_the_same_measure_and_caps_at_full(actors, units
 
 def test_suggestions_rank_by_score_and_skip_unavailable_or_paired(actors, units):
     n = need(actors)
-    best = actions.resource_add(actor=None, organisation=units.firm, title="A", kind="volunteers", category="elderly", tags="助餐 长者 配送", quantity=10, measure="people")
-    far = actions.resource_add(actor=None, organisation=units.other, title="B", kind="volunteers", category="elderly", tags="助餐")
-    off = actions.resource_add(actor=None, organisation=units.school, title="C", kind="space", category="elderly")
+    best = actions.resource_add(
+        actor=None,
+        organisation=units.firm,
+        title="A",
+        kind="volunteers",
+        category="elderly",
+        tags="助餐 长者 配送",
+        quantity=10,
+        measure="people",
+    )
+    far = actions.resource_add(
+        actor=None, organisation=units.other, title="B", kind="volunteers", category="elderly", tags="助餐"
+    )
+    off = actions.resource_add(
+        actor=None, organisation=units.school, title="C", kind="space", category="elderly"
+    )
     Resource.objects.filter(pk=off.pk).update(available=False)
     ranked = matching.suggest(n, Resource.objects.all())
     assert [s.resource for s in ranked] == [best, far]
@@ -51,7 +92,9 @@ def test_suggestions_rank_by_score_and_skip_unavailable_or_paired(actors, units)
 
 def test_pairing_lifecycle_updates_the_need_and_records_the_outcome(actors, units):
     n = need(actors)
-    r = actions.resource_add(actor=None, organisation=units.firm, title="A", kind="volunteers", category="elderly")
+    r = actions.resource_add(
+        actor=None, organisation=units.firm, title="A", kind="volunteers", category="elderly"
+    )
     p = actions.pairing_create(actor=None, need=n, resource=r)
     n.refresh_from_db()
     assert n.status == NeedStatus.PAIRED
@@ -67,7 +110,9 @@ def test_pairing_lifecycle_updates_the_need_and_records_the_outcome(actors, unit
 
 def test_cancelling_the_only_pairing_reopens_the_need(actors, units):
     n = need(actors)
-    r = actions.resource_add(actor=None, organisation=units.firm, title="A", kind="volunteers", category="elderly")
+    r = actions.resource_add(
+        actor=None, organisation=units.firm, title="A", kind="volunteers", category="elderly"
+    )
     p = actions.pairing_create(actor=None, need=n, resource=r)
     actions.pairing_transition(actor=None, pairing=p, to="cancelled")
     n.refresh_from_db()
@@ -77,12 +122,19 @@ def test_cancelling_the_only_pairing_reopens_the_need(actors, units):
 def test_only_offering_organisations_register_resources(actors):
     from gongzhi.orgs.models import Organisation, OrgKind
 
-    committee = Organisation.objects.create(name="甲居委会", kind=OrgKind.RESIDENTS_COMMITTEE, territory=actors.net.a.community)
+    committee = Organisation.objects.create(
+        name="甲居委会", kind=OrgKind.RESIDENTS_COMMITTEE, territory=actors.net.a.community
+    )
     with pytest.raises(LibraryError):
         actions.resource_add(actor=None, organisation=committee, title="x", kind="space", category="other")
 
 
 def test_promoting_the_same_source_twice_gives_one_need(actors):
-    a = actions.need_create(actor=None, community=actors.net.a.community, title="x", category="other", source="wish", source_id=7)
-    b = actions.need_create(actor=None, community=actors.net.a.community, title="x", category="other", source="wish", source_id=7)
-    assert a == b and Need.objects.count() == 1
+    a = actions.need_create(
+        actor=None, community=actors.net.a.community, title="x", category="other", source="wish", source_id=7
+    )
+    b = actions.need_create(
+        actor=None, community=actors.net.a.community, title="x", category="other", source="wish", source_id=7
+    )
+    assert a == b
+    assert Need.objects.count() == 1

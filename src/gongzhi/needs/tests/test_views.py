@@ -10,13 +10,25 @@ def test_staff_add_a_need_and_a_resource_and_pair_them(client, actors, units):
     client.force_login(actors.staff_a)
     response = client.post(
         reverse("needs:index"),
-        {"need-title": "儿童课后托管", "need-category": "children", "need-community": actors.net.a.community.pk, "need-tags": "托管 课后"},
+        {
+            "need-title": "儿童课后托管",
+            "need-category": "children",
+            "need-community": actors.net.a.community.pk,
+            "need-tags": "托管 课后",
+        },
     )
     n = Need.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("needs:need", args=[n.pk])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("needs:need", args=[n.pk])
     response = client.post(
         reverse("needs:index"),
-        {"res-organisation": units.school.pk, "res-title": "放学后开放教室", "res-kind": "space", "res-category": "children", "res-tags": "课后"},
+        {
+            "res-organisation": units.school.pk,
+            "res-title": "放学后开放教室",
+            "res-kind": "space",
+            "res-category": "children",
+            "res-tags": "课后",
+        },
     )
     assert response.status_code == 302
     page = client.get(reverse("needs:need", args=[n.pk])).content.decode()
@@ -38,10 +50,17 @@ def test_staff_of_another_community_gets_404_and_nothing_changes(client, actors,
 
 def test_a_resident_submits_a_need_from_the_phone_page(client, actors):
     client.force_login(actors.resident_a)
-    response = client.post(reverse("needs:index"), {"title": "楼下缺少休息座椅", "category": "facilities", "quantity": 4, "measure": "times"})
+    response = client.post(
+        reverse("needs:index"),
+        {"title": "楼下缺少休息座椅", "category": "facilities", "quantity": 4, "measure": "times"},
+    )
     assert response.status_code == 302
     n = Need.objects.get()
-    assert (n.community, n.submitted_by, n.source) == (actors.net.a.community, actors.resident_a.person, "resident")
+    assert (n.community, n.submitted_by, n.source) == (
+        actors.net.a.community,
+        actors.resident_a.person,
+        "resident",
+    )
     assert client.get(reverse("needs:need", args=[n.pk])).status_code == 404  # staff pages stay staff-only
 
 
