@@ -61,3 +61,15 @@ def access_booking(actor: Any, booking_id: int, *, manage: bool = False) -> Book
     elif booking.person_id != getattr(actor, "person_id", None):
         raise Http404
     return booking
+
+
+def series_organisations(user: Any, venue: Venue) -> list:
+    """Organisations the user may book a series for: those they hold a role in; the centre's staff
+    may book for any organisation of the centre's area."""
+    from gongzhi.orgs.models import Organisation
+
+    ids = set(get_scope(user).org_ids)
+    rows = Organisation.objects.filter(pk__in=ids)
+    if may_manage(user, venue.centre):
+        rows = Organisation.objects.filter(territory__path__startswith=venue.centre.territory.path) | rows
+    return list(rows.order_by("name")[:200])

@@ -9,9 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core.scoping import get_scope
 from gongzhi.places import actions, calendars, queries
-from gongzhi.places.access import access_activity, access_centre, may_manage
+from gongzhi.places.access import access_activity, access_centre, may_manage, series_organisations
 from gongzhi.places.evaluation import centre_evaluation
 from gongzhi.places.forms import BookingForm, FeedbackForm, FindForm, SeriesForm
 from gongzhi.places.models import Activity, Booking, Centre, SignUp
@@ -102,18 +101,6 @@ def venue_detail(  # noqa: PLR0913 - re-rendered with either form's errors
         "hours": calendars_hours(venue), "series_form": series_form, "series_error": series_error,
         "series_details": series_details or [],
     }, status=status)
-
-
-def series_organisations(user, venue):  # type: ignore[no-untyped-def]
-    """Organisations the user may book a series for: those they hold a role in; the centre's staff
-    may book for any organisation of the centre's area."""
-    from gongzhi.orgs.models import Organisation
-
-    ids = set(get_scope(user).org_ids)
-    rows = Organisation.objects.filter(pk__in=ids)
-    if may_manage(user, venue.centre):
-        rows = Organisation.objects.filter(territory__path__startswith=venue.centre.territory.path) | rows
-    return list(rows.order_by("name")[:200])
 
 
 def calendars_hours(venue):  # type: ignore[no-untyped-def]

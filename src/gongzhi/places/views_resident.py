@@ -57,8 +57,8 @@ def book(request: HttpRequest, venue_id: int) -> HttpResponse:
 @require_POST
 def book_series(request: HttpRequest, venue_id: int) -> HttpResponse:
     """A recurring booking for an organisation; a clash refuses it and lists the clashing dates."""
+    from gongzhi.places.access import series_organisations
     from gongzhi.places.forms import SeriesForm
-    from gongzhi.places.views_public import series_organisations
 
     venue = access_venue(venue_id)
     orgs = series_organisations(request.user, venue)
