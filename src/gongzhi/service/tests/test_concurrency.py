@@ -5,10 +5,10 @@ simultaneous wish claims wins."""
 import threading
 
 import pytest
+from conftest import PASSWORD
 from django.db import connection
 from django.test import Client
 
-from conftest import PASSWORD
 from gongzhi.accounts.models import User
 from gongzhi.service import actions, actions_wishes
 from gongzhi.service.models import Helper, OrderEvent, ServiceOrder, Wish, WishEvent
