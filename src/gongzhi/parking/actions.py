@@ -3,6 +3,7 @@ transaction and writes the audit log. The draw locks the offer row, so two draws
 revocation) on one offer run one after the other; the partial unique constraint on active
 (offer, space_no) is the last line: a space can never be held twice (decision 0019)."""
 
+import secrets
 from datetime import date, time
 from typing import Any
 
@@ -173,7 +174,7 @@ def application_submit(
     application = ParkingApplication.objects.create(
         offer=offer,
         applicant=person,
-        number=f"tmp-{timezone.now().timestamp()}",
+        number=f"tmp{secrets.token_hex(8)}",
         plate=plate,
         weekdays=weekdays,
         starts_at=starts_at,
