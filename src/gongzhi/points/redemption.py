@@ -23,7 +23,7 @@ from gongzhi.people.models import Person
 from gongzhi.points import posting
 from gongzhi.points.accounts import account_for, community_path
 from gongzhi.points.actions import PointsRefused
-from gongzhi.points.models import CatalogueItem, Redemption, RedemptionStatus, TxnKind
+from gongzhi.points.models import Account, CatalogueItem, Redemption, RedemptionStatus, TxnKind
 from gongzhi.points.models.catalogue import REDEMPTION_TRANSITIONS
 from gongzhi.points.policy import effective_policy
 
@@ -67,7 +67,7 @@ def redeem(
             return RedeemResult(found, created=False)
     try:
         with transaction.atomic():
-            return RedeemResult(_redeem_locked(person, item, quantity, idempotency_key), created=True)
+            return _redeem_locked(person, item, quantity, idempotency_key)
     except IntegrityError:
         # the same Idempotency-Key committed by a concurrent request first; or (astronomically
         # rarely) a code collision, which the caller may simply retry
@@ -80,12 +80,20 @@ def redeem(
 
 def _redeem_locked(
     person: Person, item: CatalogueItem, quantity: int, idempotency_key: str | None
-) -> Redemption:
+) -> RedeemResult:
     item = CatalogueItem.objects.select_related("community", "merchant").get(pk=item.pk)
     if not item.active:
         raise PointsRefused("该商品已下架")
     cost = item.points * quantity
     account = account_for(person, community=item.community)
+    # Lock the redeemer's account first (it is first in the global lock order anyway): a double
+    # submit waits here for the first request, then finds its redemption instead of being refused
+    # for the points the first one just spent.
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    if idempotency_key:
+        found = Redemption.objects.filter(person=person, idempotency_key=idempotency_key).first()
+        if found is not None:
+            return RedeemResult(found, created=False)
     if account.balance < cost:  # a friendly early answer; the conditional debit below is the guard
         raise PointsRefused(f"积分不足:需要{cost}分")
 
@@ -110,7 +118,7 @@ def _redeem_locked(
     except posting.InsufficientPoints as exc:
         raise PointsRefused(f"积分不足:需要{cost}分") from exc
     days = effective_policy(item.community).pickup_days
-    return Redemption.objects.create(
+    created = Redemption.objects.create(
         item=item,
         person=person,
         quantity=quantity,
@@ -120,6 +128,7 @@ def _redeem_locked(
         transaction=txn,
         expires_at=timezone.now() + timedelta(days=days) if days else None,
     )
+    return RedeemResult(created, created=True)
 
 
 def verifiable_by(actor: Any) -> Any:

@@ -55,9 +55,13 @@ POSTGRES_REVERSE = [
 
 
 def forwards(apps, schema_editor):
-    statements = POSTGRES if schema_editor.connection.vendor == "postgresql" else SQLITE
-    for sql in statements:
-        schema_editor.execute(sql)
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRES:
+            # execute() passes params, so psycopg reads % as a placeholder: RAISE's % must be doubled
+            schema_editor.execute(sql.replace("%", "%%"))
+    else:
+        for sql in SQLITE:
+            schema_editor.execute(sql)
 
 
 def backwards(apps, schema_editor):
