@@ -26,6 +26,11 @@ def shared_pabulib() -> Path | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def _fresh_candidate_cache():  # type: ignore[no-untyped-def]
+    actions_vote._CANDIDATES.clear()
+
+
 @pytest.fixture
 def rnd(actors):  # type: ignore[no-untyped-def]
     today = timezone.localdate()

@@ -59,17 +59,20 @@ def test_outside_the_census_gets_403_with_a_message_and_nothing_is_stored(actors
     )
     with pytest.raises(NotInCensus) as err:
         actions_vote.ballot_cast(actor=outsider, vote=vote, choices=[a.pk])
-    assert err.value.status == 403 and "选民范围" in err.value.message
+    assert err.value.status == 403
+    assert "选民范围" in err.value.message
     floating = make_person(name="流动甲", household=actors.net.a.household)
     floating.residence_type = ResidenceType.FLOATING
     floating.save(update_fields=["residence_type"])
     with pytest.raises(NotInCensus):
         actions_vote.ballot_cast(actor=actors.resident_a, vote=vote, choices=[a.pk], person=floating)
-    assert not VoterRoll.objects.exists() and not Ballot.objects.exists()
+    assert not VoterRoll.objects.exists()
+    assert not Ballot.objects.exists()
     c = Client()
     c.force_login(outsider)
     r = c.get(reverse("projects:ballot", args=[vote.pk]))
-    assert r.status_code == 403 and "选民范围" in r.content.decode()
+    assert r.status_code == 403
+    assert "选民范围" in r.content.decode()
 
 
 def test_voting_outside_the_window_is_refused(actors, open_vote) -> None:
@@ -118,7 +121,8 @@ def test_cumulative_over_the_allowance_is_422(actors, rnd) -> None:
         actions_vote.ballot_cast(
             actor=actors.resident_a, vote=vote, choices={str(props[0].pk): 4, str(props[1].pk): 2}
         )
-    assert err.value.status == 422 and "5" in err.value.message
+    assert err.value.status == 422
+    assert "5" in err.value.message
     actions_vote.ballot_cast(
         actor=actors.resident_a, vote=vote, choices={str(props[0].pk): 3, str(props[1].pk): 2}
     )
@@ -143,7 +147,8 @@ def test_paper_sheets_count_only_when_two_clerks_agree(actors, open_vote) -> Non
     c = Client()
     c.force_login(actors.staff_a)
     page = c.get(reverse("projects:manage_vote", args=[vote.pk])).content.decode()
-    assert "两次录入不一致" in page and "只录入了一次" in page
+    assert "两次录入不一致" in page
+    assert "只录入了一次" in page
     close(vote)
     with pytest.raises(ProjectError) as err:
         actions_vote.vote_count(actor=actors.staff_a, vote=vote)
@@ -176,10 +181,12 @@ def test_count_publish_and_the_results_page_explains_every_project(actors, open_
     # MES: shares of 1,000,000/6. Four voters hold 666,667: lift (300k) at ρ... then canteen would need
     # 600k from the 366,667 they have left; the two play voters hold 333,333 ≥ 200k.
     selected = set(vote.result["selected"])
-    assert str(lift.pk) in selected and str(play.pk) in selected
+    assert str(lift.pk) in selected
+    assert str(play.pk) in selected
     for p in (lift, canteen, play):
         p.refresh_from_db()
-    assert canteen.phase == Phase.NOT_SELECTED and lift.phase == Phase.SELECTED
+    assert canteen.phase == Phase.NOT_SELECTED
+    assert lift.phase == Phase.SELECTED
     body = Client().get(reverse("projects:vote", args=[vote.pk])).content.decode()
     assert "付不起费用" in body  # why the canteen lost
     assert "平摊" in body  # why the others won
@@ -236,4 +243,5 @@ def test_resident_votes_on_the_phone_form_and_sees_their_choice(actors, open_vot
     r = c.post(reverse("projects:ballot", args=[vote.pk]), {"choice": [str(a.pk), str(b.pk)]})
     assert r.status_code == 302
     page = c.get(reverse("projects:ballot", args=[vote.pk])).content.decode()
-    assert "您已投票" in page and f'value="{a.pk}" checked' in page
+    assert "您已投票" in page
+    assert f'value="{a.pk}" checked' in page
