@@ -35,7 +35,7 @@ from django.db import connection, transaction  # noqa: E402
 from gongzhi.people.models import Person  # noqa: E402
 from gongzhi.service.models import Helper, HelperTeam, ServiceItem, ServiceOrder  # noqa: E402
 from gongzhi.service.models.teams import Skill  # noqa: E402
-from gongzhi.service.suggest import suggest_helpers  # noqa: E402
+from gongzhi.service.suggest import index_fields, suggest_helpers  # noqa: E402
 from gongzhi.territory.actions import build_node  # noqa: E402
 from gongzhi.territory.models import TerritoryNode  # noqa: E402
 
@@ -98,6 +98,8 @@ def ensure_helpers(rng: random.Random, count: int, communities: list[TerritoryNo
                 home_lon=lon + rng.uniform(-0.001, 0.001), home_lat=lat + rng.uniform(-0.001, 0.001),
                 open_orders=rng.choice([0, 0, 0, 1, 1, 2, 3]),
             ))
+        for row in rows:
+            index_fields(row)
         Helper.objects.bulk_create(rows, batch_size=2000)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -12,6 +12,7 @@ from gongzhi.service.access import may_manage
 from gongzhi.service.actions import ServiceError, Upload, check_images
 from gongzhi.service.geo import building_of, point_of
 from gongzhi.service.models import Helper, HelperTeam, MemberKind, Skill
+from gongzhi.service.suggest import index_fields
 from gongzhi.territory.models import Level, TerritoryNode
 
 SLOT = re.compile(r"^\s*([1-7])\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
@@ -97,14 +98,16 @@ def helper_add(*, actor: Any, team: HelperTeam, person: Any, kind: str, skills: 
         raise ServiceError("共建单位职工请选择所在单位", "organisation")
     phone = _poster_phone(public_on_poster, poster_phone)
     lon, lat = _home(person)
+    helper = Helper(
+        team=team, path=team.path, person=person, kind=kind, party_member=party_member,
+        organisation=organisation, skills=sorted(set(skills or [])), slots=slots or [],
+        area_paths=_area_paths(areas or [], team), home_lon=lon, home_lat=lat,
+        public_on_poster=public_on_poster, poster_phone=phone,
+    )
+    index_fields(helper)
     try:
         with transaction.atomic():
-            helper = Helper.objects.create(
-                team=team, path=team.path, person=person, kind=kind, party_member=party_member,
-                organisation=organisation, skills=sorted(set(skills or [])), slots=slots or [],
-                area_paths=_area_paths(areas or [], team), home_lon=lon, home_lat=lat,
-                public_on_poster=public_on_poster, poster_phone=phone,
-            )
+            helper.save(force_insert=True)
     except IntegrityError as exc:
         raise ServiceError("此人已是该服务队队员", "person") from exc
     record_write(actor=actor, action="service.helper_add", obj=helper, scope_path=helper.path)
@@ -139,7 +142,8 @@ def helper_update(*, actor: Any, helper: Helper, skills: list[str], slots: list[
     locked.public_on_poster = public_on_poster
     locked.poster_phone = _poster_phone(public_on_poster, poster_phone)
     locked.active = active if not own else locked.active
-    fields = ["skills", "slots", "area_paths", "public_on_poster", "poster_phone", "active", "updated_at"]
+    fields = ["skills", "slots", "area_paths", "public_on_poster", "poster_phone", "active", "updated_at",
+              *index_fields(locked)]
     if photo is not None:
         check_images([photo])
         from django.core.files.base import ContentFile

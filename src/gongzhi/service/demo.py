@@ -27,6 +27,7 @@ from gongzhi.service.models import (
     ServicePost,
 )
 from gongzhi.service.models.reportin import PostKind
+from gongzhi.service.suggest import index_fields
 from gongzhi.service.sweeps import raise_pairing_alerts
 from gongzhi.territory.models import Level, TerritoryNode
 
@@ -173,6 +174,8 @@ class _Demo:
                 home_lon=lon, home_lat=lat, public_on_poster=public,
                 poster_phone=f"139{rng.randint(10000000, 99999999)}" if public else "",
             ))
+        for row in rows:
+            index_fields(row)
         helpers = Helper.objects.bulk_create(rows)
         self.bump("service_helpers", len(helpers))
         return team, helpers
@@ -189,13 +192,16 @@ class _Demo:
             person = user.person
             building = _building_of(person.household.path, buildings) if person.household_id else None
             lon, lat = _point(building)
-            found.append(Helper.objects.create(
+            helper = Helper(
                 team=team, path=community.path, person=person, kind=kind,
                 party_member=PartyMember.objects.filter(person=person).first(), skills=skills,
                 slots=[{"day": d, "start": "18:00", "end": "22:00"} for d in range(7)],
                 area_paths=[building.path] if building else [], home_lon=lon, home_lat=lat,
                 public_on_poster=username == "demo_volunteer", poster_phone="13800000003" if username == "demo_volunteer" else "",
-            ))
+            )
+            index_fields(helper)
+            helper.save()
+            found.append(helper)
             self.bump("service_helpers")
         return found
 

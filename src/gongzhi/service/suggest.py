@@ -3,21 +3,29 @@
     score = 0.40·skill + 0.30·near + 0.20·free + 0.10·available
 
 skill      1 if the helper has the item's skill, else 0
-near       1 if the order's building lies in the helper's service area, else 1 / (1 + d / 1 km)
-           (d: distance from the helper's home to the building; 0 without positions)
+near       1 if the order's building lies in the helper's service area (a grid, compound or
+           building they cover), else 1 / (1 + d / 1 km), d the distance from the helper's home
+           to the building (equirectangular; 0 without positions)
 free       1 / (1 + open orders) — assigned or accepted, counted by the actions
-available  1 if a weekly slot covers the wanted time (or, with none given, any slot in the next
-           7 days' evenings — every slot counts), 0.5 if the helper has a slot that weekday, else 0
+available  with a wanted time: 1 if a weekly slot covers that hour, 0.5 if the helper serves
+           that weekday at another hour, else 0; without one: 1 if the helper has any slot
 
-Candidates: active helpers of teams in the order's street (the community's own first only by score).
-One indexed read (path prefix) of a few columns; scoring is plain Python over at most a few
-thousand rows (bench/helper_suggest.py: 5,000 helpers).
+Candidates: active helpers of teams in the order's street. The score is computed in SQL over
+plain index columns (skill_codes, area_text, week_hours, home_lon/lat, open_orders) that
+`index_fields` derives from the JSON fields whenever actions write them, and the database
+returns the top 3 (ORDER BY score DESC, id LIMIT 3): one indexed query, no JSON decoded per row
+(bench/helper_suggest.py: 5,000 helpers). `score()` is the same formula in Python, used by the
+tests to check the SQL and to explain a suggestion; slots are minute-exact there and rounded to
+whole hours in week_hours (any overlap with an hour counts).
 """
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, When
+from django.db.models.functions import Power, Sqrt, Substr
 from django.utils import timezone
 
 from gongzhi.service.geo import STREET_CODE_LENGTH, km_between, point_of, prefix_of
@@ -25,6 +33,7 @@ from gongzhi.service.models import Helper, ServiceOrder
 
 WEIGHTS = {"skill": 0.40, "near": 0.30, "free": 0.20, "available": 0.10}
 HALF_SCORE_KM = 1.0
+EARTH_KM = 6371.0
 
 
 @dataclass(frozen=True)
@@ -43,12 +52,40 @@ def _minutes(text: str) -> int:
     return int(hours) * 60 + int(minutes or 0)
 
 
+def week_hours(slots: list[dict[str, Any]]) -> str:
+    """168 characters, one per hour of the week (Monday 00:00 first): '1' where a slot overlaps."""
+    bits = ["0"] * 168
+    for slot in slots or []:
+        try:
+            day, start, end = int(slot["day"]), _minutes(slot["start"]), _minutes(slot["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        for hour in range(start // 60, min(24, math.ceil(end / 60))):
+            if 0 <= day < 7:
+                bits[day * 24 + hour] = "1"
+    return "".join(bits)
+
+
+def index_fields(helper: Helper) -> list[str]:
+    """Derive the suggestion's index columns from skills, slots and area; returns their names."""
+    helper.skill_codes = "," + ",".join(sorted(set(helper.skills or []))) + "," if helper.skills else ""
+    helper.area_text = "|" + "|".join(helper.area_paths) + "|" if helper.area_paths else ""
+    helper.week_hours = week_hours(helper.slots)
+    return ["skill_codes", "area_text", "week_hours"]
+
+
+def _local(when: datetime | None) -> datetime | None:
+    if when is None:
+        return None
+    return timezone.localtime(when) if timezone.is_aware(when) else when
+
+
 def availability(slots: list[dict[str, Any]], when: datetime | None) -> float:
     if not slots:
         return 0.0
-    if when is None:
+    local = _local(when)
+    if local is None:
         return 1.0
-    local = timezone.localtime(when) if timezone.is_aware(when) else when
     minute = local.hour * 60 + local.minute
     same_day = False
     for slot in slots:
@@ -64,15 +101,13 @@ def availability(slots: list[dict[str, Any]], when: datetime | None) -> float:
 
 
 def score(*, skills: list[str], skill: str, area_paths: list[str], order_path: str, home: tuple | None,
-          target: tuple | None, open_orders: int, slots: list, when: datetime | None) -> tuple[float, ...]:
+          target: tuple | None, open_orders: int, slots: list, when: datetime | None) -> tuple[Any, ...]:
+    """The formula in Python: (total, skill, near, free, available, km)."""
     s_skill = 1.0 if skill in (skills or ()) else 0.0
-    km = None
+    km = km_between(home[0], home[1], target[0], target[1]) if home and home[0] is not None and target else None
     if any(order_path.startswith(p) for p in (area_paths or ())):
         s_near = 1.0
-        if home and target:
-            km = km_between(home[0], home[1], target[0], target[1])
-    elif home and home[0] is not None and target:
-        km = km_between(home[0], home[1], target[0], target[1])
+    elif km is not None:
         s_near = 1.0 / (1.0 + km / HALF_SCORE_KM)
     else:
         s_near = 0.0
@@ -83,20 +118,61 @@ def score(*, skills: list[str], skill: str, area_paths: list[str], order_path: s
     return total, s_skill, s_near, s_free, s_avail, km
 
 
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
+def _sql_score(order: ServiceOrder, target: tuple[float, float] | None) -> Any:
+    skill = Case(When(skill_codes__contains=f",{order.item.skill},", then=Value(1.0)), default=Value(0.0),
+                 output_field=FloatField())
+    in_area = Q(pk__in=[])
+    for path in _ancestor_paths(order.path):
+        in_area |= Q(area_text__contains=f"|{path}|")
+    if target is not None:
+        cos = math.cos(math.radians(target[1]))
+        km = ExpressionWrapper(
+            Sqrt(Power((F("home_lon") - Value(target[0])) * Value(math.radians(1) * cos * EARTH_KM), 2)
+                 + Power((F("home_lat") - Value(target[1])) * Value(math.radians(1) * EARTH_KM), 2)),
+            output_field=FloatField())
+        far = Case(When(home_lon__isnull=True, then=Value(0.0)),
+                   default=Value(1.0) / (Value(1.0) + km / Value(HALF_SCORE_KM)), output_field=FloatField())
+    else:
+        far = Value(0.0)
+    near = Case(When(in_area, then=Value(1.0)), default=far, output_field=FloatField())
+    free = ExpressionWrapper(Value(1.0) / (Value(1.0) + F("open_orders")), output_field=FloatField())
+    local = _local(order.wanted_at)
+    if local is None:
+        available = Case(When(week_hours__contains="1", then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+    else:
+        hour = local.weekday() * 24 + local.hour
+        available = Case(
+            When(hour_bit="1", then=Value(1.0)),
+            When(day_bits__contains="1", then=Value(0.5)),
+            default=Value(0.0), output_field=FloatField(),
+        )
+        return skill, near, free, available, {"hour_bit": Substr("week_hours", hour + 1, 1),
+                                              "day_bits": Substr("week_hours", local.weekday() * 24 + 1, 24)}
+    return skill, near, free, available, {}
+
+
 def suggest_helpers(order: ServiceOrder, limit: int = 3) -> list[Suggestion]:
     street_path = prefix_of(order.path or order.community.path, STREET_CODE_LENGTH) or order.community.path
     target = point_of(order.building) if order.building_id else point_of(order.community)
-    skill = order.item.skill
-    rows = Helper.objects.filter(path__startswith=street_path, active=True).values_list(
-        "pk", "skills", "area_paths", "home_lon", "home_lat", "open_orders", "slots"
-    )
-    scored = []
-    for pk, skills, area_paths, lon, lat, open_orders, slots in rows.iterator(chunk_size=2000):
-        total, *parts = score(
-            skills=skills, skill=skill, area_paths=area_paths, order_path=order.path,
-            home=(lon, lat) if lon is not None else None, target=target, open_orders=open_orders,
-            slots=slots, when=order.wanted_at,
-        )
-        scored.append(Suggestion(pk, round(total, 4), *parts[:4], km=None if parts[4] is None else round(parts[4], 2)))
-    scored.sort(key=lambda s: (-s.score, s.helper_id))
-    return scored[:limit]
+    skill, near, free, available, bits = _sql_score(order, target)
+    rows = Helper.objects.filter(path__startswith=street_path, active=True)
+    if bits:
+        rows = rows.annotate(**bits)
+    rows = (rows.annotate(s_skill=skill, s_near=near, s_free=free, s_available=available)
+            .annotate(total=ExpressionWrapper(
+                Value(WEIGHTS["skill"]) * F("s_skill") + Value(WEIGHTS["near"]) * F("s_near")
+                + Value(WEIGHTS["free"]) * F("s_free") + Value(WEIGHTS["available"]) * F("s_available"),
+                output_field=FloatField()))
+            .order_by("-total", "pk")
+            .values_list("pk", "total", "s_skill", "s_near", "s_free", "s_available", "home_lon", "home_lat")[:limit])
+    result = []
+    for pk, total, s_skill, s_near, s_free, s_avail, lon, lat in rows:
+        km = km_between(lon, lat, target[0], target[1]) if target and lon is not None else None
+        result.append(Suggestion(pk, round(total, 4), s_skill, round(s_near, 4), round(s_free, 4), s_avail,
+                                 None if km is None else round(km, 2)))
+    return result

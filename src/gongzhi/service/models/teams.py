@@ -103,6 +103,11 @@ class Helper(TimeStamped):
     home_lon = models.FloatField(null=True, blank=True)
     home_lat = models.FloatField(null=True, blank=True)
     open_orders = models.PositiveIntegerField(default=0)  # assigned or accepted, kept by actions.py
+    # The suggestion's index (decision 0014), derived from the three JSON fields above by
+    # suggest.index_fields() whenever they are written, so scoring runs in SQL over plain columns:
+    skill_codes = models.CharField(max_length=200, blank=True, editable=False)  # ",repair,legal,"
+    area_text = models.TextField(blank=True, editable=False)  # "|path1|path2|"
+    week_hours = models.CharField(max_length=168, blank=True, editable=False)  # hour-of-week bitmap, "0"/"1"
     # poster: shown with name, photo and phone only if the member opted in (the phone they gave for it)
     public_on_poster = models.BooleanField(_("海报公开姓名电话"), default=False)
     poster_phone = models.CharField(_("公开电话"), max_length=20, blank=True)

@@ -53,6 +53,7 @@ def test_the_suggestion_puts_the_skilled_near_free_available_helper_first(actors
     world.electrician.open_orders = 3
     world.electrician.area_paths = []
     world.electrician.home_lon = None
+    actions_teams.index_fields(world.electrician)
     world.electrician.save()
     ranked = suggest_helpers(order)
     assert ranked[0].helper_id == world.helper_b.pk
@@ -109,3 +110,35 @@ def test_a_member_edits_their_own_slots_and_consent_but_not_others(actors, world
     assert world.lawyer.slots == [{"day": 2, "start": "19:00", "end": "21:00"}]
     assert world.lawyer.public_on_poster
     assert client.get(f"/service/helpers/{world.electrician.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("wanted", [None, "monday_evening", "monday_noon"])
+def test_the_sql_score_is_the_documented_formula(actors, world, wanted):
+    from gongzhi.service.geo import point_of
+    from gongzhi.service.models import Helper
+    from gongzhi.service.suggest import score
+
+    when = {
+        None: None,
+        "monday_evening": datetime(2026, 11, 23, 19, 0, tzinfo=timezone.get_current_timezone()),
+        "monday_noon": datetime(2026, 11, 23, 12, 0, tzinfo=timezone.get_current_timezone()),
+    }[wanted]
+    world.lawyer.slots = [{"day": 0, "start": "09:00", "end": "10:00"}]
+    world.lawyer.home_lon, world.lawyer.home_lat = 113.915, 22.705
+    actions_teams.index_fields(world.lawyer)
+    world.lawyer.save()
+    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.legal,
+                                 description="咨询")
+    order.wanted_at = when
+    target = point_of(order.building)
+    expected = []
+    for h in Helper.objects.all():
+        total, *_ = score(skills=h.skills, skill="legal", area_paths=h.area_paths, order_path=order.path,
+                          home=(h.home_lon, h.home_lat) if h.home_lon is not None else None, target=target,
+                          open_orders=h.open_orders, slots=h.slots, when=when)
+        expected.append((round(total, 4), h.pk))
+    expected.sort(key=lambda t: (-t[0], t[1]))
+    got = [(s.score, s.helper_id) for s in suggest_helpers(order)]
+    assert [pk for _s, pk in got] == [pk for _s, pk in expected[:3]]
+    for (a, _), (b, _) in zip(got, expected, strict=False):
+        assert a == pytest.approx(b, abs=2e-3)
