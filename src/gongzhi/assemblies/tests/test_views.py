@@ -199,3 +199,25 @@ def test_residents_rate_their_property_company_and_see_the_average(client, regis
     assert "2.00" in html
     client.force_login(actors.staff_b)
     assert client.get(reverse("assemblies:rate_branch", args=[register.compound.pk])).status_code == 404
+
+
+def test_the_results_api_gives_exact_fractions_and_404_to_outsiders(client, register, actors):
+    assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
+    for i in range(4):
+        voter = SnapshotVoter.objects.get(assembly=assembly, members__person=register.owners[i])
+        actions.ballot_cast(
+            actor=None,
+            person=register.owners[i],
+            assembly=assembly,
+            voter_id=voter.pk,
+            version=assembly.snapshot_version,
+            choices={m.pk: "yes" if i != 3 else "no" for m in assembly.matters.all()},
+            picks={},
+        )
+    client.force_login(register.committee_user)
+    body = client.get(f"/api/v1/assemblies/{assembly.pk}/results").json()
+    (matter,) = body["matters"]
+    assert (matter["yes_area_share"], matter["yes_owners_share"], matter["passed"]) == ("1/2", "3/4", False)
+    assert matter["special"] is True
+    client.force_login(actors.staff_b)
+    assert client.get(f"/api/v1/assemblies/{assembly.pk}/results").status_code == 404

@@ -140,3 +140,27 @@ def test_overdue_page_lists_what_was_decided_but_not_done(client, actors, world)
     assert (
         client.get(reverse("councils:overdue"), {"community": actors.net.a.community.pk}).status_code == 404
     )
+
+
+def test_the_api_lists_overdue_decisions_only_to_their_staff(client, actors, world):
+    actions.attendance_record(actor=None, meeting=world.meeting, present_seat_ids={s.pk for s in world.seats})
+    d = actions.decision_record(
+        actor=None,
+        meeting=world.meeting,
+        text="修补破损路面",
+        rule="majority_present",
+        yes=5,
+        no=0,
+        abstain=0,
+        owner_name="物业",
+        deadline=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    client.force_login(actors.staff_a)
+    rows = client.get("/api/v1/councils/overdue").json()
+    assert [(r["id"], r["needed"], r["overdue"]) for r in rows] == [(d.pk, 3, True)]
+    assert (
+        client.get(f"/api/v1/councils/meetings/{world.meeting.pk}").json()["decisions"][0]["passed"] is True
+    )
+    client.force_login(actors.staff_b)
+    assert client.get("/api/v1/councils/overdue").json() == []
+    assert client.get(f"/api/v1/councils/meetings/{world.meeting.pk}").status_code == 404

@@ -70,3 +70,18 @@ def test_a_quantity_without_a_measure_gets_a_clear_message(client, actors):
     assert response.status_code == 422
     assert "请选择单位" in response.content.decode()
     assert not Need.objects.exists()
+
+
+def test_the_suggestions_api_shows_the_score_parts(client, actors, units):
+    n = actions.need_create(
+        actor=None, community=actors.net.a.community, title="x", category="elderly", tags="助餐"
+    )
+    r = actions.resource_add(
+        actor=None, organisation=units.firm, title="y", kind="volunteers", category="elderly", tags="助餐"
+    )
+    client.force_login(actors.staff_a)
+    (row,) = client.get(f"/api/v1/needs/{n.pk}/suggestions").json()
+    assert (row["resource"], row["score"]) == (r.pk, 90)
+    assert row["parts"] == {"category": 40.0, "tags": 30.0, "community": 20.0, "quantity": 0.0}
+    client.force_login(actors.staff_b)
+    assert client.get(f"/api/v1/needs/{n.pk}/suggestions").status_code == 404
