@@ -29,6 +29,10 @@ HISTORY_LINES = 20
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """My points; staff and counter staff also see their tools' links."""
+    return _index_page(request)
+
+
+def _index_page(request: HttpRequest, status: int = 200) -> HttpResponse:
     scope = get_scope(request.user)
     person = request.user.person if request.user.person_id else None
     context: dict = {
@@ -49,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
             # a fresh key per rendering: submitting the same form twice is one redemption
             idempotency_key=uuid.uuid4().hex,
         )
-    return render(request, "points/index.html", context)
+    return render(request, "points/index.html", context, status=status)
 
 
 @require_POST
@@ -72,9 +76,7 @@ def redeem(request: HttpRequest, item_id: int) -> HttpResponse:
 
 def _index_with_error(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
     messages.error(request, message)
-    response = index(request)
-    response.status_code = status
-    return response
+    return _index_page(request, status)
 
 
 def qr_svg(code: str) -> str:
