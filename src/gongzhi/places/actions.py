@@ -10,12 +10,14 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core.audit import record_write
 from gongzhi.places import geo, tickets
 from gongzhi.places.errors import (
     AlreadySignedUp,
@@ -212,8 +214,11 @@ def booking_series_request(
 
 
 @transaction.atomic
-def booking_transition(*, booking: Booking, to: str, actor_person_id: int | None, note: str = "") -> Booking:
-    """Move a booking along BOOKING_TRANSITIONS; the event row is appended in the same transaction."""
+def booking_transition(
+    *, booking: Booking, to: str, actor_person_id: int | None, note: str = "", actor: Any = None
+) -> Booking:
+    """Move a booking along BOOKING_TRANSITIONS; the event row is appended in the same transaction
+    (and, for a staff decision — `actor` given — an audit row)."""
     locked = Booking.objects.select_for_update().get(pk=booking.pk)
     if to not in BOOKING_TRANSITIONS[locked.status]:
         raise InvalidTransition(locked.get_status_display(), BookingStatus(to).label)
@@ -223,6 +228,9 @@ def booking_transition(*, booking: Booking, to: str, actor_person_id: int | None
         locked.checkin_nonce = ""
     locked.save(update_fields=["status", "checkin_nonce", "updated_at"])
     _event(locked, actor_person_id, previous, to, note)
+    if actor is not None:
+        record_write(actor=actor, action="places.booking_transition", obj=locked,
+                     scope_path=locked.venue.centre.territory.path, detail={"from": previous, "to": to})
     return locked
 
 
@@ -350,7 +358,9 @@ def _award(signup: SignUp, activity: Activity) -> tuple[int, str]:
 
 
 @transaction.atomic
-def check_in(*, token: str, staff_person_id: int | None, now: datetime | None = None, may_check=None) -> CheckinResult:  # type: ignore[no-untyped-def]
+def check_in(  # type: ignore[no-untyped-def]
+    *, token: str, staff_person_id: int | None, now: datetime | None = None, may_check=None, actor: Any = None
+) -> CheckinResult:
     """Redeem a QR ticket once. `may_check(centre)` says whether this staff member may check in at
     the ticket's centre (outsiders get the same answer as a forged code)."""
     now = now or timezone.now()
@@ -383,6 +393,9 @@ def check_in(*, token: str, staff_person_id: int | None, now: datetime | None = 
     row.checked_in_at = now
     row.checkin_nonce = ""
     row.save(update_fields=["status", "checked_in_at", "checkin_nonce", "updated_at"])
+    if actor is not None:
+        record_write(actor=actor, action="places.check_in", obj=row, scope_path=centre.territory.path,
+                     detail={"kind": kind})
     if kind == "b":
         _event(row, staff_person_id, previous, row.status, "qr check-in")
         return CheckinResult("booking", row)
@@ -428,6 +441,7 @@ def activity_publish(
     description: str = "",
     venue: Venue | None = None,
     now: datetime | None = None,
+    actor: Any = None,
 ) -> Activity:
     """Publish an activity; with a venue, its slot is booked for the activity in the same
     transaction (so the room cannot also be booked by someone else)."""
@@ -451,8 +465,11 @@ def activity_publish(
             status=BookingStatus.CONFIRMED, checkin_nonce="",
         )
         _event(booking, actor_person_id, "", BookingStatus.CONFIRMED, note="activity")
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         centre=centre, venue=venue, title=title.strip(), kind=kind, organiser=organiser.strip() or centre.name,
         starts_at=starts_at, ends_at=ends_at, capacity=capacity, audience=audience, points=points,
         description=description,
     )
+    if actor is not None:
+        record_write(actor=actor, action="places.activity_publish", obj=activity, scope_path=centre.territory.path)
+    return activity

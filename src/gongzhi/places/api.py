@@ -170,7 +170,7 @@ def checkin(request: HttpRequest, payload: CheckinIn) -> Status:
     """Staff redeem a scanned ticket; a forged, reused or foreign ticket is refused the same way."""
     try:
         result = actions.check_in(token=payload.token, staff_person_id=request.user.person_id,
-                                  may_check=lambda c: may_manage(request.user, c))
+                                  may_check=lambda c: may_manage(request.user, c), actor=request.user)
     except PlacesError as exc:
         return refused(exc)
     return Status(200, {"kind": result.kind, "id": result.row.pk, "status": result.row.status, "points": result.points})

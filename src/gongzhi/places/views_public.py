@@ -174,6 +174,7 @@ def activity_new(request: HttpRequest, centre_id: int) -> HttpResponse:
             try:
                 made = actions.activity_publish(
                     centre=centre, actor_person_id=request.user.person_id, venue=venue, starts_at=start, ends_at=end,
+                    actor=request.user,
                     **{k: form.cleaned_data[k] for k in ("title", "kind", "audience", "organiser", "capacity", "points", "description")},
                 )
             except PlacesError as exc:

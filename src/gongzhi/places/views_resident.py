@@ -103,7 +103,8 @@ def booking_decide(request: HttpRequest, booking_id: int) -> HttpResponse:
     if to not in {BookingStatus.CONFIRMED, BookingStatus.DENIED, BookingStatus.NO_SHOW}:
         return HttpResponse(_("无效的操作"), status=400)
     try:
-        actions.booking_transition(booking=booking, to=to, actor_person_id=request.user.person_id, note=request.POST.get("note", "")[:300])
+        actions.booking_transition(booking=booking, to=to, actor_person_id=request.user.person_id,
+                                   note=request.POST.get("note", "")[:300], actor=request.user)
     except PlacesError as exc:
         messages.error(request, exc.message)
     return redirect("places:centre", booking.venue.centre_id)
@@ -206,7 +207,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "places/checkin.html", {"error": _("签到码无效")}, status=404)
         try:
             result = actions.check_in(token=token, staff_person_id=request.user.person_id,
-                                      may_check=lambda c: may_manage(request.user, c))
+                                      may_check=lambda c: may_manage(request.user, c), actor=request.user)
         except PlacesError as exc:
             return render(request, "places/checkin.html", {"row": row, "error": exc.message, "staff": True}, status=exc.status)
         return render(request, "places/checkin.html", {"row": result.row, "done": True, "result": result, "staff": True})

@@ -101,6 +101,9 @@ def test_staff_check_in_through_the_ticket_url_and_outsiders_get_404(client, act
         assert client.post(url).status_code == 409  # reused
     signup.refresh_from_db()
     assert signup.status == "attended"
+    from gongzhi.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="places.check_in", object_id=str(signup.pk), actor=actors.staff_a).count() == 1
 
 
 def test_another_residents_booking_cannot_be_cancelled(client, actors, places):
