@@ -50,7 +50,10 @@ def index(request: HttpRequest) -> HttpResponse:
             if not results:
                 error = _("附近没有提供该服务的中心")
     status = 400 if (form.is_bound and (error and not results)) else 200
+    # staff get the centres they manage on top (their evaluation is the first thing on each page)
+    managed = list(Centre.objects.visible_to(request.user, "manage_places").filter(active=True)[:30])
     return render(request, "places/index.html", {
+        "managed": managed,
         "form": form, "results": results, "resources": resources, "origin": origin, "error": error,
         "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "default_lon": DEFAULT_CENTRE[0], "default_lat": DEFAULT_CENTRE[1],
@@ -68,6 +71,7 @@ def centre_detail(request: HttpRequest, centre_id: int) -> HttpResponse:
         "activities": list(Activity.objects.filter(centre=centre, published=True, ends_at__gte=now).select_related("venue")[:20]),
     }
     if manage:
+        context["staff"] = list(centre.staff.select_related("person"))
         context["evaluation"] = centre_evaluation(centre)
         context["pending"] = list(
             Booking.objects.filter(venue__centre=centre, status=BookingStatus.REQUESTED).select_related("venue", "person", "organisation")[:50]
@@ -118,7 +122,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 
     rated = activity.feedback.filter(person_id=request.user.person_id).exists() if request.user.person_id else False
     return render(request, "places/activity.html", {
-        "activity": activity, "mine": mine, "ticket": ticket,
+        "activity": activity, "mine": mine, "ticket": ticket, "open": activity.starts_at > timezone.now(),
         "qr": tickets.qr_svg(request.build_absolute_uri(tickets.checkin_path(ticket))) if ticket else "",
         "waiting_ahead": SignUp.objects.filter(activity=activity, status="waitlisted", waitlisted_at__lt=mine.waitlisted_at).count() if mine and mine.status == "waitlisted" else None,
         "feedback_form": FeedbackForm() if mine and mine.status == "attended" and not rated else None,

@@ -186,3 +186,15 @@ def test_a_resident_without_an_organisation_sees_no_series_form(client, actors, 
     login(client, actors.resident_a)
     assert "单位周期预约" not in client.get(reverse("places:venue", args=[places.venue.pk])).content.decode()
     assert client.post(reverse("places:book_series", args=[places.venue.pk]), {}).status_code == 404
+
+
+def test_staff_see_the_centres_they_manage_on_the_find_page_and_others_do_not(client, actors, places):
+    make_centre(actors.net.b.community, "乙社区党群服务中心", 113.925, 22.705)
+    login(client, actors.staff_a)
+    text = client.get(reverse("places:index")).content.decode()
+    assert "我管理的中心" in text
+    assert "甲社区党群服务中心" in text
+    assert "乙社区党群服务中心" not in text
+    client.logout()
+    login(client, actors.resident_a)
+    assert "我管理的中心" not in client.get(reverse("places:index")).content.decode()
