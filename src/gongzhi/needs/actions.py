@@ -112,6 +112,24 @@ def need_from_appeal(*, actor: Any, appeal: Any, category: str) -> Need:
     )
 
 
+WISH_CATEGORY = {"elderly": "elderly", "child": "children"}
+
+
+def need_from_wish(*, actor: Any, wish: Any, category: str = "") -> Need:
+    """Promote a small wish (already access-checked) into a need; the beneficiary is not copied."""
+    return need_create(
+        actor=actor,
+        community=wish.community,
+        title=wish.title[:120],
+        text=wish.story,
+        category=category or WISH_CATEGORY.get(wish.group, "other"),
+        quantity=int(wish.budget) or None,
+        measure="yuan" if int(wish.budget) else "",
+        source=NeedSource.WISH,
+        source_id=wish.pk,
+    )
+
+
 @transaction.atomic
 def resource_add(
     *,

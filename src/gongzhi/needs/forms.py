@@ -37,8 +37,11 @@ class ResourceForm(forms.Form):
 
 
 class PromoteForm(forms.Form):
-    appeal = forms.IntegerField(label=_("诉求编号"), min_value=1)
-    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+    source = forms.ChoiceField(label=_("来源"), choices=[("appeal", _("诉求")), ("wish", _("微心愿"))])
+    number = forms.IntegerField(label=_("编号"), min_value=1)
+    category = forms.ChoiceField(
+        label=_("类别"), choices=[("", _("按来源判断")), *Category.choices], required=False
+    )
 
 
 class PairingStepForm(forms.Form):

@@ -132,19 +132,29 @@ def resident(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def promote(request: HttpRequest) -> HttpResponse:
-    """Promote an appeal into a need (the same appeal twice gives the same need)."""
+    """Promote an appeal or a small wish into a need (the same source twice gives the same need)."""
     form = PromoteForm(request.POST)
     if not form.is_valid() or not _staff(request):
-        messages.error(request, _("请填写诉求编号和类别"))
+        messages.error(request, _("请选择来源并填写编号和类别"))
         return redirect("needs:index")
-    appeal = access_appeal(request.user, form.cleaned_data["appeal"])
-    # the appeal's community must be one where the actor runs the library: else the same 404
-    if appeal.community is None or not get_scope(request.user).can("manage_projects", appeal.community.path):
-        raise Http404
+    data = form.cleaned_data
+    scope = get_scope(request.user)
     try:
-        need = actions.need_from_appeal(
-            actor=request.user, appeal=appeal, category=form.cleaned_data["category"]
-        )
+        if data["source"] == "appeal":
+            appeal = access_appeal(request.user, data["number"])
+            # the appeal's community must be one where the actor runs the library: else the same 404
+            if appeal.community is None or not scope.can("manage_projects", appeal.community.path):
+                raise Http404
+            need = actions.need_from_appeal(
+                actor=request.user, appeal=appeal, category=data["category"] or "other"
+            )
+        else:
+            from gongzhi.service.models import Wish
+
+            wish = Wish.objects.visible_to(request.user, "manage_service").filter(pk=data["number"]).first()
+            if wish is None or not scope.can("manage_projects", wish.path):
+                raise Http404
+            need = actions.need_from_wish(actor=request.user, wish=wish, category=data["category"])
     except LibraryError as exc:
         messages.error(request, exc.message)
         return redirect("needs:index")

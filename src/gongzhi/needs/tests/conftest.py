@@ -26,3 +26,6 @@ def units(actors) -> Units:
             name="乙社工站", kind=OrgKind.SOCIAL_ORG, territory=net.b.community
         ),
     )
+
+
+from gongzhi.appeals.tests.conftest import _fresh_rules, world  # noqa: E402, F401  (appeals to promote)
