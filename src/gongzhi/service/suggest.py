@@ -11,7 +11,7 @@ available  with a wanted time: 1 if a weekly slot covers that hour, 0.5 if the h
            that weekday at another hour, else 0; without one: 1 if the helper has any slot
 
 Candidates: active helpers of teams in the order's street. The score is computed in SQL over
-plain index columns (skill_codes, area_text, week_hours, home_lon/lat, open_orders) that
+plain index columns (skill_mask, area_text, week_hours, home_lon/lat, open_orders) that
 `index_fields` derives from the JSON fields whenever actions write them, and the database
 returns the top 3 (ORDER BY score DESC, id LIMIT 3): one indexed query, no JSON decoded per row
 (bench/helper_suggest.py: 5,000 helpers). `score()` is the same formula in Python, used by the
@@ -30,10 +30,12 @@ from django.utils import timezone
 
 from gongzhi.service.geo import STREET_CODE_LENGTH, km_between, point_of, prefix_of
 from gongzhi.service.models import Helper, ServiceOrder
+from gongzhi.service.models.teams import SKILL_BITS
 
 WEIGHTS = {"skill": 0.40, "near": 0.30, "free": 0.20, "available": 0.10}
 HALF_SCORE_KM = 1.0
 EARTH_KM = 6371.0
+NO_HOURS = "0" * 168
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,16 @@ def week_hours(slots: list[dict[str, Any]]) -> str:
     return "".join(bits)
 
 
+def skill_bit(skill: str) -> int:
+    return 1 << SKILL_BITS.index(skill) if skill in SKILL_BITS else 0
+
+
 def index_fields(helper: Helper) -> list[str]:
     """Derive the suggestion's index columns from skills, slots and area; returns their names."""
-    helper.skill_codes = "," + ",".join(sorted(set(helper.skills or []))) + "," if helper.skills else ""
+    helper.skill_mask = sum(skill_bit(s) for s in set(helper.skills or []))
     helper.area_text = "|" + "|".join(helper.area_paths) + "|" if helper.area_paths else ""
     helper.week_hours = week_hours(helper.slots)
-    return ["skill_codes", "area_text", "week_hours"]
+    return ["skill_mask", "area_text", "week_hours"]
 
 
 def _local(when: datetime | None) -> datetime | None:
@@ -124,16 +130,17 @@ def _ancestor_paths(path: str) -> list[str]:
 
 
 def _sql_score(order: ServiceOrder, target: tuple[float, float] | None) -> Any:
-    skill = Case(When(skill_codes__contains=f",{order.item.skill},", then=Value(1.0)), default=Value(0.0),
-                 output_field=FloatField())
+    bits: dict[str, Any] = {"skill_bit": F("skill_mask").bitand(skill_bit(order.item.skill))}
+    skill = Case(When(skill_bit__gt=0, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
     in_area = Q(pk__in=[])
-    for path in _ancestor_paths(order.path):
+    # service areas are grids, compounds and buildings: only the order's ancestors below the community
+    for path in _ancestor_paths(order.path)[3:]:
         in_area |= Q(area_text__contains=f"|{path}|")
     if target is not None:
         cos = math.cos(math.radians(target[1]))
         km = ExpressionWrapper(
-            Sqrt(Power((F("home_lon") - Value(target[0])) * Value(math.radians(1) * cos * EARTH_KM), 2)
-                 + Power((F("home_lat") - Value(target[1])) * Value(math.radians(1) * EARTH_KM), 2)),
+            Sqrt(Power((F("home_lon") - Value(target[0])) * Value(math.radians(1) * cos * EARTH_KM), Value(2.0))
+                 + Power((F("home_lat") - Value(target[1])) * Value(math.radians(1) * EARTH_KM), Value(2.0))),
             output_field=FloatField())
         far = Case(When(home_lon__isnull=True, then=Value(0.0)),
                    default=Value(1.0) / (Value(1.0) + km / Value(HALF_SCORE_KM)), output_field=FloatField())
@@ -143,17 +150,18 @@ def _sql_score(order: ServiceOrder, target: tuple[float, float] | None) -> Any:
     free = ExpressionWrapper(Value(1.0) / (Value(1.0) + F("open_orders")), output_field=FloatField())
     local = _local(order.wanted_at)
     if local is None:
-        available = Case(When(week_hours__contains="1", then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+        available = Case(When(Q(week_hours="") | Q(week_hours=NO_HOURS), then=Value(0.0)), default=Value(1.0),
+                         output_field=FloatField())
     else:
         hour = local.weekday() * 24 + local.hour
+        bits["hour_bit"] = Substr("week_hours", hour + 1, 1)
+        bits["day_bits"] = Substr("week_hours", local.weekday() * 24 + 1, 24)
         available = Case(
             When(hour_bit="1", then=Value(1.0)),
-            When(day_bits__contains="1", then=Value(0.5)),
+            When(~Q(day_bits="0" * 24) & ~Q(day_bits=""), then=Value(0.5)),
             default=Value(0.0), output_field=FloatField(),
         )
-        return skill, near, free, available, {"hour_bit": Substr("week_hours", hour + 1, 1),
-                                              "day_bits": Substr("week_hours", local.weekday() * 24 + 1, 24)}
-    return skill, near, free, available, {}
+    return skill, near, free, available, bits
 
 
 def suggest_helpers(order: ServiceOrder, limit: int = 3) -> list[Suggestion]:
@@ -161,8 +169,7 @@ def suggest_helpers(order: ServiceOrder, limit: int = 3) -> list[Suggestion]:
     target = point_of(order.building) if order.building_id else point_of(order.community)
     skill, near, free, available, bits = _sql_score(order, target)
     rows = Helper.objects.filter(path__startswith=street_path, active=True)
-    if bits:
-        rows = rows.annotate(**bits)
+    rows = rows.annotate(**bits)
     rows = (rows.annotate(s_skill=skill, s_near=near, s_free=free, s_available=available)
             .annotate(total=ExpressionWrapper(
                 Value(WEIGHTS["skill"]) * F("s_skill") + Value(WEIGHTS["near"]) * F("s_near")

@@ -30,6 +30,10 @@ class Skill(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# bit positions of skill_mask; append only (stored values depend on the order)
+SKILL_BITS = [s.value for s in Skill]
+
+
 class MemberKind(models.TextChoices):
     PARTY_MEMBER = "party_member", _("党员")
     LEAGUE_MEMBER = "league_member", _("团员")
@@ -105,7 +109,7 @@ class Helper(TimeStamped):
     open_orders = models.PositiveIntegerField(default=0)  # assigned or accepted, kept by actions.py
     # The suggestion's index (decision 0014), derived from the three JSON fields above by
     # suggest.index_fields() whenever they are written, so scoring runs in SQL over plain columns:
-    skill_codes = models.CharField(max_length=200, blank=True, editable=False)  # ",repair,legal,"
+    skill_mask = models.PositiveIntegerField(default=0, editable=False)  # bit i = SKILL_BITS[i]
     area_text = models.TextField(blank=True, editable=False)  # "|path1|path2|"
     week_hours = models.CharField(max_length=168, blank=True, editable=False)  # hour-of-week bitmap, "0"/"1"
     # poster: shown with name, photo and phone only if the member opted in (the phone they gave for it)
