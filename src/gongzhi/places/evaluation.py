@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
 from gongzhi.places.models import Activity, Booking, Centre, Feedback, SignUp
@@ -35,39 +34,69 @@ class MonthFigures:
 
 
 def _bounds(month: date) -> tuple[datetime, datetime]:
-    start = datetime(month.year, month.month, 1, tzinfo=timezone.get_current_timezone())
+    tz = timezone.get_current_timezone()
     nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return start, datetime(nxt.year, nxt.month, 1, tzinfo=timezone.get_current_timezone())
+    return datetime(month.year, month.month, 1, tzinfo=tz), datetime(nxt.year, nxt.month, 1, tzinfo=tz)
+
+
+def _month(value: datetime) -> date:
+    return timezone.localtime(value).date().replace(day=1)
+
+
+def _ratio(part: int, whole: int, digits: int = 3) -> float | None:
+    return round(part / whole, digits) if whole else None
+
+
+def figures(centre: Centre, months: list[date], now: datetime | None = None) -> list[MonthFigures]:
+    """The figures of each month, from four queries over the whole span (not four per month)."""
+    now = now or timezone.now()
+    start, end = _bounds(min(months))[0], _bounds(max(months))[1]
+    visits: dict[date, Counter] = {m: Counter() for m in months}
+    ratings: dict[date, list[int]] = {m: [] for m in months}
+    due: dict[date, list[bool]] = {m: [] for m in months}
+    acts: dict[date, list[tuple[int, int]]] = {m: [] for m in months}
+    for person_id, at in SignUp.objects.filter(
+        activity__centre=centre, activity__starts_at__gte=start, activity__starts_at__lt=end, status=SignUpStatus.ATTENDED
+    ).values_list("person_id", "activity__starts_at"):
+        visits.setdefault(_month(at), Counter())[person_id] += 1
+    for person_id, at, ends, status in Booking.objects.filter(
+        venue__centre=centre, starts_at__gte=start, starts_at__lt=end
+    ).values_list("person_id", "starts_at", "ends_at", "status"):
+        month = _month(at)
+        if status == BookingStatus.USED:
+            visits.setdefault(month, Counter())[person_id] += 1
+        if status in (BookingStatus.USED, BookingStatus.NO_SHOW) or (status == BookingStatus.CONFIRMED and ends <= now):
+            due.setdefault(month, []).append(status == BookingStatus.USED)
+    for rating, at in Feedback.objects.filter(
+        activity__centre=centre, activity__starts_at__gte=start, activity__starts_at__lt=end
+    ).values_list("rating", "activity__starts_at"):
+        ratings.setdefault(_month(at), []).append(rating)
+    for at, capacity, taken in Activity.objects.filter(centre=centre, starts_at__gte=start, starts_at__lt=end).values_list(
+        "starts_at", "capacity", "seats_taken"
+    ):
+        acts.setdefault(_month(at), []).append((capacity, taken))
+    out = []
+    for month in months:
+        seen, rated, used, held = visits[month], ratings[month], due[month], acts[month]
+        capacity = sum(c for c, _t in held)
+        out.append(MonthFigures(
+            month=month,
+            visits=sum(seen.values()),
+            unique_residents=len(seen),
+            repeat_visitors=sum(1 for n in seen.values() if n >= 2),
+            rating=round(sum(rated) / len(rated), 2) if rated else None,
+            satisfied_share=_ratio(sum(1 for r in rated if r >= 4), len(rated)),
+            ratings=len(rated),
+            booking_use_rate=_ratio(sum(used), len(used)),
+            bookings_due=len(used),
+            fill_rate=_ratio(sum(t for _c, t in held), capacity),
+            activities=len(held),
+        ))
+    return out
 
 
 def month_figures(centre: Centre, month: date, now: datetime | None = None) -> MonthFigures:
-    now = now or timezone.now()
-    start, end = _bounds(month)
-    in_month = Q(activity__centre=centre, activity__starts_at__gte=start, activity__starts_at__lt=end)
-    attendees = list(SignUp.objects.filter(in_month, status=SignUpStatus.ATTENDED).values_list("person_id", flat=True))
-    bookings = Booking.objects.filter(venue__centre=centre, starts_at__gte=start, starts_at__lt=end)
-    users = list(bookings.filter(status=BookingStatus.USED).values_list("person_id", flat=True))
-    visits = Counter(attendees + users)
-    fb = Feedback.objects.filter(in_month).aggregate(avg=Avg("rating"), n=Count("id"), good=Count("id", filter=Q(rating__gte=4)))
-    due = bookings.filter(
-        Q(status__in=[BookingStatus.USED, BookingStatus.NO_SHOW]) | Q(status=BookingStatus.CONFIRMED, ends_at__lte=now)
-    ).aggregate(n=Count("id"), used=Count("id", filter=Q(status=BookingStatus.USED)))
-    acts = Activity.objects.filter(centre=centre, starts_at__gte=start, starts_at__lt=end).aggregate(
-        n=Count("id"), cap=Sum("capacity"), taken=Sum("seats_taken")
-    )
-    return MonthFigures(
-        month=month,
-        visits=sum(visits.values()),
-        unique_residents=len(visits),
-        repeat_visitors=sum(1 for n in visits.values() if n >= 2),
-        rating=round(fb["avg"], 2) if fb["avg"] is not None else None,
-        satisfied_share=round(fb["good"] / fb["n"], 3) if fb["n"] else None,
-        ratings=fb["n"],
-        booking_use_rate=round(due["used"] / due["n"], 3) if due["n"] else None,
-        bookings_due=due["n"],
-        fill_rate=round((acts["taken"] or 0) / acts["cap"], 3) if acts["cap"] else None,
-        activities=acts["n"],
-    )
+    return figures(centre, [month], now)[0]
 
 
 def recent_months(today: date, count: int = 6) -> list[date]:
@@ -81,4 +110,4 @@ def recent_months(today: date, count: int = 6) -> list[date]:
 
 def centre_evaluation(centre: Centre, months: int = 6) -> list[MonthFigures]:
     """The last `months` calendar months, newest first."""
-    return [month_figures(centre, m) for m in recent_months(timezone.localdate(), months)]
+    return figures(centre, recent_months(timezone.localdate(), months))

@@ -198,3 +198,13 @@ def test_staff_see_the_centres_they_manage_on_the_find_page_and_others_do_not(cl
     client.logout()
     login(client, actors.resident_a)
     assert "我管理的中心" not in client.get(reverse("places:index")).content.decode()
+
+
+def test_the_staff_centre_page_costs_a_fixed_number_of_queries(client, actors, places, residents, django_assert_max_num_queries):
+    for p in residents:
+        actions.signup_create(activity=places.activity, person_id=p.pk)
+    login(client, actors.staff_a)
+    url = reverse("places:centre", args=[places.centre.pk])
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
