@@ -43,6 +43,7 @@ class OfferForm(forms.Form):
     lon = forms.FloatField(label=_("经度"), required=False, min_value=-180, max_value=180)
     lat = forms.FloatField(label=_("纬度"), required=False, min_value=-90, max_value=90)
     rules = forms.CharField(label=_("使用须知"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    active = forms.BooleanField(label=_("开放申请"), required=False, initial=True)
 
     def __init__(self, *args, units=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

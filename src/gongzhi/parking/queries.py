@@ -69,3 +69,16 @@ def parked_now(org_id: int) -> list[ParkingPermit]:
         .select_related("offer")
         .order_by("offer__title", "space_no")
     )
+
+
+def my_units(actor: Any) -> list[Any]:
+    """Organisations the actor holds a role on that offer parking (their unit page)."""
+    from gongzhi.core.scoping import get_scope
+    from gongzhi.orgs.models import Organisation
+
+    ids = get_scope(actor).org_ids
+    if not ids:
+        return []
+    return list(
+        Organisation.objects.filter(pk__in=ids, parking_offers__isnull=False).distinct().order_by("name")
+    )

@@ -14,5 +14,6 @@ urlpatterns = [
     path("manage/", views.manage, name="manage"),
     path("manage/offers/new/", views.offer_new, name="offer_new"),
     path("manage/offers/<int:offer_id>/", views.offer_detail, name="offer"),
+    path("manage/offers/<int:offer_id>/edit/", views.offer_edit, name="offer_edit"),
     path("units/<int:org_id>/", views.unit, name="unit"),
 ]

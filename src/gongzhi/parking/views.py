@@ -41,6 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "applications": queries.my_applications(request.user),
             "permits": queries.my_permits(request.user),
             "is_staff": get_scope(request.user).can("manage_parking"),
+            "units": queries.my_units(request.user),
         },
     )
 
@@ -168,6 +169,42 @@ def offer_new(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     return render(request, "parking/offer_form.html", {"form": form}, status=status)
+
+
+@login_required
+def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = access_offer_to_manage(request.user, offer_id)
+    fields = (
+        "organisation",
+        "title",
+        "address",
+        "starts_at",
+        "ends_at",
+        "spaces",
+        "valid_from",
+        "valid_until",
+        "lon",
+        "lat",
+        "rules",
+        "active",
+    )
+    initial = {f: getattr(offer, f) for f in fields} | {"weekdays": list(offer.weekdays)}
+    form = OfferForm(request.POST or None, units=_units(request), initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data["weekdays"] = "".join(data["weekdays"])
+            try:
+                actions.offer_save(actor=request.user, offer=offer, **data)
+            except actions.ParkingError as exc:
+                form.add_error(None, str(exc))
+                status = exc.status
+            else:
+                return redirect("parking:offer", offer.pk)
+        else:
+            status = 400
+    return render(request, "parking/offer_form.html", {"form": form, "offer": offer}, status=status)
 
 
 @login_required

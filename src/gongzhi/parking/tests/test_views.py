@@ -196,3 +196,61 @@ def test_staff_of_another_community_cannot_offer_for_unit_a(client, actors, unit
     }
     assert client.post("/parking/manage/offers/new/", data).status_code == 400  # not a choice for them
     assert not ParkingOffer.objects.exists()
+
+
+def test_staff_closes_an_offer_and_residents_no_longer_see_it(client, actors, offer):
+    login(client, actors.staff_a)
+    assert client.get(f"/parking/manage/offers/{offer.pk}/edit/").status_code == 200
+    data = {
+        "organisation": offer.organisation_id,
+        "title": offer.title,
+        "address": offer.address,
+        "weekdays": list(offer.weekdays),
+        "starts_at": "19:00",
+        "ends_at": "08:00",
+        "spaces": 2,
+        "valid_from": "2026-01-01",
+        "valid_until": "2030-12-31",
+    }  # "active" unticked
+    assert client.post(f"/parking/manage/offers/{offer.pk}/edit/", data).status_code == 302
+    offer.refresh_from_db()
+    assert offer.active is False
+    client.logout()
+    login(client, actors.resident_a)
+    assert "夜间共享车位" not in client.get("/parking/").content.decode()
+    assert client.get(f"/parking/offers/{offer.pk}/apply/").status_code == 404
+
+
+def test_shrinking_below_held_space_numbers_is_refused(client, actors, offer, residents):
+    for i, u in enumerate(residents[:2]):
+        apply(u, offer, f"粤B4000{i}")
+    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    login(client, actors.staff_a)
+    data = {
+        "organisation": offer.organisation_id,
+        "title": offer.title,
+        "address": offer.address,
+        "weekdays": list(offer.weekdays),
+        "starts_at": "19:00",
+        "ends_at": "08:00",
+        "spaces": 1,
+        "valid_from": "2026-01-01",
+        "valid_until": "2030-12-31",
+        "active": "on",
+    }
+    response = client.post(f"/parking/manage/offers/{offer.pk}/edit/", data)
+    assert response.status_code == 409
+    offer.refresh_from_db()
+    assert offer.spaces == 2
+
+
+def test_resident_withdraws_a_pending_application_but_not_someone_elses(client, actors, offer, residents):
+    mine = apply(actors.resident_a, offer, "粤B12345")
+    theirs = apply(residents[0], offer, "粤B54321")
+    login(client, actors.resident_a)
+    assert client.post(f"/parking/applications/{theirs.pk}/withdraw/").status_code == 404
+    assert client.post(f"/parking/applications/{mine.pk}/withdraw/").status_code == 302
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, theirs.status) == ("withdrawn", "pending")
+    assert client.post(f"/parking/applications/{mine.pk}/withdraw/").status_code == 409
