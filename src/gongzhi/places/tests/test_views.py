@@ -208,3 +208,15 @@ def test_the_staff_centre_page_costs_a_fixed_number_of_queries(client, actors, p
     client.get(url)
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_find_lists_resources_of_the_circles_library_too(client, actors, places):
+    circles = pytest.importorskip("gongzhi.circles.models")
+    circles.Resource.objects.create(
+        name="甲社区社康中心", kind="clinic", territory=actors.net.a.community, lon=113.9062, lat=22.7052,
+        uses="健康义诊、慢病随访",
+    )
+    login(client, actors.resident_a)
+    text = client.get(reverse("places:index"), {"lon": 113.906, "lat": 22.705}).content.decode()
+    assert "附近的服务资源" in text
+    assert "甲社区社康中心" in text
