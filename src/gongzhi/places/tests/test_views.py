@@ -220,3 +220,29 @@ def test_find_lists_resources_of_the_circles_library_too(client, actors, places)
     text = client.get(reverse("places:index"), {"lon": 113.906, "lat": 22.705}).content.decode()
     assert "附近的服务资源" in text
     assert "甲社区社康中心" in text
+
+
+def test_staff_confirm_a_requested_booking_on_the_centre_page(client, actors, places):
+    from gongzhi.core.models import AuditEntry
+
+    places.venue.needs_approval = True
+    places.venue.save()
+    booking = actions.booking_request(
+        venue=places.venue, person_id=actors.person_a.pk, starts_at=at(1, 10), ends_at=at(1, 11), purpose="会议"
+    )
+    login(client, actors.staff_a)
+    assert "待审核预约" in client.get(reverse("places:centre", args=[places.centre.pk])).content.decode()
+    assert client.post(reverse("places:booking_decide", args=[booking.pk]), {"to": "confirmed"}).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    assert AuditEntry.objects.filter(action="places.booking_transition", object_id=str(booking.pk)).count() == 1
+    assert client.post(reverse("places:booking_decide", args=[booking.pk]), {"to": "used"}).status_code == 400
+
+
+def test_an_attendee_rates_through_the_page(client, actors, places):
+    signup = actions.signup_create(activity=places.activity, person_id=actors.resident_a.person_id)
+    actions.check_in(token=actions.ticket_for(signup), staff_person_id=None, now=at(3, 16))
+    login(client, actors.resident_a)
+    page = client.post(reverse("places:feedback", args=[places.activity.pk]), {"rating": 4, "comment": "不错"}, follow=True)
+    assert "感谢您的评价" in page.content.decode()
+    assert places.activity.feedback.get().rating == 4
