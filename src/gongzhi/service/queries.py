@@ -235,3 +235,7 @@ def wall_rows(community_id: str) -> Any:
 
 def wall_communities() -> list[tuple[int, str]]:
     return list(Wish.objects.values_list("community_id", "community__name").distinct().order_by("community__name"))
+
+
+def helper_names(ids: list[int]) -> dict[int, str]:
+    return dict(Helper.objects.filter(pk__in=ids).values_list("pk", "person__name"))
