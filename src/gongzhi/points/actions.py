@@ -126,10 +126,12 @@ def _award_locked(
     awarded_by: Any,
     memo: str,
 ) -> Award:
-    account = account_for(recipient, community=community)
     # Lock the recipient's account first: awards to one person are serialised, so the idempotency
     # re-check and the cap sums below see every earlier award (READ COMMITTED re-reads after the lock).
-    Account.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).get()
+    account = Account.objects.select_for_update().filter(kind=AccountKind.PERSON, owner_key=str(recipient.pk)).first()
+    if account is None:
+        account = account_for(recipient, community=community)
+        Account.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).get()
     found = _existing(rule, recipient, source)
     if found is not None:
         return found
@@ -165,7 +167,7 @@ def _award_locked(
     )
     from gongzhi.points.review import check_patterns  # review depends on actions' models only
 
-    check_patterns(txn, now=now)
+    check_patterns(txn, now=now, community=community)
     if rule == RuleCode.MANUAL:
         record_write(
             actor=awarded_by,

@@ -62,6 +62,7 @@ def post(
     memo: str = "",
     reverses_id: int | None = None,
     before_hot: "callable | None" = None,  # type: ignore[valid-type]
+    at: datetime | None = None,
 ) -> Transaction:
     """Write one transaction with its entries and move the balances. Must run inside
     transaction.atomic (callers' actions do). `before_hot` runs after the ordinary accounts are
@@ -93,6 +94,7 @@ def post(
         quantity=quantity,
         memo=memo[:200],
         reverses_id=reverses_id,
+        created_at=at or timezone.now(),
     )
     Entry.objects.bulk_create(
         [

@@ -20,8 +20,8 @@ from gongzhi.points.models.flags import FLAG_TRANSITIONS
 from gongzhi.points.policy import effective_policy
 
 
-def check_patterns(txn: Transaction, *, now: datetime) -> list[Flag]:
-    policy = effective_policy(txn.community)
+def check_patterns(txn: Transaction, *, now: datetime, community: Any = None) -> list[Flag]:
+    policy = effective_policy(community or txn.community)
     flagged: list[Flag] = []
     awards = Transaction.objects.filter(recipient_id=txn.recipient_id, kind=TxnKind.AWARD)
     if txn.awarded_by_person_id is not None:

@@ -11,6 +11,7 @@ monthly rollup that makes statements cheap; `queries.recount` proves both equal 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.scoping import ScopedQuerySet
@@ -128,7 +129,8 @@ class Transaction(AppendOnly):
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # default, not auto_now_add: imports and the demo post history at its real time (posting.post(at=))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-id"]
