@@ -103,6 +103,7 @@ def main() -> None:
     parser.add_argument("--file", default="")
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--members", type=int, default=0, help="file mode: list up to N member subjects of the largest clusters")
     args = parser.parse_args()
     items, now = from_file(shared_csv(args.file)) if args.file else synthetic(args.appeals)
     kw = {"threshold": args.threshold} if args.threshold else {}
@@ -120,6 +121,8 @@ def main() -> None:
         print("largest:")
         for h in sorted(issues, key=lambda h: -h.count)[: args.top]:
             print(f"  [{h.count}] {h.title}  (likes {h.supports}, {h.first:%Y-%m-%d}..{h.last:%Y-%m-%d})")
+            for m in h.members[: args.members]:
+                print(f"      - {m.title[:50]}")
     clustered = sum(h.count for h in issues)
     print(
         json.dumps(

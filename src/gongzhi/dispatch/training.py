@@ -33,6 +33,7 @@ C_GRID = (0.3, 1.0, 3.0)
 LARGE = 20_000  # above this: no inner C search, calibration on a held-out tenth
 SEPARATOR = "\u241e"  # ␞: never typed by residents
 WORD_WEIGHT = 0.5
+SGD_EPOCHS = 6  # passes over a large set (see _fit_large)
 
 
 class TrainingError(ValueError):
@@ -204,12 +205,17 @@ def fit(examples: Sequence[Example], *, tune: bool = True) -> tuple[Pipeline, di
 
 
 def _fit_large(pipeline: Pipeline, texts: list[str], labels: list[str], c: float) -> None:
-    """Large sets: one SVM on 90 % of the rows, its probabilities calibrated on the other 10 %
-    (instead of three cross-fitted SVMs plus a final one: a quarter of the time, same answer)."""
+    """Large sets: a linear SVM fitted by averaged SGD (a fixed number of passes: liblinear's exact
+    solver took ~250 s on 100,000 rows and 42 classes, SGD a tenth of that for the same accuracy
+    on a large set) on 90 % of the rows, its probabilities calibrated on the other 10 % (instead
+    of three cross-fitted SVMs plus a final one). alpha = 1/(C·n) is the SVM's own regularisation."""
+    from sklearn.linear_model import SGDClassifier
+
     x = pipeline.named_steps["features"].fit_transform(texts)
     y = np.asarray(labels)
     train, held = train_test_split(np.arange(len(y)), test_size=0.1, stratify=y, random_state=0)
-    svm = LinearSVC(C=c, class_weight="balanced").fit(x[train], y[train])
+    svm = SGDClassifier(loss="hinge", alpha=1.0 / (c * len(train)), max_iter=SGD_EPOCHS, tol=None, average=True,
+                        class_weight="balanced", random_state=0).fit(x[train], y[train])
     calibrated = CalibratedClassifierCV(FrozenEstimator(svm), method="sigmoid").fit(x[held], y[held])
     pipeline.steps[-1] = ("clf", calibrated)
 

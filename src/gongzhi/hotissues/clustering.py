@@ -1,8 +1,13 @@
 """Hot issues: group a period's appeals by text similarity within place, rank by hotness.
 
 Text: TF-IDF over character 2-3-grams plus jieba words, cosine >= THRESHOLD links two appeals when
-they are also in the same community or within LINK_KM; clusters are the connected components.
-Hotness is written down in docs/appeals.md ("Hot issues")."""
+they are also in the same community or within LINK_KM; the connected components of that graph are
+the candidates. Connected components chain topics (A~B, B~C, yet A and C unrelated: "single
+linkage"), so a component with more than two members is kept only when it is *cohesive* (every
+pair of members has cosine >= PAIR_MIN: no two are unrelated); otherwise it is re-clustered with
+average linkage (a group's mean pairwise similarity must reach AVERAGE_MIN), and components too
+large for that are first cut at a stricter link threshold. Hotness is written down in
+docs/appeals.md ("Hot issues")."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -11,6 +16,9 @@ from typing import Any
 import numpy as np
 
 THRESHOLD = 0.45
+PAIR_MIN = 0.15  # a kept component has no pair of members less similar than this
+AVERAGE_MIN = 0.30  # mean pairwise cosine inside a re-clustered group
+AVERAGE_MAX_N = 1500  # average linkage is O(n²) memory: larger components are cut first
 LINK_KM = 1.0
 HALF_LIFE_DAYS = 14.0
 
@@ -93,6 +101,53 @@ def _near_mask(i: Any, j: Any, community: Any, lon: Any, lat: Any) -> Any:
     return same | close | unplaced
 
 
+def _cohesive(idx: list[int], x: Any) -> bool:
+    """No two members unrelated: every pair's cosine >= PAIR_MIN (a chain's ends fail this)."""
+    sub = x[idx]
+    return bool(np.asarray((sub @ sub.T).todense()).min() >= PAIR_MIN)
+
+
+def _split(
+    idx: list[int], x: Any, place: tuple[Any, Any, Any], edges: tuple[Any, Any, Any], threshold: float
+) -> list[list[int]]:
+    """A connected component as groups a person would agree belong together (see the module doc).
+    Members left alone by a split are dropped (a hot issue needs company)."""
+    if len(idx) <= 2 or (len(idx) <= AVERAGE_MAX_N and _cohesive(idx, x)):
+        return [idx]
+    if len(idx) > AVERAGE_MAX_N:  # too large for average linkage: cut its own edges at a stricter link first
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        ei, ej, ew = edges
+        stricter = min(threshold + 0.1, 0.95)
+        local = np.full(x.shape[0], -1, dtype=np.int64)
+        local[idx] = np.arange(len(idx))
+        keep = (local[ei] >= 0) & (ew >= stricter)
+        graph = coo_matrix(
+            (np.ones(int(keep.sum()), dtype=np.int8), (local[ei[keep]], local[ej[keep]])), shape=(len(idx), len(idx))
+        )
+        _, labels = connected_components(graph, directed=False)
+        parts: dict[int, list[int]] = {}
+        for k, label in enumerate(labels):
+            parts.setdefault(int(label), []).append(idx[k])
+        if len(parts) == 1:
+            return [idx] if stricter >= 0.95 else _split(idx, x, place, edges, stricter)
+        return [g for part in parts.values() if len(part) >= 2 for g in _split(part, x, place, edges, stricter)]
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    ia = np.asarray(idx)
+    sims = np.asarray((x[ia] @ x[ia].T).todense())
+    rows, cols = np.triu_indices(len(ia), k=1)
+    far = ~_near_mask(ia[rows], ia[cols], *place)
+    distance = np.clip(1.0 - sims[rows, cols], 0.0, 1.0)
+    distance[far] = 1.0  # different places never make one hot issue together
+    labels = fcluster(linkage(distance, method="average"), t=1.0 - AVERAGE_MIN, criterion="distance")
+    parts = {}
+    for k, label in enumerate(labels):
+        parts.setdefault(int(label), []).append(idx[k])
+    return [part for part in parts.values() if len(part) >= 2]
+
+
 def hotness(issue: HotIssue, now: datetime.datetime) -> float:
     """H = (n + 2·residents + 0.5·supports) · 0.5^(days since last / 14) · (1 + growth),
     growth = clamp((this_week - last_week) / max(last_week, 1), 0, 1)."""
@@ -133,23 +188,36 @@ def cluster(
     chunk = 500
     edges_i: list[np.ndarray] = []
     edges_j: list[np.ndarray] = []
+    edges_w: list[np.ndarray] = []
     for lo in range(0, n, chunk):
         sims = (x[lo : lo + chunk] @ xt).tocoo()
         rows = sims.row.astype(np.int64) + lo
         cols = sims.col.astype(np.int64)
         keep = (sims.data >= threshold) & (cols > rows)
         i, j = rows[keep], cols[keep]
-        edges_i.append(i[_near_mask(i, j, community, lon, lat)])
-        edges_j.append(j[_near_mask(i, j, community, lon, lat)])
+        near = _near_mask(i, j, community, lon, lat)
+        edges_i.append(i[near])
+        edges_j.append(j[near])
+        edges_w.append(sims.data[keep][near])
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    ei, ej = np.concatenate(edges_i), np.concatenate(edges_j)
+    ei, ej, ew = np.concatenate(edges_i), np.concatenate(edges_j), np.concatenate(edges_w)
     graph = coo_matrix((np.ones(len(ei), dtype=np.int8), (ei, ej)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
+    components: dict[int, list[int]] = {}
+    for rep in range(n):
+        components.setdefault(int(labels[rep]), []).append(rep)
+    place = (community, lon, lat)
+    rep_group: dict[int, int] = {}
+    for reps_in in components.values():
+        for part in _split(reps_in, x, place, (ei, ej, ew), threshold):
+            for rep in part:
+                rep_group[rep] = part[0]
     groups: dict[int, list[int]] = {}
     for idx, rep in enumerate(rep_of):
-        groups.setdefault(int(labels[rep]), []).append(idx)
+        if rep in rep_group:
+            groups.setdefault(rep_group[rep], []).append(idx)
     week = datetime.timedelta(days=7)
     out: list[HotIssue] = []
     for idx in groups.values():

@@ -55,16 +55,55 @@ def radius_for(category: Any) -> float:
     return RADIUS_BY_CATEGORY.get(best, DEFAULT_RADIUS_M)
 
 
-def fingerprint_appeal(appeal: Appeal, *, new: bool = False) -> AppealFingerprint | None:
-    """The intake hook: call after an appeal with a pin is created. Idempotent; `new=True` (intake,
-    where the appeal was just inserted in this transaction) writes with one INSERT instead of
-    update_or_create's savepoint, locking read and write."""
-    if appeal.lon is None or appeal.lat is None:
+PLACE_LEVELS = ("compound", "building")
+
+
+def node_point(node: Any) -> tuple[float, float] | None:
+    """A compound's or building's centroid (a building without one falls back to its compound):
+    where an address-only appeal is, for the duplicate check. Coarser places (a community, a
+    grid) are too wide to call two reports "the same place"."""
+    if node is None or getattr(node, "level", None) not in PLACE_LEVELS:
         return None
+    if node.centroid_lon is not None and node.centroid_lat is not None:
+        return float(node.centroid_lon), float(node.centroid_lat)
+    if node.level == "building" and node.parent_id is not None:
+        parent = type(node).objects.filter(pk=node.parent_id).values_list("centroid_lon", "centroid_lat").first()
+        if parent and parent[0] is not None and parent[1] is not None:
+            return float(parent[0]), float(parent[1])
+    return None
+
+
+def appeal_point(appeal: Appeal) -> tuple[float, float] | None:
+    """The pin, else the matched compound/building of an address-only appeal."""
+    if appeal.lon is not None and appeal.lat is not None:
+        return appeal.lon, appeal.lat
+    if appeal.territory_id is None:
+        return None
+    return node_point(appeal.territory)
+
+
+def address_point(address_text: str) -> tuple[float, float] | None:
+    """The point of a free-text address (appeals/address.py matching), for a draft without a pin."""
+    if len(address_text.strip()) < 2:
+        return None
+    from gongzhi.appeals.routing import match_address
+
+    return node_point(match_address(address_text[:200]))
+
+
+def fingerprint_appeal(appeal: Appeal, *, new: bool = False) -> AppealFingerprint | None:
+    """The intake hook: call after an appeal is created. Pinned appeals use the pin; address-only
+    appeals the centroid of the compound/building their address matched (nothing for coarser or
+    unmatched places). Idempotent; `new=True` (intake, where the appeal was just inserted in this
+    transaction) writes with one INSERT instead of update_or_create's savepoint, locking read and write."""
+    point = appeal_point(appeal)
+    if point is None:
+        return None
+    lon, lat = point
     fields = {
-        "cell": cell_of(appeal.lon, appeal.lat),
-        "lon": appeal.lon,
-        "lat": appeal.lat,
+        "cell": cell_of(lon, lat),
+        "lon": lon,
+        "lat": lat,
         "category_id": appeal.category_id,
         "created_at": appeal.created_at,
         "text": normalise(f"{appeal.title} {appeal.text}"),
@@ -76,14 +115,17 @@ def fingerprint_appeal(appeal: Appeal, *, new: bool = False) -> AppealFingerprin
 
 
 def fingerprint_missing(batch: int = 2000) -> int:
-    """Backfill: fingerprints for pinned appeals that have none."""
+    """Backfill: fingerprints for pinned (or address-matched) appeals that have none."""
+    from django.db.models import Q
+
     done = 0
-    missing = Appeal.objects.filter(lon__isnull=False, lat__isnull=False).exclude(
-        pk__in=AppealFingerprint.objects.values("appeal_id")
+    missing = (
+        Appeal.objects.filter(Q(lon__isnull=False, lat__isnull=False) | Q(territory__level__in=PLACE_LEVELS))
+        .exclude(pk__in=AppealFingerprint.objects.values("appeal_id"))
+        .select_related("territory")
     )
     for appeal in missing.iterator(chunk_size=batch):
-        fingerprint_appeal(appeal)
-        done += 1
+        done += fingerprint_appeal(appeal) is not None
     return done
 
 
@@ -180,15 +222,17 @@ def similar_appeals(
 
 def suggested_merges(*, actor: Any, appeal: Appeal, limit: int = 5) -> list[Suggestion]:
     """For dispatchers on the appeal page: earlier open appeals this one may duplicate."""
-    if appeal.lon is None or appeal.lat is None or not appeal.is_open:
+    point = appeal_point(appeal) if appeal.is_open else None
+    if point is None:
         return []
+    lon, lat = point
     return [
         s
         for s in similar_appeals(
             actor=actor,
             text=f"{appeal.title} {appeal.text}",
-            lon=appeal.lon,
-            lat=appeal.lat,
+            lon=lon,
+            lat=lat,
             category=appeal.category,
             at=appeal.created_at,
             limit=limit,

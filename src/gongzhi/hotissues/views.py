@@ -7,6 +7,7 @@ import math
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.appeals.models import Category
@@ -21,11 +22,28 @@ def _float(value: str | None) -> float | None:
     return f if math.isfinite(f) else None
 
 
+def labels() -> dict[str, str]:
+    """The texts similar.js shows, in the request's language (the script has no catalogue)."""
+    return {
+        "heading": _("已有人反映过类似问题 — 关注它"),
+        "supports": _("附议"),
+        "me_too": _("附议"),
+        "supported": _("已附议"),
+        "failed": _("附议失败,请稍后再试"),
+    }
+
+
 def suggestions_payload(request: HttpRequest) -> dict:
+    """Similar open appeals near the draft's pin or, without a pin, near the compound/building
+    its address names."""
     lon, lat = _float(request.GET.get("lon")), _float(request.GET.get("lat"))
     text = (request.GET.get("text") or "")[:2000]
+    if lon is None or lat is None:
+        point = duplicates.address_point(request.GET.get("address") or "")
+        if point is not None:
+            lon, lat = point
     if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        return {"results": []}
+        return {"results": [], "labels": labels()}
     category = None
     if (request.GET.get("category") or "").isdigit():
         category = Category.objects.filter(pk=int(request.GET["category"])).first()
@@ -42,7 +60,8 @@ def suggestions_payload(request: HttpRequest) -> dict:
                 **({"number": s.number} if s.number else {}),
             }
             for s in found
-        ]
+        ],
+        "labels": labels(),
     }
 
 

@@ -1,8 +1,6 @@
 """秒拨: training and refusing, evaluation, threshold behaviour at intake, corrections, switching."""
 
-import csv
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,7 +8,6 @@ from django.core.management import CommandError, call_command
 from gongzhi.appeals import actions as appeal_actions
 from gongzhi.appeals.intake import appeal_submit
 from gongzhi.appeals.models import Category
-from gongzhi.appeals.tests.conftest import _category
 from gongzhi.appeals.tests.helpers import IN_A
 from gongzhi.appeals.workflow import Status
 from gongzhi.dispatch import actions, predict, training
@@ -21,48 +18,7 @@ from gongzhi.dispatch.models import (
     Suggestion,
     TrainingLabel,
 )
-
-ROWS = {
-    "城乡建设": [
-        ("小区门口占道经营", "晚上小摊贩占道经营,道路堵塞,噪音很大"),
-        ("路灯不亮", "小区道路路灯坏了好几天,晚上很黑"),
-        ("物业不管垃圾", "物业公司不清理垃圾,楼道堆满杂物"),
-        ("违章搭建", "楼顶有人违章搭建,影响安全"),
-        ("道路坑洼", "市政道路坑洼积水,车辆难行"),
-        ("电梯故障", "小区电梯经常故障,物业不维修"),
-    ],
-    "教育文体": [
-        ("学校乱收费", "学校向学生收取资料费,家长不满"),
-        ("老师体罚学生", "班主任体罚学生,要求教育局调查"),
-        ("幼儿园入学难", "孩子上幼儿园报名排不上,学位不够"),
-        ("学生课业负担重", "学校补课到晚上,学生作业太多"),
-        ("教师工资拖欠", "乡村教师工资拖欠三个月"),
-        ("中考招生政策", "咨询中考招生和学籍政策"),
-    ],
-}
-
-
-def _write(tmp_path: Path, rows: dict[str, list[tuple[str, str]]], name: str = "train.csv") -> Path:
-    path = tmp_path / name
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["id", "subject", "detail", "label"])
-        for label, items in rows.items():
-            for i, (subject, detail) in enumerate(items):
-                writer.writerow([i, subject, detail, label])
-    return path
-
-
-@pytest.fixture
-def labelled(world, tmp_path) -> Path:
-    _category("教育文体/教育/学校管理")
-    predict.reset_cache()
-    return _write(tmp_path, ROWS)
-
-
-@pytest.fixture
-def model(labelled) -> DispatchModel:
-    return actions.model_train(actor=None, file=labelled, tune=False)
+from gongzhi.dispatch.tests.data import ROWS, _write
 
 
 def test_training_from_a_labelled_file_stores_and_activates_a_version(model):

@@ -100,9 +100,7 @@ def test_similar_json_and_api(actors, world, client):
     data = client.get(reverse("hotissues:similar"), {"text": LAMP, **NEAR}).json()
     assert [r["id"] for r in data["results"]] == [appeal.pk]
     assert "number" not in data["results"][0]
-    assert client.get(reverse("hotissues:similar"), {"text": LAMP, "lon": "nan", "lat": "x"}).json() == {
-        "results": []
-    }
+    assert client.get(reverse("hotissues:similar"), {"text": LAMP, "lon": "nan", "lat": "x"}).json()["results"] == []
     api = client.get("/api/v1/hot/similar", {"text": LAMP, **NEAR})
     assert api.status_code == 200
     assert api.json()["results"][0]["id"] == appeal.pk
@@ -128,3 +126,48 @@ def test_detail_page_lists_merge_suggestions_for_dispatchers(actors, world, clie
     client.post(reverse("appeals:act", args=[second.pk, "merge"]), {"into": first.number})
     second.refresh_from_db()
     assert second.parent_id == first.pk
+
+
+ADDRESS = {"address_text": "甲社区花园1栋楼下"}  # matches community A's compound and its building 1栋
+
+
+@pytest.mark.django_db
+def test_an_address_only_appeal_is_checked_at_its_building(actors, world):
+    first = submit(actors, world, text=LAMP, where=ADDRESS)
+    assert first.lon is None
+    fp = AppealFingerprint.objects.get(appeal=first)  # intake fingerprints it at the building's point
+    assert (fp.lon, fp.lat) == (actors.net.a.building.centroid_lon, actors.net.a.building.centroid_lat)
+    # a later pinned report next to the building, and a later address-only report, both find it
+    found = similar_appeals(actor=actors.street_officer, text="幸福路18号的路灯坏了,晚上很黑", lon=113.9011, lat=22.7011)
+    assert [s.appeal_id for s in found] == [first.pk]
+    second = submit(actors, world, text="幸福路18号路灯不亮了,晚上一片漆黑", where=ADDRESS)
+    assert [s.appeal_id for s in suggested_merges(actor=actors.street_officer, appeal=second)] == [first.pk]
+
+
+@pytest.mark.django_db
+def test_an_unmatched_or_coarse_address_is_not_fingerprinted(actors, world):
+    appeal = submit(actors, world, text=LAMP, where={"address_text": "不知道哪里的一条路"}, fallback_territory=actors.net.a.community)
+    assert not AppealFingerprint.objects.filter(appeal=appeal).exists()
+    assert suggested_merges(actor=actors.street_officer, appeal=appeal) == []
+
+
+@pytest.mark.django_db
+def test_the_draft_check_accepts_an_address_and_sends_translated_texts(actors, world, client):
+    appeal = submit(actors, world, text=LAMP, where=ADDRESS)
+    client.force_login(actors.resident_a)
+    data = client.get(reverse("hotissues:similar"), {"text": LAMP, "address": "甲社区花园1栋"}).json()
+    assert [r["id"] for r in data["results"]] == [appeal.pk]
+    assert data["labels"]["me_too"] == "附议"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(reverse("hotissues:similar"), {"text": LAMP, "address": "甲社区花园1栋"}).json()
+    assert english["labels"]["me_too"] != "附议"
+    assert all(ord(ch) < 0x3000 for ch in english["labels"]["heading"])  # no Chinese left in English
+    assert client.get(reverse("hotissues:similar"), {"text": LAMP, "address": "火星"}).json()["results"] == []
+
+
+def test_the_script_holds_no_ui_text():
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parents[1] / "static/hotissues/similar.js").read_text(encoding="utf-8")
+    code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("//"))
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in code)

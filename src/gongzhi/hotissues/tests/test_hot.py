@@ -39,6 +39,45 @@ def test_two_clear_topics_two_clusters_ordered_by_score():
     assert "路灯" in issues[0].title
 
 
+# A chain: each text shares most of its words with the next, but the two ends are different
+# problems. Single linkage (connected components) makes one "hot issue" of all of it.
+CHAIN = [
+    "路灯坏了晚上很黑",
+    "路灯坏了晚上很黑,井盖也松了",
+    "井盖松了,路灯坏了",
+    "井盖松了,车开过去哐哐响",
+    "井盖松了车开过去响,下水道堵了",
+    "下水道堵了,污水漫到路面",
+    "下水道堵了污水漫到路面很臭",
+]
+
+
+def test_a_chain_of_topics_is_split_into_groups_that_belong_together():
+    items = _items(CHAIN)
+    issues = cluster(items, now=NOW, threshold=0.3)
+    assert issues
+    for issue in issues:
+        ids = {m.id for m in issue.members}
+        assert not ({0, 1} & ids and {5, 6} & ids), [m.text for m in issue.members]  # lamps never with sewage
+    assert sorted(sorted(m.id for m in issue.members) for issue in issues) == [[0, 1, 2], [3, 4], [5, 6]]
+
+
+def test_a_cohesive_group_is_kept_whole():
+    issues = cluster(_items(LAMPS * 3, community=1), now=NOW)
+    assert [issue.count for issue in issues] == [12]
+
+
+def test_very_large_components_are_cut_at_a_stricter_link_first(monkeypatch):
+    from gongzhi.hotissues import clustering
+
+    monkeypatch.setattr(clustering, "AVERAGE_MAX_N", 3)
+    issues = cluster(_items(CHAIN) + _items(TRASH, 10), now=NOW, threshold=0.3)
+    for issue in issues:
+        ids = {m.id for m in issue.members}
+        assert not ({0, 1} & ids and {5, 6} & ids)
+    assert any({10, 11} == {m.id for m in issue.members} for issue in issues)
+
+
 def test_place_separates_same_text():
     issues = cluster(_items(LAMPS[:2], community=1) + _items(LAMPS[2:], 10, community=2), now=NOW)
     assert len(issues) == 2
