@@ -63,7 +63,7 @@ def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms
         if assembly.status != "draft"
         else []
     )
-    proxy_form = forms.get("proxy_form") or ProxyForm()
+    proxy_form = forms.get("proxy_form") or ProxyForm(auto_id="proxy_%s")
     proxy_form.fields["principal"].choices = [
         (v.pk, f"{v.label}({v.area}㎡)") for v in voters if not hasattr(v, "proxy")
     ]
@@ -75,8 +75,9 @@ def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms
             (e, *queries.election_results(e)) for e in assembly.elections.prefetch_related("candidates")
         ],
         "participation": queries.participation(assembly) if assembly.status != "draft" else None,
-        "matter_form": forms.get("matter_form") or MatterForm(),
-        "election_form": forms.get("election_form") or ElectionForm(),
+        # distinct ids: several forms on one page share field names
+        "matter_form": forms.get("matter_form") or MatterForm(auto_id="matter_%s"),
+        "election_form": forms.get("election_form") or ElectionForm(auto_id="election_%s"),
         "proxy_form": proxy_form,
         "proxies": assembly.proxies.select_related("principal"),
         "totals": queries.register_totals(assembly.compound) if assembly.status == "draft" else None,
@@ -98,7 +99,7 @@ def detail(request: HttpRequest, assembly_id: int) -> HttpResponse:
 @login_required
 def add_matter(request: HttpRequest, assembly_id: int) -> HttpResponse:
     assembly = access_assembly(request.user, assembly_id)
-    form = MatterForm(request.POST)
+    form = MatterForm(request.POST, auto_id="matter_%s")
     if not form.is_valid():
         return _detail(request, assembly, status=400, matter_form=form)
     try:
@@ -112,7 +113,7 @@ def add_matter(request: HttpRequest, assembly_id: int) -> HttpResponse:
 @login_required
 def add_election(request: HttpRequest, assembly_id: int) -> HttpResponse:
     assembly = access_assembly(request.user, assembly_id)
-    form = ElectionForm(request.POST)
+    form = ElectionForm(request.POST, auto_id="election_%s")
     if not form.is_valid():
         return _detail(request, assembly, status=400, election_form=form)
     data = form.cleaned_data
@@ -155,7 +156,7 @@ def transition(request: HttpRequest, assembly_id: int) -> HttpResponse:
 @login_required
 def add_proxy(request: HttpRequest, assembly_id: int) -> HttpResponse:
     assembly = access_assembly(request.user, assembly_id)
-    form = ProxyForm(request.POST, request.FILES)
+    form = ProxyForm(request.POST, request.FILES, auto_id="proxy_%s")
     form.fields["principal"].choices = [(v.pk, v.label) for v in assembly.voters.all()]
     if not form.is_valid():
         return _detail(request, assembly, status=400, proxy_form=form)

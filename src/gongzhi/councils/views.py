@@ -68,7 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _council_page(request: HttpRequest, council: Any, status: int = 200, **forms: Any) -> HttpResponse:
     manage = can_manage(request.user, council)
     orgs = list(queries.organisations_near(council)) if manage else []
-    seat_form = forms.get("seat_form") or SeatForm()
+    seat_form = forms.get("seat_form") or SeatForm(auto_id="seat_%s")
     seat_form.fields["organisation"].choices = [("", "—")] + [(o.pk, o.name) for o in orgs]
     counters = queries.with_counters(type(council).objects.filter(pk=council.pk)).get()
     context = {
@@ -78,7 +78,7 @@ def _council_page(request: HttpRequest, council: Any, status: int = 200, **forms
         "meetings": council.meetings.all()[:100],
         "counters": counters,
         "seat_form": seat_form,
-        "meeting_form": forms.get("meeting_form") or MeetingForm(),
+        "meeting_form": forms.get("meeting_form") or MeetingForm(auto_id="meeting_%s"),
         "overdue": queries.overdue_decisions(Decision.objects.filter(meeting__council=council)),
     }
     return render(request, "councils/council.html", context, status=status)
@@ -94,7 +94,7 @@ def council(request: HttpRequest, council_id: int) -> HttpResponse:
 def seat_add(request: HttpRequest, council_id: int) -> HttpResponse:
     council = access_council(request.user, council_id, write=True)
     orgs = {o.pk: o for o in queries.organisations_near(council)}
-    form = SeatForm(request.POST)
+    form = SeatForm(request.POST, auto_id="seat_%s")
     form.fields["organisation"].choices = [("", "—")] + [(pk, o.name) for pk, o in orgs.items()]
     if not form.is_valid():
         return _council_page(request, council, status=400, seat_form=form)
@@ -120,7 +120,7 @@ def seat_add(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def meeting_add(request: HttpRequest, council_id: int) -> HttpResponse:
     council = access_council(request.user, council_id, write=True)
-    form = MeetingForm(request.POST)
+    form = MeetingForm(request.POST, auto_id="meeting_%s")
     if not form.is_valid():
         return _council_page(request, council, status=400, meeting_form=form)
     meeting = actions.meeting_schedule(actor=request.user, council=council, **form.cleaned_data)
@@ -154,8 +154,10 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **f
         "present": sum(1 for p in attendance.values() if p),
         "members": len(attendance),
         "decisions": meeting.decisions.select_related("owner_org"),
-        "agenda_form": forms.get("agenda_form") or AgendaForm(),
-        "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
+        # distinct ids: three forms on one page each have a text field
+        "agenda_form": forms.get("agenda_form") or AgendaForm(auto_id="agenda_%s"),
+        "minutes_form": forms.get("minutes_form")
+        or MinutesForm(auto_id="minutes_%s", initial={"minutes": meeting.minutes}),
         "decision_form": decision_form,
     }
     return render(request, "councils/meeting.html", context, status=status)
@@ -182,7 +184,7 @@ def _refuse(request: HttpRequest, meeting: Meeting, exc: CouncilError, **forms: 
 @login_required
 def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id, write=True)
-    form = AgendaForm(request.POST)
+    form = AgendaForm(request.POST, auto_id="agenda_%s")
     if not form.is_valid():
         return _meeting_page(request, meeting, status=400, agenda_form=form)
     try:
@@ -208,7 +210,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id, write=True)
-    form = MinutesForm(request.POST)
+    form = MinutesForm(request.POST, auto_id="minutes_%s")
     if not form.is_valid():
         return _meeting_page(request, meeting, status=400, minutes_form=form)
     actions.minutes_save(actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"])
@@ -253,8 +255,8 @@ def _decision_page(request: HttpRequest, decision: Decision, status: int = 200, 
         "manage": can_manage(request.user, decision.meeting.council),
         "events": decision.events.all(),
         "evidence": decision.evidence.all(),
-        "transition_form": forms.get("transition_form") or TransitionForm(),
-        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
+        "transition_form": forms.get("transition_form") or TransitionForm(auto_id="step_%s"),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(auto_id="evidence_%s"),
         "overdue": decision.is_overdue(),
     }
     return render(request, "councils/decision.html", context, status=status)
@@ -269,7 +271,7 @@ def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
 @login_required
 def decision_transition(request: HttpRequest, decision_id: int) -> HttpResponse:
     found = access_decision(request.user, decision_id, write=True)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, auto_id="step_%s")
     if not form.is_valid():
         return _decision_page(request, found, status=400, transition_form=form)
     try:
@@ -286,7 +288,7 @@ def decision_transition(request: HttpRequest, decision_id: int) -> HttpResponse:
 @login_required
 def evidence_add(request: HttpRequest, decision_id: int) -> HttpResponse:
     found = access_decision(request.user, decision_id, write=True)
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(request.POST, request.FILES, auto_id="evidence_%s")
     if not form.is_valid():
         return _decision_page(request, found, status=400, evidence_form=form)
     try:
