@@ -3,7 +3,7 @@ a draw (need first, then a lottery with a published seed) issues permits; no spa
 active permits of the same offer (a partial unique constraint, decision 0019)."""
 
 import secrets
-from datetime import time
+from datetime import date, datetime, time
 
 from django.db import models
 from django.db.models import Q
@@ -154,6 +154,17 @@ class ParkingApplication(TimeStamped):
     def plate_masked(self) -> str:
         return mask_plate(self.plate)
 
+    def valid_on(self, day: date) -> bool:
+        return self.status == PermitStatus.ACTIVE and self.offer.valid_from <= day <= self.offer.valid_until
+
+    def in_window_at(self, moment: datetime) -> bool:
+        """Whether `moment` (local time) lies in the window the permit was granted for."""
+        from gongzhi.parking.windows import window_intervals
+
+        minute = moment.weekday() * 1440 + moment.hour * 60 + moment.minute
+        a = self.application
+        return any(s <= minute < e for s, e in window_intervals(a.weekdays, a.starts_at, a.ends_at))
+
 
 def mask_plate(plate: str) -> str:
     """粤B·***45: province and letter, the last two characters."""
@@ -236,3 +247,14 @@ class ParkingPermit(TimeStamped):
     @property
     def plate_masked(self) -> str:
         return mask_plate(self.plate)
+
+    def valid_on(self, day: date) -> bool:
+        return self.status == PermitStatus.ACTIVE and self.offer.valid_from <= day <= self.offer.valid_until
+
+    def in_window_at(self, moment: datetime) -> bool:
+        """Whether `moment` (local time) lies in the window the permit was granted for."""
+        from gongzhi.parking.windows import window_intervals
+
+        minute = moment.weekday() * 1440 + moment.hour * 60 + moment.minute
+        a = self.application
+        return any(s <= minute < e for s, e in window_intervals(a.weekdays, a.starts_at, a.ends_at))

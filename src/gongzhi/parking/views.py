@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -121,10 +122,21 @@ def permit_detail(request: HttpRequest, permit_id: int) -> HttpResponse:
 
 def check(request: HttpRequest, code: str) -> HttpResponse:
     """What the unit's guard sees after scanning a permit: valid or not, masked plate, window."""
-    permit = ParkingPermit.objects.select_related("offer__organisation").filter(code=code).first()
+    permit = (
+        ParkingPermit.objects.select_related("offer__organisation", "application").filter(code=code).first()
+    )
     if permit is None:
         return render(request, "parking/check.html", {"permit": None}, status=404)
-    return render(request, "parking/check.html", {"permit": permit})
+    now = timezone.localtime()
+    return render(
+        request,
+        "parking/check.html",
+        {
+            "permit": permit,
+            "valid": permit.valid_on(now.date()),
+            "in_window": permit.in_window_at(now),
+        },
+    )
 
 
 def draw_detail(request: HttpRequest, draw_id: int) -> HttpResponse:

@@ -254,3 +254,25 @@ def test_resident_withdraws_a_pending_application_but_not_someone_elses(client, 
     theirs.refresh_from_db()
     assert (mine.status, theirs.status) == ("withdrawn", "pending")
     assert client.post(f"/parking/applications/{mine.pk}/withdraw/").status_code == 409
+
+
+def test_guard_check_says_whether_now_is_inside_the_window(client, actors, offer):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    apply(actors.resident_a, offer, "粤B12345", days="12345", start=datetime.time(19), end=datetime.time(8))
+    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    code = ParkingPermit.objects.get().code
+    tz = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(datetime.datetime(2026, 12, 4, 23, 0, tzinfo=tz), tick=False):  # Friday night
+        assert "当前在开放时段内" in client.get(f"/parking/check/{code}/").content.decode()
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 7, 30, tzinfo=tz), tick=False):  # Saturday 07:30
+        assert "当前在开放时段内" in client.get(f"/parking/check/{code}/").content.decode()
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 12, 0, tzinfo=tz), tick=False):  # Saturday noon
+        assert "当前不在开放时段内" in client.get(f"/parking/check/{code}/").content.decode()
+    with time_machine.travel(
+        datetime.datetime(2031, 1, 6, 20, 0, tzinfo=tz), tick=False
+    ):  # after valid_until
+        assert "不在有效期内" in client.get(f"/parking/check/{code}/").content.decode()
