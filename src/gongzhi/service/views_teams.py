@@ -97,7 +97,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 def _helper_form(request: HttpRequest, helper: Helper, *, own: bool) -> HttpResponse:
-    areas = _area_nodes(request.user, helper.team) if not own else TerritoryNode.objects.none()
+    areas = _area_nodes(request.user, helper.team) if not own else TerritoryNode.objects.visible_to(request.user).none()
     context: dict[str, Any] = {
         "helper": helper, "own": own, "skills": Skill.choices, "areas": areas,
         "slots_text": actions_teams.format_slots(helper.slots),
