@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
 from gongzhi.people.models import Person
@@ -51,17 +52,17 @@ def _check_award_input(
     rule: str, recipient: Any, source: str, community: Any, points: int | None, quantity: int
 ) -> None:
     if rule not in RuleCode.values:
-        raise PointsRefused(f"未知的积分规则:{rule}")
+        raise PointsRefused(_("未知的积分规则:%(rule)s") % {"rule": rule}, invalid=True)
     if not isinstance(recipient, Person) or recipient.pk is None:
-        raise PointsRefused("受奖人没有可用的积分账户")
+        raise PointsRefused(_("受奖人没有可用的积分账户"), invalid=True)
     if not isinstance(community, TerritoryNode) or community.level != Level.COMMUNITY:
-        raise PointsRefused("积分只能由社区发放")
+        raise PointsRefused(_("积分只能由社区发放"), invalid=True)
     if not source or len(source) > MAX_SOURCE:
-        raise PointsRefused(f"奖励来源必须填写,且不超过{MAX_SOURCE}个字符")
+        raise PointsRefused(_("奖励来源必须填写,且不超过%(n)d个字符") % {"n": MAX_SOURCE}, invalid=True)
     if quantity < 1:
-        raise PointsRefused("数量必须大于0")
+        raise PointsRefused(_("数量必须大于0"), invalid=True)
     if points is not None and points < 1:
-        raise PointsRefused("积分必须是正整数")
+        raise PointsRefused(_("积分必须是正整数"), invalid=True)
 
 
 def _existing(rule: str, recipient: Person, source: str) -> Award | None:
@@ -98,9 +99,9 @@ def award_points(
     _check_award_input(rule, recipient, source, community, points, quantity)
     awarder_person_id = getattr(awarded_by, "person_id", None) if awarded_by is not None else None
     if awarder_person_id is not None and awarder_person_id == recipient.pk:
-        raise PointsRefused("不能给自己发放积分")
+        raise PointsRefused(_("不能给自己发放积分"))
     if rule == RuleCode.MANUAL and (awarded_by is None or points is None):
-        raise PointsRefused("人工奖励须由工作人员填写积分")
+        raise PointsRefused(_("人工奖励须由工作人员填写积分"))
     found = _existing(rule, recipient, source)
     if found is not None:
         return found
@@ -128,7 +129,11 @@ def _award_locked(
 ) -> Award:
     # Lock the recipient's account first: awards to one person are serialised, so the idempotency
     # re-check and the cap sums below see every earlier award (READ COMMITTED re-reads after the lock).
-    account = Account.objects.select_for_update().filter(kind=AccountKind.PERSON, owner_key=str(recipient.pk)).first()
+    account = (
+        Account.objects.select_for_update()
+        .filter(kind=AccountKind.PERSON, owner_key=str(recipient.pk))
+        .first()
+    )
     if account is None:
         account = account_for(recipient, community=community)
         Account.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).get()
@@ -137,10 +142,10 @@ def _award_locked(
         return found
     effective = effective_rule(community, rule)
     if not effective.active:
-        raise PointsRefused("该积分规则在本社区未启用")
+        raise PointsRefused(_("该积分规则在本社区未启用"))
     wanted = points if points is not None else effective.points_per_unit * quantity
     if wanted < 1:
-        raise PointsRefused("按规则本次没有可发放的积分")
+        raise PointsRefused(_("按规则本次没有可发放的积分"))
     now = timezone.now()
     day, month = _awarded_since(recipient, rule, now)
     left = wanted
@@ -149,8 +154,11 @@ def _award_locked(
     if effective.monthly_cap is not None:
         left = min(left, effective.monthly_cap - month)
     if left <= 0:
-        period = "本日" if effective.daily_cap is not None and day >= effective.daily_cap else "本月"
-        raise PointsRefused(f"已达到{period}“{RuleCode(rule).label}”积分上限")
+        if effective.daily_cap is not None and day >= effective.daily_cap:
+            message = _("已达到本日“%(rule)s”积分上限")
+        else:
+            message = _("已达到本月“%(rule)s”积分上限")
+        raise PointsRefused(message % {"rule": RuleCode(rule).label})
     issuing = account_for(community)
     txn = posting.post(
         kind=TxnKind.AWARD,
@@ -185,15 +193,15 @@ def reverse_transaction(*, txn: Transaction, actor: Any, reason: str) -> Transac
     a reversal, or when an account no longer holds the points to give back."""
     reason = (reason or "").strip()
     if not reason:
-        raise PointsRefused("冲正必须填写原因")
+        raise PointsRefused(_("冲正必须填写原因"))
     if txn.kind in (TxnKind.REVERSAL, TxnKind.REFUND):
-        raise PointsRefused("冲正或退还记录不能再冲正")
+        raise PointsRefused(_("冲正或退还记录不能再冲正"))
     if hasattr(txn, "redemption"):
-        raise PointsRefused("兑换记录请通过取消兑换退还积分")
+        raise PointsRefused(_("兑换记录请通过取消兑换退还积分"))
     # Lock the original: two staff reversing it at once are serialised, the second sees the first.
     Transaction.objects.select_for_update().filter(pk=txn.pk).values_list("pk", flat=True).get()
     if Transaction.objects.filter(reverses_id=txn.pk).exists():
-        raise PointsRefused("该记录已冲正")
+        raise PointsRefused(_("该记录已冲正"))
     legs = [(entry.account, -entry.amount) for entry in txn.entries.select_related("account")]
     try:
         reversal = posting.post(
@@ -207,9 +215,9 @@ def reverse_transaction(*, txn: Transaction, actor: Any, reason: str) -> Transac
             reverses_id=txn.pk,
         )
     except posting.InsufficientPoints as exc:
-        raise PointsRefused("账户余额不足,无法冲正(积分可能已被兑换)") from exc
+        raise PointsRefused(_("账户余额不足,无法冲正(积分可能已被兑换)")) from exc
     except IntegrityError as exc:  # reverses is one-to-one: a transaction is reversed at most once
-        raise PointsRefused("该记录已冲正") from exc
+        raise PointsRefused(_("该记录已冲正")) from exc
     record_write(
         actor=actor,
         action="points.reverse",
@@ -233,11 +241,11 @@ def transfer_points(
 ) -> Transaction:
     """Move points between two accounts (e.g. a member donating to a helper team's account)."""
     if points < 1:
-        raise PointsRefused("积分必须是正整数")
+        raise PointsRefused(_("积分必须是正整数"), invalid=True)
     if source_account.pk == target_account.pk:
-        raise PointsRefused("不能转给同一个账户")
+        raise PointsRefused(_("不能转给同一个账户"))
     if AccountKind.ISSUING in (source_account.kind, target_account.kind):
-        raise PointsRefused("发行账户只能通过奖励规则发放积分")
+        raise PointsRefused(_("发行账户只能通过奖励规则发放积分"))
     try:
         txn = posting.post(
             kind=TxnKind.TRANSFER,
@@ -249,7 +257,7 @@ def transfer_points(
             memo=memo,
         )
     except posting.InsufficientPoints as exc:
-        raise PointsRefused("积分余额不足") from exc
+        raise PointsRefused(_("积分余额不足")) from exc
     record_write(
         actor=actor,
         action="points.transfer",

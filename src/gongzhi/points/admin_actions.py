@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
 from gongzhi.orgs.models import Organisation, OrgKind
@@ -28,11 +29,11 @@ def rule_set(
 ) -> EarningRule:
     """Set the rule for an area (a district's row is the default of its communities)."""
     if code not in RuleCode.values:
-        raise PointsRefused("未知的积分规则")
+        raise PointsRefused(_("未知的积分规则"))
     if not 0 <= points_per_unit <= MAX_POINTS:
-        raise PointsRefused(f"每单位积分须在0到{MAX_POINTS}之间")
+        raise PointsRefused(_("每单位积分须在0到%(n)d之间") % {"n": MAX_POINTS})
     if daily_cap is not None and monthly_cap is not None and daily_cap > monthly_cap:
-        raise PointsRefused("每日上限不能大于每月上限")
+        raise PointsRefused(_("每日上限不能大于每月上限"))
     rule, _created = EarningRule.objects.select_for_update().update_or_create(
         territory=territory,
         code=code,
@@ -76,7 +77,7 @@ def locker_create(
     operator: Organisation | None = None,
 ) -> Locker:
     if community.level != Level.COMMUNITY:
-        raise PointsRefused("暖心柜须设在社区")
+        raise PointsRefused(_("暖心柜须设在社区"))
     locker, _created = Locker.objects.get_or_create(
         community=community,
         name=name.strip()[:120],
@@ -99,19 +100,19 @@ def item_create(
     description: str = "",
 ) -> CatalogueItem:
     if community.level != Level.COMMUNITY:
-        raise PointsRefused("兑换商品须属于某个社区")
+        raise PointsRefused(_("兑换商品须属于某个社区"))
     if (merchant is None) == (locker is None):
-        raise PointsRefused("请选择商户或暖心柜(二选一)")
+        raise PointsRefused(_("请选择商户或暖心柜(二选一)"))
     if merchant is not None and merchant.kind != OrgKind.MERCHANT:
-        raise PointsRefused("只有商户类组织可以提供兑换商品")
+        raise PointsRefused(_("只有商户类组织可以提供兑换商品"))
     if locker is not None and locker.community_id != community.pk:
-        raise PointsRefused("暖心柜不在该社区")
+        raise PointsRefused(_("暖心柜不在该社区"))
     if not 1 <= points <= MAX_POINTS:
-        raise PointsRefused(f"所需积分须在1到{MAX_POINTS}之间")
+        raise PointsRefused(_("所需积分须在1到%(n)d之间") % {"n": MAX_POINTS})
     if stock < 0:
-        raise PointsRefused("库存不能为负数")
+        raise PointsRefused(_("库存不能为负数"))
     if not name.strip():
-        raise PointsRefused("请填写商品名称")
+        raise PointsRefused(_("请填写商品名称"))
     item = CatalogueItem.objects.create(
         community=community,
         merchant=merchant,
@@ -135,12 +136,12 @@ def item_create(
 def item_restock(*, actor: Any, item: CatalogueItem, delta: int) -> CatalogueItem:
     """Add (or with a negative delta remove) stock; never below zero, whatever redemptions run meanwhile."""
     if delta == 0:
-        raise PointsRefused("数量不能为0")
+        raise PointsRefused(_("数量不能为0"))
     rows = CatalogueItem.objects.filter(pk=item.pk)
     if delta < 0:
         rows = rows.filter(stock__gte=-delta)
     if not rows.update(stock=F("stock") + delta):
-        raise PointsRefused("库存不足,不能减少这么多")
+        raise PointsRefused(_("库存不足,不能减少这么多"))
     item.refresh_from_db()
     record_write(
         actor=actor,

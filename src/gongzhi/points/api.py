@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
@@ -117,7 +118,7 @@ def parse_month(value: str | None) -> datetime.date:
     try:
         return datetime.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007 - a calendar month, no time
     except ValueError as exc:
-        raise PointsRefused("月份格式应为YYYY-MM", invalid=True) from exc
+        raise PointsRefused(_("月份格式应为YYYY-MM"), invalid=True) from exc
 
 
 @router.get("/balance", response={200: BalanceOut, 404: ErrorOut})
@@ -171,7 +172,7 @@ def redeem(request: HttpRequest, payload: RedeemIn) -> Any:
     redemption (200) instead of a second one (201)."""
     key = (request.headers.get("Idempotency-Key") or "").strip() or None
     if key and len(key) > MAX_KEY_LENGTH:
-        return Status(400, {"detail": f"Idempotency-Key最长{MAX_KEY_LENGTH}个字符"})
+        return Status(400, {"detail": _("Idempotency-Key最长%(n)d个字符") % {"n": MAX_KEY_LENGTH}})
     person = acting_person(request.auth)
     item = access_item_to_redeem(request.auth, payload.item_id)
     try:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
 from gongzhi.core.scoping import get_scope
@@ -60,7 +61,7 @@ def redeem(
     """Debit the person, decrement stock, issue a pickup code. PointsRefused when the item is not on
     offer, out of stock, or the balance is short; nothing is written then."""
     if not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
-        raise PointsRefused(f"数量须在1到{MAX_QUANTITY}之间")
+        raise PointsRefused(_("数量须在1到%(n)d之间") % {"n": MAX_QUANTITY}, invalid=True)
     if idempotency_key:
         found = Redemption.objects.filter(person=person, idempotency_key=idempotency_key).first()
         if found is not None:
@@ -83,7 +84,7 @@ def _redeem_locked(
 ) -> RedeemResult:
     item = CatalogueItem.objects.select_related("community", "merchant").get(pk=item.pk)
     if not item.active:
-        raise PointsRefused("该商品已下架")
+        raise PointsRefused(_("该商品已下架"))
     cost = item.points * quantity
     account = account_for(person, community=item.community)
     # Lock the redeemer's account first (it is first in the global lock order anyway): a double
@@ -95,14 +96,14 @@ def _redeem_locked(
         if found is not None:
             return RedeemResult(found, created=False)
     if account.balance < cost:  # a friendly early answer; the conditional debit below is the guard
-        raise PointsRefused(f"积分不足:需要{cost}分")
+        raise PointsRefused(_("积分不足:需要%(n)d分") % {"n": cost})
 
     def take_stock() -> None:
         # conditional UPDATE: the row lock plus WHERE stock >= n means the last unit goes to one buyer
         if not CatalogueItem.objects.filter(pk=item.pk, stock__gte=quantity).update(
             stock=F("stock") - quantity
         ):
-            raise PointsRefused("库存不足")
+            raise PointsRefused(_("库存不足"))
 
     try:
         txn = posting.post(
@@ -116,7 +117,7 @@ def _redeem_locked(
             before_hot=take_stock,
         )
     except posting.InsufficientPoints as exc:
-        raise PointsRefused(f"积分不足:需要{cost}分") from exc
+        raise PointsRefused(_("积分不足:需要%(n)d分") % {"n": cost}) from exc
     days = effective_policy(item.community).pickup_days
     created = Redemption.objects.create(
         item=item,
@@ -207,7 +208,7 @@ def _refund(redemption: Redemption, to: str, actor: Any, reason: str) -> Redempt
             before_hot=restock,
         )
     except posting.InsufficientPoints as exc:  # a merchant account that already paid the points out
-        raise PointsRefused("商户账户积分不足,无法退还") from exc
+        raise PointsRefused(_("商户账户积分不足,无法退还")) from exc
     Redemption.objects.filter(pk=locked.pk).update(status=to, refund=refund)
     locked.refresh_from_db()
     record_write(
@@ -245,7 +246,6 @@ def expire_redemptions(*, now: Any = None) -> int:
 def already_message(redemption: Redemption) -> str:
     """Why a code cannot be used (any more), for the counter."""
     from django.utils import formats
-    from django.utils.translation import gettext as _
 
     if redemption.status == RedemptionStatus.VERIFIED and redemption.verified_at:
         when = formats.date_format(timezone.localtime(redemption.verified_at), "Y-m-d H:i")

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
 from gongzhi.points.models import Flag, FlagKind, FlagStatus, Transaction, TxnKind
@@ -77,7 +78,7 @@ def flag_reverse(*, flag: Flag, actor: Any, note: str) -> Flag:
     from gongzhi.points.actions import PointsRefused, reverse_transaction
 
     if not (note or "").strip():
-        raise PointsRefused("冲正必须填写原因")
+        raise PointsRefused(_("冲正必须填写原因"))
     locked = Flag.objects.select_for_update().get(pk=flag.pk)
     if FlagStatus.REVERSED not in FLAG_TRANSITIONS[locked.status]:
         raise FlagDecided(locked.get_status_display())

@@ -212,17 +212,36 @@ def statement(request: HttpRequest, account_id: int) -> HttpResponse:
     return render(request, "points/statement.html", {"s": s, "month": f"{month:%Y-%m}"})
 
 
-HEADER = ["时间", "交易号", "类别", "规则", "备注", "金额", "余额"]
+def header() -> list[str]:
+    return [
+        gettext("时间"),
+        gettext("交易号"),
+        gettext("类别"),
+        gettext("规则"),
+        gettext("备注"),
+        gettext("金额"),
+        gettext("余额"),
+    ]
 
 
 def _rows(s: queries.Statement) -> list[list]:
-    rows: list[list] = [[f"{s.month:%Y-%m} 期初", "", "", "", "", "", s.opening]]
+    rows: list[list] = [[f"{s.month:%Y-%m} " + gettext("期初"), "", "", "", "", "", s.opening]]
     for line in s.lines:
         at = timezone.localtime(line.at).strftime("%Y-%m-%d %H:%M:%S")
         rows.append(
             [at, line.transaction_id, line.kind_label, line.rule, line.memo, line.amount, line.balance]
         )
-    rows.append([f"{s.month:%Y-%m} 期末", "", "", "", f"收入{s.credits} 支出{s.debits}", "", s.closing])
+    rows.append(
+        [
+            f"{s.month:%Y-%m} " + gettext("期末"),
+            "",
+            "",
+            "",
+            gettext("收入%(c)d 支出%(d)d") % {"c": s.credits, "d": s.debits},
+            "",
+            s.closing,
+        ]
+    )
     return rows
 
 
@@ -235,7 +254,7 @@ def _csv(s: queries.Statement) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{_filename(s, "csv")}"'
     response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
     writer = csv.writer(response)
-    writer.writerow(HEADER)
+    writer.writerow(header())
     for row in _rows(s):
         # a memo starting with = + - @ would be a formula in a spreadsheet: quote it
         writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
@@ -249,7 +268,7 @@ def _xlsx(s: queries.Statement) -> HttpResponse:
     ws = wb.active
     ws.title = f"{s.month:%Y-%m}"
     ws.append([s.account.label])
-    ws.append(HEADER)
+    ws.append(header())
     for row in _rows(s):
         ws.append([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
     buffer = io.BytesIO()
