@@ -37,6 +37,13 @@ def explain(reason: dict[str, Any] | None) -> str:
             "cost": yuan(reason["cost"]),
             "left": yuan(reason["remaining"]),
         }
+    if code == "mes_selected" and "share" in reason:
+        return _("第 %(round)s 轮入选：%(payers)s 位支持者平摊费用，每人至多出 %(share)s 元（ρ=%(rho)s）") % {
+            "round": reason["round"],
+            "payers": reason["payers"],
+            "share": yuan(reason["share"]),
+            "rho": f"{reason['rho']:.4g}",
+        }
     if code == "mes_selected":
         return _("第 %(round)s 轮入选：%(payers)s 位支持者按 ρ=%(rho)s 平摊了费用") % {
             "round": reason["round"],

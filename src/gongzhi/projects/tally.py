@@ -79,6 +79,8 @@ def count(vote: Vote, proposals: list[Proposal]) -> dict[str, Any]:
             if pid in picks:
                 pk = picks[pid]
                 r["reason"] = {"code": "mes_selected", "round": pk.round, "rho": pk.rho, "payers": pk.paid_by}
+                if vote.ballot_type != "ordinal":  # cost satisfaction: a supporter pays at most ρ × cost
+                    r["reason"]["share"] = pk.rho * r["cost"]
             elif pid in out_m.free:
                 r["reason"] = {"code": "mes_free"}
             elif r["supporters"] == 0:
