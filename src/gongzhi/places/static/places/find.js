@@ -31,7 +31,8 @@
     document.querySelectorAll(".centre-row").forEach(function (row) {
       var ll = [Number(row.dataset.lat), Number(row.dataset.lon)];
       bounds.push(ll);
-      L.marker(ll, { title: row.dataset.name }).addTo(map).bindPopup(row.dataset.name);
+      // circle markers need no icon images (nothing extra to vendor or to 404)
+      L.circleMarker(ll, { radius: 8, color: "#0b5cad", weight: 2, fillOpacity: 0.7 }).addTo(map).bindTooltip(row.dataset.name);
     });
     if (hasOrigin && bounds.length) { bounds.push([Number(t.originLat), Number(t.originLon)]); map.fitBounds(bounds, { padding: [20, 20] }); }
     map.on("click", function (e) { place(e.latlng.lng, e.latlng.lat); });
