@@ -27,7 +27,7 @@ from gongzhi.orgs.models import PartyLevel, PartyOrg
 from gongzhi.service.models import Helper, HelperTeam
 from gongzhi.territory.models import Level, TerritoryNode
 
-MAX_LISTED = 8
+MAX_LISTED = 6  # what fits on A4 above the QR code
 
 
 @dataclass
@@ -88,7 +88,7 @@ def build(building: TerritoryNode, contact_url: str) -> Poster:
         team=team.name if team else "",
         leader=team.leader.name if team and team.leader else "",
         public=public,
-        private_count=sum(1 for h in chosen if not h.public_on_poster),
+        private_count=len(chosen) - len(public),  # not opted in, or beyond what fits
         contact_url=contact_url,
     )
 
@@ -106,19 +106,19 @@ def svg(poster: Poster, labels: dict[str, str]) -> str:
         '<rect width="210" height="34" fill="#c8161d"/>',
         f'<text x="105" y="15" font-size="9" fill="#fff" text-anchor="middle">{escape(labels["heading"])}</text>',
         f'<text x="105" y="27" font-size="7" fill="#fff" text-anchor="middle">{escape(poster.title)}</text>',
-        f'<text x="14" y="46" font-size="5">{escape(labels["grid"])}:{escape(poster.grid or "—")}</text>',
-        f'<text x="14" y="54" font-size="5">{escape(labels["branch"])}:{escape(poster.branch or "—")}</text>',
-        f'<text x="14" y="62" font-size="5">{escape(labels["team"])}:{escape(poster.team or "—")}'
+        f'<text x="14" y="48" font-size="6">{escape(labels["grid"])}:{escape(poster.grid or "—")}</text>',
+        f'<text x="14" y="57" font-size="6">{escape(labels["branch"])}:{escape(poster.branch or "—")}</text>',
+        f'<text x="14" y="66" font-size="6">{escape(labels["team"])}:{escape(poster.team or "—")}'
         f'{("(" + escape(labels["leader"]) + ":" + escape(poster.leader) + ")") if poster.leader else ""}</text>',
     ]
-    y = 74
+    y = 82
     for member in poster.public:
         if member.photo:
             uri = "data:image;base64," + base64.b64encode(member.photo).decode()
-            lines.append(f'<image x="14" y="{y - 6}" width="12" height="12" href="{uri}" preserveAspectRatio="xMidYMid slice"/>')
-        lines.append(f'<text x="30" y="{y}" font-size="5.5">{escape(member.name)} · {escape(member.team)}</text>')
-        lines.append(f'<text x="30" y="{y + 6}" font-size="5" fill="#c8161d">{escape(member.phone or labels["no_phone"])}</text>')
-        y += 16
+            lines.append(f'<image x="14" y="{y - 7}" width="14" height="14" href="{uri}" preserveAspectRatio="xMidYMid slice"/>')
+        lines.append(f'<text x="32" y="{y}" font-size="7">{escape(member.name)} · {escape(member.team)}</text>')
+        lines.append(f'<text x="32" y="{y + 8}" font-size="6.5" fill="#c8161d">{escape(member.phone or labels["no_phone"])}</text>')
+        y += 20
     if poster.private_count:
         lines.append(f'<text x="14" y="{y}" font-size="4.5" fill="#555">'
                      f'{escape(labels["private"].format(n=poster.private_count))}</text>')

@@ -142,3 +142,29 @@ def test_the_sql_score_is_the_documented_formula(actors, world, wanted):
     assert [pk for _s, pk in got] == [pk for _s, pk in expected[:3]]
     for (a, _), (b, _) in zip(got, expected, strict=False):
         assert a == pytest.approx(b, abs=2e-3)
+
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path(DEJAVU).exists(), reason="needs a TrueType font on the machine")
+def test_with_a_configured_font_the_poster_is_a_pdf(actors, world, settings):
+    """The PDF path, with any TTF standing in for a CJK font (this machine has none)."""
+    settings.GONGZHI_CJK_FONT = DEJAVU
+    poster.cjk_font.cache_clear()
+    try:
+        response = client_for(actors.staff_a).get(f"/service/poster/{actors.net.a.building.pk}.pdf")
+    finally:
+        poster.cjk_font.cache_clear()
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_a_configured_font_that_does_not_exist_means_no_pdf(settings):
+    settings.GONGZHI_CJK_FONT = "/nonexistent/font.ttf"
+    poster.cjk_font.cache_clear()
+    try:
+        assert poster.cjk_font() is None
+    finally:
+        poster.cjk_font.cache_clear()
