@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from gongzhi.core.scoping import get_scope
 from gongzhi.councils.models import Council, Decision, Meeting
@@ -17,7 +18,8 @@ def member_councils(actor: Any) -> Any:
     seat = Q(seats__person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
     if scope.org_ids:
         seat |= Q(seats__organisation_id__in=scope.org_ids)
-    return Council.objects.filter(seat).distinct()
+    current = Q(seats__ends_on__isnull=True) | Q(seats__ends_on__gte=timezone.localdate())
+    return Council.objects.filter(seat & current).distinct()
 
 
 def visible_councils(actor: Any) -> Any:

@@ -164,3 +164,9 @@ def test_the_api_lists_overdue_decisions_only_to_their_staff(client, actors, wor
     client.force_login(actors.staff_b)
     assert client.get("/api/v1/councils/overdue").json() == []
     assert client.get(f"/api/v1/councils/meetings/{world.meeting.pk}").status_code == 404
+
+
+def test_a_member_whose_seat_ended_no_longer_sees_the_council(client, world):
+    actions.seat_end(actor=None, seat=world.seats[1], on=timezone.localdate() - datetime.timedelta(days=1))
+    client.force_login(world.member_user)
+    assert client.get(reverse("councils:council", args=[world.council.pk])).status_code == 404
