@@ -33,11 +33,14 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     staff = User.objects.filter(username="demo_staff").first()
     if community is None or staff is None:
         return {"parking_offers": 0}
-    units = list(
-        Organisation.objects.filter(
-            territory__path__startswith=community.path, kind__in=["partner_unit", "resident_unit", "merchant"]
-        ).order_by("kind", "name")[:3]
-    )
+    # the community's partner unit and resident unit (offices), then a shop with a forecourt
+    units = [
+        org
+        for kind in ("partner_unit", "resident_unit", "merchant")
+        for org in Organisation.objects.filter(
+            territory__path__startswith=community.path, kind=kind
+        ).order_by("name")[:1]
+    ]
     today = timezone.localdate()
     plans = [
         ("地下停车场夜间车位", "12345", time(19), time(8), 8),
@@ -71,8 +74,10 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     by_household: dict[int, Person] = {}
     for p in people:
         by_household.setdefault(p.household_id, p)
-    applicants = rng.sample(list(by_household.values()), min(26, len(by_household)))
     resident = User.objects.filter(username="demo_resident").select_related("person__household").first()
+    if resident is not None and resident.person is not None:
+        by_household.pop(resident.person.household_id, None)  # demo_resident applies below, with 粤BD12345
+    applicants = rng.sample(list(by_household.values()), min(26, len(by_household)))
     count = 0
     for i, person in enumerate(applicants):
         offer = offers[0] if i < 14 or len(offers) == 1 else offers[1 + (i % (len(offers) - 1))]
@@ -105,8 +110,14 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
                 count += 1
             except actions.ParkingError:
                 continue
-    draw = actions.draw_run(
-        actor=staff, offer=offers[0], seed=f"{today:%Y%m%d}-福彩3D-{rng.randint(0, 999):03d}"
+    # the weekday-night offer is oversubscribed (need first, then the lottery); the weekend offer
+    # has room for everyone, so its draw simply issues permits (demo_resident holds one)
+    draws = [
+        actions.draw_run(actor=staff, offer=offer, seed=f"{today:%Y%m%d}-福彩3D-{rng.randint(0, 999):03d}")
+        for offer in offers[:2]
+        if offer.applications.filter(status="pending").exists()
+    ]
+    progress(
+        f"  parking: {len(offers)} offers, {count} applications, draws {', '.join(d.seed for d in draws)}"
     )
-    progress(f"  parking: {len(offers)} offers, {count} applications, draw {draw.seed}")
-    return {"parking_offers": len(offers), "parking_applications": count, "parking_draws": 1}
+    return {"parking_offers": len(offers), "parking_applications": count, "parking_draws": len(draws)}
