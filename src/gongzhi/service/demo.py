@@ -268,6 +268,8 @@ class _Demo:
                                                           Tag.LEFT_BEHIND_CHILD, Tag.EMPTY_NEST]).distinct()[:50])
         if not needy:
             needy = list(Person.objects.filter(household__path__startswith=community.path)[:10])
+        if not needy:
+            return
         units = list(Organisation.objects.filter(territory__path__startswith=community.path,
                                                  kind__in=[OrgKind.PARTNER_UNIT, OrgKind.RESIDENT_UNIT]))
         png = _png()
