@@ -111,7 +111,7 @@ def test_api_redeem_with_idempotency_key_and_verify(bank):
         json.dumps({"item_id": bank.rice.pk, "quantity": 50}),
         content_type="application/json",
     )
-    assert bad_qty.status_code == 409
+    assert bad_qty.status_code == 400
     code = first.json()["code"]
     counter = client_for(bank.merchant_staff)
     assert (
