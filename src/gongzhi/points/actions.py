@@ -24,6 +24,7 @@ from gongzhi.points.accounts import account_for, community_path
 from gongzhi.points.models import Account, AccountKind, Transaction, TxnKind
 from gongzhi.points.models.rules import RuleCode
 from gongzhi.points.policy import effective_rule
+from gongzhi.points.review import check_patterns
 from gongzhi.territory.models import Level, TerritoryNode
 
 __all__ = ["Award", "PointsRefused", "account_for", "award_points", "reverse_transaction", "transfer_points"]
@@ -172,10 +173,8 @@ def _award_locked(
         source=source,
         quantity=quantity,
         memo=memo,
+        then=lambda written: check_patterns(written, now=now, community=community),
     )
-    from gongzhi.points.review import check_patterns  # review depends on actions' models only
-
-    check_patterns(txn, now=now, community=community)
     if rule == RuleCode.MANUAL:
         record_write(
             actor=awarded_by,

@@ -63,11 +63,14 @@ def post(
     reverses_id: int | None = None,
     before_hot: "callable | None" = None,  # type: ignore[valid-type]
     at: datetime | None = None,
+    then: "callable | None" = None,  # type: ignore[valid-type]
 ) -> Transaction:
     """Write one transaction with its entries and move the balances. Must run inside
-    transaction.atomic (callers' actions do). `before_hot` runs after the ordinary accounts are
-    debited/credited and before the hot accounts are touched (the redemption decrements stock there,
-    keeping the lock order). Raises InsufficientPoints (the caller's atomic block rolls back)."""
+    transaction.atomic (callers' actions do). Order of work: ordinary accounts (conditional
+    moves), the transaction and its entries, their rollups, `then(txn)` (the caller's own writes that
+    need the transaction: review flags, the redemption row), `before_hot()` (the redemption's stock
+    decrement: the item row comes after ordinary accounts in the lock order), and last the hot
+    accounts — so the rows everyone contends for stay locked only for the final statements. Raises InsufficientPoints (the caller's atomic block rolls back)."""
     if len(legs) < 2 or any(amount == 0 for _a, amount in legs):
         raise UnbalancedTransaction("a transaction needs two or more non-zero legs")
     if sum(amount for _a, amount in legs) != 0:
@@ -77,10 +80,6 @@ def post(
     )
     hot = sorted((leg for leg in legs if leg[0].kind in HOT_KINDS), key=lambda leg: lock_rank(leg[0]))
     for account, amount in ordinary:
-        _move(account, amount)
-    if before_hot is not None:
-        before_hot()
-    for account, amount in hot:
         _move(account, amount)
     txn = Transaction.objects.create(
         kind=kind,
@@ -103,7 +102,15 @@ def post(
         ]
     )
     month = month_of(txn.created_at)
-    for account, amount in [*ordinary, *hot]:
+    for account, amount in ordinary:
+        _roll_up(account, month, amount)
+    if then is not None:
+        then(txn)
+    if before_hot is not None:
+        before_hot()
+    # the hot rows last: locked only for these few statements and the COMMIT
+    for account, amount in hot:
+        _move(account, amount)
         _roll_up(account, month, amount)
     return txn
 

@@ -105,8 +105,25 @@ def _redeem_locked(
         ):
             raise PointsRefused(_("库存不足"))
 
+    days = effective_policy(item.community).pickup_days
+    made: list[Redemption] = []
+
+    def issue(txn) -> None:  # type: ignore[no-untyped-def]
+        made.append(
+            Redemption.objects.create(
+                item=item,
+                person=person,
+                quantity=quantity,
+                points=cost,
+                code=new_code(),
+                idempotency_key=idempotency_key or None,
+                transaction=txn,
+                expires_at=timezone.now() + timedelta(days=days) if days else None,
+            )
+        )
+
     try:
-        txn = posting.post(
+        posting.post(
             kind=TxnKind.REDEEM,
             community_id=item.community_id,
             legs=[(account, -cost), (_provider_account(item), cost)],
@@ -115,20 +132,11 @@ def _redeem_locked(
             quantity=quantity,
             memo=f"兑换:{item.name}×{quantity}",
             before_hot=take_stock,
+            then=issue,
         )
     except posting.InsufficientPoints as exc:
         raise PointsRefused(_("积分不足:需要%(n)d分") % {"n": cost}) from exc
-    days = effective_policy(item.community).pickup_days
-    created = Redemption.objects.create(
-        item=item,
-        person=person,
-        quantity=quantity,
-        points=cost,
-        code=new_code(),
-        idempotency_key=idempotency_key or None,
-        transaction=txn,
-        expires_at=timezone.now() + timedelta(days=days) if days else None,
-    )
+    created = made[0]
     return RedeemResult(created, created=True)
 
 
