@@ -13,8 +13,9 @@ available  with a wanted time: 1 if a weekly slot covers that hour, 0.5 if the h
 Candidates: active helpers of teams in the order's street. The score is computed in SQL over
 plain index columns (skill_mask, area_text, week_hours, home_lon/lat, open_orders) that
 `index_fields` derives from the JSON fields whenever actions write them, and the database
-returns the top 3 (ORDER BY score DESC, id LIMIT 3): one indexed query, no JSON decoded per row
-(bench/helper_suggest.py: 5,000 helpers). `score()` is the same formula in Python, used by the
+returns the top 3 (ORDER BY score DESC, id LIMIT 3), first among the helpers with the skill only
+(enough whenever their third best beats what anyone without the skill could score), else among
+all: no JSON decoded per row (bench/helper_suggest.py: 5,000 helpers). `score()` is the same formula in Python, used by the
 tests to check the SQL and to explain a suggestion; slots are minute-exact there and rounded to
 whole hours in week_hours (any overlap with an hour counts).
 """
@@ -164,21 +165,34 @@ def _sql_score(order: ServiceOrder, target: tuple[float, float] | None) -> Any:
     return skill, near, free, available, bits
 
 
+# The best an unskilled helper can score: near, free and available all 1.
+UNSKILLED_MAX = WEIGHTS["near"] + WEIGHTS["free"] + WEIGHTS["available"]
+
+
+def _ranked(rows: Any, limit: int) -> list[tuple[Any, ...]]:
+    return list(rows.order_by("-total", "pk").values_list(
+        "pk", "total", "s_skill", "s_near", "s_free", "s_available", "home_lon", "home_lat")[:limit])
+
+
 def suggest_helpers(order: ServiceOrder, limit: int = 3) -> list[Suggestion]:
+    """Top `limit` helpers. First only the helpers with the skill are scored: if the last of their
+    top `limit` scores above UNSKILLED_MAX, nobody without the skill can rank above it and that is
+    the answer; otherwise (few skilled helpers, or all far and busy) everyone is scored. Both paths
+    give the same list as scoring everyone (tests/test_teams.py checks it against score())."""
     street_path = prefix_of(order.path or order.community.path, STREET_CODE_LENGTH) or order.community.path
     target = point_of(order.building) if order.building_id else point_of(order.community)
     skill, near, free, available, bits = _sql_score(order, target)
-    rows = Helper.objects.filter(path__startswith=street_path, active=True)
-    rows = rows.annotate(**bits)
-    rows = (rows.annotate(s_skill=skill, s_near=near, s_free=free, s_available=available)
+    rows = (Helper.objects.filter(path__startswith=street_path, active=True).annotate(**bits)
+            .annotate(s_skill=skill, s_near=near, s_free=free, s_available=available)
             .annotate(total=ExpressionWrapper(
                 Value(WEIGHTS["skill"]) * F("s_skill") + Value(WEIGHTS["near"]) * F("s_near")
                 + Value(WEIGHTS["free"]) * F("s_free") + Value(WEIGHTS["available"]) * F("s_available"),
-                output_field=FloatField()))
-            .order_by("-total", "pk")
-            .values_list("pk", "total", "s_skill", "s_near", "s_free", "s_available", "home_lon", "home_lat")[:limit])
+                output_field=FloatField())))
+    found = _ranked(rows.filter(skill_bit__gt=0), limit)
+    if len(found) < limit or found[-1][1] <= UNSKILLED_MAX + 1e-9:
+        found = _ranked(rows, limit)
     result = []
-    for pk, total, s_skill, s_near, s_free, s_avail, lon, lat in rows:
+    for pk, total, s_skill, s_near, s_free, s_avail, lon, lat in found:
         km = km_between(lon, lat, target[0], target[1]) if target and lon is not None else None
         result.append(Suggestion(pk, round(total, 4), s_skill, round(s_near, 4), round(s_free, 4), s_avail,
                                  None if km is None else round(km, 2)))

@@ -168,3 +168,31 @@ def test_a_configured_font_that_does_not_exist_means_no_pdf(settings):
         assert poster.cjk_font() is None
     finally:
         poster.cjk_font.cache_clear()
+
+
+def test_the_skilled_first_shortcut_gives_the_same_top_three_as_scoring_everyone(actors, world):
+    from conftest import make_user
+
+    from gongzhi.service.geo import point_of
+    from gongzhi.service.models import Helper
+    from gongzhi.service.suggest import score
+
+    for i in range(4):  # four more repair helpers covering the building: the shortcut applies
+        user = make_user(f"rep{i}", f"维修{i}", None, household=actors.net.a.household)
+        actions_teams.helper_add(actor=actors.secretary_a, team=world.team_a, person=user.person, kind="volunteer",
+                                 skills=["repair"], areas=[actors.net.a.building] if i % 2 else [],
+                                 slots=[{"day": d, "start": "18:00", "end": "22:00"} for d in range(7)])
+    Helper.objects.filter(person__name="维修0").update(open_orders=2)
+    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair,
+                                 description="修洗衣机")
+    target = point_of(order.building)
+    expected = sorted(
+        ((round(score(skills=h.skills, skill="repair", area_paths=h.area_paths, order_path=order.path,
+                      home=(h.home_lon, h.home_lat) if h.home_lon is not None else None, target=target,
+                      open_orders=h.open_orders, slots=h.slots, when=None)[0], 4), h.pk)
+         for h in Helper.objects.all()),
+        key=lambda t: (-t[0], t[1]),
+    )
+    got = suggest_helpers(order)
+    assert got[-1].score > 0.6  # the shortcut's condition held
+    assert [s.helper_id for s in got] == [pk for _s, pk in expected[:3]]
