@@ -98,6 +98,7 @@ def _register(compound: Any, rng: random.Random, resident: Any, actor: Any) -> i
             members = sorted(by_household[h.pk], key=lambda p: p.pk)
             owners = members[:2] if len(members) > 1 and rng.random() < 0.2 else members[:1]
         else:
+            vacant.append(h)  # nobody registered as living there: owned by someone elsewhere
             continue
         actions.part_register(actor=actor, household=h, area=area, owners=owners, on=since)
         made += 1
@@ -161,7 +162,9 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         if resident is not None and member.person_id == resident.person_id
     }
     candidates = list(election.candidates.order_by("pk"))
-    agents = list(Person.objects.filter(household__path__startswith=compound.path).order_by("pk")[:5])
+    # proxy agents: neighbours in the community (a relative or a neighbour holds the written proxy)
+    community = next(n for n in compound.ancestors() if n.level == "community")
+    agents = list(Person.objects.filter(household__path__startswith=community.path).order_by("pk")[:8])
     cast = proxies = 0
     for v in voters:
         if v.pk in skip or rng.random() < 0.2:
@@ -169,7 +172,8 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         person = v.members.all()[0].person
         by = person
         agent = agents[proxies % len(agents)] if agents else None
-        if proxies < 4 and agent and rng.random() < 0.12 and not v.members.filter(person=agent).exists():
+        wants_proxy = proxies < 2 or (proxies < 4 and rng.random() < 0.12)
+        if wants_proxy and agent and not v.members.filter(person=agent).exists():
             actions.proxy_record(
                 actor=owners_user,
                 assembly=assembly,

@@ -60,9 +60,25 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "councils/index.html",
-        {"councils": councils, "form": form, "may_create": bool(territories), "communities": communities},
+        {
+            "councils": councils,
+            "form": form,
+            "may_create": bool(territories),
+            "communities": communities,
+            "home_public": _home_public(request),
+        },
         status=status,
     )
+
+
+def _home_public(request: HttpRequest) -> Any:
+    """The resident's own community, when its councils have a public page."""
+    household = getattr(getattr(request.user, "person", None), "household", None)
+    if household is None:
+        return None
+    community_path = "/".join(household.path.split("/")[:3]) + "/"
+    found = Council.objects.filter(community__path=community_path).select_related("community").first()
+    return found.community if found else None
 
 
 def _council_page(request: HttpRequest, council: Any, status: int = 200, **forms: Any) -> HttpResponse:

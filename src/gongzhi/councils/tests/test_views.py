@@ -170,3 +170,9 @@ def test_a_member_whose_seat_ended_no_longer_sees_the_council(client, world):
     actions.seat_end(actor=None, seat=world.seats[1], on=timezone.localdate() - datetime.timedelta(days=1))
     client.force_login(world.member_user)
     assert client.get(reverse("councils:council", args=[world.council.pk])).status_code == 404
+
+
+def test_a_resident_finds_the_public_page_of_their_community(client, actors, world):
+    client.force_login(actors.resident_a)
+    html = client.get(reverse("councils:index")).content.decode()
+    assert reverse("councils:public", args=[actors.net.a.community.pk]) in html
