@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:assembly_id>/transition/", views_staff.transition, name="transition"),
     path("<int:assembly_id>/ballot/", views_owner.ballot, name="ballot"),
     path("compound/<int:compound_id>/register/", views_staff.register, name="register"),
+    path("compound/<int:compound_id>/register/import/", views_staff.register_import, name="register_import"),
     path("compound/<int:compound_id>/rate/", views_owner.rate_branch, name="rate_branch"),
     path("rate/", views_owner.rate, name="rate"),
 ]

@@ -176,6 +176,44 @@ def add_proxy(request: HttpRequest, assembly_id: int) -> HttpResponse:
     return redirect("assemblies:detail", assembly.pk)
 
 
+@require_POST
+@login_required
+def register_import(request: HttpRequest, compound_id: int) -> HttpResponse:
+    """Upload the compound's register as CSV: all rows or none (register_import.py)."""
+    from gongzhi.assemblies import register_import as importer
+
+    compound = _compounds(request).filter(pk=compound_id).first()
+    if compound is None:
+        raise Http404
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > 2 * 1024 * 1024:
+        messages.error(request, _("请选择2MB以内的CSV文件"))
+        return redirect("assemblies:register", compound.pk)
+    rows, errors = importer.parse(compound, upload.read())
+    if errors:
+        return _register_page(request, compound, PartForm(), status=422, import_errors=errors)
+    count = importer.apply(actor=request.user, rows=rows, on=timezone.localdate())
+    messages.success(request, _("已导入%(n)d套房屋的产权登记") % {"n": count})
+    return redirect("assemblies:register", compound.pk)
+
+
+def _register_page(
+    request: HttpRequest, compound: Any, form: Any, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = {
+        "compound": compound,
+        "rows": queries.register_rows(compound),
+        "totals": queries.register_totals(compound),
+        "form": form,
+        "may_edit": can_manage_compound(request.user, compound),
+        "open_assemblies": Assembly.objects.visible_to(request.user).filter(
+            compound=compound, status=AssemblyStatus.VOTING
+        ),
+        **extra,
+    }
+    return render(request, "assemblies/register.html", context, status=status)
+
+
 @login_required
 def register(request: HttpRequest, compound_id: int) -> HttpResponse:
     """The compound's owners' register: parts, areas and how many current owners (no names)."""
@@ -209,14 +247,4 @@ def register(request: HttpRequest, compound_id: int) -> HttpResponse:
                 status = exc.status
         else:
             status = 400
-    context = {
-        "compound": compound,
-        "rows": queries.register_rows(compound),
-        "totals": queries.register_totals(compound),
-        "form": form,
-        "may_edit": can_manage_compound(request.user, compound),
-        "open_assemblies": Assembly.objects.visible_to(request.user).filter(
-            compound=compound, status=AssemblyStatus.VOTING
-        ),
-    }
-    return render(request, "assemblies/register.html", context, status=status)
+    return _register_page(request, compound, form, status=status)
