@@ -35,6 +35,6 @@ def access_area(actor: Any, node_id: int | str | None) -> TerritoryNode:
 def editable_areas(actor: Any) -> list[TerritoryNode]:
     scope = get_scope(actor)
     rows = TerritoryNode.objects.visible_to(actor, "manage_places").filter(
-        level__in=("district", "street", "community", "grid", "compound")
+        level__in=("district", "street", "community", "grid")
     )
     return [n for n in rows.order_by("path") if scope.can("manage_places", n.path)]
