@@ -1,0 +1,67 @@
+"""Real concurrency on PostgreSQL: two people closing the same decision at once write one "done"
+(the decision row lock serialises them; the second sees done and gets a 409 refusal)."""
+
+import datetime
+import threading
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
+
+from gongzhi.councils import actions
+from gongzhi.councils.models import Decision, DecisionEvent
+from gongzhi.councils.workflow import CouncilError
+
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+]
+
+
+def run_together(count: int, work) -> list:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def test_two_simultaneous_closings_write_one_done(world):
+    actions.attendance_record(actor=None, meeting=world.meeting, present_seat_ids={s.pk for s in world.seats})
+    d = actions.decision_record(
+        actor=None,
+        meeting=world.meeting,
+        text="修复路灯",
+        rule="majority_present",
+        yes=5,
+        no=0,
+        abstain=0,
+        owner_name="物业",
+        deadline=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    actions.evidence_add(
+        actor=None, decision=d, upload=SimpleUploadedFile("a.pdf", b"%PDF", content_type="application/pdf")
+    )
+
+    def close(_i: int):
+        return actions.decision_transition(actor=None, decision=Decision(pk=d.pk), to="done")
+
+    results = run_together(3, close)
+    assert sum(isinstance(r, Decision) for r in results) == 1, results
+    assert sum(isinstance(r, CouncilError) and r.status == 409 for r in results) == 2
+    assert DecisionEvent.objects.filter(decision_id=d.pk, to_status="done").count() == 1
