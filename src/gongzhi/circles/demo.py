@@ -40,12 +40,13 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     rows: list[Resource] = []
     communities = TerritoryNode.objects.filter(parent=street, level="community").order_by("code")
     for community in communities:
-        buildings = list(
-            TerritoryNode.objects.subtree(community)
+        buildings = [
+            (float(x or 0), float(y or 0))  # never None: filtered on centroid_lon, and lat comes with it
+            for x, y in TerritoryNode.objects.subtree(community)
             .filter(level="building", centroid_lon__isnull=False)
             .order_by("code")
             .values_list("centroid_lon", "centroid_lat")
-        )
+        ]
         if not buildings:
             continue
         committee = Organisation.objects.filter(territory=community, kind="residents_committee").first()

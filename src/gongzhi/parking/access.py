@@ -70,7 +70,7 @@ def access_unit(actor: Any, org_id: int) -> tuple[Organisation, bool]:
         pass
     if org_id in scope.org_ids:
         # the actor holds a role on this very organisation (scope.org_ids)
-        org = Organisation.objects.select_related("territory").filter(pk=org_id).first()
-        if org is not None:
-            return org, False
+        member_of = Organisation.objects.select_related("territory").filter(pk=org_id).first()
+        if member_of is not None:
+            return member_of, False
     raise Http404

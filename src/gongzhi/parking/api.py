@@ -65,7 +65,7 @@ def offers(request: HttpRequest) -> list[dict]:
             "starts_at": o.starts_at,
             "ends_at": o.ends_at,
             "spaces": o.spaces,
-            "permits_active": o.held,
+            "permits_active": o.held,  # type: ignore[attr-defined]  # annotated in the query
         }
         for o in queries.offers_for_resident(request.user)
     ]

@@ -71,7 +71,7 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         .order_by("household_id", "id")
         .distinct()
     )
-    by_household: dict[int, Person] = {}
+    by_household: dict[int | None, Person] = {}
     for p in people:
         by_household.setdefault(p.household_id, p)
     resident = User.objects.filter(username="demo_resident").select_related("person__household").first()

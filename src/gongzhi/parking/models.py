@@ -154,17 +154,6 @@ class ParkingApplication(TimeStamped):
     def plate_masked(self) -> str:
         return mask_plate(self.plate)
 
-    def valid_on(self, day: date) -> bool:
-        return self.status == PermitStatus.ACTIVE and self.offer.valid_from <= day <= self.offer.valid_until
-
-    def in_window_at(self, moment: datetime) -> bool:
-        """Whether `moment` (local time) lies in the window the permit was granted for."""
-        from gongzhi.parking.windows import window_intervals
-
-        minute = moment.weekday() * 1440 + moment.hour * 60 + moment.minute
-        a = self.application
-        return any(s <= minute < e for s, e in window_intervals(a.weekdays, a.starts_at, a.ends_at))
-
 
 def mask_plate(plate: str) -> str:
     """粤B·***45: province and letter, the last two characters."""

@@ -106,7 +106,7 @@ def _qr_svg(permit: ParkingPermit, request: HttpRequest) -> str:
 @login_required
 def permit_detail(request: HttpRequest, permit_id: int) -> HttpResponse:
     permit = access_permit(request.user, permit_id)
-    own = permit.holder_id == request.user.person_id
+    own = permit.holder_id == getattr(request.user, "person_id", None)
     return render(
         request,
         "parking/permit.html",
