@@ -56,6 +56,8 @@ class StatementOut(Schema):
     credits: int
     debits: int
     closing: int
+    page: int
+    pages: int
     lines: list[LineOut]
 
 
@@ -94,6 +96,7 @@ class VerifyIn(Schema):
 
 class StatementQuery(Schema):
     month: str | None = None
+    page: int | None = None  # 200 lines a page; without it, the whole month
 
 
 def redemption_out(r: Redemption, *, show_code: bool = True) -> dict[str, Any]:
@@ -134,7 +137,7 @@ def statement(request: HttpRequest, account_id: int, filters: Query[StatementQue
         month = parse_month(filters.month)
     except PointsRefused as exc:
         return Status(400, {"detail": str(exc)})
-    s = queries.statement(account, month)
+    s = queries.statement(account, month, page=filters.page)
     return {
         "account_id": account.pk,
         "label": account.label,
@@ -143,6 +146,8 @@ def statement(request: HttpRequest, account_id: int, filters: Query[StatementQue
         "credits": s.credits,
         "debits": s.debits,
         "closing": s.closing,
+        "page": s.page,
+        "pages": s.pages,
         "lines": [line.__dict__ for line in s.lines],
     }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Subquery, Sum
 from django.utils import timezone
 
 from gongzhi.points.accounts import find_account
@@ -46,14 +46,24 @@ class Statement:
     credits: int
     debits: int
     lines: list[StatementLine] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
 
 
 def next_month(month: date) -> date:
     return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
-def statement(account: Account, month: date) -> Statement:
-    """Opening balance, the month's entries with a running balance, closing balance."""
+PAGE_LINES = 200
+
+
+def statement(
+    account: Account, month: date, *, page: int | None = None, per_page: int = PAGE_LINES
+) -> Statement:
+    """Opening balance, the month's entries with a running balance, closing balance. The month's
+    totals come from its rollup row; with `page`, only that page's lines are read (the running
+    balance starts from the opening plus the sum of the month's earlier lines), so a page costs the
+    same however busy the month was. Without `page` (exports), every line of the month."""
     month = month.replace(day=1)
     tz = timezone.get_current_timezone()
     start = datetime.combine(month, time.min, tzinfo=tz)
@@ -62,34 +72,45 @@ def statement(account: Account, month: date) -> Statement:
         c=Sum("credits"), d=Sum("debits")
     )
     opening = (before["c"] or 0) - (before["d"] or 0)
-    rows = (
-        Entry.objects.filter(account=account, created_at__gte=start, created_at__lt=end)
-        .order_by("created_at", "id")
-        .values_list(
-            "created_at",
-            "transaction_id",
-            "transaction__kind",
-            "transaction__rule",
-            "transaction__memo",
-            "amount",
-        )
+    this = (
+        AccountMonth.objects.filter(account=account, month=month)
+        .values_list("credits", "debits", "entry_count")
+        .first()
     )
+    credits, debits, count = this or (0, 0, 0)
+    month_entries = Entry.objects.filter(account=account, created_at__gte=start, created_at__lt=end).order_by(
+        "created_at", "id"
+    )
+    running = opening
+    rows = month_entries
+    pages = 1
+    if page is not None:
+        pages = max(1, -(-count // per_page))
+        page = min(max(1, page), pages)
+        offset = (page - 1) * per_page
+        if offset:
+            earlier = Entry.objects.filter(pk__in=Subquery(month_entries.values("pk")[:offset]))
+            running += earlier.aggregate(s=Sum("amount", default=0))["s"]
+        rows = month_entries[offset : offset + per_page]
     from gongzhi.points.models import TxnKind
 
     labels = dict(TxnKind.choices)
-    running = opening
     lines: list[StatementLine] = []
-    credits = debits = 0
-    for at, txn_id, kind, rule, memo, amount in rows:
+    for at, txn_id, kind, rule, memo, amount in rows.values_list(
+        "created_at",
+        "transaction_id",
+        "transaction__kind",
+        "transaction__rule",
+        "transaction__memo",
+        "amount",
+    ):
         running += amount
-        if amount > 0:
-            credits += amount
-        else:
-            debits -= amount
         lines.append(
             StatementLine(at, txn_id, kind, str(labels.get(kind, kind)), rule, memo, amount, running)
         )
-    return Statement(account, month, opening, running, credits, debits, lines)
+    return Statement(
+        account, month, opening, opening + credits - debits, credits, debits, lines, page or 1, pages
+    )
 
 
 @dataclass(frozen=True)

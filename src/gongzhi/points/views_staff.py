@@ -203,8 +203,12 @@ def statement(request: HttpRequest, account_id: int) -> HttpResponse:
     """Monthly statement of one's own account, or of an account in one's territory (manage_points)."""
     account = access_account(request.user, account_id)
     month = _month(request.GET.get("month"))
-    s = queries.statement(account, month)
     fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        s = queries.statement(account, month)  # exports carry the whole month
+    else:
+        page = int(request.GET["page"]) if (request.GET.get("page") or "").isdigit() else 1
+        s = queries.statement(account, month, page=page)
     if fmt == "csv":
         return _csv(s)
     if fmt == "xlsx":

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from gongzhi.points import posting
 from gongzhi.points.accounts import account_for
@@ -153,3 +154,25 @@ def test_statement_opening_plus_lines_is_closing_and_equals_a_recount(bank):
     assert [line.balance for line in s.lines] == [50, 52]
     assert s.closing == balance(bank.volunteer) == recount(account).entries_sum
     assert statement(account, datetime.date(2026, 9, 1)).closing == 30
+
+
+def test_a_statement_page_continues_the_running_balance_of_the_earlier_pages(bank):
+
+    c = bank.actors.net.a.community
+    for i in range(7):
+        award_points(
+            rule="manual",
+            recipient=bank.volunteer,
+            source=f"m:{i}",
+            community=c,
+            points=i + 1,
+            awarded_by=bank.actors.staff_a,
+        )
+    account = account_for(bank.volunteer)
+    month = timezone.localdate().replace(day=1)
+    whole = statement(account, month)
+    pages = [statement(account, month, page=n, per_page=3) for n in (1, 2, 3)]
+    assert [p.pages for p in pages] == [3, 3, 3]
+    assert [line.balance for p in pages for line in p.lines] == [line.balance for line in whole.lines]
+    assert pages[2].closing == whole.closing == 28
+    assert statement(account, month, page=99, per_page=3).page == 3
