@@ -41,3 +41,14 @@ def resident_person(actor: Any) -> Any:
 
 def lives_in(person: Any, node: Any) -> bool:
     return bool(person.household_id) and person.household.path.startswith(node.path)
+
+
+def own_person(actor: Any) -> Any:
+    """The account's own person with the household in one query (the ballot API's hot path), or 404."""
+    from gongzhi.people.models import Person
+
+    person_id = getattr(actor, "person_id", None)
+    person = Person.objects.select_related("household").filter(pk=person_id).first() if person_id else None
+    if person is None:
+        raise Http404
+    return person

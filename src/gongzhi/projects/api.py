@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
-from gongzhi.people.models import Person
 from gongzhi.projects import actions_vote, queries
+from gongzhi.projects.access import own_person
 from gongzhi.projects.errors import ProjectError
 from gongzhi.projects.models import Vote
 from gongzhi.projects.workflow import Phase, VoteStatus
@@ -60,11 +60,8 @@ def vote_detail(request: HttpRequest, vote_id: int) -> dict[str, Any]:
     }
 
 
-def _person(request: HttpRequest) -> Person:
-    person_id = getattr(request.user, "person_id", None)
-    if not person_id:
-        raise Http404
-    return Person.objects.select_related("household").get(pk=person_id)
+def _person(request: HttpRequest) -> Any:
+    return own_person(request.user)
 
 
 @router.post(

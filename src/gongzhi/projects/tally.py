@@ -33,7 +33,9 @@ def election_of(vote: Vote, proposals: list[Proposal]) -> Election:
     raw += paper_sheets(vote)[0]
     for choices in raw:
         if vote.ballot_type == "cumulative":
-            ballots.append({k: Fraction(v) for k, v in choices.items() if k in ids and v > 0})
+            # Listed with 0 points still counts as support (pabutools: `project in ballot`); our own
+            # ballots never list zeros, imported ones may.
+            ballots.append({k: Fraction(v) for k, v in choices.items() if k in ids})
         else:
             ballots.append(tuple(str(c) for c in choices if str(c) in ids))
     projects = [Project(str(p.pk), Fraction(p.cost_estimate or 0), p.title) for p in proposals]
