@@ -54,8 +54,8 @@ def decide(t: Tally, *, special: bool) -> Outcome:
     met = qa >= QUORUM and qo >= QUORUM
     if special:
         passed = met and ya >= SPECIAL and yo >= SPECIAL
-        rule = str(_("特别事项:参与表决面积与人数均≥3/4同意(且参与表决面积与人数均≥2/3)"))
+        rule = str(_("特别事项:同意的面积与人数均≥参与表决的3/4(参与表决的面积与人数均须≥全体的2/3)"))
     else:
         passed = met and ya > ORDINARY and yo > ORDINARY
-        rule = str(_("一般事项:参与表决面积与人数均过半数(>1/2)同意(且参与表决面积与人数均≥2/3)"))
+        rule = str(_("一般事项:同意的面积与人数均>参与表决的1/2(参与表决的面积与人数均须≥全体的2/3)"))
     return Outcome(qa, qo, met, ya, yo, passed, rule)
