@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, When
-from django.db.models.functions import Power, Sqrt, Substr
+from django.db.models.functions import Sqrt, Substr
 from django.utils import timezone
 
 from gongzhi.service.geo import STREET_CODE_LENGTH, km_between, point_of, prefix_of
@@ -139,10 +139,11 @@ def _sql_score(order: ServiceOrder, target: tuple[float, float] | None) -> Any:
         in_area |= Q(area_text__contains=f"|{path}|")
     if target is not None:
         cos = math.cos(math.radians(target[1]))
-        km = ExpressionWrapper(
-            Sqrt(Power((F("home_lon") - Value(target[0])) * Value(math.radians(1) * cos * EARTH_KM), Value(2.0))
-                 + Power((F("home_lat") - Value(target[1])) * Value(math.radians(1) * EARTH_KM), Value(2.0))),
-            output_field=FloatField())
+        dx = (F("home_lon") - Value(target[0])) * Value(math.radians(1) * cos * EARTH_KM)
+        dy = (F("home_lat") - Value(target[1])) * Value(math.radians(1) * EARTH_KM)
+        # x*x rather than POWER(x, 2): plain arithmetic on both databases (SQLite runs POWER and
+        # SQRT as Python functions Django registers, one call per row each)
+        km = ExpressionWrapper(Sqrt(dx * dx + dy * dy), output_field=FloatField())
         far = Case(When(home_lon__isnull=True, then=Value(0.0)),
                    default=Value(1.0) / (Value(1.0) + km / Value(HALF_SCORE_KM)), output_field=FloatField())
     else:
