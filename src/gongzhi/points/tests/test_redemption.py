@@ -151,3 +151,18 @@ def test_award_points_interface_for_other_apps(bank):
     )
     assert award.created
     assert award.points == 5
+
+
+def test_the_yearly_command_expires_points_and_sweeps_uncollected_codes(bank):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    c = bank.actors.net.a.community
+    PointsPolicy.objects.create(territory=c, expiry_years=1)
+    with time_machine.travel(datetime.datetime(2024, 3, 1, 4, tzinfo=datetime.UTC), tick=False):
+        fund(bank.volunteer, c, 120, source="old")
+    out = StringIO()
+    call_command("points_expire", "--as-of", "2026-01-01", stdout=out)
+    assert "expired 120 points on 1 accounts" in out.getvalue()
+    assert balance(bank.volunteer) == 0
