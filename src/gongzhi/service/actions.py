@@ -72,6 +72,18 @@ def notice(person_id: int | None, text: str, kind: str, order: ServiceOrder | No
         ServiceNotice.objects.create(recipient_id=person_id, order=order, kind=kind, text=text[:300])
 
 
+def notice_staff(order: ServiceOrder, text: str, kind: str) -> None:
+    """The community's organisers (staff and secretary of the order's community) get a notice."""
+    from gongzhi.accounts.models import RoleAssignment
+    from gongzhi.accounts.roles import Role
+
+    people = set(RoleAssignment.objects.active().filter(
+        role__in=[Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY], territory_id=order.community_id,
+    ).values_list("person_id", flat=True))
+    ServiceNotice.objects.bulk_create(
+        [ServiceNotice(recipient_id=pid, order=order, kind=kind, text=text[:300]) for pid in sorted(people)])
+
+
 def award(*, rule: str, recipient: Any, source: str, community: Any, quantity: int = 1, awarded_by: Any = None,
           memo: str = "") -> dict[str, Any]:
     """Points through the kindness bank (gongzhi.points). A refusal (a cap, self-award) never undoes
@@ -143,6 +155,7 @@ def order_submit(*, actor: Any, resident: Any, item: ServiceItem, description: s
     ServiceOrder.objects.filter(pk=order.pk).update(number=order.number)
     data = {"from_appeal": from_appeal.number} if from_appeal is not None else {}
     _event(order, OrderAction.ORDER, actor, "", **data)
+    notice_staff(order, f"新服务单{order.number}({item.name})待派单", "new_order")
     record_write(actor=actor, action="service.order_submit", obj=order, scope_path=order.path)
     return order
 
@@ -184,6 +197,7 @@ def order_decline(*, order: ServiceOrder, actor: Any, reason: str) -> ServiceOrd
     locked.save(update_fields=["status", "helper", "updated_at"])
     _release(helper_id)
     _event(locked, OrderAction.DECLINE, actor, before, reason.strip(), helper_id=helper_id)
+    notice_staff(locked, f"服务单{locked.number}被拒单,请重新派单:{reason.strip()}", "declined")
     record_write(actor=actor, action="service.order_decline", obj=locked, scope_path=locked.path)
     return locked
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gongzhi.core.audit import actor_label
-from gongzhi.service.actions import notice
+from gongzhi.service.actions import notice, notice_staff
 from gongzhi.service.actions_wishes import expire_wishes
 from gongzhi.service.models import OrderEvent, Pairing, PairingAlert, ServiceOrder
 from gongzhi.service.workflow import OrderAction
@@ -36,6 +36,7 @@ def mark_overdue_orders(now: Any = None) -> int:
             text = f"服务单{order.number}({order.item.name})已超期,请尽快处理"
             if order.helper_id:
                 notice(order.helper.person_id, text, "overdue", order)
+            notice_staff(order, text, "overdue")
             count += 1
     return count
 

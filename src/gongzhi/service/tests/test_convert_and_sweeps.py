@@ -73,6 +73,7 @@ def test_the_sweep_marks_overdue_orders_once_and_reminds_the_helper(actors, worl
     assert sweeps.mark_overdue_orders() == 0
     assert OrderEvent.objects.filter(order=order, action="overdue").count() == 1
     notice = ServiceNotice.objects.get(recipient=world.electrician_user.person, kind="overdue")
+    assert ServiceNotice.objects.filter(recipient=actors.secretary_a.person, kind="overdue").count() == 1
     assert order.number in client_for(world.electrician_user).get("/service/notices/").content.decode()
     assert notice.read_at is None
     assert "overdue" in [o.number for o in []] or order.number in client_for(actors.staff_a).get(

@@ -144,6 +144,9 @@ def test_decline_returns_the_order_to_the_queue_with_the_reason(actors, world):
     order.refresh_from_db()
     assert (order.status, order.helper_id) == (OrderStatus.SUBMITTED, None)
     assert order.events.get(action="decline").note == "这周出差"
+    # the community's staff are told to reassign; staff of another community are not
+    assert ServiceNotice.objects.filter(recipient=actors.staff_a.person, kind="declined", order=order).exists()
+    assert not ServiceNotice.objects.filter(recipient=actors.staff_b.person).exists()
     world.electrician.refresh_from_db()
     assert world.electrician.open_orders == 0
 
