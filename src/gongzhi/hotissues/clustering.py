@@ -118,21 +118,24 @@ def _split(
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
 
-        ei, ej, ew = edges
+        ei, ej, ew = edges  # this component's edges only (global node numbers)
         stricter = min(threshold + 0.1, 0.95)
-        local = np.full(x.shape[0], -1, dtype=np.int64)
-        local[idx] = np.arange(len(idx))
-        keep = (local[ei] >= 0) & (ew >= stricter)
-        graph = coo_matrix(
-            (np.ones(int(keep.sum()), dtype=np.int8), (local[ei[keep]], local[ej[keep]])), shape=(len(idx), len(idx))
-        )
+        local = {node: k for k, node in enumerate(idx)}
+        li = np.fromiter((local[v] for v in ei), dtype=np.int64, count=len(ei))
+        lj = np.fromiter((local[v] for v in ej), dtype=np.int64, count=len(ej))
+        keep = ew >= stricter
+        graph = coo_matrix((np.ones(int(keep.sum()), dtype=np.int8), (li[keep], lj[keep])), shape=(len(idx), len(idx)))
         _, labels = connected_components(graph, directed=False)
-        parts: dict[int, list[int]] = {}
-        for k, label in enumerate(labels):
-            parts.setdefault(int(label), []).append(idx[k])
-        if len(parts) == 1:
-            return [idx] if stricter >= 0.95 else _split(idx, x, place, edges, stricter)
-        return [g for part in parts.values() if len(part) >= 2 for g in _split(part, x, place, edges, stricter)]
+        if labels.max() == 0:
+            return [idx] if stricter >= 0.95 else _split(idx, x, place, (ei[keep], ej[keep], ew[keep]), stricter)
+        out: list[list[int]] = []
+        edge_label = labels[li]
+        for label in np.unique(labels):
+            part = [idx[k] for k in np.flatnonzero(labels == label)]
+            if len(part) >= 2:
+                mine = keep & (edge_label == label)
+                out += _split(part, x, place, (ei[mine], ej[mine], ew[mine]), stricter)
+        return out
     from scipy.cluster.hierarchy import fcluster, linkage
 
     ia = np.asarray(idx)
@@ -209,9 +212,13 @@ def cluster(
     for rep in range(n):
         components.setdefault(int(labels[rep]), []).append(rep)
     place = (community, lon, lat)
+    # each component's own edges, so splitting a large one never scans the others'
+    order = np.argsort(labels[ei], kind="stable")
+    bounds = np.searchsorted(labels[ei][order], np.arange(labels.max() + 2))
     rep_group: dict[int, int] = {}
-    for reps_in in components.values():
-        for part in _split(reps_in, x, place, (ei, ej, ew), threshold):
+    for label, reps_in in components.items():
+        mine = order[bounds[label] : bounds[label + 1]]
+        for part in _split(reps_in, x, place, (ei[mine], ej[mine], ew[mine]), threshold):
             for rep in part:
                 rep_group[rep] = part[0]
     groups: dict[int, list[int]] = {}
