@@ -221,3 +221,12 @@ def test_the_results_api_gives_exact_fractions_and_404_to_outsiders(client, regi
     assert matter["special"] is True
     client.force_login(actors.staff_b)
     assert client.get(f"/api/v1/assemblies/{assembly.pk}/results").status_code == 404
+
+
+def test_after_the_close_time_the_ballot_page_says_so_instead_of_offering_a_form(client, register):
+    assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
+    Assembly.objects.filter(pk=assembly.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=5))
+    client.force_login(register.owner_users[0])
+    html = client.get(reverse("assemblies:ballot", args=[assembly.pk])).content.decode()
+    assert "表决已截止" in html
+    assert "提交投票" not in html
