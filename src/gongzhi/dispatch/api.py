@@ -9,6 +9,7 @@ there is nothing to roll back to or no active model, 422 for a malformed body (n
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
@@ -64,20 +65,20 @@ ERRORS: dict[int | str, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409
 
 def _require(request: HttpRequest, capability: str) -> None:
     if not get_scope(request.user).can(capability):
-        raise HttpError(403, "您没有此操作的权限")
+        raise HttpError(403, _("您没有此操作的权限"))
 
 
 @router.post("/predict", response={200: PredictOut, **ERRORS})
 def predict(request: HttpRequest, payload: PredictIn) -> Any:
     _require(request, "view_appeals")
     if not (payload.text.strip() or payload.subject.strip()):
-        raise HttpError(400, "请填写诉求内容")
+        raise HttpError(400, _("请填写诉求内容"))
     node = queries.territory_for(request.user, payload.territory.strip())
     if node is None:
-        raise HttpError(404, "未找到该区划")
+        raise HttpError(404, _("未找到该区划"))
     result = queries.predict_for(subject=payload.subject, text=payload.text, node=node)
     if result is None:
-        raise HttpError(409, "当前没有启用的分拨模型,请先训练或启用一个版本")
+        raise HttpError(409, _("当前没有启用的分拨模型,请先训练或启用一个版本"))
     return result
 
 
