@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -123,7 +124,9 @@ def ballot(request: HttpRequest, vote_id: int) -> HttpResponse:
             messages.success(request, _("投票成功。截止前您可以随时修改"))
             return redirect("projects:ballot", vote.pk)
     mine = actions_vote.my_ballot(vote, person)
+    now = timezone.now()
     ctx = {
+        "is_open": vote.status == VoteStatus.OPEN and vote.opens_at <= now < vote.closes_at,
         "vote": vote,
         "candidates": candidates,
         "error": error,

@@ -245,3 +245,13 @@ def test_resident_votes_on_the_phone_form_and_sees_their_choice(actors, open_vot
     page = c.get(reverse("projects:ballot", args=[vote.pk])).content.decode()
     assert "您已投票" in page
     assert f'value="{a.pk}" checked' in page
+
+
+def test_the_ballot_page_says_the_vote_is_closed_instead_of_offering_a_form(actors, open_vote) -> None:
+    vote, _props = open_vote
+    close(vote)
+    c = Client()
+    c.force_login(actors.resident_a)
+    page = c.get(reverse("projects:ballot", args=[vote.pk])).content.decode()
+    assert 'id="vote-closed"' in page
+    assert 'id="ballot-form"' not in page
