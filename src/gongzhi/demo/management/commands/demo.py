@@ -66,6 +66,11 @@ class Command(BaseCommand):
             help="historical appeals over the past 90 days (default: 15%% of --residents, 3000 for 20000)",
         )
         parser.add_argument(
+            "--net-and-appeals-only",
+            action="store_true",
+            help="skip the demos of services, places, co-governance and the dispatch model",
+        )
+        parser.add_argument(
             "--fallback-outline",
             action="store_true",
             help="use the built-in rough outline even if the published one is there",
@@ -104,7 +109,7 @@ class Command(BaseCommand):
             counts |= install_demo_appeals(
                 seed=options["seed"], count=max(appeals, 0), progress=self.stdout.write
             )
-            if options["residents"] > 0:
+            if options["residents"] > 0 and not options["net_and_appeals_only"]:
                 counts |= install_extensions(seed=options["seed"], progress=self.stdout.write)
         summary = ", ".join(f"{k} {v}" for k, v in counts.items())
         self.stdout.write(
