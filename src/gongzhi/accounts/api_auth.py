@@ -66,18 +66,27 @@ _scopes: dict[int, tuple[float, datetime.date, Scope]] = {}
 _scopes_lock = threading.Lock()
 
 
+def cached_token_scope(user_id: int) -> Scope | None:
+    hit = _scopes.get(user_id)
+    if hit is not None and hit[0] > time.monotonic() and hit[1] == timezone.localdate():
+        return hit[2]
+    return None
+
+
+def store_token_scope(user: User, scope: Scope) -> None:
+    ttl = float(getattr(settings, "TOKEN_SCOPE_CACHE_SECONDS", 10))
+    if ttl > 0:
+        with _scopes_lock:
+            _scopes[user.pk] = (time.monotonic() + ttl, timezone.localdate(), scope)
+
+
 def token_scope(user: User) -> Scope:
     from gongzhi.accounts.roles import compute_scope
 
-    ttl = float(getattr(settings, "TOKEN_SCOPE_CACHE_SECONDS", 10))
-    now, today = time.monotonic(), timezone.localdate()
-    hit = _scopes.get(user.pk)
-    if hit is not None and hit[0] > now and hit[1] == today:
-        return hit[2]
-    scope = compute_scope(user)
-    if ttl > 0:
-        with _scopes_lock:
-            _scopes[user.pk] = (now + ttl, today, scope)
+    scope = cached_token_scope(user.pk)
+    if scope is None:
+        scope = compute_scope(user)
+        store_token_scope(user, scope)
     return scope
 
 
@@ -110,6 +119,12 @@ class TokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=user.token_pk).exclude(
                 last_used_at__gt=now - timezone.timedelta(minutes=1)
             ).update(last_used_at=now)
-        user._gongzhi_scope = token_scope(user)  # read by core.scoping.get_scope
+        # The scope is computed only if the handler asks (core.scoping.get_scope), then kept for
+        # this token caller's next requests; a ballot or a resident's own request never needs it.
+        scope = cached_token_scope(user.pk)
+        if scope is not None:
+            user._gongzhi_scope = scope
+        else:
+            user._gongzhi_scope_store = store_token_scope
         request.user = user
         return user

@@ -49,6 +49,9 @@ def get_scope(actor: Any) -> Scope:
 
     scope = compute_scope(actor)
     actor._gongzhi_scope = scope
+    store = getattr(actor, "_gongzhi_scope_store", None)  # token callers keep it a few seconds
+    if store is not None:
+        store(actor, scope)
     return scope
 
 

@@ -21,7 +21,9 @@ def _people_seen(client: Client, raw: str) -> set[int]:
 def test_a_new_role_in_this_process_applies_to_the_next_request(actors):
     _token, raw = token_create(actor=actors.staff_a, name="hotline bridge")
     client = Client()
+    assert api_auth.cached_token_scope(actors.staff_a.pk) is None  # computed only when a handler asks
     assert actors.person_b.pk not in _people_seen(client, raw)
+    assert api_auth.cached_token_scope(actors.staff_a.pk) is not None  # kept for the next request
     RoleAssignment.objects.create(
         person=actors.staff_a.person, role=Role.COMMUNITY_STAFF, territory=actors.net.b.community
     )
