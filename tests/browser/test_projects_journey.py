@@ -96,7 +96,7 @@ def test_residents_propose_vote_and_rate_a_micro_project(browser, live_server, a
     council = council_actions.council_create(
         actor=actors.staff_a,
         name="甲社区居民议事会",
-        kind="residents_council",
+        kind="residents",
         territory=actors.net.a.community,
     )
     meeting = council_actions.meeting_schedule(

@@ -14,6 +14,7 @@ from gongzhi.councils.models import (
     AgendaItem,
     Attendance,
     Council,
+    CouncilKind,
     Decision,
     DecisionEvent,
     DecisionStatus,
@@ -54,6 +55,11 @@ def council_create(
     """Set up a council in a community (or one compound of it)."""
     if territory.level not in ("community", "compound"):
         raise CouncilError(_("议事会须设在社区或小区"))
+    # SQLite would store an unknown kind silently; PostgreSQL would fail on its length — say why instead
+    if kind not in CouncilKind.values:
+        raise CouncilError(_("未知的议事会类别"))
+    if quorum not in rules.QuorumRule.values:
+        raise CouncilError(_("未知的法定人数规则"))
     council = Council.objects.create(
         name=name,
         kind=kind,
