@@ -2,7 +2,6 @@
 unique idempotency key decides which of two simultaneous intakes stores the appeal."""
 
 import json
-import threading
 
 import pytest
 from django.db import connection
@@ -14,33 +13,13 @@ from gongzhi.appeals import actions
 from gongzhi.appeals.intake import appeal_submit
 from gongzhi.appeals.models import Appeal, AppealEvent
 from gongzhi.appeals.workflow import Action, InvalidTransition
+from gongzhi.core.testing import run_together
 
 pytestmark = [
     pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def run_together(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def test_two_simultaneous_signs_one_wins_the_other_gets_invalid_transition(actors, world):

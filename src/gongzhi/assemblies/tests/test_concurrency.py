@@ -1,8 +1,6 @@
 """Real concurrency on PostgreSQL: the same owner (or the owner and their proxy) voting at once
 stores one ballot; the voter row lock serialises them and the unique constraint backs it up."""
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -10,33 +8,13 @@ from gongzhi.assemblies import actions
 from gongzhi.assemblies.errors import AssemblyError
 from gongzhi.assemblies.models import Assembly, Ballot, SnapshotVoter
 from gongzhi.assemblies.tests.conftest import new_assembly
+from gongzhi.core.testing import run_together
 
 pytestmark = [
     pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def run_together(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def test_the_same_owner_voting_four_times_at_once_stores_one_ballot(register):

@@ -1,11 +1,10 @@
 """Real concurrency on PostgreSQL: two staff pairing the same need with the same resource at once
 store one pairing (the need row lock; the partial unique constraint backs it)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
+from gongzhi.core.testing import run_together
 from gongzhi.needs import actions
 from gongzhi.needs.actions import LibraryError
 from gongzhi.needs.models import Need, Pairing, Resource
@@ -15,27 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def run_together(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def test_simultaneous_pairings_of_one_need_and_resource_store_one(actors, units):

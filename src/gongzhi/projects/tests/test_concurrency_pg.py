@@ -1,13 +1,12 @@
 """Real concurrency on PostgreSQL: one person casting twice at the same instant leaves one roll row
 and one ballot (unique keys + INSERT … ON CONFLICT); many residents at once all get counted."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test import Client
 
 from gongzhi.accounts.actions import token_create
+from gongzhi.core.testing import run_together
 from gongzhi.people.tests.factories import make_person
 from gongzhi.projects import actions_vote
 from gongzhi.projects.models import Ballot, VoterRoll
@@ -17,27 +16,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL concurrency"),
 ]
-
-
-def run_together(count: int, work) -> list:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def test_the_same_resident_voting_twice_at_once_leaves_one_ballot(actors, open_vote) -> None:

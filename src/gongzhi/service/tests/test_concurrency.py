@@ -2,14 +2,13 @@
 assignments wins (the other gets 409), and the conditional UPDATE decides which of two
 simultaneous wish claims wins."""
 
-import threading
-
 import pytest
 from conftest import PASSWORD
 from django.db import connection
 from django.test import Client
 
 from gongzhi.accounts.models import User
+from gongzhi.core.testing import run_together
 from gongzhi.service import actions, actions_wishes
 from gongzhi.service.models import Helper, OrderEvent, ServiceOrder, Wish, WishEvent
 from gongzhi.service.tests.test_wishes import make_wish
@@ -22,30 +21,10 @@ pytestmark = [
 ]
 
 
-def run_together(count: int, work) -> list:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
-
-
 def test_two_staff_assigning_at_once_one_wins_the_other_gets_409(actors, world):
-    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair,
-                                 description="并发派单")
+    order = actions.order_submit(
+        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="并发派单"
+    )
     helpers = [world.electrician.pk, world.lawyer.pk]
 
     def assign(i: int) -> int:
@@ -63,21 +42,31 @@ def test_two_staff_assigning_at_once_one_wins_the_other_gets_409(actors, world):
 
 
 def test_a_helper_accepting_while_staff_cancel_exactly_one_happens(actors, world):
-    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair,
-                                 description="接单与取消同时发生")
+    order = actions.order_submit(
+        actor=actors.resident_a,
+        resident=actors.resident_a.person,
+        item=world.repair,
+        description="接单与取消同时发生",
+    )
     actions.order_assign(order=order, actor=actors.staff_a, helper=world.electrician)
 
     def act(i: int):  # type: ignore[no-untyped-def]
         if i == 0:
-            return actions.order_accept(order=ServiceOrder(pk=order.pk), actor=User.objects.get(username="helper_e"))
-        return actions.order_cancel(order=ServiceOrder(pk=order.pk), actor=User.objects.get(username="staff_a"))
+            return actions.order_accept(
+                order=ServiceOrder(pk=order.pk), actor=User.objects.get(username="helper_e")
+            )
+        return actions.order_cancel(
+            order=ServiceOrder(pk=order.pk), actor=User.objects.get(username="staff_a")
+        )
 
     results = run_together(2, act)
     assert sum(isinstance(r, ServiceOrder) for r in results) == 1, results
     assert sum(isinstance(r, InvalidTransition) for r in results) == 1, results
     final = ServiceOrder.objects.get(pk=order.pk)
     assert final.status in {OrderStatus.ACCEPTED, OrderStatus.CANCELLED}
-    assert Helper.objects.get(pk=world.electrician.pk).open_orders == (1 if final.status == OrderStatus.ACCEPTED else 0)
+    assert Helper.objects.get(pk=world.electrician.pk).open_orders == (
+        1 if final.status == OrderStatus.ACCEPTED else 0
+    )
 
 
 def test_a_wish_claimed_twice_at_once_exactly_one_wins(actors, world):
