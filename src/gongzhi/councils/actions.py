@@ -232,7 +232,7 @@ def decision_record(
         owner_org=owner_org,
         owner_name=owner_name.strip(),
         deadline=deadline,
-        status=DecisionStatus.TODO if result.passed else DecisionStatus.REJECTED,
+        status=DecisionStatus.PENDING if result.passed else DecisionStatus.REJECTED,
     )
     DecisionEvent.objects.create(decision=decision, actor_label=actor_label(actor), to_status=decision.status)
     _audit(

@@ -11,7 +11,7 @@ from gongzhi.councils.models import Council, Decision, DecisionStatus, Meeting
 
 def with_counters(councils: Any, today: datetime.date | None = None) -> Any:
     today = today or timezone.localdate()
-    open_q = Q(meetings__decisions__status__in=[DecisionStatus.TODO, DecisionStatus.DOING])
+    open_q = Q(meetings__decisions__status__in=[DecisionStatus.PENDING, DecisionStatus.DOING])
     return councils.annotate(
         open_decisions=Count("meetings__decisions", filter=open_q, distinct=True),
         overdue_decisions=Count(
@@ -50,7 +50,7 @@ def public_counts(community: Any) -> dict[str, int]:
     return {
         "passed": qs.count(),
         "done": qs.filter(status=DecisionStatus.DONE).count(),
-        "open": qs.filter(status__in=[DecisionStatus.TODO, DecisionStatus.DOING]).count(),
+        "open": qs.filter(status__in=[DecisionStatus.PENDING, DecisionStatus.DOING]).count(),
         "overdue": qs.overdue(today).count(),
     }
 

@@ -4,7 +4,7 @@ from gongzhi.councils.models import DecisionStatus, MeetingStatus
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     DecisionStatus.REJECTED: frozenset(),
-    DecisionStatus.TODO: frozenset({DecisionStatus.DOING, DecisionStatus.DONE}),
+    DecisionStatus.PENDING: frozenset({DecisionStatus.DOING, DecisionStatus.DONE}),
     DecisionStatus.DOING: frozenset({DecisionStatus.DONE}),
     DecisionStatus.DONE: frozenset({DecisionStatus.DOING}),
 }

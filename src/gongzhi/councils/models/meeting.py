@@ -91,7 +91,7 @@ class Attendance(models.Model):
 
 class DecisionStatus(models.TextChoices):
     REJECTED = "rejected", _("未通过")
-    TODO = "todo", _("待落实")
+    PENDING = "todo", _("待落实")
     DOING = "doing", _("落实中")
     DONE = "done", _("已办结")
 
@@ -101,7 +101,7 @@ class DecisionQuerySet(ScopedQuerySet):
     scope_capability = "manage_councils"
 
     def open(self) -> Self:
-        return self.filter(status__in=[DecisionStatus.TODO, DecisionStatus.DOING])
+        return self.filter(status__in=[DecisionStatus.PENDING, DecisionStatus.DOING])
 
     def overdue(self, today=None) -> Self:  # type: ignore[no-untyped-def]
         return self.open().filter(deadline__lt=today or timezone.localdate())
@@ -162,7 +162,7 @@ class Decision(TimeStamped):
 
     def is_overdue(self, today=None) -> bool:  # type: ignore[no-untyped-def]
         return (
-            self.status in (DecisionStatus.TODO, DecisionStatus.DOING)
+            self.status in (DecisionStatus.PENDING, DecisionStatus.DOING)
             and self.deadline is not None
             and self.deadline < (today or timezone.localdate())
         )
