@@ -56,8 +56,9 @@ class SatisfactionTable:
         index = {p.id: i for i, p in enumerate(election.projects)}
         rows: list[list[int]] = [[] for _ in election.projects]
         vals: list[list[int]] = [[] for _ in election.projects]
+        ordinal = election.vote_type == "ordinal"
         for v, ballot in enumerate(election.ballots):
-            if election.vote_type == "ordinal":
+            if ordinal:
                 length = len(ballot)
                 for pos, pid in enumerate(ballot):
                     score = length - pos - 1
@@ -69,16 +70,19 @@ class SatisfactionTable:
                     rows[index[pid]].append(v)
         supporters, sats, totals = [], [], []
         for j, p in enumerate(election.projects):
-            idx = np.asarray(
-                sorted(set(rows[j])) if election.vote_type != "ordinal" else rows[j], dtype=np.int64
-            )
-            if election.vote_type == "ordinal":
-                s_exact = [Fraction(x) for x in vals[j]]
-            else:
-                s_exact = [p.cost] * len(idx)
-            if p.cost == 0 and election.vote_type != "ordinal":
-                idx, s_exact = np.zeros(0, dtype=np.int64), []
+            found = rows[j]
+            if not ordinal and len(set(found)) != len(found):
+                found = sorted(set(found))
+            if p.cost == 0 and not ordinal:
+                found = []
+            idx = np.asarray(found, dtype=np.int64)
             supporters.append(idx)
-            sats.append(np.asarray([float(x) for x in s_exact], dtype=np.float64))
-            totals.append(sum(s_exact, Fraction(0)))
+            # float(Fraction) per supporter was most of the build: one conversion per project
+            # (Borda scores are small integers, exact as floats)
+            if ordinal:
+                sats.append(np.asarray(vals[j], dtype=np.float64))
+                totals.append(Fraction(sum(vals[j])))
+            else:
+                sats.append(np.full(len(idx), float(p.cost)))
+                totals.append(p.cost * len(idx))
         return cls(election.projects, supporters, sats, totals, len(election.ballots))

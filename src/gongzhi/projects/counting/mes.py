@@ -16,6 +16,7 @@ subtractions per voter, so relative error stays ~1e-13; comparisons that decide 
 real difference between two distinct ρ of the same election. Costs and the budget check stay exact.
 """
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -60,18 +61,37 @@ def _rho(cost: float, bb: np.ndarray, ss: np.ndarray, total: float) -> float:
     """Smallest ρ with Σ min(bb, ρ·ss) = cost (the supporters are known to afford it)."""
     order = np.argsort(bb / ss, kind="stable")
     bbs, sss = bb[order], ss[order]
-    paid_before = np.concatenate(([0.0], np.cumsum(bbs)[:-1]))
-    sat_left = total - np.concatenate(([0.0], np.cumsum(sss)[:-1]))
+    paid_before = np.cumsum(bbs) - bbs
+    sat_left = total - (np.cumsum(sss) - sss)
     with np.errstate(divide="ignore", invalid="ignore"):
         rho = (cost - paid_before) / sat_left
-    ok = np.nonzero(rho * sss <= bbs * (1 + TOL))[0]
+    ok = np.flatnonzero(rho * sss <= bbs * (1 + TOL))
     return float(rho[ok[0]] if len(ok) else rho[-1])
 
 
-def mes_run(table: SatisfactionTable, candidates: list[int], voter_budget: Fraction) -> MesRun:
-    costs = [float(p.cost) for p in table.projects]
-    names = [p.id for p in table.projects]
-    totals = [float(t) for t in table.total_sat]
+@dataclass(frozen=True)
+class _Floats:
+    """What every run reads, converted once per count instead of once per completion step."""
+
+    costs: list[float]
+    totals: list[float]
+    names: list[str]
+
+
+def _floats(table: SatisfactionTable) -> _Floats:
+    return _Floats(
+        [float(p.cost) for p in table.projects],
+        [float(t) for t in table.total_sat],
+        [p.id for p in table.projects],
+    )
+
+
+def mes_run(
+    table: SatisfactionTable, candidates: list[int], voter_budget: Fraction, floats: _Floats | None = None
+) -> MesRun:
+    f = floats or _floats(table)
+    costs, totals, names = f.costs, f.totals, f.names
+    supporters, sats = table.supporters, table.sats
     budgets = np.full(table.num_voters, float(voter_budget))
     afford = {j: costs[j] / totals[j] for j in candidates}  # lower bounds: ρ only grows
     active = set(candidates)
@@ -80,8 +100,7 @@ def mes_run(table: SatisfactionTable, candidates: list[int], voter_budget: Fract
     while True:
         best, tied = float("inf"), []
         for j in sorted(active, key=afford.__getitem__):
-            idx = table.supporters[j]
-            bb = budgets[idx]
+            bb = budgets[supporters[j]]
             money = float(bb.sum())
             if money < costs[j] * (1 - TOL):
                 active.discard(j)
@@ -89,7 +108,7 @@ def mes_run(table: SatisfactionTable, candidates: list[int], voter_budget: Fract
                 continue
             if afford[j] > best * (1 + TOL):
                 break
-            rho = _rho(costs[j], bb, table.sats[j], totals[j])
+            rho = _rho(costs[j], bb, sats[j], totals[j])
             afford[j] = rho
             if rho < best * (1 - TOL):
                 best, tied = rho, [j]
@@ -98,14 +117,26 @@ def mes_run(table: SatisfactionTable, candidates: list[int], voter_budget: Fract
         if not tied:
             break
         j = min(tied, key=names.__getitem__)
-        idx = table.supporters[j]
-        pay = np.minimum(budgets[idx], best * table.sats[j])
+        idx = supporters[j]
+        pay = np.minimum(budgets[idx], best * sats[j])
         budgets[idx] -= pay
         active.discard(j)
         picks.append(MesPick(names[j], len(picks) + 1, best, int(np.count_nonzero(pay))))
     for j in active:  # left over: supporters can no longer pay
-        unaffordable[j] = float(budgets[table.supporters[j]].sum())
+        unaffordable[j] = float(budgets[supporters[j]].sum())
     return MesRun(voter_budget, picks, budgets, unaffordable)
+
+
+def _steps_to_first_affordable(
+    table: SatisfactionTable, candidates: list[int], voter_budget: Fraction
+) -> int:
+    """After a run that bought nothing: how many +1 steps until some project's supporters, all still
+    holding the whole share, could afford it. Every share below that buys nothing either, so those
+    runs are skipped; the bound is taken TOL low, so the first run not skipped is one the float
+    comparison of `mes_run` might already find affordable."""
+    slack = 1 - 2 * Fraction(TOL)
+    need = min(table.projects[j].cost * slack / len(table.supporters[j]) for j in candidates)
+    return max(1, math.ceil(need - voter_budget))
 
 
 def mes(election: Election, table: SatisfactionTable | None = None, *, completion: bool = True) -> MesOutcome:
@@ -117,29 +148,38 @@ def mes(election: Election, table: SatisfactionTable | None = None, *, completio
     totals = {p.id: table.total_sat[j] for j, p in enumerate(projects)}
     if n == 0:
         return MesOutcome([], [], Fraction(0), Fraction(0), 0, None, {}, totals)
-    cost_of = {p.id: p.cost for p in projects}
+    floats = _floats(table)
+    # Exact money in integers: costs and the budget over their common denominator (1 for real files),
+    # so the completion's budget and exhaustiveness checks cost no Fraction arithmetic per step.
+    scale = math.lcm(election.budget.denominator, *(p.cost.denominator for p in projects))
+    cost = {p.id: int(p.cost * scale) for p in projects}
+    limit = int(election.budget * scale)
+    candidate_ids = [projects[j].id for j in candidates]
     start = election.budget / n
     voter_budget, steps = start, 0
     previous: tuple[list[str], MesRun | None] = (free, None)
     while True:
-        run = mes_run(table, candidates, voter_budget)
+        run = mes_run(table, candidates, voter_budget, floats)
         chosen = free + [pk.project_id for pk in run.picks]
-        spent = sum((cost_of[c] for c in chosen), Fraction(0))
+        spent = sum(cost[c] for c in chosen)
         if not completion:
             previous = (chosen, run)
             break
-        if spent > election.budget:
+        if spent > limit:
             voter_budget -= 1
+            last = previous[1]
+            if last is not None and last.voter_budget != voter_budget:
+                # the last run computed came before skipped steps that bought nothing, like it:
+                # rerun the share kept so that the money left is reported for that share
+                previous = (previous[0], mes_run(table, candidates, voter_budget, floats))
             break
         previous = (chosen, run)
         taken = set(chosen)
-        exhaustive = all(
-            projects[j].id in taken or spent + projects[j].cost > election.budget for j in candidates
-        )
-        if exhaustive:
+        if all(c in taken or spent + cost[c] > limit for c in candidate_ids):
             break
-        voter_budget += 1
-        steps += 1
+        skip = _steps_to_first_affordable(table, candidates, voter_budget) if not run.picks else 1
+        voter_budget += skip
+        steps += skip
     chosen, final = previous
     left = {projects[j].id: m for j, m in (final.unaffordable_at.items() if final else [])}
     return MesOutcome(sorted(chosen), free, start, voter_budget, steps, final, left, totals)

@@ -45,8 +45,10 @@ def parse_pb(text: str) -> Election:  # noqa: C901 — one pass over the file, o
     meta: dict[str, str] = {}
     meta_lines: dict[str, int] = {}
     projects: list[Project] = []
+    project_ids: set[str] = set()
     extra: dict[str, dict[str, str]] = {}
-    raw_votes: list[tuple[int, dict[str, str]]] = []
+    raw_votes: list[tuple[int, list[str]]] = []
+    vote_header: list[str] = []
     seen: set[str] = set()
     section, header, header_line = "", [], 0
     reader = csv.reader(text.splitlines(), delimiter=";")
@@ -56,8 +58,11 @@ def parse_pb(text: str) -> Election:  # noqa: C901 — one pass over the file, o
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         first = row[0].strip()
-        blank_rest = all(not c.strip() for c in row[1:])
-        if blank_rest and (first.lower() in SECTIONS or (first.isupper() and first.isalpha())):
+        # a section title: a known name or an upper-case word alone on its line (tested in the
+        # cheap order — vote rows, most of a file, fail the first test)
+        if (first.lower() in SECTIONS or (first.isupper() and first.isalpha())) and all(
+            not c.strip() for c in row[1:]
+        ):
             name = first.lower()
             if name not in SECTIONS:
                 raise PbError(f"unknown section {first!r} (expected META, PROJECTS or VOTES)", line)
@@ -72,33 +77,37 @@ def parse_pb(text: str) -> Election:  # noqa: C901 — one pass over the file, o
             header, header_line, expect_header = [h.strip() for h in row], line, False
             if section == "projects" and header[:2] != ["project_id", "cost"]:
                 raise PbError("PROJECTS header must start with project_id;cost", line)
-            if section == "votes" and "vote" not in header:
-                raise PbError("VOTES header has no 'vote' column", line)
+            if section == "votes":
+                if "vote" not in header:
+                    raise PbError("VOTES header has no 'vote' column", line)
+                vote_header = header
             continue
         # Shorter rows are padded (pabutools reads them); longer ones would lose data.
         if len(row) > len(header) and section != "meta":
             raise PbError(f"{len(row)} fields but the header on line {header_line} has {len(header)}", line)
-        row = row + [""] * (len(header) - len(row))
-        if section == "meta":
+        if len(row) < len(header):
+            row = row + [""] * (len(header) - len(row))
+        if section == "votes":
+            raw_votes.append((line, row))
+        elif section == "meta":
             if len(row) < 2:
                 raise PbError("META rows need a key and a value", line)
             meta[first], meta_lines[first] = row[1].strip(), line
-        elif section == "projects":
+        else:
             pid = first
-            if any(p.id == pid for p in projects):
+            if pid in project_ids:
                 raise PbError(f"project {pid!r} listed twice", line)
+            project_ids.add(pid)
             cells = {h: c.strip() for h, c in zip(header, row, strict=False)}
             projects.append(Project(pid, _number(cells["cost"], line, "cost"), cells.get("name", "")))
             extra[pid] = {h: v for h, v in cells.items() if h not in ("project_id", "cost")}
-        else:
-            raw_votes.append((line, {h: c.strip() for h, c in zip(header, row, strict=False)}))
     for needed in ("meta", "projects", "votes"):
         if needed not in seen:
             raise PbError(f"section {needed.upper()} is missing")
-    return _assemble(meta, meta_lines, projects, extra, raw_votes)
+    return _assemble(meta, meta_lines, projects, extra, vote_header, raw_votes)
 
 
-def _assemble(meta, meta_lines, projects, extra, raw_votes) -> Election:  # type: ignore[no-untyped-def]
+def _assemble(meta, meta_lines, projects, extra, vote_header, raw_votes) -> Election:  # type: ignore[no-untyped-def]  # noqa: C901
     vote_type = KNOWN_VOTE_TYPES.get(meta.get("vote_type", ""))
     if vote_type is None:
         raise PbError(
@@ -109,27 +118,36 @@ def _assemble(meta, meta_lines, projects, extra, raw_votes) -> Election:  # type
         raise PbError("META has no budget")
     budget = _number(meta["budget"], meta_lines["budget"], "budget")
     ids = {p.id for p in projects}
+    # Column positions (a repeated column name: the last one, as a dict of the row would keep).
+    column = {h: i for i, h in enumerate(vote_header)}
+    vote_at, points_at, voter_at = column["vote"], column.get("points"), column.get("voter_id")
+    points_seen: dict[str, Fraction] = {}  # a file uses a handful of point values: parse each once
     ballots: list = []
     voters: list[str] = []
-    for line, cells in raw_votes:
-        names = [v for v in cells.get("vote", "").split(",") if v and v.lower() != "none"]
-        for pid in names:
-            if pid.strip() not in ids:
-                raise PbError(f"vote for unknown project {pid.strip()!r}", line)
-        names = [n.strip() for n in names]
+    for line, row in raw_votes:
+        names = [v.strip() for v in row[vote_at].strip().split(",") if v and v.lower() != "none"]
+        if not ids.issuperset(names):
+            unknown = next(n for n in names if n not in ids)
+            raise PbError(f"vote for unknown project {unknown!r}", line)
         if vote_type == "cumulative":
-            points_text = cells.get("points", "")
+            points_text = row[points_at].strip() if points_at is not None else ""
             points = [p for p in points_text.split(",") if p] if points_text.lower() != "none" else []
             if len(points) != len(names):
                 raise PbError(f"{len(names)} projects but {len(points)} points", line)
-            ballots.append({n: _number(p, line, "points") for n, p in zip(names, points, strict=True)})
+            ballot = {}
+            for n, p in zip(names, points, strict=True):
+                value = points_seen.get(p)
+                if value is None:
+                    value = points_seen[p] = _number(p, line, "points")
+                ballot[n] = value
+            ballots.append(ballot)
         elif vote_type == "ordinal":
             if len(set(names)) != len(names):
                 raise PbError("a project is ranked twice", line)
             ballots.append(tuple(names))
         else:
             ballots.append(tuple(dict.fromkeys(names)))
-        voters.append(cells.get("voter_id", str(len(voters) + 1)))
+        voters.append(row[voter_at].strip() if voter_at is not None else str(len(voters) + 1))
     for key, actual in (("num_projects", len(projects)), ("num_votes", len(ballots))):
         if key in meta and meta[key].strip().isdigit() and int(meta[key]) != actual:
             raise PbError(f"META says {key} = {meta[key]} but the file has {actual}", meta_lines[key])

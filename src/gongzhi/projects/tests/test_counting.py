@@ -67,6 +67,29 @@ def test_mes_completion_returns_the_previous_outcome_when_the_next_one_overspend
     assert outcome_from_text(text, "mes") == []
 
 
+def test_mes_completion_skips_shares_that_buy_nothing_without_changing_the_outcome() -> None:
+    # Shares of 25 buy nothing: A (90) needs its two supporters to hold 45 each, B (100) 50 each.
+    # The shares 26…44 buy nothing either and are skipped; 45 buys A, and B no longer fits: exhaustive.
+    text = pb(100, "approval", {"A": 90, "B": 100}, ["A", "A", "B", "B"])
+    out = mes(parse_pb(text))
+    assert out.selected == ["A"]
+    assert out.final_voter_budget == 45
+    assert out.completion_steps == 20
+    assert out.supporter_money_left == {"B": 90.0}
+    assert outcome_from_text(text, "mes") == ["A"]
+
+
+def test_mes_completion_after_skipped_shares_reports_the_share_before_the_overspending_one() -> None:
+    # Shares of 50 buy nothing until 80, which buys both (160 > 100): the outcome is that of 79,
+    # whose supporters' money is reported (79 each), not that of the last share computed.
+    text = pb(100, "approval", {"A": 80, "B": 80}, ["A", "B"])
+    out = mes(parse_pb(text))
+    assert out.selected == []
+    assert out.final_voter_budget == 79
+    assert out.supporter_money_left == {"A": 79.0, "B": 79.0}
+    assert outcome_from_text(text, "mes") == []
+
+
 def test_ties_are_broken_by_project_id_as_text() -> None:
     # Same cost, same supporters, room for one: "10" < "9" as text, as pabutools orders names.
     text = pb(60, "approval", {"9": 50, "10": 50}, ["9,10", "9,10"])
