@@ -111,12 +111,18 @@ def _fresh_geo_index():
     """The cached STRtree is keyed by GeoIndexVersion, which test rollbacks rewind: start clean."""
     from gongzhi.accounts.api_auth import reset_token_scopes
     from gongzhi.dispatch import predict
+    from gongzhi.points import accounts as points_accounts
+    from gongzhi.points import policy as points_policy
     from gongzhi.territory import geo_index
 
     geo_index.forget()
     predict.reset_cache()  # the active dispatch model's version is cached per process for 10 s
     reset_token_scopes()  # token callers' scopes are cached per process, by user id (reused on SQLite)
+    points_policy.reset_cache()  # earning rules and policies per community, 5 s (decision 0032)
+    points_accounts.forget_account_ids()  # account ids by owner: pks are reused after rollbacks on SQLite
     yield
     geo_index.forget()
     predict.reset_cache()
     reset_token_scopes()
+    points_policy.reset_cache()
+    points_accounts.forget_account_ids()

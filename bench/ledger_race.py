@@ -148,8 +148,23 @@ def client(index: int, setup: dict, ops: int, out: list) -> None:
         except Exception:  # noqa: BLE001 - counted and reported; the bench must finish
             stats["errors"] += 1
         stats["calls"] += 1
+    stats["db_cpu"] = _backend_cpu()
     connection.close()
     out.append(stats)
+
+
+def _backend_cpu() -> float:
+    """CPU seconds of this thread's PostgreSQL backend (same machine; 0 on SQLite)."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def process_main(first: int, count: int, setup: dict, ops: int, queue) -> None:  # type: ignore[no-untyped-def]
@@ -160,6 +175,7 @@ def process_main(first: int, count: int, setup: dict, ops: int, queue) -> None: 
         t.start()
     for t in threads:
         t.join()
+    out[0]["py_cpu"] = time.process_time()  # the whole process: its threads are the clients
     queue.put(out)
 
 
@@ -188,6 +204,8 @@ def main() -> None:
     for p in procs:
         p.join()
     seconds = time.perf_counter() - started
+    for r in results:
+        r.setdefault("py_cpu", 0.0)
     total = {k: sum(r[k] for r in results) for k in results[0]}
     community_accounts = Account.objects.filter(
         path__startswith=TerritoryNode.objects.get(pk=setup["community"]).path
@@ -210,6 +228,10 @@ def main() -> None:
         "ops_per_s": round(total["calls"] / seconds, 1),
         "committed_per_s": round(total["committed"] / seconds, 1),
         "refused": total["refused"],
+        # CPU per call, robust to other load on the machine: the client processes (which run the
+        # actions layer, i.e. the application code) and their PostgreSQL backends
+        "app_cpu_ms_per_op": round(1000 * total["py_cpu"] / total["calls"], 2),
+        "db_cpu_ms_per_op": round(1000 * total["db_cpu"] / total["calls"], 2),
         "errors": total["errors"],
         "retries": total["retries"],
         "retries_created": total["retries_created"],

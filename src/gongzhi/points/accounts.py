@@ -2,7 +2,12 @@
 account, or a generic (kind, key) owner such as a helper team."""
 
 import re
+from collections.abc import Callable
 from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from gongzhi.orgs.models import Organisation
 from gongzhi.people.models import Person
@@ -69,3 +74,62 @@ def find_account(owner: Any) -> Account | None:
     """The owner's account if it was ever opened (reads never open accounts)."""
     kind, key, _defaults = owner_identity(owner)
     return Account.objects.filter(kind=kind, owner_key=key).first()
+
+
+def _kind_key(owner: Any) -> tuple[str, str] | None:
+    """(kind, owner_key) of a person, organisation or community without loading anything."""
+    if isinstance(owner, Person) and owner.pk is not None:
+        return AccountKind.PERSON, str(owner.pk)
+    if isinstance(owner, Organisation) and owner.pk is not None:
+        return AccountKind.ORGANISATION, str(owner.pk)
+    if isinstance(owner, TerritoryNode) and owner.pk is not None and owner.level == Level.COMMUNITY:
+        return AccountKind.ISSUING, str(owner.pk)
+    return None
+
+
+# Account ids by owner, per process, for posting: an owner's account never changes id and accounts
+# are not deleted once they have entries (PROTECT), so the lookup before every award or redemption
+# is kept (once committed). Bounded: cleared when full; cleared at once when an account is deleted in this process.
+_ids: dict[tuple[str, str], int] = {}
+MAX_CACHED_IDS = 200_000
+
+
+def cached_account(
+    kind: str,
+    key: str,
+    owner: Callable[[], Any],
+    community: Callable[[], TerritoryNode | None] = lambda: None,
+) -> Account:
+    """The account of (kind, key) with only pk and kind loaded, for posting legs; `owner()` and
+    `community()` are called only to open the account on first use (no query for a known one)."""
+    pk = _ids.get((kind, key))
+    if pk is not None:
+        return Account(pk=pk, kind=kind)
+    account = account_for(owner(), community=community())
+    # Kept only once the transaction that saw it commits: an account opened in a transaction that
+    # rolls back must not be remembered.
+    transaction.on_commit(lambda: _remember((kind, key), account.pk))
+    return account
+
+
+def _remember(kind_key: tuple[str, str], pk: int) -> None:
+    if len(_ids) >= MAX_CACHED_IDS:
+        _ids.clear()
+    _ids[kind_key] = pk
+
+
+def account_ref(owner: Any, *, community: TerritoryNode | None = None) -> Account:
+    """`cached_account` for a person, organisation or community's issuing account."""
+    kind_key = _kind_key(owner)
+    if kind_key is None:
+        return account_for(owner, community=community)
+    return cached_account(*kind_key, lambda: owner, lambda: community)
+
+
+def forget_account_ids() -> None:
+    _ids.clear()
+
+
+@receiver(post_delete, sender=Account, dispatch_uid="points_account_ids_deleted")
+def _account_deleted(**kwargs: Any) -> None:
+    forget_account_ids()

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
 from gongzhi.people.models import Person
-from gongzhi.points import posting
-from gongzhi.points.accounts import account_for, community_path
+from gongzhi.points import posting, sql
+from gongzhi.points.accounts import account_for, account_ref, community_path
 from gongzhi.points.models import Account, AccountKind, Transaction, TxnKind
 from gongzhi.points.models.rules import RuleCode
-from gongzhi.points.policy import effective_rule
+from gongzhi.points.policy import cached_rule
 from gongzhi.points.review import check_patterns
 from gongzhi.territory.models import Level, TerritoryNode
 
@@ -103,15 +103,13 @@ def award_points(
         raise PointsRefused(_("不能给自己发放积分"))
     if rule == RuleCode.MANUAL and (awarded_by is None or points is None):
         raise PointsRefused(_("人工奖励须由工作人员填写积分"))
-    found = _existing(rule, recipient, source)
-    if found is not None:
-        return found
     try:
         with transaction.atomic():  # a savepoint when the caller already runs in a transaction
             return _award_locked(rule, recipient, source, community, points, quantity, awarded_by, memo)
-    except IntegrityError:
-        # A concurrent call with the same source committed first (unique constraint on
-        # rule+recipient+source); ours rolled back to the savepoint and the first award stands.
+    except (posting.DuplicateSource, IntegrityError):
+        # Posted before (a retry), or by a concurrent call that committed first: the unique
+        # (rule, recipient, source) made our insert a no-op or an error, our savepoint rolled back
+        # what we had moved, and the first award stands.
         found = _existing(rule, recipient, source)
         if found is None:
             raise
@@ -128,43 +126,35 @@ def _award_locked(
     awarded_by: Any,
     memo: str,
 ) -> Award:
-    # Lock the recipient's account first: awards to one person are serialised, so the idempotency
-    # re-check and the cap sums below see every earlier award (READ COMMITTED re-reads after the lock).
-    account = (
-        Account.objects.select_for_update()
-        .filter(kind=AccountKind.PERSON, owner_key=str(recipient.pk))
-        .first()
-    )
-    if account is None:
-        account = account_for(recipient, community=community)
-        Account.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True).get()
-    found = _existing(rule, recipient, source)
-    if found is not None:
-        return found
-    effective = effective_rule(community, rule)
+    effective = cached_rule(community, rule)
     if not effective.active:
-        raise PointsRefused(_("该积分规则在本社区未启用"))
+        raise _refuse_unless_posted(rule, recipient, source, _("该积分规则在本社区未启用"))
     wanted = points if points is not None else effective.points_per_unit * quantity
     if wanted < 1:
-        raise PointsRefused(_("按规则本次没有可发放的积分"))
+        raise _refuse_unless_posted(rule, recipient, source, _("按规则本次没有可发放的积分"))
+    account = account_ref(recipient, community=community)
     now = timezone.now()
-    day, month = _awarded_since(recipient, rule, now)
     left = wanted
-    if effective.daily_cap is not None:
-        left = min(left, effective.daily_cap - day)
-    if effective.monthly_cap is not None:
-        left = min(left, effective.monthly_cap - month)
-    if left <= 0:
-        if effective.daily_cap is not None and day >= effective.daily_cap:
-            message = _("已达到本日“%(rule)s”积分上限")
-        else:
-            message = _("已达到本月“%(rule)s”积分上限")
-        raise PointsRefused(message % {"rule": RuleCode(rule).label})
-    issuing = account_for(community)
+    if effective.daily_cap is not None or effective.monthly_cap is not None:
+        # Lock the recipient's account first: awards to one person are serialised, so the cap sums
+        # see every earlier award (READ COMMITTED re-reads after the lock). Uncapped rules need no
+        # lock here: posting's balance UPDATE takes the same row lock before the insert.
+        sql.lock_account(account.pk)
+        day, month = _awarded_since(recipient, rule, now)
+        if effective.daily_cap is not None:
+            left = min(left, effective.daily_cap - day)
+        if effective.monthly_cap is not None:
+            left = min(left, effective.monthly_cap - month)
+        if left <= 0:
+            if effective.daily_cap is not None and day >= effective.daily_cap:
+                message = _("已达到本日“%(rule)s”积分上限")
+            else:
+                message = _("已达到本月“%(rule)s”积分上限")
+            raise _refuse_unless_posted(rule, recipient, source, message % {"rule": RuleCode(rule).label})
     txn = posting.post(
         kind=TxnKind.AWARD,
         community_id=community.pk,
-        legs=[(issuing, -left), (account, left)],
+        legs=[(account_ref(community), -left), (account, left)],
         points=left,
         rule=rule,
         recipient_id=recipient.pk,
@@ -173,6 +163,7 @@ def _award_locked(
         source=source,
         quantity=quantity,
         memo=memo,
+        at=now,
         then=lambda written: check_patterns(written, now=now, community=community),
     )
     if rule == RuleCode.MANUAL:
@@ -184,6 +175,14 @@ def _award_locked(
             detail={"points": left, "recipient": recipient.pk, "memo": memo[:200]},
         )
     return Award(txn.pk, left, created=True)
+
+
+def _refuse_unless_posted(rule: str, recipient: Person, source: str, message: str) -> Exception:
+    """A refusal — unless this is a retry of an award already posted, which returns that award (a
+    retry is a no-op even once a cap is reached or the rule switched off)."""
+    if _existing(rule, recipient, source) is not None:
+        return posting.DuplicateSource(source)
+    return PointsRefused(message)
 
 
 @transaction.atomic

@@ -1,7 +1,11 @@
 """Which earning rule and policy apply in a community: the row on the nearest area (community, then
 street, then district), else the built-in defaults."""
 
+import time
 from dataclasses import dataclass
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from gongzhi.core.scoping import ancestor_paths
 from gongzhi.points.models import EarningRule, PointsPolicy
@@ -62,3 +66,46 @@ def effective_policy(community: TerritoryNode) -> EffectivePolicy:
                 row.expiry_years, row.pair_threshold, row.burst_count, row.burst_minutes, row.pickup_days
             )
     return EffectivePolicy()
+
+
+# Per-process cache of the rule and policy that apply in a community, for the posting hot path
+# (every award reads both, every redemption the policy): rules change a few times a year, awards
+# arrive hundreds a second. A change saved in this process clears it at once (signals below); other
+# processes apply it within RULE_CACHE_SECONDS (decision 0032). Staff pages read uncached.
+RULE_CACHE_SECONDS = 5.0
+_rules: dict[tuple[int, str], tuple[float, EffectiveRule]] = {}
+_policies: dict[int, tuple[float, EffectivePolicy]] = {}
+
+
+def cached_rule(community: TerritoryNode, code: str) -> EffectiveRule:
+    key = (community.pk, code)
+    hit = _rules.get(key)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    rule = effective_rule(community, code)
+    _rules[key] = (now + RULE_CACHE_SECONDS, rule)
+    return rule
+
+
+def cached_policy(community_id: int) -> EffectivePolicy:
+    hit = _policies.get(community_id)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    policy = effective_policy(TerritoryNode.objects.only("path").get(pk=community_id))
+    _policies[community_id] = (now + RULE_CACHE_SECONDS, policy)
+    return policy
+
+
+def reset_cache() -> None:
+    _rules.clear()
+    _policies.clear()
+
+
+@receiver(post_save, sender=EarningRule, dispatch_uid="points_rules_saved")
+@receiver(post_delete, sender=EarningRule, dispatch_uid="points_rules_deleted")
+@receiver(post_save, sender=PointsPolicy, dispatch_uid="points_policy_saved")
+@receiver(post_delete, sender=PointsPolicy, dispatch_uid="points_policy_deleted")
+def _rules_changed(**kwargs: object) -> None:
+    reset_cache()

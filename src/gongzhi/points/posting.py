@@ -11,24 +11,35 @@ Locking (why there are no deadlocks, negative balances or lost updates):
   transactions therefore acquire their common rows in the same order and cannot deadlock; and the
   hot rows, which every award/redemption of a community touches, are locked last, so each holds
   them only for the few statements before COMMIT.
-- The monthly rollup row of an account is only written after that account's row is locked, so it
-  needs no upsert race handling.
+- The monthly rollup row of an account is only written after that account's row is locked; it is
+  one UPSERT (unique account+month) all the same.
+- A transaction with a source (awards, expiries) is inserted with ON CONFLICT DO NOTHING after the
+  ordinary accounts are locked: of two postings of one source, the second waits on the unique index
+  for the first to commit, inserts nothing, and rolls back (DuplicateSource) — idempotency without
+  a read before every write.
+- The statements are SQL written once (`sql.py`): compiling querysets cost more CPU than running them.
 - SQLite runs write transactions one at a time (IMMEDIATE), so none of this can race there.
 """
 
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
-from gongzhi.points.models import Account, AccountKind, AccountMonth, Entry, Transaction
+from gongzhi.points import sql
+from gongzhi.points.models import Account, AccountKind, Transaction
 
 HOT_KINDS = frozenset({AccountKind.ORGANISATION, AccountKind.ISSUING})
 
 
 class UnbalancedTransaction(ValueError):
     """A programming error: legs that do not sum to zero never reach the database."""
+
+
+class DuplicateSource(Exception):
+    """The (rule, recipient, source) was already posted: nothing was inserted. The caller's atomic
+    block rolls back what this transaction moved so far, and the caller returns the first posting."""
 
 
 class InsufficientPoints(Exception):
@@ -81,29 +92,30 @@ def post(
     hot = sorted((leg for leg in legs if leg[0].kind in HOT_KINDS), key=lambda leg: lock_rank(leg[0]))
     for account, amount in ordinary:
         _move(account, amount)
-    txn = Transaction.objects.create(
-        kind=kind,
-        rule=rule,
-        community_id=community_id,
-        recipient_id=recipient_id,
-        awarded_by_id=awarded_by_id,
-        awarded_by_person_id=awarded_by_person_id,
-        source=source,
-        points=points,
-        quantity=quantity,
-        memo=memo[:200],
-        reverses_id=reverses_id,
-        created_at=at or timezone.now(),
-    )
-    Entry.objects.bulk_create(
-        [
-            Entry(transaction=txn, account=account, amount=amount, created_at=txn.created_at)
-            for account, amount in legs
-        ]
-    )
+    values = {
+        "kind": kind,
+        "rule": rule,
+        "community_id": community_id,
+        "recipient_id": recipient_id,
+        "awarded_by_id": awarded_by_id,
+        "awarded_by_person_id": awarded_by_person_id,
+        "source": source,
+        "points": points,
+        "quantity": quantity,
+        "memo": memo[:200],
+        "reverses_id": reverses_id,
+        "created_at": at or timezone.now(),
+    }
+    txn_id = sql.insert_transaction(values)
+    if txn_id is None:
+        raise DuplicateSource(source)
+    txn = Transaction(id=txn_id, **values)
+    txn._state.adding = False
+    txn._state.db = connection.alias
+    sql.insert_entries(txn_id, [(account.pk, amount) for account, amount in legs], txn.created_at)
     month = month_of(txn.created_at)
     for account, amount in ordinary:
-        _roll_up(account, month, amount)
+        sql.roll_up(account.pk, month, amount)
     if then is not None:
         then(txn)
     if before_hot is not None:
@@ -111,24 +123,11 @@ def post(
     # the hot rows last: locked only for these few statements and the COMMIT
     for account, amount in hot:
         _move(account, amount)
-        _roll_up(account, month, amount)
+        sql.roll_up(account.pk, month, amount)
     return txn
 
 
 def _move(account: Account, amount: int) -> None:
-    rows = Account.objects.filter(pk=account.pk)
-    if amount < 0 and account.kind != AccountKind.ISSUING:
-        rows = rows.filter(balance__gte=-amount)
-    if rows.update(balance=F("balance") + amount) != 1:
+    guard = amount < 0 and account.kind != AccountKind.ISSUING
+    if not sql.move(account.pk, amount, guard=guard):
         raise InsufficientPoints(account, -amount)
-
-
-def _roll_up(account: Account, month: date, amount: int) -> None:
-    credit, debit = (amount, 0) if amount > 0 else (0, -amount)
-    updated = AccountMonth.objects.filter(account_id=account.pk, month=month).update(
-        credits=F("credits") + credit, debits=F("debits") + debit, entry_count=F("entry_count") + 1
-    )
-    if not updated:
-        AccountMonth.objects.create(
-            account_id=account.pk, month=month, credits=credit, debits=debit, entry_count=1
-        )

@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from gongzhi.core.audit import record_write
 from gongzhi.core.scoping import get_scope
 from gongzhi.people.models import Person
-from gongzhi.points import posting
-from gongzhi.points.accounts import account_for, community_path
+from gongzhi.points import posting, sql
+from gongzhi.points.accounts import cached_account, community_path
 from gongzhi.points.actions import PointsRefused
-from gongzhi.points.models import Account, CatalogueItem, Redemption, RedemptionStatus, TxnKind
+from gongzhi.points.models import Account, AccountKind, CatalogueItem, Redemption, RedemptionStatus, TxnKind
 from gongzhi.points.models.catalogue import REDEMPTION_TRANSITIONS
-from gongzhi.points.policy import effective_policy
+from gongzhi.points.policy import cached_policy
 
 CODE_DIGITS = 10
 MAX_QUANTITY = 10
@@ -51,8 +51,10 @@ def new_code() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
 
 
-def _provider_account(item: CatalogueItem):  # type: ignore[no-untyped-def]
-    return account_for(item.merchant) if item.merchant_id else account_for(item.community)
+def _provider_account(item: CatalogueItem) -> Account:
+    if item.merchant_id:
+        return cached_account(AccountKind.ORGANISATION, str(item.merchant_id), lambda: item.merchant)
+    return cached_account(AccountKind.ISSUING, str(item.community_id), lambda: item.community)
 
 
 def redeem(
@@ -82,45 +84,54 @@ def redeem(
 def _redeem_locked(
     person: Person, item: CatalogueItem, quantity: int, idempotency_key: str | None
 ) -> RedeemResult:
-    item = CatalogueItem.objects.select_related("community", "merchant").get(pk=item.pk)
+    # The price is the one the caller loaded and showed (`item.points`); the stock UPDATE below
+    # re-checks it and that the item is still on offer, with the row locked, so the item is not
+    # read again first.
     if not item.active:
         raise PointsRefused(_("该商品已下架"))
     cost = item.points * quantity
-    account = account_for(person, community=item.community)
-    # Lock the redeemer's account first (it is first in the global lock order anyway): a double
-    # submit waits here for the first request, then finds its redemption instead of being refused
-    # for the points the first one just spent.
-    account = Account.objects.select_for_update().get(pk=account.pk)
+    account = cached_account(AccountKind.PERSON, str(person.pk), lambda: person, lambda: item.community)
     if idempotency_key:
+        # Lock the redeemer's account first (it is first in the global lock order anyway): a double
+        # submit waits here for the first request, then finds its redemption instead of being
+        # refused for the points the first one just spent.
+        sql.lock_account(account.pk)
         found = Redemption.objects.filter(person=person, idempotency_key=idempotency_key).first()
         if found is not None:
             return RedeemResult(found, created=False)
-    if account.balance < cost:  # a friendly early answer; the conditional debit below is the guard
-        raise PointsRefused(_("积分不足:需要%(n)d分") % {"n": cost})
 
     def take_stock() -> None:
         # conditional UPDATE: the row lock plus WHERE stock >= n means the last unit goes to one buyer
-        if not CatalogueItem.objects.filter(pk=item.pk, stock__gte=quantity).update(
-            stock=F("stock") - quantity
-        ):
+        if not CatalogueItem.objects.filter(
+            pk=item.pk, stock__gte=quantity, active=True, points=item.points
+        ).update(stock=F("stock") - quantity):
+            current = CatalogueItem.objects.filter(pk=item.pk).values("active", "points").first()
+            if current is None or not current["active"]:
+                raise PointsRefused(_("该商品已下架"))
+            if current["points"] != item.points:
+                raise PointsRefused(_("兑换所需积分已调整,请刷新后重试"))
             raise PointsRefused(_("库存不足"))
 
-    days = effective_policy(item.community).pickup_days
+    days = cached_policy(item.community_id).pickup_days
     made: list[Redemption] = []
 
     def issue(txn) -> None:  # type: ignore[no-untyped-def]
-        made.append(
-            Redemption.objects.create(
-                item=item,
-                person=person,
-                quantity=quantity,
-                points=cost,
-                code=new_code(),
-                idempotency_key=idempotency_key or None,
-                transaction=txn,
-                expires_at=timezone.now() + timedelta(days=days) if days else None,
-            )
-        )
+        values = {
+            "item_id": item.pk,
+            "person_id": person.pk,
+            "quantity": quantity,
+            "points": cost,
+            "status": RedemptionStatus.ISSUED,
+            "code": new_code(),
+            "idempotency_key": idempotency_key or None,
+            "transaction_id": txn.pk,
+            "created_at": txn.created_at,
+            "expires_at": txn.created_at + timedelta(days=days) if days else None,
+        }
+        made.append(Redemption(id=sql.insert_redemption(values), **values))
+        made[0].item, made[0].person, made[0].transaction = item, person, txn
+        made[0]._state.adding = False
+        made[0]._state.db = txn._state.db
 
     try:
         posting.post(
@@ -136,8 +147,7 @@ def _redeem_locked(
         )
     except posting.InsufficientPoints as exc:
         raise PointsRefused(_("积分不足:需要%(n)d分") % {"n": cost}) from exc
-    created = made[0]
-    return RedeemResult(created, created=True)
+    return RedeemResult(made[0], created=True)
 
 
 def verifiable_by(actor: Any) -> Any:

@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
+from gongzhi.points import sql
 from gongzhi.points.models import Flag, FlagKind, FlagStatus, Transaction, TxnKind
 from gongzhi.points.models.flags import FLAG_TRANSITIONS
-from gongzhi.points.policy import effective_policy
+from gongzhi.points.policy import cached_policy
 
 
 def check_patterns(txn: Transaction, *, now: datetime, community: Any = None) -> list[Flag]:
-    policy = effective_policy(community or txn.community)
+    policy = cached_policy(txn.community_id)
     flagged: list[Flag] = []
     awards = Transaction.objects.filter(recipient_id=txn.recipient_id, kind=TxnKind.AWARD)
     if txn.awarded_by_person_id is not None:
@@ -34,11 +35,18 @@ def check_patterns(txn: Transaction, *, now: datetime, community: Any = None) ->
             key = f"pair:{txn.awarded_by_person_id}:{txn.recipient_id}:{today:%Y-%m}"
             flagged.append(_raise(key, FlagKind.PAIR, txn, count, pair))
     window = timedelta(minutes=policy.burst_minutes)
+    bucket = int(now.timestamp() // window.total_seconds())
+    key = f"burst:{txn.recipient_id}:{policy.burst_minutes}:{bucket}"
+    # A burst already flagged in this period: every further award joins it. (Any two moments of one
+    # period are less than a window apart, so the burst's awards are still in this award's window:
+    # counting again would only confirm it.) One UPDATE and one INSERT instead of a count.
+    flag_id = sql.bump_flag(key)
+    if flag_id is not None:
+        sql.link_flag(flag_id, txn.pk)
+        return [*flagged, Flag(pk=flag_id, key=key)]
     recent = awards.filter(created_at__gt=now - window)
     count = recent.count()
     if count > policy.burst_count:
-        bucket = int(now.timestamp() // window.total_seconds())
-        key = f"burst:{txn.recipient_id}:{policy.burst_minutes}:{bucket}"
         flagged.append(_raise(key, FlagKind.BURST, txn, count, recent))
     return flagged
 
