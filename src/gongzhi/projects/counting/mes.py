@@ -58,14 +58,20 @@ class MesOutcome:
 
 
 def _rho(cost: float, bb: np.ndarray, ss: np.ndarray, total: float) -> float:
-    """Smallest ρ with Σ min(bb, ρ·ss) = cost (the supporters are known to afford it)."""
-    order = np.argsort(bb / ss, kind="stable")
+    """Smallest ρ with Σ min(bb, ρ·ss) = cost (the supporters are known to afford it).
+
+    Array methods and preallocated running sums rather than np.cumsum/np.concatenate/np.errstate:
+    the same floats, but a completion runs this thousands of times on a few dozen supporters,
+    where numpy's per-call overhead is the cost (bench/pb_mes.py). No division by zero: supporters
+    have positive satisfaction, so the satisfaction left is at least the last one's."""
+    order = (bb / ss).argsort(kind="stable")
     bbs, sss = bb[order], ss[order]
-    paid_before = np.cumsum(bbs) - bbs
-    sat_left = total - (np.cumsum(sss) - sss)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rho = (cost - paid_before) / sat_left
-    ok = np.flatnonzero(rho * sss <= bbs * (1 + TOL))
+    paid_before = np.zeros(len(bbs))
+    bbs[:-1].cumsum(out=paid_before[1:])
+    sat_left = np.zeros(len(sss))
+    sss[:-1].cumsum(out=sat_left[1:])
+    rho = (cost - paid_before) / (total - sat_left)
+    ok = (rho * sss <= bbs * (1 + TOL)).nonzero()[0]
     return float(rho[ok[0]] if len(ok) else rho[-1])
 
 
@@ -101,7 +107,7 @@ def mes_run(
         best, tied = float("inf"), []
         for j in sorted(active, key=afford.__getitem__):
             bb = budgets[supporters[j]]
-            money = float(bb.sum())
+            money = float(np.add.reduce(bb))
             if money < costs[j] * (1 - TOL):
                 active.discard(j)
                 unaffordable[j] = money
