@@ -1,6 +1,7 @@
 """API authentication: the browser's session (CSRF-checked on writes) or a bearer token."""
 
 import datetime
+import functools
 import hashlib
 import threading
 import time
@@ -35,6 +36,13 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _tables() -> tuple[str, str, str]:
+    from gongzhi.people.models import Person
+
+    q = connection.ops.quote_name
+    return q(User._meta.db_table), q(ApiToken._meta.db_table), q(Person._meta.db_table)
+
+
 def _token_sql() -> str:
     # The same filter as ApiToken.objects.filter(key_hash=…, revoked_at__isnull=True,
     # user__is_active=True), written once: compiling that select_related queryset was a fifth of the
@@ -42,17 +50,34 @@ def _token_sql() -> str:
     # person is no longer joined: user.person loads on first use (residents' own-channel intake).
     # The person's name comes along (LEFT JOIN, one index lookup) because every write's audit row
     # names its actor: loading the whole Person for that was one more query per intake.
-    from gongzhi.people.models import Person
-
     q = connection.ops.quote_name
-    user, token = q(User._meta.db_table), q(ApiToken._meta.db_table)
-    person = q(Person._meta.db_table)
+    user, token, person = _tables()
     return (
         f"SELECT {user}.*, {token}.{q('id')} AS token_pk, {token}.{q('last_used_at')} AS token_last_used_at, "  # noqa: S608
         f"{person}.{q('name')} AS audit_person_name "
         f"FROM {token} INNER JOIN {user} ON {token}.{q('user_id')} = {user}.{q('id')} "
         f"LEFT JOIN {person} ON {user}.{q('person_id')} = {person}.{q('id')} "
         f"WHERE {token}.{q('key_hash')} = %s AND {token}.{q('revoked_at')} IS NULL AND {user}.{q('is_active')}"
+    )
+
+
+@functools.cache
+def _token_touch_sql() -> str:
+    # PostgreSQL: the lookup and the last_used_at compare-and-set in one statement (a data-modifying
+    # CTE runs to completion whether or not the query reads it). A resident's app uses its token a
+    # few times, so nearly every request was a lookup plus an UPDATE — two round trips and a compiled
+    # queryset per request (issue #7, bench/ballots.py). Same rule: at most one write per minute.
+    user, token, person = _tables()
+    return (
+        "WITH found AS ("  # noqa: S608
+        f"SELECT t.id, t.user_id, t.last_used_at FROM {token} t INNER JOIN {user} u ON t.user_id = u.id "
+        "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active), "
+        f"touched AS (UPDATE {token} SET last_used_at = %s FROM found WHERE {token}.id = found.id "
+        f"AND ({token}.last_used_at IS NULL OR {token}.last_used_at <= %s) RETURNING {token}.id) "
+        f"SELECT {user}.*, found.id AS token_pk, found.last_used_at AS token_last_used_at, "
+        f"{person}.name AS audit_person_name "
+        f"FROM found INNER JOIN {user} ON found.user_id = {user}.id "
+        f"LEFT JOIN {person} ON {user}.person_id = {person}.id"
     )
 
 
@@ -105,20 +130,27 @@ def _roles_changed(**kwargs: Any) -> None:
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = next(iter(User.objects.raw(_token_sql(), [hash_token(token)])), None)
-        if user is None:
-            return None
-        # At most one write per minute per token (compare-and-set, so concurrent requests don't pile up).
+        # last_used_at is written at most once per minute per token (compare-and-set, so concurrent
+        # requests don't pile up): on PostgreSQL inside the lookup, elsewhere as a second statement.
         now = timezone.now()
-        last_used = user.token_last_used_at  # raw extra column: no field converters (SQLite gives text, UTC)
-        if isinstance(last_used, str):
-            last_used = parse_datetime(last_used)
-        if last_used is not None and timezone.is_naive(last_used):
-            last_used = timezone.make_aware(last_used, datetime.UTC)
-        if last_used is None or last_used < now - timezone.timedelta(minutes=1):
-            ApiToken.objects.filter(pk=user.token_pk).exclude(
-                last_used_at__gt=now - timezone.timedelta(minutes=1)
-            ).update(last_used_at=now)
+        stale = now - datetime.timedelta(minutes=1)
+        if connection.vendor == "postgresql":
+            user = next(iter(User.objects.raw(_token_touch_sql(), [hash_token(token), now, stale])), None)
+            if user is None:
+                return None
+        else:
+            user = next(iter(User.objects.raw(_token_sql(), [hash_token(token)])), None)
+            if user is None:
+                return None
+            last_used = user.token_last_used_at  # raw extra column: no converters (SQLite gives text, UTC)
+            if isinstance(last_used, str):
+                last_used = parse_datetime(last_used)
+            if last_used is not None and timezone.is_naive(last_used):
+                last_used = timezone.make_aware(last_used, datetime.UTC)
+            if last_used is None or last_used <= stale:
+                ApiToken.objects.filter(pk=user.token_pk).exclude(last_used_at__gt=stale).update(
+                    last_used_at=now
+                )
         # The scope is computed only if the handler asks (core.scoping.get_scope), then kept for
         # this token caller's next requests; a ballot or a resident's own request never needs it.
         scope = cached_token_scope(user.pk)

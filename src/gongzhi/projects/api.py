@@ -70,11 +70,13 @@ def _person(request: HttpRequest) -> Any:
     response={200: dict, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
 def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> Any:
-    vote = _public_vote(vote_id)
+    # An open vote comes from the per-process cache, the voter's census is checked by the write
+    # itself: a ballot costs the token lookup and one statement (issue #7, decision 0030).
+    vote = actions_vote.open_vote(vote_id) or _public_vote(vote_id)
+    if getattr(request.user, "person_id", None) is None:
+        raise Http404  # an account without a person (as own_person)
     try:
-        actions_vote.ballot_cast(
-            actor=request.user, vote=vote, choices=payload.choices, person=_person(request)
-        )
+        actions_vote.ballot_cast(actor=request.user, vote=vote, choices=payload.choices)
     except ProjectError as exc:
         return Status(exc.status, {"detail": exc.message})
     return {"ok": True}

@@ -28,7 +28,10 @@ def shared_pabulib() -> Path | None:
 
 @pytest.fixture(autouse=True)
 def _fresh_candidate_cache():  # type: ignore[no-untyped-def]
+    # Test databases reuse ids after a rollback (SQLite); a real database never hands out a vote's
+    # id twice, so the per-process caches start empty in every test.
     actions_vote._CANDIDATES.clear()
+    actions_vote._OPEN_VOTES.clear()
 
 
 @pytest.fixture
