@@ -12,19 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
 from gongzhi.people.models import Person
-from gongzhi.points import posting, sql
+from gongzhi.points import batch, posting, sql
 from gongzhi.points.accounts import account_for, account_ref, community_path
 from gongzhi.points.models import Account, AccountKind, Transaction, TxnKind
 from gongzhi.points.models.rules import RuleCode
-from gongzhi.points.policy import cached_rule
-from gongzhi.points.review import check_patterns
+from gongzhi.points.policy import EffectiveRule, cached_policy, cached_rule
+from gongzhi.points.review import burst_key, check_patterns
 from gongzhi.territory.models import Level, TerritoryNode
 
 __all__ = ["Award", "PointsRefused", "account_for", "award_points", "reverse_transaction", "transfer_points"]
@@ -103,30 +103,43 @@ def award_points(
         raise PointsRefused(_("不能给自己发放积分"))
     if rule == RuleCode.MANUAL and (awarded_by is None or points is None):
         raise PointsRefused(_("人工奖励须由工作人员填写积分"))
+    effective = cached_rule(community, rule)
+    capped = effective.daily_cap is not None or effective.monthly_cap is not None
     try:
-        with transaction.atomic():  # a savepoint when the caller already runs in a transaction
-            return _award_locked(rule, recipient, source, community, points, quantity, awarded_by, memo)
-    except (posting.DuplicateSource, IntegrityError):
+        if capped or rule == RuleCode.MANUAL or connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint when the caller already runs in a transaction
+                return _award(
+                    rule, recipient, source, community, effective, points, quantity, awarded_by, memo
+                )
+        # The common case — an uncapped rule, nobody's own transaction around — is one batch: on
+        # PostgreSQL one round trip, committed on its own (see batch.py).
+        return _award(rule, recipient, source, community, effective, points, quantity, awarded_by, memo)
+    except IntegrityError as exc:
         # Posted before (a retry), or by a concurrent call that committed first: the unique
-        # (rule, recipient, source) made our insert a no-op or an error, our savepoint rolled back
-        # what we had moved, and the first award stands.
+        # (rule, recipient, source) refused our insert, nothing of ours was written, the first stands.
+        if not batch.violated(exc, "points_txn_idempotent_source", "points_transaction.source"):
+            raise
         found = _existing(rule, recipient, source)
         if found is None:
             raise
         return found
+    except posting.DuplicateSource:
+        found = _existing(rule, recipient, source)
+        assert found is not None  # DuplicateSource is raised only after finding it
+        return found
 
 
-def _award_locked(
+def _award(
     rule: str,
     recipient: Person,
     source: str,
     community: TerritoryNode,
+    effective: EffectiveRule,
     points: int | None,
     quantity: int,
     awarded_by: Any,
     memo: str,
 ) -> Award:
-    effective = cached_rule(community, rule)
     if not effective.active:
         raise _refuse_unless_posted(rule, recipient, source, _("该积分规则在本社区未启用"))
     wanted = points if points is not None else effective.points_per_unit * quantity
@@ -137,8 +150,7 @@ def _award_locked(
     left = wanted
     if effective.daily_cap is not None or effective.monthly_cap is not None:
         # Lock the recipient's account first: awards to one person are serialised, so the cap sums
-        # see every earlier award (READ COMMITTED re-reads after the lock). Uncapped rules need no
-        # lock here: posting's balance UPDATE takes the same row lock before the insert.
+        # see every earlier award (READ COMMITTED re-reads after the lock).
         sql.lock_account(account.pk)
         day, month = _awarded_since(recipient, rule, now)
         if effective.daily_cap is not None:
@@ -151,21 +163,31 @@ def _award_locked(
             else:
                 message = _("已达到本月“%(rule)s”积分上限")
             raise _refuse_unless_posted(rule, recipient, source, message % {"rule": RuleCode(rule).label})
-    txn = posting.post(
-        kind=TxnKind.AWARD,
-        community_id=community.pk,
-        legs=[(account_ref(community), -left), (account, left)],
-        points=left,
-        rule=rule,
-        recipient_id=recipient.pk,
-        awarded_by_id=getattr(awarded_by, "pk", None),
-        awarded_by_person_id=getattr(awarded_by, "person_id", None),
-        source=source,
-        quantity=quantity,
-        memo=memo,
-        at=now,
-        then=lambda written: check_patterns(written, now=now, community=community),
+    values = {
+        "kind": TxnKind.AWARD,
+        "rule": rule,
+        "community_id": community.pk,
+        "recipient_id": recipient.pk,
+        "awarded_by_id": getattr(awarded_by, "pk", None),
+        "awarded_by_person_id": getattr(awarded_by, "person_id", None),
+        "source": source,
+        "points": left,
+        "quantity": quantity,
+        "memo": memo[:200],
+        "reverses_id": None,
+        "created_at": now,
+    }
+    policy = cached_policy(community.pk)
+    txn_id, burst_flag_id = batch.award(
+        values=values,
+        recipient_account=account.pk,
+        issuing_account=account_ref(community).pk,
+        month=posting.month_of(now),
+        flag_key=burst_key(recipient.pk, now, policy),
     )
+    txn = Transaction(id=txn_id, **values)
+    txn._state.adding = False
+    check_patterns(txn, now=now, policy=policy, burst_flag_id=burst_flag_id)
     if rule == RuleCode.MANUAL:
         record_write(
             actor=awarded_by,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +21,19 @@ from django.utils.translation import gettext as _
 from gongzhi.core.audit import record_write
 from gongzhi.core.scoping import get_scope
 from gongzhi.people.models import Person
-from gongzhi.points import posting, sql
+from gongzhi.points import batch, posting
 from gongzhi.points.accounts import cached_account, community_path
 from gongzhi.points.actions import PointsRefused
-from gongzhi.points.models import Account, AccountKind, CatalogueItem, Redemption, RedemptionStatus, TxnKind
+from gongzhi.points.batch import violated
+from gongzhi.points.models import (
+    Account,
+    AccountKind,
+    CatalogueItem,
+    Redemption,
+    RedemptionStatus,
+    Transaction,
+    TxnKind,
+)
 from gongzhi.points.models.catalogue import REDEMPTION_TRANSITIONS
 from gongzhi.points.policy import cached_policy
 
@@ -61,93 +70,95 @@ def redeem(
     *, person: Person, item: CatalogueItem, quantity: int = 1, idempotency_key: str | None = None
 ) -> RedeemResult:
     """Debit the person, decrement stock, issue a pickup code. PointsRefused when the item is not on
-    offer, out of stock, or the balance is short; nothing is written then."""
+    offer (or no longer at the price `item` shows), out of stock, or the balance is short; nothing
+    is written then. One batch (batch.py): every refusal is a constraint that rolls it back."""
     if not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
         raise PointsRefused(_("数量须在1到%(n)d之间") % {"n": MAX_QUANTITY}, invalid=True)
     if idempotency_key:
         found = Redemption.objects.filter(person=person, idempotency_key=idempotency_key).first()
         if found is not None:
             return RedeemResult(found, created=False)
-    try:
-        with transaction.atomic():
-            return _redeem_locked(person, item, quantity, idempotency_key)
-    except IntegrityError:
-        # the same Idempotency-Key committed by a concurrent request first; or (astronomically
-        # rarely) a code collision, which the caller may simply retry
-        if idempotency_key:
-            found = Redemption.objects.filter(person=person, idempotency_key=idempotency_key).first()
-            if found is not None:
-                return RedeemResult(found, created=False)
-        raise
-
-
-def _redeem_locked(
-    person: Person, item: CatalogueItem, quantity: int, idempotency_key: str | None
-) -> RedeemResult:
-    # The price is the one the caller loaded and showed (`item.points`); the stock UPDATE below
-    # re-checks it and that the item is still on offer, with the row locked, so the item is not
-    # read again first.
     if not item.active:
         raise PointsRefused(_("该商品已下架"))
+    for _attempt in range(3):  # a new pickup code if one collides (about 1 in 10^10 per code)
+        try:
+            if connection.in_atomic_block:
+                with transaction.atomic():  # a savepoint: a refusal leaves the caller's work intact
+                    return _redeem(person, item, quantity, idempotency_key)
+            return _redeem(person, item, quantity, idempotency_key)
+        except IntegrityError as exc:
+            if violated(exc, "points_account_balance_nonnegative"):
+                raise PointsRefused(_("积分不足:需要%(n)d分") % {"n": item.points * quantity}) from exc
+            if violated(exc, "points_item_stock_nonnegative"):
+                raise _why_not_taken(item) from exc
+            if idempotency_key and violated(
+                exc, "points_redemption_idempotent", "points_redemption.idempotency_key"
+            ):
+                # the same Idempotency-Key committed by a concurrent request first
+                found = Redemption.objects.filter(person=person, idempotency_key=idempotency_key).first()
+                if found is not None:
+                    return RedeemResult(found, created=False)
+            if not violated(exc, "points_redemption_code_key", "points_redemption.code"):
+                raise
+    raise PointsRefused(_("系统繁忙,请重试"))
+
+
+def _why_not_taken(item: CatalogueItem) -> PointsRefused:
+    current = CatalogueItem.objects.filter(pk=item.pk).values("active", "points").first()
+    if current is None or not current["active"]:
+        return PointsRefused(_("该商品已下架"))
+    if current["points"] != item.points:
+        return PointsRefused(_("兑换所需积分已调整,请刷新后重试"))
+    return PointsRefused(_("库存不足"))
+
+
+def _redeem(person: Person, item: CatalogueItem, quantity: int, idempotency_key: str | None) -> RedeemResult:
     cost = item.points * quantity
     account = cached_account(AccountKind.PERSON, str(person.pk), lambda: person, lambda: item.community)
-    if idempotency_key:
-        # Lock the redeemer's account first (it is first in the global lock order anyway): a double
-        # submit waits here for the first request, then finds its redemption instead of being
-        # refused for the points the first one just spent.
-        sql.lock_account(account.pk)
-        found = Redemption.objects.filter(person=person, idempotency_key=idempotency_key).first()
-        if found is not None:
-            return RedeemResult(found, created=False)
-
-    def take_stock() -> None:
-        # conditional UPDATE: the row lock plus WHERE stock >= n means the last unit goes to one buyer
-        if not CatalogueItem.objects.filter(
-            pk=item.pk, stock__gte=quantity, active=True, points=item.points
-        ).update(stock=F("stock") - quantity):
-            current = CatalogueItem.objects.filter(pk=item.pk).values("active", "points").first()
-            if current is None or not current["active"]:
-                raise PointsRefused(_("该商品已下架"))
-            if current["points"] != item.points:
-                raise PointsRefused(_("兑换所需积分已调整,请刷新后重试"))
-            raise PointsRefused(_("库存不足"))
-
+    provider = _provider_account(item)
     days = cached_policy(item.community_id).pickup_days
-    made: list[Redemption] = []
-
-    def issue(txn) -> None:  # type: ignore[no-untyped-def]
-        values = {
-            "item_id": item.pk,
-            "person_id": person.pk,
-            "quantity": quantity,
-            "points": cost,
-            "status": RedemptionStatus.ISSUED,
-            "code": new_code(),
-            "idempotency_key": idempotency_key or None,
-            "transaction_id": txn.pk,
-            "created_at": txn.created_at,
-            "expires_at": txn.created_at + timedelta(days=days) if days else None,
-        }
-        made.append(Redemption(id=sql.insert_redemption(values), **values))
-        made[0].item, made[0].person, made[0].transaction = item, person, txn
-        made[0]._state.adding = False
-        made[0]._state.db = txn._state.db
-
-    try:
-        posting.post(
-            kind=TxnKind.REDEEM,
-            community_id=item.community_id,
-            legs=[(account, -cost), (_provider_account(item), cost)],
-            points=cost,
-            recipient_id=person.pk,
-            quantity=quantity,
-            memo=f"兑换:{item.name}×{quantity}",
-            before_hot=take_stock,
-            then=issue,
-        )
-    except posting.InsufficientPoints as exc:
-        raise PointsRefused(_("积分不足:需要%(n)d分") % {"n": cost}) from exc
-    return RedeemResult(made[0], created=True)
+    now = timezone.now()
+    values = {
+        "kind": TxnKind.REDEEM,
+        "rule": "",
+        "community_id": item.community_id,
+        "recipient_id": person.pk,
+        "awarded_by_id": None,
+        "awarded_by_person_id": None,
+        "source": "",
+        "points": cost,
+        "quantity": quantity,
+        "memo": f"兑换:{item.name}×{quantity}"[:200],
+        "reverses_id": None,
+        "created_at": now,
+    }
+    row = {
+        "item_id": item.pk,
+        "person_id": person.pk,
+        "quantity": quantity,
+        "points": cost,
+        "status": RedemptionStatus.ISSUED,
+        "code": new_code(),
+        "idempotency_key": idempotency_key or None,
+        "created_at": now,
+        "expires_at": now + timedelta(days=days) if days else None,
+    }
+    done = batch.redeem(
+        values=values,
+        redemption=row,
+        person_account=account.pk,
+        provider_account=provider.pk,
+        item_id=item.pk,
+        price=item.points,
+        quantity=quantity,
+        month=posting.month_of(now),
+    )
+    txn = Transaction(id=done.transaction_id, **values)
+    txn._state.adding = False
+    made = Redemption(id=done.redemption_id, transaction_id=done.transaction_id, **row)
+    made.item, made.person, made.transaction = item, person, txn
+    made._state.adding = False
+    return RedeemResult(made, created=True)
 
 
 def verifiable_by(actor: Any) -> Any:

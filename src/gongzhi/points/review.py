@@ -16,14 +16,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
-from gongzhi.points import sql
 from gongzhi.points.models import Flag, FlagKind, FlagStatus, Transaction, TxnKind
 from gongzhi.points.models.flags import FLAG_TRANSITIONS
-from gongzhi.points.policy import cached_policy
+from gongzhi.points.policy import EffectivePolicy
 
 
-def check_patterns(txn: Transaction, *, now: datetime, community: Any = None) -> list[Flag]:
-    policy = cached_policy(txn.community_id)
+def burst_key(recipient_id: int, now: datetime, policy: EffectivePolicy) -> str:
+    """The burst flag of a recipient's awards in the period (of burst_minutes) that holds `now`."""
+    window = timedelta(minutes=policy.burst_minutes)
+    bucket = int(now.timestamp() // window.total_seconds())
+    return f"burst:{recipient_id}:{policy.burst_minutes}:{bucket}"
+
+
+def check_patterns(
+    txn: Transaction, *, now: datetime, policy: EffectivePolicy, burst_flag_id: int | None
+) -> list[Flag]:
+    """Runs after the award is written. burst_flag_id: the burst flag of this period when one exists
+    already — the award's batch joined it (any two moments of one period are less than a window
+    apart, so the burst's awards are still in this award's window: counting again would only
+    confirm it)."""
     flagged: list[Flag] = []
     awards = Transaction.objects.filter(recipient_id=txn.recipient_id, kind=TxnKind.AWARD)
     if txn.awarded_by_person_id is not None:
@@ -34,23 +45,16 @@ def check_patterns(txn: Transaction, *, now: datetime, community: Any = None) ->
         if count > policy.pair_threshold:
             key = f"pair:{txn.awarded_by_person_id}:{txn.recipient_id}:{today:%Y-%m}"
             flagged.append(_raise(key, FlagKind.PAIR, txn, count, pair))
-    window = timedelta(minutes=policy.burst_minutes)
-    bucket = int(now.timestamp() // window.total_seconds())
-    key = f"burst:{txn.recipient_id}:{policy.burst_minutes}:{bucket}"
-    # A burst already flagged in this period: every further award joins it. (Any two moments of one
-    # period are less than a window apart, so the burst's awards are still in this award's window:
-    # counting again would only confirm it.) One UPDATE and one INSERT instead of a count.
-    flag_id = sql.bump_flag(key)
-    if flag_id is not None:
-        sql.link_flag(flag_id, txn.pk)
-        return [*flagged, Flag(pk=flag_id, key=key)]
-    recent = awards.filter(created_at__gt=now - window)
+    if burst_flag_id is not None:
+        return [*flagged, Flag(pk=burst_flag_id)]
+    recent = awards.filter(created_at__gt=now - timedelta(minutes=policy.burst_minutes))
     count = recent.count()
     if count > policy.burst_count:
-        flagged.append(_raise(key, FlagKind.BURST, txn, count, recent))
+        flagged.append(_raise(burst_key(txn.recipient_id, now, policy), FlagKind.BURST, txn, count, recent))
     return flagged
 
 
+@transaction.atomic  # flag and its awards together (after a batch award, outside its transaction)
 def _raise(key: str, kind: str, txn: Transaction, count: int, awards: Any) -> Flag:
     flag, created = Flag.objects.get_or_create(
         key=key,

@@ -38,7 +38,7 @@ def day(value: date) -> Any:
 
 
 @cache
-def _move_sql(conditional: bool) -> str:
+def move_sql(conditional: bool) -> str:
     table, balance = _table(Account), _q("balance")
     guard = f" AND {balance} >= %s" if conditional else ""
     return f"UPDATE {table} SET {balance} = {balance} + %s WHERE {_q('id')} = %s{guard}"  # noqa: S608
@@ -49,9 +49,9 @@ def move(account_id: int, amount: int, *, guard: bool) -> bool:
     covers a debit). False when no row matched: the guard failed (or the account is gone)."""
     with connection.cursor() as cursor:
         if guard:
-            cursor.execute(_move_sql(True), [amount, account_id, -amount])
+            cursor.execute(move_sql(True), [amount, account_id, -amount])
         else:
-            cursor.execute(_move_sql(False), [amount, account_id])
+            cursor.execute(move_sql(False), [amount, account_id])
         return cursor.rowcount == 1
 
 
@@ -68,7 +68,7 @@ def lock_account(account_id: int) -> None:
 
 
 @cache
-def _rollup_sql() -> str:
+def rollup_sql() -> str:
     table = _table(AccountMonth)
     cols = ", ".join(_q(c) for c in ("account_id", "month", "credits", "debits", "entry_count"))
     credits, debits, count = _q("credits"), _q("debits"), _q("entry_count")
@@ -85,7 +85,7 @@ def roll_up(account_id: int, month: date, amount: int) -> None:
     """The account's monthly rollup row, created or added to in one statement (unique account+month)."""
     credit, debit = (amount, 0) if amount > 0 else (0, -amount)
     with connection.cursor() as cursor:
-        cursor.execute(_rollup_sql(), [account_id, day(month), credit, debit])
+        cursor.execute(rollup_sql(), [account_id, day(month), credit, debit])
 
 
 # --- transactions and entries ---------------------------------------------------------------------
