@@ -19,11 +19,11 @@ from django.utils import timezone
 from gongzhi.appeals import actions, deadlines, notify, routing, stats
 from gongzhi.appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Channel
 from gongzhi.appeals.workflow import Action, Status
-from gongzhi.core import crypto
+from gongzhi.core import crypto, rowsql
 from gongzhi.core.audit import actor_label
 from gongzhi.core.masking import mask_phone
 from gongzhi.dispatch import predict as dispatch_predict
-from gongzhi.hotissues.duplicates import fingerprint_appeal
+from gongzhi.hotissues.duplicates import fingerprint_row
 from gongzhi.orgs.models import Organisation
 from gongzhi.people.phone import InvalidPhone, normalise_phone
 from gongzhi.territory.geo_index import get_index
@@ -167,7 +167,6 @@ def appeal_submit(
                 prefetched=prefetched, hold=prediction.hold,
             )
             prediction.store(appeal)  # 秒拨 suggestions (gongzhi.dispatch); a no-op without a model
-            fingerprint_appeal(appeal, new=True)  # duplicate check of later appeals (gongzhi.hotissues); pins only
     except IntegrityError:
         existing = _existing(idempotency_key, channel, external_id)
         if existing is None:
@@ -351,7 +350,7 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
         category=fields.get("category"), path=path, version=routing_version
     )
     if guess != (department_id, version):
-        handlers = None  # read them in notify_department
+        handlers = None  # notify.department_rows reads them
     department = None
     if department_id is not None and community is not None and not hold:  # hold: 秒拨 unsure, to triage
         department = _department(department_id, version)
@@ -377,18 +376,25 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
         appeal.department = department
         appeal.routed_by_ruleset = version
         actions.start_clocks(appeal, now, deadline_version)
-    late = {}
-    if appeal_id is not None:
+    # The writes go out together (core.rowsql, decision 0031): on PostgreSQL the appeal, its events,
+    # the handlers' inbox rows, the duplicate-check fingerprint and the DailyStat increment are one
+    # statement. The appeal goes in through the ORM only where its id is not known in advance
+    # (SQLite) or an import keeps the source system's created_at.
+    writes = []
+    if appeal_id is not None and created_at is None:
         appeal.pk = appeal_id
-        appeal.save(force_insert=True)
+        writes.append(rowsql.insert([appeal]))
     else:
-        appeal.save()
-        appeal.number = _number(appeal.pk)
-        late["number"] = appeal.number
-    # Imports of history keep the source system's time as created_at.
-    if created_at is not None:
-        late["created_at"] = appeal.created_at = created_at
-    if late:
+        late = {}
+        if appeal_id is not None:
+            appeal.pk = appeal_id
+            appeal.save(force_insert=True)
+        else:
+            appeal.save()
+            appeal.number = _number(appeal.pk)
+            late["number"] = appeal.number
+        if created_at is not None:  # imports of history keep the source system's time
+            late["created_at"] = appeal.created_at = created_at
         Appeal.objects.filter(pk=appeal.pk).update(**late)
     events = [
         AppealEvent(
@@ -404,7 +410,19 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
                         from_status=Status.ACCEPTED, to_status=Status.DISPATCHED, note=f"按分拨规则v{version}自动派单",
                         data={"department_id": department.pk}),
         ]
-    AppealEvent.objects.bulk_create(events)
+    writes.append(rowsql.insert(events))
+    if department is not None:
+        inbox = notify.department_rows(appeal, "assigned", f"新派单:{appeal.number} {appeal.title}", handlers)
+        if inbox:
+            writes.append(rowsql.insert(inbox))
+    fingerprint = fingerprint_row(appeal)  # duplicate check of later appeals (gongzhi.hotissues)
+    if fingerprint is not None:
+        writes.append(rowsql.insert([fingerprint]))
+    if department is not None:
+        # last: the DailyStat row is shared by every intake for this department and community, and
+        # its row lock is held until COMMIT — take it as late as possible
+        writes.append(stats.bump_statement(appeal, dispatched=1))
+    rowsql.execute(writes)
     for photo in photos:
         AppealPhoto.objects.create(
             appeal=appeal, image=ContentFile(photo.content, name=photo.name or "photo"),
@@ -414,8 +432,4 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
     if department is not None:
         notify.notify_resident(appeal, "accepted")
         notify.notify_resident(appeal, "dispatched")
-        notify.notify_department(appeal, "assigned", f"新派单:{appeal.number} {appeal.title}", handlers)
-        # last: the DailyStat row is shared by every intake for this department and community, and
-        # its row lock is held until COMMIT — take it as late as possible
-        stats.bump(appeal, dispatched=1)
     return appeal

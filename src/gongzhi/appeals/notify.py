@@ -21,7 +21,12 @@ def notify_resident(appeal: Appeal, kind: str) -> None:
     text = RESIDENT_TEXT[kind].format(number=appeal.number, department=department)
     account = getattr(appeal.submitter, "account", None)
     row = Notification.objects.create(
-        recipient=account, recipient_person_id=appeal.submitter_id, appeal=appeal, kind=kind, text=text, sms_wanted=True
+        recipient=account,
+        recipient_person_id=appeal.submitter_id,
+        appeal=appeal,
+        kind=kind,
+        text=text,
+        sms_wanted=True,
     )
     _enqueue_sms(row.pk)
 
@@ -35,14 +40,21 @@ def handler_ids(department_id: int) -> Any:
     return User.objects.filter(person_id__in=people, is_active=True).values_list("pk", flat=True)
 
 
-def notify_department(appeal: Appeal, kind: str, text: str, handlers: list[int] | None = None) -> None:
-    """Every current handler account of the appeal's department gets an inbox row. `handlers`: the
-    ids handler_ids gives, when the caller has already read them (intake folds the read into a
+def department_rows(
+    appeal: Appeal, kind: str, text: str, handlers: list[int] | None = None
+) -> list[Notification]:
+    """Unsaved inbox rows, one per current handler account of the appeal's department. `handlers`:
+    the ids handler_ids gives, when the caller has already read them (intake folds the read into a
     query it makes anyway)."""
     if appeal.department_id is None:
-        return
+        return []
     ids = list(handler_ids(appeal.department_id)) if handlers is None else handlers
-    rows = [Notification(recipient_id=user_id, appeal=appeal, kind=kind, text=text) for user_id in ids]
+    return [Notification(recipient_id=user_id, appeal=appeal, kind=kind, text=text) for user_id in ids]
+
+
+def notify_department(appeal: Appeal, kind: str, text: str, handlers: list[int] | None = None) -> None:
+    """Every current handler account of the appeal's department gets an inbox row."""
+    rows = department_rows(appeal, kind, text, handlers)
     if rows:
         Notification.objects.bulk_create(rows)
 

@@ -67,7 +67,9 @@ def node_point(node: Any) -> tuple[float, float] | None:
     if node.centroid_lon is not None and node.centroid_lat is not None:
         return float(node.centroid_lon), float(node.centroid_lat)
     if node.level == "building" and node.parent_id is not None:
-        parent = type(node).objects.filter(pk=node.parent_id).values_list("centroid_lon", "centroid_lat").first()
+        parent = (
+            type(node).objects.filter(pk=node.parent_id).values_list("centroid_lon", "centroid_lat").first()
+        )
         if parent and parent[0] is not None and parent[1] is not None:
             return float(parent[0]), float(parent[1])
     return None
@@ -91,25 +93,37 @@ def address_point(address_text: str) -> tuple[float, float] | None:
     return node_point(match_address(address_text[:200]))
 
 
-def fingerprint_appeal(appeal: Appeal, *, new: bool = False) -> AppealFingerprint | None:
-    """The intake hook: call after an appeal is created. Pinned appeals use the pin; address-only
-    appeals the centroid of the compound/building their address matched (nothing for coarser or
-    unmatched places). Idempotent; `new=True` (intake, where the appeal was just inserted in this
-    transaction) writes with one INSERT instead of update_or_create's savepoint, locking read and write."""
+def fingerprint_row(appeal: Appeal) -> AppealFingerprint | None:
+    """The appeal's fingerprint, unsaved: pinned appeals use the pin; address-only appeals the
+    centroid of the compound/building their address matched (None for coarser or unmatched
+    places). Intake writes it in the same statement as the appeal (decision 0031)."""
     point = appeal_point(appeal)
     if point is None:
         return None
     lon, lat = point
+    return AppealFingerprint(
+        appeal=appeal,
+        cell=cell_of(lon, lat),
+        lon=lon,
+        lat=lat,
+        category_id=appeal.category_id,
+        created_at=appeal.created_at,
+        text=normalise(f"{appeal.title} {appeal.text}"),
+    )
+
+
+def fingerprint_appeal(appeal: Appeal, *, new: bool = False) -> AppealFingerprint | None:
+    """Write (or refresh) the fingerprint of a stored appeal. Idempotent; `new=True` (an appeal
+    just inserted in this transaction) writes with one INSERT instead of update_or_create's
+    savepoint, locking read and write."""
+    fp = fingerprint_row(appeal)
+    if fp is None or new:
+        if fp is not None:
+            fp.save(force_insert=True)
+        return fp
     fields = {
-        "cell": cell_of(lon, lat),
-        "lon": lon,
-        "lat": lat,
-        "category_id": appeal.category_id,
-        "created_at": appeal.created_at,
-        "text": normalise(f"{appeal.title} {appeal.text}"),
+        f.name: getattr(fp, f.attname) for f in AppealFingerprint._meta.concrete_fields if not f.primary_key
     }
-    if new:
-        return AppealFingerprint.objects.create(appeal=appeal, **fields)
     fp, _ = AppealFingerprint.objects.update_or_create(appeal=appeal, defaults=fields)
     return fp
 
