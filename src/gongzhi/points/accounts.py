@@ -3,7 +3,7 @@ account, or a generic (kind, key) owner such as a helper team."""
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models.signals import post_delete
@@ -94,22 +94,29 @@ _ids: dict[tuple[str, str], int] = {}
 MAX_CACHED_IDS = 200_000
 
 
+class AccountRef(NamedTuple):
+    """An account's id and kind: what a posting needs (no model instance to build per call)."""
+
+    pk: int
+    kind: str
+
+
 def cached_account(
     kind: str,
     key: str,
     owner: Callable[[], Any],
     community: Callable[[], TerritoryNode | None] = lambda: None,
-) -> Account:
-    """The account of (kind, key) with only pk and kind loaded, for posting legs; `owner()` and
-    `community()` are called only to open the account on first use (no query for a known one)."""
+) -> AccountRef:
+    """The id and kind of the account of (kind, key); `owner()` and `community()` are called only to
+    open the account on first use (no query for a known one)."""
     pk = _ids.get((kind, key))
     if pk is not None:
-        return Account(pk=pk, kind=kind)
+        return AccountRef(pk, kind)
     account = account_for(owner(), community=community())
     # Kept only once the transaction that saw it commits: an account opened in a transaction that
     # rolls back must not be remembered.
     transaction.on_commit(lambda: _remember((kind, key), account.pk))
-    return account
+    return AccountRef(account.pk, account.kind)
 
 
 def _remember(kind_key: tuple[str, str], pk: int) -> None:
@@ -118,11 +125,12 @@ def _remember(kind_key: tuple[str, str], pk: int) -> None:
     _ids[kind_key] = pk
 
 
-def account_ref(owner: Any, *, community: TerritoryNode | None = None) -> Account:
+def account_ref(owner: Any, *, community: TerritoryNode | None = None) -> AccountRef:
     """`cached_account` for a person, organisation or community's issuing account."""
     kind_key = _kind_key(owner)
     if kind_key is None:
-        return account_for(owner, community=community)
+        account = account_for(owner, community=community)
+        return AccountRef(account.pk, account.kind)
     return cached_account(*kind_key, lambda: owner, lambda: community)
 
 

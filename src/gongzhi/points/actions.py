@@ -10,6 +10,7 @@ is left. Redemptions live in `redemption.py`, review flags in `review.py`.
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -185,10 +186,10 @@ def _award(
         month=posting.month_of(now),
         flag_key=burst_key(recipient.pk, now, policy),
     )
-    txn = Transaction(id=txn_id, **values)
-    txn._state.adding = False
-    check_patterns(txn, now=now, policy=policy, burst_flag_id=burst_flag_id)
+    check_patterns(SimpleNamespace(pk=txn_id, **values), now=now, policy=policy, burst_flag_id=burst_flag_id)
     if rule == RuleCode.MANUAL:
+        txn = Transaction(id=txn_id, **values)
+        txn._state.adding = False
         record_write(
             actor=awarded_by,
             action="points.award",
@@ -196,7 +197,7 @@ def _award(
             scope_path=community.path,
             detail={"points": left, "recipient": recipient.pk, "memo": memo[:200]},
         )
-    return Award(txn.pk, left, created=True)
+    return Award(txn_id, left, created=True)
 
 
 def _refuse_unless_posted(rule: str, recipient: Person, source: str, message: str) -> Exception:

@@ -31,7 +31,6 @@ from gongzhi.points.models import (
     CatalogueItem,
     Redemption,
     RedemptionStatus,
-    Transaction,
     TxnKind,
 )
 from gongzhi.points.models.catalogue import REDEMPTION_TRANSITIONS
@@ -153,10 +152,8 @@ def _redeem(person: Person, item: CatalogueItem, quantity: int, idempotency_key:
         quantity=quantity,
         month=posting.month_of(now),
     )
-    txn = Transaction(id=done.transaction_id, **values)
-    txn._state.adding = False
     made = Redemption(id=done.redemption_id, transaction_id=done.transaction_id, **row)
-    made.item, made.person, made.transaction = item, person, txn
+    made.item, made.person = item, person
     made._state.adding = False
     return RedeemResult(made, created=True)
 

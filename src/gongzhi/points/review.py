@@ -28,14 +28,14 @@ def burst_key(recipient_id: int, now: datetime, policy: EffectivePolicy) -> str:
     return f"burst:{recipient_id}:{policy.burst_minutes}:{bucket}"
 
 
-def check_patterns(
-    txn: Transaction, *, now: datetime, policy: EffectivePolicy, burst_flag_id: int | None
-) -> list[Flag]:
+def check_patterns(txn: Any, *, now: datetime, policy: EffectivePolicy, burst_flag_id: int | None) -> None:
     """Runs after the award is written. burst_flag_id: the burst flag of this period when one exists
     already — the award's batch joined it (any two moments of one period are less than a window
     apart, so the burst's awards are still in this award's window: counting again would only
-    confirm it)."""
-    flagged: list[Flag] = []
+    confirm it). `txn`: the award's Transaction, or any object with its pk, community_id,
+    recipient_id and awarded_by_person_id."""
+    if txn.awarded_by_person_id is None and burst_flag_id is not None:
+        return  # the common case, settled by the batch: no queryset built
     awards = Transaction.objects.filter(recipient_id=txn.recipient_id, kind=TxnKind.AWARD)
     if txn.awarded_by_person_id is not None:
         today = timezone.localdate(now)
@@ -44,18 +44,17 @@ def check_patterns(
         count = pair.count()
         if count > policy.pair_threshold:
             key = f"pair:{txn.awarded_by_person_id}:{txn.recipient_id}:{today:%Y-%m}"
-            flagged.append(_raise(key, FlagKind.PAIR, txn, count, pair))
+            _raise(key, FlagKind.PAIR, txn, count, pair)
     if burst_flag_id is not None:
-        return [*flagged, Flag(pk=burst_flag_id)]
+        return
     recent = awards.filter(created_at__gt=now - timedelta(minutes=policy.burst_minutes))
     count = recent.count()
     if count > policy.burst_count:
-        flagged.append(_raise(burst_key(txn.recipient_id, now, policy), FlagKind.BURST, txn, count, recent))
-    return flagged
+        _raise(burst_key(txn.recipient_id, now, policy), FlagKind.BURST, txn, count, recent)
 
 
 @transaction.atomic  # flag and its awards together (after a batch award, outside its transaction)
-def _raise(key: str, kind: str, txn: Transaction, count: int, awards: Any) -> Flag:
+def _raise(key: str, kind: str, txn: Any, count: int, awards: Any) -> Flag:
     flag, created = Flag.objects.get_or_create(
         key=key,
         defaults={
