@@ -1,9 +1,10 @@
 """The per-building contact poster (楼栋红小二联系牌), decision 0015.
 
 Primary output: an SVG (and the print page that embeds it), rendered with the viewer's fonts, so
-Chinese prints correctly on any machine. A PDF (fpdf2) is made when a CJK TrueType/OpenType font
-is available: the GONGZHI_CJK_FONT setting or environment variable, else the first font
-`fc-list :lang=zh` names. Without one the PDF link explains how to configure it.
+Chinese prints correctly on any machine. The PDF (fpdf2) embeds a CJK TrueType/OpenType font: the
+GONGZHI_CJK_FONT setting or environment variable when set, else Noto Sans SC Regular, which
+scripts/build-assets installs from the npm registry into fonts_build/ (decision 0033), else the first
+font `fc-list :lang=zh` names. Without any the PDF link explains how to configure one.
 
 Members appear with name, photo and phone only if they opted in (public_on_poster); the others
 are counted, and everyone can be reached through the QR code: the building's "contact a helper"
@@ -13,6 +14,7 @@ import base64
 import contextlib
 import functools
 import io
+import logging
 import os
 import shutil
 import subprocess
@@ -73,13 +75,23 @@ def build(building: TerritoryNode, contact_url: str) -> Poster:
     ancestors = building.ancestors()
     grid = next((a for a in ancestors if a.level == Level.GRID), None)
     community = next((a for a in ancestors if a.level == Level.COMMUNITY), None)
-    helpers = list(Helper.objects.filter(path=community.path if community else "-", active=True)
-                   .select_related("person", "team").order_by("team__parent_id", "id"))
+    helpers = list(
+        Helper.objects.filter(path=community.path if community else "-", active=True)
+        .select_related("person", "team")
+        .order_by("team__parent_id", "id")
+    )
     covering = [h for h in helpers if any(building.path.startswith(p) for p in h.area_paths)]
     chosen = covering or helpers
-    public = [PosterMember(h.person.name, h.team.name, h.poster_phone, _read_photo(h), h.skills)
-              for h in chosen if h.public_on_poster][:MAX_LISTED]
-    team = HelperTeam.objects.filter(community=community, parent=None).select_related("leader").first() if community else None
+    public = [
+        PosterMember(h.person.name, h.team.name, h.poster_phone, _read_photo(h), h.skills)
+        for h in chosen
+        if h.public_on_poster
+    ][:MAX_LISTED]
+    team = (
+        HelperTeam.objects.filter(community=community, parent=None).select_related("leader").first()
+        if community
+        else None
+    )
     return Poster(
         building=building,
         title=f"{''.join(a.name for a in ancestors if a.level in {Level.COMMUNITY, Level.COMPOUND})}{building.name}",
@@ -109,26 +121,38 @@ def svg(poster: Poster, labels: dict[str, str]) -> str:
         f'<text x="14" y="48" font-size="6">{escape(labels["grid"])}:{escape(poster.grid or "—")}</text>',
         f'<text x="14" y="57" font-size="6">{escape(labels["branch"])}:{escape(poster.branch or "—")}</text>',
         f'<text x="14" y="66" font-size="6">{escape(labels["team"])}:{escape(poster.team or "—")}'
-        f'{("(" + escape(labels["leader"]) + ":" + escape(poster.leader) + ")") if poster.leader else ""}</text>',
+        f"{('(' + escape(labels['leader']) + ':' + escape(poster.leader) + ')') if poster.leader else ''}</text>",
     ]
     y = 82
     for member in poster.public:
         if member.photo:
             uri = "data:image;base64," + base64.b64encode(member.photo).decode()
-            lines.append(f'<image x="14" y="{y - 7}" width="14" height="14" href="{uri}" preserveAspectRatio="xMidYMid slice"/>')
-        lines.append(f'<text x="32" y="{y}" font-size="7">{escape(member.name)} · {escape(member.team)}</text>')
-        lines.append(f'<text x="32" y="{y + 8}" font-size="6.5" fill="#c8161d">{escape(member.phone or labels["no_phone"])}</text>')
+            lines.append(
+                f'<image x="14" y="{y - 7}" width="14" height="14" href="{uri}" preserveAspectRatio="xMidYMid slice"/>'
+            )
+        lines.append(
+            f'<text x="32" y="{y}" font-size="7">{escape(member.name)} · {escape(member.team)}</text>'
+        )
+        lines.append(
+            f'<text x="32" y="{y + 8}" font-size="6.5" fill="#c8161d">{escape(member.phone or labels["no_phone"])}</text>'
+        )
         y += 20
     if poster.private_count:
-        lines.append(f'<text x="14" y="{y}" font-size="4.5" fill="#555">'
-                     f'{escape(labels["private"].format(n=poster.private_count))}</text>')
+        lines.append(
+            f'<text x="14" y="{y}" font-size="4.5" fill="#555">'
+            f"{escape(labels['private'].format(n=poster.private_count))}</text>"
+        )
     qr = segno.make(poster.contact_url, error="m")
     size = qr.symbol_size(scale=1)[0]
     scale = 70 / size
-    lines.append(f'<g transform="translate(70 {max(y + 10, 200)}) scale({scale:.4f})">'
-                 f'{qr.svg_inline(scale=1).split(">", 1)[1].rsplit("</svg>", 1)[0]}</g>')
-    lines.append(f'<text x="105" y="{max(y + 10, 200) + 78}" font-size="5" text-anchor="middle">'
-                 f'{escape(labels["scan"])}</text>')
+    lines.append(
+        f'<g transform="translate(70 {max(y + 10, 200)}) scale({scale:.4f})">'
+        f"{qr.svg_inline(scale=1).split('>', 1)[1].rsplit('</svg>', 1)[0]}</g>"
+    )
+    lines.append(
+        f'<text x="105" y="{max(y + 10, 200) + 78}" font-size="5" text-anchor="middle">'
+        f"{escape(labels['scan'])}</text>"
+    )
     lines.append("</svg>")
     return "\n".join(lines)
 
@@ -138,7 +162,9 @@ def _fc_list_font() -> str | None:
     if binary is None:
         return None
     try:
-        out = subprocess.run([binary, ":lang=zh", "file"], capture_output=True, text=True, timeout=5, check=False)  # noqa: S603
+        out = subprocess.run(  # noqa: S603 - fc-list found on PATH, fixed arguments
+            [binary, ":lang=zh", "file"], capture_output=True, text=True, timeout=5, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     for line in out.stdout.splitlines():
@@ -148,18 +174,28 @@ def _fc_list_font() -> str | None:
     return None
 
 
+# Installed by scripts/build-assets (`make assets`) from @expo-google-fonts/noto-sans-sc; never committed.
+BUNDLED_FONT = Path(__file__).resolve().parent.parent / "fonts_build" / "NotoSansSC-Regular.ttf"
+
+
 @functools.lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     configured = getattr(settings, "GONGZHI_CJK_FONT", "") or os.environ.get("GONGZHI_CJK_FONT", "")
-    if configured:
+    if configured:  # the deployer's choice wins, and a wrong path is reported, not silently replaced
         return configured if Path(configured).is_file() else None
+    if BUNDLED_FONT.is_file():
+        return str(BUNDLED_FONT)
     return _fc_list_font()
 
 
 def pdf(poster: Poster, labels: dict[str, str], font_path: str) -> bytes:
     from fpdf import FPDF
 
+    # fontTools logs each step of subsetting the font at INFO: some 60 lines per PDF in our logs
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     doc = FPDF(format="A4")
+    doc.set_auto_page_break(False)  # one sheet: the caption under the QR code must not start a page 2
+    doc.set_left_margin(14)
     doc.add_page()
     doc.add_font("cjk", fname=font_path)
     doc.set_fill_color(200, 22, 29)
@@ -174,8 +210,12 @@ def pdf(poster: Poster, labels: dict[str, str], font_path: str) -> bytes:
     doc.set_text_color(0, 0, 0)
     doc.set_font("cjk", size=13)
     doc.set_xy(14, 40)
-    for text in (f"{labels['grid']}:{poster.grid or '—'}", f"{labels['branch']}:{poster.branch or '—'}",
-                 f"{labels['team']}:{poster.team or '—'}" + (f"({labels['leader']}:{poster.leader})" if poster.leader else "")):
+    for text in (
+        f"{labels['grid']}:{poster.grid or '—'}",
+        f"{labels['branch']}:{poster.branch or '—'}",
+        f"{labels['team']}:{poster.team or '—'}"
+        + (f"({labels['leader']}:{poster.leader})" if poster.leader else ""),
+    ):
         doc.cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
     doc.ln(4)
     for member in poster.public:
