@@ -50,7 +50,9 @@ def history_examples() -> list[Example]:
     ]
     examples += [
         Example("", text, path)
-        for text, path in TrainingLabel.objects.filter(category__isnull=False).values_list("text", "category__path")
+        for text, path in TrainingLabel.objects.filter(category__isnull=False).values_list(
+            "text", "category__path"
+        )
     ]
     return examples
 
@@ -80,14 +82,20 @@ def _dump(pipeline: Any) -> bytes:
 
 
 @transaction.atomic
-def model_store(*, pipeline: Any, actor: Any, source: str, label_kind: str, metrics: dict[str, Any],
-                activate: bool = True) -> DispatchModel:
+def model_store(
+    *, pipeline: Any, actor: Any, source: str, label_kind: str, metrics: dict[str, Any], activate: bool = True
+) -> DispatchModel:
     """A new version of the fitted pipeline; activated unless told otherwise."""
     blob = _dump(pipeline)
     latest = DispatchModel.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
     model = DispatchModel.objects.create(
-        version=latest + 1, created_by=actor_label(actor) if actor is not None else "system", source=source[:300],
-        label_kind=label_kind, labels=[str(c) for c in pipeline.classes_], metrics=metrics, blob=blob,
+        version=latest + 1,
+        created_by=actor_label(actor) if actor is not None else "system",
+        source=source[:300],
+        label_kind=label_kind,
+        labels=[str(c) for c in pipeline.classes_],
+        metrics=metrics,
+        blob=blob,
     )
     if activate:
         model_activate(version=model.version, actor=actor)
@@ -140,6 +148,10 @@ def record_correction(*, appeal: Any, department: Any = None, category: Any = No
     if category is not None:
         label = category.path.split("/")[0]
     return TrainingLabel.objects.create(
-        text=training.compose(appeal.title, appeal.text), category=category, label=label, department=department,
-        source=LabelSource.CORRECTION, appeal=appeal,
+        text=training.compose(appeal.title, appeal.text),
+        category=category,
+        label=label,
+        department=department,
+        source=LabelSource.CORRECTION,
+        appeal=appeal,
     )

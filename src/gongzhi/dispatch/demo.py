@@ -35,11 +35,14 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         return {"dispatch_models": 0}
     random.Random(seed).shuffle(usable)  # deterministic order: the fitted model is the same each run
     pipeline, info = training.fit(usable, tune=False)
-    model = actions.model_store(pipeline=pipeline, actor=None, source="demo:history", label_kind="category",
-                                metrics=info)
+    model = actions.model_store(
+        pipeline=pipeline, actor=None, source="demo:history", label_kind="category", metrics=info
+    )
     held, auto = _intake_examples()
-    progress(f"秒拨 dispatch: model v{model.version} on {len(usable)} appeals, {len(info['labels'])} classes; "
-             f"{auto} appeals dispatched automatically, {held} held for triage with suggestions")
+    progress(
+        f"秒拨 dispatch: model v{model.version} on {len(usable)} appeals, {len(info['labels'])} classes; "
+        f"{auto} appeals dispatched automatically, {held} held for triage with suggestions"
+    )
     return {"dispatch_models": 1, "dispatch_held": held, "dispatch_auto": auto}
 
 
@@ -52,15 +55,26 @@ def _intake_examples() -> tuple[int, int]:
 
     community = TerritoryNode.objects.filter(level=Level.COMMUNITY, name=HOME).first()
     user = User.objects.filter(username="demo_resident").select_related("person").first()
-    if community is None or user is None or community.centroid_lon is None or getattr(user, "person", None) is None:
+    if (
+        community is None
+        or user is None
+        or community.centroid_lon is None
+        or getattr(user, "person", None) is None
+    ):
         return 0, 0
     AutoDispatchThreshold.objects.update_or_create(territory=community, defaults={"threshold": THRESHOLD})
     predict.reset_cache()
     held = auto = 0
     for i, (title, text) in enumerate(INTAKE_TEXTS):
         appeal = appeal_submit(
-            actor=user, submitter=user.person, channel=Channel.RESIDENT_APP, title=title, text=text,
-            lon=community.centroid_lon, lat=community.centroid_lat, idempotency_key=f"demo-dispatch-{i}",
+            actor=user,
+            submitter=user.person,
+            channel=Channel.RESIDENT_APP,
+            title=title,
+            text=text,
+            lon=community.centroid_lon,
+            lat=community.centroid_lat,
+            idempotency_key=f"demo-dispatch-{i}",
         ).appeal
         if appeal.category_id is None:
             held += 1

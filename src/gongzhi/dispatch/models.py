@@ -28,7 +28,9 @@ class DispatchModel(models.Model):
         verbose_name = _("分拨模型")
         verbose_name_plural = _("分拨模型")
         constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="dispatch_one_active_model")
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="dispatch_one_active_model"
+            )
         ]
 
     def __str__(self) -> str:
@@ -43,11 +45,17 @@ class LabelSource(models.TextChoices):
 
 class TrainingLabel(models.Model):
     text = models.TextField()
-    category = models.ForeignKey("appeals.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    category = models.ForeignKey(
+        "appeals.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     label = models.CharField(_("一级分类"), max_length=80, blank=True)
-    department = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    department = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     source = models.CharField(max_length=16, choices=LabelSource.choices)
-    appeal = models.ForeignKey("appeals.Appeal", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    appeal = models.ForeignKey(
+        "appeals.Appeal", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -70,7 +78,9 @@ class AutoDispatchThreshold(models.Model):
         verbose_name = _("自动派单阈值")
         verbose_name_plural = _("自动派单阈值")
         constraints = [
-            models.CheckConstraint(condition=Q(threshold__gte=0, threshold__lte=1), name="dispatch_threshold_0_1")
+            models.CheckConstraint(
+                condition=Q(threshold__gte=0, threshold__lte=1), name="dispatch_threshold_0_1"
+            )
         ]
 
     def __str__(self) -> str:
@@ -78,11 +88,17 @@ class AutoDispatchThreshold(models.Model):
 
 
 class Suggestion(models.Model):
-    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.CASCADE, related_name="dispatch_suggestions")
+    appeal = models.ForeignKey(
+        "appeals.Appeal", on_delete=models.CASCADE, related_name="dispatch_suggestions"
+    )
     rank = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=300)
-    category = models.ForeignKey("appeals.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    department = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    category = models.ForeignKey(
+        "appeals.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     probability = models.FloatField()
     model_version = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)

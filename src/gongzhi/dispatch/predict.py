@@ -108,7 +108,9 @@ def threshold_for(territory: Any) -> float:
         return DEFAULT_THRESHOLD
     codes = [*getattr(territory, "ancestor_codes", []), territory.code]
     rows = dict(
-        AutoDispatchThreshold.objects.filter(territory__code__in=codes).values_list("territory__code", "threshold")
+        AutoDispatchThreshold.objects.filter(territory__code__in=codes).values_list(
+            "territory__code", "threshold"
+        )
     )
     for code in reversed(codes):
         if code in rows:
@@ -152,9 +154,17 @@ class IntakePrediction:
             department_id = None
             if category is not None:
                 department_id, _version = routing.route_department(category=category, path=appeal.path)
-            rows.append(Suggestion(appeal=appeal, rank=rank, label=label, category=category,
-                                   department_id=department_id, probability=probability,
-                                   model_version=self.version))
+            rows.append(
+                Suggestion(
+                    appeal=appeal,
+                    rank=rank,
+                    label=label,
+                    category=category,
+                    department_id=department_id,
+                    probability=probability,
+                    model_version=self.version,
+                )
+            )
         Suggestion.objects.bulk_create(rows)
 
 

@@ -18,7 +18,11 @@ def territory_for(actor: Any, code: str) -> TerritoryNode | None:
         node = TerritoryNode.objects.filter(code=code).first()
     else:
         paths = scope.paths_for("view_appeals")
-        nodes = TerritoryNode.objects.filter(path=paths[0]) if paths else TerritoryNode.objects.filter(level=Level.DISTRICT)
+        nodes = (
+            TerritoryNode.objects.filter(path=paths[0])
+            if paths
+            else TerritoryNode.objects.filter(level=Level.DISTRICT)
+        )
         node = nodes.order_by("path").first()
     if node is None or not scope.can("view_appeals", node.path):
         return None
@@ -41,15 +45,30 @@ def predict_for(*, subject: str, text: str, node: TerritoryNode) -> dict[str, An
         department_id = None
         if category is not None:
             department_id, _version = routing.route_department(category=category, path=node.path)
-        rows.append({"rank": rank, "label": label, "probability": round(probability, 4),
-                     "category_id": category.pk if category else None,
-                     "category_path": category.path if category else None, "department_id": department_id})
-    names = dict(Organisation.objects.filter(pk__in=[r["department_id"] for r in rows if r["department_id"]])
-                 .values_list("pk", "name"))
+        rows.append(
+            {
+                "rank": rank,
+                "label": label,
+                "probability": round(probability, 4),
+                "category_id": category.pk if category else None,
+                "category_path": category.path if category else None,
+                "department_id": department_id,
+            }
+        )
+    names = dict(
+        Organisation.objects.filter(
+            pk__in=[r["department_id"] for r in rows if r["department_id"]]
+        ).values_list("pk", "name")
+    )
     for row in rows:
         row["department_name"] = names.get(row["department_id"])
     auto = bool(ranked) and threshold < 1 and ranked[0][1] >= threshold and rows[0]["category_id"] is not None
-    return {"model_version": model.version, "threshold": threshold, "auto_dispatch": auto, "suggestions": rows}
+    return {
+        "model_version": model.version,
+        "threshold": threshold,
+        "auto_dispatch": auto,
+        "suggestions": rows,
+    }
 
 
 FIELDS = ("version", "is_active", "created_at", "created_by", "source", "label_kind", "labels", "metrics")

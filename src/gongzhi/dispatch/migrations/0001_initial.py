@@ -5,84 +5,183 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('appeals', '0001_initial'),
-        ('orgs', '0002_initial'),
-        ('territory', '0001_initial'),
+        ("appeals", "0001_initial"),
+        ("orgs", "0002_initial"),
+        ("territory", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DispatchModel',
+            name="DispatchModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True, verbose_name='版本')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, max_length=120, verbose_name='创建者')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='训练数据来源')),
-                ('label_kind', models.CharField(default='level1', max_length=16)),
-                ('labels', models.JSONField(default=list)),
-                ('metrics', models.JSONField(blank=True, default=dict)),
-                ('blob', models.BinaryField()),
-                ('is_active', models.BooleanField(default=False, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True, verbose_name="版本")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, max_length=120, verbose_name="创建者")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="训练数据来源")),
+                ("label_kind", models.CharField(default="level1", max_length=16)),
+                ("labels", models.JSONField(default=list)),
+                ("metrics", models.JSONField(blank=True, default=dict)),
+                ("blob", models.BinaryField()),
+                ("is_active", models.BooleanField(default=False, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '分拨模型',
-                'verbose_name_plural': '分拨模型',
-                'ordering': ['-version'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='dispatch_one_active_model')],
+                "verbose_name": "分拨模型",
+                "verbose_name_plural": "分拨模型",
+                "ordering": ["-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)),
+                        fields=("is_active",),
+                        name="dispatch_one_active_model",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AutoDispatchThreshold',
+            name="AutoDispatchThreshold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('threshold', models.FloatField(verbose_name='自动派单置信度阈值')),
-                ('territory', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territory.territorynode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("threshold", models.FloatField(verbose_name="自动派单置信度阈值")),
+                (
+                    "territory",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自动派单阈值',
-                'verbose_name_plural': '自动派单阈值',
-                'constraints': [models.CheckConstraint(condition=models.Q(('threshold__gte', 0), ('threshold__lte', 1)), name='dispatch_threshold_0_1')],
+                "verbose_name": "自动派单阈值",
+                "verbose_name_plural": "自动派单阈值",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("threshold__gte", 0), ("threshold__lte", 1)),
+                        name="dispatch_threshold_0_1",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('label', models.CharField(max_length=300)),
-                ('probability', models.FloatField()),
-                ('model_version', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dispatch_suggestions', to='appeals.appeal')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='appeals.category')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField()),
+                ("label", models.CharField(max_length=300)),
+                ("probability", models.FloatField()),
+                ("model_version", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dispatch_suggestions",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="appeals.category",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['appeal', 'rank'],
-                'constraints': [models.UniqueConstraint(fields=('appeal', 'rank'), name='dispatch_suggestion_rank')],
+                "ordering": ["appeal", "rank"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("appeal", "rank"), name="dispatch_suggestion_rank")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TrainingLabel',
+            name="TrainingLabel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('label', models.CharField(blank=True, max_length=80, verbose_name='一级分类')),
-                ('source', models.CharField(choices=[('history', '历史诉求'), ('file', '标注文件'), ('correction', '人工纠正')], max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('appeal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='appeals.appeal')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='appeals.category')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("label", models.CharField(blank=True, max_length=80, verbose_name="一级分类")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("history", "历史诉求"), ("file", "标注文件"), ("correction", "人工纠正")],
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="appeals.category",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '训练标签',
-                'verbose_name_plural': '训练标签',
-                'indexes': [models.Index(fields=['source', 'created_at'], name='dispatch_tr_source_d3dd37_idx')],
+                "verbose_name": "训练标签",
+                "verbose_name_plural": "训练标签",
+                "indexes": [
+                    models.Index(fields=["source", "created_at"], name="dispatch_tr_source_d3dd37_idx")
+                ],
             },
         ),
     ]

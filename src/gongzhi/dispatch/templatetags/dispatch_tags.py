@@ -11,7 +11,11 @@ register = template.Library()
 
 def _by_appeal(ids: list[int]) -> dict[int, list[Suggestion]]:
     found: dict[int, list[Suggestion]] = {}
-    rows = Suggestion.objects.filter(appeal_id__in=ids).select_related("department").order_by("appeal_id", "rank")
+    rows = (
+        Suggestion.objects.filter(appeal_id__in=ids)
+        .select_related("department")
+        .order_by("appeal_id", "rank")
+    )
     for s in rows:
         found.setdefault(s.appeal_id, []).append(s)
     return found
@@ -28,5 +32,7 @@ def dispatch_suggestions(appeal: Any, found: dict[int, list[Suggestion]] | None 
     """The top-3 of an appeal still waiting for a department; nothing once dispatched."""
     if appeal.department_id is not None:
         return {"suggestions": []}
-    suggestions = found.get(appeal.pk, []) if found is not None else _by_appeal([appeal.pk]).get(appeal.pk, [])
+    suggestions = (
+        found.get(appeal.pk, []) if found is not None else _by_appeal([appeal.pk]).get(appeal.pk, [])
+    )
     return {"suggestions": suggestions}

@@ -21,7 +21,9 @@ def _post(client, url, data=None):  # type: ignore[no-untyped-def]
 
 def test_staff_get_the_top_suggestions_with_the_routed_department(model, actors, world, client):
     client.force_login(actors.staff_a)
-    response = _post(client, f"{API}/predict", {"subject": "学校乱收费", "text": "学校向学生收取资料费,老师补课"})
+    response = _post(
+        client, f"{API}/predict", {"subject": "学校乱收费", "text": "学校向学生收取资料费,老师补课"}
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["model_version"] == model.version

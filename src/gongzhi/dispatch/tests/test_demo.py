@@ -12,7 +12,9 @@ from gongzhi.dispatch.tests.data import ROWS
 from gongzhi.territory.models import TerritoryNode
 
 
-def test_the_demo_trains_on_its_history_and_holds_unclear_appeals_for_triage(world, actors, client, monkeypatch):
+def test_the_demo_trains_on_its_history_and_holds_unclear_appeals_for_triage(
+    world, actors, client, monkeypatch
+):
     # two classes make a confident model: a higher bar than the demo's 0.8 holds most of the texts
     monkeypatch.setattr(demo, "THRESHOLD", 0.99)
     for subject, detail in ROWS["城乡建设"]:
@@ -20,7 +22,9 @@ def test_the_demo_trains_on_its_history_and_holds_unclear_appeals_for_triage(wor
     for subject, detail in ROWS["教育文体"]:
         submit(actors, world, text=detail, title=subject, category=world.cat_other)
     TerritoryNode.objects.filter(pk=actors.net.a.community.pk).update(name=demo.HOME)
-    make_user("demo_resident", "演示居民", Role.RESIDENT, actors.net.a.household, household=actors.net.a.household)
+    make_user(
+        "demo_resident", "演示居民", Role.RESIDENT, actors.net.a.household, household=actors.net.a.household
+    )
     predict.reset_cache()
     lines: list[str] = []
     counts = demo.install_demo(seed=1, progress=lines.append)

@@ -87,8 +87,14 @@ def test_rollback_without_an_older_version_is_refused(model):
 
 
 def _submit(actors, text: str, title: str = ""):
-    return appeal_submit(actor=actors.resident_a, submitter=actors.resident_a.person, channel="resident_app",
-                         text=text, title=title, **IN_A).appeal
+    return appeal_submit(
+        actor=actors.resident_a,
+        submitter=actors.resident_a.person,
+        channel="resident_app",
+        text=text,
+        title=title,
+        **IN_A,
+    ).appeal
 
 
 def test_a_confident_prediction_sets_the_category_and_the_rules_dispatch(model, actors, world):
@@ -126,7 +132,9 @@ def test_without_an_active_model_intake_is_unchanged(world, actors):
     assert not Suggestion.objects.exists()
 
 
-@pytest.mark.parametrize("text", ["", "a", "。", "Street light broken near gate 3", "路灯坏了 light 🔦🔦🚧", "占道" * 3000])
+@pytest.mark.parametrize(
+    "text", ["", "a", "。", "Street light broken near gate 3", "路灯坏了 light 🔦🔦🚧", "占道" * 3000]
+)
 def test_odd_text_predicts_safely(model, text):
     ranked = predict.predict([training.compose("", text)])[0]
     assert ranked

@@ -33,7 +33,9 @@ class Command(BaseCommand):
 
     def _train(self, options: dict[str, Any]) -> None:
         model = actions.model_train(actor=None, file=options.get("file"), tune=not options["no_tune"])
-        self.stdout.write(f"已训练并启用分拨模型 v{model.version}({len(model.labels)}个类别,来源 {model.source})")
+        self.stdout.write(
+            f"已训练并启用分拨模型 v{model.version}({len(model.labels)}个类别,来源 {model.source})"
+        )
 
     def _evaluate(self, options: dict[str, Any]) -> None:
         examples = training.read_examples(options["file"])
@@ -45,10 +47,14 @@ class Command(BaseCommand):
         else:
             model = predict.active_model()
             if model is None:
-                raise CommandError("当前没有启用的分拨模型:请先运行 gongzhi dispatch train,或使用 --folds 做交叉验证")
+                raise CommandError(
+                    "当前没有启用的分拨模型:请先运行 gongzhi dispatch train,或使用 --folds 做交叉验证"
+                )
             training.validate(examples)
             texts = [training.compose(e.subject, e.detail) for e in examples]
-            predicted = [ranked[0][0] if ranked else "" for ranked in predict.predict_loaded(model, texts, k=1)]
+            predicted = [
+                ranked[0][0] if ranked else "" for ranked in predict.predict_loaded(model, texts, k=1)
+            ]
             truth = [e.label for e in examples]
             if model.label_kind == "category":  # a category model answers paths; compare level 1
                 predicted = [p.split("/")[0] for p in predicted]
@@ -72,4 +78,6 @@ class Command(BaseCommand):
     def _list(self, options: dict[str, Any]) -> None:
         for m in DispatchModel.objects.defer("blob"):
             mark = "*" if m.is_active else " "
-            self.stdout.write(f"{mark} v{m.version} {m.created_at:%Y-%m-%d %H:%M} {m.source} {len(m.labels)}类 {m.metrics}")
+            self.stdout.write(
+                f"{mark} v{m.version} {m.created_at:%Y-%m-%d %H:%M} {m.source} {len(m.labels)}类 {m.metrics}"
+            )
