@@ -5,6 +5,7 @@ Idempotent: the same Idempotency-Key, or the same (channel, external id), return
 already stored instead of creating a second one — also when two requests race (the unique
 constraints decide, and the loser reads the winner's row)."""
 
+import contextlib
 import functools
 import hashlib
 import time
@@ -156,8 +157,12 @@ def appeal_submit(
             raise IntakeError("contact_phone", str(exc)) from exc
         phone_cipher, phone_masked = crypto.encrypt(number), mask_phone(number)
     territory = placement.territory or fallback_territory or TerritoryNode.objects.filter(level=Level.DISTRICT).first()
+    alone = _one_statement(
+        appeal_id=prefetched[0], created_at=created_at, photos=photos, prediction=prediction,
+        submitter=submitter, anonymous=anonymous,
+    )
     try:
-        with transaction.atomic():
+        with contextlib.nullcontext() if alone else transaction.atomic():
             appeal = _create(
                 actor=actor, channel=channel, title=title, text=text, category=category, urgency=urgency,
                 lon=lon, lat=lat, address_text=address_text, placement=placement, territory=territory,
@@ -173,6 +178,25 @@ def appeal_submit(
             raise
         return IntakeResult(existing, created=False)
     return IntakeResult(appeal, created=True)
+
+
+def _one_statement(
+    *, appeal_id: int | None, created_at: Any, photos: list[Photo], prediction: Any, submitter: Any, anonymous: bool
+) -> bool:
+    """Whether everything this intake writes goes out as one statement, outside any transaction:
+    PostgreSQL (the id drawn in advance), no photo files, no resident to notify (SMS rows whose ids
+    the task queue needs), no 秒拨 suggestions to store, not an import keeping its time. One
+    statement is atomic by itself, so BEGIN and COMMIT would be two round trips for nothing
+    (decision 0031); a failed unique key rolls back the whole statement as it would the block."""
+    return (
+        appeal_id is not None
+        and created_at is None
+        and not photos
+        and (submitter is None or anonymous)
+        and (not prediction.ranked or prediction.version is None)
+        and connection.get_autocommit()
+        and not connection.in_atomic_block
+    )
 
 
 def _place(*, lon: float | None, lat: float | None, address_text: str) -> routing.Placement:

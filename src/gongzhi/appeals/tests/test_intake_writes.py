@@ -136,3 +136,38 @@ def test_simultaneous_intakes_add_up_in_a_rollup_row_none_of_them_found(actors, 
     assert DailyStat.objects.get(department=world.urban).dispatched == count
     assert AppealFingerprint.objects.filter(appeal_id__in=results).count() == count
     assert AppealEvent.objects.filter(appeal_id__in=results).count() == 3 * count
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement write is PostgreSQL's")
+def test_outside_a_transaction_a_hotline_intake_needs_no_begin_or_commit_and_a_replay_finds_it(actors, world):
+    def hotline() -> tuple[Appeal, bool]:
+        result = appeal_submit(
+            actor=actors.staff_a,
+            channel="hotline",
+            text="路灯不亮",
+            category=world.cat_urban,
+            idempotency_key="no-begin",
+            **IN_A,
+        )
+        return result.appeal, result.created
+
+    with CaptureQueriesContext(connection) as queries:
+        appeal, created = hotline()
+    assert created
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"] in {"BEGIN", "COMMIT"}]
+    assert AppealEvent.objects.filter(appeal=appeal).count() == 3
+    assert hotline() == (appeal, False)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement write is PostgreSQL's")
+def test_a_resident_intake_still_runs_in_a_transaction(actors, world):
+    with CaptureQueriesContext(connection) as queries:
+        submit(actors, world)
+    assert [q["sql"] for q in queries.captured_queries if q["sql"] in {"BEGIN", "COMMIT"}] == [
+        "BEGIN",
+        "COMMIT",
+    ]
