@@ -39,9 +39,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--singles", type=int, default=500)
-    parser.add_argument("--api", action="store_true", help="also time the API path (needs a migrated database)")
+    parser.add_argument(
+        "--api", action="store_true", help="also time the API path (needs a migrated database)"
+    )
     args = parser.parse_args()
-    examples = training.read_examples(Path(os.environ["GONGZHI_SHARED_DATA"]) / "appeals/labeled_messages.csv")
+    examples = training.read_examples(
+        Path(os.environ["GONGZHI_SHARED_DATA"]) / "appeals/labeled_messages.csv"
+    )
     pipeline, _ = training.fit(examples, tune=False)
     model = Loaded(1, "level1", pipeline, [str(c) for c in pipeline.classes_])
     texts = [training.compose(e.subject, e.detail) for e in examples]
@@ -59,9 +63,15 @@ def main() -> None:
         cpu_timings.append((time.process_time() - c0) * 1000)
     # wall-clock figures, and the same in this process's CPU time (what they would be on an idle
     # core: the 2-core machine is shared, and waiting for a core is not the model's cost)
-    figures = {"bench": "dispatch_predict", "per_s": round(per_s), "p95_ms": _p95(timings),
-               "per_cpu_s": round(per_cpu_s), "cpu_p95_ms": _p95(cpu_timings),
-               "rows": len(batch), "singles": len(timings)}
+    figures = {
+        "bench": "dispatch_predict",
+        "per_s": round(per_s),
+        "p95_ms": _p95(timings),
+        "per_cpu_s": round(per_cpu_s),
+        "cpu_p95_ms": _p95(cpu_timings),
+        "rows": len(batch),
+        "singles": len(timings),
+    }
     if args.api:
         api, api_cpu = _api_timings(pipeline, texts, args.singles)
         figures |= {"api_p95_ms": _p95(api), "api_cpu_p95_ms": _p95(api_cpu)}
@@ -78,7 +88,9 @@ def _api_timings(pipeline: object, texts: list[str], singles: int) -> tuple[list
     from gongzhi.territory.models import Level, TerritoryNode
 
     actions.model_store(pipeline=pipeline, actor=None, source="bench", label_kind="level1", metrics={})
-    node = TerritoryNode.objects.filter(level=Level.COMMUNITY).first() or TerritoryNode(code="440311", path="440311/")
+    node = TerritoryNode.objects.filter(level=Level.COMMUNITY).first() or TerritoryNode(
+        code="440311", path="440311/"
+    )
     queries.predict_for(subject="", text=texts[0], node=node)  # warm up: load the stored model once
     timings, cpu_timings = [], []
     for text in (texts * (singles // len(texts) + 1))[:singles]:
