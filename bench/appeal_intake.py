@@ -1,11 +1,12 @@
 """API intake throughput: POST /api/v1/appeals/ against gunicorn, from a load generator on loopback.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/appeal_intake.py [--seconds 60] [--rate 250]
-        [--workers 3] [--threads 2] [--clients 10]
+        [--workers N] [--threads N] [--clients 10]
 
 Prepares the database (demo territory with routing rules if district 440311 is missing; an
 integration account holding report_appeals with a fresh token), starts gunicorn on a free
-127.0.0.1 port (GONGZHI_ENV stays development; DEBUG off, as deployed), then `--clients` threads
+127.0.0.1 port with the deployed settings (gongzhi.config.gunicorn: 3 processes × 2 threads,
+keep-alive; GONGZHI_ENV stays development; DEBUG off, as deployed), then `--clients` threads
 with one keep-alive http.client connection each send pinned hotline appeals at `--rate` per second
 in total for `--seconds` (bounded in count and time, loopback only). Every request is a new appeal
 with its own Idempotency-Key, routed and dispatched in the request. The last line is one JSON object.
@@ -43,6 +44,7 @@ from gongzhi.accounts.actions import token_create  # noqa: E402
 from gongzhi.accounts.models import RoleAssignment, User  # noqa: E402
 from gongzhi.accounts.roles import Role  # noqa: E402
 from gongzhi.appeals.models import Category, RoutingRuleSet  # noqa: E402
+from gongzhi.config import gunicorn as deployed  # noqa: E402
 from gongzhi.people.models import Person  # noqa: E402
 from gongzhi.territory.geo_index import get_index  # noqa: E402
 from gongzhi.territory.models import Level, TerritoryNode  # noqa: E402
@@ -81,24 +83,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int, threads: int, debug: bool) -> subprocess.Popen:
+def start_server(port: int, workers: int | None, threads: int | None, debug: bool) -> subprocess.Popen:
+    """gunicorn with the deployed settings (gongzhi.config.gunicorn, docs/deploy.md) on `port`;
+    `workers`/`threads` override them only when given."""
     env = {**os.environ, "DEBUG": "1" if debug else "0", "PYTHONPATH": str(ROOT / "src")}
     env.setdefault("GONGZHI_ENV", "development")
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    overrides = [
+        *(["-w", str(workers)] if workers else []),
+        *(["--threads", str(threads)] if threads else []),
+    ]
     return subprocess.Popen(
         [
             gunicorn,
+            "-c",
+            "python:gongzhi.config.gunicorn",
             "gongzhi.config.wsgi",
-            "-w",
-            str(workers),
-            "--threads",
-            str(threads),
+            *overrides,
             "-b",
             f"{HOST}:{port}",
             "--log-level",
             "warning",
-            "--keep-alive",
-            "30",
         ],
         cwd=ROOT,
         env=env,
@@ -106,7 +111,7 @@ def start_server(port: int, workers: int, threads: int, debug: bool) -> subproce
     )
 
 
-def wait_ready(port: int, timeout: float = 30) -> None:
+def wait_ready(port: int, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -246,13 +251,17 @@ def main() -> int:
     )
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--rate", type=float, default=250, help="target requests per second (total)")
-    parser.add_argument("--workers", type=int, default=3, help="processes; 3 x 2 threads measured best on 2 cores")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="default: as deployed (gongzhi.config.gunicorn)"
+    )
+    parser.add_argument("--threads", type=int, default=None, help="default: as deployed")
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--debug", action="store_true", help="run the server with DEBUG on")
     args = parser.parse_args()
     if not 0 < args.seconds <= 600:
         parser.error("--seconds must be in (0, 600]")
+    args.workers = args.workers or deployed.workers
+    args.threads = args.threads or deployed.threads
     token, points, categories = prepare()
     database = connection.vendor
     connection.close()
