@@ -1,4 +1,5 @@
-"""/api/v1/points/: balance, statement, catalogue, redeem (Idempotency-Key), my redemptions, verify.
+"""/api/v1/points/: balance, statement, catalogue, redeem (Idempotency-Key), my redemptions, verify,
+and staff manual awards (Idempotency-Key required).
 
 Handlers parse, call one action, map exceptions: PointsRefused 409 (400 when it is bad input),
 AlreadyDecided 409, not visible 404 (the same as missing)."""
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
-from gongzhi.points import queries, redemption
+from gongzhi.points import manual, queries, redemption
 from gongzhi.points.access import (
     access_account,
     access_item_to_redeem,
@@ -20,6 +21,7 @@ from gongzhi.points.access import (
     catalogue_for,
     own_account,
 )
+from gongzhi.points.accounts import find_account
 from gongzhi.points.actions import PointsRefused
 from gongzhi.points.models import Redemption
 
@@ -92,6 +94,24 @@ class RedemptionOut(Schema):
 
 class VerifyIn(Schema):
     code: str
+
+
+class AwardIn(Schema):
+    community_id: int
+    person_id: int
+    # loose types on purpose: a bad amount is a 400 with the same message as the staff page
+    points: int | float | str | None = None
+    memo: str = ""
+
+
+class AwardOut(Schema):
+    transaction_id: int
+    points: int  # what was awarded: the manual rule's caps may clip the request
+    requested_points: int
+    created: bool
+    community_id: int
+    person_id: int
+    account_id: int | None
 
 
 class StatementQuery(Schema):
@@ -207,3 +227,34 @@ def verify(request: HttpRequest, payload: VerifyIn) -> Any:
     except Http404:
         return Status(404, {"detail": "取货码无效或不属于本店"})
     return Status(200, redemption_out(done, show_code=False))
+
+
+@router.post("/awards", response={200: AwardOut, 201: AwardOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def award(request: HttpRequest, payload: AwardIn) -> Any:
+    """人工奖励 by staff with manage_points over the community. The Idempotency-Key header is required:
+    the same key again returns the first award (200) instead of a second one (201). 404 for a
+    community or person outside one's scope; 409 for the ledger's refusals (self-award, caps)."""
+    community = manual.access_community(request.auth, payload.community_id)
+    try:
+        recipient = manual.access_recipient(request.auth, community, payload.person_id)
+        points = manual.parse_points(payload.points)
+        memo = manual.parse_memo(payload.memo)
+        key = manual.parse_key(request.headers.get("Idempotency-Key"))
+        done = manual.award(
+            actor=request.auth, community=community, recipient=recipient, points=points, memo=memo, key=key
+        )
+    except PointsRefused as exc:
+        return Status(400 if exc.invalid else 409, {"detail": str(exc)})
+    account = find_account(recipient)
+    return Status(
+        201 if done.created else 200,
+        {
+            "transaction_id": done.transaction_id,
+            "points": done.points,
+            "requested_points": points,
+            "created": done.created,
+            "community_id": community.pk,
+            "person_id": recipient.pk,
+            "account_id": account.pk if account else None,
+        },
+    )

@@ -17,5 +17,6 @@ urlpatterns = [
     path("manage/items/<int:item_id>/", views_staff.item_restock, name="item_restock"),
     path("manage/flags/", views_staff.flags, name="flags"),
     path("manage/flags/<int:flag_id>/<str:decision>/", views_staff.flag_decide, name="flag_decide"),
+    path("manage/award/", views_staff.award, name="award"),
     path("manage/accounts/", views_staff.accounts, name="accounts"),
 ]

@@ -1,9 +1,10 @@
 """Staff pages (manage_points, scoped to their territory): rules, catalogue and stock, review flags,
-accounts and monthly statements with CSV/XLSX export."""
+manual awards, accounts and monthly statements with CSV/XLSX export."""
 
 import csv
 import datetime
 import io
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.orgs.models import Organisation, OrgKind
-from gongzhi.points import admin_actions, queries, review
+from gongzhi.points import admin_actions, manual, queries, review
 from gongzhi.points.access import (
     access_account,
     access_area,
@@ -23,6 +24,7 @@ from gongzhi.points.access import (
     can_manage,
     managed_areas,
 )
+from gongzhi.points.accounts import find_account
 from gongzhi.points.actions import PointsRefused
 from gongzhi.points.models import Account, CatalogueItem, Flag, FlagStatus, Locker
 from gongzhi.points.models.rules import RuleCode
@@ -177,6 +179,74 @@ def flag_decide(request: HttpRequest, flag_id: int, decision: str) -> HttpRespon
     except PointsRefused as exc:
         messages.error(request, str(exc))
     return redirect("points:flags")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def award(request: HttpRequest) -> HttpResponse:
+    """人工奖励: find a resident of a community in scope, award points with a reason (decision 0033)."""
+    communities = list(manual.award_communities(request.user)[:200])
+    if not communities:
+        raise Http404
+    if request.method == "GET":
+        chosen = request.GET.get("community")
+        community = manual.access_community(request.user, chosen) if chosen else communities[0]
+        return _award_form(request, communities, community, q=request.GET.get("q") or "")
+    # Scope first: another community's id (or a person outside it) is a 404 before anything is read.
+    community = manual.access_community(request.user, request.POST.get("community"))
+    posted = request.POST
+    try:
+        recipient = manual.access_recipient(request.user, community, posted.get("person"))
+        points = manual.parse_points(posted.get("points"))
+        memo = manual.parse_memo(posted.get("memo"))
+        key = manual.parse_key(posted.get("idempotency_key"))
+        done = manual.award(
+            actor=request.user, community=community, recipient=recipient, points=points, memo=memo, key=key
+        )
+    except PointsRefused as exc:
+        messages.error(request, str(exc))
+        return _award_form(
+            request, communities, community, q=posted.get("q") or "", status=400 if exc.invalid else 409
+        )
+    account = find_account(recipient)
+    return render(
+        request,
+        "points/award_done.html",
+        {
+            "award": done,
+            "recipient": recipient,
+            "community": community,
+            "requested": points,
+            "memo": memo,
+            "account": account,
+        },
+    )
+
+
+def _award_form(
+    request: HttpRequest, communities: list, community: object, *, q: str, status: int = 200
+) -> HttpResponse:
+    posted = request.POST if request.method == "POST" else {}
+    people = manual.search(request.user, community, q) if q.strip() else []
+    return render(
+        request,
+        "points/award.html",
+        {
+            "communities": communities,
+            "community": community,
+            "q": q,
+            "people": people,
+            "chosen": str(posted.get("person", "")),
+            "points": posted.get("points", ""),
+            "memo": posted.get("memo", ""),
+            "max_points": manual.MAX_POINTS,
+            "max_memo": manual.MAX_MEMO,
+            # A fresh key per rendered form: submitting it twice awards once. A form shown again
+            # after a refusal keeps its key (nothing was written under it).
+            "idempotency_key": posted.get("idempotency_key") or secrets.token_urlsafe(16),
+        },
+        status=status,
+    )
 
 
 @require_GET
