@@ -119,11 +119,22 @@ def threshold_for(territory: Any) -> float:
 
 
 def category_for(label: str, label_kind: str) -> Any:
+    return categories_for([label], label_kind).get(label)
+
+
+def categories_for(labels: list[str], label_kind: str) -> dict[str, Any]:
+    """The active Category of each label in one query (by path, or the level-1 of that name; the
+    first by path when several match, as `.first()` would pick)."""
     from gongzhi.appeals.models import Category
 
     if label_kind == "category":
-        return Category.objects.filter(path=label, active=True).first()
-    return Category.objects.filter(level=1, name=label, active=True).first()
+        rows = Category.objects.filter(path__in=labels, active=True)
+    else:
+        rows = Category.objects.filter(level=1, name__in=labels, active=True)
+    found: dict[str, Any] = {}
+    for category in rows:
+        found.setdefault(category.path if label_kind == "category" else category.name, category)
+    return found
 
 
 @dataclass

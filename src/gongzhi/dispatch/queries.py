@@ -40,8 +40,9 @@ def predict_for(*, subject: str, text: str, node: TerritoryNode) -> dict[str, An
     ranked = predict.predict_loaded(model, [compose(subject, text)])[0]
     threshold = predict.threshold_for(node)
     rows = []
+    categories = predict.categories_for([label for label, _ in ranked], model.label_kind)
     for rank, (label, probability) in enumerate(ranked, start=1):
-        category = predict.category_for(label, model.label_kind)
+        category = categories.get(label)
         department_id = None
         if category is not None:
             department_id, _version = routing.route_department(category=category, path=node.path)
