@@ -171,3 +171,11 @@ def test_a_resident_intake_still_runs_in_a_transaction(actors, world):
         "BEGIN",
         "COMMIT",
     ]
+
+
+def test_percent_signs_and_quotes_in_the_text_are_stored_as_written(actors, world):
+    text = "物业费上涨50%,业主说'不合理' %s %(x)s \\ 结尾"
+    appeal = submit(actors, world, text=text, contact_name="O'Brien")
+    stored = Appeal.objects.get(pk=appeal.pk)
+    assert (stored.text, stored.contact_name) == (text, "O'Brien")
+    assert AppealFingerprint.objects.get(appeal=appeal).text.startswith("物业费上涨")
