@@ -49,7 +49,7 @@ bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) var node_modules src/gongzhi/static_build
+	rm -rf $(VENV) var node_modules src/gongzhi/static_build src/gongzhi/fonts_build
 
 lint-ci: install-test
 	$(BIN)/ruff check src tests bench conftest.py

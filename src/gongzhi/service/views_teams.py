@@ -196,7 +196,8 @@ def poster_pdf(request: HttpRequest, building_id: int) -> HttpResponse:
     if font is None:
         return message_page(request, _("无法生成PDF"), _(
             "服务器上没有中文字体,PDF无法正确显示中文。请使用“打印”或下载SVG;"
-            "管理员可设置环境变量 GONGZHI_CJK_FONT 指向一个中文TTF/OTF字体文件后再生成PDF。"), 503)
+            "管理员可运行 make assets 安装自带字体,或设置环境变量 GONGZHI_CJK_FONT "
+            "指向一个中文TTF/OTF字体文件,然后再生成PDF。"), 503)
     response = HttpResponse(poster.pdf(data, _labels(), font), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="poster-{data.building.code}.pdf"'
     return response
