@@ -57,22 +57,38 @@ class MesOutcome:
     total_sat: dict[str, Fraction]
 
 
+SMALL = 200  # supporters up to which ρ is found in plain Python (numpy's per-call cost dominates)
+
+
 def _rho(cost: float, bb: np.ndarray, ss: np.ndarray, total: float) -> float:
     """Smallest ρ with Σ min(bb, ρ·ss) = cost (the supporters are known to afford it).
 
-    Array methods and preallocated running sums rather than np.cumsum/np.concatenate/np.errstate:
-    the same floats, but a completion runs this thousands of times on a few dozen supporters,
-    where numpy's per-call overhead is the cost (bench/pb_mes.py). No division by zero: supporters
-    have positive satisfaction, so the satisfaction left is at least the last one's."""
+    Supporters in order of bb/ss; the first whose ρ·ss they can pay fixes ρ. Array methods and
+    preallocated running sums for many supporters; for a few dozen (a completion runs this
+    thousands of times) a Python loop that stops at that first supporter, doing the same float
+    operations in the same order, so both give the same ρ. No division by zero: supporters have
+    positive satisfaction, so the satisfaction left is at least the last one's."""
+    if len(bb) <= SMALL:
+        ratio = (bb / ss).tolist()
+        b, s = bb.tolist(), ss.tolist()
+        paid, sat = 0.0, 0.0
+        rho = 0.0
+        for i in sorted(range(len(b)), key=ratio.__getitem__):
+            rho = (cost - paid) / (total - sat)
+            if rho * s[i] <= b[i] * (1 + TOL):
+                return rho
+            paid += b[i]
+            sat += s[i]
+        return rho
     order = (bb / ss).argsort(kind="stable")
     bbs, sss = bb[order], ss[order]
     paid_before = np.zeros(len(bbs))
     bbs[:-1].cumsum(out=paid_before[1:])
     sat_left = np.zeros(len(sss))
     sss[:-1].cumsum(out=sat_left[1:])
-    rho = (cost - paid_before) / (total - sat_left)
-    ok = (rho * sss <= bbs * (1 + TOL)).nonzero()[0]
-    return float(rho[ok[0]] if len(ok) else rho[-1])
+    rho_all = (cost - paid_before) / (total - sat_left)
+    ok = (rho_all * sss <= bbs * (1 + TOL)).nonzero()[0]
+    return float(rho_all[ok[0]] if len(ok) else rho_all[-1])
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,7 @@ def mes_run(
     unaffordable: dict[int, float] = {}
     while True:
         best, tied = float("inf"), []
+        held: dict[int, np.ndarray] = {}  # supporters' money this round, kept for the one picked
         for j in sorted(active, key=afford.__getitem__):
             bb = budgets[supporters[j]]
             money = float(np.add.reduce(bb))
@@ -115,7 +132,7 @@ def mes_run(
             if afford[j] > best * (1 + TOL):
                 break
             rho = _rho(costs[j], bb, sats[j], totals[j])
-            afford[j] = rho
+            afford[j], held[j] = rho, bb
             if rho < best * (1 - TOL):
                 best, tied = rho, [j]
             elif rho <= best * (1 + TOL):
@@ -123,9 +140,8 @@ def mes_run(
         if not tied:
             break
         j = min(tied, key=names.__getitem__)
-        idx = supporters[j]
-        pay = np.minimum(budgets[idx], best * sats[j])
-        budgets[idx] -= pay
+        pay = np.minimum(held[j], best * sats[j])
+        budgets[supporters[j]] = held[j] - pay
         active.discard(j)
         picks.append(MesPick(names[j], len(picks) + 1, best, int(np.count_nonzero(pay))))
     for j in active:  # left over: supporters can no longer pay
