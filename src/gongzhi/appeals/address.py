@@ -5,12 +5,26 @@ Residents and hotline seats write the same place many ways: "碧水龙庭三栋"
 way, then the longest compound name found in the text wins and the building is matched by its
 *number*, so "13栋" never matches building "3栋"."""
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Protocol
 
-DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 NUMBERED_UNITS = "栋幢座号楼单元层室"
 CHINESE_NUMBER = re.compile(r"([零〇一二两三四五六七八九十百]+)(?=[" + NUMBERED_UNITS + r"#])")
 BUILDING_WORDS = re.compile(r"(\d+)\s*(?:号楼|幢|座|栋|#楼|#)")
@@ -52,14 +66,17 @@ class Named(Protocol):
     name: str
 
 
-
-def compound_keys(name: str) -> list[str]:
+# Cached by name: matching one address walks every compound of the district, and a hotline import
+# matches thousands of addresses — normalising the same few hundred names again for each was most
+# of the import's CPU (bench/hotline_import.py).
+@functools.lru_cache(maxsize=65536)
+def compound_keys(name: str) -> tuple[str, ...]:
     key = normalise(name)
     keys = [key]
     for suffix in COMPOUND_SUFFIXES:
         if key.endswith(suffix) and len(key) > len(suffix) + 1:
             keys.append(key.removesuffix(suffix))
-    return keys
+    return tuple(keys)
 
 
 def best_compound[N: Named](compounds: Iterable[N], text: str) -> N | None:
@@ -74,9 +91,14 @@ def best_compound[N: Named](compounds: Iterable[N], text: str) -> N | None:
     return best
 
 
+@functools.lru_cache(maxsize=65536)
+def _name_number(name: str) -> int | None:
+    return building_number(name)
+
+
 def best_building[N: Named](buildings: Iterable[N], text: str) -> N | None:
     """The building whose number the text names after the compound ("…3栋…"), else None."""
     wanted = building_number(text)
     if wanted is None:
         return None
-    return next((b for b in buildings if building_number(b.name) == wanted), None)
+    return next((b for b in buildings if _name_number(b.name) == wanted), None)
