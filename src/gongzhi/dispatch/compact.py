@@ -65,6 +65,8 @@ class CompactModel:
 
 
 def _width(transformer: Any) -> int:
+    if hasattr(transformer, "dim_"):  # embedding.Embedding: a dense block of sentence vectors
+        return int(transformer.dim_)
     if hasattr(transformer, "vocabulary_"):  # CharGrams (an array of keys) or a TfidfVectorizer (a dict)
         return len(transformer.vocabulary_)
     return max(len(transformer.classes_), 1)  # TaxonomyPrior: one column per taxonomy class

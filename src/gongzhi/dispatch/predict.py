@@ -3,6 +3,7 @@
 The fitted pipeline is cached per process, keyed by the active version: each call costs one cheap
 read (the active version), and a newly activated or rolled-back model is picked up at once."""
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -11,12 +12,15 @@ from typing import Any
 import joblib
 import numpy as np
 
+from gongzhi.dispatch.embedding import EmbedderMissing
 from gongzhi.dispatch.models import DEFAULT_THRESHOLD, AutoDispatchThreshold, DispatchModel, Suggestion
 from gongzhi.dispatch.training import compose
 
 TOP_K = 3
 # Texts with fewer meaningful characters than this say nothing: never auto-dispatch them.
 MIN_CHARS = 4
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,13 @@ def for_intake(*, title: str, text: str, territory: Any) -> IntakePrediction:
     model = active_model()
     if model is None:
         return NOTHING
-    ranked = predict_loaded(model, [compose(title, text)])[0]
+    try:
+        ranked = predict_loaded(model, [compose(title, text)])[0]
+    except EmbedderMissing:
+        # the model's sentence-embedding directory is gone from this host: the appeal is taken
+        # all the same and waits in triage without suggestions (the operator sees the log)
+        logger.exception("秒拨: active model v%s cannot load its embedding model", model.version)
+        return NOTHING
     category = None
     threshold = threshold_for(territory)
     if ranked and threshold < 1 and ranked[0][1] >= threshold:  # 1 (100%) means: never automatically

@@ -27,6 +27,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from gongzhi.dispatch.compact import CompactModel
+from gongzhi.dispatch.embedding import configured as configured_embedding
 from gongzhi.dispatch.features import SEPARATOR, CharGrams
 
 MIN_ROWS = 10  # fewer rows than this cannot say anything about a model
@@ -235,13 +236,17 @@ def build_pipeline(c: float = 1.0, calibration_folds: int = 3) -> Pipeline:
     time). Decision 0029 has the cross-validated comparison: 1–2-grams beat 1–3-grams, the whole
     text beat a separate detail vocabulary, and jieba words neither helped nor were cheap (~0.2 ms
     an appeal)."""
+    blocks: list[tuple[str, Any]] = [
+        ("subject", CharGrams(n=2, part="subject", max_features=100_000)),
+        ("text", CharGrams(n=2, part="all", max_features=400_000)),
+        ("taxonomy", TaxonomyPrior()),
+    ]
+    embedding = configured_embedding()  # optional, from a model on local disk (embedding.py)
+    if embedding is not None:
+        blocks.append(("embedding", embedding))
     features = FeatureUnion(
-        [
-            ("subject", CharGrams(n=2, part="subject", max_features=100_000)),
-            ("text", CharGrams(n=2, part="all", max_features=400_000)),
-            ("taxonomy", TaxonomyPrior()),
-        ],
-        transformer_weights={"subject": 1.0, "text": 1.0, "taxonomy": PRIOR_WEIGHT},
+        blocks,
+        transformer_weights={name: PRIOR_WEIGHT if name == "taxonomy" else 1.0 for name, _t in blocks},
     )
     classifier = CalibratedClassifierCV(
         LinearSVC(C=c, class_weight="balanced"), method="sigmoid", cv=calibration_folds, ensemble=False

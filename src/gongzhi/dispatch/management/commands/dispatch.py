@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongzhi.dispatch import actions, predict, training
+from gongzhi.dispatch.embedding import EmbedderMissing
 from gongzhi.dispatch.models import DispatchModel
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             getattr(self, f"_{options['sub']}")(options)
-        except (training.TrainingError, actions.DispatchError) as exc:
+        except (training.TrainingError, actions.DispatchError, EmbedderMissing) as exc:
             raise CommandError(str(exc)) from exc
 
     def _train(self, options: dict[str, Any]) -> None:
