@@ -29,7 +29,7 @@ from django.db import IntegrityError, connection, transaction
 
 from gongzhi.points import sql
 from gongzhi.points.models import CatalogueItem, Entry, Flag, Redemption, Transaction
-from gongzhi.points.sql import REDEMPTION_COLUMNS, TXN_COLUMNS, _q, _table, at
+from gongzhi.points.sql import REDEMPTION_COLUMNS, TXN_COLUMNS, at, quote, table_name
 
 
 @dataclass(frozen=True)
@@ -91,43 +91,43 @@ def violated(exc: IntegrityError, name: str, *columns: str) -> bool:
 
 @cache
 def _insert_txn_sql() -> str:
-    cols = ", ".join(_q(c) for c in TXN_COLUMNS)
-    return f"INSERT INTO {_table(Transaction)} ({cols}) VALUES ({', '.join(['%s'] * len(TXN_COLUMNS))})"  # noqa: S608
+    cols = ", ".join(quote(c) for c in TXN_COLUMNS)
+    return f"INSERT INTO {table_name(Transaction)} ({cols}) VALUES ({', '.join(['%s'] * len(TXN_COLUMNS))})"  # noqa: S608
 
 
 @cache
 def _entries_sql() -> str:
-    cols = ", ".join(_q(c) for c in ("transaction_id", "account_id", "amount", "created_at"))
+    cols = ", ".join(quote(c) for c in ("transaction_id", "account_id", "amount", "created_at"))
     ref = refs().txn
-    return f"INSERT INTO {_table(Entry)} ({cols}) VALUES ({ref}, %s, %s, %s), ({ref}, %s, %s, %s)"  # noqa: S608
+    return f"INSERT INTO {table_name(Entry)} ({cols}) VALUES ({ref}, %s, %s, %s), ({ref}, %s, %s, %s)"  # noqa: S608
 
 
 @cache
 def _flag_sqls() -> tuple[str, str, str]:
-    flag, count, key = _table(Flag), _q("award_count"), _q("key")
-    through = _table(Flag.transactions.through)
+    flag, count, key = table_name(Flag), quote("award_count"), quote("key")
+    through = table_name(Flag.transactions.through)
     bump = f"UPDATE {flag} SET {count} = {count} + 1 WHERE {key} = %s"  # noqa: S608
     link = (
-        f"INSERT INTO {through} ({_q('flag_id')}, {_q('transaction_id')}) "  # noqa: S608
-        f"SELECT {_q('id')}, {refs().txn} FROM {flag} WHERE {key} = %s ON CONFLICT DO NOTHING"
+        f"INSERT INTO {through} ({quote('flag_id')}, {quote('transaction_id')}) "  # noqa: S608
+        f"SELECT {quote('id')}, {refs().txn} FROM {flag} WHERE {key} = %s ON CONFLICT DO NOTHING"
     )
-    result = f"SELECT {refs().txn}, (SELECT {_q('id')} FROM {flag} WHERE {key} = %s)"  # noqa: S608
+    result = f"SELECT {refs().txn}, (SELECT {quote('id')} FROM {flag} WHERE {key} = %s)"  # noqa: S608
     return bump, link, result
 
 
 @cache
 def _redemption_sql() -> str:
-    cols = ", ".join(_q(c) for c in REDEMPTION_COLUMNS)
+    cols = ", ".join(quote(c) for c in REDEMPTION_COLUMNS)
     marks = ", ".join(refs().txn if c == "transaction_id" else "%s" for c in REDEMPTION_COLUMNS)
-    return f"INSERT INTO {_table(Redemption)} ({cols}) VALUES ({marks})"  # noqa: S608
+    return f"INSERT INTO {table_name(Redemption)} ({cols}) VALUES ({marks})"  # noqa: S608
 
 
 @cache
 def _take_stock_sql() -> str:
-    stock = _q("stock")
+    stock = quote("stock")
     return (
-        f"UPDATE {_table(CatalogueItem)} SET {stock} = CASE WHEN {_q('active')} AND {_q('points')} = %s "  # noqa: S608
-        f"THEN {stock} - %s ELSE -1 END WHERE {_q('id')} = %s"
+        f"UPDATE {table_name(CatalogueItem)} SET {stock} = CASE WHEN {quote('active')} AND {quote('points')} = %s "  # noqa: S608
+        f"THEN {stock} - %s ELSE -1 END WHERE {quote('id')} = %s"
     )
 
 

@@ -14,15 +14,15 @@ from typing import Any
 
 from django.db import connection
 
-from gongzhi.points.models import Account, AccountMonth, Entry, Flag, Redemption, Transaction
+from gongzhi.points.models import Account, AccountMonth, Entry, Transaction
 
 
-def _q(name: str) -> str:
+def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _table(model: Any) -> str:
-    return _q(model._meta.db_table)
+def table_name(model: Any) -> str:
+    return quote(model._meta.db_table)
 
 
 def at(moment: datetime) -> Any:
@@ -39,9 +39,9 @@ def day(value: date) -> Any:
 
 @cache
 def move_sql(conditional: bool) -> str:
-    table, balance = _table(Account), _q("balance")
+    table, balance = table_name(Account), quote("balance")
     guard = f" AND {balance} >= %s" if conditional else ""
-    return f"UPDATE {table} SET {balance} = {balance} + %s WHERE {_q('id')} = %s{guard}"  # noqa: S608
+    return f"UPDATE {table} SET {balance} = {balance} + %s WHERE {quote('id')} = %s{guard}"  # noqa: S608
 
 
 def move(account_id: int, amount: int, *, guard: bool) -> bool:
@@ -58,7 +58,7 @@ def move(account_id: int, amount: int, *, guard: bool) -> bool:
 @cache
 def _lock_sql() -> str:
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return f"SELECT {_q('id')} FROM {_table(Account)} WHERE {_q('id')} = %s{lock}"  # noqa: S608
+    return f"SELECT {quote('id')} FROM {table_name(Account)} WHERE {quote('id')} = %s{lock}"  # noqa: S608
 
 
 def lock_account(account_id: int) -> None:
@@ -69,12 +69,12 @@ def lock_account(account_id: int) -> None:
 
 @cache
 def rollup_sql() -> str:
-    table = _table(AccountMonth)
-    cols = ", ".join(_q(c) for c in ("account_id", "month", "credits", "debits", "entry_count"))
-    credits, debits, count = _q("credits"), _q("debits"), _q("entry_count")
+    table = table_name(AccountMonth)
+    cols = ", ".join(quote(c) for c in ("account_id", "month", "credits", "debits", "entry_count"))
+    credits, debits, count = quote("credits"), quote("debits"), quote("entry_count")
     return (
         f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s, 1) "  # noqa: S608
-        f"ON CONFLICT ({_q('account_id')}, {_q('month')}) DO UPDATE SET "
+        f"ON CONFLICT ({quote('account_id')}, {quote('month')}) DO UPDATE SET "
         f"{credits} = {table}.{credits} + excluded.{credits}, "
         f"{debits} = {table}.{debits} + excluded.{debits}, "
         f"{count} = {table}.{count} + 1"
@@ -108,11 +108,13 @@ TXN_COLUMNS = (
 
 @cache
 def _txn_sql(idempotent: bool) -> str:
-    cols = ", ".join(_q(c) for c in TXN_COLUMNS)
+    cols = ", ".join(quote(c) for c in TXN_COLUMNS)
     marks = ", ".join(["%s"] * len(TXN_COLUMNS))
     # a repeated source (rule, recipient, source unique) inserts nothing and returns no row
     conflict = " ON CONFLICT DO NOTHING" if idempotent else ""
-    return f"INSERT INTO {_table(Transaction)} ({cols}) VALUES ({marks}){conflict} RETURNING {_q('id')}"  # noqa: S608
+    return (
+        f"INSERT INTO {table_name(Transaction)} ({cols}) VALUES ({marks}){conflict} RETURNING {quote('id')}"  # noqa: S608
+    )
 
 
 def insert_transaction(values: dict[str, Any]) -> int | None:
@@ -126,9 +128,9 @@ def insert_transaction(values: dict[str, Any]) -> int | None:
 
 @cache
 def _entries_sql(legs: int) -> str:
-    cols = ", ".join(_q(c) for c in ("transaction_id", "account_id", "amount", "created_at"))
+    cols = ", ".join(quote(c) for c in ("transaction_id", "account_id", "amount", "created_at"))
     rows = ", ".join(["(%s, %s, %s, %s)"] * legs)
-    return f"INSERT INTO {_table(Entry)} ({cols}) VALUES {rows}"  # noqa: S608
+    return f"INSERT INTO {table_name(Entry)} ({cols}) VALUES {rows}"  # noqa: S608
 
 
 def insert_entries(txn_id: int, legs: Sequence[tuple[int, int]], created_at: datetime) -> None:
@@ -154,49 +156,3 @@ REDEMPTION_COLUMNS = (
     "created_at",
     "expires_at",
 )
-
-
-@cache
-def _redemption_sql() -> str:
-    cols = ", ".join(_q(c) for c in REDEMPTION_COLUMNS)
-    marks = ", ".join(["%s"] * len(REDEMPTION_COLUMNS))
-    return f"INSERT INTO {_table(Redemption)} ({cols}) VALUES ({marks}) RETURNING {_q('id')}"  # noqa: S608
-
-
-def insert_redemption(values: dict[str, Any]) -> int:
-    params = [
-        at(values[c]) if c in ("created_at", "expires_at") and values[c] is not None else values[c]
-        for c in REDEMPTION_COLUMNS
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_redemption_sql(), params)
-        return cursor.fetchone()[0]
-
-
-# --- review flags ---------------------------------------------------------------------------------
-
-
-@cache
-def _flag_bump_sql() -> str:
-    count = _q("award_count")
-    return f"UPDATE {_table(Flag)} SET {count} = {count} + 1 WHERE {_q('key')} = %s RETURNING {_q('id')}"  # noqa: S608
-
-
-def bump_flag(key: str) -> int | None:
-    """One more award on an existing flag: its id, or None when there is no flag with that key."""
-    with connection.cursor() as cursor:
-        cursor.execute(_flag_bump_sql(), [key])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-@cache
-def _flag_link_sql() -> str:
-    through = Flag.transactions.through
-    cols = f"{_q('flag_id')}, {_q('transaction_id')}"
-    return f"INSERT INTO {_table(through)} ({cols}) VALUES (%s, %s) ON CONFLICT DO NOTHING"  # noqa: S608
-
-
-def link_flag(flag_id: int, txn_id: int) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(_flag_link_sql(), [flag_id, txn_id])
