@@ -1,11 +1,10 @@
 """PostgreSQL: simultaneous draws on one offer never hand out a space twice."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from gongzhi.accounts.models import User
+from gongzhi.core.testing import run_together
 from gongzhi.parking import actions
 from gongzhi.parking.models import ParkingDraw, ParkingOffer, ParkingPermit
 from gongzhi.parking.tests.conftest import apply, make_offer
@@ -15,27 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def run_together(count, work):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def test_simultaneous_draws_allocate_each_space_once(actors, unit_a, residents):

@@ -1,11 +1,10 @@
 """Real concurrency on PostgreSQL: many simultaneous bookings of one slot and sign-ups for the last
 seat; exactly one wins, the rest are told why, and no row is left half-written."""
 
-import threading
-
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from gongzhi.core.testing import run_together
 from gongzhi.people.tests.factories import make_person
 from gongzhi.places import actions
 from gongzhi.places.errors import PlacesError, SlotTaken
@@ -19,27 +18,6 @@ pytestmark = [
 ]
 
 
-def run_together(count: int, work) -> list:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 def test_twenty_simultaneous_bookings_of_one_slot_confirm_exactly_one(places, actors):
     people = [make_person(name=f"抢场{i}", household=actors.net.a.household) for i in range(20)]
 
@@ -48,7 +26,7 @@ def test_twenty_simultaneous_bookings_of_one_slot_confirm_exactly_one(places, ac
             venue=places.venue, person_id=people[i].pk, starts_at=at(1, 10), ends_at=at(1, 11), purpose="抢场"
         )
 
-    results = run_together(20, attempt)
+    results = run_together(20, attempt, join_s=60)
     winners = [r for r in results if isinstance(r, Booking)]
     losers = [r for r in results if isinstance(r, SlotTaken)]
     assert (len(winners), len(losers)) == (1, 19), results
@@ -58,24 +36,38 @@ def test_twenty_simultaneous_bookings_of_one_slot_confirm_exactly_one(places, ac
 
 def test_the_exclusion_constraint_refuses_an_overlap_written_around_the_actions(places, actors):
     booking = actions.booking_request(
-        venue=places.venue, person_id=actors.person_a.pk, starts_at=at(1, 10), ends_at=at(1, 11), purpose="会议"
+        venue=places.venue,
+        person_id=actors.person_a.pk,
+        starts_at=at(1, 10),
+        ends_at=at(1, 11),
+        purpose="会议",
     )
     with pytest.raises(IntegrityError, match="places_booking_no_overlap"), transaction.atomic():
         Booking.objects.create(
-            venue=places.venue, person=actors.person_b, starts_at=at(1, 10, 30), ends_at=at(1, 11, 30),
-            purpose="绕过检查", status="confirmed",
+            venue=places.venue,
+            person=actors.person_b,
+            starts_at=at(1, 10, 30),
+            ends_at=at(1, 11, 30),
+            purpose="绕过检查",
+            status="confirmed",
         )
     # a cancelled row does not hold the slot, so the constraint lets it be
     Booking.objects.create(
-        venue=places.venue, person=actors.person_b, starts_at=booking.starts_at, ends_at=booking.ends_at,
-        purpose="已取消", status="cancelled",
+        venue=places.venue,
+        person=actors.person_b,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        purpose="已取消",
+        status="cancelled",
     )
 
 
 def test_the_last_seat_goes_to_exactly_one_of_twenty(places, actors):
     Activity.objects.filter(pk=places.activity.pk).update(capacity=1)
     people = [make_person(name=f"抢座{i}", household=actors.net.a.household) for i in range(20)]
-    results = run_together(20, lambda i: actions.signup_create(activity=places.activity, person_id=people[i].pk))
+    results = run_together(
+        20, lambda i: actions.signup_create(activity=places.activity, person_id=people[i].pk), join_s=60
+    )
     assert not [r for r in results if isinstance(r, Exception)], results
     statuses = sorted(r.status for r in results)
     assert statuses.count("confirmed") == 1
@@ -86,7 +78,7 @@ def test_the_last_seat_goes_to_exactly_one_of_twenty(places, actors):
 
 def test_the_same_person_signing_up_twice_at_once_gets_one_row(places, actors):
     results = run_together(
-        5, lambda _i: actions.signup_create(activity=places.activity, person_id=actors.person_a.pk)
+        5, lambda _i: actions.signup_create(activity=places.activity, person_id=actors.person_a.pk), join_s=60
     )
     assert sum(isinstance(r, SignUp) for r in results) == 1
     assert all(isinstance(r, SignUp | PlacesError) for r in results), results
@@ -97,7 +89,14 @@ def test_simultaneous_cancel_promotes_each_waiting_person_once(places, actors):
     people = [make_person(name=f"候补{i}", household=actors.net.a.household) for i in range(4)]
     signups = [actions.signup_create(activity=places.activity, person_id=p.pk) for p in people]
     assert [s.status for s in signups] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
-    run_together(2, lambda i: actions.signup_cancel(signup=signups[i], actor_person_id=people[i].pk))
-    assert sorted(SignUp.objects.values_list("status", flat=True)) == ["cancelled", "cancelled", "confirmed", "confirmed"]
+    run_together(
+        2, lambda i: actions.signup_cancel(signup=signups[i], actor_person_id=people[i].pk), join_s=60
+    )
+    assert sorted(SignUp.objects.values_list("status", flat=True)) == [
+        "cancelled",
+        "cancelled",
+        "confirmed",
+        "confirmed",
+    ]
     places.activity.refresh_from_db()
     assert places.activity.seats_taken == 2

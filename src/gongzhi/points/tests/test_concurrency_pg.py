@@ -3,11 +3,10 @@ threads, each with its own connection, redeem and award against shared accounts 
 No balance or stock goes negative, the ledger sums to zero, retries of one source or one
 Idempotency-Key are no-ops, and a pickup code is handed over once."""
 
-import threading
-
 import pytest
 from django.db import connection
 
+from gongzhi.core.testing import run_together
 from gongzhi.people.tests.factories import make_person
 from gongzhi.points import redemption
 from gongzhi.points.accounts import account_for
@@ -21,27 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def run_together(count: int, work) -> list:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=20)
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def assert_ledger_sound() -> None:
@@ -84,7 +62,7 @@ def test_64_clients_on_one_scarce_item_and_shared_accounts(bank):
                     outcomes.append(str(exc))
         return outcomes
 
-    results = run_together(64, work)
+    results = run_together(64, work, wait_s=20, join_s=120)
     errors = [r for r in results if isinstance(r, Exception)]
     assert errors == []
     assert Redemption.objects.filter(item=bank.haircut).count() == 5
@@ -105,7 +83,9 @@ def test_racing_debits_of_one_account_cannot_overdraw_it(bank):
     c = bank.actors.net.a.community
     fund(bank.volunteer, c, 300)
     CatalogueItem.objects.filter(pk=bank.rice.pk).update(stock=100)
-    results = run_together(12, lambda i: redemption.redeem(person=bank.volunteer, item=bank.rice))
+    results = run_together(
+        12, lambda i: redemption.redeem(person=bank.volunteer, item=bank.rice), wait_s=20, join_s=120
+    )
     assert sum(1 for r in results if isinstance(r, redemption.RedeemResult)) == 1
     assert all(isinstance(r, (redemption.RedeemResult, PointsRefused)) for r in results)
     assert balance(bank.volunteer) == 0
@@ -120,6 +100,8 @@ def test_one_source_posted_by_many_clients_is_awarded_once(bank):
         lambda i: award_points(
             rule="service_hour", recipient=bank.volunteer, source="service.order:77", community=c, quantity=2
         ),
+        wait_s=20,
+        join_s=120,
     )
     assert all(not isinstance(r, Exception) for r in results), results
     assert len({r.transaction_id for r in results}) == 1
@@ -132,7 +114,10 @@ def test_a_double_submitted_redemption_under_race_is_one_redemption(bank):
     c = bank.actors.net.a.community
     fund(bank.volunteer, c, 500)
     results = run_together(
-        8, lambda i: redemption.redeem(person=bank.volunteer, item=bank.rice, idempotency_key="tap-twice")
+        8,
+        lambda i: redemption.redeem(person=bank.volunteer, item=bank.rice, idempotency_key="tap-twice"),
+        wait_s=20,
+        join_s=120,
     )
     assert all(isinstance(r, redemption.RedeemResult) for r in results), (
         results,
@@ -150,7 +135,9 @@ def test_a_code_scanned_at_two_counters_at_once_is_handed_over_once(bank):
     c = bank.actors.net.a.community
     fund(bank.volunteer, c, 300)
     r = redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
-    results = run_together(8, lambda i: redemption.verify(code=r.code, actor=bank.merchant_staff))
+    results = run_together(
+        8, lambda i: redemption.verify(code=r.code, actor=bank.merchant_staff), wait_s=20, join_s=120
+    )
     assert sum(1 for x in results if isinstance(x, Redemption)) == 1
     assert sum(1 for x in results if isinstance(x, redemption.AlreadyDecided)) == 7
     assert account_for(bank.merchant).balance == 300

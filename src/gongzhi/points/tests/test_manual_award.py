@@ -50,6 +50,18 @@ def award_form(actors, person, *, points="50", memo="帮助邻居搬家", key=No
     }
 
 
+@pytest.fixture
+def neighbour(actors):  # type: ignore[no-untyped-def]
+    """Community staff who live in the community they serve (the self-award case)."""
+    return make_user(
+        "staff_lives_a",
+        "住在甲社区的社工",
+        Role.COMMUNITY_STAFF,
+        actors.net.a.community,
+        household=actors.net.a.household,
+    )
+
+
 def test_staff_find_a_resident_by_name_and_see_masked_data_only(actors):
     c = client_for(actors.staff_a)
     page = c.get(URL, {"community": actors.net.a.community.pk, "q": "王秀"})
@@ -113,14 +125,7 @@ def test_a_double_submit_awards_once(actors):
     assert balance(person) == 100
 
 
-def test_staff_cannot_award_themselves_409_and_nothing_written(actors):
-    neighbour = make_user(
-        "staff_lives_a",
-        "住在甲社区的社工",
-        Role.COMMUNITY_STAFF,
-        actors.net.a.community,
-        household=actors.net.a.household,
-    )
+def test_staff_cannot_award_themselves_409_and_nothing_written(actors, neighbour):
     c = client_for(neighbour)
     response = c.post(URL, award_form(actors, neighbour.person, client=c))
     assert response.status_code == 409
@@ -219,7 +224,7 @@ def test_api_awards_once_per_idempotency_key(actors):
     assert Transaction.objects.count() == 1
 
 
-def test_api_bad_input_is_400_and_self_award_409(actors):
+def test_api_bad_input_is_400_and_self_award_409(actors, neighbour):
     c = client_for(actors.staff_a)
     base = {
         "community_id": actors.net.a.community.pk,
@@ -237,13 +242,6 @@ def test_api_bad_input_is_400_and_self_award_409(actors):
             headers={"Idempotency-Key": "k" * 16},
         )
         assert response.status_code == 400, bad
-    neighbour = make_user(
-        "staff_lives_a",
-        "住在甲社区的社工",
-        Role.COMMUNITY_STAFF,
-        actors.net.a.community,
-        household=actors.net.a.household,
-    )
     own = c = client_for(neighbour)
     response = own.post(
         API,
@@ -256,14 +254,7 @@ def test_api_bad_input_is_400_and_self_award_409(actors):
     assert not Transaction.objects.exists()
 
 
-def test_refusals_are_shown_in_english_to_an_english_reader(actors):
-    neighbour = make_user(
-        "staff_lives_a",
-        "住在甲社区的社工",
-        Role.COMMUNITY_STAFF,
-        actors.net.a.community,
-        household=actors.net.a.household,
-    )
+def test_refusals_are_shown_in_english_to_an_english_reader(actors, neighbour):
     c = client_for(neighbour)
     c.post("/i18n/setlang/", {"language": "en", "next": URL})  # the language switch (a cookie)
     form = award_form(actors, neighbour.person, client=c)
