@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.appeals import notify, stats
 from gongzhi.appeals.access import require
@@ -40,7 +41,11 @@ def _event(appeal: Appeal, action: str, actor: Any, before: str, note: str = "",
 
 def _locked(appeal: Appeal) -> Appeal:
     # of=("self",): lock the appeal row only (PostgreSQL refuses FOR UPDATE on outer-joined rows)
-    return Appeal.objects.select_for_update(of=("self",)).select_related("department", "category").get(pk=appeal.pk)
+    return (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("department", "category")
+        .get(pk=appeal.pk)
+    )
 
 
 def transition(*, appeal: Appeal, action: str, actor: Any, note: str = "", **data: Any) -> Appeal:
@@ -84,13 +89,22 @@ def start_clocks(appeal: Appeal, now: Any, deadline_version: tuple | None = None
 
 
 @transaction.atomic
-def appeal_dispatch(*, appeal: Appeal, actor: Any, department: Any, note: str = "") -> Appeal:
-    """派单: to a department; starts the signing, first-contact and resolution clocks."""
+def appeal_dispatch(
+    *, appeal: Appeal, actor: Any, department: Any, note: str = "", category: Any = None
+) -> Appeal:
+    """派单: to a department; starts the signing, first-contact and resolution clocks. A category
+    chosen by the dispatcher is set first, so the clocks follow its deadline policy, and a choice
+    other than the 秒拨 top suggestion becomes a training label that names it (decision 0036)."""
     if department is None or department.kind != "department" and department.kind != "property_company":
         raise AppealError("请选择承办部门")
-    locked = transition(appeal=appeal, action=Action.DISPATCH, actor=actor, note=note, department_id=department.pk)
+    extra = {"category_id": category.pk} if category is not None else {}
+    locked = transition(
+        appeal=appeal, action=Action.DISPATCH, actor=actor, note=note, department_id=department.pk, **extra
+    )
     locked.department = department
-    dispatch_actions.record_correction(appeal=locked, department=department)  # 秒拨 correction label (decision 0011)
+    if category is not None:
+        locked.category = category
+    dispatch_actions.record_correction(appeal=locked, department=department, category=category)
     now = timezone.now()
     start_clocks(locked, now)
     locked.save()
@@ -98,6 +112,31 @@ def appeal_dispatch(*, appeal: Appeal, actor: Any, department: Any, note: str = 
     notify.notify_resident(locked, "dispatched")
     notify.notify_department(locked, "assigned", f"新派单:{locked.number} {locked.title}")
     return locked
+
+
+@transaction.atomic
+def appeal_dispatch_as_suggested(*, appeal: Appeal, actor: Any, rank: int, departments: Any) -> Appeal:
+    """One tap on a 秒拨 suggestion: accept the appeal if it is still only submitted, then dispatch
+    it to the suggestion's department with the suggestion's category. `departments` are those the
+    actor may dispatch to (queries.dispatch_departments); the row lock makes a second tap 409."""
+    from gongzhi.dispatch.models import Suggestion
+
+    suggestion = Suggestion.objects.filter(appeal_id=appeal.pk, rank=rank).select_related("category").first()
+    if suggestion is None or suggestion.department_id is None:
+        raise AppealError(_("该建议没有可派单的承办部门,请手动选择"))
+    department = departments.filter(pk=suggestion.department_id).first()
+    if department is None:
+        raise PermissionError(_("无权派单到该部门"))
+    locked = _locked(appeal)
+    if locked.status == Status.SUBMITTED:
+        locked = appeal_accept(appeal=locked, actor=actor, note="按智能分拨建议受理")
+    return appeal_dispatch(
+        appeal=locked,
+        actor=actor,
+        department=department,
+        category=suggestion.category,
+        note=f"按智能分拨建议第{rank}项派单",
+    )
 
 
 @transaction.atomic
@@ -118,7 +157,13 @@ def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     """退单: not ours; back to the dispatcher's queue with the reason."""
     if not reason.strip():
         raise AppealError("请填写退单理由")
-    locked = transition(appeal=appeal, action=Action.RETURN, actor=actor, note=reason.strip(), department_id=appeal.department_id)
+    locked = transition(
+        appeal=appeal,
+        action=Action.RETURN,
+        actor=actor,
+        note=reason.strip(),
+        department_id=appeal.department_id,
+    )
     locked.department = None
     locked.save(update_fields=["status", "department", "updated_at"])
     return locked
@@ -160,7 +205,9 @@ def appeal_rate(*, appeal: Appeal, actor: Any, satisfaction: str, solved: bool, 
     """群众评卷: satisfied → closed; unsatisfied → reopened (up to MAX_REOPENS), else closed."""
     if satisfaction not in Satisfaction.values:
         raise AppealError("请选择满意、基本满意或不满意")
-    locked = transition(appeal=appeal, action=Action.RATE, actor=actor, note=comment, satisfaction=satisfaction, solved=solved)
+    locked = transition(
+        appeal=appeal, action=Action.RATE, actor=actor, note=comment, satisfaction=satisfaction, solved=solved
+    )
     rating_round = locked.ratings.count() + 1
     Rating.objects.create(
         appeal=locked,
@@ -206,8 +253,12 @@ def appeal_merge(*, appeal: Appeal, into: Appeal, actor: Any) -> Appeal:
 def extension_request(*, appeal: Appeal, actor: Any, workdays: int, reason: str) -> ExtensionRequest:
     if not 1 <= workdays <= 30 or not reason.strip():
         raise AppealError("延期天数应为1到30个工作日,并填写理由")
-    locked = transition(appeal=appeal, action=Action.EXTEND_REQUEST, actor=actor, note=reason, workdays=workdays)
-    return ExtensionRequest.objects.create(appeal=locked, workdays=workdays, reason=reason.strip(), requested_by=actor)
+    locked = transition(
+        appeal=appeal, action=Action.EXTEND_REQUEST, actor=actor, note=reason, workdays=workdays
+    )
+    return ExtensionRequest.objects.create(
+        appeal=locked, workdays=workdays, reason=reason.strip(), requested_by=actor
+    )
 
 
 @transaction.atomic
@@ -217,7 +268,9 @@ def extension_decide(*, request: ExtensionRequest, actor: Any, approve: bool) ->
     locked_request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if locked_request.state != ExtensionRequest.State.PENDING:
         raise InvalidTransition(Status.IN_PROGRESS, Action.EXTEND_DECIDE)
-    locked = transition(appeal=locked_request.appeal, action=Action.EXTEND_DECIDE, actor=actor, approved=approve)
+    locked = transition(
+        appeal=locked_request.appeal, action=Action.EXTEND_DECIDE, actor=actor, approved=approve
+    )
     locked_request.state = ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REFUSED
     locked_request.decided_by = actor
     locked_request.save(update_fields=["state", "decided_by", "updated_at"])
@@ -246,7 +299,9 @@ def board_switch(*, actor: Any, territory: Any, enabled: bool) -> Any:
     from gongzhi.appeals.models import BoardSetting
     from gongzhi.core.audit import record_write
 
-    setting, _created = BoardSetting.objects.update_or_create(territory=territory, defaults={"enabled": enabled})
+    setting, _created = BoardSetting.objects.update_or_create(
+        territory=territory, defaults={"enabled": enabled}
+    )
     record_write(
         actor=actor,
         action="appeal_board_switch",

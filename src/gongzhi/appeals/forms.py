@@ -126,6 +126,13 @@ class DispatchForm(FirstErrorMixin, forms.Form):
         empty_label=_("请选择"),
         error_messages={"required": _("请选择承办部门")},
     )
+    # any level: a 秒拨 suggestion may name a level-1 class; empty keeps the appeal's category
+    category = CategoryField(
+        label=_("问题类别"),
+        queryset=Category.objects.filter(active=True).order_by("path"),
+        required=False,
+        empty_label=_("不改变"),
+    )
     note = forms.CharField(label=_("派单说明"), max_length=500, required=False)
 
     def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:

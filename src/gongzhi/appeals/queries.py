@@ -157,6 +157,13 @@ def available_actions(actor: Any, appeal: Appeal) -> list[str]:
     return found
 
 
+def may_dispatch_by_suggestion(actor: Any, appeal: Appeal, available: list[str]) -> bool:
+    """One tap on a 秒拨 suggestion: dispatch now, or accept and then dispatch."""
+    if Action.DISPATCH in available:
+        return True
+    return Action.ACCEPT in available and access.may(actor, appeal, Action.DISPATCH)
+
+
 def pending_extension(appeal: Appeal) -> ExtensionRequest | None:
     return appeal.extensions.filter(state=ExtensionRequest.State.PENDING).order_by("-id").first()
 
@@ -165,6 +172,18 @@ def dispatch_departments(actor: Any) -> QuerySet[Organisation]:
     return Organisation.objects.visible_to(actor).filter(
         kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY]
     )
+
+
+def suggested_dispatch(appeal: Appeal) -> dict[str, int]:
+    """The 秒拨 top suggestion as the dispatch form's initial department and category ({} if none)."""
+    from gongzhi.dispatch.models import Suggestion
+
+    top = (
+        Suggestion.objects.filter(appeal_id=appeal.pk, rank=1).values("department_id", "category_id").first()
+    )
+    if top is None:
+        return {}
+    return {k: v for k, v in (("department", top["department_id"]), ("category", top["category_id"])) if v}
 
 
 def reply_templates(appeal: Appeal) -> list[ReplyTemplate]:

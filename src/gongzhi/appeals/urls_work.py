@@ -20,5 +20,10 @@ urlpatterns = [
     path("<int:appeal_id>/", views_work.detail, name="detail"),
     path("<int:appeal_id>/submitted/", views_intake.submitted, name="submitted"),
     path("<int:appeal_id>/photos/<int:photo_id>/", views_intake.photo, name="photo"),
+    path(
+        "<int:appeal_id>/suggestion/<int:rank>/dispatch/",
+        views_work.dispatch_suggestion,
+        name="dispatch_suggestion",
+    ),
     path("<int:appeal_id>/<slug:action>/", views_work.act, name="act"),
 ]

@@ -70,6 +70,8 @@ def _action_forms(request: HttpRequest, appeal: Appeal, available: list[str]) ->
     for action in available:
         form_class, extra = FORMS[action]
         built[action] = form_class(**extra(request.user)) if extra else form_class()
+    if Action.DISPATCH in built:  # prefilled with the 秒拨 top suggestion, if there is one
+        built[Action.DISPATCH].initial = queries.suggested_dispatch(appeal)
     return built
 
 
@@ -102,6 +104,7 @@ def _detail(
         "events": queries.timeline(request.user, appeal),
         "photos": list(appeal.photos.all()),
         "staff_view": queries.sees_internal_events(request.user, appeal),
+        "can_dispatch": queries.may_dispatch_by_suggestion(request.user, appeal, available),
         "panels": panels,
         "templates": queries.reply_templates(appeal) if Action.REPLY in available else [],
         "extension": queries.pending_extension(appeal) if Action.EXTEND_DECIDE in available else None,
@@ -129,7 +132,11 @@ def _dispatch_kwargs(actor: Any) -> dict[str, Any]:
 
 def _do_dispatch(request: HttpRequest, appeal: Appeal, data: dict[str, Any]) -> Any:
     return actions.appeal_dispatch(
-        appeal=appeal, actor=request.user, department=data["department"], note=data["note"]
+        appeal=appeal,
+        actor=request.user,
+        department=data["department"],
+        note=data["note"],
+        category=data.get("category"),
     )
 
 
@@ -210,6 +217,36 @@ def _back(request: HttpRequest, appeal: Appeal) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return reverse("appeals:detail", args=[appeal.pk])
+
+
+@require_POST
+@login_required
+def dispatch_suggestion(request: HttpRequest, appeal_id: int, rank: int) -> HttpResponse:
+    """One tap on a 秒拨 suggestion (triage and appeal page): accept if needed, then dispatch to its
+    department with its category. Refusals as for the other actions: 409, 403, 400."""
+    appeal = access_appeal(request.user, appeal_id)
+    try:
+        done = actions.appeal_dispatch_as_suggested(
+            appeal=appeal,
+            actor=request.user,
+            rank=rank,
+            departments=queries.dispatch_departments(request.user),
+        )
+    except InvalidTransition as exc:
+        return _detail(
+            request,
+            access_appeal(request.user, appeal_id),
+            error=str(exc),
+            failed=Action.DISPATCH,
+            status=409,
+        )
+    except PermissionError as exc:
+        return _detail(request, appeal, error=str(exc), failed=Action.DISPATCH, status=403)
+    except AppealError as exc:
+        return _detail(request, appeal, error=str(exc), failed=Action.DISPATCH, status=400)
+    name = done.department.name if done.department is not None else ""
+    messages.success(request, _("已派单至%(department)s") % {"department": name})
+    return redirect(_back(request, appeal))
 
 
 @require_POST
