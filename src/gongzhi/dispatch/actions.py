@@ -20,18 +20,30 @@ class DispatchError(ValueError):
 
 
 def allowed_labels() -> tuple[set[str], set[str]]:
-    """(level-1 names, category paths) a training label may use: the Category rows, and the board's
-    taxonomy.csv level-1 names when the deployment has no categories yet."""
+    """(level-1 names, category paths) a training label may use: the Category rows, and the level-1
+    names of the board's taxonomy.csv (the classes a city hotline's labelled file uses, also when
+    this deployment's own tree names its classes differently; decision 0037). Anything else is a
+    typo or another scheme, and is refused."""
     from gongzhi.appeals.models import Category
 
     level1 = set(Category.objects.filter(level=1, active=True).values_list("name", flat=True))
     paths = set(Category.objects.filter(active=True).values_list("path", flat=True))
-    if not level1:
-        taxonomy = training.shared_data_dir() / "appeals/taxonomy.csv"
-        if taxonomy.exists():
-            with taxonomy.open(encoding="utf-8-sig") as fh:
-                level1 = {row["level1"].strip() for row in csv.DictReader(fh) if row.get("level1")}
-    return level1, paths
+    return level1 | board_classes(), paths
+
+
+def board_classes() -> set[str]:
+    taxonomy = training.shared_data_dir() / "appeals/taxonomy.csv"
+    if not taxonomy.exists():
+        return set()
+    with taxonomy.open(encoding="utf-8-sig") as fh:
+        return {row["level1"].strip() for row in csv.DictReader(fh) if (row.get("level1") or "").strip()}
+
+
+def unrouted_labels(labels: set[str], label_kind: str) -> list[str]:
+    """Labels no Category answers to: appeals predicted as these wait in triage for a person."""
+    from gongzhi.dispatch.predict import categories_for
+
+    return sorted(labels - set(categories_for(sorted(labels), label_kind)))
 
 
 def label_kind_of(labels: set[str], paths: set[str]) -> str:
@@ -72,6 +84,7 @@ def model_train(*, actor: Any, file: str | Path | None = None, tune: bool = True
     training.validate(examples, allowed=level1 | paths)
     kind = label_kind_of({e.label for e in examples}, paths)
     pipeline, info = training.fit(examples, tune=tune)
+    info["unrouted_labels"] = unrouted_labels({e.label for e in examples}, kind)
     return model_store(pipeline=pipeline, actor=actor, source=source, label_kind=kind, metrics=info)
 
 

@@ -37,6 +37,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已训练并启用分拨模型 v{model.version}({len(model.labels)}个类别,来源 {model.source})"
         )
+        unrouted = model.metrics.get("unrouted_labels") or []
+        if unrouted:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"注意:{len(unrouted)}个类别不在本系统的诉求分类中({'、'.join(unrouted[:8])}"
+                    f"{'等' if len(unrouted) > 8 else ''}):预测为这些类别的诉求不会自动派单,"
+                    "留在社区分拨由人工派单。如需恢复原模型:gongzhi dispatch rollback"
+                )
+            )
 
     def _evaluate(self, options: dict[str, Any]) -> None:
         examples = training.read_examples(options["file"])
