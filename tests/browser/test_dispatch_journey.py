@@ -6,12 +6,10 @@ import pytest
 from conftest import PASSWORD
 from django.urls import reverse
 
-from gongzhi.appeals.intake import appeal_submit
-from gongzhi.appeals.tests.helpers import IN_A
 from gongzhi.appeals.workflow import Status
 from gongzhi.dispatch import actions, predict
 from gongzhi.dispatch.models import AutoDispatchThreshold, Suggestion, TrainingLabel
-from gongzhi.dispatch.tests.data import ROWS, _write
+from gongzhi.dispatch.tests.data import ROWS, _write, resident_appeal
 
 from .conftest import sign_in
 from .test_appeals_journey import PHONE, category, fits_phone, world
@@ -27,13 +25,7 @@ def test_a_dispatcher_dispatches_by_a_suggestion_in_one_tap(
     predict.reset_cache()
     actions.model_train(actor=None, file=_write(tmp_path, ROWS), tune=False)
     AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=1.0)
-    appeal = appeal_submit(
-        actor=actors.resident_a,
-        submitter=actors.resident_a.person,
-        channel="resident_app",
-        text="学校门口占道经营,放学时很堵",
-        **IN_A,
-    ).appeal
+    appeal = resident_appeal(actors, "学校门口占道经营,放学时很堵")
     second = Suggestion.objects.get(appeal=appeal, rank=2)
     assert appeal.status == Status.SUBMITTED
     assert second.department is not None

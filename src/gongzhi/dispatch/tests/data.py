@@ -1,4 +1,4 @@
-"""A tiny labelled set (two level-1 classes) shared by the dispatch tests."""
+"""A tiny labelled set (two level-1 classes) shared by the dispatch tests, and a resident's appeal."""
 
 import csv
 from pathlib import Path
@@ -32,3 +32,18 @@ def _write(tmp_path: Path, rows: dict[str, list[tuple[str, str]]], name: str = "
             for i, (subject, detail) in enumerate(items):
                 writer.writerow([i, subject, detail, label])
     return path
+
+
+def resident_appeal(actors, text: str, title: str = ""):  # type: ignore[no-untyped-def]
+    """An appeal resident A reports in community A through the ordinary intake (秒拨 runs on it)."""
+    from gongzhi.appeals.intake import appeal_submit
+    from gongzhi.appeals.tests.helpers import IN_A
+
+    return appeal_submit(
+        actor=actors.resident_a,
+        submitter=actors.resident_a.person,
+        channel="resident_app",
+        text=text,
+        title=title,
+        **IN_A,
+    ).appeal

@@ -6,13 +6,11 @@ triage instead of being dispatched."""
 import pytest
 from django.core.management import CommandError, call_command
 
-from gongzhi.appeals.intake import appeal_submit
 from gongzhi.appeals.models import Category
-from gongzhi.appeals.tests.helpers import IN_A
 from gongzhi.appeals.workflow import Status
 from gongzhi.dispatch import actions, predict
 from gongzhi.dispatch.models import AutoDispatchThreshold, DispatchModel, Suggestion
-from gongzhi.dispatch.tests.data import ROWS, _write
+from gongzhi.dispatch.tests.data import ROWS, _write, resident_appeal
 
 
 @pytest.fixture
@@ -52,13 +50,7 @@ def test_a_label_in_neither_the_tree_nor_the_board_taxonomy_is_still_refused(boa
 def test_a_confident_prediction_of_an_unrouted_class_waits_in_triage(board, world, actors, tmp_path):
     actions.model_train(actor=None, file=_write(tmp_path, ROWS), tune=False)
     AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=0.0)  # always confident
-    appeal = appeal_submit(
-        actor=actors.resident_a,
-        submitter=actors.resident_a.person,
-        channel="resident_app",
-        text="学校乱收费,老师补课",
-        **IN_A,
-    ).appeal
+    appeal = resident_appeal(actors, "学校乱收费,老师补课")
     appeal.refresh_from_db()
     assert appeal.status == Status.SUBMITTED
     assert appeal.category is None

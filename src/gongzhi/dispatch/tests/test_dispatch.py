@@ -6,9 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gongzhi.appeals import actions as appeal_actions
-from gongzhi.appeals.intake import appeal_submit
 from gongzhi.appeals.models import Category
-from gongzhi.appeals.tests.helpers import IN_A
 from gongzhi.appeals.workflow import Status
 from gongzhi.dispatch import actions, predict, training
 from gongzhi.dispatch.models import (
@@ -18,7 +16,7 @@ from gongzhi.dispatch.models import (
     Suggestion,
     TrainingLabel,
 )
-from gongzhi.dispatch.tests.data import ROWS, _write
+from gongzhi.dispatch.tests.data import ROWS, _write, resident_appeal
 
 
 def test_training_from_a_labelled_file_stores_and_activates_a_version(model):
@@ -87,14 +85,7 @@ def test_rollback_without_an_older_version_is_refused(model):
 
 
 def _submit(actors, text: str, title: str = ""):
-    return appeal_submit(
-        actor=actors.resident_a,
-        submitter=actors.resident_a.person,
-        channel="resident_app",
-        text=text,
-        title=title,
-        **IN_A,
-    ).appeal
+    return resident_appeal(actors, text, title)
 
 
 def test_a_confident_prediction_sets_the_category_and_the_rules_dispatch(model, actors, world):

@@ -6,25 +6,18 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from gongzhi.appeals.intake import appeal_submit
 from gongzhi.appeals.models import AppealEvent, Category
-from gongzhi.appeals.tests.helpers import IN_A
 from gongzhi.appeals.workflow import Action, Status
 from gongzhi.dispatch import actions
 from gongzhi.dispatch.models import AutoDispatchThreshold, LabelSource, Suggestion, TrainingLabel
+from gongzhi.dispatch.tests.data import resident_appeal
 
 
 @pytest.fixture
 def held(model, actors):
     """An appeal the model was not sure of: submitted, waiting in triage with two suggestions."""
     AutoDispatchThreshold.objects.create(territory=actors.net.district, threshold=1.0)
-    appeal = appeal_submit(
-        actor=actors.resident_a,
-        submitter=actors.resident_a.person,
-        channel="resident_app",
-        text="小区门口占道经营,路灯也不亮",
-        **IN_A,
-    ).appeal
+    appeal = resident_appeal(actors, "小区门口占道经营,路灯也不亮")
     assert appeal.status == Status.SUBMITTED
     assert appeal.category is None
     assert Suggestion.objects.filter(appeal=appeal).count() == 2
