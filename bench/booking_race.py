@@ -49,28 +49,44 @@ ALL_DAY = {str(d): [["00:00", "24:00"]] for d in range(7)}
 def world(attempts: int) -> tuple[Venue, Activity, list[int]]:
     node = TerritoryNode.objects.filter(code="990601").first()
     if node is None:
-        node = build_node(level="district", code="990601", name="基准测试区(抢订)", parent=None, geometry=None)
+        node = build_node(
+            level="district", code="990601", name="基准测试区(抢订)", parent=None, geometry=None
+        )
         node.save()
     centre, _ = Centre.objects.get_or_create(
-        name="bench-race-centre", territory=node,
+        name="bench-race-centre",
+        territory=node,
         defaults={"level": "community", "lon": 113.93, "lat": 22.75, "opening_hours": ALL_DAY},
     )
     venue, _ = Venue.objects.get_or_create(
-        centre=centre, name="bench-race-room",
+        centre=centre,
+        name="bench-race-room",
         defaults={"max_days_ahead": 30, "per_person_cap": 5, "slot_minutes": 30},
     )
     start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
     activity, _ = Activity.objects.get_or_create(
-        centre=centre, title="bench-race-activity",
-        defaults={"organiser": "bench", "starts_at": start, "ends_at": start + timedelta(hours=1), "capacity": 10},
+        centre=centre,
+        title="bench-race-activity",
+        defaults={
+            "organiser": "bench",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=1),
+            "capacity": 10,
+        },
     )
-    Activity.objects.filter(pk=activity.pk).update(starts_at=start, ends_at=start + timedelta(hours=1), capacity=10, seats_taken=0)
+    Activity.objects.filter(pk=activity.pk).update(
+        starts_at=start, ends_at=start + timedelta(hours=1), capacity=10, seats_taken=0
+    )
     Booking.objects.filter(venue=venue).delete()
     SignUp.objects.filter(activity=activity).delete()
-    have = list(Person.objects.filter(name__startswith="bench-racer-").order_by("id").values_list("id", flat=True))
+    have = list(
+        Person.objects.filter(name__startswith="bench-racer-").order_by("id").values_list("id", flat=True)
+    )
     if len(have) < attempts + 9:
         Person.objects.bulk_create([Person(name=f"bench-racer-{i}") for i in range(len(have), attempts + 9)])
-        have = list(Person.objects.filter(name__startswith="bench-racer-").order_by("id").values_list("id", flat=True))
+        have = list(
+            Person.objects.filter(name__startswith="bench-racer-").order_by("id").values_list("id", flat=True)
+        )
     activity.refresh_from_db()
     return venue, activity, have
 
@@ -109,16 +125,27 @@ def main() -> None:
     connection.close()
 
     t0 = time.perf_counter()
-    booked = race(threads, args.attempts, lambda i: actions.booking_request(
-        venue=venue, person_id=people[i], starts_at=start, ends_at=start + timedelta(hours=1), purpose="bench"))
+    booked = race(
+        threads,
+        args.attempts,
+        lambda i: actions.booking_request(
+            venue=venue,
+            person_id=people[i],
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            purpose="bench",
+        ),
+    )
     booking_seconds = time.perf_counter() - t0
 
     # the last seat: 9 of 10 seats taken first
-    for pid in people[args.attempts:args.attempts + 9]:
+    for pid in people[args.attempts : args.attempts + 9]:
         actions.signup_create(activity=activity, person_id=pid)
     connection.close()
     t0 = time.perf_counter()
-    seats = race(threads, args.attempts, lambda i: actions.signup_create(activity=activity, person_id=people[i]))
+    seats = race(
+        threads, args.attempts, lambda i: actions.signup_create(activity=activity, person_id=people[i])
+    )
     seat_seconds = time.perf_counter() - t0
 
     holding = Booking.objects.filter(venue=venue, status__in=["requested", "confirmed", "used"])
@@ -131,18 +158,33 @@ def main() -> None:
         Booking.objects.filter(venue=venue).annotate(n=Count("events")).exclude(n=1).count()
         + BookingEvent.objects.filter(booking__venue=venue).exclude(booking__in=holding).count()
         + SignUp.objects.filter(activity=activity).annotate(n=Count("events")).exclude(n=1).count()
-        + SignUpEvent.objects.filter(signup__activity=activity).count() - SignUp.objects.filter(activity=activity).count()
+        + SignUpEvent.objects.filter(signup__activity=activity).count()
+        - SignUp.objects.filter(activity=activity).count()
         + abs(activity.seats_taken - seated)
     )
-    errors = [repr(r) for r in [*booked, *seats] if isinstance(r, Exception) and not isinstance(r, PlacesError)]
-    print(json.dumps({
-        "bench": "booking_race", "database": connection.vendor, "attempts": args.attempts, "threads": threads,
-        "confirmed": holding.count(), "refused": refused,
-        "seat_confirmed": seat_confirmed, "waitlisted": waitlisted,
-        "seat_overbooked": max(0, seated - activity.capacity), "orphans": orphans, "errors": len(errors),
-        "booking_seconds": round(booking_seconds, 3), "seat_seconds": round(seat_seconds, 3),
-        "first_error": errors[0] if errors else None,
-    }))
+    errors = [
+        repr(r) for r in [*booked, *seats] if isinstance(r, Exception) and not isinstance(r, PlacesError)
+    ]
+    print(
+        json.dumps(
+            {
+                "bench": "booking_race",
+                "database": connection.vendor,
+                "attempts": args.attempts,
+                "threads": threads,
+                "confirmed": holding.count(),
+                "refused": refused,
+                "seat_confirmed": seat_confirmed,
+                "waitlisted": waitlisted,
+                "seat_overbooked": max(0, seated - activity.capacity),
+                "orphans": orphans,
+                "errors": len(errors),
+                "booking_seconds": round(booking_seconds, 3),
+                "seat_seconds": round(seat_seconds, 3),
+                "first_error": errors[0] if errors else None,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -103,7 +103,12 @@ def main() -> None:
     parser.add_argument("--file", default="")
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--threshold", type=float, default=None)
-    parser.add_argument("--members", type=int, default=0, help="file mode: list up to N member subjects of the largest clusters")
+    parser.add_argument(
+        "--members",
+        type=int,
+        default=0,
+        help="file mode: list up to N member subjects of the largest clusters",
+    )
     args = parser.parse_args()
     items, now = from_file(shared_csv(args.file)) if args.file else synthetic(args.appeals)
     kw = {"threshold": args.threshold} if args.threshold else {}
@@ -131,7 +136,9 @@ def main() -> None:
                 "mode": "file" if args.file else "synthetic",
                 "appeals": len(items),
                 "seconds": round(seconds, 2),
-                "cpu_seconds": round(cpu, 2),  # this process's CPU: the figure that does not depend on other load
+                "cpu_seconds": round(
+                    cpu, 2
+                ),  # this process's CPU: the figure that does not depend on other load
                 "clusters": len(issues),
                 "clustered_appeals": clustered,
             }

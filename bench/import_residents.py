@@ -61,7 +61,9 @@ def ensure_territory(buildings: int) -> tuple[TerritoryNode, list[str]]:
     community = node("community", COMMUNITY, "基准测试社区", street)
     grid = node("grid", f"{COMMUNITY}001", "基准测试网格", community)
     compound = node("compound", f"{grid.code}01", "基准测试小区", grid)
-    codes = [node("building", f"{compound.code}{n:03d}", f"{n}栋", compound).code for n in range(1, buildings + 1)]
+    codes = [
+        node("building", f"{compound.code}{n:03d}", f"{n}栋", compound).code for n in range(1, buildings + 1)
+    ]
     return community, codes
 
 
@@ -70,8 +72,12 @@ def ensure_actor(community: TerritoryNode) -> User:
     if user is None:
         person = Person.objects.create(name="基准测试社工")
         user = User.objects.create_user("bench_importer", person=person)
-    if not RoleAssignment.objects.filter(person_id=user.person_id, role=Role.COMMUNITY_STAFF, territory=community).exists():
-        RoleAssignment.objects.create(person_id=user.person_id, role=Role.COMMUNITY_STAFF, territory=community)
+    if not RoleAssignment.objects.filter(
+        person_id=user.person_id, role=Role.COMMUNITY_STAFF, territory=community
+    ).exists():
+        RoleAssignment.objects.create(
+            person_id=user.person_id, role=Role.COMMUNITY_STAFF, territory=community
+        )
     return user
 
 
@@ -102,7 +108,9 @@ def clean(community: TerritoryNode) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--buildings", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="leave the imported persons in the database")
@@ -125,7 +133,9 @@ def main() -> int:
     t0 = time.perf_counter()
     batch = batch_preview(actor=actor, kind="residents", filename="居民台账.xlsx", content=content)
     preview_s = time.perf_counter() - t0
-    print(f"preview: {batch.total_rows} rows, new {batch.new_rows}, errors {batch.error_rows} in {preview_s:.2f}s")
+    print(
+        f"preview: {batch.total_rows} rows, new {batch.new_rows}, errors {batch.error_rows} in {preview_s:.2f}s"
+    )
     t0 = time.perf_counter()
     batch = batch_confirm(actor=actor, batch_id=batch.pk)
     import_s = time.perf_counter() - t0
@@ -157,7 +167,12 @@ def main() -> int:
         "limit_s": LIMIT_S,
     }
     print(json.dumps(result, ensure_ascii=False))
-    ok = seconds < LIMIT_S and batch.result["created"] == args.rows and again.result["created"] == 0 and again.result["updated"] == 0
+    ok = (
+        seconds < LIMIT_S
+        and batch.result["created"] == args.rows
+        and again.result["created"] == 0
+        and again.result["updated"] == 0
+    )
     return 0 if ok else 1
 
 

@@ -36,14 +36,26 @@ from gongzhi.territory.actions import build_node  # noqa: E402
 from gongzhi.territory.models import TerritoryNode  # noqa: E402
 
 BOX = (113.75, 22.45, 114.62, 22.86)
-TAGS = ["课后托管", "法律援助", "日间照料", "心理咨询", "政务服务", "图书阅览", "健康义诊", "就业服务", "母婴室"]
+TAGS = [
+    "课后托管",
+    "法律援助",
+    "日间照料",
+    "心理咨询",
+    "政务服务",
+    "图书阅览",
+    "健康义诊",
+    "就业服务",
+    "母婴室",
+]
 LEVELS = ["community"] * 5 + ["station"] * 3 + ["micro_station"] * 2
 
 
 def district() -> TerritoryNode:
     node = TerritoryNode.objects.filter(code="990600").first()
     if node is None:
-        node = build_node(level="district", code="990600", name="基准测试区(中心)", parent=None, geometry=None)
+        node = build_node(
+            level="district", code="990600", name="基准测试区(中心)", parent=None, geometry=None
+        )
         node.save()
     return node
 
@@ -58,9 +70,13 @@ def ensure_centres(count: int, seed: int) -> None:
         Centre.objects.filter(territory=node).delete()
         rows = [
             Centre(
-                name=f"bench-centre-{i}", level=rng.choice(LEVELS), territory=node,
-                lon=rng.uniform(BOX[0], BOX[2]), lat=rng.uniform(BOX[1], BOX[3]),
-                services=rng.sample(TAGS, rng.randint(1, 4)), opening_hours={},
+                name=f"bench-centre-{i}",
+                level=rng.choice(LEVELS),
+                territory=node,
+                lon=rng.uniform(BOX[0], BOX[2]),
+                lat=rng.uniform(BOX[1], BOX[3]),
+                services=rng.sample(TAGS, rng.randint(1, 4)),
+                opening_hours={},
             )
             for i in range(count)
         ]
@@ -100,11 +116,21 @@ def main() -> None:
         queries.nearest_centres(lon, lat, limit=10, need="法律援助")
     need_ms = (time.perf_counter() - t0) / min(500, len(points)) * 1000
 
-    print(json.dumps({
-        "bench": "nearest_centre", "database": connection.vendor, "centres": total_active,
-        "queries": len(points), "ms_per_query": round(per_query, 3), "index_ms_per_query": round(index_only, 4),
-        "need_ms_per_query": round(need_ms, 3), "build_seconds": round(build_seconds, 3), "target_ms": 5,
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "nearest_centre",
+                "database": connection.vendor,
+                "centres": total_active,
+                "queries": len(points),
+                "ms_per_query": round(per_query, 3),
+                "index_ms_per_query": round(index_only, 4),
+                "need_ms_per_query": round(need_ms, 3),
+                "build_seconds": round(build_seconds, 3),
+                "target_ms": 5,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,9 @@ HERE = {"geolocation": {"latitude": 22.7051, "longitude": 113.9061}, "permission
 
 
 def fits_phone(page) -> None:  # type: ignore[no-untyped-def]
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"], f"{page.url} overflows"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"], (
+        f"{page.url} overflows"
+    )
 
 
 def real_problems(messages: list[str]) -> list[str]:
@@ -45,21 +47,32 @@ def world(actors):  # type: ignore[no-untyped-def]
 
     geo._cached = None
     geo.forget_version_check()
-    near = make_centre(actors.net.a.community, "甲社区党群服务中心", 113.905, 22.705, ["课后托管", "法律援助"])
+    near = make_centre(
+        actors.net.a.community, "甲社区党群服务中心", 113.905, 22.705, ["课后托管", "法律援助"]
+    )
     make_centre(actors.net.b.community, "乙社区党群服务中心", 113.925, 22.705, ["日间照料"])
     venue = Venue.objects.create(centre=near, name="多功能活动室", capacity=30, max_days_ahead=14)
     # starts in 30 minutes: sign-up is still open and check-in (from 1 h before) already is
     start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=30)
     activity = Activity.objects.create(
-        centre=near, title="亲子绘本共读", organiser="甲社区党委", starts_at=start, ends_at=start + timedelta(hours=2),
-        capacity=1, points=10,
+        centre=near,
+        title="亲子绘本共读",
+        organiser="甲社区党委",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=1,
+        points=10,
     )
-    other = make_user("resident_c", "居民丙", Role.RESIDENT, actors.net.a.household, household=actors.net.a.household)
+    other = make_user(
+        "resident_c", "居民丙", Role.RESIDENT, actors.net.a.household, household=actors.net.a.household
+    )
     actions.signup_create(activity=activity, person_id=other.person_id)
     return near, venue, activity
 
 
-def test_resident_finds_books_waits_is_promoted_checks_in_and_sees_points(browser, live_server, actors, results_dir):
+def test_resident_finds_books_waits_is_promoted_checks_in_and_sees_points(
+    browser, live_server, actors, results_dir
+):
     centre, venue, activity = world(actors)
     page, problems = sign_in(browser, live_server.url, "resident_a", PASSWORD, **PHONE, **HERE)
 

@@ -38,7 +38,9 @@ def real(problems) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def fits_phone(page) -> None:  # type: ignore[no-untyped-def]
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"], f"{page.url} overflows"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"], (
+        f"{page.url} overflows"
+    )
 
 
 def submit(page, selector: str) -> None:  # type: ignore[no-untyped-def]
@@ -48,11 +50,14 @@ def submit(page, selector: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_order_assign_fulfil_rate_earn_and_redeem(browser, live_server, actors, world, results_dir):  # noqa: F811
-    merchant = Organisation.objects.create(name="惠民超市", kind=OrgKind.MERCHANT, territory=actors.net.a.community)
+    merchant = Organisation.objects.create(
+        name="惠民超市", kind=OrgKind.MERCHANT, territory=actors.net.a.community
+    )
     counter = make_user("shop_a", "店员小刘", None)
     RoleAssignment.objects.create(person=counter.person, role=Role.MERCHANT_STAFF, organisation=merchant)
-    soap = CatalogueItem.objects.create(community=actors.net.a.community, merchant=merchant, name="洗衣液", points=20,
-                                        stock=3)
+    soap = CatalogueItem.objects.create(
+        community=actors.net.a.community, merchant=merchant, name="洗衣液", points=20, stock=3
+    )
 
     # 1. The resident orders a repair on a phone.
     page, problems = sign_in(browser, live_server.url, "resident_a", PASSWORD, **PHONE)

@@ -164,5 +164,3 @@ def role_assign(
             detail={"role": role},
         )
     return assignment
-
-

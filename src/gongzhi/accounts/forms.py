@@ -8,9 +8,18 @@ class StaffSignInForm(forms.Form):
 
 
 class PhoneForm(forms.Form):
-    phone = forms.CharField(label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}))
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
+    )
 
 
 class CodeForm(forms.Form):
     phone = forms.CharField(widget=forms.HiddenInput, max_length=20)
-    code = forms.CharField(label=_("验证码"), min_length=6, max_length=6, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+    code = forms.CharField(
+        label=_("验证码"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -23,7 +23,9 @@ def staff_login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = actions.staff_sign_in(
-                username=form.cleaned_data["username"], password=form.cleaned_data["password"], ip=client_ip(request)
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                ip=client_ip(request),
             )
         except actions.SignInError as exc:
             form.add_error(None, str(exc))
@@ -54,7 +56,9 @@ def resident_login(request: HttpRequest) -> HttpResponse:
         if code_form.is_valid():
             try:
                 user = actions.otp_verify(
-                    phone=code_form.cleaned_data["phone"], code=code_form.cleaned_data["code"], ip=client_ip(request)
+                    phone=code_form.cleaned_data["phone"],
+                    code=code_form.cleaned_data["code"],
+                    ip=client_ip(request),
                 )
             except actions.SignInError as exc:
                 code_form.add_error("code", str(exc))

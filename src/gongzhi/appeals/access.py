@@ -15,7 +15,14 @@ def access_appeal(actor: Any, appeal_id: int | str) -> Appeal:
 
 
 DISPATCHER_ACTIONS = {Action.ACCEPT, Action.REJECT, Action.DISPATCH, Action.MERGE, Action.CLOSE}
-HANDLER_ACTIONS = {Action.SIGN, Action.RETURN, Action.START, Action.CONTACT, Action.REPLY, Action.EXTEND_REQUEST}
+HANDLER_ACTIONS = {
+    Action.SIGN,
+    Action.RETURN,
+    Action.START,
+    Action.CONTACT,
+    Action.REPLY,
+    Action.EXTEND_REQUEST,
+}
 RESIDENT_ACTIONS = {Action.RATE, Action.REOPEN}
 
 
@@ -26,7 +33,11 @@ def may(actor: Any, appeal: Appeal, action: str) -> bool:
     if scope.is_global:
         return True
     if action in DISPATCHER_ACTIONS:
-        return scope.can("dispatch_appeals", appeal.path) if appeal.path else bool(scope.paths_for("dispatch_appeals"))
+        return (
+            scope.can("dispatch_appeals", appeal.path)
+            if appeal.path
+            else bool(scope.paths_for("dispatch_appeals"))
+        )
     if action in HANDLER_ACTIONS:
         return appeal.department_id is not None and appeal.department_id in scope.org_ids
     if action in RESIDENT_ACTIONS:

@@ -103,7 +103,9 @@ def find_category(category_id: int | None, path: str | None) -> Category | None:
     if hit is not None and now - hit[0] < CATEGORY_TTL:
         return hit[1]
     rows = Category.objects.filter(active=True).select_related("parent__parent")
-    found = rows.filter(pk=category_id).first() if category_id is not None else rows.filter(path=key[1]).first()
+    found = (
+        rows.filter(pk=category_id).first() if category_id is not None else rows.filter(path=key[1]).first()
+    )
     if found is None:
         raise IntakeError("category", "未知的诉求分类")
     if len(_categories) > 5000:

@@ -17,7 +17,10 @@ class WorkCalendar:
     def load(cls, start: datetime.date | None = None, years: int = 2) -> "WorkCalendar":
         rows = CalendarDay.objects.all()
         if start is not None:
-            rows = rows.filter(date__gte=start - datetime.timedelta(days=30), date__lte=start + datetime.timedelta(days=366 * years))
+            rows = rows.filter(
+                date__gte=start - datetime.timedelta(days=30),
+                date__lte=start + datetime.timedelta(days=366 * years),
+            )
         return cls(dict(rows.values_list("date", "is_workday")))
 
     def is_workday(self, day: datetime.date) -> bool:
@@ -52,6 +55,8 @@ def load_days(rows: Iterable[tuple[datetime.date, bool, str]]) -> int:
     """Upsert (date, is_workday, name) rows; returns how many changed."""
     changed = 0
     for day, workday, name in rows:
-        _obj, created = CalendarDay.objects.update_or_create(date=day, defaults={"is_workday": workday, "name": name})
+        _obj, created = CalendarDay.objects.update_or_create(
+            date=day, defaults={"is_workday": workday, "name": name}
+        )
         changed += 1 if created else 0
     return changed

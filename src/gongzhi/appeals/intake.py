@@ -134,17 +134,27 @@ def appeal_submit(
     # 秒拨 prediction (gongzhi.dispatch, decision 0011): with no category given and an active model, a
     # confident prediction sets the category (the routing rules then pick the department); the top-3
     # suggestions are stored for triage. With no active model this is NOTHING and intake is unchanged.
-    prediction = dispatch_predict.for_intake(
-        title=title, text=text, territory=placement.territory or fallback_territory
-    ) if category is None else dispatch_predict.NOTHING
+    prediction = (
+        dispatch_predict.for_intake(
+            title=title, text=text, territory=placement.territory or fallback_territory
+        )
+        if category is None
+        else dispatch_predict.NOTHING
+    )
     category = category or prediction.category
     # the routed department as the cached rules name it, so its handlers are read in the same query
-    guess = routing.cached_department(
-        category=category, path=placement.territory.path if placement.territory else ""
-    ) if placement.territory is not None else None
+    guess = (
+        routing.cached_department(
+            category=category, path=placement.territory.path if placement.territory else ""
+        )
+        if placement.territory is not None
+        else None
+    )
     existing_id, *prefetched = _prefetch(idempotency_key, channel, external_id, guess)
     if existing_id is not None:  # a replay: the stored appeal, before any complaint about this body
-        existing = Appeal.objects.filter(pk=existing_id).first() or _existing(idempotency_key, channel, external_id)
+        existing = Appeal.objects.filter(pk=existing_id).first() or _existing(
+            idempotency_key, channel, external_id
+        )
         if existing is not None:
             return IntakeResult(existing, created=False)
     if lon is not None and lat is not None and placement.territory is None and not address_text.strip():
@@ -156,20 +166,46 @@ def appeal_submit(
         except InvalidPhone as exc:
             raise IntakeError("contact_phone", str(exc)) from exc
         phone_cipher, phone_masked = crypto.encrypt(number), mask_phone(number)
-    territory = placement.territory or fallback_territory or TerritoryNode.objects.filter(level=Level.DISTRICT).first()
+    territory = (
+        placement.territory
+        or fallback_territory
+        or TerritoryNode.objects.filter(level=Level.DISTRICT).first()
+    )
     alone = _one_statement(
-        appeal_id=prefetched[0], created_at=created_at, photos=photos, prediction=prediction,
-        submitter=submitter, anonymous=anonymous,
+        appeal_id=prefetched[0],
+        created_at=created_at,
+        photos=photos,
+        prediction=prediction,
+        submitter=submitter,
+        anonymous=anonymous,
     )
     try:
         with contextlib.nullcontext() if alone else transaction.atomic():
             appeal = _create(
-                actor=actor, channel=channel, title=title, text=text, category=category, urgency=urgency,
-                lon=lon, lat=lat, address_text=address_text, placement=placement, territory=territory,
-                submitter=submitter, contact_name=contact_name, phone_cipher=phone_cipher, phone_masked=phone_masked,
-                anonymous=anonymous, hide_name=hide_name, contact_preference=contact_preference,
-                idempotency_key=idempotency_key, external_id=external_id, photos=photos, created_at=created_at,
-                prefetched=prefetched, hold=prediction.hold,
+                actor=actor,
+                channel=channel,
+                title=title,
+                text=text,
+                category=category,
+                urgency=urgency,
+                lon=lon,
+                lat=lat,
+                address_text=address_text,
+                placement=placement,
+                territory=territory,
+                submitter=submitter,
+                contact_name=contact_name,
+                phone_cipher=phone_cipher,
+                phone_masked=phone_masked,
+                anonymous=anonymous,
+                hide_name=hide_name,
+                contact_preference=contact_preference,
+                idempotency_key=idempotency_key,
+                external_id=external_id,
+                photos=photos,
+                created_at=created_at,
+                prefetched=prefetched,
+                hold=prediction.hold,
             )
             prediction.store(appeal)  # 秒拨 suggestions (gongzhi.dispatch); a no-op without a model
     except IntegrityError:
@@ -181,7 +217,13 @@ def appeal_submit(
 
 
 def _one_statement(
-    *, appeal_id: int | None, created_at: Any, photos: list[Photo], prediction: Any, submitter: Any, anonymous: bool
+    *,
+    appeal_id: int | None,
+    created_at: Any,
+    photos: list[Photo],
+    prediction: Any,
+    submitter: Any,
+    anonymous: bool,
 ) -> bool:
     """Whether everything this intake writes goes out as one statement, outside any transaction:
     PostgreSQL (the id drawn in advance), no photo files, no resident to notify (SMS rows whose ids
@@ -282,7 +324,10 @@ def _handler_sql(department_id: int, today: Any) -> tuple[str, tuple[Any, ...]]:
 
 
 def _prefetch(
-    idempotency_key: str | None, channel: str, external_id: str | None, guess: tuple[int | None, int | None] | None
+    idempotency_key: str | None,
+    channel: str,
+    external_id: str | None,
+    guess: tuple[int | None, int | None] | None,
 ) -> tuple[Any, ...]:
     """(id of an appeal already stored under this key or external id, new appeal id, active routing
     version, deadline policy/calendar version) in one round trip instead of four: the replay check
@@ -357,9 +402,19 @@ def _department(department_id: int, version: int | None) -> Organisation:
     return department
 
 
-def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNode | None, photos: list[Photo],
-            phone_cipher: str, phone_masked: str, created_at: Any, prefetched: list[Any], hold: bool = False,
-            **fields: Any) -> Appeal:
+def _create(
+    *,
+    actor: Any,
+    placement: routing.Placement,
+    territory: TerritoryNode | None,
+    photos: list[Photo],
+    phone_cipher: str,
+    phone_masked: str,
+    created_at: Any,
+    prefetched: list[Any],
+    hold: bool = False,
+    **fields: Any,
+) -> Appeal:
     """Insert the appeal in its final state. When a rule routes it, it is accepted and dispatched
     here rather than through actions.appeal_accept/appeal_dispatch: the row is not yet visible to
     anyone else (same transaction), so there is nothing to lock, and one INSERT plus one batch of
@@ -422,17 +477,37 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
         Appeal.objects.filter(pk=appeal.pk).update(**late)
     events = [
         AppealEvent(
-            appeal=appeal, at=now, actor=actor if getattr(actor, "pk", None) else None, actor_label=actor_label(actor),
-            action=Action.SUBMIT, from_status="", to_status=Status.SUBMITTED, data={"channel": appeal.channel},
+            appeal=appeal,
+            at=now,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_label=actor_label(actor),
+            action=Action.SUBMIT,
+            from_status="",
+            to_status=Status.SUBMITTED,
+            data={"channel": appeal.channel},
         )
     ]
     if department is not None:
         events += [
-            AppealEvent(appeal=appeal, at=now, actor_label=actor_label(None), action=Action.ACCEPT,
-                        from_status=Status.SUBMITTED, to_status=Status.ACCEPTED, note="系统自动受理"),
-            AppealEvent(appeal=appeal, at=now, actor_label=actor_label(None), action=Action.DISPATCH,
-                        from_status=Status.ACCEPTED, to_status=Status.DISPATCHED, note=f"按分拨规则v{version}自动派单",
-                        data={"department_id": department.pk}),
+            AppealEvent(
+                appeal=appeal,
+                at=now,
+                actor_label=actor_label(None),
+                action=Action.ACCEPT,
+                from_status=Status.SUBMITTED,
+                to_status=Status.ACCEPTED,
+                note="系统自动受理",
+            ),
+            AppealEvent(
+                appeal=appeal,
+                at=now,
+                actor_label=actor_label(None),
+                action=Action.DISPATCH,
+                from_status=Status.ACCEPTED,
+                to_status=Status.DISPATCHED,
+                note=f"按分拨规则v{version}自动派单",
+                data={"department_id": department.pk},
+            ),
         ]
     writes.append(rowsql.insert(events))
     if department is not None:
@@ -449,8 +524,10 @@ def _create(*, actor: Any, placement: routing.Placement, territory: TerritoryNod
     rowsql.execute(writes)
     for photo in photos:
         AppealPhoto.objects.create(
-            appeal=appeal, image=ContentFile(photo.content, name=photo.name or "photo"),
-            content_type=sniff_image(photo.content) or "", size=len(photo.content),
+            appeal=appeal,
+            image=ContentFile(photo.content, name=photo.name or "photo"),
+            content_type=sniff_image(photo.content) or "",
+            size=len(photo.content),
             sha256=hashlib.sha256(photo.content).hexdigest(),
         )
     if department is not None:

@@ -92,7 +92,9 @@ def active_rules(version: Any = _UNREAD) -> tuple[int | None, list[RuleView]]:
     with _lock:
         rules = [
             RuleView(r.position, r.category_id, r.territory.path if r.territory_id else None, r.department_id)
-            for r in RoutingRule.objects.filter(ruleset__version=version).select_related("territory").order_by("position")
+            for r in RoutingRule.objects.filter(ruleset__version=version)
+            .select_related("territory")
+            .order_by("position")
         ]
         _rules_cache = (version, rules)
     return version, rules

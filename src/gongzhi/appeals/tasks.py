@@ -15,9 +15,12 @@ def send_notification_sms(notification_id: int) -> str:
     from gongzhi.appeals.models import Notification
 
     with transaction.atomic():
-        row = Notification.objects.select_for_update(of=("self",)).select_related("recipient_person").filter(
-            pk=notification_id, sms_wanted=True, sms_sent_at__isnull=True
-        ).first()
+        row = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient_person")
+            .filter(pk=notification_id, sms_wanted=True, sms_sent_at__isnull=True)
+            .first()
+        )
         if row is None or row.sms_attempts >= MAX_SMS_ATTEMPTS or row.recipient_person is None:
             return "skipped"
         phone = row.recipient_person.decrypt_phone()
@@ -31,6 +34,8 @@ def send_notification_sms(notification_id: int) -> str:
             row.sms_error = str(exc)[:200]
         row.save(update_fields=["sms_attempts", "sms_sent_at", "sms_error"])
     if row.sms_sent_at is None and row.sms_attempts < MAX_SMS_ATTEMPTS:
-        send_notification_sms.using(run_after=timezone.now() + timezone.timedelta(minutes=2 ** row.sms_attempts)).enqueue(notification_id)
+        send_notification_sms.using(
+            run_after=timezone.now() + timezone.timedelta(minutes=2**row.sms_attempts)
+        ).enqueue(notification_id)
         return "retry"
     return "sent" if row.sms_sent_at else "failed"

@@ -43,9 +43,12 @@ def worker_state() -> dict[str, object]:
     now = timezone.now()
     ready = DBTaskResult.objects.filter(status="READY", run_after__lte=now)
     oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
-    last = DBTaskResult.objects.filter(finished_at__isnull=False).order_by("-finished_at").values_list(
-        "finished_at", flat=True
-    ).first()
+    last = (
+        DBTaskResult.objects.filter(finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
     waiting = ready.count()
     stalled = oldest is not None and now - oldest > datetime.timedelta(minutes=2)
     return {

@@ -124,10 +124,14 @@ def _split(
         li = np.fromiter((local[v] for v in ei), dtype=np.int64, count=len(ei))
         lj = np.fromiter((local[v] for v in ej), dtype=np.int64, count=len(ej))
         keep = ew >= stricter
-        graph = coo_matrix((np.ones(int(keep.sum()), dtype=np.int8), (li[keep], lj[keep])), shape=(len(idx), len(idx)))
+        graph = coo_matrix(
+            (np.ones(int(keep.sum()), dtype=np.int8), (li[keep], lj[keep])), shape=(len(idx), len(idx))
+        )
         _, labels = connected_components(graph, directed=False)
         if labels.max() == 0:
-            return [idx] if stricter >= 0.95 else _split(idx, x, place, (ei[keep], ej[keep], ew[keep]), stricter)
+            return (
+                [idx] if stricter >= 0.95 else _split(idx, x, place, (ei[keep], ej[keep], ew[keep]), stricter)
+            )
         out: list[list[int]] = []
         edge_label = labels[li]
         for label in np.unique(labels):

@@ -41,10 +41,18 @@ class PartyOrg(TimeStamped):
     name = models.CharField(_("名称"), max_length=120)
     level = models.CharField(_("层级"), max_length=24, choices=PartyLevel.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级"),
     )
     territory = models.ForeignKey(
-        "territory.TerritoryNode", on_delete=models.PROTECT, related_name="party_orgs", verbose_name=_("对应区域")
+        "territory.TerritoryNode",
+        on_delete=models.PROTECT,
+        related_name="party_orgs",
+        verbose_name=_("对应区域"),
     )
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
 
@@ -75,7 +83,10 @@ class Organisation(TimeStamped):
     name = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("类别"), max_length=24, choices=OrgKind.choices, db_index=True)
     territory = models.ForeignKey(
-        "territory.TerritoryNode", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("所在区域")
+        "territory.TerritoryNode",
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("所在区域"),
     )
     # 统一社会信用代码 — the natural key for imports where the organisation has one.
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
@@ -123,7 +134,9 @@ class Post(TimeStamped):
     the row stays as the record of who held it when."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="posts")
-    party_org = models.ForeignKey(PartyOrg, null=True, blank=True, on_delete=models.CASCADE, related_name="posts")
+    party_org = models.ForeignKey(
+        PartyOrg, null=True, blank=True, on_delete=models.CASCADE, related_name="posts"
+    )
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="posts"
     )

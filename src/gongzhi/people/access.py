@@ -24,5 +24,3 @@ def require_reveal(actor: Any, person: Person) -> None:
     if not can_reveal(actor, person):
         # The person is visible (masked) to this actor, so 403 leaks nothing new.
         raise PermissionError("无权查看此人的完整个人信息")
-
-

@@ -24,7 +24,11 @@ def person_id_of(actor: Any) -> int:
 
 def access_centre(centre_id: int, *, actor: Any = None, manage: bool = False) -> Centre:
     centre = Centre.objects.select_related("territory").filter(pk=centre_id).first()
-    if centre is None or (manage and not may_manage(actor, centre)) or (not centre.active and not may_manage(actor, centre)):
+    if (
+        centre is None
+        or (manage and not may_manage(actor, centre))
+        or (not centre.active and not may_manage(actor, centre))
+    ):
         raise Http404
     return centre
 
@@ -44,7 +48,9 @@ def access_activity(activity_id: int, *, actor: Any = None) -> Activity:
 
 
 def access_own_signup(actor: Any, signup_id: int) -> SignUp:
-    signup = SignUp.objects.select_related("activity").filter(pk=signup_id, person_id=person_id_of(actor)).first()
+    signup = (
+        SignUp.objects.select_related("activity").filter(pk=signup_id, person_id=person_id_of(actor)).first()
+    )
     if signup is None:
         raise Http404
     return signup

@@ -77,7 +77,11 @@ def _check_booking_shape(venue: Venue, starts_at: datetime, ends_at: datetime, n
         raise BookingRefused(_("最多只能提前%(days)d天预约") % {"days": venue.max_days_ahead})
     minutes = (ends_at - starts_at).total_seconds() / 60
     local_start = _local(starts_at)
-    if local_start.second or local_start.microsecond or (local_start.hour * 60 + local_start.minute) % venue.slot_minutes:
+    if (
+        local_start.second
+        or local_start.microsecond
+        or (local_start.hour * 60 + local_start.minute) % venue.slot_minutes
+    ):
         raise BookingRefused(_("开始时间须按%(slot)d分钟为单位") % {"slot": venue.slot_minutes})
     if minutes % venue.slot_minutes:
         raise BookingRefused(_("时长须为%(slot)d分钟的整数倍") % {"slot": venue.slot_minutes})
@@ -85,7 +89,9 @@ def _check_booking_shape(venue: Venue, starts_at: datetime, ends_at: datetime, n
         raise BookingRefused(
             _("时长须在%(min)d到%(max)d分钟之间") % {"min": venue.min_minutes, "max": venue.max_minutes}
         )
-    if not within_hours(venue.effective_hours(), venue.effective_closed_dates(), local_start, _local(ends_at)):
+    if not within_hours(
+        venue.effective_hours(), venue.effective_closed_dates(), local_start, _local(ends_at)
+    ):
         raise BookingRefused(_("所选时间不在场地开放时间内(或当天闭馆)"))
 
 
@@ -93,10 +99,14 @@ def _clashes(venue: Venue, spans: list[tuple[datetime, datetime]]) -> list[Booki
     condition = Q(pk__in=[])
     for start, end in spans:
         condition |= Q(starts_at__lt=end, ends_at__gt=start)
-    return list(Booking.objects.filter(condition, venue=venue, status__in=BOOKING_HOLDS).order_by("starts_at"))
+    return list(
+        Booking.objects.filter(condition, venue=venue, status__in=BOOKING_HOLDS).order_by("starts_at")
+    )
 
 
-def _check_caps(venue: Venue, person_id: int, organisation_id: int | None, adding: int, now: datetime) -> None:
+def _check_caps(
+    venue: Venue, person_id: int, organisation_id: int | None, adding: int, now: datetime
+) -> None:
     live = Booking.objects.filter(venue=venue, status__in=BOOKING_HOLDS, ends_at__gt=now)
     if organisation_id is None:
         if live.filter(person_id=person_id, organisation=None).count() + adding > venue.per_person_cap:
@@ -148,8 +158,15 @@ def booking_request(
         raise SlotTaken(_("该时段已被预约,请选择其他时间"))
     status = BookingStatus.REQUESTED if locked.needs_approval else BookingStatus.CONFIRMED
     booking = _insert_booking(
-        venue=locked, person_id=person_id, organisation_id=organisation_id, starts_at=starts_at, ends_at=ends_at,
-        purpose=purpose[:200], attendees=attendees, status=status, checkin_nonce=tickets.new_nonce(),
+        venue=locked,
+        person_id=person_id,
+        organisation_id=organisation_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        purpose=purpose[:200],
+        attendees=attendees,
+        status=status,
+        checkin_nonce=tickets.new_nonce(),
     )
     _event(booking, person_id, "", status)
     return booking
@@ -200,14 +217,27 @@ def booking_series_request(
             _("周期预约与已有预约冲突,冲突日期:%(dates)s") % {"dates": "、".join(dates)}, details=dates
         )
     series = BookingSeries.objects.create(
-        venue=locked, organisation_id=organisation_id, booked_by_id=person_id, purpose=purpose.strip()[:200],
-        first_start=first_start, minutes=minutes, every_days=every_days, count=count,
+        venue=locked,
+        organisation_id=organisation_id,
+        booked_by_id=person_id,
+        purpose=purpose.strip()[:200],
+        first_start=first_start,
+        minutes=minutes,
+        every_days=every_days,
+        count=count,
     )
     status = BookingStatus.REQUESTED if locked.needs_approval else BookingStatus.CONFIRMED
     for start, end in spans:
         booking = _insert_booking(
-            venue=locked, person_id=person_id, organisation_id=organisation_id, series=series, starts_at=start,
-            ends_at=end, purpose=series.purpose, status=status, checkin_nonce=tickets.new_nonce(),
+            venue=locked,
+            person_id=person_id,
+            organisation_id=organisation_id,
+            series=series,
+            starts_at=start,
+            ends_at=end,
+            purpose=series.purpose,
+            status=status,
+            checkin_nonce=tickets.new_nonce(),
         )
         _event(booking, person_id, "", status, note=f"series:{series.pk}")
     return series
@@ -229,8 +259,13 @@ def booking_transition(
     locked.save(update_fields=["status", "checkin_nonce", "updated_at"])
     _event(locked, actor_person_id, previous, to, note)
     if actor is not None:
-        record_write(actor=actor, action="places.booking_transition", obj=locked,
-                     scope_path=locked.venue.centre.territory.path, detail={"from": previous, "to": to})
+        record_write(
+            actor=actor,
+            action="places.booking_transition",
+            obj=locked,
+            scope_path=locked.venue.centre.territory.path,
+            detail={"from": previous, "to": to},
+        )
     return locked
 
 
@@ -242,8 +277,12 @@ def booking_cancel(*, booking: Booking, actor_person_id: int, now: datetime | No
 
 
 # ---------------------------------------------------------------- activities
-def _signup_event(signup: SignUp, actor_id: int | None, from_status: str, to_status: str, note: str = "") -> None:
-    SignUpEvent.objects.create(signup=signup, actor_id=actor_id, from_status=from_status, to_status=to_status, note=note)
+def _signup_event(
+    signup: SignUp, actor_id: int | None, from_status: str, to_status: str, note: str = ""
+) -> None:
+    SignUpEvent.objects.create(
+        signup=signup, actor_id=actor_id, from_status=from_status, to_status=to_status, note=note
+    )
 
 
 @transaction.atomic
@@ -265,8 +304,11 @@ def signup_create(*, activity: Activity, person_id: int, now: datetime | None = 
     try:
         with transaction.atomic():
             signup = SignUp.objects.create(
-                activity=locked, person_id=person_id, status=status,
-                waitlisted_at=None if seated else now, checkin_nonce=tickets.new_nonce(),
+                activity=locked,
+                person_id=person_id,
+                status=status,
+                waitlisted_at=None if seated else now,
+                checkin_nonce=tickets.new_nonce(),
             )
     except IntegrityError as exc:  # only reachable by a writer that skipped the lock
         raise AlreadySignedUp(_("您已报名该活动,请勿重复报名")) from exc
@@ -296,7 +338,9 @@ def _promote_next(activity: Activity, actor_id: int | None) -> SignUp | None:
 
 
 @transaction.atomic
-def signup_cancel(*, signup: SignUp, actor_person_id: int | None, now: datetime | None = None) -> SignUp | None:
+def signup_cancel(
+    *, signup: SignUp, actor_person_id: int | None, now: datetime | None = None
+) -> SignUp | None:
     """Cancel a sign-up; a freed seat goes to the first on the waitlist in the same transaction.
     Returns the promoted sign-up, if any."""
     now = now or timezone.now()
@@ -349,8 +393,12 @@ def _award(signup: SignUp, activity: Activity) -> tuple[int, str]:
         community = _community_of(activity.centre.territory)
     try:
         award_points(
-            rule="activity_checkin", recipient=person, source=f"places.checkin:{signup.pk}",
-            community=community, points=activity.points, awarded_by=None,
+            rule="activity_checkin",
+            recipient=person,
+            source=f"places.checkin:{signup.pk}",
+            community=community,
+            points=activity.points,
+            awarded_by=None,
         )
     except PointsRefused as exc:
         return 0, str(exc)
@@ -379,7 +427,9 @@ def check_in(  # type: ignore[no-untyped-def]
         raise CheckinRefused(_("该签到码已使用或已失效"))
     if row.checkin_nonce != nonce:
         raise CheckinRefused(_("签到码无效"))
-    starts_at, ends_at = (row.starts_at, row.ends_at) if kind == "b" else (row.activity.starts_at, row.activity.ends_at)
+    starts_at, ends_at = (
+        (row.starts_at, row.ends_at) if kind == "b" else (row.activity.starts_at, row.activity.ends_at)
+    )
     if now < starts_at - CHECKIN_EARLY or now > ends_at:
         raise CheckinRefused(_("不在签到时间内(开始前1小时至结束)"))
     if kind == "b":
@@ -394,8 +444,13 @@ def check_in(  # type: ignore[no-untyped-def]
     row.checkin_nonce = ""
     row.save(update_fields=["status", "checked_in_at", "checkin_nonce", "updated_at"])
     if actor is not None:
-        record_write(actor=actor, action="places.check_in", obj=row, scope_path=centre.territory.path,
-                     detail={"kind": kind})
+        record_write(
+            actor=actor,
+            action="places.check_in",
+            obj=row,
+            scope_path=centre.territory.path,
+            detail={"kind": kind},
+        )
     if kind == "b":
         _event(row, staff_person_id, previous, row.status, "qr check-in")
         return CheckinResult("booking", row)
@@ -417,11 +472,15 @@ def feedback_give(*, activity: Activity, person_id: int, rating: int, comment: s
     """Only those who attended rate, once."""
     if not 1 <= int(rating) <= 5:
         raise PlacesError(_("评分须为1到5分"))
-    if not SignUp.objects.filter(activity=activity, person_id=person_id, status=SignUpStatus.ATTENDED).exists():
+    if not SignUp.objects.filter(
+        activity=activity, person_id=person_id, status=SignUpStatus.ATTENDED
+    ).exists():
         raise PlacesError(_("签到参加活动后才能评价"))
     if Feedback.objects.filter(activity=activity, person_id=person_id).exists():
         raise AlreadySignedUp(_("您已评价过该活动"))
-    return Feedback.objects.create(activity=activity, person_id=person_id, rating=int(rating), comment=comment[:500])
+    return Feedback.objects.create(
+        activity=activity, person_id=person_id, rating=int(rating), comment=comment[:500]
+    )
 
 
 # ---------------------------------------------------------------- publishing activities
@@ -461,15 +520,30 @@ def activity_publish(
         if _clashes(locked, [(starts_at, ends_at)]):
             raise SlotTaken(_("该时段场地已被预约,请换时间或场地"))
         booking = _insert_booking(
-            venue=locked, person_id=actor_person_id, starts_at=starts_at, ends_at=ends_at, purpose=title.strip()[:200],
-            status=BookingStatus.CONFIRMED, checkin_nonce="",
+            venue=locked,
+            person_id=actor_person_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            purpose=title.strip()[:200],
+            status=BookingStatus.CONFIRMED,
+            checkin_nonce="",
         )
         _event(booking, actor_person_id, "", BookingStatus.CONFIRMED, note="activity")
     activity = Activity.objects.create(
-        centre=centre, venue=venue, title=title.strip(), kind=kind, organiser=organiser.strip() or centre.name,
-        starts_at=starts_at, ends_at=ends_at, capacity=capacity, audience=audience, points=points,
+        centre=centre,
+        venue=venue,
+        title=title.strip(),
+        kind=kind,
+        organiser=organiser.strip() or centre.name,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        audience=audience,
+        points=points,
         description=description,
     )
     if actor is not None:
-        record_write(actor=actor, action="places.activity_publish", obj=activity, scope_path=centre.territory.path)
+        record_write(
+            actor=actor, action="places.activity_publish", obj=activity, scope_path=centre.territory.path
+        )
     return activity

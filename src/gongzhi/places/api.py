@@ -97,11 +97,21 @@ def refused(exc: PlacesError) -> Status:
 
 
 @router.get("/centres/nearest", response=list[CentreOut], url_name="places_nearest")
-def nearest(request: HttpRequest, lon: float, lat: float, need: str | None = None, limit: int = 10) -> list[dict]:
+def nearest(
+    request: HttpRequest, lon: float, lat: float, need: str | None = None, limit: int = 10
+) -> list[dict]:
     found = queries.nearest_centres(lon, lat, max(1, min(limit, 50)), need)
     return [
-        {"id": c.pk, "name": c.name, "level": c.level, "lon": c.lon, "lat": c.lat, "address": c.address,
-         "services": c.services, **queries.walking(m)}
+        {
+            "id": c.pk,
+            "name": c.name,
+            "level": c.level,
+            "lon": c.lon,
+            "lat": c.lat,
+            "address": c.address,
+            "services": c.services,
+            **queries.walking(m),
+        }
         for c, m in found
     ]
 
@@ -111,8 +121,12 @@ def book(request: HttpRequest, venue_id: int, payload: BookingIn) -> Status:
     venue = access_venue(venue_id)
     try:
         made = actions.booking_request(
-            venue=venue, person_id=person_id_of(request.user), starts_at=payload.starts_at, ends_at=payload.ends_at,
-            purpose=payload.purpose, attendees=payload.attendees,
+            venue=venue,
+            person_id=person_id_of(request.user),
+            starts_at=payload.starts_at,
+            ends_at=payload.ends_at,
+            purpose=payload.purpose,
+            attendees=payload.attendees,
         )
     except PlacesError as exc:
         return refused(exc)
@@ -123,20 +137,29 @@ def book(request: HttpRequest, venue_id: int, payload: BookingIn) -> Status:
 def series(request: HttpRequest, venue_id: int, payload: SeriesIn) -> Status:
     """Recurring booking for an organisation the caller holds a role in (or any, for the centre's staff)."""
     venue = access_venue(venue_id)
-    if payload.organisation_id not in get_scope(request.user).org_ids and not may_manage(request.user, venue.centre):
+    if payload.organisation_id not in get_scope(request.user).org_ids and not may_manage(
+        request.user, venue.centre
+    ):
         return Status(404, {"detail": "未找到"})
     try:
         made = actions.booking_series_request(
-            venue=venue, person_id=person_id_of(request.user), organisation_id=payload.organisation_id,
-            first_start=payload.first_start, minutes=payload.minutes, every_days=payload.every_days,
-            count=payload.count, purpose=payload.purpose,
+            venue=venue,
+            person_id=person_id_of(request.user),
+            organisation_id=payload.organisation_id,
+            first_start=payload.first_start,
+            minutes=payload.minutes,
+            every_days=payload.every_days,
+            count=payload.count,
+            purpose=payload.purpose,
         )
     except PlacesError as exc:
         return refused(exc)
     return Status(201, {"id": made.pk, "bookings": list(made.bookings.order_by("starts_at"))})
 
 
-@router.post("/bookings/{booking_id}/cancel", response={200: BookingOut, **ERRORS}, url_name="places_booking_cancel")
+@router.post(
+    "/bookings/{booking_id}/cancel", response={200: BookingOut, **ERRORS}, url_name="places_booking_cancel"
+)
 def booking_cancel(request: HttpRequest, booking_id: int) -> Status:
     booking = access_booking(request.user, booking_id)
     try:
@@ -145,7 +168,9 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> Status:
         return refused(exc)
 
 
-@router.post("/activities/{activity_id}/signups", response={201: SignUpOut, **ERRORS}, url_name="places_signup")
+@router.post(
+    "/activities/{activity_id}/signups", response={201: SignUpOut, **ERRORS}, url_name="places_signup"
+)
 def signup(request: HttpRequest, activity_id: int) -> Status:
     activity = access_activity(activity_id, actor=request.user)
     try:
@@ -154,7 +179,9 @@ def signup(request: HttpRequest, activity_id: int) -> Status:
         return refused(exc)
 
 
-@router.post("/signups/{signup_id}/cancel", response={200: SignUpOut, **ERRORS}, url_name="places_signup_cancel")
+@router.post(
+    "/signups/{signup_id}/cancel", response={200: SignUpOut, **ERRORS}, url_name="places_signup_cancel"
+)
 def signup_cancel(request: HttpRequest, signup_id: int) -> Status:
     mine = access_own_signup(request.user, signup_id)
     try:
@@ -169,8 +196,14 @@ def signup_cancel(request: HttpRequest, signup_id: int) -> Status:
 def checkin(request: HttpRequest, payload: CheckinIn) -> Status:
     """Staff redeem a scanned ticket; a forged, reused or foreign ticket is refused the same way."""
     try:
-        result = actions.check_in(token=payload.token, staff_person_id=request.user.person_id,
-                                  may_check=lambda c: may_manage(request.user, c), actor=request.user)
+        result = actions.check_in(
+            token=payload.token,
+            staff_person_id=request.user.person_id,
+            may_check=lambda c: may_manage(request.user, c),
+            actor=request.user,
+        )
     except PlacesError as exc:
         return refused(exc)
-    return Status(200, {"kind": result.kind, "id": result.row.pk, "status": result.row.status, "points": result.points})
+    return Status(
+        200, {"kind": result.kind, "id": result.row.pk, "status": result.row.status, "points": result.points}
+    )

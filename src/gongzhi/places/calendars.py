@@ -16,7 +16,9 @@ def month_grid(month: date, activities: list[Activity]) -> list[list[dict]]:
         by_day.setdefault(timezone.localtime(act.starts_at).date(), []).append(act)
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
-        weeks.append([{"day": d, "in_month": d.month == month.month, "activities": by_day.get(d, [])} for d in week])
+        weeks.append(
+            [{"day": d, "in_month": d.month == month.month, "activities": by_day.get(d, [])} for d in week]
+        )
     return weeks
 
 

@@ -60,7 +60,9 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     with transaction.atomic():
         counts = _install(street, rng)
         geo.bump_version()
-    progress(f"  places: {counts['centres']} centres, {counts['activities']} activities, {counts['bookings']} bookings")
+    progress(
+        f"  places: {counts['centres']} centres, {counts['activities']} activities, {counts['bookings']} bookings"
+    )
     return counts
 
 
@@ -68,40 +70,75 @@ def _install(street: TerritoryNode, rng: random.Random) -> dict[str, int]:
     communities = list(TerritoryNode.objects.filter(parent=street, level="community").order_by("code"))
     centres: list[Centre] = []
     lon, lat = _point(street, rng, 0)
-    centres.append(Centre(
-        name="光明街道党群服务中心", level="street", territory=street, lon=lon, lat=lat, address="光明街道光明大街88号",
-        opening_hours=standard_hours(), services=COMMUNITY_SERVICES + EXTRA_SERVICES, phone="0755-23400000",
-        description="街道党群服务中心:政务服务、法律援助、长者饭堂、四点半课堂等一站式服务。",
-    ))
+    centres.append(
+        Centre(
+            name="光明街道党群服务中心",
+            level="street",
+            territory=street,
+            lon=lon,
+            lat=lat,
+            address="光明街道光明大街88号",
+            opening_hours=standard_hours(),
+            services=COMMUNITY_SERVICES + EXTRA_SERVICES,
+            phone="0755-23400000",
+            description="街道党群服务中心:政务服务、法律援助、长者饭堂、四点半课堂等一站式服务。",
+        )
+    )
     community_centres: dict[int, Centre] = {}
     for i, community in enumerate(communities):
         lon, lat = _point(community, rng)
         centre = Centre(
-            name=f"{community.name}党群服务中心", level="community", territory=community, lon=lon, lat=lat,
-            address=f"{street.name}{community.name}文化广场{i + 1}号", opening_hours=standard_hours(),
-            services=COMMUNITY_SERVICES + rng.sample(EXTRA_SERVICES, 3) + (["课后托管"] if community.name == HOME else []),
+            name=f"{community.name}党群服务中心",
+            level="community",
+            territory=community,
+            lon=lon,
+            lat=lat,
+            address=f"{street.name}{community.name}文化广场{i + 1}号",
+            opening_hours=standard_hours(),
+            services=COMMUNITY_SERVICES
+            + rng.sample(EXTRA_SERVICES, 3)
+            + (["课后托管"] if community.name == HOME else []),
             phone=f"0755-2340{i + 1:04d}",
         )
         community_centres[community.pk] = centre
         centres.append(centre)
         if community.name == HOME or i < 2:
-            compounds = list(TerritoryNode.objects.filter(path__startswith=community.path, level="compound").order_by("code")[:3])
+            compounds = list(
+                TerritoryNode.objects.filter(path__startswith=community.path, level="compound").order_by(
+                    "code"
+                )[:3]
+            )
             for j, compound in enumerate(compounds):
                 lon, lat = _point(compound, rng, 0.0003)
                 level = "station" if j == 0 else "micro_station"
-                centres.append(Centre(
-                    name=f"{compound.name}党群服务{'站' if j == 0 else '微站'}", level=level, territory=compound,
-                    lon=lon, lat=lat, address=f"{compound.name}物业楼一楼",
-                    opening_hours=standard_hours(weekend=False), services=rng.sample(COMMUNITY_SERVICES + EXTRA_SERVICES, 3),
-                ))
+                centres.append(
+                    Centre(
+                        name=f"{compound.name}党群服务{'站' if j == 0 else '微站'}",
+                        level=level,
+                        territory=compound,
+                        lon=lon,
+                        lat=lat,
+                        address=f"{compound.name}物业楼一楼",
+                        opening_hours=standard_hours(weekend=False),
+                        services=rng.sample(COMMUNITY_SERVICES + EXTRA_SERVICES, 3),
+                    )
+                )
     if communities:
         site = communities[-1]
         lon, lat = _point(site, rng)
-        centres.append(Centre(
-            name="光明街道建筑工地流动党群服务站", level="mobile", territory=site, lon=lon, lat=lat,
-            address=f"{site.name}在建项目工地生活区", opening_hours={str(d): [["11:30", "13:30"], ["18:00", "21:00"]] for d in range(7)},
-            services=["法律援助", "就业服务", "健康义诊"], description="为建筑工人提供的流动服务站:欠薪维权、义诊、就业信息。",
-        ))
+        centres.append(
+            Centre(
+                name="光明街道建筑工地流动党群服务站",
+                level="mobile",
+                territory=site,
+                lon=lon,
+                lat=lat,
+                address=f"{site.name}在建项目工地生活区",
+                opening_hours={str(d): [["11:30", "13:30"], ["18:00", "21:00"]] for d in range(7)},
+                services=["法律援助", "就业服务", "健康义诊"],
+                description="为建筑工人提供的流动服务站:欠薪维权、义诊、就业信息。",
+            )
+        )
     Centre.objects.bulk_create(centres)
     centres = list(Centre.objects.filter(territory__path__startswith=street.path).order_by("id"))
     by_name = {c.name: c for c in centres}
@@ -110,14 +147,37 @@ def _install(street: TerritoryNode, rng: random.Random) -> dict[str, int]:
     for centre in centres:
         if centre.level == "street":
             venues += [
-                Venue(centre=centre, name="报告厅", capacity=200, needs_approval=True, min_minutes=60, max_minutes=240, per_org_cap=8),
-                Venue(centre=centre, name="篮球场", capacity=30, slot_minutes=60, min_minutes=60, max_minutes=120, max_days_ahead=7),
+                Venue(
+                    centre=centre,
+                    name="报告厅",
+                    capacity=200,
+                    needs_approval=True,
+                    min_minutes=60,
+                    max_minutes=240,
+                    per_org_cap=8,
+                ),
+                Venue(
+                    centre=centre,
+                    name="篮球场",
+                    capacity=30,
+                    slot_minutes=60,
+                    min_minutes=60,
+                    max_minutes=120,
+                    max_days_ahead=7,
+                ),
             ]
         elif centre.level == "community":
             venues += [
                 Venue(centre=centre, name="多功能活动室", capacity=40, per_org_cap=12),
                 Venue(centre=centre, name="会议室", capacity=16, needs_approval=True, max_minutes=180),
-                Venue(centre=centre, name="舞蹈室", capacity=25, slot_minutes=60, min_minutes=60, max_minutes=120),
+                Venue(
+                    centre=centre,
+                    name="舞蹈室",
+                    capacity=25,
+                    slot_minutes=60,
+                    min_minutes=60,
+                    max_minutes=120,
+                ),
             ]
         elif centre.level == "station":
             venues.append(Venue(centre=centre, name="议事室", capacity=12, max_minutes=120))
@@ -140,27 +200,53 @@ def _install(street: TerritoryNode, rng: random.Random) -> dict[str, int]:
             offset = -rng.randint(1, 60) if k < n_past else rng.randint(2, 13)
             day = today + timedelta(days=offset)
             hour = rng.choice([9, 10, 14, 15, 19])
-            activities.append(Activity(
-                centre=centre, venue=rooms[0] if rooms else None, title=title, kind=kind, audience=audience,
-                organiser=f"{centre.territory.name}党委", starts_at=_at(day, hour), ends_at=_at(day, hour + 2),
-                capacity=cap, points=pts, description=f"{title}:欢迎居民报名参加。",
-            ))
+            activities.append(
+                Activity(
+                    centre=centre,
+                    venue=rooms[0] if rooms else None,
+                    title=title,
+                    kind=kind,
+                    audience=audience,
+                    organiser=f"{centre.territory.name}党委",
+                    starts_at=_at(day, hour),
+                    ends_at=_at(day, hour + 2),
+                    capacity=cap,
+                    points=pts,
+                    description=f"{title}:欢迎居民报名参加。",
+                )
+            )
     home = by_name.get(f"{HOME}党群服务中心")
     if home is not None:
         day = today + timedelta(days=3)
-        activities.append(Activity(
-            centre=home, venue=venues_of[home.pk][0], title="周末亲子绘本共读(名额紧张)", kind="children",
-            audience="families", organiser="碧眼社区党委", starts_at=_at(day, 10), ends_at=_at(day, 12),
-            capacity=20, points=5, description="报名即将满员,满员后可加入候补。",
-        ))
+        activities.append(
+            Activity(
+                centre=home,
+                venue=venues_of[home.pk][0],
+                title="周末亲子绘本共读(名额紧张)",
+                kind="children",
+                audience="families",
+                organiser="碧眼社区党委",
+                starts_at=_at(day, 10),
+                ends_at=_at(day, 12),
+                capacity=20,
+                points=5,
+                description="报名即将满员,满员后可加入候补。",
+            )
+        )
     Activity.objects.bulk_create(activities)
-    activities = list(Activity.objects.filter(centre__in=centres).select_related("centre__territory").order_by("id"))
+    activities = list(
+        Activity.objects.filter(centre__in=centres).select_related("centre__territory").order_by("id")
+    )
 
     signups, feedback = _signups(activities, rng, now)
     bookings = _bookings(centres, venues_of, rng, today, now)
     return {
-        "centres": len(centres), "venues": len(venues), "activities": len(activities),
-        "signups": signups, "activity_feedback": feedback, "bookings": bookings,
+        "centres": len(centres),
+        "venues": len(venues),
+        "activities": len(activities),
+        "signups": signups,
+        "activity_feedback": feedback,
+        "bookings": bookings,
     }
 
 
@@ -182,7 +268,9 @@ def _residents(community: TerritoryNode, limit: int) -> list[int]:
     from gongzhi.people.models import Person
 
     return list(
-        Person.objects.filter(household__path__startswith=community.path).order_by("id").values_list("id", flat=True)[:limit]
+        Person.objects.filter(household__path__startswith=community.path)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
     )
 
 
@@ -201,28 +289,45 @@ def _signups(activities: list[Activity], rng: random.Random, now: datetime) -> t
         chosen = rng.sample(pool, min(wanted, len(pool)))
         for pid in chosen:
             attended = past and rng.random() < 0.8
-            rows.append(SignUp(
-                activity=act, person_id=pid, status="attended" if attended else "confirmed",
-                checked_in_at=act.starts_at + timedelta(minutes=rng.randint(-20, 15)) if attended else None,
-                checkin_nonce="" if (attended or past) else tickets.new_nonce(),
-            ))
+            rows.append(
+                SignUp(
+                    activity=act,
+                    person_id=pid,
+                    status="attended" if attended else "confirmed",
+                    checked_in_at=act.starts_at + timedelta(minutes=rng.randint(-20, 15))
+                    if attended
+                    else None,
+                    checkin_nonce="" if (attended or past) else tickets.new_nonce(),
+                )
+            )
             if attended and rng.random() < 0.5:
-                fb.append(Feedback(activity=act, person_id=pid, rating=rng.choices([5, 4, 3, 2], [55, 30, 10, 5])[0],
-                                   comment=rng.choice(FEEDBACK)))
+                fb.append(
+                    Feedback(
+                        activity=act,
+                        person_id=pid,
+                        rating=rng.choices([5, 4, 3, 2], [55, 30, 10, 5])[0],
+                        comment=rng.choice(FEEDBACK),
+                    )
+                )
         act.seats_taken = len(chosen)
     Activity.objects.bulk_update(activities, ["seats_taken"], batch_size=500)
     created = SignUp.objects.bulk_create(rows, batch_size=1000)
     SignUpEvent.objects.bulk_create(
         [SignUpEvent(signup=s, from_status="", to_status="confirmed", note="demo") for s in created]
-        + [SignUpEvent(signup=s, from_status="confirmed", to_status="attended", note="demo check-in")
-           for s in created if s.status == "attended"],
+        + [
+            SignUpEvent(signup=s, from_status="confirmed", to_status="attended", note="demo check-in")
+            for s in created
+            if s.status == "attended"
+        ],
         batch_size=2000,
     )
     Feedback.objects.bulk_create(fb, batch_size=1000)
     return len(rows), len(fb)
 
 
-def _bookings(centres: list[Centre], venues_of: dict[int, list[Venue]], rng: random.Random, today: Any, now: datetime) -> int:
+def _bookings(
+    centres: list[Centre], venues_of: dict[int, list[Venue]], rng: random.Random, today: Any, now: datetime
+) -> int:
     rows: list[Booking] = []
     purposes = ["楼栋议事会", "书法协会练习", "合唱团排练", "业主沟通会", "志愿者培训", "读书会"]
     for centre in centres:
@@ -242,12 +347,19 @@ def _bookings(centres: list[Centre], venues_of: dict[int, list[Venue]], rng: ran
                     continue
                 else:
                     status = "requested" if venue.needs_approval and rng.random() < 0.5 else "confirmed"
-                rows.append(Booking(
-                    venue=venue, person_id=rng.choice(pool), starts_at=start, ends_at=end, purpose=rng.choice(purposes),
-                    attendees=rng.randint(3, min(venue.capacity, 30)), status=status,
-                    checkin_nonce=tickets.new_nonce() if status in {"requested", "confirmed"} else "",
-                    checked_in_at=start if status == "used" else None,
-                ))
+                rows.append(
+                    Booking(
+                        venue=venue,
+                        person_id=rng.choice(pool),
+                        starts_at=start,
+                        ends_at=end,
+                        purpose=rng.choice(purposes),
+                        attendees=rng.randint(3, min(venue.capacity, 30)),
+                        status=status,
+                        checkin_nonce=tickets.new_nonce() if status in {"requested", "confirmed"} else "",
+                        checked_in_at=start if status == "used" else None,
+                    )
+                )
     created = Booking.objects.bulk_create(rows, batch_size=1000)
     events = []
     for b in created:
@@ -255,7 +367,9 @@ def _bookings(centres: list[Centre], venues_of: dict[int, list[Venue]], rng: ran
         events.append(BookingEvent(booking=b, from_status="", to_status=first, note="demo"))
         if b.status != first:
             if first == "requested" and b.status != "cancelled":
-                events.append(BookingEvent(booking=b, from_status="requested", to_status="confirmed", note="demo"))
+                events.append(
+                    BookingEvent(booking=b, from_status="requested", to_status="confirmed", note="demo")
+                )
                 first = "confirmed"
             events.append(BookingEvent(booking=b, from_status=first, to_status=b.status, note="demo"))
     BookingEvent.objects.bulk_create(events, batch_size=2000)

@@ -56,7 +56,10 @@ def figures(centre: Centre, months: list[date], now: datetime | None = None) -> 
     due: dict[date, list[bool]] = {m: [] for m in months}
     acts: dict[date, list[tuple[int, int]]] = {m: [] for m in months}
     for person_id, at in SignUp.objects.filter(
-        activity__centre=centre, activity__starts_at__gte=start, activity__starts_at__lt=end, status=SignUpStatus.ATTENDED
+        activity__centre=centre,
+        activity__starts_at__gte=start,
+        activity__starts_at__lt=end,
+        status=SignUpStatus.ATTENDED,
     ).values_list("person_id", "activity__starts_at"):
         visits.setdefault(_month(at), Counter())[person_id] += 1
     for person_id, at, ends, status in Booking.objects.filter(
@@ -65,33 +68,37 @@ def figures(centre: Centre, months: list[date], now: datetime | None = None) -> 
         month = _month(at)
         if status == BookingStatus.USED:
             visits.setdefault(month, Counter())[person_id] += 1
-        if status in (BookingStatus.USED, BookingStatus.NO_SHOW) or (status == BookingStatus.CONFIRMED and ends <= now):
+        if status in (BookingStatus.USED, BookingStatus.NO_SHOW) or (
+            status == BookingStatus.CONFIRMED and ends <= now
+        ):
             due.setdefault(month, []).append(status == BookingStatus.USED)
     for rating, at in Feedback.objects.filter(
         activity__centre=centre, activity__starts_at__gte=start, activity__starts_at__lt=end
     ).values_list("rating", "activity__starts_at"):
         ratings.setdefault(_month(at), []).append(rating)
-    for at, capacity, taken in Activity.objects.filter(centre=centre, starts_at__gte=start, starts_at__lt=end).values_list(
-        "starts_at", "capacity", "seats_taken"
-    ):
+    for at, capacity, taken in Activity.objects.filter(
+        centre=centre, starts_at__gte=start, starts_at__lt=end
+    ).values_list("starts_at", "capacity", "seats_taken"):
         acts.setdefault(_month(at), []).append((capacity, taken))
     out = []
     for month in months:
         seen, rated, used, held = visits[month], ratings[month], due[month], acts[month]
         capacity = sum(c for c, _t in held)
-        out.append(MonthFigures(
-            month=month,
-            visits=sum(seen.values()),
-            unique_residents=len(seen),
-            repeat_visitors=sum(1 for n in seen.values() if n >= 2),
-            rating=round(sum(rated) / len(rated), 2) if rated else None,
-            satisfied_share=_ratio(sum(1 for r in rated if r >= 4), len(rated)),
-            ratings=len(rated),
-            booking_use_rate=_ratio(sum(used), len(used)),
-            bookings_due=len(used),
-            fill_rate=_ratio(sum(t for _c, t in held), capacity),
-            activities=len(held),
-        ))
+        out.append(
+            MonthFigures(
+                month=month,
+                visits=sum(seen.values()),
+                unique_residents=len(seen),
+                repeat_visitors=sum(1 for n in seen.values() if n >= 2),
+                rating=round(sum(rated) / len(rated), 2) if rated else None,
+                satisfied_share=_ratio(sum(1 for r in rated if r >= 4), len(rated)),
+                ratings=len(rated),
+                booking_use_rate=_ratio(sum(used), len(used)),
+                bookings_due=len(used),
+                fill_rate=_ratio(sum(t for _c, t in held), capacity),
+                activities=len(held),
+            )
+        )
     return out
 
 

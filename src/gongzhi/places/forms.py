@@ -17,10 +17,18 @@ NEED_CHOICES = [
 
 
 class FindForm(forms.Form):
-    address = forms.CharField(label=_("地址"), required=False, max_length=120,
-                              widget=forms.TextInput(attrs={"placeholder": _("例如:碧眼花园3栋")}))
-    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput(attrs={"id": "pin-lon"}))
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput(attrs={"id": "pin-lat"}))
+    address = forms.CharField(
+        label=_("地址"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": _("例如:碧眼花园3栋")}),
+    )
+    lon = forms.FloatField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput(attrs={"id": "pin-lon"})
+    )
+    lat = forms.FloatField(
+        required=False, min_value=-90, max_value=90, widget=forms.HiddenInput(attrs={"id": "pin-lat"})
+    )
     need = forms.ChoiceField(label=_("需要的服务"), required=False, choices=NEED_CHOICES)
     q = forms.CharField(label=_("或输入其他需求"), required=False, max_length=40)
 
@@ -32,8 +40,16 @@ class BookingForm(forms.Form):
     day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
     minutes = forms.TypedChoiceField(
-        label=_("时长"), coerce=int,
-        choices=[(30, _("30分钟")), (60, _("1小时")), (90, _("1.5小时")), (120, _("2小时")), (180, _("3小时")), (240, _("4小时"))],
+        label=_("时长"),
+        coerce=int,
+        choices=[
+            (30, _("30分钟")),
+            (60, _("1小时")),
+            (90, _("1.5小时")),
+            (120, _("2小时")),
+            (180, _("3小时")),
+            (240, _("4小时")),
+        ],
     )
     purpose = forms.CharField(label=_("用途"), max_length=200)
     attendees = forms.IntegerField(label=_("人数"), min_value=1, initial=1)
@@ -46,8 +62,12 @@ class BookingForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    rating = forms.TypedChoiceField(label=_("评分"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)])
-    comment = forms.CharField(label=_("意见"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    rating = forms.TypedChoiceField(
+        label=_("评分"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)]
+    )
+    comment = forms.CharField(
+        label=_("意见"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ActivityForm(forms.Form):
@@ -73,16 +93,22 @@ class ActivityForm(forms.Form):
 
     def span(self) -> tuple[datetime, datetime]:
         day = self.cleaned_data["day"]
-        return (timezone.make_aware(datetime.combine(day, self.cleaned_data["start"])),
-                timezone.make_aware(datetime.combine(day, self.cleaned_data["end"])))
+        return (
+            timezone.make_aware(datetime.combine(day, self.cleaned_data["start"])),
+            timezone.make_aware(datetime.combine(day, self.cleaned_data["end"])),
+        )
 
 
 class SeriesForm(forms.Form):
     organisation = forms.TypedChoiceField(label=_("预约单位"), coerce=int)
     first_day = forms.DateField(label=_("首次日期"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
-    minutes = forms.TypedChoiceField(label=_("时长"), coerce=int, choices=[(60, _("1小时")), (90, _("1.5小时")), (120, _("2小时"))])
-    every_days = forms.TypedChoiceField(label=_("重复"), coerce=int, choices=[(7, _("每周")), (14, _("每两周")), (1, _("每天"))])
+    minutes = forms.TypedChoiceField(
+        label=_("时长"), coerce=int, choices=[(60, _("1小时")), (90, _("1.5小时")), (120, _("2小时"))]
+    )
+    every_days = forms.TypedChoiceField(
+        label=_("重复"), coerce=int, choices=[(7, _("每周")), (14, _("每两周")), (1, _("每天"))]
+    )
     count = forms.IntegerField(label=_("次数"), min_value=2, max_value=52, initial=4)
     purpose = forms.CharField(label=_("用途"), max_length=200)
 
@@ -92,4 +118,6 @@ class SeriesForm(forms.Form):
         self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
 
     def first_start(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.cleaned_data["first_day"], self.cleaned_data["start"]))
+        return timezone.make_aware(
+            datetime.combine(self.cleaned_data["first_day"], self.cleaned_data["start"])
+        )

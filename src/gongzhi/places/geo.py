@@ -53,11 +53,15 @@ class CentreIndex:
         """Centres offering any of the tags (substring match: 法律援助 matches 法律援助工作站)."""
         mask = self._need_masks.get(tags)
         if mask is None:
-            mask = np.array([any(t in s for s in services for t in tags) for services in self.services], dtype=bool)
+            mask = np.array(
+                [any(t in s for s in services for t in tags) for services in self.services], dtype=bool
+            )
             self._need_masks[tags] = mask
         return mask
 
-    def nearest(self, lon: float, lat: float, limit: int, tags: tuple[str, ...] | None = None) -> list[tuple[int, float]]:
+    def nearest(
+        self, lon: float, lat: float, limit: int, tags: tuple[str, ...] | None = None
+    ) -> list[tuple[int, float]]:
         """[(centre id, straight-line metres)] nearest first."""
         if len(self.ids) == 0 or limit <= 0:
             return []
@@ -122,7 +126,9 @@ def bump_version() -> None:
     from django.db.models import F
     from django.utils import timezone
 
-    updated = CentreIndexVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
+    updated = CentreIndexVersion.objects.filter(pk=1).update(
+        version=F("version") + 1, changed_at=timezone.now()
+    )
     if not updated:
         CentreIndexVersion.objects.get_or_create(pk=1, defaults={"version": 1})
     forget_version_check()

@@ -5,7 +5,9 @@ from gongzhi.places.models import Centre
 from gongzhi.places.needs import tags_for
 
 
-def nearest_centres(lon: float, lat: float, limit: int = 10, need: str | None = None) -> list[tuple[Centre, float]]:
+def nearest_centres(
+    lon: float, lat: float, limit: int = 10, need: str | None = None
+) -> list[tuple[Centre, float]]:
     """Active centres nearest to (lon, lat), as (centre, straight-line metres), nearest first; with
     `need` ("legal aid", "法律援助", …) only centres offering it. Walking figures: geo.walking_*."""
     index = geo.get_index()
@@ -15,7 +17,11 @@ def nearest_centres(lon: float, lat: float, limit: int = 10, need: str | None = 
 
 
 def walking(metres: float) -> dict:
-    return {"straight_m": round(metres), "walk_m": geo.walking_metres(metres), "walk_min": geo.walking_minutes(metres)}
+    return {
+        "straight_m": round(metres),
+        "walk_m": geo.walking_metres(metres),
+        "walk_min": geo.walking_minutes(metres),
+    }
 
 
 def nearest_resources(lon: float, lat: float, limit: int = 5, need: str | None = None) -> list:

@@ -44,20 +44,35 @@ def index(request: HttpRequest) -> HttpResponse:
         if origin:
             need = form.need_text()
             results = [
-                {"centre": c, **queries.walking(m)} for c, m in queries.nearest_centres(origin["lon"], origin["lat"], 10, need)
+                {"centre": c, **queries.walking(m)}
+                for c, m in queries.nearest_centres(origin["lon"], origin["lat"], 10, need)
             ]
-            resources = [{"resource": r, **queries.walking(m)} for r, m in queries.nearest_resources(origin["lon"], origin["lat"], 5, need)]
+            resources = [
+                {"resource": r, **queries.walking(m)}
+                for r, m in queries.nearest_resources(origin["lon"], origin["lat"], 5, need)
+            ]
             if not results:
                 error = _("附近没有提供该服务的中心")
     status = 400 if (form.is_bound and (error and not results)) else 200
     # staff get the centres they manage on top (their evaluation is the first thing on each page)
     managed = list(Centre.objects.visible_to(request.user, "manage_places").filter(active=True)[:30])
-    return render(request, "places/index.html", {
-        "managed": managed,
-        "form": form, "results": results, "resources": resources, "origin": origin, "error": error,
-        "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "default_lon": DEFAULT_CENTRE[0], "default_lat": DEFAULT_CENTRE[1],
-    }, status=status)
+    return render(
+        request,
+        "places/index.html",
+        {
+            "managed": managed,
+            "form": form,
+            "results": results,
+            "resources": resources,
+            "origin": origin,
+            "error": error,
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "default_lon": DEFAULT_CENTRE[0],
+            "default_lat": DEFAULT_CENTRE[1],
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -66,45 +81,83 @@ def centre_detail(request: HttpRequest, centre_id: int) -> HttpResponse:
     manage = may_manage(request.user, centre)
     now = timezone.now()
     context = {
-        "centre": centre, "manage": manage,
+        "centre": centre,
+        "manage": manage,
         "venues": list(centre.venues.filter(active=True)),
-        "activities": list(Activity.objects.filter(centre=centre, published=True, ends_at__gte=now).select_related("venue")[:20]),
+        "activities": list(
+            Activity.objects.filter(centre=centre, published=True, ends_at__gte=now).select_related("venue")[
+                :20
+            ]
+        ),
     }
     if manage:
         context["staff"] = list(centre.staff.select_related("person"))
         context["evaluation"] = centre_evaluation(centre)
         context["pending"] = list(
-            Booking.objects.filter(venue__centre=centre, status=BookingStatus.REQUESTED).select_related("venue", "person", "organisation")[:50]
+            Booking.objects.filter(venue__centre=centre, status=BookingStatus.REQUESTED).select_related(
+                "venue", "person", "organisation"
+            )[:50]
         )
         context["today"] = list(
-            Booking.objects.filter(venue__centre=centre, status__in=BOOKING_HOLDS, starts_at__date=timezone.localdate())
-            .select_related("venue", "person")[:50]
+            Booking.objects.filter(
+                venue__centre=centre, status__in=BOOKING_HOLDS, starts_at__date=timezone.localdate()
+            ).select_related("venue", "person")[:50]
         )
     return render(request, "places/centre.html", context)
 
 
 @login_required
 def venue_detail(  # noqa: PLR0913 - re-rendered with either form's errors
-    request: HttpRequest, venue_id: int, form: BookingForm | None = None, error: str = "", status: int = 200,
-    series_form: SeriesForm | None = None, series_error: str = "", series_details: list[str] | None = None,
+    request: HttpRequest,
+    venue_id: int,
+    form: BookingForm | None = None,
+    error: str = "",
+    status: int = 200,
+    series_form: SeriesForm | None = None,
+    series_error: str = "",
+    series_details: list[str] | None = None,
 ) -> HttpResponse:
     from gongzhi.places.access import access_venue
 
     venue = access_venue(venue_id)
     now = timezone.now()
     taken = list(
-        Booking.objects.filter(venue=venue, status__in=BOOKING_HOLDS, ends_at__gte=now, starts_at__lte=now + timedelta(days=venue.max_days_ahead))
-        .only("starts_at", "ends_at", "status")[:200]
+        Booking.objects.filter(
+            venue=venue,
+            status__in=BOOKING_HOLDS,
+            ends_at__gte=now,
+            starts_at__lte=now + timedelta(days=venue.max_days_ahead),
+        ).only("starts_at", "ends_at", "status")[:200]
     )
-    form = form or BookingForm(initial={"day": (timezone.localdate() + timedelta(days=1)).isoformat(), "start": "10:00", "minutes": 60})
+    form = form or BookingForm(
+        initial={
+            "day": (timezone.localdate() + timedelta(days=1)).isoformat(),
+            "start": "10:00",
+            "minutes": 60,
+        }
+    )
     orgs = series_organisations(request.user, venue)
     if series_form is None and orgs:
-        series_form = SeriesForm(organisations=orgs, initial={"first_day": (timezone.localdate() + timedelta(days=1)).isoformat(), "start": "19:00"})
-    return render(request, "places/venue.html", {
-        "venue": venue, "centre": venue.centre, "form": form, "taken": taken, "error": error,
-        "hours": calendars_hours(venue), "series_form": series_form, "series_error": series_error,
-        "series_details": series_details or [],
-    }, status=status)
+        series_form = SeriesForm(
+            organisations=orgs,
+            initial={"first_day": (timezone.localdate() + timedelta(days=1)).isoformat(), "start": "19:00"},
+        )
+    return render(
+        request,
+        "places/venue.html",
+        {
+            "venue": venue,
+            "centre": venue.centre,
+            "form": form,
+            "taken": taken,
+            "error": error,
+            "hours": calendars_hours(venue),
+            "series_form": series_form,
+            "series_error": series_error,
+            "series_details": series_details or [],
+        },
+        status=status,
+    )
 
 
 def calendars_hours(venue):  # type: ignore[no-untyped-def]
@@ -116,18 +169,39 @@ def calendars_hours(venue):  # type: ignore[no-untyped-def]
 @login_required
 def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = access_activity(activity_id, actor=request.user)
-    mine = SignUp.objects.filter(activity=activity, person_id=request.user.person_id, status__in=SIGNUP_ACTIVE).first() if request.user.person_id else None
+    mine = (
+        SignUp.objects.filter(
+            activity=activity, person_id=request.user.person_id, status__in=SIGNUP_ACTIVE
+        ).first()
+        if request.user.person_id
+        else None
+    )
     ticket = actions.ticket_for(mine) if mine else None
     from gongzhi.places import tickets
 
-    rated = activity.feedback.filter(person_id=request.user.person_id).exists() if request.user.person_id else False
-    return render(request, "places/activity.html", {
-        "activity": activity, "mine": mine, "ticket": ticket, "open": activity.starts_at > timezone.now(),
-        "qr": tickets.qr_svg(request.build_absolute_uri(tickets.checkin_path(ticket))) if ticket else "",
-        "waiting_ahead": SignUp.objects.filter(activity=activity, status="waitlisted", waitlisted_at__lt=mine.waitlisted_at).count() if mine and mine.status == "waitlisted" else None,
-        "feedback_form": FeedbackForm() if mine and mine.status == "attended" and not rated else None,
-        "manage": may_manage(request.user, activity.centre),
-    })
+    rated = (
+        activity.feedback.filter(person_id=request.user.person_id).exists()
+        if request.user.person_id
+        else False
+    )
+    return render(
+        request,
+        "places/activity.html",
+        {
+            "activity": activity,
+            "mine": mine,
+            "ticket": ticket,
+            "open": activity.starts_at > timezone.now(),
+            "qr": tickets.qr_svg(request.build_absolute_uri(tickets.checkin_path(ticket))) if ticket else "",
+            "waiting_ahead": SignUp.objects.filter(
+                activity=activity, status="waitlisted", waitlisted_at__lt=mine.waitlisted_at
+            ).count()
+            if mine and mine.status == "waitlisted"
+            else None,
+            "feedback_form": FeedbackForm() if mine and mine.status == "attended" and not rated else None,
+            "manage": may_manage(request.user, activity.centre),
+        },
+    )
 
 
 @login_required
@@ -135,17 +209,27 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     month = calendars.parse_month(request.GET.get("month"), today)
     start, end = calendars.month_bounds(month)
-    rows = Activity.objects.filter(published=True, starts_at__gte=start, starts_at__lt=end).select_related("centre")
+    rows = Activity.objects.filter(published=True, starts_at__gte=start, starts_at__lt=end).select_related(
+        "centre"
+    )
     centre = None
     if request.GET.get("centre", "").isdigit():
         centre = access_centre(int(request.GET["centre"]), actor=request.user)
         rows = rows.filter(centre=centre)
     prev_month = (month - timedelta(days=1)).replace(day=1)
     next_month = (month + timedelta(days=32)).replace(day=1)
-    return render(request, "places/calendar.html", {
-        "month": month, "weeks": calendars.month_grid(month, list(rows[:500])), "centre": centre,
-        "prev": prev_month.strftime("%Y-%m"), "next": next_month.strftime("%Y-%m"), "today": today,
-    })
+    return render(
+        request,
+        "places/calendar.html",
+        {
+            "month": month,
+            "weeks": calendars.month_grid(month, list(rows[:500])),
+            "centre": centre,
+            "prev": prev_month.strftime("%Y-%m"),
+            "next": next_month.strftime("%Y-%m"),
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -158,7 +242,10 @@ def activity_ics(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 def centres_for_map(centres: list[Centre]) -> list[dict]:
-    return [{"id": c.pk, "name": c.name, "lon": c.lon, "lat": c.lat, "level": c.get_level_display()} for c in centres]
+    return [
+        {"id": c.pk, "name": c.name, "lon": c.lon, "lat": c.lat, "level": c.get_level_display()}
+        for c in centres
+    ]
 
 
 @login_required
@@ -169,7 +256,9 @@ def activity_new(request: HttpRequest, centre_id: int) -> HttpResponse:
 
     centre = access_centre(centre_id, actor=request.user, manage=True)
     venues = list(centre.venues.filter(active=True))
-    form = ActivityForm(request.POST or None, venues=venues, initial={"organiser": f"{centre.territory.name}党委"})
+    form = ActivityForm(
+        request.POST or None, venues=venues, initial={"organiser": f"{centre.territory.name}党委"}
+    )
     error, status = "", 200
     if request.method == "POST":
         if form.is_valid():
@@ -177,9 +266,24 @@ def activity_new(request: HttpRequest, centre_id: int) -> HttpResponse:
             venue = next((v for v in venues if v.pk == form.cleaned_data["venue"]), None)
             try:
                 made = actions.activity_publish(
-                    centre=centre, actor_person_id=request.user.person_id, venue=venue, starts_at=start, ends_at=end,
+                    centre=centre,
+                    actor_person_id=request.user.person_id,
+                    venue=venue,
+                    starts_at=start,
+                    ends_at=end,
                     actor=request.user,
-                    **{k: form.cleaned_data[k] for k in ("title", "kind", "audience", "organiser", "capacity", "points", "description")},
+                    **{
+                        k: form.cleaned_data[k]
+                        for k in (
+                            "title",
+                            "kind",
+                            "audience",
+                            "organiser",
+                            "capacity",
+                            "points",
+                            "description",
+                        )
+                    },
                 )
             except PlacesError as exc:
                 error, status = exc.message, exc.status
@@ -189,4 +293,6 @@ def activity_new(request: HttpRequest, centre_id: int) -> HttpResponse:
                 return redirect("places:activity", made.pk)
         else:
             error, status = _("请检查填写的内容"), 400
-    return render(request, "places/activity_new.html", {"centre": centre, "form": form, "error": error}, status=status)
+    return render(
+        request, "places/activity_new.html", {"centre": centre, "form": form, "error": error}, status=status
+    )

@@ -41,8 +41,12 @@ def book(request: HttpRequest, venue_id: int) -> HttpResponse:
     start, end = form.span()
     try:
         booking = actions.booking_request(
-            venue=venue, person_id=person_id, starts_at=start, ends_at=end,
-            purpose=form.cleaned_data["purpose"], attendees=form.cleaned_data["attendees"],
+            venue=venue,
+            person_id=person_id,
+            starts_at=start,
+            ends_at=end,
+            purpose=form.cleaned_data["purpose"],
+            attendees=form.cleaned_data["attendees"],
         )
     except PlacesError as exc:
         return venue_detail(request, venue_id, form=form, error=exc.message, status=exc.status)
@@ -66,17 +70,29 @@ def book_series(request: HttpRequest, venue_id: int) -> HttpResponse:
         raise Http404
     form = SeriesForm(request.POST, organisations=orgs)
     if not form.is_valid():
-        return venue_detail(request, venue_id, series_form=form, series_error=_("请检查填写的内容"), status=400)
+        return venue_detail(
+            request, venue_id, series_form=form, series_error=_("请检查填写的内容"), status=400
+        )
     try:
         made = actions.booking_series_request(
-            venue=venue, person_id=person_id_of(request.user), organisation_id=form.cleaned_data["organisation"],
-            first_start=form.first_start(), minutes=form.cleaned_data["minutes"],
-            every_days=form.cleaned_data["every_days"], count=form.cleaned_data["count"],
+            venue=venue,
+            person_id=person_id_of(request.user),
+            organisation_id=form.cleaned_data["organisation"],
+            first_start=form.first_start(),
+            minutes=form.cleaned_data["minutes"],
+            every_days=form.cleaned_data["every_days"],
+            count=form.cleaned_data["count"],
             purpose=form.cleaned_data["purpose"],
         )
     except PlacesError as exc:
-        return venue_detail(request, venue_id, series_form=form, series_error=exc.message,
-                            series_details=exc.details, status=exc.status)
+        return venue_detail(
+            request,
+            venue_id,
+            series_form=form,
+            series_error=exc.message,
+            series_details=exc.details,
+            status=exc.status,
+        )
     messages.success(request, _("周期预约成功,共%(n)d次") % {"n": made.count})
     return redirect("places:mine")
 
@@ -103,8 +119,13 @@ def booking_decide(request: HttpRequest, booking_id: int) -> HttpResponse:
     if to not in {BookingStatus.CONFIRMED, BookingStatus.DENIED, BookingStatus.NO_SHOW}:
         return HttpResponse(_("无效的操作"), status=400)
     try:
-        actions.booking_transition(booking=booking, to=to, actor_person_id=request.user.person_id,
-                                   note=request.POST.get("note", "")[:300], actor=request.user)
+        actions.booking_transition(
+            booking=booking,
+            to=to,
+            actor_person_id=request.user.person_id,
+            note=request.POST.get("note", "")[:300],
+            actor=request.user,
+        )
     except PlacesError as exc:
         messages.error(request, exc.message)
     return redirect("places:centre", booking.venue.centre_id)
@@ -152,8 +173,12 @@ def feedback(request: HttpRequest, activity_id: int) -> HttpResponse:
         messages.error(request, _("请选择1到5分"))
         return redirect("places:activity", activity.pk)
     try:
-        actions.feedback_give(activity=activity, person_id=person_id_of(request.user),
-                              rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
+        actions.feedback_give(
+            activity=activity,
+            person_id=person_id_of(request.user),
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
     except PlacesError as exc:
         return _activity_error(request, activity, exc)
     messages.success(request, _("感谢您的评价"))
@@ -164,28 +189,45 @@ def feedback(request: HttpRequest, activity_id: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     person_id = person_id_of(request.user)
     now = timezone.now()
-    signups = list(SignUp.objects.filter(person_id=person_id).select_related("activity__centre").order_by("-activity__starts_at")[:50])
-    bookings = list(Booking.objects.filter(person_id=person_id).select_related("venue__centre").order_by("-starts_at")[:50])
+    signups = list(
+        SignUp.objects.filter(person_id=person_id)
+        .select_related("activity__centre")
+        .order_by("-activity__starts_at")[:50]
+    )
+    bookings = list(
+        Booking.objects.filter(person_id=person_id)
+        .select_related("venue__centre")
+        .order_by("-starts_at")[:50]
+    )
     for row in [*signups, *bookings]:
         token = actions.ticket_for(row)
         row.qr = tickets.qr_svg(request.build_absolute_uri(tickets.checkin_path(token))) if token else ""
     feed = signing.dumps(person_id, salt=FEED_SALT)
-    return render(request, "places/mine.html", {
-        "signups": signups, "bookings": bookings, "now": now,
-        "feed_url": request.build_absolute_uri(reverse("places:feed", args=[feed])),
-    })
+    return render(
+        request,
+        "places/mine.html",
+        {
+            "signups": signups,
+            "bookings": bookings,
+            "now": now,
+            "feed_url": request.build_absolute_uri(reverse("places:feed", args=[feed])),
+        },
+    )
 
 
 def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """"My activities" as an ICS subscription: the URL itself is the (signed) credential, because
+    """ "My activities" as an ICS subscription: the URL itself is the (signed) credential, because
     calendar apps cannot sign in."""
     try:
         person_id = int(signing.loads(token, salt=FEED_SALT))
     except (signing.BadSignature, ValueError, TypeError):
         raise Http404 from None
     rows = list(
-        Activity.objects.filter(signups__person_id=person_id, signups__status__in=["confirmed", "attended", "waitlisted"])
-        .select_related("centre", "venue").distinct()[:200]
+        Activity.objects.filter(
+            signups__person_id=person_id, signups__status__in=["confirmed", "attended", "waitlisted"]
+        )
+        .select_related("centre", "venue")
+        .distinct()[:200]
     )
     body = calendars.ics(rows, _("我的活动"), request.build_absolute_uri("/").rstrip("/"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -198,22 +240,46 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     row = None
     if parsed is not None:
         kind, row_id, _nonce = parsed
-        row = (Booking.objects.select_related("venue__centre__territory", "person") if kind == "b"
-               else SignUp.objects.select_related("activity__centre__territory", "person")).filter(pk=row_id).first()
-    centre = (row.venue.centre if isinstance(row, Booking) else row.activity.centre) if row is not None else None
+        row = (
+            (
+                Booking.objects.select_related("venue__centre__territory", "person")
+                if kind == "b"
+                else SignUp.objects.select_related("activity__centre__territory", "person")
+            )
+            .filter(pk=row_id)
+            .first()
+        )
+    centre = (
+        (row.venue.centre if isinstance(row, Booking) else row.activity.centre) if row is not None else None
+    )
     staff = centre is not None and may_manage(request.user, centre)
     if request.method == "POST":
         if not staff:
             return render(request, "places/checkin.html", {"error": _("签到码无效")}, status=404)
         try:
-            result = actions.check_in(token=token, staff_person_id=request.user.person_id,
-                                      may_check=lambda c: may_manage(request.user, c), actor=request.user)
+            result = actions.check_in(
+                token=token,
+                staff_person_id=request.user.person_id,
+                may_check=lambda c: may_manage(request.user, c),
+                actor=request.user,
+            )
         except PlacesError as exc:
-            return render(request, "places/checkin.html", {"row": row, "error": exc.message, "staff": True}, status=exc.status)
-        return render(request, "places/checkin.html", {"row": result.row, "done": True, "result": result, "staff": True})
+            return render(
+                request,
+                "places/checkin.html",
+                {"row": row, "error": exc.message, "staff": True},
+                status=exc.status,
+            )
+        return render(
+            request, "places/checkin.html", {"row": result.row, "done": True, "result": result, "staff": True}
+        )
     if not staff:
         # a resident opening their own ticket sees a hint; anyone else the same as a forged code
         own = row is not None and row.person_id == request.user.person_id
-        return render(request, "places/checkin.html", {"row": row if own else None, "own": own,
-                                                        "error": "" if own else _("签到码无效")}, status=200 if own else 404)
+        return render(
+            request,
+            "places/checkin.html",
+            {"row": row if own else None, "own": own, "error": "" if own else _("签到码无效")},
+            status=200 if own else 404,
+        )
     return render(request, "places/checkin.html", {"row": row, "staff": True, "token": token})

@@ -15,7 +15,9 @@ class BookingStatus(models.TextChoices):
 
 
 BOOKING_TRANSITIONS: dict[str, frozenset[str]] = {
-    BookingStatus.REQUESTED: frozenset({BookingStatus.CONFIRMED, BookingStatus.DENIED, BookingStatus.CANCELLED}),
+    BookingStatus.REQUESTED: frozenset(
+        {BookingStatus.CONFIRMED, BookingStatus.DENIED, BookingStatus.CANCELLED}
+    ),
     BookingStatus.CONFIRMED: frozenset({BookingStatus.CANCELLED, BookingStatus.NO_SHOW, BookingStatus.USED}),
     BookingStatus.DENIED: frozenset(),
     BookingStatus.CANCELLED: frozenset(),

@@ -35,7 +35,9 @@ def may(actor: Any, order: ServiceOrder, action: str) -> bool:
     if action in RESIDENT_ACTIONS:
         return order.resident_id is not None and order.resident_id == scope.person_id
     if action == OrderAction.CANCEL:
-        return may_manage(actor, order.path) or (order.resident_id is not None and order.resident_id == scope.person_id)
+        return may_manage(actor, order.path) or (
+            order.resident_id is not None and order.resident_id == scope.person_id
+        )
     return False
 
 
@@ -51,7 +53,9 @@ def access_order(actor: Any, order_id: Any) -> ServiceOrder:
 
 
 def access_team(actor: Any, team_id: Any) -> HelperTeam:
-    return HelperTeam.objects.select_related("community", "leader", "parent").get_visible_or_404(actor, pk=team_id)
+    return HelperTeam.objects.select_related("community", "leader", "parent").get_visible_or_404(
+        actor, pk=team_id
+    )
 
 
 def access_helper(actor: Any, helper_id: Any) -> Helper:

@@ -77,38 +77,73 @@ def notice_staff(order: ServiceOrder, text: str, kind: str) -> None:
     from gongzhi.accounts.models import RoleAssignment
     from gongzhi.accounts.roles import Role
 
-    people = set(RoleAssignment.objects.active().filter(
-        role__in=[Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY], territory_id=order.community_id,
-    ).values_list("person_id", flat=True))
+    people = set(
+        RoleAssignment.objects.active()
+        .filter(
+            role__in=[Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY],
+            territory_id=order.community_id,
+        )
+        .values_list("person_id", flat=True)
+    )
     ServiceNotice.objects.bulk_create(
-        [ServiceNotice(recipient_id=pid, order=order, kind=kind, text=text[:300]) for pid in sorted(people)])
+        [ServiceNotice(recipient_id=pid, order=order, kind=kind, text=text[:300]) for pid in sorted(people)]
+    )
 
 
-def award(*, rule: str, recipient: Any, source: str, community: Any, quantity: int = 1, awarded_by: Any = None,
-          memo: str = "") -> dict[str, Any]:
+def award(
+    *,
+    rule: str,
+    recipient: Any,
+    source: str,
+    community: Any,
+    quantity: int = 1,
+    awarded_by: Any = None,
+    memo: str = "",
+) -> dict[str, Any]:
     """Points through the kindness bank (gongzhi.points). A refusal (a cap, self-award) never undoes
     the service: it is reported in the event's data; the savepoint keeps the outer transaction."""
     from gongzhi.points.actions import PointsRefused, award_points
 
     try:
         with transaction.atomic():
-            result = award_points(rule=rule, recipient=recipient, source=source, community=community,
-                                  quantity=quantity, awarded_by=awarded_by, memo=memo)
+            result = award_points(
+                rule=rule,
+                recipient=recipient,
+                source=source,
+                community=community,
+                quantity=quantity,
+                awarded_by=awarded_by,
+                memo=memo,
+            )
     except PointsRefused as exc:
         return {"rule": rule, "refused": str(exc)}
-    return {"rule": rule, "transaction_id": result.transaction_id, "points": result.points, "created": result.created}
+    return {
+        "rule": rule,
+        "transaction_id": result.transaction_id,
+        "points": result.points,
+        "created": result.created,
+    }
 
 
 def _event(order: ServiceOrder, action: str, actor: Any, before: str, note: str = "", **data: Any) -> None:
     OrderEvent.objects.create(
-        order=order, actor=actor if getattr(actor, "pk", None) else None, actor_label=actor_label(actor),
-        action=action, from_status=before, to_status=order.status, note=note[:1000], data=data,
+        order=order,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label(actor),
+        action=action,
+        from_status=before,
+        to_status=order.status,
+        note=note[:1000],
+        data=data,
     )
 
 
 def _locked(order: ServiceOrder) -> ServiceOrder:
-    return (ServiceOrder.objects.select_for_update(of=("self",))
-            .select_related("item", "community", "building", "helper__person").get(pk=order.pk))
+    return (
+        ServiceOrder.objects.select_for_update(of=("self",))
+        .select_related("item", "community", "building", "helper__person")
+        .get(pk=order.pk)
+    )
 
 
 def _transition(order: ServiceOrder, action: str, actor: Any) -> tuple[ServiceOrder, str]:
@@ -129,8 +164,16 @@ def _number(pk: int) -> str:
 
 
 @transaction.atomic
-def order_submit(*, actor: Any, resident: Any, item: ServiceItem, description: str, building: Any = None,
-                 wanted_at: Any = None, from_appeal: Any = None) -> ServiceOrder:
+def order_submit(
+    *,
+    actor: Any,
+    resident: Any,
+    item: ServiceItem,
+    description: str,
+    building: Any = None,
+    wanted_at: Any = None,
+    from_appeal: Any = None,
+) -> ServiceOrder:
     """点单: a resident orders from their community's catalogue (or staff convert an appeal)."""
     description = (description or "").strip()
     if not description:
@@ -147,9 +190,16 @@ def order_submit(*, actor: Any, resident: Any, item: ServiceItem, description: s
     if wanted_at is not None and wanted_at < now - timedelta(hours=1):
         raise ServiceError("期望上门时间不能早于现在", "wanted_at")
     order = ServiceOrder.objects.create(
-        number=uuid.uuid4().hex[:24], item=item, community_id=item.community_id, building=building,
-        path=building.path if building is not None else item.path, resident=resident, description=description,
-        wanted_at=wanted_at, due_at=now + timedelta(hours=item.deadline_hours), from_appeal=from_appeal,
+        number=uuid.uuid4().hex[:24],
+        item=item,
+        community_id=item.community_id,
+        building=building,
+        path=building.path if building is not None else item.path,
+        resident=resident,
+        description=description,
+        wanted_at=wanted_at,
+        due_at=now + timedelta(hours=item.deadline_hours),
+        from_appeal=from_appeal,
     )
     order.number = _number(order.pk)
     ServiceOrder.objects.filter(pk=order.pk).update(number=order.number)
@@ -203,7 +253,9 @@ def order_decline(*, order: ServiceOrder, actor: Any, reason: str) -> ServiceOrd
 
 
 @transaction.atomic
-def order_fulfil(*, order: ServiceOrder, actor: Any, note: str, photos: list[Upload], hours: Any = None) -> ServiceOrder:
+def order_fulfil(
+    *, order: ServiceOrder, actor: Any, note: str, photos: list[Upload], hours: Any = None
+) -> ServiceOrder:
     """办单: only the assigned helper, with at least one photo and a note."""
     if not (note or "").strip():
         raise ServiceError("请填写服务情况说明", "note")
@@ -215,11 +267,15 @@ def order_fulfil(*, order: ServiceOrder, actor: Any, note: str, photos: list[Upl
     _release(locked.helper_id)
     for photo in photos:
         OrderEvidence.objects.create(
-            order=locked, image=ContentFile(photo.content, name=photo.name or "photo"),
-            content_type=sniff_image(photo.content) or "", size=len(photo.content),
+            order=locked,
+            image=ContentFile(photo.content, name=photo.name or "photo"),
+            content_type=sniff_image(photo.content) or "",
+            size=len(photo.content),
             sha256=hashlib.sha256(photo.content).hexdigest(),
         )
-    _event(locked, OrderAction.FULFIL, actor, before, note.strip(), hours=str(locked.hours), photos=len(photos))
+    _event(
+        locked, OrderAction.FULFIL, actor, before, note.strip(), hours=str(locked.hours), photos=len(photos)
+    )
     notice(locked.resident_id, f"您的服务单{locked.number}已办结,请评价", "fulfilled", locked)
     record_write(actor=actor, action="service.order_fulfil", obj=locked, scope_path=locked.path)
     return locked
@@ -230,11 +286,28 @@ def _verified_awards(order: ServiceOrder, *, rated: bool, awarded_by: Any) -> li
     source = f"service.order:{order.pk}"
     person = order.helper.person
     hours = int((order.hours or order.item.hours).to_integral_value(rounding="ROUND_HALF_UP")) or 1
-    results = [award(rule="service_hour", recipient=person, source=source, community=order.community,
-                     quantity=hours, awarded_by=awarded_by, memo=f"{order.number} {order.item.name}")]
+    results = [
+        award(
+            rule="service_hour",
+            recipient=person,
+            source=source,
+            community=order.community,
+            quantity=hours,
+            awarded_by=awarded_by,
+            memo=f"{order.number} {order.item.name}",
+        )
+    ]
     if rated:
-        results.append(award(rule="order_rated", recipient=person, source=source, community=order.community,
-                             awarded_by=awarded_by, memo=f"{order.number} 评价{order.rating}星"))
+        results.append(
+            award(
+                rule="order_rated",
+                recipient=person,
+                source=source,
+                community=order.community,
+                awarded_by=awarded_by,
+                memo=f"{order.number} 评价{order.rating}星",
+            )
+        )
     return results
 
 
@@ -285,4 +358,6 @@ def order_cancel(*, order: ServiceOrder, actor: Any, reason: str = "") -> Servic
 
 
 def community_for_order(building: Any, resident: Any) -> Any:
-    return community_of(building) or (community_of(resident.household) if resident and resident.household_id else None)
+    return community_of(building) or (
+        community_of(resident.household) if resident and resident.household_id else None
+    )

@@ -33,9 +33,16 @@ def pairing_create(*, actor: Any, member: Any, elder: Any, interval_days: int = 
     today = timezone.localdate()
     try:
         with transaction.atomic():
-            pairing = Pairing.objects.create(member=member, elder=elder, community=community, path=community.path,
-                                             branch=member.branch, interval_days=int(interval_days), started_on=today,
-                                             next_due_on=today)
+            pairing = Pairing.objects.create(
+                member=member,
+                elder=elder,
+                community=community,
+                path=community.path,
+                branch=member.branch,
+                interval_days=int(interval_days),
+                started_on=today,
+                next_due_on=today,
+            )
     except IntegrityError as exc:
         raise ServiceError("这位党员已与该老人结对", "elder") from exc
     pairing.next_due_on = pairing.due_after(today)
@@ -58,16 +65,28 @@ def visit_log(*, actor: Any, pairing: Pairing, visited_on: date, note: str, hour
         raise ServiceError("探访日期应在结对开始之后、今天之前", "visited_on")
     if not (note or "").strip():
         raise ServiceError("请填写探访情况", "note")
-    visit = Visit.objects.create(pairing=locked, visited_on=visited_on, hours=parse_hours(hours, Decimal("1")),
-                                 note=note.strip()[:500], recorded_by=actor if getattr(actor, "pk", None) else None)
+    visit = Visit.objects.create(
+        pairing=locked,
+        visited_on=visited_on,
+        hours=parse_hours(hours, Decimal("1")),
+        note=note.strip()[:500],
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
     if locked.last_visit_on is None or visited_on > locked.last_visit_on:
         locked.last_visit_on = visited_on
         locked.next_due_on = locked.due_after(visited_on)
         locked.save(update_fields=["last_visit_on", "next_due_on", "updated_at"])
-    PairingAlert.objects.filter(pairing=locked, resolved_at=None, due_on__lte=visited_on).update(resolved_at=timezone.now())
-    award(rule="pairing_visit", recipient=locked.member.person, source=f"service.visit:{visit.pk}",
-          community=locked.community, awarded_by=actor if locked.member.person_id != person_id else None,
-          memo=f"探访 {visited_on:%Y-%m-%d}")
+    PairingAlert.objects.filter(pairing=locked, resolved_at=None, due_on__lte=visited_on).update(
+        resolved_at=timezone.now()
+    )
+    award(
+        rule="pairing_visit",
+        recipient=locked.member.person,
+        source=f"service.visit:{visit.pk}",
+        community=locked.community,
+        awarded_by=actor if locked.member.person_id != person_id else None,
+        memo=f"探访 {visited_on:%Y-%m-%d}",
+    )
     record_write(actor=actor, action="service.visit_log", obj=locked, scope_path=locked.path)
     return visit
 

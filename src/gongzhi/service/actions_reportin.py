@@ -25,7 +25,9 @@ def report_in(*, actor: Any, member: Any, hours_target: Any = 24, year: int | No
         raise PermissionError("只能为自己办理报到")
     if member.kind != MemberKind.IN_SERVICE:
         raise ServiceError("双报到面向在职党员", "member")
-    community = member.home_community or (community_of(member.person.household) if member.person.household_id else None)
+    community = member.home_community or (
+        community_of(member.person.household) if member.person.household_id else None
+    )
     if community is None or community.level != Level.COMMUNITY:
         raise ServiceError("请先登记居住地址,再向居住社区报到", "member")
     try:
@@ -37,8 +39,9 @@ def report_in(*, actor: Any, member: Any, hours_target: Any = 24, year: int | No
     year = year or timezone.localdate().year
     try:
         with transaction.atomic():
-            row = ReportIn.objects.create(member=member, community=community, path=community.path, year=year,
-                                          hours_target=target)
+            row = ReportIn.objects.create(
+                member=member, community=community, path=community.path, year=year, hours_target=target
+            )
     except IntegrityError as exc:
         raise ServiceError(f"您{year}年已向社区报到", "member") from exc
     record_write(actor=actor, action="service.report_in", obj=row, scope_path=row.path)
@@ -46,7 +49,9 @@ def report_in(*, actor: Any, member: Any, hours_target: Any = 24, year: int | No
 
 
 @transaction.atomic
-def post_create(*, actor: Any, community: Any, kind: str, name: str, description: str = "", capacity: int = 10) -> ServicePost:
+def post_create(
+    *, actor: Any, community: Any, kind: str, name: str, description: str = "", capacity: int = 10
+) -> ServicePost:
     if not may_manage(actor, community.path):
         raise PermissionError("您无权管理该社区的服务岗位")
     if kind not in PostKind.values:
@@ -55,8 +60,14 @@ def post_create(*, actor: Any, community: Any, kind: str, name: str, description
         raise ServiceError("请填写名称", "name")
     try:
         with transaction.atomic():
-            post = ServicePost.objects.create(community=community, path=community.path, kind=kind, name=name.strip()[:60],
-                                              description=(description or "")[:300], capacity=max(1, int(capacity)))
+            post = ServicePost.objects.create(
+                community=community,
+                path=community.path,
+                kind=kind,
+                name=name.strip()[:60],
+                description=(description or "")[:300],
+                capacity=max(1, int(capacity)),
+            )
     except IntegrityError as exc:
         raise ServiceError("已有同名岗位", "name") from exc
     record_write(actor=actor, action="service.post_create", obj=post, scope_path=post.path)

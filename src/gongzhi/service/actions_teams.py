@@ -45,8 +45,15 @@ def format_slots(slots: list[dict[str, Any]]) -> str:
 
 
 @transaction.atomic
-def team_create(*, actor: Any, community: TerritoryNode, name: str, leader: Any = None,
-                parent: HelperTeam | None = None, specialty: str = "") -> HelperTeam:
+def team_create(
+    *,
+    actor: Any,
+    community: TerritoryNode,
+    name: str,
+    leader: Any = None,
+    parent: HelperTeam | None = None,
+    specialty: str = "",
+) -> HelperTeam:
     """A community's helper team (led by the party secretary) or a professional sub-team of it."""
     if community.level != Level.COMMUNITY:
         raise ServiceError("服务队必须建在社区", "community")
@@ -60,8 +67,14 @@ def team_create(*, actor: Any, community: TerritoryNode, name: str, leader: Any 
         raise ServiceError("专业分队必须属于同一社区的服务队", "parent")
     try:
         with transaction.atomic():
-            team = HelperTeam.objects.create(community=community, path=community.path, name=name[:80],
-                                             leader=leader, parent=parent, specialty=specialty)
+            team = HelperTeam.objects.create(
+                community=community,
+                path=community.path,
+                name=name[:80],
+                leader=leader,
+                parent=parent,
+                specialty=specialty,
+            )
     except IntegrityError as exc:
         raise ServiceError("本社区已有同名服务队", "name") from exc
     record_write(actor=actor, action="service.team_create", obj=team, scope_path=team.path)
@@ -76,16 +89,28 @@ def _home(person: Any) -> tuple[float | None, float | None]:
 
 def _area_paths(nodes: list[TerritoryNode], team: HelperTeam) -> list[str]:
     for node in nodes:
-        if node.level not in {Level.GRID, Level.COMPOUND, Level.BUILDING} or not node.path.startswith(team.path):
+        if node.level not in {Level.GRID, Level.COMPOUND, Level.BUILDING} or not node.path.startswith(
+            team.path
+        ):
             raise ServiceError("服务区域只能选本社区的网格、小区或楼栋", "areas")
     return sorted({n.path for n in nodes})
 
 
 @transaction.atomic
-def helper_add(*, actor: Any, team: HelperTeam, person: Any, kind: str, skills: list[str] | None = None,
-               slots: list[dict[str, Any]] | None = None, areas: list[TerritoryNode] | None = None,
-               party_member: Any = None, organisation: Any = None, public_on_poster: bool = False,
-               poster_phone: str = "") -> Helper:
+def helper_add(
+    *,
+    actor: Any,
+    team: HelperTeam,
+    person: Any,
+    kind: str,
+    skills: list[str] | None = None,
+    slots: list[dict[str, Any]] | None = None,
+    areas: list[TerritoryNode] | None = None,
+    party_member: Any = None,
+    organisation: Any = None,
+    public_on_poster: bool = False,
+    poster_phone: str = "",
+) -> Helper:
     _require(actor, team.path)
     if kind not in MemberKind.values:
         raise ServiceError("请选择队员身份", "kind")
@@ -99,10 +124,19 @@ def helper_add(*, actor: Any, team: HelperTeam, person: Any, kind: str, skills: 
     phone = _poster_phone(public_on_poster, poster_phone)
     lon, lat = _home(person)
     helper = Helper(
-        team=team, path=team.path, person=person, kind=kind, party_member=party_member,
-        organisation=organisation, skills=sorted(set(skills or [])), slots=slots or [],
-        area_paths=_area_paths(areas or [], team), home_lon=lon, home_lat=lat,
-        public_on_poster=public_on_poster, poster_phone=phone,
+        team=team,
+        path=team.path,
+        person=person,
+        kind=kind,
+        party_member=party_member,
+        organisation=organisation,
+        skills=sorted(set(skills or [])),
+        slots=slots or [],
+        area_paths=_area_paths(areas or [], team),
+        home_lon=lon,
+        home_lat=lat,
+        public_on_poster=public_on_poster,
+        poster_phone=phone,
     )
     index_fields(helper)
     try:
@@ -124,9 +158,18 @@ def _poster_phone(public: bool, raw: str) -> str:
 
 
 @transaction.atomic
-def helper_update(*, actor: Any, helper: Helper, skills: list[str], slots: list[dict[str, Any]],
-                  areas: list[TerritoryNode] | None, public_on_poster: bool, poster_phone: str = "",
-                  active: bool = True, photo: Upload | None = None) -> Helper:
+def helper_update(
+    *,
+    actor: Any,
+    helper: Helper,
+    skills: list[str],
+    slots: list[dict[str, Any]],
+    areas: list[TerritoryNode] | None,
+    public_on_poster: bool,
+    poster_phone: str = "",
+    active: bool = True,
+    photo: Upload | None = None,
+) -> Helper:
     """Staff edit a member; the member may edit their own skills, slots and poster consent."""
     own = getattr(getattr(actor, "person", None), "pk", None) == helper.person_id
     if not own:
@@ -142,8 +185,16 @@ def helper_update(*, actor: Any, helper: Helper, skills: list[str], slots: list[
     locked.public_on_poster = public_on_poster
     locked.poster_phone = _poster_phone(public_on_poster, poster_phone)
     locked.active = active if not own else locked.active
-    fields = ["skills", "slots", "area_paths", "public_on_poster", "poster_phone", "active", "updated_at",
-              *index_fields(locked)]
+    fields = [
+        "skills",
+        "slots",
+        "area_paths",
+        "public_on_poster",
+        "poster_phone",
+        "active",
+        "updated_at",
+        *index_fields(locked),
+    ]
     if photo is not None:
         check_images([photo])
         from django.core.files.base import ContentFile

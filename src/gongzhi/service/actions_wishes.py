@@ -22,13 +22,28 @@ MAX_BUDGET = Decimal("5000")
 
 
 def _event(wish: Wish, actor: Any, before: str, note: str = "") -> None:
-    WishEvent.objects.create(wish=wish, actor=actor if getattr(actor, "pk", None) else None,
-                             actor_label=actor_label(actor), from_status=before, to_status=wish.status, note=note[:500])
+    WishEvent.objects.create(
+        wish=wish,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label(actor),
+        from_status=before,
+        to_status=wish.status,
+        note=note[:500],
+    )
 
 
 @transaction.atomic
-def wish_create(*, actor: Any, beneficiary: Any, group: str, title: str, story: str, urgency: str,
-                due_on: date, budget: Any) -> Wish:
+def wish_create(
+    *,
+    actor: Any,
+    beneficiary: Any,
+    group: str,
+    title: str,
+    story: str,
+    urgency: str,
+    due_on: date,
+    budget: Any,
+) -> Wish:
     community = community_of(beneficiary.household) if beneficiary.household_id else None
     if community is None:
         raise ServiceError("该居民没有登记住址,无法确定所属社区", "beneficiary")
@@ -51,17 +66,32 @@ def wish_create(*, actor: Any, beneficiary: Any, group: str, title: str, story: 
         raise ServiceError("预算应为金额(元)", "budget") from exc
     if not Decimal("0") <= amount <= MAX_BUDGET:
         raise ServiceError(f"预算应在0到{MAX_BUDGET}元之间", "budget")
-    wish = Wish.objects.create(community=community, path=community.path, beneficiary=beneficiary, group=group,
-                               title=title, story=(story or "").strip()[:300], urgency=urgency, due_on=due_on,
-                               budget=amount)
+    wish = Wish.objects.create(
+        community=community,
+        path=community.path,
+        beneficiary=beneficiary,
+        group=group,
+        title=title,
+        story=(story or "").strip()[:300],
+        urgency=urgency,
+        due_on=due_on,
+        budget=amount,
+    )
     _event(wish, actor, "")
     record_write(actor=actor, action="service.wish_create", obj=wish, scope_path=wish.path)
     return wish
 
 
 @transaction.atomic
-def wish_claim(*, wish: Wish, actor: Any, kind: str, person: Any = None, team: HelperTeam | None = None,
-               organisation: Any = None) -> Wish:
+def wish_claim(
+    *,
+    wish: Wish,
+    actor: Any,
+    kind: str,
+    person: Any = None,
+    team: HelperTeam | None = None,
+    organisation: Any = None,
+) -> Wish:
     """认领. A member claims as themself; staff record a claim by a team or a partner unit."""
     if kind == ClaimantKind.MEMBER:
         if person is None:
@@ -76,7 +106,12 @@ def wish_claim(*, wish: Wish, actor: Any, kind: str, person: Any = None, team: H
             raise PermissionError("只有社区工作人员可以代服务队认领")
         person = organisation = None
     elif kind == ClaimantKind.UNIT:
-        if organisation is None or organisation.kind not in {"partner_unit", "resident_unit", "social_org", "merchant"}:
+        if organisation is None or organisation.kind not in {
+            "partner_unit",
+            "resident_unit",
+            "social_org",
+            "merchant",
+        }:
             raise ServiceError("请选择共建单位", "organisation")
         if not may_manage(actor, wish.path):
             raise PermissionError("只有社区工作人员可以代共建单位认领")
@@ -85,8 +120,13 @@ def wish_claim(*, wish: Wish, actor: Any, kind: str, person: Any = None, team: H
         raise ServiceError("请选择认领方", "kind")
     now = timezone.now()
     won = Wish.objects.filter(pk=wish.pk, status=WishStatus.OPEN, due_on__gte=timezone.localdate()).update(
-        status=WishStatus.CLAIMED, claimant_kind=kind, claimant_person=person, claimant_team=team,
-        claimant_org=organisation, claimed_at=now, updated_at=now,
+        status=WishStatus.CLAIMED,
+        claimant_kind=kind,
+        claimant_person=person,
+        claimant_team=team,
+        claimant_org=organisation,
+        claimed_at=now,
+        updated_at=now,
     )
     if not won:
         current = Wish.objects.filter(pk=wish.pk).values_list("status", flat=True).first() or WishStatus.OPEN
@@ -95,13 +135,17 @@ def wish_claim(*, wish: Wish, actor: Any, kind: str, person: Any = None, team: H
         raise InvalidTransition(current, WishStatus.CLAIMED)
     wish.refresh_from_db()
     _event(wish, actor, WishStatus.OPEN, wish.claimant_label)
-    record_write(actor=actor, action="service.wish_claim", obj=wish, scope_path=wish.path, detail={"kind": kind})
+    record_write(
+        actor=actor, action="service.wish_claim", obj=wish, scope_path=wish.path, detail={"kind": kind}
+    )
     return wish
 
 
 def may_fulfil(actor: Any, wish: Wish) -> bool:
     person_id = getattr(getattr(actor, "person", None), "pk", None)
-    return may_manage(actor, wish.path) or (wish.claimant_person_id is not None and wish.claimant_person_id == person_id)
+    return may_manage(actor, wish.path) or (
+        wish.claimant_person_id is not None and wish.claimant_person_id == person_id
+    )
 
 
 @transaction.atomic
@@ -122,9 +166,14 @@ def wish_fulfil(*, wish: Wish, actor: Any, note: str, photo: Upload | None, hour
     locked.save()
     _event(locked, actor, WishStatus.CLAIMED, locked.fulfil_note)
     if locked.claimant_person_id is not None:
-        award(rule="wish_fulfilled", recipient=locked.claimant_person, source=f"service.wish:{locked.pk}",
-              community=locked.community, awarded_by=actor if may_manage(actor, locked.path) else None,
-              memo=locked.title)
+        award(
+            rule="wish_fulfilled",
+            recipient=locked.claimant_person,
+            source=f"service.wish:{locked.pk}",
+            community=locked.community,
+            awarded_by=actor if may_manage(actor, locked.path) else None,
+            memo=locked.title,
+        )
     record_write(actor=actor, action="service.wish_fulfil", obj=locked, scope_path=locked.path)
     return locked
 
@@ -154,7 +203,12 @@ def expire_wishes(now: Any = None) -> int:
     for pk in Wish.objects.filter(status=WishStatus.OPEN, due_on__lt=today).values_list("pk", flat=True):
         with transaction.atomic():
             if Wish.objects.filter(pk=pk, status=WishStatus.OPEN).update(status=WishStatus.EXPIRED):
-                WishEvent.objects.create(wish_id=pk, actor_label=actor_label(None), from_status=WishStatus.OPEN,
-                                         to_status=WishStatus.EXPIRED, note="超过完成时限")
+                WishEvent.objects.create(
+                    wish_id=pk,
+                    actor_label=actor_label(None),
+                    from_status=WishStatus.OPEN,
+                    to_status=WishStatus.EXPIRED,
+                    note="超过完成时限",
+                )
                 count += 1
     return count

@@ -79,9 +79,16 @@ ERRORS: dict[int | str, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409
 
 def _out(order: ServiceOrder) -> dict[str, Any]:
     return {
-        "id": order.pk, "number": order.number, "status": order.status, "item": order.item.name,
-        "community": order.community.name, "helper_id": order.helper_id, "due_at": order.due_at,
-        "rating": order.rating, "appeal_id": order.appeal_id, "from_appeal_id": order.from_appeal_id,
+        "id": order.pk,
+        "number": order.number,
+        "status": order.status,
+        "item": order.item.name,
+        "community": order.community.name,
+        "helper_id": order.helper_id,
+        "due_at": order.due_at,
+        "rating": order.rating,
+        "appeal_id": order.appeal_id,
+        "from_appeal_id": order.from_appeal_id,
     }
 
 
@@ -99,8 +106,11 @@ def order(request: HttpRequest, order_id: int) -> Any:
     return _out(access_order(request.user, order_id))
 
 
-@router.get("/orders/{order_id}/suggestions", response={200: list[SuggestionOut], **ERRORS},
-            url_name="service_suggestions")
+@router.get(
+    "/orders/{order_id}/suggestions",
+    response={200: list[SuggestionOut], **ERRORS},
+    url_name="service_suggestions",
+)
 def suggestions(request: HttpRequest, order_id: int) -> Any:
     found = access_order(request.user, order_id)
     from gongzhi.service.access import may_manage
@@ -146,20 +156,34 @@ def accept(request: HttpRequest, order_id: int) -> Any:
 
 @router.post("/orders/{order_id}/decline", response=RESPONSES, url_name="service_decline")
 def decline(request: HttpRequest, order_id: int, body: ReasonIn) -> Any:
-    return _act(request, order_id, lambda o: actions.order_decline(order=o, actor=request.user, reason=body.reason))
+    return _act(
+        request, order_id, lambda o: actions.order_decline(order=o, actor=request.user, reason=body.reason)
+    )
 
 
 @router.post("/orders/{order_id}/rate", response=RESPONSES, url_name="service_rate")
 def rate(request: HttpRequest, order_id: int, body: RateIn) -> Any:
-    return _act(request, order_id, lambda o: actions.order_rate(order=o, actor=request.user, stars=body.stars,
-                                                                comment=body.comment))
+    return _act(
+        request,
+        order_id,
+        lambda o: actions.order_rate(order=o, actor=request.user, stars=body.stars, comment=body.comment),
+    )
 
 
 @router.get("/wishes/wall", response=list[WishOut], auth=None, url_name="service_wall")
 def wall(request: HttpRequest, community: str = "") -> Any:
     """The public wish wall: no person, no address finer than the community."""
     return [
-        {"id": w.pk, "title": w.title, "story": w.story, "group": w.group, "urgency": w.urgency, "due_on": w.due_on,
-         "budget": float(w.budget), "status": w.status, "community": w.community.name}
+        {
+            "id": w.pk,
+            "title": w.title,
+            "story": w.story,
+            "group": w.group,
+            "urgency": w.urgency,
+            "due_on": w.due_on,
+            "budget": float(w.budget),
+            "status": w.status,
+            "community": w.community.name,
+        }
         for w in queries.wall_rows(community)[:200]
     ]

@@ -37,9 +37,13 @@ def order_to_appeal(*, order: ServiceOrder, actor: Any, reason: str) -> tuple[Se
     text = f"{locked.description}\n【由红小二服务单{locked.number}({locked.item.name})转入:{reason.strip()}】"
     try:
         result = appeal_submit(
-            actor=actor, channel=Channel.RESIDENT_APP if locked.resident_id else Channel.VISIT,
-            submitter=locked.resident, text=text, title=f"{locked.item.name}:{locked.description[:40]}",
-            lon=point[0] if point else None, lat=point[1] if point else None,
+            actor=actor,
+            channel=Channel.RESIDENT_APP if locked.resident_id else Channel.VISIT,
+            submitter=locked.resident,
+            text=text,
+            title=f"{locked.item.name}:{locked.description[:40]}",
+            lon=point[0] if point else None,
+            lat=point[1] if point else None,
             address_text="" if point else locked.community.name,
             fallback_territory=locked.building or locked.community,
             idempotency_key=f"service.order:{locked.pk}",
@@ -47,15 +51,27 @@ def order_to_appeal(*, order: ServiceOrder, actor: Any, reason: str) -> tuple[Se
     except IntakeError as exc:
         raise ServiceError(str(exc), "reason") from exc
     appeal = result.appeal
-    appeal_actions.transition(appeal=appeal, action=Action.NOTE, actor=actor,
-                              note=f"由红小二服务单{locked.number}转入", service_order=locked.pk)
+    appeal_actions.transition(
+        appeal=appeal,
+        action=Action.NOTE,
+        actor=actor,
+        note=f"由红小二服务单{locked.number}转入",
+        service_order=locked.pk,
+    )
     locked.appeal = appeal
     locked.save(update_fields=["status", "appeal", "updated_at"])
     if before == OrderStatus.ASSIGNED:
         _release(locked.helper_id)
-    _event(locked, OrderAction.CONVERT, actor, before, reason.strip(), appeal_id=appeal.pk, appeal=appeal.number)
-    record_write(actor=actor, action="service.order_to_appeal", obj=locked, scope_path=locked.path,
-                 detail={"appeal": appeal.number})
+    _event(
+        locked, OrderAction.CONVERT, actor, before, reason.strip(), appeal_id=appeal.pk, appeal=appeal.number
+    )
+    record_write(
+        actor=actor,
+        action="service.order_to_appeal",
+        obj=locked,
+        scope_path=locked.path,
+        detail={"appeal": appeal.number},
+    )
     return locked, appeal
 
 
@@ -69,16 +85,32 @@ def appeal_to_order(*, appeal: Appeal, actor: Any, item: ServiceItem, note: str 
     building = building_of(territory) if territory is not None else None
     try:
         with transaction.atomic():
-            order = order_submit(actor=actor, resident=appeal.submitter, item=item, building=building,
-                                 description=f"{appeal.title}\n{appeal.text}"[:1000], from_appeal=appeal)
+            order = order_submit(
+                actor=actor,
+                resident=appeal.submitter,
+                item=item,
+                building=building,
+                description=f"{appeal.title}\n{appeal.text}"[:1000],
+                from_appeal=appeal,
+            )
     except IntegrityError as exc:
         raise ServiceError("该诉求已转为服务单", "appeal") from exc
     reason = f"转为红小二服务单{order.number},由社区服务队办理" + (f":{note.strip()}" if note.strip() else "")
     appeal_actions.appeal_reject(appeal=appeal, actor=actor, reason=reason)
-    appeal_actions.transition(appeal=appeal, action=Action.NOTE, actor=actor,
-                              note=f"已转为红小二服务单{order.number}", service_order=order.pk)
-    record_write(actor=actor, action="service.appeal_to_order", obj=order, scope_path=order.path,
-                 detail={"appeal": appeal.number})
+    appeal_actions.transition(
+        appeal=appeal,
+        action=Action.NOTE,
+        actor=actor,
+        note=f"已转为红小二服务单{order.number}",
+        service_order=order.pk,
+    )
+    record_write(
+        actor=actor,
+        action="service.appeal_to_order",
+        obj=order,
+        scope_path=order.path,
+        detail={"appeal": appeal.number},
+    )
     return order
 
 

@@ -45,8 +45,14 @@ CATALOGUE = [
     ("代买代办", "errands", "代买药品、代缴费用", "1.0"),
 ]
 SUBTEAMS = [
-    ("电工分队", "electrician"), ("法律服务分队", "legal"), ("教师分队", "tutoring"), ("医生分队", "health"),
-    ("心理服务分队", "counselling"), ("义剪分队", "haircut"), ("家电维修分队", "repair"), ("跑腿代办分队", "errands"),
+    ("电工分队", "electrician"),
+    ("法律服务分队", "legal"),
+    ("教师分队", "tutoring"),
+    ("医生分队", "health"),
+    ("心理服务分队", "counselling"),
+    ("义剪分队", "haircut"),
+    ("家电维修分队", "repair"),
+    ("跑腿代办分队", "errands"),
 ]
 KINDS = ["party_member", "league_member", "activist", "volunteer", "partner_staff"]
 WISHES = [
@@ -85,7 +91,9 @@ def _png() -> bytes:
 
 
 def _buildings(community: TerritoryNode) -> dict[str, TerritoryNode]:
-    return {b.path: b for b in TerritoryNode.objects.filter(path__startswith=community.path, level=Level.BUILDING)}
+    return {
+        b.path: b for b in TerritoryNode.objects.filter(path__startswith=community.path, level=Level.BUILDING)
+    }
 
 
 def _building_of(path: str, buildings: dict[str, TerritoryNode]) -> TerritoryNode | None:
@@ -112,12 +120,17 @@ def _slots(rng: random.Random) -> list[dict[str, Any]]:
     days = rng.sample(range(7), rng.randint(1, 3))
     start = rng.choice(["18:30", "19:00", "19:30"])
     return [{"day": d, "start": start, "end": "21:30"} for d in sorted(days)] + (
-        [{"day": 5, "start": "09:00", "end": "12:00"}] if rng.random() < 0.4 else [])
+        [{"day": 5, "start": "09:00", "end": "12:00"}] if rng.random() < 0.4 else []
+    )
 
 
 def _secretary(community: TerritoryNode) -> Person | None:
-    row = (RoleAssignment.objects.active().filter(role="community_secretary", territory=community)
-           .select_related("person").first())
+    row = (
+        RoleAssignment.objects.active()
+        .filter(role="community_secretary", territory=community)
+        .select_related("person")
+        .first()
+    )
     return row.person if row else None
 
 
@@ -126,7 +139,9 @@ class _Demo:
         self.rng = random.Random(seed * 7 + 5)
         self.progress = progress
         self.counts: dict[str, int] = {}
-        self.users = {u.username: u for u in User.objects.filter(username__startswith="demo_").select_related("person")}
+        self.users = {
+            u.username: u for u in User.objects.filter(username__startswith="demo_").select_related("person")
+        }
         self.now = timezone.now()
 
     def bump(self, key: str, n: int = 1) -> None:
@@ -136,28 +151,57 @@ class _Demo:
 
     def community(self, community: TerritoryNode, rich: bool) -> tuple[HelperTeam, list[Helper]]:
         rng = self.rng
-        team = HelperTeam.objects.create(community=community, path=community.path, name=f"{community.name}红小二服务队",
-                                         leader=_secretary(community))
-        subteams = [HelperTeam(community=community, path=community.path, name=f"{community.name}{name}", parent=team,
-                               specialty=skill)
-                    for name, skill in (SUBTEAMS if rich else rng.sample(SUBTEAMS, 2))]
+        team = HelperTeam.objects.create(
+            community=community,
+            path=community.path,
+            name=f"{community.name}红小二服务队",
+            leader=_secretary(community),
+        )
+        subteams = [
+            HelperTeam(
+                community=community,
+                path=community.path,
+                name=f"{community.name}{name}",
+                parent=team,
+                specialty=skill,
+            )
+            for name, skill in (SUBTEAMS if rich else rng.sample(SUBTEAMS, 2))
+        ]
         HelperTeam.objects.bulk_create(subteams)
         self.bump("service_teams", 1 + len(subteams))
-        ServiceItem.objects.bulk_create([
-            ServiceItem(community=community, path=community.path, name=name, skill=skill, description=text,
-                        hours=Decimal(hours), deadline_hours=72 if skill != "health" else 48)
-            for name, skill, text, hours in CATALOGUE
-        ])
+        ServiceItem.objects.bulk_create(
+            [
+                ServiceItem(
+                    community=community,
+                    path=community.path,
+                    name=name,
+                    skill=skill,
+                    description=text,
+                    hours=Decimal(hours),
+                    deadline_hours=72 if skill != "health" else 48,
+                )
+                for name, skill, text, hours in CATALOGUE
+            ]
+        )
         self.bump("service_items", len(CATALOGUE))
         buildings = _buildings(community)
-        adults = list(Person.objects.filter(household__path__startswith=community.path,
-                                            birth_date__lte=self.now.date() - timedelta(days=365 * 20),
-                                            birth_date__gte=self.now.date() - timedelta(days=365 * 70))
-                      .exclude(pk__in=[u.person_id for u in self.users.values() if u.person_id])
-                      .select_related("household").order_by("pk")[:400])
+        adults = list(
+            Person.objects.filter(
+                household__path__startswith=community.path,
+                birth_date__lte=self.now.date() - timedelta(days=365 * 20),
+                birth_date__gte=self.now.date() - timedelta(days=365 * 70),
+            )
+            .exclude(pk__in=[u.person_id for u in self.users.values() if u.person_id])
+            .select_related("household")
+            .order_by("pk")[:400]
+        )
         members = {m.person_id: m for m in PartyMember.objects.filter(person__in=adults)}
-        units = list(Organisation.objects.filter(territory__path__startswith=community.path,
-                                                 kind__in=[OrgKind.PARTNER_UNIT, OrgKind.RESIDENT_UNIT]))
+        units = list(
+            Organisation.objects.filter(
+                territory__path__startswith=community.path,
+                kind__in=[OrgKind.PARTNER_UNIT, OrgKind.RESIDENT_UNIT],
+            )
+        )
         chosen = rng.sample(adults, min(len(adults), 60 if rich else 14))
         areas = [b.path for b in buildings.values()]
         rows = []
@@ -165,15 +209,29 @@ class _Demo:
             kind = "party_member" if person.pk in members else rng.choice(KINDS[1:] if units else KINDS[1:4])
             sub = subteams[i % len(subteams)] if rng.random() < 0.5 else team
             skills = sorted({sub.specialty or rng.choice(CATALOGUE)[1], rng.choice(CATALOGUE)[1]})
-            lon, lat = _point(_building_of(person.household.path, buildings)) if person.household_id else (None, None)
+            lon, lat = (
+                _point(_building_of(person.household.path, buildings))
+                if person.household_id
+                else (None, None)
+            )
             public = rng.random() < 0.35
-            rows.append(Helper(
-                team=sub, path=community.path, person=person, kind=kind, party_member=members.get(person.pk),
-                organisation=rng.choice(units) if kind == "partner_staff" else None, skills=skills,
-                slots=_slots(rng), area_paths=rng.sample(areas, min(len(areas), 2)) if areas else [],
-                home_lon=lon, home_lat=lat, public_on_poster=public,
-                poster_phone=f"139{rng.randint(10000000, 99999999)}" if public else "",
-            ))
+            rows.append(
+                Helper(
+                    team=sub,
+                    path=community.path,
+                    person=person,
+                    kind=kind,
+                    party_member=members.get(person.pk),
+                    organisation=rng.choice(units) if kind == "partner_staff" else None,
+                    skills=skills,
+                    slots=_slots(rng),
+                    area_paths=rng.sample(areas, min(len(areas), 2)) if areas else [],
+                    home_lon=lon,
+                    home_lat=lat,
+                    public_on_poster=public,
+                    poster_phone=f"139{rng.randint(10000000, 99999999)}" if public else "",
+                )
+            )
         for row in rows:
             index_fields(row)
         helpers = Helper.objects.bulk_create(rows)
@@ -184,8 +242,10 @@ class _Demo:
         """demo_member (party member, electrician) and demo_volunteer (volunteer, repairs) in 碧眼."""
         found = []
         buildings = _buildings(community)
-        for username, kind, skills in (("demo_member", "party_member", ["electrician", "repair"]),
-                                       ("demo_volunteer", "volunteer", ["repair", "companion", "errands"])):
+        for username, kind, skills in (
+            ("demo_member", "party_member", ["electrician", "repair"]),
+            ("demo_volunteer", "volunteer", ["repair", "companion", "errands"]),
+        ):
             user = self.users.get(username)
             if user is None or user.person_id is None:
                 continue
@@ -193,11 +253,18 @@ class _Demo:
             building = _building_of(person.household.path, buildings) if person.household_id else None
             lon, lat = _point(building)
             helper = Helper(
-                team=team, path=community.path, person=person, kind=kind,
-                party_member=PartyMember.objects.filter(person=person).first(), skills=skills,
+                team=team,
+                path=community.path,
+                person=person,
+                kind=kind,
+                party_member=PartyMember.objects.filter(person=person).first(),
+                skills=skills,
                 slots=[{"day": d, "start": "18:00", "end": "22:00"} for d in range(7)],
-                area_paths=[building.path] if building else [], home_lon=lon, home_lat=lat,
-                public_on_poster=username == "demo_volunteer", poster_phone="13800000003" if username == "demo_volunteer" else "",
+                area_paths=[building.path] if building else [],
+                home_lon=lon,
+                home_lat=lat,
+                public_on_poster=username == "demo_volunteer",
+                poster_phone="13800000003" if username == "demo_volunteer" else "",
             )
             index_fields(helper)
             helper.save()
@@ -210,26 +277,67 @@ class _Demo:
     def orders(self, community: TerritoryNode, helpers: list[Helper], staff: Any, resident_user: Any) -> None:
         rng = self.rng
         items = {i.skill: i for i in ServiceItem.objects.filter(community=community)}
-        residents = list(Person.objects.filter(household__path__startswith=community.path)
-                         .exclude(pk__in=[h.person_id for h in helpers]).order_by("pk")[:300])
+        residents = list(
+            Person.objects.filter(household__path__startswith=community.path)
+            .exclude(pk__in=[h.person_id for h in helpers])
+            .order_by("pk")[:300]
+        )
         if not residents or not helpers:
             return
         png = _png()
-        plan = ["rated"] * 10 + ["closed"] * 3 + ["fulfilled"] * 3 + ["accepted"] * 3 + ["assigned"] * 3 + \
-            ["submitted"] * 4 + ["cancelled"] * 2 + ["converted"]
+        plan = (
+            ["rated"] * 10
+            + ["closed"] * 3
+            + ["fulfilled"] * 3
+            + ["accepted"] * 3
+            + ["assigned"] * 3
+            + ["submitted"] * 4
+            + ["cancelled"] * 2
+            + ["converted"]
+        )
         for n, target in enumerate(plan):
             skill = rng.choice(list(ORDER_TEXTS))
             resident = rng.choice(residents)
-            self._order(items[skill], resident, None, rng.choice(ORDER_TEXTS[skill]), target, helpers, staff, png, n)
+            self._order(
+                items[skill], resident, None, rng.choice(ORDER_TEXTS[skill]), target, helpers, staff, png, n
+            )
         if resident_user is not None and resident_user.person_id:
             me = resident_user.person
-            self._order(items["electrician"], me, resident_user, "卫生间的灯不亮了,换了灯泡也不行", "fulfilled",
-                        [h for h in helpers if h.person.name and "electrician" in h.skills] or helpers, staff, png, 99)
-            self._order(items["tutoring"], me, resident_user, "孩子五年级数学,周末想找人辅导", "submitted",
-                        helpers, staff, png, 98)
+            self._order(
+                items["electrician"],
+                me,
+                resident_user,
+                "卫生间的灯不亮了,换了灯泡也不行",
+                "fulfilled",
+                [h for h in helpers if h.person.name and "electrician" in h.skills] or helpers,
+                staff,
+                png,
+                99,
+            )
+            self._order(
+                items["tutoring"],
+                me,
+                resident_user,
+                "孩子五年级数学,周末想找人辅导",
+                "submitted",
+                helpers,
+                staff,
+                png,
+                98,
+            )
 
-    def _order(self, item: ServiceItem, resident: Person, resident_user: Any, text: str, target: str,
-               helpers: list[Helper], staff: Any, png: bytes, n: int) -> None:
+    def _order(
+        self,
+        item: ServiceItem,
+        resident: Person,
+        resident_user: Any,
+        text: str,
+        target: str,
+        helpers: list[Helper],
+        staff: Any,
+        png: bytes,
+        n: int,
+    ) -> None:
         order = actions.order_submit(actor=resident_user, resident=resident, item=item, description=text)
         self.bump("service_orders")
         if target == "submitted":
@@ -249,34 +357,65 @@ class _Demo:
         order = actions.order_accept(order=order, actor=helper_user)
         if target == "accepted":
             return
-        order = actions.order_fulfil(order=order, actor=helper_user, note="已上门处理,居民确认正常",
-                                     photos=[actions.Upload("现场.png", png)], hours=str(item.hours))
+        order = actions.order_fulfil(
+            order=order,
+            actor=helper_user,
+            note="已上门处理,居民确认正常",
+            photos=[actions.Upload("现场.png", png)],
+            hours=str(item.hours),
+        )
         if target == "fulfilled":
             return
         if target == "closed":
             actions.order_close(order=order, actor=staff, note="电话回访,居民满意")
         else:
-            actions.order_rate(order=order, actor=resident_user, stars=self.rng.choice([5, 5, 5, 4]),
-                               comment=self.rng.choice(["很及时,谢谢红小二", "师傅很耐心", "服务周到"]))
+            actions.order_rate(
+                order=order,
+                actor=resident_user,
+                stars=self.rng.choice([5, 5, 5, 4]),
+                comment=self.rng.choice(["很及时,谢谢红小二", "师傅很耐心", "服务周到"]),
+            )
 
     # --- wishes, pairing, report-in --------------------------------------------------------------
 
-    def wishes(self, community: TerritoryNode, count: int, helpers: list[Helper], team: HelperTeam, staff: Any) -> None:
+    def wishes(
+        self, community: TerritoryNode, count: int, helpers: list[Helper], team: HelperTeam, staff: Any
+    ) -> None:
         rng = self.rng
-        needy = list(Person.objects.filter(household__path__startswith=community.path,
-                                           tags__tag__in=[Tag.ELDERLY_ALONE, Tag.DISABILITY, Tag.LOW_INCOME,
-                                                          Tag.LEFT_BEHIND_CHILD, Tag.EMPTY_NEST]).distinct()[:50])
+        needy = list(
+            Person.objects.filter(
+                household__path__startswith=community.path,
+                tags__tag__in=[
+                    Tag.ELDERLY_ALONE,
+                    Tag.DISABILITY,
+                    Tag.LOW_INCOME,
+                    Tag.LEFT_BEHIND_CHILD,
+                    Tag.EMPTY_NEST,
+                ],
+            ).distinct()[:50]
+        )
         if not needy:
             needy = list(Person.objects.filter(household__path__startswith=community.path)[:10])
         if not needy:
             return
-        units = list(Organisation.objects.filter(territory__path__startswith=community.path,
-                                                 kind__in=[OrgKind.PARTNER_UNIT, OrgKind.RESIDENT_UNIT]))
+        units = list(
+            Organisation.objects.filter(
+                territory__path__startswith=community.path,
+                kind__in=[OrgKind.PARTNER_UNIT, OrgKind.RESIDENT_UNIT],
+            )
+        )
         png = _png()
         for i, (group, title, story, budget) in enumerate(WISHES[:count]):
-            wish = actions_wishes.wish_create(actor=staff, beneficiary=needy[i % len(needy)], group=group, title=title,
-                                              story=story, urgency=rng.choice(["low", "normal", "high"]),
-                                              due_on=self.now.date() + timedelta(days=rng.randint(7, 40)), budget=budget)
+            wish = actions_wishes.wish_create(
+                actor=staff,
+                beneficiary=needy[i % len(needy)],
+                group=group,
+                title=title,
+                story=story,
+                urgency=rng.choice(["low", "normal", "high"]),
+                due_on=self.now.date() + timedelta(days=rng.randint(7, 40)),
+                budget=budget,
+            )
             self.bump("service_wishes")
             step = i % 4
             if step == 0 or not helpers:
@@ -288,17 +427,32 @@ class _Demo:
             else:
                 helper = helpers[i % len(helpers)]
                 actions_wishes.wish_claim(wish=wish, actor=None, kind="member", person=helper.person)
-                actions_wishes.wish_fulfil(wish=wish, actor=staff, note="已送到老人家中,老人很高兴",
-                                           photo=actions.Upload("心愿.png", png), hours="1")
+                actions_wishes.wish_fulfil(
+                    wish=wish,
+                    actor=staff,
+                    note="已送到老人家中,老人很高兴",
+                    photo=actions.Upload("心愿.png", png),
+                    hours="1",
+                )
 
     def pairings(self, community: TerritoryNode, staff: Any, how_many: int) -> None:
-        members = list(PartyMember.objects.filter(person__household__path__startswith=community.path)
-                       .select_related("person", "branch").order_by("pk")[:how_many])
-        elders = list(Person.objects.filter(household__path__startswith=community.path,
-                                            tags__tag=Tag.ELDERLY_ALONE).order_by("pk")[:how_many])
+        members = list(
+            PartyMember.objects.filter(person__household__path__startswith=community.path)
+            .select_related("person", "branch")
+            .order_by("pk")[:how_many]
+        )
+        elders = list(
+            Person.objects.filter(
+                household__path__startswith=community.path, tags__tag=Tag.ELDERLY_ALONE
+            ).order_by("pk")[:how_many]
+        )
         demo_member = self.users.get("demo_member")
         if community.name == RICH and demo_member is not None and demo_member.person_id:
-            pm = PartyMember.objects.filter(person_id=demo_member.person_id).select_related("person", "branch").first()
+            pm = (
+                PartyMember.objects.filter(person_id=demo_member.person_id)
+                .select_related("person", "branch")
+                .first()
+            )
             if pm is not None:
                 members = [pm, *[m for m in members if m.pk != pm.pk]]
         today = self.now.date()
@@ -314,24 +468,38 @@ class _Demo:
                 day = today - timedelta(days=7 * weeks - self.rng.randint(0, 2))
                 if i == 0 and weeks < 3:
                     break  # the first pairing has missed its last visits: overdue, alert raised
-                actions_pairing.visit_log(actor=staff, pairing=pairing, visited_on=day,
-                                          note=self.rng.choice(["老人身体状况良好", "帮老人打扫了卫生", "陪老人聊天,提醒按时吃药"]))
+                actions_pairing.visit_log(
+                    actor=staff,
+                    pairing=pairing,
+                    visited_on=day,
+                    note=self.rng.choice(["老人身体状况良好", "帮老人打扫了卫生", "陪老人聊天,提醒按时吃药"]),
+                )
                 self.bump("service_visits")
 
     def reportins(self, community: TerritoryNode, staff: Any) -> None:
-        posts = [ServicePost(community=community, path=community.path, kind=kind, name=name, description=text,
-                             capacity=cap)
-                 for kind, name, text, cap in [
-                     (PostKind.POST, "周末垃圾分类督导员", "周六上午在小区投放点值守", 8),
-                     (PostKind.POST, "楼栋安全巡查员", "每月巡查一次楼道消防通道", 10),
-                     (PostKind.LIST_ITEM, "四点半课堂辅导", "工作日放学后辅导作业", 6),
-                     (PostKind.LIST_ITEM, "长者饭堂助餐", "午间帮忙送餐", 6),
-                 ]]
+        posts = [
+            ServicePost(
+                community=community, path=community.path, kind=kind, name=name, description=text, capacity=cap
+            )
+            for kind, name, text, cap in [
+                (PostKind.POST, "周末垃圾分类督导员", "周六上午在小区投放点值守", 8),
+                (PostKind.POST, "楼栋安全巡查员", "每月巡查一次楼道消防通道", 10),
+                (PostKind.LIST_ITEM, "四点半课堂辅导", "工作日放学后辅导作业", 6),
+                (PostKind.LIST_ITEM, "长者饭堂助餐", "午间帮忙送餐", 6),
+            ]
+        ]
         ServicePost.objects.bulk_create(posts)
         year = self.now.date().year
-        rows = [ReportIn(member=m, community=community, path=community.path, year=year,
-                         hours_target=Decimal(self.rng.choice([12, 24, 36])))
-                for m in PartyMember.objects.filter(home_community=community, kind="in_service")[:40]]
+        rows = [
+            ReportIn(
+                member=m,
+                community=community,
+                path=community.path,
+                year=year,
+                hours_target=Decimal(self.rng.choice([12, 24, 36])),
+            )
+            for m in PartyMember.objects.filter(home_community=community, kind="in_service")[:40]
+        ]
         ReportIn.objects.bulk_create(rows)
         self.bump("service_reportins", len(rows))
 
@@ -340,7 +508,9 @@ class _Demo:
         admin = self.users.get("demo_admin")
         if street is None or admin is None or HelperTeam.objects.exists():
             return {}
-        communities = list(TerritoryNode.objects.filter(parent=street, level=Level.COMMUNITY).order_by("code"))
+        communities = list(
+            TerritoryNode.objects.filter(parent=street, level=Level.COMMUNITY).order_by("code")
+        )
         staff_user = self.users.get("demo_staff") or admin
         for community in communities:
             rich = community.name == RICH
@@ -348,8 +518,12 @@ class _Demo:
             staff = staff_user if rich else admin
             if rich:
                 helpers = self.login_helpers(team, community) + helpers
-            self.orders(community, helpers if rich else helpers[:6], staff,
-                        self.users.get("demo_resident") if rich else None)
+            self.orders(
+                community,
+                helpers if rich else helpers[:6],
+                staff,
+                self.users.get("demo_resident") if rich else None,
+            )
             self.wishes(community, 12 if rich else 3, helpers, team, staff)
             self.pairings(community, staff, 6 if rich else 2)
             self.reportins(community, staff)
@@ -362,4 +536,3 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     counts = _Demo(seed, progress).run()
     progress(f"服务:{counts.get('service_orders', 0)} 单, {counts.get('service_wishes', 0)} 个心愿")
     return counts
-

@@ -53,9 +53,12 @@ def service_record(person_id: int, *, year: int | None = None) -> list[RecordRow
     """纪实台账: every fulfilled order, fulfilled wish and pairing visit of the person — nothing typed twice.
     (Activity check-ins belong to the places app and are added there when it records them.)"""
     rows: list[RecordRow] = []
-    orders = ServiceOrder.objects.filter(helper__person_id=person_id, status__in=DONE_ORDER_STATES,
-                                         fulfilled_at__isnull=False).select_related("item", "community")
-    wishes = Wish.objects.filter(claimant_person_id=person_id, status=WishStatus.FULFILLED).select_related("community")
+    orders = ServiceOrder.objects.filter(
+        helper__person_id=person_id, status__in=DONE_ORDER_STATES, fulfilled_at__isnull=False
+    ).select_related("item", "community")
+    wishes = Wish.objects.filter(claimant_person_id=person_id, status=WishStatus.FULFILLED).select_related(
+        "community"
+    )
     visits = Visit.objects.filter(pairing__member__person_id=person_id).select_related("pairing__community")
     if year:
         orders = orders.filter(fulfilled_at__year=year)
@@ -63,13 +66,31 @@ def service_record(person_id: int, *, year: int | None = None) -> list[RecordRow
         visits = visits.filter(visited_on__year=year)
     for o in orders:
         stars = f",评价{o.rating}星" if o.rating else ""
-        rows.append(RecordRow(timezone.localdate(o.fulfilled_at), "服务单", f"{o.community.name} {o.item.name}{stars}",
-                              o.hours or ZERO, o.number))
+        rows.append(
+            RecordRow(
+                timezone.localdate(o.fulfilled_at),
+                "服务单",
+                f"{o.community.name} {o.item.name}{stars}",
+                o.hours or ZERO,
+                o.number,
+            )
+        )
     for w in wishes:
-        rows.append(RecordRow(timezone.localdate(w.fulfilled_at), "微心愿", f"{w.community.name} {w.title}",
-                              w.hours or ZERO, f"W{w.pk}"))
+        rows.append(
+            RecordRow(
+                timezone.localdate(w.fulfilled_at),
+                "微心愿",
+                f"{w.community.name} {w.title}",
+                w.hours or ZERO,
+                f"W{w.pk}",
+            )
+        )
     for v in visits:
-        rows.append(RecordRow(v.visited_on, "结对探访", f"{v.pairing.community.name} 探访结对老人", v.hours, f"V{v.pk}"))
+        rows.append(
+            RecordRow(
+                v.visited_on, "结对探访", f"{v.pairing.community.name} 探访结对老人", v.hours, f"V{v.pk}"
+            )
+        )
     rows.sort(key=lambda r: (r.day, r.kind, r.ref), reverse=True)
     return rows
 
@@ -95,18 +116,37 @@ def record_xlsx(name: str, rows: list[RecordRow], target: Decimal | None) -> byt
 
 def hours_by_person(person_ids: list[int], start: date, end: date) -> dict[int, Decimal]:
     totals: dict[int, Decimal] = dict.fromkeys(person_ids, ZERO)
-    orders = (ServiceOrder.objects.filter(helper__person_id__in=person_ids, status__in=DONE_ORDER_STATES,
-                                          fulfilled_at__date__gte=start, fulfilled_at__date__lt=end)
-              .values("helper__person_id").annotate(h=Coalesce(Sum("hours"), ZERO)))
+    orders = (
+        ServiceOrder.objects.filter(
+            helper__person_id__in=person_ids,
+            status__in=DONE_ORDER_STATES,
+            fulfilled_at__date__gte=start,
+            fulfilled_at__date__lt=end,
+        )
+        .values("helper__person_id")
+        .annotate(h=Coalesce(Sum("hours"), ZERO))
+    )
     for row in orders:
         totals[row["helper__person_id"]] += row["h"]
-    wishes = (Wish.objects.filter(claimant_person_id__in=person_ids, status=WishStatus.FULFILLED,
-                                  fulfilled_at__date__gte=start, fulfilled_at__date__lt=end)
-              .values("claimant_person_id").annotate(h=Coalesce(Sum("hours"), ZERO)))
+    wishes = (
+        Wish.objects.filter(
+            claimant_person_id__in=person_ids,
+            status=WishStatus.FULFILLED,
+            fulfilled_at__date__gte=start,
+            fulfilled_at__date__lt=end,
+        )
+        .values("claimant_person_id")
+        .annotate(h=Coalesce(Sum("hours"), ZERO))
+    )
     for row in wishes:
         totals[row["claimant_person_id"]] += row["h"]
-    visits = (Visit.objects.filter(pairing__member__person_id__in=person_ids, visited_on__gte=start, visited_on__lt=end)
-              .values("pairing__member__person_id").annotate(h=Coalesce(Sum("hours"), ZERO)))
+    visits = (
+        Visit.objects.filter(
+            pairing__member__person_id__in=person_ids, visited_on__gte=start, visited_on__lt=end
+        )
+        .values("pairing__member__person_id")
+        .annotate(h=Coalesce(Sum("hours"), ZERO))
+    )
     for row in visits:
         totals[row["pairing__member__person_id"]] += row["h"]
     return totals
@@ -123,23 +163,34 @@ class RankRow:
 
 def quarterly_ranking(community: Any, year: int, quarter: int, limit: int = 50) -> list[RankRow]:
     """“最亮星” ranking: reported-in members of the community by service hours in the quarter."""
-    reports = list(ReportIn.objects.filter(community=community, year=year, withdrawn_at=None)
-                   .select_related("member__person", "member__branch"))
+    reports = list(
+        ReportIn.objects.filter(community=community, year=year, withdrawn_at=None).select_related(
+            "member__person", "member__branch"
+        )
+    )
     start, end = quarter_bounds(year, quarter)
     hours = hours_by_person([r.member.person_id for r in reports], start, end)
     ordered = sorted(reports, key=lambda r: (-hours[r.member.person_id], r.member.person.name, r.pk))[:limit]
-    return [RankRow(i + 1, r.member.person.name, r.member.branch.name, hours[r.member.person_id], r.hours_target)
-            for i, r in enumerate(ordered)]
+    return [
+        RankRow(i + 1, r.member.person.name, r.member.branch.name, hours[r.member.person_id], r.hours_target)
+        for i, r in enumerate(ordered)
+    ]
 
 
 def wish_stats(actor: Any) -> list[dict[str, Any]]:
-    rows = (Wish.objects.visible_to(actor).values("community__name", "community_id")
-            .annotate(total=Count("pk"), open=Count("pk", filter=Q(status=WishStatus.OPEN)),
-                      claimed=Count("pk", filter=Q(status=WishStatus.CLAIMED)),
-                      fulfilled=Count("pk", filter=Q(status=WishStatus.FULFILLED)),
-                      expired=Count("pk", filter=Q(status=WishStatus.EXPIRED)),
-                      budget=Coalesce(Sum("budget", filter=Q(status=WishStatus.FULFILLED)), Decimal("0.00")))
-            .order_by("community__name"))
+    rows = (
+        Wish.objects.visible_to(actor)
+        .values("community__name", "community_id")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status=WishStatus.OPEN)),
+            claimed=Count("pk", filter=Q(status=WishStatus.CLAIMED)),
+            fulfilled=Count("pk", filter=Q(status=WishStatus.FULFILLED)),
+            expired=Count("pk", filter=Q(status=WishStatus.EXPIRED)),
+            budget=Coalesce(Sum("budget", filter=Q(status=WishStatus.FULFILLED)), Decimal("0.00")),
+        )
+        .order_by("community__name")
+    )
     return list(rows)
 
 
@@ -168,8 +219,9 @@ def unread_notices(person: Any) -> int:
 def alerts_for(actor: Any) -> Any:
     """Open pairing alerts: staff of the area, and people holding a current post in the member's branch."""
     scope = get_scope(actor)
-    rows = PairingAlert.objects.filter(resolved_at=None).select_related("pairing__member__person", "branch",
-                                                                        "pairing__community")
+    rows = PairingAlert.objects.filter(resolved_at=None).select_related(
+        "pairing__member__person", "branch", "pairing__community"
+    )
     if scope.is_global:
         return rows
     condition = Q(pk__in=[])
@@ -178,7 +230,11 @@ def alerts_for(actor: Any) -> Any:
     if scope.person_id is not None:
         from gongzhi.orgs.models import Post
 
-        branches = Post.objects.current().filter(person_id=scope.person_id, party_org__isnull=False).values("party_org_id")
+        branches = (
+            Post.objects.current()
+            .filter(person_id=scope.person_id, party_org__isnull=False)
+            .values("party_org_id")
+        )
         condition |= Q(branch_id__in=branches)
     return rows.filter(condition)
 
@@ -199,13 +255,20 @@ def building_by_id(raw: Any) -> Any:
 
 def street_helpers(order: ServiceOrder) -> list[Helper]:
     street = "/".join(order.community.path.split("/")[:-2]) + "/"
-    return list(Helper.objects.filter(path__startswith=street, active=True).select_related("person", "team")
-                .order_by("path", "team_id", "id")[:300])
+    return list(
+        Helper.objects.filter(path__startswith=street, active=True)
+        .select_related("person", "team")
+        .order_by("path", "team_id", "id")[:300]
+    )
 
 
 def helper_for_assignment(order: ServiceOrder, helper_id: int) -> Helper | None:
     street = "/".join(order.community.path.split("/")[:-2]) + "/"
-    return Helper.objects.filter(pk=helper_id, path__startswith=street, active=True).select_related("person").first()
+    return (
+        Helper.objects.filter(pk=helper_id, path__startswith=street, active=True)
+        .select_related("person")
+        .first()
+    )
 
 
 def appeal_for_conversion(actor: Any, number: str) -> Any:
@@ -214,27 +277,51 @@ def appeal_for_conversion(actor: Any, number: str) -> Any:
     number = (number or "").strip()
     if not number:
         return None
-    rows = Appeal.objects.visible_to(actor, "dispatch_appeals").select_related("community", "territory", "submitter")
-    return rows.filter(number=number).first() or (rows.filter(pk=int(number)).first() if number.isdigit() else None)
+    rows = Appeal.objects.visible_to(actor, "dispatch_appeals").select_related(
+        "community", "territory", "submitter"
+    )
+    return rows.filter(number=number).first() or (
+        rows.filter(pk=int(number)).first() if number.isdigit() else None
+    )
 
 
 def wall_rows(community_id: str) -> Any:
     """The public wall: open and recently claimed/fulfilled wishes, with only non-identifying
     columns loaded (no beneficiary, no claimant person) — the template cannot leak what it never gets."""
-    rows = (Wish.objects.filter(status__in=[WishStatus.OPEN, WishStatus.CLAIMED, WishStatus.FULFILLED])
-            .select_related("community", "claimant_team", "claimant_org")
-            .only("pk", "title", "story", "group", "urgency", "due_on", "budget", "status", "claimant_kind",
-                  "claimant_team__name", "claimant_org__name", "community__name", "created_at", "path")
-            .annotate(open_first=Case(When(status=WishStatus.OPEN, then=0), default=1),
-                      urgent_first=Case(When(urgency="high", then=0), When(urgency="normal", then=1), default=2))
-            .order_by("open_first", "urgent_first", "due_on", "pk"))
+    rows = (
+        Wish.objects.filter(status__in=[WishStatus.OPEN, WishStatus.CLAIMED, WishStatus.FULFILLED])
+        .select_related("community", "claimant_team", "claimant_org")
+        .only(
+            "pk",
+            "title",
+            "story",
+            "group",
+            "urgency",
+            "due_on",
+            "budget",
+            "status",
+            "claimant_kind",
+            "claimant_team__name",
+            "claimant_org__name",
+            "community__name",
+            "created_at",
+            "path",
+        )
+        .annotate(
+            open_first=Case(When(status=WishStatus.OPEN, then=0), default=1),
+            urgent_first=Case(When(urgency="high", then=0), When(urgency="normal", then=1), default=2),
+        )
+        .order_by("open_first", "urgent_first", "due_on", "pk")
+    )
     if str(community_id).isdigit():
         rows = rows.filter(community_id=int(community_id))
     return rows
 
 
 def wall_communities() -> list[tuple[int, str]]:
-    return list(Wish.objects.values_list("community_id", "community__name").distinct().order_by("community__name"))
+    return list(
+        Wish.objects.values_list("community_id", "community__name").distinct().order_by("community__name")
+    )
 
 
 def helper_names(ids: list[int]) -> dict[int, str]:

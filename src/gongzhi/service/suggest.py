@@ -107,11 +107,25 @@ def availability(slots: list[dict[str, Any]], when: datetime | None) -> float:
     return 0.5 if same_day else 0.0
 
 
-def score(*, skills: list[str], skill: str, area_paths: list[str], order_path: str, home: tuple | None,
-          target: tuple | None, open_orders: int, slots: list, when: datetime | None) -> tuple[Any, ...]:
+def score(
+    *,
+    skills: list[str],
+    skill: str,
+    area_paths: list[str],
+    order_path: str,
+    home: tuple | None,
+    target: tuple | None,
+    open_orders: int,
+    slots: list,
+    when: datetime | None,
+) -> tuple[Any, ...]:
     """The formula in Python: (total, skill, near, free, available, km)."""
     s_skill = 1.0 if skill in (skills or ()) else 0.0
-    km = km_between(home[0], home[1], target[0], target[1]) if home and home[0] is not None and target else None
+    km = (
+        km_between(home[0], home[1], target[0], target[1])
+        if home and home[0] is not None and target
+        else None
+    )
     if any(order_path.startswith(p) for p in (area_paths or ())):
         s_near = 1.0
     elif km is not None:
@@ -120,8 +134,12 @@ def score(*, skills: list[str], skill: str, area_paths: list[str], order_path: s
         s_near = 0.0
     s_free = 1.0 / (1.0 + max(open_orders, 0))
     s_avail = availability(slots, when)
-    total = (WEIGHTS["skill"] * s_skill + WEIGHTS["near"] * s_near + WEIGHTS["free"] * s_free
-             + WEIGHTS["available"] * s_avail)
+    total = (
+        WEIGHTS["skill"] * s_skill
+        + WEIGHTS["near"] * s_near
+        + WEIGHTS["free"] * s_free
+        + WEIGHTS["available"] * s_avail
+    )
     return total, s_skill, s_near, s_free, s_avail, km
 
 
@@ -144,16 +162,22 @@ def _sql_score(order: ServiceOrder, target: tuple[float, float] | None) -> Any:
         # x*x rather than POWER(x, 2): plain arithmetic on both databases (SQLite runs POWER and
         # SQRT as Python functions Django registers, one call per row each)
         km = ExpressionWrapper(Sqrt(dx * dx + dy * dy), output_field=FloatField())
-        far = Case(When(home_lon__isnull=True, then=Value(0.0)),
-                   default=Value(1.0) / (Value(1.0) + km / Value(HALF_SCORE_KM)), output_field=FloatField())
+        far = Case(
+            When(home_lon__isnull=True, then=Value(0.0)),
+            default=Value(1.0) / (Value(1.0) + km / Value(HALF_SCORE_KM)),
+            output_field=FloatField(),
+        )
     else:
         far = Value(0.0)
     near = Case(When(in_area, then=Value(1.0)), default=far, output_field=FloatField())
     free = ExpressionWrapper(Value(1.0) / (Value(1.0) + F("open_orders")), output_field=FloatField())
     local = _local(order.wanted_at)
     if local is None:
-        available = Case(When(Q(week_hours="") | Q(week_hours=NO_HOURS), then=Value(0.0)), default=Value(1.0),
-                         output_field=FloatField())
+        available = Case(
+            When(Q(week_hours="") | Q(week_hours=NO_HOURS), then=Value(0.0)),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
     else:
         hour = local.weekday() * 24 + local.hour
         bits["hour_bit"] = Substr("week_hours", hour + 1, 1)
@@ -161,7 +185,8 @@ def _sql_score(order: ServiceOrder, target: tuple[float, float] | None) -> Any:
         available = Case(
             When(hour_bit="1", then=Value(1.0)),
             When(~Q(day_bits="0" * 24) & ~Q(day_bits=""), then=Value(0.5)),
-            default=Value(0.0), output_field=FloatField(),
+            default=Value(0.0),
+            output_field=FloatField(),
         )
     return skill, near, free, available, bits
 
@@ -171,8 +196,11 @@ UNSKILLED_MAX = WEIGHTS["near"] + WEIGHTS["free"] + WEIGHTS["available"]
 
 
 def _ranked(rows: Any, limit: int) -> list[tuple[Any, ...]]:
-    return list(rows.order_by("-total", "pk").values_list(
-        "pk", "total", "s_skill", "s_near", "s_free", "s_available", "home_lon", "home_lat")[:limit])
+    return list(
+        rows.order_by("-total", "pk").values_list(
+            "pk", "total", "s_skill", "s_near", "s_free", "s_available", "home_lon", "home_lat"
+        )[:limit]
+    )
 
 
 def suggest_helpers(order: ServiceOrder, limit: int = 3) -> list[Suggestion]:
@@ -183,18 +211,35 @@ def suggest_helpers(order: ServiceOrder, limit: int = 3) -> list[Suggestion]:
     street_path = prefix_of(order.path or order.community.path, STREET_CODE_LENGTH) or order.community.path
     target = point_of(order.building) if order.building_id else point_of(order.community)
     skill, near, free, available, bits = _sql_score(order, target)
-    rows = (Helper.objects.filter(path__startswith=street_path, active=True).annotate(**bits)
-            .annotate(s_skill=skill, s_near=near, s_free=free, s_available=available)
-            .annotate(total=ExpressionWrapper(
-                Value(WEIGHTS["skill"]) * F("s_skill") + Value(WEIGHTS["near"]) * F("s_near")
-                + Value(WEIGHTS["free"]) * F("s_free") + Value(WEIGHTS["available"]) * F("s_available"),
-                output_field=FloatField())))
+    rows = (
+        Helper.objects.filter(path__startswith=street_path, active=True)
+        .annotate(**bits)
+        .annotate(s_skill=skill, s_near=near, s_free=free, s_available=available)
+        .annotate(
+            total=ExpressionWrapper(
+                Value(WEIGHTS["skill"]) * F("s_skill")
+                + Value(WEIGHTS["near"]) * F("s_near")
+                + Value(WEIGHTS["free"]) * F("s_free")
+                + Value(WEIGHTS["available"]) * F("s_available"),
+                output_field=FloatField(),
+            )
+        )
+    )
     found = _ranked(rows.filter(skill_bit__gt=0), limit)
     if len(found) < limit or found[-1][1] <= UNSKILLED_MAX + 1e-9:
         found = _ranked(rows, limit)
     result = []
     for pk, total, s_skill, s_near, s_free, s_avail, lon, lat in found:
         km = km_between(lon, lat, target[0], target[1]) if target and lon is not None else None
-        result.append(Suggestion(pk, round(total, 4), s_skill, round(s_near, 4), round(s_free, 4), s_avail,
-                                 None if km is None else round(km, 2)))
+        result.append(
+            Suggestion(
+                pk,
+                round(total, 4),
+                s_skill,
+                round(s_near, 4),
+                round(s_free, 4),
+                s_avail,
+                None if km is None else round(km, 2),
+            )
+        )
     return result

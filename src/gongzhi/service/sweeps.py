@@ -29,10 +29,18 @@ def mark_overdue_orders(now: Any = None) -> int:
     rows = ServiceOrder.objects.overdue(now).filter(overdue_marked_at=None).select_related("helper", "item")
     for order in rows:
         with transaction.atomic():
-            if not ServiceOrder.objects.filter(pk=order.pk, overdue_marked_at=None).update(overdue_marked_at=now):
+            if not ServiceOrder.objects.filter(pk=order.pk, overdue_marked_at=None).update(
+                overdue_marked_at=now
+            ):
                 continue  # another sweeper got it
-            OrderEvent.objects.create(order=order, actor_label=actor_label(None), action=OrderAction.OVERDUE,
-                                      from_status=order.status, to_status=order.status, note="已超过办结时限")
+            OrderEvent.objects.create(
+                order=order,
+                actor_label=actor_label(None),
+                action=OrderAction.OVERDUE,
+                from_status=order.status,
+                to_status=order.status,
+                note="已超过办结时限",
+            )
             text = f"服务单{order.number}({order.item.name})已超期,请尽快处理"
             if order.helper_id:
                 notice(order.helper.person_id, text, "overdue", order)
@@ -44,15 +52,25 @@ def mark_overdue_orders(now: Any = None) -> int:
 def raise_pairing_alerts(today: Any = None) -> int:
     today = today or timezone.localdate()
     count = 0
-    due = Pairing.objects.filter(ended_on=None, next_due_on__lt=today).select_related("member__person", "elder")
+    due = Pairing.objects.filter(ended_on=None, next_due_on__lt=today).select_related(
+        "member__person", "elder"
+    )
     for pairing in due:
         try:
             with transaction.atomic():
-                PairingAlert.objects.create(pairing=pairing, path=pairing.path, branch_id=pairing.branch_id,
-                                            due_on=pairing.next_due_on)
+                PairingAlert.objects.create(
+                    pairing=pairing,
+                    path=pairing.path,
+                    branch_id=pairing.branch_id,
+                    due_on=pairing.next_due_on,
+                )
         except IntegrityError:
             continue  # already raised for this due date
-        notice(pairing.member.person_id, f"您结对的老人已超过{pairing.interval_days}天未探访,请尽快上门", "visit_due")
+        notice(
+            pairing.member.person_id,
+            f"您结对的老人已超过{pairing.interval_days}天未探访,请尽快上门",
+            "visit_due",
+        )
         count += 1
     return count
 

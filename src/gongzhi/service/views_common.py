@@ -29,7 +29,9 @@ def uploads(request: HttpRequest, name: str = "photos") -> list[Upload]:
     return result
 
 
-def run_action(work: Callable[[], Any], page: Callable[[str, int], HttpResponse]) -> tuple[Any, HttpResponse | None]:
+def run_action(
+    work: Callable[[], Any], page: Callable[[str, int], HttpResponse]
+) -> tuple[Any, HttpResponse | None]:
     """(result, None) on success, else (None, the page re-rendered with the message and status)."""
     try:
         return work(), None

@@ -14,13 +14,17 @@ from gongzhi.service.views_common import person_of
 
 def index(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    return render(request, "service/index.html", {
-        "staff": is_staff(request.user) if request.user.is_authenticated else False,
-        "helper": bool(queries.my_helper_ids(person)),
-        "member": person is not None and hasattr(person, "party_member"),
-        "unread": queries.unread_notices(person),
-        "alerts": queries.alerts_for(request.user).count() if request.user.is_authenticated else 0,
-    })
+    return render(
+        request,
+        "service/index.html",
+        {
+            "staff": is_staff(request.user) if request.user.is_authenticated else False,
+            "helper": bool(queries.my_helper_ids(person)),
+            "member": person is not None and hasattr(person, "party_member"),
+            "unread": queries.unread_notices(person),
+            "alerts": queries.alerts_for(request.user).count() if request.user.is_authenticated else 0,
+        },
+    )
 
 
 @login_required

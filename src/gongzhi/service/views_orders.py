@@ -52,7 +52,12 @@ def order_new(request: HttpRequest) -> HttpResponse:
     building = _building_from_qr(request)
     community = queries.community_of_node(building) if building else queries.resident_community(person)
     items = queries.catalogue(community)
-    context: dict[str, Any] = {"items": items, "community": community, "building": building, "values": request.POST}
+    context: dict[str, Any] = {
+        "items": items,
+        "community": community,
+        "building": building,
+        "values": request.POST,
+    }
     if request.method != "POST":
         return render(request, "service/order_new.html", context)
 
@@ -62,17 +67,28 @@ def order_new(request: HttpRequest) -> HttpResponse:
     item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
     if item is None:
         return page(_("请选择服务项目"), 400)
-    order, failed = run_action(lambda: actions.order_submit(
-        actor=request.user, resident=person, item=item, building=building,
-        description=request.POST.get("description", ""), wanted_at=_wanted(request.POST.get("wanted_at", "")),
-    ), page)
+    order, failed = run_action(
+        lambda: actions.order_submit(
+            actor=request.user,
+            resident=person,
+            item=item,
+            building=building,
+            description=request.POST.get("description", ""),
+            wanted_at=_wanted(request.POST.get("wanted_at", "")),
+        ),
+        page,
+    )
     return failed or redirect("service:order_detail", order.pk)
 
 
 @login_required
 def order_mine(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    rows = ServiceOrder.objects.visible_to(request.user).filter(resident=person).select_related("item", "helper__person")
+    rows = (
+        ServiceOrder.objects.visible_to(request.user)
+        .filter(resident=person)
+        .select_related("item", "helper__person")
+    )
     return render(request, "service/order_mine.html", {"page": paginate(request, rows, 20)})
 
 
@@ -80,8 +96,11 @@ def order_mine(request: HttpRequest) -> HttpResponse:
 def tasks(request: HttpRequest) -> HttpResponse:
     """The helper's orders: to accept, in service, done."""
     person = person_of(request)
-    rows = (ServiceOrder.objects.visible_to(request.user).filter(helper__person=person)
-            .select_related("item", "community", "building"))
+    rows = (
+        ServiceOrder.objects.visible_to(request.user)
+        .filter(helper__person=person)
+        .select_related("item", "community", "building")
+    )
     return render(request, "service/tasks.html", {"page": paginate(request, rows, 20)})
 
 
@@ -90,32 +109,51 @@ def orders(request: HttpRequest) -> HttpResponse:
     """Staff work list, scoped to the communities where they manage service."""
     if not is_staff(request.user):
         raise Http404
-    rows = (ServiceOrder.objects.visible_to(request.user, "manage_service")
-            .select_related("item", "community", "helper__person"))
+    rows = ServiceOrder.objects.visible_to(request.user, "manage_service").select_related(
+        "item", "community", "helper__person"
+    )
     status = request.GET.get("status", "")
     if status == "overdue":
         rows = rows.overdue()
     elif status in OrderStatus.values:
         rows = rows.filter(status=status)
-    return render(request, "service/orders.html", {
-        "page": paginate(request, rows, 30), "status": status, "statuses": OrderStatus.choices,
-    })
+    return render(
+        request,
+        "service/orders.html",
+        {
+            "page": paginate(request, rows, 30),
+            "status": status,
+            "statuses": OrderStatus.choices,
+        },
+    )
 
 
 def _panels(request: HttpRequest, order: ServiceOrder) -> dict[str, Any]:
     actor = request.user
     staff = may_manage(actor, order.path)
     context: dict[str, Any] = {"staff_view": staff, "panels": set()}
-    for action in (OrderAction.ASSIGN, OrderAction.ACCEPT, OrderAction.DECLINE, OrderAction.FULFIL,
-                   OrderAction.RATE, OrderAction.CLOSE, OrderAction.CANCEL, OrderAction.CONVERT):
+    for action in (
+        OrderAction.ASSIGN,
+        OrderAction.ACCEPT,
+        OrderAction.DECLINE,
+        OrderAction.FULFIL,
+        OrderAction.RATE,
+        OrderAction.CLOSE,
+        OrderAction.CANCEL,
+        OrderAction.CONVERT,
+    ):
         from gongzhi.service.workflow import ORDER_TRANSITIONS
 
         if order.status in ORDER_TRANSITIONS[action][0] and may(actor, order, action):
             context["panels"].add(str(action))
     if "assign" in context["panels"]:
         suggestions = suggest_helpers(order)
-        by_id = {h.pk: h for h in Helper.objects.filter(pk__in=[s.helper_id for s in suggestions])
-                 .select_related("person", "team")}
+        by_id = {
+            h.pk: h
+            for h in Helper.objects.filter(pk__in=[s.helper_id for s in suggestions]).select_related(
+                "person", "team"
+            )
+        }
         context["suggestions"] = [(s, by_id[s.helper_id]) for s in suggestions if s.helper_id in by_id]
         context["helpers"] = queries.street_helpers(order)
     return context
@@ -154,7 +192,9 @@ def order_assign(request: HttpRequest, order_id: int) -> HttpResponse:
         helper = queries.helper_for_assignment(order, int(raw))
         if helper is None:
             raise ServiceError("只能派给本街道在队的服务队员", "helper")
-        return actions.order_assign(order=order, actor=request.user, helper=helper, note=request.POST.get("note", ""))
+        return actions.order_assign(
+            order=order, actor=request.user, helper=helper, note=request.POST.get("note", "")
+        )
 
     return _act(request, order_id, work)
 
@@ -168,16 +208,27 @@ def order_accept(request: HttpRequest, order_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def order_decline(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(request, order_id, lambda o: actions.order_decline(order=o, actor=request.user,
-                                                                   reason=request.POST.get("reason", "")))
+    return _act(
+        request,
+        order_id,
+        lambda o: actions.order_decline(order=o, actor=request.user, reason=request.POST.get("reason", "")),
+    )
 
 
 @login_required
 @require_POST
 def order_fulfil(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(request, order_id, lambda o: actions.order_fulfil(
-        order=o, actor=request.user, note=request.POST.get("note", ""), photos=uploads(request),
-        hours=request.POST.get("hours", "")))
+    return _act(
+        request,
+        order_id,
+        lambda o: actions.order_fulfil(
+            order=o,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            photos=uploads(request),
+            hours=request.POST.get("hours", ""),
+        ),
+    )
 
 
 @login_required
@@ -185,29 +236,43 @@ def order_fulfil(request: HttpRequest, order_id: int) -> HttpResponse:
 def order_rate(request: HttpRequest, order_id: int) -> HttpResponse:
     raw = request.POST.get("stars", "")
     stars = int(raw) if raw.isdigit() else 0
-    return _act(request, order_id, lambda o: actions.order_rate(order=o, actor=request.user, stars=stars,
-                                                                comment=request.POST.get("comment", "")))
+    return _act(
+        request,
+        order_id,
+        lambda o: actions.order_rate(
+            order=o, actor=request.user, stars=stars, comment=request.POST.get("comment", "")
+        ),
+    )
 
 
 @login_required
 @require_POST
 def order_close(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(request, order_id, lambda o: actions.order_close(order=o, actor=request.user,
-                                                                 note=request.POST.get("note", "")))
+    return _act(
+        request,
+        order_id,
+        lambda o: actions.order_close(order=o, actor=request.user, note=request.POST.get("note", "")),
+    )
 
 
 @login_required
 @require_POST
 def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(request, order_id, lambda o: actions.order_cancel(order=o, actor=request.user,
-                                                                  reason=request.POST.get("reason", "")))
+    return _act(
+        request,
+        order_id,
+        lambda o: actions.order_cancel(order=o, actor=request.user, reason=request.POST.get("reason", "")),
+    )
 
 
 @login_required
 @require_POST
 def order_convert(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(request, order_id, lambda o: convert.order_to_appeal(order=o, actor=request.user,
-                                                                      reason=request.POST.get("reason", "")))
+    return _act(
+        request,
+        order_id,
+        lambda o: convert.order_to_appeal(order=o, actor=request.user, reason=request.POST.get("reason", "")),
+    )
 
 
 @login_required
@@ -224,10 +289,19 @@ def from_appeal(request: HttpRequest) -> HttpResponse:
     """Staff turn an appeal that is really a neighbourly service into a service order."""
     if not is_staff(request.user):
         raise Http404
-    appeal = queries.appeal_for_conversion(request.user, request.GET.get("appeal") or request.POST.get("appeal", ""))
-    items = list(ServiceItem.objects.visible_to(request.user).filter(active=True, path=appeal.community.path)) if (
-        appeal is not None and appeal.community_id) else []
-    context = {"appeal": appeal, "items": items, "number": request.GET.get("appeal") or request.POST.get("appeal", "")}
+    appeal = queries.appeal_for_conversion(
+        request.user, request.GET.get("appeal") or request.POST.get("appeal", "")
+    )
+    items = (
+        list(ServiceItem.objects.visible_to(request.user).filter(active=True, path=appeal.community.path))
+        if (appeal is not None and appeal.community_id)
+        else []
+    )
+    context = {
+        "appeal": appeal,
+        "items": items,
+        "number": request.GET.get("appeal") or request.POST.get("appeal", ""),
+    }
     if request.method != "POST":
         return render(request, "service/from_appeal.html", context)
 
@@ -239,7 +313,10 @@ def from_appeal(request: HttpRequest) -> HttpResponse:
     item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
     if item is None:
         return page(_("请选择服务项目"), 400)
-    order, failed = run_action(lambda: convert.appeal_to_order(appeal=appeal, actor=request.user, item=item,
-                                                               note=request.POST.get("note", "")), page)
+    order, failed = run_action(
+        lambda: convert.appeal_to_order(
+            appeal=appeal, actor=request.user, item=item, note=request.POST.get("note", "")
+        ),
+        page,
+    )
     return failed or redirect("service:order_detail", order.pk)
-

@@ -24,9 +24,16 @@ from gongzhi.service.views_teams import find_person
 def pairings(request: HttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise Http404
-    rows = (Pairing.objects.visible_to(request.user).filter(ended_on=None)
-            .select_related("member__person", "elder", "branch", "community"))
-    context: dict[str, Any] = {"page": paginate(request, rows, 30), "today": timezone.localdate(), "values": request.POST}
+    rows = (
+        Pairing.objects.visible_to(request.user)
+        .filter(ended_on=None)
+        .select_related("member__person", "elder", "branch", "community")
+    )
+    context: dict[str, Any] = {
+        "page": paginate(request, rows, 30),
+        "today": timezone.localdate(),
+        "values": request.POST,
+    }
     if request.method != "POST":
         return render(request, "service/pairings.html", context)
 
@@ -35,12 +42,19 @@ def pairings(request: HttpRequest) -> HttpResponse:
 
     def work() -> Pairing:
         member_person = find_person(request.user, request.POST.get("member", ""))
-        member = PartyMember.objects.visible_to(request.user).filter(person=member_person).select_related("branch").first()
+        member = (
+            PartyMember.objects.visible_to(request.user)
+            .filter(person=member_person)
+            .select_related("branch")
+            .first()
+        )
         if member is None:
             raise ServiceError("此人不是登记在册的党员", "member")
         raw = request.POST.get("interval_days", "7")
         return actions_pairing.pairing_create(
-            actor=request.user, member=member, elder=find_person(request.user, request.POST.get("elder", "")),
+            actor=request.user,
+            member=member,
+            elder=find_person(request.user, request.POST.get("elder", "")),
             interval_days=int(raw) if raw.isdigit() else 0,
         )
 
@@ -49,11 +63,19 @@ def pairings(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, pairing: Pairing, *, error: str = "", status: int = 200) -> HttpResponse:
-    return render(request, "service/pairing_detail.html", {
-        "pairing": pairing, "visits": pairing.visits.all()[:50], "error": error, "today": timezone.localdate(),
-        "staff_view": may_manage(request.user, pairing.path),
-        "alerts": pairing.alerts.filter(resolved_at=None),
-    }, status=status)
+    return render(
+        request,
+        "service/pairing_detail.html",
+        {
+            "pairing": pairing,
+            "visits": pairing.visits.all()[:50],
+            "error": error,
+            "today": timezone.localdate(),
+            "staff_view": may_manage(request.user, pairing.path),
+            "alerts": pairing.alerts.filter(resolved_at=None),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -71,8 +93,13 @@ def visit_log(request: HttpRequest, pairing_id: int) -> HttpResponse:
             day = date.fromisoformat(request.POST.get("visited_on", ""))
         except ValueError as exc:
             raise ServiceError("请填写探访日期", "visited_on") from exc
-        return actions_pairing.visit_log(actor=request.user, pairing=pairing, visited_on=day,
-                                         note=request.POST.get("note", ""), hours=request.POST.get("hours", ""))
+        return actions_pairing.visit_log(
+            actor=request.user,
+            pairing=pairing,
+            visited_on=day,
+            note=request.POST.get("note", ""),
+            hours=request.POST.get("hours", ""),
+        )
 
     _v, failed = run_action(work, lambda m, s: _detail(request, pairing, error=m, status=s))
     return failed or redirect("service:pairing_detail", pairing.pk)
@@ -82,16 +109,21 @@ def visit_log(request: HttpRequest, pairing_id: int) -> HttpResponse:
 @require_POST
 def pairing_end(request: HttpRequest, pairing_id: int) -> HttpResponse:
     pairing = access_pairing(request.user, pairing_id)
-    _p, failed = run_action(lambda: actions_pairing.pairing_end(actor=request.user, pairing=pairing),
-                            lambda m, s: _detail(request, pairing, error=m, status=s))
+    _p, failed = run_action(
+        lambda: actions_pairing.pairing_end(actor=request.user, pairing=pairing),
+        lambda m, s: _detail(request, pairing, error=m, status=s),
+    )
     return failed or redirect("service:pairings")
 
 
 @login_required
 def pairing_mine(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    rows = (Pairing.objects.filter(member__person=person, ended_on=None).select_related("elder", "community")
-            if person else Pairing.objects.none())
+    rows = (
+        Pairing.objects.filter(member__person=person, ended_on=None).select_related("elder", "community")
+        if person
+        else Pairing.objects.none()
+    )
     return render(request, "service/pairing_mine.html", {"pairings": rows, "today": timezone.localdate()})
 
 

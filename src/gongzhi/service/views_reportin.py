@@ -28,14 +28,32 @@ def _member(request: HttpRequest) -> Any:
 def _report_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     member = _member(request)
     year = timezone.localdate().year
-    report = ReportIn.objects.filter(member=member, year=year, withdrawn_at=None).select_related("community").first()
+    report = (
+        ReportIn.objects.filter(member=member, year=year, withdrawn_at=None)
+        .select_related("community")
+        .first()
+    )
     posts = ServicePost.objects.filter(community=report.community) if report else ServicePost.objects.none()
     claimed = set(report.claims.values_list("post_id", flat=True)) if report else set()
-    hours = sum((r.hours for r in queries.service_record(member.person_id, year=year)), queries.ZERO) if member else 0
-    return render(request, "service/reportin.html", {
-        "member": member, "report": report, "posts": posts, "claimed": claimed, "hours": hours, "error": error,
-        "year": year,
-    }, status=status)
+    hours = (
+        sum((r.hours for r in queries.service_record(member.person_id, year=year)), queries.ZERO)
+        if member
+        else 0
+    )
+    return render(
+        request,
+        "service/reportin.html",
+        {
+            "member": member,
+            "report": report,
+            "posts": posts,
+            "claimed": claimed,
+            "hours": hours,
+            "error": error,
+            "year": year,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -44,9 +62,12 @@ def reportin(request: HttpRequest) -> HttpResponse:
         return message_page(request, _("双报到"), _("双报到面向党员,您的账号没有关联党员信息"), 404)
     if request.method != "POST":
         return _report_page(request)
-    _r, failed = run_action(lambda: actions_reportin.report_in(actor=request.user, member=_member(request),
-                                                               hours_target=request.POST.get("hours_target", "24")),
-                            lambda m, s: _report_page(request, error=m, status=s))
+    _r, failed = run_action(
+        lambda: actions_reportin.report_in(
+            actor=request.user, member=_member(request), hours_target=request.POST.get("hours_target", "24")
+        ),
+        lambda m, s: _report_page(request, error=m, status=s),
+    )
     return failed or redirect("service:reportin")
 
 
@@ -58,8 +79,10 @@ def post_claim(request: HttpRequest, post_id: int) -> HttpResponse:
     post = ServicePost.objects.filter(pk=post_id).first()
     if report is None or post is None:
         raise Http404
-    _c, failed = run_action(lambda: actions_reportin.post_claim(actor=request.user, report=report, post=post),
-                            lambda m, s: _report_page(request, error=m, status=s))
+    _c, failed = run_action(
+        lambda: actions_reportin.post_claim(actor=request.user, report=report, post=post),
+        lambda m, s: _report_page(request, error=m, status=s),
+    )
     return failed or redirect("service:reportin")
 
 
@@ -76,14 +99,22 @@ def my_record(request: HttpRequest) -> HttpResponse:
     report = ReportIn.objects.filter(member=member, year=year, withdrawn_at=None).first() if member else None
     target = report.hours_target if report else None
     if request.GET.get("format") == "xlsx":
-        record(actor=request.user, kind=AuditEntry.Kind.EXPORT, action="service.record_export",
-               object_label=f"{person.name} {year}")
-        response = HttpResponse(queries.record_xlsx(person.name, rows, target),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        record(
+            actor=request.user,
+            kind=AuditEntry.Kind.EXPORT,
+            action="service.record_export",
+            object_label=f"{person.name} {year}",
+        )
+        response = HttpResponse(
+            queries.record_xlsx(person.name, rows, target),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = f'attachment; filename="service-record-{year}.xlsx"'
         return response
     total = sum((r.hours for r in rows), queries.ZERO)
-    return render(request, "service/record.html", {"rows": rows, "year": year, "total": total, "target": target})
+    return render(
+        request, "service/record.html", {"rows": rows, "year": year, "total": total, "target": target}
+    )
 
 
 def _communities(request: HttpRequest) -> Any:
@@ -102,10 +133,18 @@ def ranking(request: HttpRequest) -> HttpResponse:
     year = int(raw_year) if raw_year.isdigit() else year
     quarter = int(raw_q) if raw_q in {"1", "2", "3", "4"} else quarter
     rows = queries.quarterly_ranking(community, year, quarter) if community else []
-    return render(request, "service/ranking.html", {
-        "rows": rows, "communities": communities, "community": community, "year": year, "quarter": quarter,
-        "quarters": [1, 2, 3, 4],
-    })
+    return render(
+        request,
+        "service/ranking.html",
+        {
+            "rows": rows,
+            "communities": communities,
+            "community": community,
+            "year": year,
+            "quarter": quarter,
+            "quarters": [1, 2, 3, 4],
+        },
+    )
 
 
 @login_required
@@ -114,8 +153,11 @@ def posts(request: HttpRequest) -> HttpResponse:
         raise Http404
     communities = _communities(request)
     rows = ServicePost.objects.visible_to(request.user).select_related("community")
-    reports = ReportIn.objects.visible_to(request.user).filter(withdrawn_at=None).select_related(
-        "member__person", "community")[:200]
+    reports = (
+        ReportIn.objects.visible_to(request.user)
+        .filter(withdrawn_at=None)
+        .select_related("member__person", "community")[:200]
+    )
     context = {"posts": rows, "communities": communities, "kinds": PostKind.choices, "reports": reports}
     if request.method != "POST":
         return render(request, "service/posts.html", context)
@@ -124,9 +166,14 @@ def posts(request: HttpRequest) -> HttpResponse:
         return render(request, "service/posts.html", {**context, "error": _("请选择社区")}, status=400)
     raw = request.POST.get("capacity", "10")
     _p, failed = run_action(
-        lambda: actions_reportin.post_create(actor=request.user, community=community, kind=request.POST.get("kind", ""),
-                                             name=request.POST.get("name", ""),
-                                             description=request.POST.get("description", ""),
-                                             capacity=int(raw) if raw.isdigit() else 10),
-        lambda m, s: render(request, "service/posts.html", {**context, "error": m}, status=s))
+        lambda: actions_reportin.post_create(
+            actor=request.user,
+            community=community,
+            kind=request.POST.get("kind", ""),
+            name=request.POST.get("name", ""),
+            description=request.POST.get("description", ""),
+            capacity=int(raw) if raw.isdigit() else 10,
+        ),
+        lambda m, s: render(request, "service/posts.html", {**context, "error": m}, status=s),
+    )
     return failed or redirect("service:posts")

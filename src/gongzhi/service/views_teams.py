@@ -36,7 +36,9 @@ def teams(request: HttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise Http404
     rows = HelperTeam.objects.visible_to(request.user).select_related("community", "leader", "parent")
-    communities = TerritoryNode.objects.visible_to(request.user, "manage_service").filter(level=Level.COMMUNITY)
+    communities = TerritoryNode.objects.visible_to(request.user, "manage_service").filter(
+        level=Level.COMMUNITY
+    )
     context: dict[str, Any] = {"teams": rows, "communities": communities, "skills": Skill.choices}
     if request.method != "POST":
         return render(request, "service/teams.html", context)
@@ -50,30 +52,48 @@ def teams(request: HttpRequest) -> HttpResponse:
     parent = rows.filter(pk=request.POST.get("parent") or 0, community=community).first()
 
     def work() -> HelperTeam:
-        leader = find_person(request.user, request.POST.get("leader", "")) if request.POST.get("leader") else None
-        return actions_teams.team_create(actor=request.user, community=community, name=request.POST.get("name", ""),
-                                         leader=leader, parent=parent, specialty=request.POST.get("specialty", ""))
+        leader = (
+            find_person(request.user, request.POST.get("leader", "")) if request.POST.get("leader") else None
+        )
+        return actions_teams.team_create(
+            actor=request.user,
+            community=community,
+            name=request.POST.get("name", ""),
+            leader=leader,
+            parent=parent,
+            specialty=request.POST.get("specialty", ""),
+        )
 
     team, failed = run_action(work, page)
     return failed or redirect("service:team_detail", team.pk)
 
 
 def _area_nodes(actor: Any, team: HelperTeam) -> Any:
-    return (TerritoryNode.objects.visible_to(actor)
-            .filter(path__startswith=team.path, level__in=[Level.GRID, Level.COMPOUND, Level.BUILDING]))
+    return TerritoryNode.objects.visible_to(actor).filter(
+        path__startswith=team.path, level__in=[Level.GRID, Level.COMPOUND, Level.BUILDING]
+    )
 
 
 @login_required
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     team = access_team(request.user, team_id)
-    members = Helper.objects.visible_to(request.user).filter(team=team).select_related("person", "organisation")
+    members = (
+        Helper.objects.visible_to(request.user).filter(team=team).select_related("person", "organisation")
+    )
     areas = _area_nodes(request.user, team)
-    units = Organisation.objects.visible_to(request.user).filter(territory__path__startswith=team.path,
-                                                                  kind__in=["partner_unit", "resident_unit", "social_org"])
+    units = Organisation.objects.visible_to(request.user).filter(
+        territory__path__startswith=team.path, kind__in=["partner_unit", "resident_unit", "social_org"]
+    )
     context: dict[str, Any] = {
-        "team": team, "members": members, "areas": areas, "buildings": [a for a in areas if a.level == Level.BUILDING],
-        "units": units, "kinds": MemberKind.choices, "skills": Skill.choices,
-        "subteams": HelperTeam.objects.visible_to(request.user).filter(parent=team), "values": request.POST,
+        "team": team,
+        "members": members,
+        "areas": areas,
+        "buildings": [a for a in areas if a.level == Level.BUILDING],
+        "units": units,
+        "kinds": MemberKind.choices,
+        "skills": Skill.choices,
+        "subteams": HelperTeam.objects.visible_to(request.user).filter(parent=team),
+        "values": request.POST,
     }
     if request.method != "POST":
         return render(request, "service/team_detail.html", context)
@@ -86,9 +106,15 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
         chosen = list(areas.filter(pk__in=[int(x) for x in request.POST.getlist("areas") if x.isdigit()]))
         unit = units.filter(pk=request.POST.get("organisation") or 0).first()
         return actions_teams.helper_add(
-            actor=request.user, team=team, person=person, kind=request.POST.get("kind", ""),
-            skills=request.POST.getlist("skills"), slots=actions_teams.parse_slots(request.POST.get("slots", "")),
-            areas=chosen, organisation=unit, public_on_poster=request.POST.get("public_on_poster") == "on",
+            actor=request.user,
+            team=team,
+            person=person,
+            kind=request.POST.get("kind", ""),
+            skills=request.POST.getlist("skills"),
+            slots=actions_teams.parse_slots(request.POST.get("slots", "")),
+            areas=chosen,
+            organisation=unit,
+            public_on_poster=request.POST.get("public_on_poster") == "on",
             poster_phone=request.POST.get("poster_phone", ""),
         )
 
@@ -97,9 +123,16 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 def _helper_form(request: HttpRequest, helper: Helper, *, own: bool) -> HttpResponse:
-    areas = _area_nodes(request.user, helper.team) if not own else TerritoryNode.objects.visible_to(request.user).none()
+    areas = (
+        _area_nodes(request.user, helper.team)
+        if not own
+        else TerritoryNode.objects.visible_to(request.user).none()
+    )
     context: dict[str, Any] = {
-        "helper": helper, "own": own, "skills": Skill.choices, "areas": areas,
+        "helper": helper,
+        "own": own,
+        "skills": Skill.choices,
+        "areas": areas,
         "slots_text": actions_teams.format_slots(helper.slots),
     }
     if request.method != "POST":
@@ -110,10 +143,17 @@ def _helper_form(request: HttpRequest, helper: Helper, *, own: bool) -> HttpResp
 
     def work() -> Helper:
         files = uploads(request, "photo")
-        chosen = None if own else list(areas.filter(pk__in=[int(x) for x in request.POST.getlist("areas") if x.isdigit()]))
+        chosen = (
+            None
+            if own
+            else list(areas.filter(pk__in=[int(x) for x in request.POST.getlist("areas") if x.isdigit()]))
+        )
         return actions_teams.helper_update(
-            actor=request.user, helper=helper, skills=request.POST.getlist("skills"),
-            slots=actions_teams.parse_slots(request.POST.get("slots", "")), areas=chosen,
+            actor=request.user,
+            helper=helper,
+            skills=request.POST.getlist("skills"),
+            slots=actions_teams.parse_slots(request.POST.get("slots", "")),
+            areas=chosen,
             public_on_poster=request.POST.get("public_on_poster") == "on",
             poster_phone=request.POST.get("poster_phone", ""),
             active=request.POST.get("active") == "on" if "active_present" in request.POST else True,
@@ -121,8 +161,9 @@ def _helper_form(request: HttpRequest, helper: Helper, *, own: bool) -> HttpResp
         )
 
     _helper, failed = run_action(work, page)
-    return failed or redirect("service:helper_me" if own else "service:team_detail",
-                              *([] if own else [helper.team_id]))
+    return failed or redirect(
+        "service:helper_me" if own else "service:team_detail", *([] if own else [helper.team_id])
+    )
 
 
 @login_required
@@ -139,7 +180,9 @@ def helper_edit(request: HttpRequest, helper_id: int) -> HttpResponse:
 def helper_me(request: HttpRequest) -> HttpResponse:
     """A member edits their own skills, weekly slots, poster consent and photo."""
     person = person_of(request)
-    helper = Helper.objects.visible_to(request.user).filter(person=person).select_related("team", "person").first()
+    helper = (
+        Helper.objects.visible_to(request.user).filter(person=person).select_related("team", "person").first()
+    )
     if helper is None:
         return message_page(request, _("我的服务队信息"), _("您还不是红小二服务队队员,请联系社区报名"), 404)
     return _helper_form(request, helper, own=True)
@@ -148,7 +191,11 @@ def helper_me(request: HttpRequest) -> HttpResponse:
 def _building(request: HttpRequest, building_id: int) -> TerritoryNode:
     if not is_staff(request.user):
         raise Http404
-    node = TerritoryNode.objects.visible_to(request.user, "manage_service").filter(pk=building_id, level=Level.BUILDING).first()
+    node = (
+        TerritoryNode.objects.visible_to(request.user, "manage_service")
+        .filter(pk=building_id, level=Level.BUILDING)
+        .first()
+    )
     if node is None:
         raise Http404
     return node
@@ -176,9 +223,15 @@ def _poster(request: HttpRequest, building_id: int) -> poster.Poster:
 @login_required
 def poster_page(request: HttpRequest, building_id: int) -> HttpResponse:
     data = _poster(request, building_id)
-    return render(request, "service/poster.html", {
-        "poster": data, "svg": poster.svg(data, _labels()), "pdf_available": poster.cjk_font() is not None,
-    })
+    return render(
+        request,
+        "service/poster.html",
+        {
+            "poster": data,
+            "svg": poster.svg(data, _labels()),
+            "pdf_available": poster.cjk_font() is not None,
+        },
+    )
 
 
 @login_required
@@ -194,10 +247,16 @@ def poster_pdf(request: HttpRequest, building_id: int) -> HttpResponse:
     data = _poster(request, building_id)
     font = poster.cjk_font()
     if font is None:
-        return message_page(request, _("无法生成PDF"), _(
-            "服务器上没有中文字体,PDF无法正确显示中文。请使用“打印”或下载SVG;"
-            "管理员可运行 make assets 安装自带字体,或设置环境变量 GONGZHI_CJK_FONT "
-            "指向一个中文TTF/OTF字体文件,然后再生成PDF。"), 503)
+        return message_page(
+            request,
+            _("无法生成PDF"),
+            _(
+                "服务器上没有中文字体,PDF无法正确显示中文。请使用“打印”或下载SVG;"
+                "管理员可运行 make assets 安装自带字体,或设置环境变量 GONGZHI_CJK_FONT "
+                "指向一个中文TTF/OTF字体文件,然后再生成PDF。"
+            ),
+            503,
+        )
     response = HttpResponse(poster.pdf(data, _labels(), font), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="poster-{data.building.code}.pdf"'
     return response

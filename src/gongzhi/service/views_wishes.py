@@ -24,10 +24,15 @@ from gongzhi.service.workflow import WishStatus
 def wall(request: HttpRequest) -> HttpResponse:
     """心愿墙: public. Only fields that identify nobody reach the template (queries.wall_rows)."""
     rows = queries.wall_rows(request.GET.get("community", ""))
-    return render(request, "service/wall.html", {
-        "page": paginate(request, rows, 24), "communities": queries.wall_communities(),
-        "community": request.GET.get("community", ""),
-    })
+    return render(
+        request,
+        "service/wall.html",
+        {
+            "page": paginate(request, rows, 24),
+            "communities": queries.wall_communities(),
+            "community": request.GET.get("community", ""),
+        },
+    )
 
 
 @login_required
@@ -41,18 +46,34 @@ def wish_claim(request: HttpRequest, wish_id: int) -> HttpResponse:
 
     def page(message: str, status: int) -> HttpResponse:
         rows = queries.wall_rows("")
-        return render(request, "service/wall.html", {"page": paginate(request, rows, 24), "error": message,
-                                                     "communities": queries.wall_communities()}, status=status)
+        return render(
+            request,
+            "service/wall.html",
+            {
+                "page": paginate(request, rows, 24),
+                "error": message,
+                "communities": queries.wall_communities(),
+            },
+            status=status,
+        )
 
-    _wish, failed = run_action(lambda: actions_wishes.wish_claim(wish=wish, actor=request.user,
-                                                                 kind=ClaimantKind.MEMBER, person=person), page)
+    _wish, failed = run_action(
+        lambda: actions_wishes.wish_claim(
+            wish=wish, actor=request.user, kind=ClaimantKind.MEMBER, person=person
+        ),
+        page,
+    )
     return failed or redirect("service:wish_mine")
 
 
 @login_required
 def wish_mine(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    rows = Wish.objects.filter(claimant_person=person).select_related("community") if person else Wish.objects.none()
+    rows = (
+        Wish.objects.filter(claimant_person=person).select_related("community")
+        if person
+        else Wish.objects.none()
+    )
     return render(request, "service/wish_mine.html", {"wishes": rows})
 
 
@@ -65,8 +86,13 @@ def wishes(request: HttpRequest) -> HttpResponse:
     if status in WishStatus.values:
         rows = rows.filter(status=status)
     context: dict[str, Any] = {
-        "page": paginate(request, rows, 30), "stats": queries.wish_stats(request.user), "groups": NeedGroup.choices,
-        "urgencies": Urgency.choices, "statuses": WishStatus.choices, "status": status, "values": request.POST,
+        "page": paginate(request, rows, 30),
+        "stats": queries.wish_stats(request.user),
+        "groups": NeedGroup.choices,
+        "urgencies": Urgency.choices,
+        "statuses": WishStatus.choices,
+        "status": status,
+        "values": request.POST,
     }
     if request.method != "POST":
         return render(request, "service/wishes.html", context)
@@ -80,9 +106,13 @@ def wishes(request: HttpRequest) -> HttpResponse:
         except ValueError as exc:
             raise ServiceError("请填写完成时限(日期)", "due_on") from exc
         return actions_wishes.wish_create(
-            actor=request.user, beneficiary=find_person(request.user, request.POST.get("beneficiary", "")),
-            group=request.POST.get("group", ""), title=request.POST.get("title", ""),
-            story=request.POST.get("story", ""), urgency=request.POST.get("urgency", ""), due_on=due_on,
+            actor=request.user,
+            beneficiary=find_person(request.user, request.POST.get("beneficiary", "")),
+            group=request.POST.get("group", ""),
+            title=request.POST.get("title", ""),
+            story=request.POST.get("story", ""),
+            urgency=request.POST.get("urgency", ""),
+            due_on=due_on,
             budget=request.POST.get("budget", "0"),
         )
 
@@ -103,11 +133,19 @@ def _wish_or_own(request: HttpRequest, wish_id: int) -> Wish:
 def _detail(request: HttpRequest, wish: Wish, *, error: str = "", status: int = 200) -> HttpResponse:
     staff = may_manage(request.user, wish.path)
     context = {
-        "wish": wish, "staff_view": staff, "events": wish.events.all(), "error": error,
-        "teams": HelperTeam.objects.visible_to(request.user).filter(community=wish.community) if staff else [],
+        "wish": wish,
+        "staff_view": staff,
+        "events": wish.events.all(),
+        "error": error,
+        "teams": HelperTeam.objects.visible_to(request.user).filter(community=wish.community)
+        if staff
+        else [],
         "units": Organisation.objects.visible_to(request.user).filter(
-            territory__path__startswith=wish.path, kind__in=["partner_unit", "resident_unit", "social_org", "merchant"]
-        ) if staff else [],
+            territory__path__startswith=wish.path,
+            kind__in=["partner_unit", "resident_unit", "social_org", "merchant"],
+        )
+        if staff
+        else [],
         "may_fulfil": actions_wishes.may_fulfil(request.user, wish),
     }
     return render(request, "service/wish_detail.html", context, status=status)
@@ -124,10 +162,15 @@ def wish_staff_claim(request: HttpRequest, wish_id: int) -> HttpResponse:
     wish = access_wish(request.user, wish_id)
     kind = request.POST.get("kind", "")
     team = HelperTeam.objects.visible_to(request.user).filter(pk=request.POST.get("team") or 0).first()
-    unit = Organisation.objects.visible_to(request.user).filter(pk=request.POST.get("organisation") or 0).first()
-    _w, failed = run_action(lambda: actions_wishes.wish_claim(wish=wish, actor=request.user, kind=kind, team=team,
-                                                              organisation=unit),
-                            lambda m, s: _detail(request, wish, error=m, status=s))
+    unit = (
+        Organisation.objects.visible_to(request.user).filter(pk=request.POST.get("organisation") or 0).first()
+    )
+    _w, failed = run_action(
+        lambda: actions_wishes.wish_claim(
+            wish=wish, actor=request.user, kind=kind, team=team, organisation=unit
+        ),
+        lambda m, s: _detail(request, wish, error=m, status=s),
+    )
     return failed or redirect("service:wish_detail", wish.pk)
 
 
@@ -138,8 +181,13 @@ def wish_fulfil(request: HttpRequest, wish_id: int) -> HttpResponse:
 
     def work() -> Wish:
         files = uploads(request, "photo")
-        return actions_wishes.wish_fulfil(wish=wish, actor=request.user, note=request.POST.get("note", ""),
-                                          photo=files[0] if files else None, hours=request.POST.get("hours", ""))
+        return actions_wishes.wish_fulfil(
+            wish=wish,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            photo=files[0] if files else None,
+            hours=request.POST.get("hours", ""),
+        )
 
     _w, failed = run_action(work, lambda m, s: _detail(request, wish, error=m, status=s))
     return failed or redirect("service:wish_detail", wish.pk)
@@ -149,9 +197,12 @@ def wish_fulfil(request: HttpRequest, wish_id: int) -> HttpResponse:
 @require_POST
 def wish_release(request: HttpRequest, wish_id: int) -> HttpResponse:
     wish = _wish_or_own(request, wish_id)
-    _w, failed = run_action(lambda: actions_wishes.wish_release(wish=wish, actor=request.user,
-                                                                reason=request.POST.get("reason", "")),
-                            lambda m, s: _detail(request, wish, error=m, status=s))
+    _w, failed = run_action(
+        lambda: actions_wishes.wish_release(
+            wish=wish, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        lambda m, s: _detail(request, wish, error=m, status=s),
+    )
     return failed or redirect("service:wish_detail", wish.pk)
 
 

@@ -77,7 +77,10 @@ class InvalidTransition(Exception):
     def __init__(self, status: str, action: str) -> None:
         self.status = status
         self.action = action
-        super().__init__(_("当前状态“%(status)s”不能执行“%(action)s”") % {"status": _label(status), "action": _label(action)})
+        super().__init__(
+            _("当前状态“%(status)s”不能执行“%(action)s”")
+            % {"status": _label(status), "action": _label(action)}
+        )
 
 
 def _label(value: str) -> str:

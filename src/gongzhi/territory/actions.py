@@ -32,7 +32,13 @@ def check_node(*, level: str, code: str, parent: TerritoryNode | None) -> None:
 
 
 def build_node(
-    *, level: str, code: str, name: str, parent: TerritoryNode | None, geometry: dict[str, Any] | None = None, **extra: Any
+    *,
+    level: str,
+    code: str,
+    name: str,
+    parent: TerritoryNode | None,
+    geometry: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> TerritoryNode:
     """A validated, unsaved node with its path (for bulk creation by imports and the demo)."""
     check_node(level=level, code=code, parent=parent)
@@ -54,7 +60,14 @@ def build_node(
 
 @transaction.atomic
 def node_create(
-    *, actor: Any, level: str, code: str, name: str, parent: TerritoryNode | None, geometry: dict[str, Any] | None = None, **extra: Any
+    *,
+    actor: Any,
+    level: str,
+    code: str,
+    name: str,
+    parent: TerritoryNode | None,
+    geometry: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> TerritoryNode:
     node = build_node(level=level, code=code, name=name, parent=parent, geometry=geometry, **extra)
     if TerritoryNode.objects.filter(code=code).exists():
@@ -100,7 +113,12 @@ def _upsert_rows(actor: Any, rows: list[dict[str, Any]], *, dry_run: bool) -> Im
     """rows: level, code, name, parent_code, geometry?, population? — parents before children or
     already in the database. Nothing is written if any row has an error."""
     report = ImportReport()
-    known = {n.code: n for n in TerritoryNode.objects.filter(code__in=[r.get("parent_code") or "" for r in rows] + [r.get("code") or "" for r in rows])}
+    known = {
+        n.code: n
+        for n in TerritoryNode.objects.filter(
+            code__in=[r.get("parent_code") or "" for r in rows] + [r.get("code") or "" for r in rows]
+        )
+    }
     pending: list[tuple[TerritoryNode, TerritoryNode | None]] = []
     for number, row in enumerate(rows, start=1):
         code = str(row.get("code") or "").strip()
@@ -147,7 +165,17 @@ def _upsert_rows(actor: Any, rows: list[dict[str, Any]], *, dry_run: bool) -> Im
                 report.created += 1
                 boundaries_changed |= node.geometry is not None
             elif _differs(existing, node):
-                for key in ("name", "geometry", "min_lon", "min_lat", "max_lon", "max_lat", "centroid_lon", "centroid_lat", "population"):
+                for key in (
+                    "name",
+                    "geometry",
+                    "min_lon",
+                    "min_lat",
+                    "max_lon",
+                    "max_lat",
+                    "centroid_lon",
+                    "centroid_lat",
+                    "population",
+                ):
                     setattr(existing, key, getattr(node, key))
                 existing.save()
                 report.updated += 1

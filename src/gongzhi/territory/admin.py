@@ -10,5 +10,15 @@ class TerritoryNodeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "population"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
-    readonly_fields = ["path", "depth", "geometry", "min_lon", "min_lat", "max_lon", "max_lat", "centroid_lon", "centroid_lat"]
+    readonly_fields = [
+        "path",
+        "depth",
+        "geometry",
+        "min_lon",
+        "min_lat",
+        "max_lon",
+        "max_lat",
+        "centroid_lon",
+        "centroid_lat",
+    ]
     raw_id_fields = ["parent"]

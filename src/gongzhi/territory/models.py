@@ -103,7 +103,12 @@ class TerritoryNode(TimeStamped):
     code = models.CharField(_("编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=120)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级"),
     )
     path = models.CharField(max_length=500, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)

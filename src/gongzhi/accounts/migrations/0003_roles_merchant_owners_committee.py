@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
+        ("accounts", "0002_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='roleassignment',
-            name='role',
-            field=models.CharField(choices=[('resident', '居民'), ('party_member', '党员'), ('volunteer', '志愿者'), ('grid_worker', '网格员'), ('building_head', '楼栋长'), ('community_staff', '社区工作人员'), ('community_secretary', '社区党委书记'), ('street_officer', '街道干部'), ('district_admin', '区级管理员'), ('department_handler', '职能部门办理人'), ('property_staff', '物业人员'), ('platform_admin', '平台管理员'), ('merchant_staff', '商户店员'), ('owners_committee', '业委会成员')], max_length=32, verbose_name='角色'),
+            model_name="roleassignment",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("resident", "居民"),
+                    ("party_member", "党员"),
+                    ("volunteer", "志愿者"),
+                    ("grid_worker", "网格员"),
+                    ("building_head", "楼栋长"),
+                    ("community_staff", "社区工作人员"),
+                    ("community_secretary", "社区党委书记"),
+                    ("street_officer", "街道干部"),
+                    ("district_admin", "区级管理员"),
+                    ("department_handler", "职能部门办理人"),
+                    ("property_staff", "物业人员"),
+                    ("platform_admin", "平台管理员"),
+                    ("merchant_staff", "商户店员"),
+                    ("owners_committee", "业委会成员"),
+                ],
+                max_length=32,
+                verbose_name="角色",
+            ),
         ),
     ]

@@ -60,7 +60,10 @@ def test_lockout_is_per_username_and_does_not_reveal_whether_it_exists(client, a
         client.post(reverse("accounts:login"), {"username": "ghost", "password": "x"})
     response = client.post(reverse("accounts:login"), {"username": "ghost", "password": "x"})
     assert "临时锁定" in response.content.decode()
-    assert client.post(reverse("accounts:login"), {"username": "staff_a", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(reverse("accounts:login"), {"username": "staff_a", "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def _code(outbox) -> str:
@@ -98,7 +101,10 @@ def test_codes_expire(actors, outbox, settings):
     phone = actors.person_a.decrypt_phone()
     actions.otp_request(phone=phone)
     code = _code(outbox)
-    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=settings.OTP_TTL_SECONDS + 1)), pytest.raises(actions.SignInError):
+    with (
+        time_machine.travel(timezone.now() + timezone.timedelta(seconds=settings.OTP_TTL_SECONDS + 1)),
+        pytest.raises(actions.SignInError),
+    ):
         actions.otp_verify(phone=phone, code=code)
 
 

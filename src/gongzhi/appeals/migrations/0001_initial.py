@@ -7,387 +7,942 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_initial'),
-        ('people', '0001_initial'),
-        ('territory', '0001_initial'),
+        ("orgs", "0002_initial"),
+        ("people", "0001_initial"),
+        ("territory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('is_workday', models.BooleanField(verbose_name='工作日')),
-                ('name', models.CharField(blank=True, max_length=40, verbose_name='说明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                ("is_workday", models.BooleanField(verbose_name="工作日")),
+                ("name", models.CharField(blank=True, max_length=40, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '节假日与调休',
-                'verbose_name_plural': '节假日与调休',
-                'ordering': ['date'],
+                "verbose_name": "节假日与调休",
+                "verbose_name_plural": "节假日与调休",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('number', models.CharField(max_length=24, unique=True, verbose_name='编号')),
-                ('channel', models.CharField(choices=[('resident_app', '居民随手拍'), ('hotline', '12345热线'), ('patrol', '网格巡查'), ('mailbox', '政府信箱'), ('wechat', '微信/微博'), ('visit', '党员入户走访'), ('reception', '两代表一委员接待'), ('open311', 'Open311接口'), ('api', '开放接口'), ('import', '热线导入')], max_length=16, verbose_name='渠道')),
-                ('status', models.CharField(choices=[('submitted', '已提交'), ('accepted', '已受理'), ('rejected', '不予受理'), ('dispatched', '已派单'), ('signed', '已签收'), ('in_progress', '办理中'), ('replied', '已答复'), ('closed', '已办结'), ('merged', '已合并')], db_index=True, default='submitted', max_length=16, verbose_name='状态')),
-                ('title', models.CharField(max_length=120, verbose_name='标题')),
-                ('text', models.TextField(max_length=5000, verbose_name='内容')),
-                ('urgency', models.CharField(default='normal', max_length=12, verbose_name='紧急程度')),
-                ('lon', models.FloatField(blank=True, null=True)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('address_text', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('path', models.CharField(blank=True, db_index=True, max_length=500)),
-                ('routed_by_ruleset', models.PositiveIntegerField(blank=True, null=True)),
-                ('contact_name', models.CharField(blank=True, max_length=60, verbose_name='联系人')),
-                ('contact_phone_cipher', models.TextField(blank=True, editable=False)),
-                ('contact_phone_masked', models.CharField(blank=True, editable=False, max_length=20, verbose_name='联系电话')),
-                ('anonymous', models.BooleanField(default=False, verbose_name='匿名')),
-                ('hide_name', models.BooleanField(default=True, verbose_name='公示时隐藏姓名')),
-                ('contact_preference', models.CharField(blank=True, max_length=16, verbose_name='联系方式偏好')),
-                ('idempotency_key', models.CharField(blank=True, max_length=80, null=True, unique=True)),
-                ('external_id', models.CharField(blank=True, max_length=80, null=True, verbose_name='外部编号')),
-                ('reopen_count', models.PositiveSmallIntegerField(default=0)),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True)),
-                ('sign_due_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_on_time', models.BooleanField(blank=True, null=True)),
-                ('contact_due_at', models.DateTimeField(blank=True, null=True)),
-                ('first_contact_at', models.DateTimeField(blank=True, null=True)),
-                ('resolve_due_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('replied_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('near_due_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('overdue_marked_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('public', models.BooleanField(default=True, verbose_name='公示')),
-                ('community', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='orgs.organisation')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_children', to='appeals.appeal')),
-                ('street', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
-                ('submitter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='people.person')),
-                ('territory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("number", models.CharField(max_length=24, unique=True, verbose_name="编号")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("resident_app", "居民随手拍"),
+                            ("hotline", "12345热线"),
+                            ("patrol", "网格巡查"),
+                            ("mailbox", "政府信箱"),
+                            ("wechat", "微信/微博"),
+                            ("visit", "党员入户走访"),
+                            ("reception", "两代表一委员接待"),
+                            ("open311", "Open311接口"),
+                            ("api", "开放接口"),
+                            ("import", "热线导入"),
+                        ],
+                        max_length=16,
+                        verbose_name="渠道",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "已提交"),
+                            ("accepted", "已受理"),
+                            ("rejected", "不予受理"),
+                            ("dispatched", "已派单"),
+                            ("signed", "已签收"),
+                            ("in_progress", "办理中"),
+                            ("replied", "已答复"),
+                            ("closed", "已办结"),
+                            ("merged", "已合并"),
+                        ],
+                        db_index=True,
+                        default="submitted",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="标题")),
+                ("text", models.TextField(max_length=5000, verbose_name="内容")),
+                ("urgency", models.CharField(default="normal", max_length=12, verbose_name="紧急程度")),
+                ("lon", models.FloatField(blank=True, null=True)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("address_text", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("path", models.CharField(blank=True, db_index=True, max_length=500)),
+                ("routed_by_ruleset", models.PositiveIntegerField(blank=True, null=True)),
+                ("contact_name", models.CharField(blank=True, max_length=60, verbose_name="联系人")),
+                ("contact_phone_cipher", models.TextField(blank=True, editable=False)),
+                (
+                    "contact_phone_masked",
+                    models.CharField(blank=True, editable=False, max_length=20, verbose_name="联系电话"),
+                ),
+                ("anonymous", models.BooleanField(default=False, verbose_name="匿名")),
+                ("hide_name", models.BooleanField(default=True, verbose_name="公示时隐藏姓名")),
+                (
+                    "contact_preference",
+                    models.CharField(blank=True, max_length=16, verbose_name="联系方式偏好"),
+                ),
+                ("idempotency_key", models.CharField(blank=True, max_length=80, null=True, unique=True)),
+                (
+                    "external_id",
+                    models.CharField(blank=True, max_length=80, null=True, verbose_name="外部编号"),
+                ),
+                ("reopen_count", models.PositiveSmallIntegerField(default=0)),
+                ("dispatched_at", models.DateTimeField(blank=True, null=True)),
+                ("sign_due_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_on_time", models.BooleanField(blank=True, null=True)),
+                ("contact_due_at", models.DateTimeField(blank=True, null=True)),
+                ("first_contact_at", models.DateTimeField(blank=True, null=True)),
+                ("resolve_due_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("replied_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("near_due_notified_at", models.DateTimeField(blank=True, null=True)),
+                ("overdue_marked_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("public", models.BooleanField(default=True, verbose_name="公示")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="orgs.organisation",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_children",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
+                (
+                    "submitter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求',
-                'verbose_name_plural': '诉求',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "诉求",
+                "verbose_name_plural": "诉求",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AppealEvent',
+            name="AppealEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('actor_label', models.CharField(blank=True, max_length=120)),
-                ('action', models.CharField(choices=[('submit', '提交'), ('accept', '受理'), ('reject', '不予受理'), ('dispatch', '派单'), ('sign', '签收'), ('return', '退单'), ('start', '开始办理'), ('contact', '联系诉求人'), ('reply', '答复'), ('rate', '评价'), ('reopen', '重新办理'), ('close', '办结'), ('merge', '合并'), ('extend_request', '申请延期'), ('extend_decide', '审批延期'), ('whistle', '吹哨'), ('note', '备注')], max_length=20)),
-                ('from_status', models.CharField(blank=True, max_length=16)),
-                ('to_status', models.CharField(blank=True, max_length=16)),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('public', models.BooleanField(default=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='appeals.appeal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("actor_label", models.CharField(blank=True, max_length=120)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("submit", "提交"),
+                            ("accept", "受理"),
+                            ("reject", "不予受理"),
+                            ("dispatch", "派单"),
+                            ("sign", "签收"),
+                            ("return", "退单"),
+                            ("start", "开始办理"),
+                            ("contact", "联系诉求人"),
+                            ("reply", "答复"),
+                            ("rate", "评价"),
+                            ("reopen", "重新办理"),
+                            ("close", "办结"),
+                            ("merge", "合并"),
+                            ("extend_request", "申请延期"),
+                            ("extend_decide", "审批延期"),
+                            ("whistle", "吹哨"),
+                            ("note", "备注"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=16)),
+                ("to_status", models.CharField(blank=True, max_length=16)),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("public", models.BooleanField(default=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="appeals.appeal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求记录',
-                'verbose_name_plural': '诉求记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "诉求记录",
+                "verbose_name_plural": "诉求记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AppealPhoto',
+            name="AppealPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.FileField(upload_to='appeals/%Y/%m/')),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='appeals.appeal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("image", models.FileField(upload_to="appeals/%Y/%m/")),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="appeals.appeal",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BoardSetting',
+            name="BoardSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('enabled', models.BooleanField(default=False, verbose_name='公示')),
-                ('territory', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territory.territorynode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=False, verbose_name="公示")),
+                (
+                    "territory",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='名称')),
-                ('level', models.PositiveSmallIntegerField(default=1, verbose_name='级别')),
-                ('path', models.CharField(max_length=300, unique=True)),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='appeals.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="名称")),
+                ("level", models.PositiveSmallIntegerField(default=1, verbose_name="级别")),
+                ("path", models.CharField(max_length=300, unique=True)),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="appeals.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求分类',
-                'verbose_name_plural': '诉求分类',
-                'ordering': ['path'],
+                "verbose_name": "诉求分类",
+                "verbose_name_plural": "诉求分类",
+                "ordering": ["path"],
             },
         ),
         migrations.AddField(
-            model_name='appeal',
-            name='category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='appeals.category'),
+            model_name="appeal",
+            name="category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="appeals.category",
+            ),
         ),
         migrations.CreateModel(
-            name='ConsultNote',
+            name="ConsultNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('day', models.DateField(db_index=True)),
-                ('kind', models.CharField(choices=[('consult', '会商'), ('feedback', '反馈')], max_length=12)),
-                ('text', models.TextField(max_length=4000)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("day", models.DateField(db_index=True)),
+                (
+                    "kind",
+                    models.CharField(choices=[("consult", "会商"), ("feedback", "反馈")], max_length=12),
+                ),
+                ("text", models.TextField(max_length=4000)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DailyStat',
+            name="DailyStat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('dispatched', models.PositiveIntegerField(default=0)),
-                ('signed_on_time', models.PositiveIntegerField(default=0)),
-                ('rated', models.PositiveIntegerField(default=0)),
-                ('solved', models.PositiveIntegerField(default=0)),
-                ('satisfied', models.PositiveIntegerField(default=0)),
-                ('community', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territory.territorynode')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organisation')),
-                ('street', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territory.territorynode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("dispatched", models.PositiveIntegerField(default=0)),
+                ("signed_on_time", models.PositiveIntegerField(default=0)),
+                ("rated", models.PositiveIntegerField(default=0)),
+                ("solved", models.PositiveIntegerField(default=0)),
+                ("satisfied", models.PositiveIntegerField(default=0)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.organisation"
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DeadlinePolicy',
+            name="DeadlinePolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('urgency', models.CharField(choices=[('normal', '一般'), ('urgent', '紧急'), ('critical', '特急')], default='normal', max_length=12, verbose_name='紧急程度')),
-                ('sign_hours', models.PositiveIntegerField(default=2, verbose_name='签收时限(小时)')),
-                ('contact_hours', models.PositiveIntegerField(default=24, verbose_name='首次联系时限(小时)')),
-                ('resolve_workdays', models.PositiveIntegerField(default=5, verbose_name='办结时限(工作日)')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='appeals.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("normal", "一般"), ("urgent", "紧急"), ("critical", "特急")],
+                        default="normal",
+                        max_length=12,
+                        verbose_name="紧急程度",
+                    ),
+                ),
+                ("sign_hours", models.PositiveIntegerField(default=2, verbose_name="签收时限(小时)")),
+                ("contact_hours", models.PositiveIntegerField(default=24, verbose_name="首次联系时限(小时)")),
+                ("resolve_workdays", models.PositiveIntegerField(default=5, verbose_name="办结时限(工作日)")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="appeals.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理时限',
-                'verbose_name_plural': '办理时限',
+                "verbose_name": "办理时限",
+                "verbose_name_plural": "办理时限",
             },
         ),
         migrations.CreateModel(
-            name='ExtensionRequest',
+            name="ExtensionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('workdays', models.PositiveSmallIntegerField(verbose_name='延期工作日')),
-                ('reason', models.CharField(max_length=300, verbose_name='理由')),
-                ('state', models.CharField(choices=[('pending', '待审批'), ('approved', '已批准'), ('refused', '未批准')], default='pending', max_length=10)),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='appeals.appeal')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("workdays", models.PositiveSmallIntegerField(verbose_name="延期工作日")),
+                ("reason", models.CharField(max_length=300, verbose_name="理由")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "待审批"), ("approved", "已批准"), ("refused", "未批准")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=24)),
-                ('text', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('sms_wanted', models.BooleanField(default=False)),
-                ('sms_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('sms_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('sms_error', models.CharField(blank=True, max_length=200)),
-                ('appeal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='appeals.appeal')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('recipient_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=24)),
+                ("text", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("sms_wanted", models.BooleanField(default=False)),
+                ("sms_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("sms_attempts", models.PositiveSmallIntegerField(default=0)),
+                ("sms_error", models.CharField(blank=True, max_length=200)),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recipient_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('satisfaction', models.CharField(choices=[('satisfied', '满意'), ('basic', '基本满意'), ('unsatisfied', '不满意')], max_length=12, verbose_name='满意度')),
-                ('solved', models.BooleanField(verbose_name='问题已解决')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='评价意见')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('excluded', models.BooleanField(default=False, verbose_name='已剔除')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='appeals.appeal')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
-                ('rated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                (
+                    "satisfaction",
+                    models.CharField(
+                        choices=[("satisfied", "满意"), ("basic", "基本满意"), ("unsatisfied", "不满意")],
+                        max_length=12,
+                        verbose_name="满意度",
+                    ),
+                ),
+                ("solved", models.BooleanField(verbose_name="问题已解决")),
+                ("comment", models.CharField(blank=True, max_length=500, verbose_name="评价意见")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("excluded", models.BooleanField(default=False, verbose_name="已剔除")),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organisation",
+                    ),
+                ),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RatingExclusion',
+            name="RatingExclusion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('reason', models.CharField(max_length=500, verbose_name='理由')),
-                ('state', models.CharField(choices=[('pending', '待审批'), ('approved', '已批准'), ('refused', '未批准')], default='pending', max_length=10)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rating', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='exclusion', to='appeals.rating')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("reason", models.CharField(max_length=500, verbose_name="理由")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "待审批"), ("approved", "已批准"), ("refused", "未批准")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "rating",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exclusion",
+                        to="appeals.rating",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ReplyTemplate',
+            name="ReplyTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=60, verbose_name='名称')),
-                ('text', models.TextField(max_length=2000, verbose_name='内容')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=60, verbose_name="名称")),
+                ("text", models.TextField(max_length=2000, verbose_name="内容")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RoutingRuleSet',
+            name="RoutingRuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(unique=True)),
-                ('is_active', models.BooleanField(default=False)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(unique=True)),
+                ("is_active", models.BooleanField(default=False)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='appeals.category')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
-                ('territory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
-                ('ruleset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='appeals.routingruleset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="appeals.category",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organisation"
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
+                (
+                    "ruleset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="appeals.routingruleset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ruleset', 'position'],
+                "ordering": ["ruleset", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Whistle',
+            name="Whistle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('key', '重点哨'), ('tough', '攻坚哨')], max_length=8, verbose_name='哨类')),
-                ('state', models.CharField(choices=[('open', '进行中'), ('closed', '已销号')], default='open', max_length=8)),
-                ('path', models.CharField(db_index=True, max_length=500)),
-                ('reason', models.CharField(max_length=500, verbose_name='事由')),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('appeals', models.ManyToManyField(blank=True, related_name='whistles', to='appeals.appeal')),
-                ('blown_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead_department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("key", "重点哨"), ("tough", "攻坚哨")], max_length=8, verbose_name="哨类"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "进行中"), ("closed", "已销号")], default="open", max_length=8
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, max_length=500)),
+                ("reason", models.CharField(max_length=500, verbose_name="事由")),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("appeals", models.ManyToManyField(blank=True, related_name="whistles", to="appeals.appeal")),
+                (
+                    "blown_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lead_department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organisation"
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ReportIn',
+            name="ReportIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_lead', models.BooleanField(default=False)),
-                ('due_at', models.DateTimeField(db_index=True)),
-                ('reported_at', models.DateTimeField(blank=True, null=True)),
-                ('part', models.TextField(blank=True, max_length=2000, verbose_name='承担工作')),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('whistle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_ins', to='appeals.whistle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_lead", models.BooleanField(default=False)),
+                ("due_at", models.DateTimeField(db_index=True)),
+                ("reported_at", models.DateTimeField(blank=True, null=True)),
+                ("part", models.TextField(blank=True, max_length=2000, verbose_name="承担工作")),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organisation"
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "whistle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_ins",
+                        to="appeals.whistle",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 3)), name='category_level_1_3'),
+            model_name="category",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 3)), name="category_level_1_3"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['department', 'status', 'resolve_due_at'], name='appeal_dept_queue'),
+            model_name="appeal",
+            index=models.Index(fields=["department", "status", "resolve_due_at"], name="appeal_dept_queue"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['community', 'status'], name='appeal_community_queue'),
+            model_name="appeal",
+            index=models.Index(fields=["community", "status"], name="appeal_community_queue"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['path'], name='appeal_path_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="appeal",
+            index=models.Index(fields=["path"], name="appeal_path_prefix", opclasses=["varchar_pattern_ops"]),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id__isnull', False)), fields=('channel', 'external_id'), name='appeal_unique_external_id'),
+            model_name="appeal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id__isnull", False)),
+                fields=("channel", "external_id"),
+                name="appeal_unique_external_id",
+            ),
         ),
         migrations.AddIndex(
-            model_name='dailystat',
-            index=models.Index(fields=['street', 'day'], name='dailystat_street_day'),
+            model_name="dailystat",
+            index=models.Index(fields=["street", "day"], name="dailystat_street_day"),
         ),
         migrations.AddConstraint(
-            model_name='dailystat',
-            constraint=models.UniqueConstraint(fields=('day', 'department', 'community'), name='dailystat_unique'),
+            model_name="dailystat",
+            constraint=models.UniqueConstraint(
+                fields=("day", "department", "community"), name="dailystat_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dailystat',
-            constraint=models.UniqueConstraint(condition=models.Q(('community__isnull', True)), fields=('day', 'department'), name='dailystat_unique_no_community'),
+            model_name="dailystat",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("community__isnull", True)),
+                fields=("day", "department"),
+                name="dailystat_unique_no_community",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deadlinepolicy',
-            constraint=models.UniqueConstraint(fields=('category', 'urgency'), name='deadline_unique_category_urgency'),
+            model_name="deadlinepolicy",
+            constraint=models.UniqueConstraint(
+                fields=("category", "urgency"), name="deadline_unique_category_urgency"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deadlinepolicy',
-            constraint=models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('urgency',), name='deadline_unique_default'),
+            model_name="deadlinepolicy",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("category__isnull", True)),
+                fields=("urgency",),
+                name="deadline_unique_default",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('appeal', 'round'), name='rating_unique_round'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(fields=("appeal", "round"), name="rating_unique_round"),
         ),
         migrations.AddConstraint(
-            model_name='routingruleset',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='one_active_ruleset'),
+            model_name="routingruleset",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)), fields=("is_active",), name="one_active_ruleset"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.UniqueConstraint(fields=('ruleset', 'position'), name='rule_unique_position'),
+            model_name="routingrule",
+            constraint=models.UniqueConstraint(fields=("ruleset", "position"), name="rule_unique_position"),
         ),
         migrations.AddConstraint(
-            model_name='reportin',
-            constraint=models.UniqueConstraint(fields=('whistle', 'department'), name='reportin_unique_department'),
+            model_name="reportin",
+            constraint=models.UniqueConstraint(
+                fields=("whistle", "department"), name="reportin_unique_department"
+            ),
         ),
     ]

@@ -57,23 +57,37 @@ class AppealQuerySet(ScopedQuerySet):
 class Appeal(TimeStamped):
     number = models.CharField(_("编号"), max_length=24, unique=True)
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
     title = models.CharField(_("标题"), max_length=120)
     text = models.TextField(_("内容"), max_length=5000)
-    category = models.ForeignKey("appeals.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        "appeals.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     urgency = models.CharField(_("紧急程度"), max_length=12, default="normal")
     # Where: a pin, an address, or both. territory is the deepest node we could place it in.
     lon = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     address_text = models.CharField(_("地址"), max_length=200, blank=True)
-    territory = models.ForeignKey("territory.TerritoryNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    territory = models.ForeignKey(
+        "territory.TerritoryNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     path = models.CharField(max_length=500, blank=True, db_index=True)  # territory path, for scope
-    community = models.ForeignKey("territory.TerritoryNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    street = models.ForeignKey("territory.TerritoryNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals")
+    community = models.ForeignKey(
+        "territory.TerritoryNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    street = models.ForeignKey(
+        "territory.TerritoryNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
     routed_by_ruleset = models.PositiveIntegerField(null=True, blank=True)
     # Who: a signed-in resident, or a caller recorded by a hotline seat (callback number encrypted).
-    submitter = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals")
+    submitter = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
     contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
     contact_phone_cipher = models.TextField(blank=True, editable=False)
     contact_phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
@@ -83,7 +97,9 @@ class Appeal(TimeStamped):
     # Idempotency: a client's key, or a source system's id (12345 work-order number).
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     external_id = models.CharField(_("外部编号"), max_length=80, null=True, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_children"
+    )
     reopen_count = models.PositiveSmallIntegerField(default=0)
     # Clocks: stored when a stage starts, so "overdue" is an indexed filter.
     dispatched_at = models.DateTimeField(null=True, blank=True)
@@ -108,7 +124,9 @@ class Appeal(TimeStamped):
         verbose_name_plural = _("诉求")
         constraints = [
             models.UniqueConstraint(
-                fields=["channel", "external_id"], condition=Q(external_id__isnull=False), name="appeal_unique_external_id"
+                fields=["channel", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="appeal_unique_external_id",
             ),
         ]
         indexes = [
@@ -131,7 +149,9 @@ class AppealEvent(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=120, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=16, blank=True)
@@ -175,8 +195,12 @@ class Rating(models.Model):
     satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices)
     solved = models.BooleanField(_("问题已解决"))
     comment = models.CharField(_("评价意见"), max_length=500, blank=True)
-    rated_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    department = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rated_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     excluded = models.BooleanField(_("已剔除"), default=False)
 
@@ -197,8 +221,12 @@ class ExtensionRequest(TimeStamped):
     workdays = models.PositiveSmallIntegerField(_("延期工作日"))
     reason = models.CharField(_("理由"), max_length=300)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.appeal_id} +{self.workdays}d {self.state}"

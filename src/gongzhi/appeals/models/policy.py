@@ -13,7 +13,9 @@ class Category(models.Model):
     """Three-level taxonomy (e.g. 城乡建设 › 城市建设和市政管理 › 园林绿化环卫)."""
 
     name = models.CharField(_("名称"), max_length=80)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     level = models.PositiveSmallIntegerField(_("级别"), default=1)
     path = models.CharField(max_length=300, unique=True)  # "城乡建设/城市建设和市政管理/园林绿化环卫"
     active = models.BooleanField(_("启用"), default=True)
@@ -22,7 +24,9 @@ class Category(models.Model):
         ordering = ["path"]
         verbose_name = _("诉求分类")
         verbose_name_plural = _("诉求分类")
-        constraints = [models.CheckConstraint(condition=Q(level__gte=1, level__lte=3), name="category_level_1_3")]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=3), name="category_level_1_3")
+        ]
 
     def __str__(self) -> str:
         return self.path.replace("/", " › ")
@@ -94,7 +98,9 @@ class RoutingRuleSet(TimeStamped):
     class Meta:
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_ruleset")
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_ruleset"
+            )
         ]
 
     def __str__(self) -> str:
@@ -134,7 +140,9 @@ class BoardSetting(models.Model):
 class ReplyTemplate(models.Model):
     """Reusable reply texts for a department (null = everyone's)."""
 
-    department = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     title = models.CharField(_("名称"), max_length=60)
     text = models.TextField(_("内容"), max_length=2000)
 

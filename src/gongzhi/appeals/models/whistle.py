@@ -25,7 +25,9 @@ class Whistle(TimeStamped):
     reason = models.CharField(_("事由"), max_length=500)
     lead_department = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     appeals = models.ManyToManyField("appeals.Appeal", related_name="whistles", blank=True)
-    blown_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    blown_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -40,12 +42,16 @@ class ReportIn(models.Model):
     is_lead = models.BooleanField(default=False)
     due_at = models.DateTimeField(db_index=True)
     reported_at = models.DateTimeField(null=True, blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     part = models.TextField(_("承担工作"), blank=True, max_length=2000)
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["whistle", "department"], name="reportin_unique_department")]
+        constraints = [
+            models.UniqueConstraint(fields=["whistle", "department"], name="reportin_unique_department")
+        ]
 
     def __str__(self) -> str:
         return f"{self.whistle_id} {self.department_id} {'reported' if self.reported_at else 'due'}"
@@ -58,7 +64,9 @@ class ConsultNote(TimeStamped):
     day = models.DateField(db_index=True)
     kind = models.CharField(max_length=12, choices=[("consult", _("会商")), ("feedback", _("反馈"))])
     text = models.TextField(max_length=4000)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}"
@@ -67,9 +75,19 @@ class ConsultNote(TimeStamped):
 class Notification(models.Model):
     """In-app inbox row; SMS is a delivery attempt recorded on it, retried by the worker."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
-    recipient_person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    appeal = models.ForeignKey("appeals.Appeal", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    recipient_person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    appeal = models.ForeignKey(
+        "appeals.Appeal", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=24)
     text = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -97,8 +115,12 @@ class RatingExclusion(TimeStamped):
     rating = models.OneToOneField("appeals.Rating", on_delete=models.CASCADE, related_name="exclusion")
     reason = models.CharField(_("理由"), max_length=500)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"exclusion of rating {self.rating_id}: {self.state}"
@@ -111,8 +133,12 @@ class DailyStat(models.Model):
 
     day = models.DateField()
     department = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
-    community = models.ForeignKey("territory.TerritoryNode", null=True, on_delete=models.CASCADE, related_name="+")
-    street = models.ForeignKey("territory.TerritoryNode", null=True, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "territory.TerritoryNode", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    street = models.ForeignKey(
+        "territory.TerritoryNode", null=True, on_delete=models.CASCADE, related_name="+"
+    )
     dispatched = models.PositiveIntegerField(default=0)
     signed_on_time = models.PositiveIntegerField(default=0)
     rated = models.PositiveIntegerField(default=0)
@@ -124,7 +150,9 @@ class DailyStat(models.Model):
             models.UniqueConstraint(fields=["day", "department", "community"], name="dailystat_unique"),
             # appeals placed above any community (district-level) share one row per department
             models.UniqueConstraint(
-                fields=["day", "department"], condition=Q(community__isnull=True), name="dailystat_unique_no_community"
+                fields=["day", "department"],
+                condition=Q(community__isnull=True),
+                name="dailystat_unique_no_community",
             ),
         ]
         indexes = [models.Index(fields=["street", "day"], name="dailystat_street_day")]

@@ -28,7 +28,8 @@ def _category(path: str) -> Category:
     parts = path.split("/")
     for depth in range(1, len(parts) + 1):
         parent, _ = Category.objects.get_or_create(
-            path="/".join(parts[:depth]), defaults={"name": parts[depth - 1], "parent": parent, "level": depth}
+            path="/".join(parts[:depth]),
+            defaults={"name": parts[depth - 1], "parent": parent, "level": depth},
         )
     assert parent is not None
     return parent
@@ -44,15 +45,21 @@ def _handler(username: str, org: Organisation) -> User:
 @pytest.fixture
 def world(actors) -> World:
     district = actors.net.district
-    urban = Organisation.objects.create(name="光明区城市管理和综合执法局", kind=OrgKind.DEPARTMENT, territory=district)
-    housing = Organisation.objects.create(name="光明区住房和建设局", kind=OrgKind.DEPARTMENT, territory=district)
+    urban = Organisation.objects.create(
+        name="光明区城市管理和综合执法局", kind=OrgKind.DEPARTMENT, territory=district
+    )
+    housing = Organisation.objects.create(
+        name="光明区住房和建设局", kind=OrgKind.DEPARTMENT, territory=district
+    )
     cat_urban = _category("城乡建设/城市管理/占道经营")
     cat_other = _category("城乡建设/住房保障/物业管理")
     ruleset = RoutingRuleSet.objects.create(version=1, is_active=True)
     RoutingRule.objects.create(ruleset=ruleset, position=1, category=cat_urban.parent, department=urban)
     RoutingRule.objects.create(ruleset=ruleset, position=2, department=housing)
     routing.reset_cache()
-    return World(urban, housing, _handler("urban_h", urban), _handler("housing_h", housing), cat_urban, cat_other)
+    return World(
+        urban, housing, _handler("urban_h", urban), _handler("housing_h", housing), cat_urban, cat_other
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,15 @@ class N:
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("碧水龙庭三栋", 3), ("碧水龙庭3幢", 3), ("碧水龙庭 3号楼 2单元", 3), ("碧水龙庭３#", 3),
-     ("碧水龙庭十二座", 12), ("碧水龙庭二十三栋楼下", 23), ("碧水龙庭门口", None)],
+    [
+        ("碧水龙庭三栋", 3),
+        ("碧水龙庭3幢", 3),
+        ("碧水龙庭 3号楼 2单元", 3),
+        ("碧水龙庭３#", 3),
+        ("碧水龙庭十二座", 12),
+        ("碧水龙庭二十三栋楼下", 23),
+        ("碧水龙庭门口", None),
+    ],
 )
 def test_building_numbers_are_read_however_they_are_written(text, number):
     assert building_number(text) == number

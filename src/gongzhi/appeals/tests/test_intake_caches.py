@@ -30,7 +30,9 @@ def test_a_policy_change_reaches_the_cached_clocks(world):
 
 
 def test_the_cached_clocks_are_not_read_again_while_nothing_changed(world, django_assert_num_queries):
-    DeadlinePolicy.objects.create(category=None, urgency="normal", sign_hours=1, contact_hours=4, resolve_workdays=3)
+    DeadlinePolicy.objects.create(
+        category=None, urgency="normal", sign_hours=1, contact_hours=4, resolve_workdays=3
+    )
     clocks_for(world.cat_urban, "normal")
     with django_assert_num_queries(1):  # the version only
         assert clocks_for(world.cat_urban, "normal") == Clocks(1, 4, 3)
@@ -88,9 +90,9 @@ def test_the_department_handlers_read_with_the_intake_are_the_current_ones(actor
     first, second = submit(actors, world), submit(actors, world)
     for appeal in (first, second):
         assert appeal.department_id == world.urban.pk
-        assert set(Notification.objects.filter(appeal=appeal, kind="assigned").values_list("recipient_id", flat=True)) == {
-            world.urban_handler.pk
-        }
+        assert set(
+            Notification.objects.filter(appeal=appeal, kind="assigned").values_list("recipient_id", flat=True)
+        ) == {world.urban_handler.pk}
     RoleAssignment.objects.filter(person=world.urban_handler.person, organisation=world.urban).delete()
     third = submit(actors, world)
     assert not Notification.objects.filter(appeal=third, kind="assigned").exists()

@@ -11,7 +11,12 @@ IN_A = {"lon": 113.9012, "lat": 22.7012}  # inside community A's first grid
 
 
 def submit(actors, world, **kw):
-    fields = {"channel": "resident_app", "text": "小区门口占道经营,晚上很吵", "category": world.cat_urban, **IN_A}
+    fields = {
+        "channel": "resident_app",
+        "text": "小区门口占道经营,晚上很吵",
+        "category": world.cat_urban,
+        **IN_A,
+    }
     fields.update(kw)
     return appeal_submit(actor=actors.resident_a, submitter=actors.resident_a.person, **fields).appeal
 
@@ -45,12 +50,16 @@ def test_the_closed_loop_with_an_unsatisfied_rating_reopens_then_closes(actors, 
     handler = world.urban_handler
     appeal = actions.appeal_sign(appeal=appeal, actor=handler)
     appeal = actions.appeal_reply(appeal=appeal, actor=handler, text="已联系城管中队现场劝离")
-    appeal = actions.appeal_rate(appeal=appeal, actor=actors.resident_a, satisfaction="unsatisfied", solved=False)
+    appeal = actions.appeal_rate(
+        appeal=appeal, actor=actors.resident_a, satisfaction="unsatisfied", solved=False
+    )
     assert appeal.status == Status.DISPATCHED
     assert appeal.reopen_count == 1
     appeal = actions.appeal_sign(appeal=appeal, actor=handler)
     appeal = actions.appeal_reply(appeal=appeal, actor=handler, text="已设置固定疏导点并每晚巡查")
-    appeal = actions.appeal_rate(appeal=appeal, actor=actors.resident_a, satisfaction="satisfied", solved=True)
+    appeal = actions.appeal_rate(
+        appeal=appeal, actor=actors.resident_a, satisfaction="satisfied", solved=True
+    )
     assert appeal.status == Status.CLOSED
     stat = DailyStat.objects.get(department=world.urban)
     assert (stat.dispatched, stat.signed_on_time, stat.rated, stat.solved, stat.satisfied) == (2, 2, 2, 1, 1)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,28 +14,61 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('kind', models.CharField(choices=[('write', '写操作'), ('reveal', '查看个人信息'), ('sign_in', '登录'), ('export', '导出')], max_length=16, verbose_name='类别')),
-                ('actor_label', models.CharField(max_length=120, verbose_name='操作人')),
-                ('action', models.CharField(db_index=True, max_length=80, verbose_name='操作')),
-                ('object_type', models.CharField(blank=True, max_length=60, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='对象编号')),
-                ('object_label', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('scope_path', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('fields', models.JSONField(blank=True, default=list, verbose_name='字段')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='事由')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='详情')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("write", "写操作"),
+                            ("reveal", "查看个人信息"),
+                            ("sign_in", "登录"),
+                            ("export", "导出"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("actor_label", models.CharField(max_length=120, verbose_name="操作人")),
+                ("action", models.CharField(db_index=True, max_length=80, verbose_name="操作")),
+                ("object_type", models.CharField(blank=True, max_length=60, verbose_name="对象类型")),
+                (
+                    "object_id",
+                    models.CharField(blank=True, db_index=True, max_length=40, verbose_name="对象编号"),
+                ),
+                ("object_label", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                ("scope_path", models.CharField(blank=True, db_index=True, max_length=255)),
+                ("fields", models.JSONField(blank=True, default=list, verbose_name="字段")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="事由")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="详情")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计记录',
-                'verbose_name_plural': '审计记录',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id', 'at'], name='core_audite_object__333721_idx')],
+                "verbose_name": "审计记录",
+                "verbose_name_plural": "审计记录",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id", "at"], name="core_audite_object__333721_idx"
+                    )
+                ],
             },
         ),
     ]

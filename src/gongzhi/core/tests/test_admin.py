@@ -7,8 +7,17 @@ from gongzhi.accounts.models import User
 
 @pytest.mark.parametrize(
     "model_label",
-    ["territory.territorynode", "orgs.partyorg", "orgs.organisation", "people.person", "people.partymember",
-     "accounts.user", "accounts.roleassignment", "accounts.apitoken", "core.auditentry"],
+    [
+        "territory.territorynode",
+        "orgs.partyorg",
+        "orgs.organisation",
+        "people.person",
+        "people.partymember",
+        "accounts.user",
+        "accounts.roleassignment",
+        "accounts.apitoken",
+        "core.auditentry",
+    ],
 )
 def test_admin_changelists_render_and_never_show_plaintext(client, actors, model_label):
     superuser = User.objects.create_superuser("root", "a-long-password-1")

@@ -36,10 +36,19 @@ def test_healthz_says_stalled_when_a_ready_task_waits_too_long():
 
 
 def _run(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY"}
+    }
     env.update(env_extra)
     return subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "gongzhi", *args], capture_output=True, text=True, env=env, timeout=120, check=False
+        [sys.executable, "-m", "gongzhi", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
 
 

@@ -13,7 +13,9 @@ SRC = Path(__file__).resolve().parents[2]
 
 def english_catalogues(root: Path) -> list[Path]:
     """The project catalogue and every app's own (ledgers keeps its strings in ledgers/locale)."""
-    return sorted(root.glob("locale/en/LC_MESSAGES/django.po")) + sorted(root.glob("*/locale/en/LC_MESSAGES/django.po"))
+    return sorted(root.glob("locale/en/LC_MESSAGES/django.po")) + sorted(
+        root.glob("*/locale/en/LC_MESSAGES/django.po")
+    )
 
 
 def msgids(root: Path) -> set[str]:
@@ -34,7 +36,9 @@ def test_english_catalogues_have_no_untranslated_or_fuzzy_entries():
 def test_english_catalogue_covers_every_string_in_the_code(tmp_path):
     """Re-extract the strings into a scratch copy and compare msgids with the committed catalogue."""
     if shutil.which("xgettext") is None:
-        pytest.skip("GNU gettext (xgettext) not installed: cannot re-extract strings (apt-get install gettext)")
+        pytest.skip(
+            "GNU gettext (xgettext) not installed: cannot re-extract strings (apt-get install gettext)"
+        )
     scratch = tmp_path / "gongzhi"
     shutil.copytree(SRC, scratch, ignore=shutil.ignore_patterns("static_build", "__pycache__", "*.mo"))
     subprocess.run(  # noqa: S603
@@ -42,6 +46,12 @@ def test_english_catalogue_covers_every_string_in_the_code(tmp_path):
         cwd=scratch,
         check=True,
         capture_output=True,
-        env={"DJANGO_SETTINGS_MODULE": "gongzhi.config.settings", "PATH": "/usr/bin:/bin", "GONGZHI_VAR_DIR": str(tmp_path / "var")},
+        env={
+            "DJANGO_SETTINGS_MODULE": "gongzhi.config.settings",
+            "PATH": "/usr/bin:/bin",
+            "GONGZHI_VAR_DIR": str(tmp_path / "var"),
+        },
     )
-    assert sorted(msgids(scratch) - msgids(SRC)) == [], "run: cd src/gongzhi && gongzhi makemessages -l en, then translate"
+    assert sorted(msgids(scratch) - msgids(SRC)) == [], (
+        "run: cd src/gongzhi && gongzhi makemessages -l en, then translate"
+    )

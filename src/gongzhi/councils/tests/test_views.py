@@ -97,7 +97,13 @@ def test_a_resident_who_is_not_a_member_gets_404(client, actors, world):
 def test_the_public_pages_name_seats_and_units_never_persons(client, world):
     actions.attendance_record(actor=None, meeting=world.meeting, present_seat_ids={s.pk for s in world.seats})
     actions.minutes_save(actor=None, meeting=world.meeting, minutes="代表张发言:……")
-    actions.agenda_add(actor=None, meeting=world.meeting, title="临时停车", source_kind="resident", source_text="居民代表张提议")
+    actions.agenda_add(
+        actor=None,
+        meeting=world.meeting,
+        title="临时停车",
+        source_kind="resident",
+        source_text="居民代表张提议",
+    )
     actions.decision_record(
         actor=None,
         meeting=world.meeting,

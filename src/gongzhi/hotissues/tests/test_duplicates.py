@@ -100,7 +100,10 @@ def test_similar_json_and_api(actors, world, client):
     data = client.get(reverse("hotissues:similar"), {"text": LAMP, **NEAR}).json()
     assert [r["id"] for r in data["results"]] == [appeal.pk]
     assert "number" not in data["results"][0]
-    assert client.get(reverse("hotissues:similar"), {"text": LAMP, "lon": "nan", "lat": "x"}).json()["results"] == []
+    assert (
+        client.get(reverse("hotissues:similar"), {"text": LAMP, "lon": "nan", "lat": "x"}).json()["results"]
+        == []
+    )
     api = client.get("/api/v1/hot/similar", {"text": LAMP, **NEAR})
     assert api.status_code == 200
     assert api.json()["results"][0]["id"] == appeal.pk
@@ -138,7 +141,9 @@ def test_an_address_only_appeal_is_checked_at_its_building(actors, world):
     fp = AppealFingerprint.objects.get(appeal=first)  # intake fingerprints it at the building's point
     assert (fp.lon, fp.lat) == (actors.net.a.building.centroid_lon, actors.net.a.building.centroid_lat)
     # a later pinned report next to the building, and a later address-only report, both find it
-    found = similar_appeals(actor=actors.street_officer, text="幸福路18号的路灯坏了,晚上很黑", lon=113.9011, lat=22.7011)
+    found = similar_appeals(
+        actor=actors.street_officer, text="幸福路18号的路灯坏了,晚上很黑", lon=113.9011, lat=22.7011
+    )
     assert [s.appeal_id for s in found] == [first.pk]
     second = submit(actors, world, text="幸福路18号路灯不亮了,晚上一片漆黑", where=ADDRESS)
     assert [s.appeal_id for s in suggested_merges(actor=actors.street_officer, appeal=second)] == [first.pk]
@@ -146,7 +151,13 @@ def test_an_address_only_appeal_is_checked_at_its_building(actors, world):
 
 @pytest.mark.django_db
 def test_an_unmatched_or_coarse_address_is_not_fingerprinted(actors, world):
-    appeal = submit(actors, world, text=LAMP, where={"address_text": "不知道哪里的一条路"}, fallback_territory=actors.net.a.community)
+    appeal = submit(
+        actors,
+        world,
+        text=LAMP,
+        where={"address_text": "不知道哪里的一条路"},
+        fallback_territory=actors.net.a.community,
+    )
     assert not AppealFingerprint.objects.filter(appeal=appeal).exists()
     assert suggested_merges(actor=actors.street_officer, appeal=appeal) == []
 

@@ -6,68 +6,180 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territory', '0001_initial'),
+        ("territory", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('department', '职能部门'), ('residents_committee', '居委会'), ('owners_committee', '业委会'), ('property_company', '物业公司'), ('social_org', '社会组织'), ('resident_unit', '驻区单位'), ('partner_unit', '共建单位'), ('merchant', '商户')], db_index=True, max_length=24, verbose_name='类别')),
-                ('credit_code', models.CharField(blank=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('serves', models.ManyToManyField(blank=True, related_name='serving_orgs', to='territory.territorynode')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='territory.territorynode', verbose_name='所在区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("department", "职能部门"),
+                            ("residents_committee", "居委会"),
+                            ("owners_committee", "业委会"),
+                            ("property_company", "物业公司"),
+                            ("social_org", "社会组织"),
+                            ("resident_unit", "驻区单位"),
+                            ("partner_unit", "共建单位"),
+                            ("merchant", "商户"),
+                        ],
+                        db_index=True,
+                        max_length=24,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("credit_code", models.CharField(blank=True, max_length=18, verbose_name="统一社会信用代码")),
+                ("contact_phone", models.CharField(blank=True, max_length=20, verbose_name="联系电话")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                (
+                    "serves",
+                    models.ManyToManyField(
+                        blank=True, related_name="serving_orgs", to="territory.territorynode"
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="territory.territorynode",
+                        verbose_name="所在区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '组织',
-                'verbose_name_plural': '组织',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "组织",
+                "verbose_name_plural": "组织",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PartyOrg',
+            name="PartyOrg",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('level', models.CharField(choices=[('street_committee', '街道党工委'), ('community_committee', '社区党委'), ('branch', '党支部'), ('group', '党小组'), ('member_household', '党员中心户')], max_length=24, verbose_name='层级')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='成立日期')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.partyorg', verbose_name='上级')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='party_orgs', to='territory.territorynode', verbose_name='对应区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("street_committee", "街道党工委"),
+                            ("community_committee", "社区党委"),
+                            ("branch", "党支部"),
+                            ("group", "党小组"),
+                            ("member_household", "党员中心户"),
+                        ],
+                        max_length=24,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="成立日期")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.partyorg",
+                        verbose_name="上级",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="party_orgs",
+                        to="territory.territorynode",
+                        verbose_name="对应区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党组织',
-                'verbose_name_plural': '党组织',
-                'ordering': ['territory__path', 'name'],
+                "verbose_name": "党组织",
+                "verbose_name_plural": "党组织",
+                "ordering": ["territory__path", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(choices=[('secretary', '书记'), ('deputy_secretary', '副书记'), ('committee_member', '委员'), ('group_leader', '组长'), ('director', '主任'), ('deputy_director', '副主任'), ('member', '成员'), ('manager', '负责人')], max_length=24, verbose_name='职务')),
-                ('starts_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='任职日期')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='离任日期')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='orgs.organisation')),
-                ('party_org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='orgs.partyorg')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "title",
+                    models.CharField(
+                        choices=[
+                            ("secretary", "书记"),
+                            ("deputy_secretary", "副书记"),
+                            ("committee_member", "委员"),
+                            ("group_leader", "组长"),
+                            ("director", "主任"),
+                            ("deputy_director", "副主任"),
+                            ("member", "成员"),
+                            ("manager", "负责人"),
+                        ],
+                        max_length=24,
+                        verbose_name="职务",
+                    ),
+                ),
+                (
+                    "starts_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="任职日期"),
+                ),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="离任日期")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="posts",
+                        to="orgs.organisation",
+                    ),
+                ),
+                (
+                    "party_org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="posts",
+                        to="orgs.partyorg",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职务',
-                'verbose_name_plural': '职务',
-                'ordering': ['starts_on'],
+                "verbose_name": "职务",
+                "verbose_name_plural": "职务",
+                "ordering": ["starts_on"],
             },
         ),
     ]

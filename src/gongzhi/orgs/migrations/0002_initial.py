@@ -5,38 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('people', '0001_initial'),
+        ("orgs", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='post',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='people.person'),
+            model_name="post",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="posts", to="people.person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('territory', 'kind', 'name'), name='org_unique_name'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(fields=("territory", "kind", "name"), name="org_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('credit_code', ''), _negated=True), fields=('credit_code',), name='org_unique_credit_code'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("credit_code", ""), _negated=True),
+                fields=("credit_code",),
+                name="org_unique_credit_code",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partyorg',
-            constraint=models.UniqueConstraint(fields=('territory', 'name'), name='partyorg_unique_name'),
+            model_name="partyorg",
+            constraint=models.UniqueConstraint(fields=("territory", "name"), name="partyorg_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('party_org__isnull', False), ('organisation__isnull', True)), models.Q(('party_org__isnull', True), ('organisation__isnull', False)), _connector='OR'), name='post_exactly_one_org'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("party_org__isnull", False), ("organisation__isnull", True)),
+                    models.Q(("party_org__isnull", True), ("organisation__isnull", False)),
+                    _connector="OR",
+                ),
+                name="post_exactly_one_org",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='post_dates_ordered'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"
+                ),
+                name="post_dates_ordered",
+            ),
         ),
     ]

@@ -5,83 +5,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('territory', '0001_initial'),
+        ("orgs", "0001_initial"),
+        ("territory", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=60, verbose_name='姓名')),
-                ('id_number_cipher', models.TextField(blank=True, editable=False)),
-                ('id_number_index', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('id_number_masked', models.CharField(blank=True, editable=False, max_length=24, verbose_name='身份证号')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='出生日期')),
-                ('gender', models.CharField(blank=True, choices=[('male', '男'), ('female', '女')], max_length=8, verbose_name='性别')),
-                ('phone_cipher', models.TextField(blank=True, editable=False)),
-                ('phone_index', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('phone_masked', models.CharField(blank=True, editable=False, max_length=20, verbose_name='手机号')),
-                ('residence_type', models.CharField(choices=[('registered', '户籍'), ('non_registered', '常住非户籍'), ('floating', '流动人口')], default='registered', max_length=16, verbose_name='居住类型')),
-                ('moved_in_on', models.DateField(blank=True, null=True, verbose_name='入住日期')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='residents', to='territory.territorynode', verbose_name='住址')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=60, verbose_name="姓名")),
+                ("id_number_cipher", models.TextField(blank=True, editable=False)),
+                (
+                    "id_number_index",
+                    models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
+                ),
+                (
+                    "id_number_masked",
+                    models.CharField(blank=True, editable=False, max_length=24, verbose_name="身份证号"),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="出生日期")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("male", "男"), ("female", "女")],
+                        max_length=8,
+                        verbose_name="性别",
+                    ),
+                ),
+                ("phone_cipher", models.TextField(blank=True, editable=False)),
+                ("phone_index", models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                (
+                    "phone_masked",
+                    models.CharField(blank=True, editable=False, max_length=20, verbose_name="手机号"),
+                ),
+                (
+                    "residence_type",
+                    models.CharField(
+                        choices=[
+                            ("registered", "户籍"),
+                            ("non_registered", "常住非户籍"),
+                            ("floating", "流动人口"),
+                        ],
+                        default="registered",
+                        max_length=16,
+                        verbose_name="居住类型",
+                    ),
+                ),
+                ("moved_in_on", models.DateField(blank=True, null=True, verbose_name="入住日期")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="residents",
+                        to="territory.territorynode",
+                        verbose_name="住址",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
-                'ordering': ['household__path', 'name', 'id'],
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
+                "ordering": ["household__path", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PartyMember',
+            name="PartyMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('in_service', '在职党员'), ('unemployed', '无职党员'), ('retired', '退休党员'), ('mobile', '流动党员')], max_length=16, verbose_name='党员类别')),
-                ('joined_on', models.DateField(blank=True, null=True, verbose_name='入党日期')),
-                ('workplace', models.CharField(blank=True, max_length=120, verbose_name='工作单位')),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='orgs.partyorg', verbose_name='所在支部')),
-                ('home_community', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reported_members', to='territory.territorynode', verbose_name='报到社区')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='party_member', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("in_service", "在职党员"),
+                            ("unemployed", "无职党员"),
+                            ("retired", "退休党员"),
+                            ("mobile", "流动党员"),
+                        ],
+                        max_length=16,
+                        verbose_name="党员类别",
+                    ),
+                ),
+                ("joined_on", models.DateField(blank=True, null=True, verbose_name="入党日期")),
+                ("workplace", models.CharField(blank=True, max_length=120, verbose_name="工作单位")),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="orgs.partyorg",
+                        verbose_name="所在支部",
+                    ),
+                ),
+                (
+                    "home_community",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reported_members",
+                        to="territory.territorynode",
+                        verbose_name="报到社区",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="party_member",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党员',
-                'verbose_name_plural': '党员',
+                "verbose_name": "党员",
+                "verbose_name_plural": "党员",
             },
         ),
         migrations.CreateModel(
-            name='PersonTag',
+            name="PersonTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('tag', models.CharField(choices=[('elderly_alone', '独居老人'), ('empty_nest', '空巢老人'), ('disability', '残疾人'), ('low_income', '低保'), ('extreme_poverty', '特困'), ('veteran', '退役军人'), ('left_behind_child', '留守儿童'), ('serious_illness', '重病')], max_length=24, verbose_name='标签')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='起始日期')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "tag",
+                    models.CharField(
+                        choices=[
+                            ("elderly_alone", "独居老人"),
+                            ("empty_nest", "空巢老人"),
+                            ("disability", "残疾人"),
+                            ("low_income", "低保"),
+                            ("extreme_poverty", "特困"),
+                            ("veteran", "退役军人"),
+                            ("left_behind_child", "留守儿童"),
+                            ("serious_illness", "重病"),
+                        ],
+                        max_length=24,
+                        verbose_name="标签",
+                    ),
+                ),
+                ("since", models.DateField(blank=True, null=True, verbose_name="起始日期")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tags", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '特殊群体标签',
-                'verbose_name_plural': '特殊群体标签',
+                "verbose_name": "特殊群体标签",
+                "verbose_name_plural": "特殊群体标签",
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['household', 'name'], name='person_household_name'),
+            model_name="person",
+            index=models.Index(fields=["household", "name"], name="person_household_name"),
         ),
         migrations.AddConstraint(
-            model_name='partymember',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'in_service'), _negated=True), ('workplace__gt', ''), _connector='OR'), name='in_service_member_has_workplace'),
+            model_name="partymember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "in_service"), _negated=True), ("workplace__gt", ""), _connector="OR"
+                ),
+                name="in_service_member_has_workplace",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='persontag',
-            constraint=models.UniqueConstraint(fields=('person', 'tag'), name='persontag_unique'),
+            model_name="persontag",
+            constraint=models.UniqueConstraint(fields=("person", "tag"), name="persontag_unique"),
         ),
     ]

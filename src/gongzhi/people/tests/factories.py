@@ -19,7 +19,9 @@ def valid_phone() -> str:
     return f"138{next(_seq):08d}"
 
 
-def make_person(name: str = "张三", household=None, id_number: str | None = None, phone: str | None = None) -> Person:  # type: ignore[no-untyped-def]
+def make_person(
+    name: str = "张三", household=None, id_number: str | None = None, phone: str | None = None
+) -> Person:  # type: ignore[no-untyped-def]
     idn = id_number or valid_id_number()
     ph = phone or valid_phone()
     person = Person(

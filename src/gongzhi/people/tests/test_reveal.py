@@ -9,7 +9,9 @@ from gongzhi.people.actions import person_reveal
 def test_secretary_reveals_id_number_and_an_audit_row_records_who_what_why(actors):
     person = access_person(actors.secretary_a, actors.person_a.pk)
     assert person.id_number_masked == "4403**********0020"
-    revealed = person_reveal(actor=actors.secretary_a, person=person, fields=["id_number"], reason="核实低保申请")
+    revealed = person_reveal(
+        actor=actors.secretary_a, person=person, fields=["id_number"], reason="核实低保申请"
+    )
     assert revealed.id_number == "440306195003070020"
     entry = AuditEntry.objects.get(kind="reveal", object_id=str(person.pk))
     assert entry.actor_id == actors.secretary_a.pk

@@ -5,288 +5,592 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_initial'),
-        ('people', '0001_initial'),
-        ('territory', '0001_initial'),
+        ("orgs", "0002_initial"),
+        ("people", "0001_initial"),
+        ("territory", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CentreIndexVersion',
+            name="CentreIndexVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveBigIntegerField(default=0)),
-                ('changed_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveBigIntegerField(default=0)),
+                ("changed_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('starts_at', models.DateTimeField(verbose_name='开始')),
-                ('ends_at', models.DateTimeField(verbose_name='结束')),
-                ('purpose', models.CharField(max_length=200, verbose_name='用途')),
-                ('attendees', models.PositiveIntegerField(default=1, verbose_name='人数')),
-                ('status', models.CharField(choices=[('requested', '待审核'), ('confirmed', '已确认'), ('denied', '未通过'), ('cancelled', '已取消'), ('no_show', '未到场'), ('used', '已使用')], db_index=True, max_length=16, verbose_name='状态')),
-                ('checkin_nonce', models.CharField(blank=True, max_length=32)),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='签到时间')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='venue_bookings', to='orgs.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='venue_bookings', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("starts_at", models.DateTimeField(verbose_name="开始")),
+                ("ends_at", models.DateTimeField(verbose_name="结束")),
+                ("purpose", models.CharField(max_length=200, verbose_name="用途")),
+                ("attendees", models.PositiveIntegerField(default=1, verbose_name="人数")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "待审核"),
+                            ("confirmed", "已确认"),
+                            ("denied", "未通过"),
+                            ("cancelled", "已取消"),
+                            ("no_show", "未到场"),
+                            ("used", "已使用"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("checkin_nonce", models.CharField(blank=True, max_length=32)),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True, verbose_name="签到时间")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="venue_bookings",
+                        to="orgs.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="venue_bookings",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '场地预约',
-                'verbose_name_plural': '场地预约',
-                'ordering': ['starts_at'],
+                "verbose_name": "场地预约",
+                "verbose_name_plural": "场地预约",
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='BookingEvent',
+            name="BookingEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('from_status', models.CharField(blank=True, max_length=16)),
-                ('to_status', models.CharField(max_length=16)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='places.booking')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("from_status", models.CharField(blank=True, max_length=16)),
+                ("to_status", models.CharField(max_length=16)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="places.booking",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BookingSeries',
+            name="BookingSeries",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('purpose', models.CharField(max_length=200, verbose_name='用途')),
-                ('first_start', models.DateTimeField(verbose_name='首次开始')),
-                ('minutes', models.PositiveSmallIntegerField(verbose_name='时长(分钟)')),
-                ('every_days', models.PositiveSmallIntegerField(default=7, verbose_name='间隔天数')),
-                ('count', models.PositiveSmallIntegerField(verbose_name='次数')),
-                ('booked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='booking_series', to='people.person')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='booking_series', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("purpose", models.CharField(max_length=200, verbose_name="用途")),
+                ("first_start", models.DateTimeField(verbose_name="首次开始")),
+                ("minutes", models.PositiveSmallIntegerField(verbose_name="时长(分钟)")),
+                ("every_days", models.PositiveSmallIntegerField(default=7, verbose_name="间隔天数")),
+                ("count", models.PositiveSmallIntegerField(verbose_name="次数")),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="booking_series",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="booking_series",
+                        to="orgs.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '周期预约',
-                'verbose_name_plural': '周期预约',
-            },
-        ),
-        migrations.AddField(
-            model_name='booking',
-            name='series',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='places.bookingseries'),
-        ),
-        migrations.CreateModel(
-            name='Centre',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('level', models.CharField(choices=[('city', '市级中心'), ('district', '区级中心'), ('street', '街道中心'), ('community', '社区中心'), ('station', '服务站'), ('micro_station', '微站点'), ('mobile', '流动站点')], db_index=True, max_length=16, verbose_name='层级')),
-                ('lon', models.FloatField(verbose_name='经度')),
-                ('lat', models.FloatField(verbose_name='纬度')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('opening_hours', models.JSONField(blank=True, default=dict, verbose_name='开放时间')),
-                ('closed_dates', models.JSONField(blank=True, default=list, verbose_name='闭馆日期')),
-                ('services', models.JSONField(blank=True, default=list, verbose_name='服务项目')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='联系电话')),
-                ('description', models.TextField(blank=True, verbose_name='简介')),
-                ('active', models.BooleanField(default=True, verbose_name='运营中')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='centres', to='territory.territorynode', verbose_name='所属区划')),
-            ],
-            options={
-                'verbose_name': '党群服务中心',
-                'verbose_name_plural': '党群服务中心',
-                'ordering': ['territory__path', 'name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Activity',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=120, verbose_name='标题')),
-                ('kind', models.CharField(choices=[('party', '党建活动'), ('volunteer', '志愿服务'), ('culture', '文体活动'), ('lecture', '讲座培训'), ('children', '青少年'), ('elderly', '长者服务'), ('health', '健康义诊'), ('other', '其他')], default='other', max_length=16, verbose_name='类型')),
-                ('organiser', models.CharField(max_length=120, verbose_name='主办方')),
-                ('description', models.TextField(blank=True, verbose_name='内容')),
-                ('starts_at', models.DateTimeField(verbose_name='开始')),
-                ('ends_at', models.DateTimeField(verbose_name='结束')),
-                ('capacity', models.PositiveIntegerField(verbose_name='名额')),
-                ('audience', models.CharField(choices=[('all', '所有居民'), ('children', '少年儿童'), ('elderly', '长者'), ('members', '党员'), ('families', '亲子家庭')], default='all', max_length=16, verbose_name='对象')),
-                ('points', models.PositiveSmallIntegerField(default=0, verbose_name='签到积分')),
-                ('published', models.BooleanField(default=True, verbose_name='已发布')),
-                ('seats_taken', models.PositiveIntegerField(default=0, editable=False)),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='places.centre')),
-            ],
-            options={
-                'verbose_name': '活动',
-                'verbose_name_plural': '活动',
-                'ordering': ['starts_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='CentreStaff',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(default='工作人员', max_length=60, verbose_name='岗位')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='places.centre')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='centre_posts', to='people.person')),
-            ],
-            options={
-                'verbose_name': '中心工作人员',
-                'verbose_name_plural': '中心工作人员',
-            },
-        ),
-        migrations.CreateModel(
-            name='Feedback',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('rating', models.PositiveSmallIntegerField(verbose_name='评分')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='意见')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='places.activity')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activity_feedback', to='people.person')),
-            ],
-            options={
-                'verbose_name': '活动评价',
-                'verbose_name_plural': '活动评价',
-            },
-        ),
-        migrations.CreateModel(
-            name='SignUp',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('status', models.CharField(choices=[('confirmed', '已报名'), ('waitlisted', '候补中'), ('cancelled', '已取消'), ('attended', '已签到')], db_index=True, max_length=16, verbose_name='状态')),
-                ('waitlisted_at', models.DateTimeField(blank=True, null=True)),
-                ('checkin_nonce', models.CharField(blank=True, max_length=32)),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='签到时间')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signups', to='places.activity')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activity_signups', to='people.person')),
-            ],
-            options={
-                'verbose_name': '活动报名',
-                'verbose_name_plural': '活动报名',
-                'ordering': ['activity', 'created_at', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='SignUpEvent',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('from_status', models.CharField(blank=True, max_length=16)),
-                ('to_status', models.CharField(max_length=16)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
-                ('signup', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='places.signup')),
-            ],
-            options={
-                'ordering': ['at', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Venue',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('capacity', models.PositiveIntegerField(default=20, verbose_name='容纳人数')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('slot_minutes', models.PositiveSmallIntegerField(default=30, verbose_name='时段粒度(分钟)')),
-                ('min_minutes', models.PositiveSmallIntegerField(default=30, verbose_name='最短时长(分钟)')),
-                ('max_minutes', models.PositiveSmallIntegerField(default=240, verbose_name='最长时长(分钟)')),
-                ('max_days_ahead', models.PositiveSmallIntegerField(default=14, verbose_name='最多提前天数')),
-                ('per_person_cap', models.PositiveSmallIntegerField(default=2, verbose_name='每人未结束预约上限')),
-                ('per_org_cap', models.PositiveSmallIntegerField(default=10, verbose_name='每单位未结束预约上限')),
-                ('needs_approval', models.BooleanField(default=False, verbose_name='需审核')),
-                ('opening_hours', models.JSONField(blank=True, default=dict, verbose_name='开放时间')),
-                ('closed_dates', models.JSONField(blank=True, default=list, verbose_name='闭馆日期')),
-                ('active', models.BooleanField(default=True, verbose_name='开放预约')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='venues', to='places.centre')),
-            ],
-            options={
-                'verbose_name': '场地',
-                'verbose_name_plural': '场地',
-                'ordering': ['centre', 'name'],
+                "verbose_name": "周期预约",
+                "verbose_name_plural": "周期预约",
             },
         ),
         migrations.AddField(
-            model_name='bookingseries',
-            name='venue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='series', to='places.venue'),
+            model_name="booking",
+            name="series",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="bookings",
+                to="places.bookingseries",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Centre",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("city", "市级中心"),
+                            ("district", "区级中心"),
+                            ("street", "街道中心"),
+                            ("community", "社区中心"),
+                            ("station", "服务站"),
+                            ("micro_station", "微站点"),
+                            ("mobile", "流动站点"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("lon", models.FloatField(verbose_name="经度")),
+                ("lat", models.FloatField(verbose_name="纬度")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("opening_hours", models.JSONField(blank=True, default=dict, verbose_name="开放时间")),
+                ("closed_dates", models.JSONField(blank=True, default=list, verbose_name="闭馆日期")),
+                ("services", models.JSONField(blank=True, default=list, verbose_name="服务项目")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="联系电话")),
+                ("description", models.TextField(blank=True, verbose_name="简介")),
+                ("active", models.BooleanField(default=True, verbose_name="运营中")),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="centres",
+                        to="territory.territorynode",
+                        verbose_name="所属区划",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "党群服务中心",
+                "verbose_name_plural": "党群服务中心",
+                "ordering": ["territory__path", "name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Activity",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=120, verbose_name="标题")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party", "党建活动"),
+                            ("volunteer", "志愿服务"),
+                            ("culture", "文体活动"),
+                            ("lecture", "讲座培训"),
+                            ("children", "青少年"),
+                            ("elderly", "长者服务"),
+                            ("health", "健康义诊"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("organiser", models.CharField(max_length=120, verbose_name="主办方")),
+                ("description", models.TextField(blank=True, verbose_name="内容")),
+                ("starts_at", models.DateTimeField(verbose_name="开始")),
+                ("ends_at", models.DateTimeField(verbose_name="结束")),
+                ("capacity", models.PositiveIntegerField(verbose_name="名额")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("all", "所有居民"),
+                            ("children", "少年儿童"),
+                            ("elderly", "长者"),
+                            ("members", "党员"),
+                            ("families", "亲子家庭"),
+                        ],
+                        default="all",
+                        max_length=16,
+                        verbose_name="对象",
+                    ),
+                ),
+                ("points", models.PositiveSmallIntegerField(default=0, verbose_name="签到积分")),
+                ("published", models.BooleanField(default=True, verbose_name="已发布")),
+                ("seats_taken", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="places.centre",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "活动",
+                "verbose_name_plural": "活动",
+                "ordering": ["starts_at"],
+            },
+        ),
+        migrations.CreateModel(
+            name="CentreStaff",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(default="工作人员", max_length=60, verbose_name="岗位")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="staff", to="places.centre"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="centre_posts",
+                        to="people.person",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "中心工作人员",
+                "verbose_name_plural": "中心工作人员",
+            },
+        ),
+        migrations.CreateModel(
+            name="Feedback",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("rating", models.PositiveSmallIntegerField(verbose_name="评分")),
+                ("comment", models.CharField(blank=True, max_length=500, verbose_name="意见")),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="places.activity",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activity_feedback",
+                        to="people.person",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "活动评价",
+                "verbose_name_plural": "活动评价",
+            },
+        ),
+        migrations.CreateModel(
+            name="SignUp",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "已报名"),
+                            ("waitlisted", "候补中"),
+                            ("cancelled", "已取消"),
+                            ("attended", "已签到"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("waitlisted_at", models.DateTimeField(blank=True, null=True)),
+                ("checkin_nonce", models.CharField(blank=True, max_length=32)),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True, verbose_name="签到时间")),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signups",
+                        to="places.activity",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activity_signups",
+                        to="people.person",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "活动报名",
+                "verbose_name_plural": "活动报名",
+                "ordering": ["activity", "created_at", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="SignUpEvent",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("from_status", models.CharField(blank=True, max_length=16)),
+                ("to_status", models.CharField(max_length=16)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "signup",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="places.signup"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["at", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Venue",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                ("capacity", models.PositiveIntegerField(default=20, verbose_name="容纳人数")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("slot_minutes", models.PositiveSmallIntegerField(default=30, verbose_name="时段粒度(分钟)")),
+                ("min_minutes", models.PositiveSmallIntegerField(default=30, verbose_name="最短时长(分钟)")),
+                ("max_minutes", models.PositiveSmallIntegerField(default=240, verbose_name="最长时长(分钟)")),
+                ("max_days_ahead", models.PositiveSmallIntegerField(default=14, verbose_name="最多提前天数")),
+                (
+                    "per_person_cap",
+                    models.PositiveSmallIntegerField(default=2, verbose_name="每人未结束预约上限"),
+                ),
+                (
+                    "per_org_cap",
+                    models.PositiveSmallIntegerField(default=10, verbose_name="每单位未结束预约上限"),
+                ),
+                ("needs_approval", models.BooleanField(default=False, verbose_name="需审核")),
+                ("opening_hours", models.JSONField(blank=True, default=dict, verbose_name="开放时间")),
+                ("closed_dates", models.JSONField(blank=True, default=list, verbose_name="闭馆日期")),
+                ("active", models.BooleanField(default=True, verbose_name="开放预约")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="venues", to="places.centre"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "场地",
+                "verbose_name_plural": "场地",
+                "ordering": ["centre", "name"],
+            },
         ),
         migrations.AddField(
-            model_name='booking',
-            name='venue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='places.venue'),
+            model_name="bookingseries",
+            name="venue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="series", to="places.venue"
+            ),
         ),
         migrations.AddField(
-            model_name='activity',
-            name='venue',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activities', to='places.venue'),
+            model_name="booking",
+            name="venue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="bookings", to="places.venue"
+            ),
+        ),
+        migrations.AddField(
+            model_name="activity",
+            name="venue",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="activities",
+                to="places.venue",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='centre',
-            constraint=models.CheckConstraint(condition=models.Q(('lat__gte', -90), ('lat__lte', 90), ('lon__gte', -180), ('lon__lte', 180)), name='places_centre_lonlat'),
+            model_name="centre",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("lat__gte", -90), ("lat__lte", 90), ("lon__gte", -180), ("lon__lte", 180)
+                ),
+                name="places_centre_lonlat",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='centre',
-            constraint=models.CheckConstraint(condition=models.Q(('level__in', ['city', 'district', 'street', 'community', 'station', 'micro_station', 'mobile'])), name='places_centre_level'),
+            model_name="centre",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "level__in",
+                        ["city", "district", "street", "community", "station", "micro_station", "mobile"],
+                    )
+                ),
+                name="places_centre_level",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='centrestaff',
-            constraint=models.UniqueConstraint(fields=('centre', 'person'), name='places_staff_once'),
+            model_name="centrestaff",
+            constraint=models.UniqueConstraint(fields=("centre", "person"), name="places_staff_once"),
         ),
         migrations.AddConstraint(
-            model_name='feedback',
-            constraint=models.UniqueConstraint(fields=('activity', 'person'), name='places_feedback_once'),
+            model_name="feedback",
+            constraint=models.UniqueConstraint(fields=("activity", "person"), name="places_feedback_once"),
         ),
         migrations.AddConstraint(
-            model_name='feedback',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='places_feedback_rating_1_5'),
+            model_name="feedback",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating__gte", 1), ("rating__lte", 5)), name="places_feedback_rating_1_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signup',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['confirmed', 'waitlisted', 'attended'])), fields=('activity', 'person'), name='places_signup_once'),
+            model_name="signup",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["confirmed", "waitlisted", "attended"])),
+                fields=("activity", "person"),
+                name="places_signup_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='venue',
-            constraint=models.CheckConstraint(condition=models.Q(('slot_minutes__gte', 5)), name='places_venue_slot_min'),
+            model_name="venue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("slot_minutes__gte", 5)), name="places_venue_slot_min"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='venue',
-            constraint=models.CheckConstraint(condition=models.Q(('min_minutes__lte', models.F('max_minutes'))), name='places_venue_min_le_max'),
+            model_name="venue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_minutes__lte", models.F("max_minutes"))),
+                name="places_venue_min_le_max",
+            ),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['venue', 'starts_at'], name='places_booking_venue_start'),
+            model_name="booking",
+            index=models.Index(fields=["venue", "starts_at"], name="places_booking_venue_start"),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='places_booking_end_after_start'),
+            model_name="booking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="places_booking_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='places_activity_end_after_start'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="places_activity_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('seats_taken__lte', models.F('capacity'))), name='places_activity_not_overbooked'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("seats_taken__lte", models.F("capacity"))),
+                name="places_activity_not_overbooked",
+            ),
         ),
     ]

@@ -29,9 +29,13 @@ class Audience(models.TextChoices):
 
 class Activity(TimeStamped):
     centre = models.ForeignKey("places.Centre", on_delete=models.CASCADE, related_name="activities")
-    venue = models.ForeignKey("places.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities")
+    venue = models.ForeignKey(
+        "places.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
     title = models.CharField(_("标题"), max_length=120)
-    kind = models.CharField(_("类型"), max_length=16, choices=ActivityType.choices, default=ActivityType.OTHER)
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=ActivityType.choices, default=ActivityType.OTHER
+    )
     organiser = models.CharField(_("主办方"), max_length=120)
     description = models.TextField(_("内容"), blank=True)
     starts_at = models.DateTimeField(_("开始"))
@@ -48,8 +52,12 @@ class Activity(TimeStamped):
         verbose_name = _("活动")
         verbose_name_plural = _("活动")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="places_activity_end_after_start"),
-            models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="places_activity_not_overbooked"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="places_activity_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("capacity")), name="places_activity_not_overbooked"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,7 +95,9 @@ class SignUpEvent(models.Model):
 
     signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
     note = models.CharField(max_length=300, blank=True)
@@ -110,5 +120,7 @@ class Feedback(TimeStamped):
         verbose_name_plural = _("活动评价")
         constraints = [
             models.UniqueConstraint(fields=["activity", "person"], name="places_feedback_once"),
-            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="places_feedback_rating_1_5"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="places_feedback_rating_1_5"
+            ),
         ]

@@ -38,7 +38,10 @@ class Centre(TimeStamped):
     name = models.CharField(_("名称"), max_length=120)
     level = models.CharField(_("层级"), max_length=16, choices=CentreLevel.choices, db_index=True)
     territory = models.ForeignKey(
-        "territory.TerritoryNode", on_delete=models.PROTECT, related_name="centres", verbose_name=_("所属区划")
+        "territory.TerritoryNode",
+        on_delete=models.PROTECT,
+        related_name="centres",
+        verbose_name=_("所属区划"),
     )
     # WGS-84 degrees; the nearest-centre index (places/geo.py) works on these two floats.
     lon = models.FloatField(_("经度"))
@@ -59,9 +62,12 @@ class Centre(TimeStamped):
         verbose_name_plural = _("党群服务中心")
         constraints = [
             models.CheckConstraint(
-                condition=Q(lon__gte=-180, lon__lte=180, lat__gte=-90, lat__lte=90), name="places_centre_lonlat"
+                condition=Q(lon__gte=-180, lon__lte=180, lat__gte=-90, lat__lte=90),
+                name="places_centre_lonlat",
             ),
-            models.CheckConstraint(condition=Q(level__in=[lv.value for lv in CentreLevel]), name="places_centre_level"),
+            models.CheckConstraint(
+                condition=Q(level__in=[lv.value for lv in CentreLevel]), name="places_centre_level"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -35,7 +35,9 @@ class Venue(TimeStamped):
         verbose_name_plural = _("场地")
         constraints = [
             models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="places_venue_slot_min"),
-            models.CheckConstraint(condition=Q(min_minutes__lte=F("max_minutes")), name="places_venue_min_le_max"),
+            models.CheckConstraint(
+                condition=Q(min_minutes__lte=F("max_minutes")), name="places_venue_min_le_max"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -53,7 +55,9 @@ class BookingSeries(TimeStamped):
     Created all-or-nothing: one clashing date refuses the whole series (the dates are listed)."""
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="series")
-    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="booking_series")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="booking_series"
+    )
     booked_by = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="booking_series")
     purpose = models.CharField(_("用途"), max_length=200)
     first_start = models.DateTimeField(_("首次开始"))
@@ -72,7 +76,9 @@ class Booking(TimeStamped):
     organisation = models.ForeignKey(
         "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="venue_bookings"
     )
-    series = models.ForeignKey(BookingSeries, null=True, blank=True, on_delete=models.CASCADE, related_name="bookings")
+    series = models.ForeignKey(
+        BookingSeries, null=True, blank=True, on_delete=models.CASCADE, related_name="bookings"
+    )
     starts_at = models.DateTimeField(_("开始"))
     ends_at = models.DateTimeField(_("结束"))
     purpose = models.CharField(_("用途"), max_length=200)
@@ -88,7 +94,9 @@ class Booking(TimeStamped):
         verbose_name_plural = _("场地预约")
         indexes = [models.Index(fields=["venue", "starts_at"], name="places_booking_venue_start")]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="places_booking_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="places_booking_end_after_start"
+            ),
             # On PostgreSQL migration 0002 adds places_booking_no_overlap, an exclusion constraint
             # over (venue, tstzrange) for the holding states — see docs/places.md.
         ]
@@ -106,7 +114,9 @@ class BookingEvent(models.Model):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
     note = models.CharField(max_length=300, blank=True)

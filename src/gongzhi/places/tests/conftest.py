@@ -32,8 +32,15 @@ class Places:
 def make_centre(net_node, name: str, lon: float, lat: float, services=(), level="community") -> Centre:  # type: ignore[no-untyped-def]
     return actions.centre_save(
         centre=Centre(
-            name=name, level=level, territory=net_node, lon=lon, lat=lat, address=f"{name}地址",
-            opening_hours=ALL_DAY, services=list(services), phone="0755-12345678",
+            name=name,
+            level=level,
+            territory=net_node,
+            lon=lon,
+            lat=lat,
+            address=f"{name}地址",
+            opening_hours=ALL_DAY,
+            services=list(services),
+            phone="0755-12345678",
         )
     )
 
@@ -49,16 +56,33 @@ def _fresh_centre_index():
 
 @pytest.fixture
 def places(actors) -> Places:
-    centre = make_centre(actors.net.a.community, "甲社区党群服务中心", 113.905, 22.705, ["课后托管", "法律援助"])
+    centre = make_centre(
+        actors.net.a.community, "甲社区党群服务中心", 113.905, 22.705, ["课后托管", "法律援助"]
+    )
     venue = Venue.objects.create(
-        centre=centre, name="多功能活动室", capacity=30, slot_minutes=30, min_minutes=30, max_minutes=180,
-        max_days_ahead=14, per_person_cap=2, per_org_cap=5,
+        centre=centre,
+        name="多功能活动室",
+        capacity=30,
+        slot_minutes=30,
+        min_minutes=30,
+        max_minutes=180,
+        max_days_ahead=14,
+        per_person_cap=2,
+        per_org_cap=5,
     )
     activity = Activity.objects.create(
-        centre=centre, venue=venue, title="四点半课堂", organiser="甲社区党委", starts_at=at(3, 16), ends_at=at(3, 18),
-        capacity=2, points=10,
+        centre=centre,
+        venue=venue,
+        title="四点半课堂",
+        organiser="甲社区党委",
+        starts_at=at(3, 16),
+        ends_at=at(3, 18),
+        capacity=2,
+        points=10,
     )
-    org = Organisation.objects.create(name="甲社区书法协会", kind=OrgKind.SOCIAL_ORG, territory=actors.net.a.community)
+    org = Organisation.objects.create(
+        name="甲社区书法协会", kind=OrgKind.SOCIAL_ORG, territory=actors.net.a.community
+    )
     return Places(centre=centre, venue=venue, activity=activity, org=org, now=timezone.now())
 
 

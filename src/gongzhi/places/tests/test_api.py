@@ -20,10 +20,14 @@ def resident(client, actors):  # type: ignore[no-untyped-def]
 
 
 def test_nearest_answers_with_walking_figures(resident, places):
-    got = resident.get(f"{API}/centres/nearest", {"lon": 113.9051, "lat": 22.7051, "need": "legal aid"}).json()
+    got = resident.get(
+        f"{API}/centres/nearest", {"lon": 113.9051, "lat": 22.7051, "need": "legal aid"}
+    ).json()
     assert got[0]["id"] == places.centre.pk
     assert got[0]["walk_min"] >= 1
-    assert resident.get(f"{API}/centres/nearest", {"lon": 113.9, "lat": 22.7, "need": "日间照料"}).json() == []
+    assert (
+        resident.get(f"{API}/centres/nearest", {"lon": 113.9, "lat": 22.7, "need": "日间照料"}).json() == []
+    )
 
 
 def test_book_then_clash_then_bad_input(resident, places):
@@ -42,10 +46,18 @@ def test_book_then_clash_then_bad_input(resident, places):
 
 def test_series_needs_a_role_in_the_organisation_and_lists_clashes(resident, actors, places):
     url = f"{API}/venues/{places.venue.pk}/series"
-    body = {"organisation_id": places.org.pk, "first_start": at(1, 19).isoformat(), "minutes": 60, "count": 3, "purpose": "周练"}
+    body = {
+        "organisation_id": places.org.pk,
+        "first_start": at(1, 19).isoformat(),
+        "minutes": 60,
+        "count": 3,
+        "purpose": "周练",
+    }
     assert resident.post(url, body, content_type="application/json").status_code == 404
     RoleAssignment.objects.create(person=actors.resident_a.person, role="volunteer", organisation=places.org)
-    actions.booking_request(venue=places.venue, person_id=actors.person_b.pk, starts_at=at(8, 19), ends_at=at(8, 20), purpose="x")
+    actions.booking_request(
+        venue=places.venue, person_id=actors.person_b.pk, starts_at=at(8, 19), ends_at=at(8, 20), purpose="x"
+    )
     clash = resident.post(url, body, content_type="application/json")
     assert clash.status_code == 409
     assert clash.json()["details"] == [f"{at(8, 19):%Y-%m-%d %H:%M}"]
@@ -68,10 +80,16 @@ def test_signup_twice_is_409_and_checkin_reuse_is_409(resident, client, actors, 
     client.logout()
     with time_machine.travel(at(3, 16)):  # sessions are short-lived: sign in inside the travel
         assert client.login(username="staff_b", password=PASSWORD)
-        assert client.post(f"{API}/checkin", {"token": token}, content_type="application/json").status_code == 409
+        assert (
+            client.post(f"{API}/checkin", {"token": token}, content_type="application/json").status_code
+            == 409
+        )
         client.logout()
         assert client.login(username="staff_a", password=PASSWORD)
         done = client.post(f"{API}/checkin", {"token": token}, content_type="application/json")
         assert done.status_code == 200
         assert done.json()["status"] == "attended"
-        assert client.post(f"{API}/checkin", {"token": token}, content_type="application/json").status_code == 409
+        assert (
+            client.post(f"{API}/checkin", {"token": token}, content_type="application/json").status_code
+            == 409
+        )

@@ -34,7 +34,9 @@ def test_a_venue_that_needs_approval_holds_the_slot_as_requested(places, residen
     assert booking.status == BookingStatus.REQUESTED
     with pytest.raises(SlotTaken):
         book(places, residents[1], at(1, 10, 30), at(1, 11, 30))
-    confirmed = actions.booking_transition(booking=booking, to="confirmed", actor_person_id=actors.staff_a.person_id)
+    confirmed = actions.booking_transition(
+        booking=booking, to="confirmed", actor_person_id=actors.staff_a.person_id
+    )
     assert confirmed.status == "confirmed"
 
 
@@ -50,7 +52,9 @@ def test_a_venue_that_needs_approval_holds_the_slot_as_requested(places, residen
         ((1, 10), (1, 14), "时长须在30到180分钟之间"),
     ],
 )
-def test_bad_times_are_refused_with_a_chinese_reason_and_nothing_stored(places, residents, start, end, message):
+def test_bad_times_are_refused_with_a_chinese_reason_and_nothing_stored(
+    places, residents, start, end, message
+):
     with pytest.raises(BookingRefused) as info:
         book(places, residents[0], at(*start), at(*end))
     assert message in info.value.message
@@ -94,8 +98,15 @@ def test_the_transition_table_refuses_a_move_out_of_a_final_state(places, reside
 
 def series(places, person, first, count=4, **kw):  # type: ignore[no-untyped-def]
     return actions.booking_series_request(
-        venue=places.venue, person_id=person.pk, organisation_id=places.org.pk, first_start=first, minutes=60,
-        every_days=7, count=count, purpose="书法协会周练", **kw
+        venue=places.venue,
+        person_id=person.pk,
+        organisation_id=places.org.pk,
+        first_start=first,
+        minutes=60,
+        every_days=7,
+        count=count,
+        purpose="书法协会周练",
+        **kw,
     )
 
 

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_activity_checkin_awards_the_activitys_points_once(places, actors):
     points = pytest.importorskip("gongzhi.points.queries")
     signup = actions.signup_create(activity=places.activity, person_id=actors.person_a.pk)
-    result = actions.check_in(token=actions.ticket_for(signup), staff_person_id=actors.staff_a.person_id, now=at(3, 16))
+    result = actions.check_in(
+        token=actions.ticket_for(signup), staff_person_id=actors.staff_a.person_id, now=at(3, 16)
+    )
     assert result.points == 10
     assert points.balance(actors.person_a) == 10
     # the award is keyed on the sign-up: replaying it (e.g. a retried request) adds nothing
@@ -24,16 +26,25 @@ def test_activity_checkin_awards_the_activitys_points_once(places, actors):
 
 def test_month_figures_count_visits_residents_ratings_and_use(places, actors, residents):
     act = Activity.objects.create(
-        centre=places.centre, title="义诊", organiser="社康", starts_at=at(1, 9), ends_at=at(1, 11), capacity=10
+        centre=places.centre,
+        title="义诊",
+        organiser="社康",
+        starts_at=at(1, 9),
+        ends_at=at(1, 11),
+        capacity=10,
     )
     signups = [actions.signup_create(activity=act, person_id=p.pk) for p in residents[:3]]
     for s in signups[:2]:
         actions.check_in(token=actions.ticket_for(s), staff_person_id=None, now=at(1, 9))
     actions.feedback_give(activity=act, person_id=residents[0].pk, rating=5)
     actions.feedback_give(activity=act, person_id=residents[1].pk, rating=3)
-    used = actions.booking_request(venue=places.venue, person_id=residents[0].pk, starts_at=at(1, 12), ends_at=at(1, 13), purpose="会")
+    used = actions.booking_request(
+        venue=places.venue, person_id=residents[0].pk, starts_at=at(1, 12), ends_at=at(1, 13), purpose="会"
+    )
     actions.check_in(token=actions.ticket_for(used), staff_person_id=None, now=at(1, 12))
-    missed = actions.booking_request(venue=places.venue, person_id=residents[1].pk, starts_at=at(1, 14), ends_at=at(1, 15), purpose="会")
+    missed = actions.booking_request(
+        venue=places.venue, person_id=residents[1].pk, starts_at=at(1, 14), ends_at=at(1, 15), purpose="会"
+    )
     actions.booking_transition(booking=missed, to="no_show", actor_person_id=None)
     month = timezone.localtime(at(1, 9)).date().replace(day=1)
     fig = month_figures(places.centre, month, now=at(2, 0))
@@ -61,5 +72,7 @@ def test_nearest_is_sorted_and_sees_a_new_centre_after_the_version_bump(places, 
 def test_walking_model_is_great_circle_times_detour_at_4_5_kmh():
     assert geo.walking_metres(1000) == 1300
     assert geo.walking_minutes(1000) == 18  # 1300 m / 75 m per minute = 17.3 → 18
-    got = geo.haversine_m(113.9, 22.7, __import__("numpy").array([113.9]), __import__("numpy").array([22.709]))[0]
+    got = geo.haversine_m(
+        113.9, 22.7, __import__("numpy").array([113.9]), __import__("numpy").array([22.709])
+    )[0]
     assert 995 < got < 1005  # 0.009° of latitude ≈ 1 km

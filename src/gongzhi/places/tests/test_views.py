@@ -32,7 +32,9 @@ def test_find_by_need_in_english_or_chinese(client, actors, places):
     make_centre(actors.net.b.community, "乙社区党群服务中心", 113.925, 22.705, ["日间照料"])
     login(client, actors.resident_a)
     for need in ("day care", "日间照料"):
-        text = client.get(reverse("places:index"), {"lon": 113.906, "lat": 22.705, "q": need}).content.decode()
+        text = client.get(
+            reverse("places:index"), {"lon": 113.906, "lat": 22.705, "q": need}
+        ).content.decode()
         assert "乙社区党群服务中心" in text
         assert "甲社区党群服务中心" not in text
 
@@ -58,7 +60,9 @@ def test_booking_through_the_page_and_a_bad_one_gets_the_reason(client, actors, 
     ok = client.post(url, {"day": day, "start": "10:00", "minutes": 60, "purpose": "读书会", "attendees": 5})
     assert ok.status_code == 302
     assert Booking.objects.filter(person=actors.resident_a.person, status="confirmed").count() == 1
-    clash = client.post(url, {"day": day, "start": "10:30", "minutes": 60, "purpose": "读书会", "attendees": 5})
+    clash = client.post(
+        url, {"day": day, "start": "10:30", "minutes": 60, "purpose": "读书会", "attendees": 5}
+    )
     assert clash.status_code == 409
     assert "该时段已被预约" in clash.content.decode()
     early = client.post(url, {"day": day, "start": "06:00", "minutes": 60, "purpose": "晨练", "attendees": 5})
@@ -103,12 +107,21 @@ def test_staff_check_in_through_the_ticket_url_and_outsiders_get_404(client, act
     assert signup.status == "attended"
     from gongzhi.core.models import AuditEntry
 
-    assert AuditEntry.objects.filter(action="places.check_in", object_id=str(signup.pk), actor=actors.staff_a).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="places.check_in", object_id=str(signup.pk), actor=actors.staff_a
+        ).count()
+        == 1
+    )
 
 
 def test_another_residents_booking_cannot_be_cancelled(client, actors, places):
     booking = actions.booking_request(
-        venue=places.venue, person_id=actors.person_b.pk, starts_at=at(1, 10), ends_at=at(1, 11), purpose="会议"
+        venue=places.venue,
+        person_id=actors.person_b.pk,
+        starts_at=at(1, 10),
+        ends_at=at(1, 11),
+        purpose="会议",
     )
     login(client, actors.resident_a)
     assert client.post(reverse("places:booking_cancel", args=[booking.pk])).status_code == 404
@@ -120,10 +133,17 @@ def test_staff_of_another_community_cannot_decide_bookings(client, actors, place
     places.venue.needs_approval = True
     places.venue.save()
     booking = actions.booking_request(
-        venue=places.venue, person_id=actors.person_a.pk, starts_at=at(1, 10), ends_at=at(1, 11), purpose="会议"
+        venue=places.venue,
+        person_id=actors.person_a.pk,
+        starts_at=at(1, 10),
+        ends_at=at(1, 11),
+        purpose="会议",
     )
     login(client, actors.staff_b)
-    assert client.post(reverse("places:booking_decide", args=[booking.pk]), {"to": "confirmed"}).status_code == 404
+    assert (
+        client.post(reverse("places:booking_decide", args=[booking.pk]), {"to": "confirmed"}).status_code
+        == 404
+    )
     booking.refresh_from_db()
     assert booking.status == "requested"
 
@@ -148,8 +168,19 @@ def test_calendar_ics_and_my_activities(client, actors, places):
 def test_staff_publish_an_activity_that_books_its_venue_and_outsiders_get_404(client, actors, places):
     url = reverse("places:activity_new", args=[places.centre.pk])
     day = at(2, 10).date().isoformat()
-    data = {"title": "插花课", "kind": "culture", "audience": "all", "organiser": "甲社区党委", "venue": places.venue.pk,
-            "day": day, "start": "10:00", "end": "11:30", "capacity": 12, "points": 5, "description": ""}
+    data = {
+        "title": "插花课",
+        "kind": "culture",
+        "audience": "all",
+        "organiser": "甲社区党委",
+        "venue": places.venue.pk,
+        "day": day,
+        "start": "10:00",
+        "end": "11:30",
+        "capacity": 12,
+        "points": 5,
+        "description": "",
+    }
     login(client, actors.staff_b)
     assert client.post(url, data).status_code == 404
     client.logout()
@@ -160,19 +191,33 @@ def test_staff_publish_an_activity_that_books_its_venue_and_outsiders_get_404(cl
     assert clash.status_code == 409
     assert "已被预约" in clash.content.decode()
     with pytest.raises(Exception, match="该时段已被预约"):
-        actions.booking_request(venue=places.venue, person_id=actors.person_a.pk, starts_at=at(2, 11),
-                                ends_at=at(2, 12), purpose="撞车")
+        actions.booking_request(
+            venue=places.venue,
+            person_id=actors.person_a.pk,
+            starts_at=at(2, 11),
+            ends_at=at(2, 12),
+            purpose="撞车",
+        )
 
 
 def test_an_organisation_member_books_a_series_and_a_clash_lists_the_dates(client, actors, places):
     from gongzhi.accounts.models import RoleAssignment
 
     RoleAssignment.objects.create(person=actors.resident_a.person, role="volunteer", organisation=places.org)
-    actions.booking_request(venue=places.venue, person_id=actors.person_b.pk, starts_at=at(8, 19), ends_at=at(8, 20), purpose="x")
+    actions.booking_request(
+        venue=places.venue, person_id=actors.person_b.pk, starts_at=at(8, 19), ends_at=at(8, 20), purpose="x"
+    )
     login(client, actors.resident_a)
     assert "单位周期预约" in client.get(reverse("places:venue", args=[places.venue.pk])).content.decode()
-    data = {"series-organisation": places.org.pk, "series-first_day": at(1, 19).date().isoformat(), "series-start": "19:00",
-            "series-minutes": 60, "series-every_days": 7, "series-count": 3, "series-purpose": "书法周练"}
+    data = {
+        "series-organisation": places.org.pk,
+        "series-first_day": at(1, 19).date().isoformat(),
+        "series-start": "19:00",
+        "series-minutes": 60,
+        "series-every_days": 7,
+        "series-count": 3,
+        "series-purpose": "书法周练",
+    }
     clash = client.post(reverse("places:book_series", args=[places.venue.pk]), data)
     assert clash.status_code == 409
     assert f"{at(8, 19):%Y-%m-%d %H:%M}" in clash.content.decode()
@@ -200,7 +245,9 @@ def test_staff_see_the_centres_they_manage_on_the_find_page_and_others_do_not(cl
     assert "我管理的中心" not in client.get(reverse("places:index")).content.decode()
 
 
-def test_the_staff_centre_page_costs_a_fixed_number_of_queries(client, actors, places, residents, django_assert_max_num_queries):
+def test_the_staff_centre_page_costs_a_fixed_number_of_queries(
+    client, actors, places, residents, django_assert_max_num_queries
+):
     for p in residents:
         actions.signup_create(activity=places.activity, person_id=p.pk)
     login(client, actors.staff_a)
@@ -213,7 +260,11 @@ def test_the_staff_centre_page_costs_a_fixed_number_of_queries(client, actors, p
 def test_find_lists_resources_of_the_circles_library_too(client, actors, places):
     circles = pytest.importorskip("gongzhi.circles.models")
     circles.Resource.objects.create(
-        name="甲社区社康中心", kind="clinic", territory=actors.net.a.community, lon=113.9062, lat=22.7052,
+        name="甲社区社康中心",
+        kind="clinic",
+        territory=actors.net.a.community,
+        lon=113.9062,
+        lat=22.7052,
         uses="健康义诊、慢病随访",
     )
     login(client, actors.resident_a)
@@ -228,14 +279,23 @@ def test_staff_confirm_a_requested_booking_on_the_centre_page(client, actors, pl
     places.venue.needs_approval = True
     places.venue.save()
     booking = actions.booking_request(
-        venue=places.venue, person_id=actors.person_a.pk, starts_at=at(1, 10), ends_at=at(1, 11), purpose="会议"
+        venue=places.venue,
+        person_id=actors.person_a.pk,
+        starts_at=at(1, 10),
+        ends_at=at(1, 11),
+        purpose="会议",
     )
     login(client, actors.staff_a)
     assert "待审核预约" in client.get(reverse("places:centre", args=[places.centre.pk])).content.decode()
-    assert client.post(reverse("places:booking_decide", args=[booking.pk]), {"to": "confirmed"}).status_code == 302
+    assert (
+        client.post(reverse("places:booking_decide", args=[booking.pk]), {"to": "confirmed"}).status_code
+        == 302
+    )
     booking.refresh_from_db()
     assert booking.status == "confirmed"
-    assert AuditEntry.objects.filter(action="places.booking_transition", object_id=str(booking.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="places.booking_transition", object_id=str(booking.pk)).count() == 1
+    )
     assert client.post(reverse("places:booking_decide", args=[booking.pk]), {"to": "used"}).status_code == 400
 
 
@@ -243,6 +303,8 @@ def test_an_attendee_rates_through_the_page(client, actors, places):
     signup = actions.signup_create(activity=places.activity, person_id=actors.resident_a.person_id)
     actions.check_in(token=actions.ticket_for(signup), staff_person_id=None, now=at(3, 16))
     login(client, actors.resident_a)
-    page = client.post(reverse("places:feedback", args=[places.activity.pk]), {"rating": 4, "comment": "不错"}, follow=True)
+    page = client.post(
+        reverse("places:feedback", args=[places.activity.pk]), {"rating": 4, "comment": "不错"}, follow=True
+    )
     assert "感谢您的评价" in page.content.decode()
     assert places.activity.feedback.get().rating == 4

@@ -7,385 +7,984 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('appeals', '0001_initial'),
-        ('orgs', '0002_initial'),
-        ('people', '0001_initial'),
-        ('territory', '0001_initial'),
+        ("appeals", "0001_initial"),
+        ("orgs", "0002_initial"),
+        ("people", "0001_initial"),
+        ("territory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HelperTeam',
+            name="HelperTeam",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=500)),
-                ('name', models.CharField(max_length=80, verbose_name='队名')),
-                ('specialty', models.CharField(blank=True, choices=[('repair', '家电维修'), ('electrician', '水电维修'), ('legal', '法律咨询'), ('tutoring', '课业辅导'), ('health', '健康义诊'), ('companion', '陪伴探访'), ('counselling', '心理疏导'), ('haircut', '义剪'), ('errands', '代买代办'), ('other', '其他')], max_length=16, verbose_name='专业')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='helper_teams', to='territory.territorynode', verbose_name='社区')),
-                ('leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='队长')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subteams', to='service.helperteam', verbose_name='上级服务队')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("path", models.CharField(db_index=True, editable=False, max_length=500)),
+                ("name", models.CharField(max_length=80, verbose_name="队名")),
+                (
+                    "specialty",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("repair", "家电维修"),
+                            ("electrician", "水电维修"),
+                            ("legal", "法律咨询"),
+                            ("tutoring", "课业辅导"),
+                            ("health", "健康义诊"),
+                            ("companion", "陪伴探访"),
+                            ("counselling", "心理疏导"),
+                            ("haircut", "义剪"),
+                            ("errands", "代买代办"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="专业",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="helper_teams",
+                        to="territory.territorynode",
+                        verbose_name="社区",
+                    ),
+                ),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="队长",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subteams",
+                        to="service.helperteam",
+                        verbose_name="上级服务队",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '红小二服务队',
-                'verbose_name_plural': '红小二服务队',
-                'ordering': ['path', 'parent_id', 'name'],
+                "verbose_name": "红小二服务队",
+                "verbose_name_plural": "红小二服务队",
+                "ordering": ["path", "parent_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Helper',
+            name="Helper",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('path', models.CharField(editable=False, max_length=500)),
-                ('kind', models.CharField(choices=[('party_member', '党员'), ('league_member', '团员'), ('activist', '积极分子'), ('volunteer', '志愿者'), ('partner_staff', '共建单位职工')], max_length=16, verbose_name='身份')),
-                ('skills', models.JSONField(blank=True, default=list, verbose_name='技能')),
-                ('slots', models.JSONField(blank=True, default=list, verbose_name='服务时段')),
-                ('area_paths', models.JSONField(blank=True, default=list)),
-                ('home_lon', models.FloatField(blank=True, null=True)),
-                ('home_lat', models.FloatField(blank=True, null=True)),
-                ('open_orders', models.PositiveIntegerField(default=0)),
-                ('skill_mask', models.PositiveIntegerField(default=0, editable=False)),
-                ('area_text', models.TextField(blank=True, editable=False)),
-                ('week_hours', models.CharField(blank=True, editable=False, max_length=168)),
-                ('public_on_poster', models.BooleanField(default=False, verbose_name='海报公开姓名电话')),
-                ('poster_phone', models.CharField(blank=True, max_length=20, verbose_name='公开电话')),
-                ('photo', models.FileField(blank=True, upload_to='service/helpers/')),
-                ('active', models.BooleanField(default=True, verbose_name='在队')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.organisation', verbose_name='所在单位')),
-                ('party_member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.partymember')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='helper_roles', to='people.person')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='service.helperteam', verbose_name='服务队')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("path", models.CharField(editable=False, max_length=500)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party_member", "党员"),
+                            ("league_member", "团员"),
+                            ("activist", "积极分子"),
+                            ("volunteer", "志愿者"),
+                            ("partner_staff", "共建单位职工"),
+                        ],
+                        max_length=16,
+                        verbose_name="身份",
+                    ),
+                ),
+                ("skills", models.JSONField(blank=True, default=list, verbose_name="技能")),
+                ("slots", models.JSONField(blank=True, default=list, verbose_name="服务时段")),
+                ("area_paths", models.JSONField(blank=True, default=list)),
+                ("home_lon", models.FloatField(blank=True, null=True)),
+                ("home_lat", models.FloatField(blank=True, null=True)),
+                ("open_orders", models.PositiveIntegerField(default=0)),
+                ("skill_mask", models.PositiveIntegerField(default=0, editable=False)),
+                ("area_text", models.TextField(blank=True, editable=False)),
+                ("week_hours", models.CharField(blank=True, editable=False, max_length=168)),
+                ("public_on_poster", models.BooleanField(default=False, verbose_name="海报公开姓名电话")),
+                ("poster_phone", models.CharField(blank=True, max_length=20, verbose_name="公开电话")),
+                ("photo", models.FileField(blank=True, upload_to="service/helpers/")),
+                ("active", models.BooleanField(default=True, verbose_name="在队")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.organisation",
+                        verbose_name="所在单位",
+                    ),
+                ),
+                (
+                    "party_member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.partymember",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="helper_roles",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="service.helperteam",
+                        verbose_name="服务队",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务队员',
-                'verbose_name_plural': '服务队员',
-                'ordering': ['team_id', 'id'],
+                "verbose_name": "服务队员",
+                "verbose_name_plural": "服务队员",
+                "ordering": ["team_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Pairing',
+            name="Pairing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=500)),
-                ('interval_days', models.PositiveSmallIntegerField(default=7, verbose_name='探访间隔(天)')),
-                ('started_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='结对日期')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='解除日期')),
-                ('last_visit_on', models.DateField(blank=True, null=True)),
-                ('next_due_on', models.DateField(db_index=True)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.partyorg')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
-                ('elder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.partymember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("path", models.CharField(db_index=True, editable=False, max_length=500)),
+                ("interval_days", models.PositiveSmallIntegerField(default=7, verbose_name="探访间隔(天)")),
+                (
+                    "started_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="结对日期"),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="解除日期")),
+                ("last_visit_on", models.DateField(blank=True, null=True)),
+                ("next_due_on", models.DateField(db_index=True)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.partyorg"
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
+                (
+                    "elder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.partymember"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '结对帮扶',
-                'verbose_name_plural': '结对帮扶',
-                'ordering': ['next_due_on', 'id'],
+                "verbose_name": "结对帮扶",
+                "verbose_name_plural": "结对帮扶",
+                "ordering": ["next_due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PairingAlert',
+            name="PairingAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(db_index=True, max_length=500)),
-                ('due_on', models.DateField()),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.partyorg')),
-                ('pairing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='service.pairing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, max_length=500)),
+                ("due_on", models.DateField()),
+                ("raised_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.partyorg"
+                    ),
+                ),
+                (
+                    "pairing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="service.pairing",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-id'],
+                "ordering": ["-raised_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportIn',
+            name="ReportIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=500)),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('hours_target', models.DecimalField(decimal_places=1, default=24, max_digits=5, verbose_name='年度服务时长目标')),
-                ('registered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='report_ins', to='people.partymember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("path", models.CharField(db_index=True, editable=False, max_length=500)),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "hours_target",
+                    models.DecimalField(
+                        decimal_places=1, default=24, max_digits=5, verbose_name="年度服务时长目标"
+                    ),
+                ),
+                ("registered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report_ins",
+                        to="people.partymember",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报到',
-                'verbose_name_plural': '报到',
-                'ordering': ['-year', 'id'],
+                "verbose_name": "报到",
+                "verbose_name_plural": "报到",
+                "ordering": ["-year", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceItem',
+            name="ServiceItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=500)),
-                ('name', models.CharField(max_length=60, verbose_name='服务项目')),
-                ('skill', models.CharField(choices=[('repair', '家电维修'), ('electrician', '水电维修'), ('legal', '法律咨询'), ('tutoring', '课业辅导'), ('health', '健康义诊'), ('companion', '陪伴探访'), ('counselling', '心理疏导'), ('haircut', '义剪'), ('errands', '代买代办'), ('other', '其他')], max_length=16, verbose_name='所需技能')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('hours', models.DecimalField(decimal_places=1, default=1, max_digits=4, verbose_name='标准工时')),
-                ('deadline_hours', models.PositiveIntegerField(default=72, verbose_name='办结时限(小时)')),
-                ('active', models.BooleanField(default=True, verbose_name='可点单')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("path", models.CharField(db_index=True, editable=False, max_length=500)),
+                ("name", models.CharField(max_length=60, verbose_name="服务项目")),
+                (
+                    "skill",
+                    models.CharField(
+                        choices=[
+                            ("repair", "家电维修"),
+                            ("electrician", "水电维修"),
+                            ("legal", "法律咨询"),
+                            ("tutoring", "课业辅导"),
+                            ("health", "健康义诊"),
+                            ("companion", "陪伴探访"),
+                            ("counselling", "心理疏导"),
+                            ("haircut", "义剪"),
+                            ("errands", "代买代办"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="所需技能",
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                (
+                    "hours",
+                    models.DecimalField(decimal_places=1, default=1, max_digits=4, verbose_name="标准工时"),
+                ),
+                ("deadline_hours", models.PositiveIntegerField(default=72, verbose_name="办结时限(小时)")),
+                ("active", models.BooleanField(default=True, verbose_name="可点单")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务项目',
-                'verbose_name_plural': '服务项目',
-                'ordering': ['path', 'skill', 'name'],
+                "verbose_name": "服务项目",
+                "verbose_name_plural": "服务项目",
+                "ordering": ["path", "skill", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceOrder',
+            name="ServiceOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('number', models.CharField(max_length=24, unique=True, verbose_name='编号')),
-                ('path', models.CharField(db_index=True, max_length=500)),
-                ('description', models.TextField(max_length=1000, verbose_name='需求描述')),
-                ('wanted_at', models.DateTimeField(blank=True, null=True, verbose_name='期望上门时间')),
-                ('status', models.CharField(choices=[('submitted', '待派单'), ('assigned', '待接单'), ('accepted', '服务中'), ('fulfilled', '待评价'), ('rated', '已评价'), ('closed', '已办结'), ('cancelled', '已取消'), ('converted', '已转诉求')], db_index=True, default='submitted', max_length=16, verbose_name='状态')),
-                ('due_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='办结时限')),
-                ('overdue_marked_at', models.DateTimeField(blank=True, null=True)),
-                ('hours', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='服务时长')),
-                ('fulfilled_at', models.DateTimeField(blank=True, null=True)),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='评分')),
-                ('rating_comment', models.CharField(blank=True, max_length=300, verbose_name='评价')),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('appeal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='appeals.appeal', verbose_name='转为诉求')),
-                ('building', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
-                ('from_appeal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='appeals.appeal', verbose_name='来自诉求')),
-                ('helper', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='service.helper')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='service.serviceitem', verbose_name='服务项目')),
-                ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='service_orders', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("number", models.CharField(max_length=24, unique=True, verbose_name="编号")),
+                ("path", models.CharField(db_index=True, max_length=500)),
+                ("description", models.TextField(max_length=1000, verbose_name="需求描述")),
+                ("wanted_at", models.DateTimeField(blank=True, null=True, verbose_name="期望上门时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待派单"),
+                            ("assigned", "待接单"),
+                            ("accepted", "服务中"),
+                            ("fulfilled", "待评价"),
+                            ("rated", "已评价"),
+                            ("closed", "已办结"),
+                            ("cancelled", "已取消"),
+                            ("converted", "已转诉求"),
+                        ],
+                        db_index=True,
+                        default="submitted",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="办结时限"),
+                ),
+                ("overdue_marked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "hours",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=4, null=True, verbose_name="服务时长"
+                    ),
+                ),
+                ("fulfilled_at", models.DateTimeField(blank=True, null=True)),
+                ("rating", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="评分")),
+                ("rating_comment", models.CharField(blank=True, max_length=300, verbose_name="评价")),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="appeals.appeal",
+                        verbose_name="转为诉求",
+                    ),
+                ),
+                (
+                    "building",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
+                (
+                    "from_appeal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="appeals.appeal",
+                        verbose_name="来自诉求",
+                    ),
+                ),
+                (
+                    "helper",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="service.helper",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="service.serviceitem",
+                        verbose_name="服务项目",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_orders",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务单',
-                'verbose_name_plural': '服务单',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "服务单",
+                "verbose_name_plural": "服务单",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceNotice',
+            name="ServiceNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=24)),
-                ('text', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='service.serviceorder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=24)),
+                ("text", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="service.serviceorder",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderEvidence',
+            name="OrderEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.FileField(upload_to='service/evidence/%Y/%m/')),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='service.serviceorder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("image", models.FileField(upload_to="service/evidence/%Y/%m/")),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="service.serviceorder",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OrderEvent',
+            name="OrderEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor_label', models.CharField(blank=True, max_length=120)),
-                ('action', models.CharField(choices=[('order', '点单'), ('assign', '派单'), ('accept', '接单'), ('decline', '拒单'), ('fulfil', '办单'), ('rate', '评单'), ('close', '核实办结'), ('cancel', '取消'), ('convert', '转为诉求'), ('overdue', '超期提醒')], max_length=16)),
-                ('from_status', models.CharField(blank=True, max_length=16)),
-                ('to_status', models.CharField(blank=True, max_length=16)),
-                ('note', models.CharField(blank=True, max_length=1000)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='service.serviceorder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("actor_label", models.CharField(blank=True, max_length=120)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("order", "点单"),
+                            ("assign", "派单"),
+                            ("accept", "接单"),
+                            ("decline", "拒单"),
+                            ("fulfil", "办单"),
+                            ("rate", "评单"),
+                            ("close", "核实办结"),
+                            ("cancel", "取消"),
+                            ("convert", "转为诉求"),
+                            ("overdue", "超期提醒"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=16)),
+                ("to_status", models.CharField(blank=True, max_length=16)),
+                ("note", models.CharField(blank=True, max_length=1000)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="service.serviceorder",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ServicePost',
+            name="ServicePost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=500)),
-                ('kind', models.CharField(choices=[('post', '服务岗位'), ('list_item', '服务清单')], max_length=12, verbose_name='类别')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('capacity', models.PositiveSmallIntegerField(default=10, verbose_name='人数上限')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("path", models.CharField(db_index=True, editable=False, max_length=500)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("post", "服务岗位"), ("list_item", "服务清单")],
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("capacity", models.PositiveSmallIntegerField(default=10, verbose_name="人数上限")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'name'],
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PostClaim',
+            name="PostClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('report_in', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='service.reportin')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='service.servicepost')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "report_in",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="service.reportin",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="service.servicepost",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(verbose_name='探访日期')),
-                ('hours', models.DecimalField(decimal_places=1, default=1, max_digits=4, verbose_name='时长(小时)')),
-                ('note', models.CharField(max_length=500, verbose_name='探访情况')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('pairing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='service.pairing')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="探访日期")),
+                (
+                    "hours",
+                    models.DecimalField(decimal_places=1, default=1, max_digits=4, verbose_name="时长(小时)"),
+                ),
+                ("note", models.CharField(max_length=500, verbose_name="探访情况")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "pairing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visits",
+                        to="service.pairing",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-visited_on', '-id'],
+                "ordering": ["-visited_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Wish',
+            name="Wish",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=500)),
-                ('group', models.CharField(choices=[('elderly', '老年人'), ('disabled', '残疾人'), ('low_income', '低收入家庭'), ('child', '困境儿童')], max_length=16, verbose_name='对象类别')),
-                ('title', models.CharField(max_length=60, verbose_name='心愿')),
-                ('story', models.CharField(blank=True, max_length=300, verbose_name='心愿说明')),
-                ('urgency', models.CharField(choices=[('low', '一般'), ('normal', '较急'), ('high', '紧急')], default='normal', max_length=8, verbose_name='紧急程度')),
-                ('due_on', models.DateField(verbose_name='完成时限')),
-                ('budget', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='预算(元)')),
-                ('status', models.CharField(choices=[('open', '待认领'), ('claimed', '已认领'), ('fulfilled', '已实现'), ('cancelled', '已撤销'), ('expired', '已过期')], db_index=True, default='open', max_length=12, verbose_name='状态')),
-                ('claimant_kind', models.CharField(blank=True, choices=[('member', '党员/志愿者'), ('team', '服务队'), ('unit', '共建单位')], max_length=8, verbose_name='认领方类别')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('fulfilled_at', models.DateTimeField(blank=True, null=True)),
-                ('fulfil_note', models.CharField(blank=True, max_length=500, verbose_name='实现说明')),
-                ('evidence', models.FileField(blank=True, upload_to='service/wishes/%Y/%m/')),
-                ('hours', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='服务时长')),
-                ('beneficiary', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('claimant_org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
-                ('claimant_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('claimant_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='service.helperteam')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.territorynode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("path", models.CharField(db_index=True, editable=False, max_length=500)),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("elderly", "老年人"),
+                            ("disabled", "残疾人"),
+                            ("low_income", "低收入家庭"),
+                            ("child", "困境儿童"),
+                        ],
+                        max_length=16,
+                        verbose_name="对象类别",
+                    ),
+                ),
+                ("title", models.CharField(max_length=60, verbose_name="心愿")),
+                ("story", models.CharField(blank=True, max_length=300, verbose_name="心愿说明")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("low", "一般"), ("normal", "较急"), ("high", "紧急")],
+                        default="normal",
+                        max_length=8,
+                        verbose_name="紧急程度",
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="完成时限")),
+                ("budget", models.DecimalField(decimal_places=2, max_digits=8, verbose_name="预算(元)")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "待认领"),
+                            ("claimed", "已认领"),
+                            ("fulfilled", "已实现"),
+                            ("cancelled", "已撤销"),
+                            ("expired", "已过期"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "claimant_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("member", "党员/志愿者"), ("team", "服务队"), ("unit", "共建单位")],
+                        max_length=8,
+                        verbose_name="认领方类别",
+                    ),
+                ),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("fulfilled_at", models.DateTimeField(blank=True, null=True)),
+                ("fulfil_note", models.CharField(blank=True, max_length=500, verbose_name="实现说明")),
+                ("evidence", models.FileField(blank=True, upload_to="service/wishes/%Y/%m/")),
+                (
+                    "hours",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=4, null=True, verbose_name="服务时长"
+                    ),
+                ),
+                (
+                    "beneficiary",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "claimant_org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organisation",
+                    ),
+                ),
+                (
+                    "claimant_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "claimant_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="service.helperteam",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.territorynode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '微心愿',
-                'verbose_name_plural': '微心愿',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "微心愿",
+                "verbose_name_plural": "微心愿",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WishEvent',
+            name="WishEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor_label', models.CharField(blank=True, max_length=120)),
-                ('from_status', models.CharField(blank=True, max_length=12)),
-                ('to_status', models.CharField(choices=[('open', '待认领'), ('claimed', '已认领'), ('fulfilled', '已实现'), ('cancelled', '已撤销'), ('expired', '已过期')], max_length=12)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('wish', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='service.wish')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("actor_label", models.CharField(blank=True, max_length=120)),
+                ("from_status", models.CharField(blank=True, max_length=12)),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("open", "待认领"),
+                            ("claimed", "已认领"),
+                            ("fulfilled", "已实现"),
+                            ("cancelled", "已撤销"),
+                            ("expired", "已过期"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "wish",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="service.wish"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='helperteam',
-            constraint=models.UniqueConstraint(fields=('community', 'name'), name='helperteam_unique_name'),
+            model_name="helperteam",
+            constraint=models.UniqueConstraint(fields=("community", "name"), name="helperteam_unique_name"),
         ),
         migrations.AddIndex(
-            model_name='helper',
-            index=models.Index(fields=['path'], name='helper_path_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="helper",
+            index=models.Index(fields=["path"], name="helper_path_prefix", opclasses=["varchar_pattern_ops"]),
         ),
         migrations.AddConstraint(
-            model_name='helper',
-            constraint=models.UniqueConstraint(fields=('team', 'person'), name='helper_unique_member'),
+            model_name="helper",
+            constraint=models.UniqueConstraint(fields=("team", "person"), name="helper_unique_member"),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('member', 'elder'), name='pairing_one_active_per_pair'),
+            model_name="pairing",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True)),
+                fields=("member", "elder"),
+                name="pairing_one_active_per_pair",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(('interval_days__gte', 1)), name='pairing_interval_positive'),
+            model_name="pairing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interval_days__gte", 1)), name="pairing_interval_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairingalert',
-            constraint=models.UniqueConstraint(fields=('pairing', 'due_on'), name='pairingalert_once_per_due'),
+            model_name="pairingalert",
+            constraint=models.UniqueConstraint(
+                fields=("pairing", "due_on"), name="pairingalert_once_per_due"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportin',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('member', 'year'), name='reportin_one_per_year'),
+            model_name="reportin",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_at__isnull", True)),
+                fields=("member", "year"),
+                name="reportin_one_per_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceitem',
-            constraint=models.UniqueConstraint(fields=('community', 'name'), name='serviceitem_unique_name'),
+            model_name="serviceitem",
+            constraint=models.UniqueConstraint(fields=("community", "name"), name="serviceitem_unique_name"),
         ),
         migrations.AddIndex(
-            model_name='serviceorder',
-            index=models.Index(fields=['path'], name='serviceorder_path_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="serviceorder",
+            index=models.Index(
+                fields=["path"], name="serviceorder_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceorder',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='serviceorder_rating_1_5'),
+            model_name="serviceorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True),
+                    models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                    _connector="OR",
+                ),
+                name="serviceorder_rating_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceorder',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['assigned', 'accepted', 'fulfilled', 'rated', 'closed']), _negated=True), ('helper__isnull', False), _connector='OR'), name='serviceorder_helper_when_assigned'),
+            model_name="serviceorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("status__in", ["assigned", "accepted", "fulfilled", "rated", "closed"]),
+                        _negated=True,
+                    ),
+                    ("helper__isnull", False),
+                    _connector="OR",
+                ),
+                name="serviceorder_helper_when_assigned",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceorder',
-            constraint=models.UniqueConstraint(condition=models.Q(('from_appeal__isnull', False)), fields=('from_appeal',), name='serviceorder_one_per_appeal'),
+            model_name="serviceorder",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("from_appeal__isnull", False)),
+                fields=("from_appeal",),
+                name="serviceorder_one_per_appeal",
+            ),
         ),
         migrations.AddIndex(
-            model_name='servicenotice',
-            index=models.Index(fields=['recipient', 'read_at'], name='servicenotice_inbox'),
+            model_name="servicenotice",
+            index=models.Index(fields=["recipient", "read_at"], name="servicenotice_inbox"),
         ),
         migrations.AddConstraint(
-            model_name='servicepost',
-            constraint=models.UniqueConstraint(fields=('community', 'kind', 'name'), name='servicepost_unique'),
+            model_name="servicepost",
+            constraint=models.UniqueConstraint(
+                fields=("community", "kind", "name"), name="servicepost_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postclaim',
-            constraint=models.UniqueConstraint(fields=('report_in', 'post'), name='postclaim_unique'),
+            model_name="postclaim",
+            constraint=models.UniqueConstraint(fields=("report_in", "post"), name="postclaim_unique"),
         ),
         migrations.AddIndex(
-            model_name='wish',
-            index=models.Index(fields=['path'], name='wish_path_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="wish",
+            index=models.Index(fields=["path"], name="wish_path_prefix", opclasses=["varchar_pattern_ops"]),
         ),
         migrations.AddConstraint(
-            model_name='wish',
-            constraint=models.CheckConstraint(condition=models.Q(('budget__gte', 0)), name='wish_budget_not_negative'),
+            model_name="wish",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("budget__gte", 0)), name="wish_budget_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wish',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'cancelled', 'expired']), models.Q(('claimant_kind', ''), _negated=True), _connector='OR'), name='wish_claimed_has_claimant'),
+            model_name="wish",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["open", "cancelled", "expired"]),
+                    models.Q(("claimant_kind", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="wish_claimed_has_claimant",
+            ),
         ),
     ]

@@ -69,7 +69,9 @@ class OrderQuerySet(ScopedQuerySet):
 
 class ServiceOrder(TimeStamped):
     number = models.CharField(_("编号"), max_length=24, unique=True)
-    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="orders", verbose_name=_("服务项目"))
+    item = models.ForeignKey(
+        ServiceItem, on_delete=models.PROTECT, related_name="orders", verbose_name=_("服务项目")
+    )
     community = models.ForeignKey("territory.TerritoryNode", on_delete=models.PROTECT, related_name="+")
     building = models.ForeignKey(
         "territory.TerritoryNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -95,11 +97,19 @@ class ServiceOrder(TimeStamped):
     closed_at = models.DateTimeField(null=True, blank=True)
     # conversion to/from an appeal (接诉即办): a link on each side, history in both event logs
     appeal = models.ForeignKey(
-        "appeals.Appeal", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "appeals.Appeal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("转为诉求"),
     )
     from_appeal = models.ForeignKey(
-        "appeals.Appeal", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "appeals.Appeal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("来自诉求"),
     )
 
@@ -110,17 +120,24 @@ class ServiceOrder(TimeStamped):
         verbose_name = _("服务单")
         verbose_name_plural = _("服务单")
         constraints = [
-            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
-                                   name="serviceorder_rating_1_5"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="serviceorder_rating_1_5",
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=["assigned", "accepted", "fulfilled", "rated", "closed"])
                 | Q(helper__isnull=False),
                 name="serviceorder_helper_when_assigned",
             ),
-            models.UniqueConstraint(fields=["from_appeal"], condition=Q(from_appeal__isnull=False),
-                                    name="serviceorder_one_per_appeal"),
+            models.UniqueConstraint(
+                fields=["from_appeal"],
+                condition=Q(from_appeal__isnull=False),
+                name="serviceorder_one_per_appeal",
+            ),
         ]
-        indexes = [models.Index(fields=["path"], name="serviceorder_path_prefix", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(fields=["path"], name="serviceorder_path_prefix", opclasses=["varchar_pattern_ops"])
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.item.name}"
@@ -139,7 +156,9 @@ class OrderEvent(models.Model):
 
     order = models.ForeignKey(ServiceOrder, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=120, blank=True)
     action = models.CharField(max_length=16, choices=OrderAction.choices)
     from_status = models.CharField(max_length=16, blank=True)

@@ -23,7 +23,9 @@ class Pairing(TimeStamped):
     elder = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     community = models.ForeignKey("territory.TerritoryNode", on_delete=models.PROTECT, related_name="+")
     path = models.CharField(max_length=500, db_index=True, editable=False)  # the community's path
-    branch = models.ForeignKey("orgs.PartyOrg", on_delete=models.PROTECT, related_name="+")  # the member's branch
+    branch = models.ForeignKey(
+        "orgs.PartyOrg", on_delete=models.PROTECT, related_name="+"
+    )  # the member's branch
     interval_days = models.PositiveSmallIntegerField(_("探访间隔(天)"), default=7)
     started_on = models.DateField(_("结对日期"), default=timezone.localdate)
     ended_on = models.DateField(_("解除日期"), null=True, blank=True)
@@ -37,8 +39,11 @@ class Pairing(TimeStamped):
         verbose_name = _("结对帮扶")
         verbose_name_plural = _("结对帮扶")
         constraints = [
-            models.UniqueConstraint(fields=["member", "elder"], condition=Q(ended_on__isnull=True),
-                                    name="pairing_one_active_per_pair"),
+            models.UniqueConstraint(
+                fields=["member", "elder"],
+                condition=Q(ended_on__isnull=True),
+                name="pairing_one_active_per_pair",
+            ),
             models.CheckConstraint(condition=Q(interval_days__gte=1), name="pairing_interval_positive"),
         ]
 
@@ -54,7 +59,9 @@ class Visit(models.Model):
     visited_on = models.DateField(_("探访日期"))
     hours = models.DecimalField(_("时长(小时)"), max_digits=4, decimal_places=1, default=1)
     note = models.CharField(_("探访情况"), max_length=500)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -78,7 +85,9 @@ class PairingAlert(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["pairing", "due_on"], name="pairingalert_once_per_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["pairing", "due_on"], name="pairingalert_once_per_due")
+        ]
 
     def __str__(self) -> str:
         return f"alert {self.pairing_id} {self.due_on}"

@@ -33,7 +33,9 @@ class ServicePost(TimeStamped):
 
     class Meta:
         ordering = ["kind", "name"]
-        constraints = [models.UniqueConstraint(fields=["community", "kind", "name"], name="servicepost_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "kind", "name"], name="servicepost_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -55,8 +57,11 @@ class ReportIn(TimeStamped):
         verbose_name = _("报到")
         verbose_name_plural = _("报到")
         constraints = [
-            models.UniqueConstraint(fields=["member", "year"], condition=Q(withdrawn_at__isnull=True),
-                                    name="reportin_one_per_year"),
+            models.UniqueConstraint(
+                fields=["member", "year"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="reportin_one_per_year",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -49,16 +49,29 @@ class TeamQuerySet(ScopedQuerySet):
 
 class HelperTeam(TimeStamped):
     community = models.ForeignKey(
-        "territory.TerritoryNode", on_delete=models.PROTECT, related_name="helper_teams", verbose_name=_("社区")
+        "territory.TerritoryNode",
+        on_delete=models.PROTECT,
+        related_name="helper_teams",
+        verbose_name=_("社区"),
     )
     path = models.CharField(max_length=500, db_index=True, editable=False)  # the community's path, for scope
     name = models.CharField(_("队名"), max_length=80)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subteams", verbose_name=_("上级服务队")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subteams",
+        verbose_name=_("上级服务队"),
     )
     specialty = models.CharField(_("专业"), max_length=16, choices=Skill.choices, blank=True)
     leader = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("队长")
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("队长"),
     )
 
     objects = TeamQuerySet.as_manager()
@@ -88,7 +101,9 @@ class HelperQuerySet(ScopedQuerySet):
 
 
 class Helper(TimeStamped):
-    team = models.ForeignKey(HelperTeam, on_delete=models.PROTECT, related_name="members", verbose_name=_("服务队"))
+    team = models.ForeignKey(
+        HelperTeam, on_delete=models.PROTECT, related_name="members", verbose_name=_("服务队")
+    )
     path = models.CharField(max_length=500, editable=False)  # the team's community path
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="helper_roles")
     kind = models.CharField(_("身份"), max_length=16, choices=MemberKind.choices)
@@ -96,7 +111,11 @@ class Helper(TimeStamped):
         "people.PartyMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     organisation = models.ForeignKey(
-        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("所在单位"),
     )
     skills = models.JSONField(_("技能"), default=list, blank=True)  # Skill values

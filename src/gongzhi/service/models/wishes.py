@@ -46,15 +46,19 @@ class Wish(TimeStamped):
     urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     due_on = models.DateField(_("完成时限"))
     budget = models.DecimalField(_("预算(元)"), max_digits=8, decimal_places=2)
-    status = models.CharField(_("状态"), max_length=12, choices=WishStatus.choices, default=WishStatus.OPEN,
-                              db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=WishStatus.choices, default=WishStatus.OPEN, db_index=True
+    )
     claimant_kind = models.CharField(_("认领方类别"), max_length=8, choices=ClaimantKind.choices, blank=True)
-    claimant_person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="+")
-    claimant_team = models.ForeignKey("service.HelperTeam", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
-    claimant_org = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    claimant_person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    claimant_team = models.ForeignKey(
+        "service.HelperTeam", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    claimant_org = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     fulfil_note = models.CharField(_("实现说明"), max_length=500, blank=True)
@@ -98,7 +102,9 @@ class WishEvent(models.Model):
 
     wish = models.ForeignKey(Wish, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=120, blank=True)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, choices=WishStatus.choices)

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_staff_read_suggestions_and_assign_a_second_assignment_is_409(actors, world):
-    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair,
-                                 description="修灯")
+    order = actions.order_submit(
+        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="修灯"
+    )
     staff = client_for(actors.staff_a)
     top = staff.get(f"/api/v1/service/orders/{order.pk}/suggestions").json()
     assert top[0]["helper_id"] == world.electrician.pk
@@ -28,12 +29,16 @@ def test_staff_read_suggestions_and_assign_a_second_assignment_is_409(actors, wo
 
 
 def test_outsiders_get_404_and_nothing_changes(actors, world):
-    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair,
-                                 description="修灯")
+    order = actions.order_submit(
+        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="修灯"
+    )
     staff_b = client_for(actors.staff_b)
     assert staff_b.get(f"/api/v1/service/orders/{order.pk}").status_code == 404
-    response = staff_b.post(f"/api/v1/service/orders/{order.pk}/assign", {"helper_id": world.helper_b.pk},
-                            content_type="application/json")
+    response = staff_b.post(
+        f"/api/v1/service/orders/{order.pk}/assign",
+        {"helper_id": world.helper_b.pk},
+        content_type="application/json",
+    )
     assert response.status_code == 404
     assert ServiceOrder.objects.get(pk=order.pk).status == "submitted"
     assert staff_b.get("/api/v1/service/orders").json() == []

@@ -18,9 +18,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_order_that_is_a_government_matter_becomes_an_appeal_with_history_on_both_sides(actors, world):
-    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair,
-                                 description="小区路灯坏了一排")
-    response = client_for(actors.staff_a).post(f"/service/orders/{order.pk}/convert/", {"reason": "路灯属于城管职责"})
+    order = actions.order_submit(
+        actor=actors.resident_a,
+        resident=actors.resident_a.person,
+        item=world.repair,
+        description="小区路灯坏了一排",
+    )
+    response = client_for(actors.staff_a).post(
+        f"/service/orders/{order.pk}/convert/", {"reason": "路灯属于城管职责"}
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == OrderStatus.CONVERTED
@@ -35,8 +41,9 @@ def test_an_order_that_is_a_government_matter_becomes_an_appeal_with_history_on_
 
 
 def test_converting_needs_a_reason_and_staff(actors, world):
-    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair,
-                                 description="x")
+    order = actions.order_submit(
+        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="x"
+    )
     with pytest.raises(ServiceError):
         convert.order_to_appeal(order=order, actor=actors.staff_a, reason="")
     with pytest.raises(PermissionError):
@@ -44,8 +51,14 @@ def test_converting_needs_a_reason_and_staff(actors, world):
 
 
 def test_an_appeal_that_is_neighbourly_help_becomes_an_order_once(actors, world):
-    appeal = appeal_submit(actor=actors.resident_a, channel="resident_app", submitter=actors.resident_a.person,
-                           text="家里水龙头漏水,老人不会修", lon=113.9012, lat=22.7012).appeal
+    appeal = appeal_submit(
+        actor=actors.resident_a,
+        channel="resident_app",
+        submitter=actors.resident_a.person,
+        text="家里水龙头漏水,老人不会修",
+        lon=113.9012,
+        lat=22.7012,
+    ).appeal
     client = client_for(actors.staff_a)
     page = client.get(f"/service/from-appeal/?appeal={appeal.number}")
     assert appeal.title in page.content.decode()
@@ -60,13 +73,18 @@ def test_an_appeal_that_is_neighbourly_help_becomes_an_order_once(actors, world)
     assert again.status_code == 400
     assert ServiceOrder.objects.filter(from_appeal=appeal).count() == 1
     # staff of another community do not find it
-    assert client_for(actors.staff_b).post("/service/from-appeal/", {"appeal": appeal.number,
-                                                                     "item": world.item_b.pk}).status_code == 404
+    assert (
+        client_for(actors.staff_b)
+        .post("/service/from-appeal/", {"appeal": appeal.number, "item": world.item_b.pk})
+        .status_code
+        == 404
+    )
 
 
 def test_the_sweep_marks_overdue_orders_once_and_reminds_the_helper(actors, world):
-    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair,
-                                 description="修灯")
+    order = actions.order_submit(
+        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="修灯"
+    )
     actions.order_assign(order=order, actor=actors.staff_a, helper=world.electrician)
     ServiceOrder.objects.filter(pk=order.pk).update(due_at=timezone.now() - timedelta(hours=1))
     call_command("service_sweep")
@@ -76,5 +94,7 @@ def test_the_sweep_marks_overdue_orders_once_and_reminds_the_helper(actors, worl
     assert ServiceNotice.objects.filter(recipient=actors.secretary_a.person, kind="overdue").count() == 1
     assert order.number in client_for(world.electrician_user).get("/service/notices/").content.decode()
     assert notice.read_at is None
-    assert "overdue" in [o.number for o in []] or order.number in client_for(actors.staff_a).get(
-        "/service/orders/?status=overdue").content.decode()
+    assert (
+        "overdue" in [o.number for o in []]
+        or order.number in client_for(actors.staff_a).get("/service/orders/?status=overdue").content.decode()
+    )

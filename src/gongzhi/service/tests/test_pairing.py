@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_pairing_a_member_with_an_elder_and_logging_a_visit(actors, world):
-    pairing = actions_pairing.pairing_create(actor=actors.staff_a, member=world.member_a, elder=world.elder_a, interval_days=7)
+    pairing = actions_pairing.pairing_create(
+        actor=actors.staff_a, member=world.member_a, elder=world.elder_a, interval_days=7
+    )
     assert pairing.next_due_on == timezone.localdate() + timedelta(days=7)
     assert pairing.branch == world.branch_a
     today = timezone.localdate()
@@ -39,7 +41,9 @@ def test_staff_of_another_community_cannot_pair_or_see(actors, world):
 
 
 def test_a_missed_visit_raises_one_alert_to_the_branch_and_a_visit_resolves_it(actors, world):
-    pairing = actions_pairing.pairing_create(actor=actors.staff_a, member=world.member_a, elder=world.elder_a, interval_days=7)
+    pairing = actions_pairing.pairing_create(
+        actor=actors.staff_a, member=world.member_a, elder=world.elder_a, interval_days=7
+    )
     Pairing.objects.filter(pk=pairing.pk).update(next_due_on=timezone.localdate() - timedelta(days=2))
     assert sweeps.raise_pairing_alerts() == 1
     assert sweeps.raise_pairing_alerts() == 0  # once per missed due date
@@ -53,8 +57,10 @@ def test_a_missed_visit_raises_one_alert_to_the_branch_and_a_visit_resolves_it(a
     member_user = make_user("member_wang", "党员王2", None)
     member_user.person = world.member_a.person
     member_user.save()
-    response = client_for(member_user).post(f"/service/pairings/{pairing.pk}/visit/",
-                                            {"visited_on": timezone.localdate().isoformat(), "note": "上门看望"})
+    response = client_for(member_user).post(
+        f"/service/pairings/{pairing.pk}/visit/",
+        {"visited_on": timezone.localdate().isoformat(), "note": "上门看望"},
+    )
     assert response.status_code == 302
     alert.refresh_from_db()
     assert alert.resolved_at is not None
@@ -63,14 +69,28 @@ def test_a_missed_visit_raises_one_alert_to_the_branch_and_a_visit_resolves_it(a
 def test_a_visit_in_the_future_or_without_a_note_is_refused(actors, world):
     pairing = actions_pairing.pairing_create(actor=actors.staff_a, member=world.member_a, elder=world.elder_a)
     with pytest.raises(ServiceError):
-        actions_pairing.visit_log(actor=actors.staff_a, pairing=pairing, visited_on=timezone.localdate() + timedelta(days=1), note="x")
+        actions_pairing.visit_log(
+            actor=actors.staff_a,
+            pairing=pairing,
+            visited_on=timezone.localdate() + timedelta(days=1),
+            note="x",
+        )
     with pytest.raises(ServiceError):
-        actions_pairing.visit_log(actor=actors.staff_a, pairing=pairing, visited_on=timezone.localdate(), note=" ")
+        actions_pairing.visit_log(
+            actor=actors.staff_a, pairing=pairing, visited_on=timezone.localdate(), note=" "
+        )
 
 
 def test_someone_else_cannot_log_a_visit(actors, world):
     pairing = actions_pairing.pairing_create(actor=actors.staff_a, member=world.member_a, elder=world.elder_a)
     stranger = make_person(name="路人")
     assert stranger.pk
-    assert client_for(world.lawyer_user).post(f"/service/pairings/{pairing.pk}/visit/",
-                                              {"visited_on": timezone.localdate().isoformat(), "note": "x"}).status_code == 404
+    assert (
+        client_for(world.lawyer_user)
+        .post(
+            f"/service/pairings/{pairing.pk}/visit/",
+            {"visited_on": timezone.localdate().isoformat(), "note": "x"},
+        )
+        .status_code
+        == 404
+    )

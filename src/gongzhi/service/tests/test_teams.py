@@ -14,21 +14,31 @@ pytestmark = pytest.mark.django_db
 
 
 def test_teams_and_professional_subteams_belong_to_one_community(actors, world):
-    sub = actions_teams.team_create(actor=actors.secretary_a, community=actors.net.a.community, name="电工分队",
-                                    parent=world.team_a, specialty="electrician")
+    sub = actions_teams.team_create(
+        actor=actors.secretary_a,
+        community=actors.net.a.community,
+        name="电工分队",
+        parent=world.team_a,
+        specialty="electrician",
+    )
     assert sub.parent == world.team_a
     with pytest.raises(ServiceError):
-        actions_teams.team_create(actor=actors.staff_b, community=actors.net.b.community, name="错队",
-                                  parent=world.team_a)
+        actions_teams.team_create(
+            actor=actors.staff_b, community=actors.net.b.community, name="错队", parent=world.team_a
+        )
     with pytest.raises(PermissionError):
         actions_teams.team_create(actor=actors.staff_b, community=actors.net.a.community, name="越权队")
     with pytest.raises(ServiceError):
-        actions_teams.team_create(actor=actors.secretary_a, community=actors.net.a.community, name="甲社区红小二服务队")
+        actions_teams.team_create(
+            actor=actors.secretary_a, community=actors.net.a.community, name="甲社区红小二服务队"
+        )
 
 
 def test_slots_are_parsed_and_bad_ones_refused():
     assert actions_teams.parse_slots("1 19:00-21:00\n7 9:00-11:30") == [
-        {"day": 0, "start": "19:00", "end": "21:00"}, {"day": 6, "start": "09:00", "end": "11:30"}]
+        {"day": 0, "start": "19:00", "end": "21:00"},
+        {"day": 6, "start": "09:00", "end": "11:30"},
+    ]
     for bad in ("8 19:00-21:00", "1 21:00-19:00", "周一晚上"):
         with pytest.raises(ServiceError):
             actions_teams.parse_slots(bad)
@@ -36,14 +46,19 @@ def test_slots_are_parsed_and_bad_ones_refused():
 
 def test_partner_staff_need_their_unit_and_a_member_is_added_once(actors, world):
     with pytest.raises(ServiceError):
-        actions_teams.helper_add(actor=actors.secretary_a, team=world.team_a, person=actors.person_a, kind="partner_staff")
+        actions_teams.helper_add(
+            actor=actors.secretary_a, team=world.team_a, person=actors.person_a, kind="partner_staff"
+        )
     with pytest.raises(ServiceError):
-        actions_teams.helper_add(actor=actors.secretary_a, team=world.team_a, person=world.electrician.person, kind="volunteer")
+        actions_teams.helper_add(
+            actor=actors.secretary_a, team=world.team_a, person=world.electrician.person, kind="volunteer"
+        )
 
 
 def test_the_suggestion_puts_the_skilled_near_free_available_helper_first(actors, world):
-    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair,
-                                 description="修灯")
+    order = actions.order_submit(
+        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="修灯"
+    )
     ranked = suggest_helpers(order)
     assert [s.helper_id for s in ranked][0] == world.electrician.pk
     top = ranked[0]
@@ -64,7 +79,11 @@ def test_availability_scores():
     monday_8pm = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.get_current_timezone())
     monday_noon = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.get_current_timezone())
     tuesday = datetime(2026, 11, 24, 20, 0, tzinfo=timezone.get_current_timezone())
-    assert (availability(slots, monday_8pm), availability(slots, monday_noon), availability(slots, tuesday)) == (1.0, 0.5, 0.0)
+    assert (
+        availability(slots, monday_8pm),
+        availability(slots, monday_noon),
+        availability(slots, tuesday),
+    ) == (1.0, 0.5, 0.0)
     assert availability([], None) == 0.0
 
 
@@ -103,8 +122,15 @@ def test_the_qr_target_leads_to_an_order_for_that_building(actors, world):
 
 def test_a_member_edits_their_own_slots_and_consent_but_not_others(actors, world):
     client = client_for(world.lawyer_user)
-    response = client.post("/service/helpers/me/", {"skills": ["legal"], "slots": "3 19:00-21:00",
-                                                    "public_on_poster": "on", "poster_phone": "13900000002"})
+    response = client.post(
+        "/service/helpers/me/",
+        {
+            "skills": ["legal"],
+            "slots": "3 19:00-21:00",
+            "public_on_poster": "on",
+            "poster_phone": "13900000002",
+        },
+    )
     assert response.status_code == 302
     world.lawyer.refresh_from_db()
     assert world.lawyer.slots == [{"day": 2, "start": "19:00", "end": "21:00"}]
@@ -127,15 +153,24 @@ def test_the_sql_score_is_the_documented_formula(actors, world, wanted):
     world.lawyer.home_lon, world.lawyer.home_lat = 113.915, 22.705
     actions_teams.index_fields(world.lawyer)
     world.lawyer.save()
-    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.legal,
-                                 description="咨询")
+    order = actions.order_submit(
+        actor=actors.resident_a, resident=actors.resident_a.person, item=world.legal, description="咨询"
+    )
     order.wanted_at = when
     target = point_of(order.building)
     expected = []
     for h in Helper.objects.all():
-        total, *_ = score(skills=h.skills, skill="legal", area_paths=h.area_paths, order_path=order.path,
-                          home=(h.home_lon, h.home_lat) if h.home_lon is not None else None, target=target,
-                          open_orders=h.open_orders, slots=h.slots, when=when)
+        total, *_ = score(
+            skills=h.skills,
+            skill="legal",
+            area_paths=h.area_paths,
+            order_path=order.path,
+            home=(h.home_lon, h.home_lat) if h.home_lon is not None else None,
+            target=target,
+            open_orders=h.open_orders,
+            slots=h.slots,
+            when=when,
+        )
         expected.append((round(total, 4), h.pk))
     expected.sort(key=lambda t: (-t[0], t[1]))
     got = [(s.score, s.helper_id) for s in suggest_helpers(order)]
@@ -147,7 +182,9 @@ def test_the_sql_score_is_the_documented_formula(actors, world, wanted):
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-@pytest.mark.skipif(not __import__("pathlib").Path(DEJAVU).exists(), reason="needs a TrueType font on the machine")
+@pytest.mark.skipif(
+    not __import__("pathlib").Path(DEJAVU).exists(), reason="needs a TrueType font on the machine"
+)
 def test_with_a_configured_font_the_poster_is_a_pdf(actors, world, settings):
     """The PDF path, with any TTF standing in for a CJK font (this machine has none)."""
     settings.GONGZHI_CJK_FONT = DEJAVU
@@ -179,18 +216,41 @@ def test_the_skilled_first_shortcut_gives_the_same_top_three_as_scoring_everyone
 
     for i in range(4):  # four more repair helpers covering the building: the shortcut applies
         user = make_user(f"rep{i}", f"维修{i}", None, household=actors.net.a.household)
-        actions_teams.helper_add(actor=actors.secretary_a, team=world.team_a, person=user.person, kind="volunteer",
-                                 skills=["repair"], areas=[actors.net.a.building] if i % 2 else [],
-                                 slots=[{"day": d, "start": "18:00", "end": "22:00"} for d in range(7)])
+        actions_teams.helper_add(
+            actor=actors.secretary_a,
+            team=world.team_a,
+            person=user.person,
+            kind="volunteer",
+            skills=["repair"],
+            areas=[actors.net.a.building] if i % 2 else [],
+            slots=[{"day": d, "start": "18:00", "end": "22:00"} for d in range(7)],
+        )
     Helper.objects.filter(person__name="维修0").update(open_orders=2)
-    order = actions.order_submit(actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair,
-                                 description="修洗衣机")
+    order = actions.order_submit(
+        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="修洗衣机"
+    )
     target = point_of(order.building)
     expected = sorted(
-        ((round(score(skills=h.skills, skill="repair", area_paths=h.area_paths, order_path=order.path,
-                      home=(h.home_lon, h.home_lat) if h.home_lon is not None else None, target=target,
-                      open_orders=h.open_orders, slots=h.slots, when=None)[0], 4), h.pk)
-         for h in Helper.objects.all()),
+        (
+            (
+                round(
+                    score(
+                        skills=h.skills,
+                        skill="repair",
+                        area_paths=h.area_paths,
+                        order_path=order.path,
+                        home=(h.home_lon, h.home_lat) if h.home_lon is not None else None,
+                        target=target,
+                        open_orders=h.open_orders,
+                        slots=h.slots,
+                        when=None,
+                    )[0],
+                    4,
+                ),
+                h.pk,
+            )
+            for h in Helper.objects.all()
+        ),
         key=lambda t: (-t[0], t[1]),
     )
     got = suggest_helpers(order)

@@ -20,9 +20,14 @@ pytestmark = pytest.mark.django_db
 
 def make_wish(actors, world, **kw) -> Wish:  # type: ignore[no-untyped-def]
     return actions_wishes.wish_create(
-        actor=actors.staff_a, beneficiary=world.elder_a, group="elderly", title=kw.get("title", "想要一台收音机"),
-        story=kw.get("story", "老人视力不好,喜欢听戏"), urgency="high",
-        due_on=timezone.localdate() + timedelta(days=10), budget="120",
+        actor=actors.staff_a,
+        beneficiary=world.elder_a,
+        group="elderly",
+        title=kw.get("title", "想要一台收音机"),
+        story=kw.get("story", "老人视力不好,喜欢听戏"),
+        urgency="high",
+        due_on=timezone.localdate() + timedelta(days=10),
+        budget="120",
     )
 
 
@@ -48,8 +53,16 @@ def test_staff_cannot_put_the_persons_name_on_the_wall(actors, world):
 
 def test_staff_of_another_community_cannot_record_or_see_it(actors, world):
     with pytest.raises(PermissionError):
-        actions_wishes.wish_create(actor=actors.staff_b, beneficiary=world.elder_a, group="elderly", title="收音机",
-                                   story="", urgency="low", due_on=timezone.localdate(), budget="10")
+        actions_wishes.wish_create(
+            actor=actors.staff_b,
+            beneficiary=world.elder_a,
+            group="elderly",
+            title="收音机",
+            story="",
+            urgency="low",
+            due_on=timezone.localdate(),
+            budget="10",
+        )
     wish = make_wish(actors, world)
     assert client_for(actors.staff_b).get(f"/service/wishes/{wish.pk}/").status_code == 404
 
@@ -62,9 +75,14 @@ def test_a_member_claims_from_the_wall_fulfils_with_a_photo_and_earns_points(act
     assert (wish.status, wish.claimant_person_id) == (WishStatus.CLAIMED, world.electrician_user.person.pk)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = helper.post(f"/service/wishes/{wish.pk}/fulfil/", {
-        "note": "送去了收音机", "hours": "1", "photo": SimpleUploadedFile("a.png", PNG, content_type="image/png"),
-    })
+    response = helper.post(
+        f"/service/wishes/{wish.pk}/fulfil/",
+        {
+            "note": "送去了收音机",
+            "hours": "1",
+            "photo": SimpleUploadedFile("a.png", PNG, content_type="image/png"),
+        },
+    )
     assert response.status_code == 302
     wish.refresh_from_db()
     assert wish.status == WishStatus.FULFILLED
@@ -82,7 +100,9 @@ def test_a_resident_who_is_not_a_member_cannot_claim(actors, world):
 
 def test_a_second_claim_gets_409(actors, world):
     wish = make_wish(actors, world)
-    actions_wishes.wish_claim(wish=wish, actor=world.electrician_user, kind="member", person=world.electrician_user.person)
+    actions_wishes.wish_claim(
+        wish=wish, actor=world.electrician_user, kind="member", person=world.electrician_user.person
+    )
     response = client_for(world.lawyer_user).post(f"/service/wishes/wall/{wish.pk}/claim/")
     assert response.status_code == 409
     wish.refresh_from_db()
@@ -91,7 +111,9 @@ def test_a_second_claim_gets_409(actors, world):
 
 def test_staff_claim_for_a_team_and_the_wall_shows_the_team(actors, world):
     wish = make_wish(actors, world)
-    response = client_for(actors.staff_a).post(f"/service/wishes/{wish.pk}/claim/", {"kind": "team", "team": world.team_a.pk})
+    response = client_for(actors.staff_a).post(
+        f"/service/wishes/{wish.pk}/claim/", {"kind": "team", "team": world.team_a.pk}
+    )
     assert response.status_code == 302
     assert world.team_a.name in Client().get("/service/wishes/wall/").content.decode()
     with pytest.raises(InvalidTransition):
@@ -100,9 +122,13 @@ def test_staff_claim_for_a_team_and_the_wall_shows_the_team(actors, world):
 
 def test_a_fulfilment_needs_a_real_image(actors, world):
     wish = make_wish(actors, world)
-    actions_wishes.wish_claim(wish=wish, actor=world.electrician_user, kind="member", person=world.electrician_user.person)
+    actions_wishes.wish_claim(
+        wish=wish, actor=world.electrician_user, kind="member", person=world.electrician_user.person
+    )
     with pytest.raises(ServiceError):
-        actions_wishes.wish_fulfil(wish=wish, actor=world.electrician_user, note="好", photo=Upload("a.png", b"GIF00"))
+        actions_wishes.wish_fulfil(
+            wish=wish, actor=world.electrician_user, note="好", photo=Upload("a.png", b"GIF00")
+        )
     with pytest.raises(PermissionError):
         actions_wishes.wish_fulfil(wish=wish, actor=world.lawyer_user, note="好", photo=Upload("a.png", PNG))
 

@@ -5,50 +5,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='GeoIndexVersion',
+            name="GeoIndexVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveBigIntegerField(default=0)),
-                ('changed_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveBigIntegerField(default=0)),
+                ("changed_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='TerritoryNode',
+            name="TerritoryNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('level', models.CharField(choices=[('district', '区'), ('street', '街道'), ('community', '社区'), ('grid', '网格'), ('compound', '小区'), ('building', '楼栋'), ('unit', '单元'), ('household', '户')], db_index=True, max_length=16, verbose_name='层级')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('path', models.CharField(editable=False, max_length=500, unique=True)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('geometry', models.JSONField(blank=True, null=True, verbose_name='边界/位置')),
-                ('min_lon', models.FloatField(blank=True, null=True)),
-                ('min_lat', models.FloatField(blank=True, null=True)),
-                ('max_lon', models.FloatField(blank=True, null=True)),
-                ('max_lat', models.FloatField(blank=True, null=True)),
-                ('centroid_lon', models.FloatField(blank=True, null=True)),
-                ('centroid_lat', models.FloatField(blank=True, null=True)),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='常住人口')),
-                ('registered_population', models.PositiveIntegerField(blank=True, null=True, verbose_name='户籍人口')),
-                ('household_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='户数')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='territory.territorynode', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("district", "区"),
+                            ("street", "街道"),
+                            ("community", "社区"),
+                            ("grid", "网格"),
+                            ("compound", "小区"),
+                            ("building", "楼栋"),
+                            ("unit", "单元"),
+                            ("household", "户"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                ("path", models.CharField(editable=False, max_length=500, unique=True)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("geometry", models.JSONField(blank=True, null=True, verbose_name="边界/位置")),
+                ("min_lon", models.FloatField(blank=True, null=True)),
+                ("min_lat", models.FloatField(blank=True, null=True)),
+                ("max_lon", models.FloatField(blank=True, null=True)),
+                ("max_lat", models.FloatField(blank=True, null=True)),
+                ("centroid_lon", models.FloatField(blank=True, null=True)),
+                ("centroid_lat", models.FloatField(blank=True, null=True)),
+                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="常住人口")),
+                (
+                    "registered_population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="户籍人口"),
+                ),
+                ("household_count", models.PositiveIntegerField(blank=True, null=True, verbose_name="户数")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="territory.territorynode",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '区划网格节点',
-                'verbose_name_plural': '区划网格节点',
-                'ordering': ['path'],
-                'indexes': [models.Index(fields=['path'], name='territory_path_prefix', opclasses=['varchar_pattern_ops']), models.Index(fields=['parent', 'name'], name='territory_parent_name')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('level__in', ['district', 'street', 'community', 'grid', 'compound', 'building', 'unit', 'household'])), name='territory_level_valid')],
+                "verbose_name": "区划网格节点",
+                "verbose_name_plural": "区划网格节点",
+                "ordering": ["path"],
+                "indexes": [
+                    models.Index(
+                        fields=["path"], name="territory_path_prefix", opclasses=["varchar_pattern_ops"]
+                    ),
+                    models.Index(fields=["parent", "name"], name="territory_parent_name"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "level__in",
+                                [
+                                    "district",
+                                    "street",
+                                    "community",
+                                    "grid",
+                                    "compound",
+                                    "building",
+                                    "unit",
+                                    "household",
+                                ],
+                            )
+                        ),
+                        name="territory_level_valid",
+                    )
+                ],
             },
         ),
     ]

@@ -14,7 +14,9 @@ def square(x: float, y: float, size: float) -> dict:
     }
 
 
-def make_node(level: str, code: str, name: str, parent: TerritoryNode | None, geometry: dict | None = None) -> TerritoryNode:
+def make_node(
+    level: str, code: str, name: str, parent: TerritoryNode | None, geometry: dict | None = None
+) -> TerritoryNode:
     node = build_node(level=level, code=code, name=name, parent=parent, geometry=geometry)
     node.save()
     return node
@@ -42,7 +44,13 @@ def make_branch(street: TerritoryNode, n: int, name: str, x: float) -> Branch:
     community = make_node("community", f"{street.code}{n:03d}", name, street, square(x, 22.7, 0.01))
     grid = make_node("grid", f"{community.code}001", f"{name}第一网格", community, square(x, 22.7, 0.005))
     compound = make_node("compound", f"{grid.code}01", f"{name}花园", grid, square(x, 22.7, 0.004))
-    building = make_node("building", f"{compound.code}001", "1栋", compound, {"type": "Point", "coordinates": [x + 0.001, 22.701]})
+    building = make_node(
+        "building",
+        f"{compound.code}001",
+        "1栋",
+        compound,
+        {"type": "Point", "coordinates": [x + 0.001, 22.701]},
+    )
     unit = make_node("unit", f"{building.code}01", "1单元", building)
     household = make_node("household", f"{unit.code}0101", "101", unit)
     return Branch(community, grid, compound, building, unit, household)

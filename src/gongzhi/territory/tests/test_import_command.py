@@ -12,7 +12,11 @@ def _collection(*features):
 
 
 def _feature(code, name, level, parent_code, geometry):
-    return {"type": "Feature", "properties": {"code": code, "name": name, "level": level, "parent_code": parent_code}, "geometry": geometry}
+    return {
+        "type": "Feature",
+        "properties": {"code": code, "name": name, "level": level, "parent_code": parent_code},
+        "geometry": geometry,
+    }
 
 
 @pytest.mark.django_db
