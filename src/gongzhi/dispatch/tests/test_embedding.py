@@ -124,8 +124,11 @@ def test_intake_still_takes_the_appeal_when_the_embedding_model_is_gone(settings
 def test_the_train_command_reports_a_missing_model_directory(settings, tmp_path):
     from django.core.management import CommandError, call_command
 
+    from gongzhi.appeals.tests.conftest import _category
     from gongzhi.dispatch.tests.data import ROWS, _write
 
+    for path in ROWS:  # the labels are categories here, whether or not the shared taxonomy is present
+        _category(path)
     settings.GONGZHI_DISPATCH_EMBEDDER_PATH = str(tmp_path / "no-such-model")
     with pytest.raises(CommandError, match="句向量模型目录不存在"):
         call_command("dispatch", "train", str(_write(tmp_path, ROWS)))
