@@ -219,31 +219,45 @@ def _back(request: HttpRequest, appeal: Appeal) -> str:
     return reverse("appeals:detail", args=[appeal.pk])
 
 
+def _refused(
+    request: HttpRequest,
+    appeal: Appeal,
+    failed: str,
+    call: Callable[[], Any],
+    bound: forms.Form | None = None,
+) -> tuple[Any, HttpResponse | None]:
+    """Run one action call; a refusal becomes the appeal page with its message: InvalidTransition 409
+    (the page shows the appeal as it now is), PermissionError 403, AppealError 400."""
+    try:
+        return call(), None
+    except InvalidTransition as exc:
+        fresh = access_appeal(request.user, appeal.pk)
+        return None, _detail(request, fresh, error=str(exc), failed=failed, status=409)
+    except PermissionError as exc:
+        return None, _detail(request, appeal, error=str(exc), failed=failed, status=403)
+    except AppealError as exc:
+        return None, _detail(request, appeal, error=str(exc), failed=failed, bound=bound, status=400)
+
+
 @require_POST
 @login_required
 def dispatch_suggestion(request: HttpRequest, appeal_id: int, rank: int) -> HttpResponse:
     """One tap on a 秒拨 suggestion (triage and appeal page): accept if needed, then dispatch to its
     department with its category. Refusals as for the other actions: 409, 403, 400."""
     appeal = access_appeal(request.user, appeal_id)
-    try:
-        done = actions.appeal_dispatch_as_suggested(
+    done, refusal = _refused(
+        request,
+        appeal,
+        Action.DISPATCH,
+        lambda: actions.appeal_dispatch_as_suggested(
             appeal=appeal,
             actor=request.user,
             rank=rank,
             departments=queries.dispatch_departments(request.user),
-        )
-    except InvalidTransition as exc:
-        return _detail(
-            request,
-            access_appeal(request.user, appeal_id),
-            error=str(exc),
-            failed=Action.DISPATCH,
-            status=409,
-        )
-    except PermissionError as exc:
-        return _detail(request, appeal, error=str(exc), failed=Action.DISPATCH, status=403)
-    except AppealError as exc:
-        return _detail(request, appeal, error=str(exc), failed=Action.DISPATCH, status=400)
+        ),
+    )
+    if refusal is not None:
+        return refusal
     name = done.department.name if done.department is not None else ""
     messages.success(request, _("已派单至%(department)s") % {"department": name})
     return redirect(_back(request, appeal))
@@ -259,16 +273,11 @@ def act(request: HttpRequest, appeal_id: int, action: str) -> HttpResponse:
     form = form_class(request.POST, **(extra(request.user) if extra else {}))
     if not form.is_valid():
         return _detail(request, appeal, error=first_error(form), failed=action, bound=form, status=400)
-    try:
-        HANDLERS[action](request, appeal, form.cleaned_data)
-    except InvalidTransition as exc:
-        return _detail(
-            request, access_appeal(request.user, appeal_id), error=str(exc), failed=action, status=409
-        )
-    except PermissionError as exc:
-        return _detail(request, appeal, error=str(exc), failed=action, status=403)
-    except AppealError as exc:
-        return _detail(request, appeal, error=str(exc), failed=action, bound=form, status=400)
+    _done, refusal = _refused(
+        request, appeal, action, lambda: HANDLERS[action](request, appeal, form.cleaned_data), bound=form
+    )
+    if refusal is not None:
+        return refusal
     messages.success(request, DONE[action])
     return redirect(_back(request, appeal))
 
