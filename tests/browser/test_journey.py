@@ -75,6 +75,7 @@ def test_staff_drill_down_secretary_reveals_and_outsider_gets_404(browser, live_
     page, problems = sign_in(browser, live_server.url, "secretary_a", PASSWORD, **PHONE)
     page.goto(person_url)
     assert page.inner_text("#id-number-masked") == MASKED_ID
+    page.select_option("#id_reason_code", "other")  # a reason from the list; "other" needs words
     page.fill("#id_reason", "核实低保申请")
     page.click(".reveal-form button[type=submit]")  # nothing ticked: the server's 400 message shows
     assert page.wait_for_selector(".reveal-error").inner_text() == "请选择要查看的信息"
@@ -92,7 +93,7 @@ def test_staff_drill_down_secretary_reveals_and_outsider_gets_404(browser, live_
     assert entry.actor_id == actors.secretary_a.pk
     assert entry.object_id == str(actors.person_a.pk)
     assert entry.fields == ["id_number"]
-    assert entry.reason == "核实低保申请"
+    assert entry.reason == "其他:核实低保申请"
     assert problems.messages == []
     page.context.close()
 

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gongzhi.core.audit.RefusalAuditMiddleware",  # refusal rows outlive the view's rollback (0039)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -141,6 +142,8 @@ LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
 LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
 OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 300)
 OTP_RESEND_SECONDS = env_int("OTP_RESEND_SECONDS", 60)
+# Exact searches by full ID number or phone per actor and hour (audited; decision 0039).
+EXACT_SEARCH_PER_HOUR = env_int("EXACT_SEARCH_PER_HOUR", 20)
 SMS_BACKEND = env_str("SMS_BACKEND", "gongzhi.accounts.sms.ConsoleSmsBackend")
 
 LANGUAGE_CODE = "zh-hans"

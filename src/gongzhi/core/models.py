@@ -14,7 +14,7 @@ class TimeStamped(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One write or one personal-data reveal. Never updated or deleted: database triggers refuse it
+    """One write, personal-data reveal, look-up or refusal. Never updated or deleted: database triggers refuse it
     (migration 0002), the admin is read-only and no action edits it (PIPL art. 51, 55)."""
 
     class Kind(models.TextChoices):
@@ -22,6 +22,10 @@ class AuditEntry(models.Model):
         REVEAL = "reveal", _("查看个人信息")
         SIGN_IN = "sign_in", _("登录")
         EXPORT = "export", _("导出")
+        # a look-up by a full personal value (exact search, ledger preview): an oracle if unbounded
+        LOOKUP = "lookup", _("按号码查找")
+        # something refused that must be remembered: a refused reveal, a scope denial, a limit hit
+        REFUSAL = "refusal", _("拒绝")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)

@@ -86,7 +86,28 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def get_visible_or_404(self, actor: Any, capability: str | None = None, **lookup: Any) -> Any:
+        """The row, or Http404 alike for 'missing' and 'not yours'. A signed-in actor asking for a
+        row that exists but is not theirs is audited (decision 0039): one more query, on this path only."""
         try:
             return self.visible_to(actor, capability).get(**lookup)
-        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+        except (ValueError, TypeError) as exc:
             raise Http404 from exc
+        except self.model.DoesNotExist as exc:
+            self._audit_denial(actor, capability, lookup)
+            raise Http404 from exc
+
+    def _audit_denial(self, actor: Any, capability: str | None, lookup: dict[str, Any]) -> None:
+        if not getattr(actor, "is_authenticated", False):
+            return  # anonymous probes are not attributable; the web server's log has them
+        pk = self.filter(**lookup).values_list("pk", flat=True).first()
+        if pk is None:
+            return  # really missing
+        from gongzhi.core import audit  # lazily: every app's models import this module while loading
+
+        audit.record_refusal(
+            actor=actor,
+            action="scope.denied",
+            object_type=self.model._meta.label_lower,
+            object_id=str(pk),
+            detail={"capability": capability or self.scope_capability},
+        )

@@ -1,5 +1,5 @@
-"""Every write of a ledger import: preview (parse, validate, keep the file), confirm (write the
-rows, audit), cancel. Preview writes nothing but the batch row itself."""
+"""Every write of a ledger import: preview (parse, validate, keep the file, audit the look-up),
+confirm (write the rows, audit), cancel. Preview writes nothing but the batch and its audit row."""
 
 import base64
 import datetime
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit, crypto
+from gongzhi.core.models import AuditEntry
 from gongzhi.core.scoping import get_scope
 from gongzhi.ledgers import buildings, organisations, party, residents
 from gongzhi.ledgers.access import access_batch, require_importer, require_kind
@@ -65,25 +66,37 @@ def batch_preview(*, actor: Any, kind: str, filename: str, content: bytes) -> Im
     table = read_table(kind, filename, content)
     plan = KINDS[kind].validate(actor, table)
     counts = plan.counts()
-    return ImportBatch.objects.create(
-        kind=kind,
-        actor=actor,
-        scope_path=scope_root(get_scope(actor)),
-        filename=filename[-200:],
-        file_format=table.file_format,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        # The file holds plaintext ID numbers: at rest it is Fernet ciphertext like any ID number.
-        content=crypto.encrypt(base64.b64encode(content).decode()),
-        total_rows=counts["total"],
-        new_rows=counts["new"],
-        updated_rows=counts["updated"],
-        unchanged_rows=counts["unchanged"],
-        error_rows=counts["error_rows"],
-        error_count=counts["errors"],
-        errors=[[e.row, e.column, e.reason] for e in plan.errors[:STORED_ERRORS]],
-        ignored_columns=table.ignored,
-    )
+    with transaction.atomic():  # the writes only: validation above takes no write lock
+        batch = ImportBatch.objects.create(
+            kind=kind,
+            actor=actor,
+            scope_path=scope_root(get_scope(actor)),
+            filename=filename[-200:],
+            file_format=table.file_format,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            # The file holds plaintext ID numbers: at rest it is Fernet ciphertext like any ID number.
+            content=crypto.encrypt(base64.b64encode(content).decode()),
+            total_rows=counts["total"],
+            new_rows=counts["new"],
+            updated_rows=counts["updated"],
+            unchanged_rows=counts["unchanged"],
+            error_rows=counts["error_rows"],
+            error_count=counts["errors"],
+            errors=[[e.row, e.column, e.reason] for e in plan.errors[:STORED_ERRORS]],
+            ignored_columns=table.ignored,
+        )
+        # A preview matches every ID number in the file against the register: a look-up, audited like
+        # one, with how many rows named someone registered outside the actor's area (decision 0039).
+        audit.record(
+            actor=actor,
+            kind=AuditEntry.Kind.LOOKUP,
+            action="ledger.preview",
+            obj=batch,
+            scope_path=batch.scope_path,
+            detail={"kind": kind, "sha256": batch.sha256, **counts, "held_elsewhere": plan.held_elsewhere},
+        )
+    return batch
 
 
 def _move(batch: ImportBatch, to: str) -> None:

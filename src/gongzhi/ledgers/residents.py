@@ -60,6 +60,11 @@ class ResidentItem(Item):
         return path
 
 
+def not_importable() -> str:
+    """One refusal for an ID number this actor cannot import, whatever the reason."""
+    return _("本行不能由您导入,请核对身份证号;号码无误的,请联系上级办理")
+
+
 def _room(raw: Any, header: str) -> int:
     value = cells.narrow(raw).removesuffix("室").removesuffix("号").strip()
     if not (value.isascii() and value.isdigit() and 1 <= len(value) <= 4 and int(value) > 0):
@@ -115,9 +120,10 @@ def validate(actor: Any, table: Table) -> Plan:
         if person is None:
             item.action = CREATE
         elif person.household is not None and not check.in_scope(person.household.path):
-            check.error(
-                item.row, "id_number", _("该身份证号的人员已登记在您的管辖范围以外,需由原社区或上级办理迁移")
-            )
+            # Not "registered elsewhere": those words told anyone with a file whether a number is
+            # known anywhere on the platform (issue 13). One refusal, audited (decision 0039).
+            check.plan.held_elsewhere += 1
+            check.error(item.row, "id_number", not_importable())
             continue
         else:
             item.existing = person

@@ -39,6 +39,9 @@ class Plan:
     total: int = 0
     items: list[Any] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Rows naming a person registered outside the actor's area: counted for the preview's audit row,
+    # never told apart from other refusals on the page (decision 0039).
+    held_elsewhere: int = 0
 
     @property
     def error_rows(self) -> set[int]:

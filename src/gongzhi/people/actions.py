@@ -4,15 +4,22 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.core import audit, crypto
 from gongzhi.core.masking import mask_id_number, mask_phone
 from gongzhi.core.models import AuditEntry
+from gongzhi.core.scoping import get_scope
 from gongzhi.people.access import require_reveal
 from gongzhi.people.idcard import parse_id_number
 from gongzhi.people.models import Person, PersonTag, Tag
 from gongzhi.people.phone import normalise_phone
+from gongzhi.people.reasons import BadReason, reason_text
 
 REVEALABLE = {"id_number", "phone", "address", "tags"}
 
@@ -79,35 +86,151 @@ class Revealed:
     tags: list[str] | None = None
 
 
-@transaction.atomic
+def _refuse(actor: Any, action: str, person: Person | None, exc: Exception, **kwargs: Any) -> Exception:
+    """Audit a refusal (it survives the exception: core.audit.record_refusal) and hand it back."""
+    audit.record_refusal(
+        actor=actor,
+        action=action,
+        obj=person,
+        scope_path=person.scope_path if person is not None else "",
+        detail={"refusal": str(exc), **kwargs.pop("detail", {})},
+        **kwargs,
+    )
+    return exc
+
+
 def person_reveal(
-    *, actor: Any, person: Person, fields: list[str], reason: str, ip: str | None = None
+    *,
+    actor: Any,
+    person: Person,
+    fields: list[str],
+    reason_code: str,
+    reason: str = "",
+    ip: str | None = None,
 ) -> Revealed:
     """Show personal data in full. Needs the reveal capability over the person's territory and a
-    reason; writes the audit row (who, what, when, why) in the same transaction (PIPL art. 51)."""
-    require_reveal(actor, person)
+    reason from the list (with words of one's own for "其他"); writes the audit row (who, what, when,
+    why: PIPL art. 51). A refused reveal is audited as well, and that row is kept."""
     wanted = [f for f in fields if f in REVEALABLE]
+    try:
+        require_reveal(actor, person)
+    except PermissionError as exc:
+        raise _refuse(actor, "person.reveal_refused", person, exc, fields=wanted, ip=ip) from None
     if not wanted:
         raise ValueError("请选择要查看的信息")
-    reason = reason.strip()
-    if len(reason) < 2:
-        raise ValueError("请填写查看事由")
-    audit.record(
-        actor=actor,
-        kind=AuditEntry.Kind.REVEAL,
-        action="person.reveal",
-        obj=person,
-        scope_path=person.scope_path,
-        fields=wanted,
-        reason=reason,
-        ip=ip,
-    )
-    return Revealed(
-        id_number=person.decrypt_id_number() if "id_number" in wanted else None,
-        phone=person.decrypt_phone() if "phone" in wanted else None,
-        address=full_address(person) if "address" in wanted else None,
-        tags=[Tag(t).label for t in person.tags.values_list("tag", flat=True)] if "tags" in wanted else None,
-    )
+    try:
+        stated = reason_text(reason_code, reason)
+    except BadReason as exc:
+        raise _refuse(
+            actor, "person.reveal_refused", person, exc, fields=wanted, reason=reason, ip=ip
+        ) from None
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            kind=AuditEntry.Kind.REVEAL,
+            action="person.reveal",
+            obj=person,
+            scope_path=person.scope_path,
+            fields=wanted,
+            reason=stated,
+            detail={"reason_code": reason_code},
+            ip=ip,
+        )
+        return Revealed(
+            id_number=person.decrypt_id_number() if "id_number" in wanted else None,
+            phone=person.decrypt_phone() if "phone" in wanted else None,
+            address=full_address(person) if "address" in wanted else None,
+            tags=[Tag(t).label for t in person.tags.values_list("tag", flat=True)]
+            if "tags" in wanted
+            else None,
+        )
+
+
+class TooManyLookups(Exception):
+    """The actor has used up their exact searches for the hour (HTTP 429)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            gettext("一小时内精确查找已达%(limit)d次上限,请稍后再试;如确有工作需要,请联系上级")
+            % {"limit": limit}
+        )
+
+
+@dataclass(frozen=True)
+class ExactValue:
+    kind: str  # "id_number" / "phone"
+    index: str  # blind index
+    masked: str
+
+
+def exact_value(raw: str) -> ExactValue:
+    """A full ID number or phone, validated (ValueError in Chinese otherwise)."""
+    compact = "".join((raw or "").split()).upper()
+    if len(compact) == 18:
+        value = parse_id_number(compact).value
+        return ExactValue("id_number", crypto.blind_index(value), mask_id_number(value))
+    try:
+        number = normalise_phone(compact)
+    except ValueError:
+        raise ValueError(gettext("请输入完整的18位身份证号或11位手机号")) from None
+    return ExactValue("phone", crypto.blind_index(number), mask_phone(number))
+
+
+def exact_search_limit() -> int:
+    return int(settings.EXACT_SEARCH_PER_HOUR)
+
+
+def person_exact_search(
+    *, actor: Any, value: str, reason_code: str, reason: str = "", ip: str | None = None
+) -> list[Person]:
+    """People whose full ID number or phone is `value`, among those the actor may reveal. Only for
+    holders of the reveal capability, with a reason; audited like a reveal (the row names the masked
+    value, never the value) and limited per actor and hour, so it cannot be used to guess numbers
+    from a mask (issue 13). Every refusal is audited and kept."""
+    action = "person.exact_search"
+    if not get_scope(actor).can("reveal_personal_data"):
+        raise _refuse(
+            actor, action + "_refused", None, PermissionError(gettext("无权按身份证号或手机号查找")), ip=ip
+        )
+    found = exact_value(value)  # a malformed value is no look-up: nothing to audit
+    try:
+        stated = reason_text(reason_code, reason)
+    except BadReason as exc:
+        raise _refuse(
+            actor, action + "_refused", None, exc, fields=[found.kind], reason=reason, ip=ip
+        ) from None
+    limit = exact_search_limit()
+    since = timezone.now() - datetime.timedelta(hours=1)
+    with transaction.atomic():
+        # One actor's searches queue here, so two at once cannot both take the last one left.
+        list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+        used = AuditEntry.objects.filter(actor=actor.pk, action=action, at__gte=since).count()
+        if used < limit:
+            people = list(
+                Person.objects.visible_to(actor, "reveal_personal_data")
+                .filter(**{f"{found.kind}_index": found.index})
+                .select_related("household")
+                .annotate(tag_count=Count("tags"))
+                .order_by("household__path", "name", "pk")[:20]
+            )
+            audit.record(
+                actor=actor,
+                kind=AuditEntry.Kind.LOOKUP,
+                action=action,
+                obj=people[0] if len(people) == 1 else None,
+                scope_path=people[0].scope_path if len(people) == 1 else "",
+                fields=[found.kind],
+                reason=stated,
+                detail={
+                    "reason_code": reason_code,
+                    "masked": found.masked,
+                    "matches": [p.pk for p in people],
+                },
+                ip=ip,
+            )
+            return people
+    over = TooManyLookups(limit)
+    raise _refuse(actor, action + "_refused", None, over, fields=[found.kind], reason=stated, ip=ip)
 
 
 def age_on(person: Person, day: datetime.date) -> int | None:

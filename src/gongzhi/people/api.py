@@ -4,13 +4,23 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from gongzhi.accounts.views import client_ip
+from gongzhi.core.pagination import PageNumberPagination
 from gongzhi.people.access import access_person, can_reveal
-from gongzhi.people.actions import person_reveal
-from gongzhi.people.queries import decorate_people, person_card, person_search
-from gongzhi.people.schemas import ErrorOut, PersonDetailOut, PersonFilter, PersonOut, RevealIn, RevealOut
+from gongzhi.people.actions import TooManyLookups, person_exact_search, person_reveal
+from gongzhi.people.queries import NumberInSearch, decorate_people, person_card, person_search
+from gongzhi.people.schemas import (
+    ErrorOut,
+    ExactSearchIn,
+    PersonDetailOut,
+    PersonFilter,
+    PersonOut,
+    RevealIn,
+    RevealOut,
+)
 from gongzhi.territory.access import access_node
 
 router = Router(tags=["人员 people"])
@@ -28,8 +38,38 @@ class PersonPagination(PageNumberPagination):
 @router.get("/persons", response=list[PersonOut], url_name="people_persons")
 @paginate(PersonPagination, page_size=50)
 def person_list(request: HttpRequest, filters: Query[PersonFilter]):  # type: ignore[no-untyped-def]
+    """Masked people in the caller's area, by a fragment of name, community, compound or building.
+    A q holding an ID number or phone is refused with 400: use exact search."""
     node = access_node(request.user, filters.node) if filters.node is not None else None
-    return person_search(request.user, q=filters.q, node=node)
+    try:
+        return person_search(request.user, q=filters.q, node=node)
+    except NumberInSearch as exc:
+        raise HttpError(400, str(exc)) from None
+
+
+@router.post(
+    "/persons/exact-search",
+    response={200: list[PersonOut], 400: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    url_name="people_exact_search",
+)
+def exact_search(request: HttpRequest, body: ExactSearchIn) -> Any:
+    """精确查找: people whose full ID number or phone is `value`, among those the caller may reveal.
+    Needs the reveal capability and a reason; audited like a reveal; limited per caller and hour (429)."""
+    try:
+        people = person_exact_search(
+            actor=request.user,
+            value=body.value,
+            reason_code=body.reason_code,
+            reason=body.reason,
+            ip=client_ip(request),
+        )
+    except PermissionError as exc:
+        return Status(403, {"detail": str(exc)})
+    except TooManyLookups as exc:
+        return Status(429, {"detail": str(exc)})
+    except ValueError as exc:
+        return Status(400, {"detail": str(exc)})
+    return Status(200, decorate_people(people))
 
 
 @router.get("/persons/{person_id}", response=PersonDetailOut, url_name="people_person")
@@ -54,6 +94,7 @@ def reveal(request: HttpRequest, person_id: int, body: RevealIn) -> Any:
             actor=request.user,
             person=person,
             fields=list(body.fields),
+            reason_code=body.reason_code,
             reason=body.reason,
             ip=client_ip(request),
         )

@@ -1,26 +1,45 @@
-"""Reads of people for lists and pages: search (exact ID number / phone through the blind index),
-masked addresses computed in one query per page, and the person card."""
+"""Reads of people for lists and pages: search (by name or address; exact ID number / phone
+look-ups are an audited action: people.actions.person_exact_search), masked addresses computed in one query per page, and the person card."""
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from gongzhi.core import crypto
 from gongzhi.people.actions import age_on
 from gongzhi.people.models import PartyMember, Person
-from gongzhi.people.phone import InvalidPhone, normalise_phone
 
-ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")
-PHONE_LIKE_RE = re.compile(r"^\+?[\d\-\s()]{7,}$")
+# A run of 7 or more digits: a phone, an ID number or a piece of one. Such values are looked up by
+# exact search only (POST, reveal capability, reason, audited, limited: decision 0039).
+LONG_DIGITS_RE = re.compile(r"\d[\d\s\-()]{5,}\d")
+ADDRESS_LEVELS = ("community", "compound", "building")  # what the masked address shows
+MAX_ADDRESS_NODES = 200
+
+
+class NumberInSearch(ValueError):
+    """A list search holding a full ID number or phone (HTTP 400)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            gettext(
+                "普通查找只支持姓名、小区或楼栋。按身份证号或手机号查找请使用“精确查找”"
+                "(需有查看完整信息的权限,并填写事由)。"
+            )
+        )
+
+
+def looks_like_a_number(q: str) -> bool:
+    return any(sum(c.isdigit() for c in m.group()) >= 7 for m in LONG_DIGITS_RE.finditer(q or ""))
 
 
 def person_search(actor: Any, *, q: str = "", node: Any = None) -> QuerySet[Person]:
-    """Visible people, filtered by a name fragment, or by an exact ID number or phone (the blind
-    index matches whole values only: decision 0004), and by a territory subtree."""
+    """Visible people, filtered by a fragment of the name or of the community, compound or building
+    they live in, and by a territory subtree. A full ID number or phone is refused (NumberInSearch):
+    matching it here would let anyone who sees the mask confirm guesses (issue 13)."""
     rows = (
         Person.objects.visible_to(actor)
         .select_related("household")
@@ -32,15 +51,25 @@ def person_search(actor: Any, *, q: str = "", node: Any = None) -> QuerySet[Pers
     q = (q or "").strip()
     if not q:
         return rows
-    compact = q.replace(" ", "").upper()
-    if ID_NUMBER_RE.match(compact):
-        return rows.filter(id_number_index=crypto.blind_index(compact))
-    if PHONE_LIKE_RE.match(q):
-        try:
-            return rows.filter(phone_index=crypto.blind_index(normalise_phone(q)))
-        except InvalidPhone:
-            return rows.none()
-    return rows.filter(name__icontains=q)
+    if looks_like_a_number(q):
+        raise NumberInSearch
+    return rows.filter(Q(name__icontains=q) | _living_under(q))
+
+
+def _living_under(q: str) -> Q:
+    """People whose community, compound or building name holds `q`. Unit and room names are not
+    matched: the masked address hides them, and so must the search."""
+    from gongzhi.territory.models import TerritoryNode
+
+    paths = list(
+        TerritoryNode.objects.filter(name__icontains=q, level__in=ADDRESS_LEVELS)
+        .order_by("path")
+        .values_list("path", flat=True)[:MAX_ADDRESS_NODES]
+    )
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(household__path__startswith=path)
+    return condition
 
 
 def masked_addresses(people: Iterable[Person]) -> dict[int, str]:

@@ -10,7 +10,12 @@ from gongzhi.people.models import Gender
 
 
 class PersonFilter(Schema):
-    q: str = Field("", max_length=60, description="姓名片段,或完整身份证号/手机号(精确匹配)")
+    q: str = Field(
+        "",
+        max_length=60,
+        description="姓名、社区、小区或楼栋名称的片段。含身份证号或手机号(7位以上数字)时返回400:"
+        "请改用 POST /persons/exact-search",
+    )
     node: int | None = Field(None, description="区划网格节点:只返回该节点下的人员")
 
 
@@ -81,11 +86,25 @@ class PersonDetailOut(PersonOut):
 
 
 RevealField = Literal["id_number", "phone", "address", "tags"]
+ReasonCode = Literal["visit", "appeal", "aid", "emergency", "review", "other"]
+REASON_HELP = (
+    "事由:visit 入户走访核实、appeal 办理诉求需联系本人、aid 困难帮扶救助、emergency 应急处置、"
+    "review 上级核查、other 其他(须在 reason 中写明,至少4个字)"
+)
 
 
 class RevealIn(Schema):
     fields: list[RevealField] = Field(..., min_length=1)
-    reason: str = Field(..., max_length=300)
+    reason_code: ReasonCode = Field(..., description=REASON_HELP)
+    reason: str = Field("", max_length=200, description="事由说明;reason_code 为 other 时必填")
+
+
+class ExactSearchIn(Schema):
+    """The value travels in the body, never in a URL (access logs keep URLs)."""
+
+    value: str = Field(..., min_length=1, max_length=40, description="完整的18位身份证号或手机号")
+    reason_code: ReasonCode = Field(..., description=REASON_HELP)
+    reason: str = Field("", max_length=200, description="事由说明;reason_code 为 other 时必填")
 
 
 class RevealOut(Schema):

@@ -165,7 +165,7 @@ def test_a_bearer_token_post_needs_no_csrf_cookie_on_every_router(actors):
     client = Client(enforce_csrf_checks=True)
     response = client.post(
         f"/api/v1/people/persons/{actors.person_a.pk}/reveal",
-        data={"fields": ["phone"], "reason": "回访核实"},
+        data={"fields": ["phone"], "reason_code": "appeal"},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
@@ -174,7 +174,7 @@ def test_a_bearer_token_post_needs_no_csrf_cookie_on_every_router(actors):
     session_only.force_login(actors.secretary_a)
     refused = session_only.post(
         f"/api/v1/people/persons/{actors.person_a.pk}/reveal",
-        data={"fields": ["phone"], "reason": "回访核实"},
+        data={"fields": ["phone"], "reason_code": "appeal"},
         content_type="application/json",
     )
     assert refused.status_code == 403  # a browser session still needs its CSRF token

@@ -161,9 +161,7 @@ def test_a_person_registered_in_another_community_is_not_moved(actors):
     person_b = actors.person_b
     rows = [["李建国", person_b.decrypt_id_number(), "", actors.net.a.building.code, 1, 101, "", ""]]
     batch = preview(actors.staff_a, xlsx(RESIDENT_HEADERS, rows))
-    assert batch.errors == [
-        [2, "身份证号", "该身份证号的人员已登记在您的管辖范围以外,需由原社区或上级办理迁移"]
-    ]
+    assert batch.errors == [[2, "身份证号", "本行不能由您导入,请核对身份证号;号码无误的,请联系上级办理"]]
     person_b.refresh_from_db()
     assert person_b.household == actors.net.b.household
 

@@ -58,18 +58,24 @@ def test_person_list_queries_do_not_grow_with_the_page(client, actors, django_as
     assert body["count"] == 33
 
 
-def test_person_list_search_and_node_filter(client, actors):
+def test_person_list_search_by_name_address_and_node(client, actors):
     as_user(client, actors.street_officer)
-    assert [p["name"] for p in client.get("/api/v1/people/persons", {"q": FULL_ID}).json()["items"]] == [
+    assert [p["name"] for p in client.get("/api/v1/people/persons", {"q": "秀英"}).json()["items"]] == [
         "王秀英"
     ]
-    assert client.get("/api/v1/people/persons", {"q": FULL_ID[:-1]}).json()["count"] == 0
-    phone = actors.person_b.decrypt_phone()
-    assert [p["name"] for p in client.get("/api/v1/people/persons", {"q": phone}).json()["items"]] == [
-        "李建国"
-    ]
+    by_building = client.get("/api/v1/people/persons", {"q": actors.net.b.building.name}).json()["items"]
+    assert "李建国" in [p["name"] for p in by_building]
     in_b = client.get("/api/v1/people/persons", {"node": actors.net.b.community.pk}).json()["items"]
     assert [p["name"] for p in in_b] == ["李建国"]
+
+
+@pytest.mark.parametrize("q", [FULL_ID, FULL_ID[:10], "13800138000", "138 0013 8000"])
+def test_person_list_refuses_a_number_in_q_and_points_to_exact_search(client, actors, q):
+    as_user(client, actors.street_officer)
+    response = client.get("/api/v1/people/persons", {"q": q})
+    assert response.status_code == 400
+    assert "精确查找" in response.json()["detail"]
+    assert "王秀英" not in response.content.decode()
 
 
 def test_person_list_with_an_outsiders_node_is_404(client, actors):
@@ -98,7 +104,9 @@ def test_person_detail_of_an_outsider_is_404(client, actors):
 def test_secretary_reveals_with_a_reason_and_the_audit_row_is_written(client, actors):
     as_user(client, actors.secretary_a)
     response = post_reveal(
-        client, actors.person_a, {"fields": ["id_number", "phone"], "reason": "核实低保申请"}
+        client,
+        actors.person_a,
+        {"fields": ["id_number", "phone"], "reason_code": "other", "reason": "核实低保申请"},
     )
     assert response.status_code == 200
     body = response.json()
@@ -107,34 +115,54 @@ def test_secretary_reveals_with_a_reason_and_the_audit_row_is_written(client, ac
     assert body["address"] is None
     entry = AuditEntry.objects.get(kind="reveal")
     assert entry.fields == ["id_number", "phone"]
-    assert entry.reason == "核实低保申请"
+    assert entry.reason == "其他:核实低保申请"
+    assert entry.detail == {"reason_code": "other"}
     assert entry.actor_id == actors.secretary_a.pk
 
 
-def test_reveal_without_the_capability_is_403_and_nothing_is_written(client, actors):
+def test_reveal_without_the_capability_is_403_nothing_revealed_and_the_refusal_audited(client, actors):
     as_user(client, actors.staff_a)
-    response = post_reveal(client, actors.person_a, {"fields": ["id_number"], "reason": "想看看"})
+    response = post_reveal(client, actors.person_a, {"fields": ["id_number"], "reason_code": "visit"})
     assert response.status_code == 403
     assert response.json()["detail"] == "无权查看此人的完整个人信息"
     assert not AuditEntry.objects.filter(kind="reveal").exists()
+    refusal = AuditEntry.objects.get(kind="refusal")
+    assert (refusal.action, refusal.actor_id, refusal.object_id, refusal.fields) == (
+        "person.reveal_refused",
+        actors.staff_a.pk,
+        str(actors.person_a.pk),
+        ["id_number"],
+    )
 
 
-def test_reveal_by_an_outsider_is_404_and_nothing_is_written(client, actors):
+def test_reveal_by_an_outsider_is_404_and_only_the_denial_is_written(client, actors):
     as_user(client, actors.staff_b)
-    before = AuditEntry.objects.count()
-    response = post_reveal(client, actors.person_a, {"fields": ["id_number"], "reason": "核实身份"})
+    response = post_reveal(client, actors.person_a, {"fields": ["id_number"], "reason_code": "visit"})
     assert response.status_code == 404
     assert FULL_ID not in response.content.decode()
-    assert AuditEntry.objects.count() == before
+    assert not AuditEntry.objects.filter(kind="reveal").exists()
+    assert list(AuditEntry.objects.values_list("kind", "action", "object_id")) == [
+        ("refusal", "scope.denied", str(actors.person_a.pk))
+    ]
 
 
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [
-        ({"fields": ["id_number"], "reason": " "}, 400, "请填写查看事由"),
-        ({"fields": [], "reason": "核实身份"}, 422, "请求数据有误"),
-        ({"fields": ["password"], "reason": "核实身份"}, 422, "请求数据有误"),
-        ({"fields": ["id_number"]}, 422, "请求数据有误"),
+        (
+            {"fields": ["id_number"], "reason_code": "other", "reason": " "},
+            400,
+            "选择“其他”时请写明具体事由(至少4个字)",
+        ),
+        (
+            {"fields": ["id_number"], "reason_code": "other", "reason": "看看"},
+            400,
+            "选择“其他”时请写明具体事由(至少4个字)",
+        ),
+        ({"fields": [], "reason_code": "visit"}, 422, "请求数据有误"),
+        ({"fields": ["password"], "reason_code": "visit"}, 422, "请求数据有误"),
+        ({"fields": ["id_number"], "reason": "核实身份"}, 422, "请求数据有误"),
+        ({"fields": ["id_number"], "reason_code": "curious"}, 422, "请求数据有误"),
     ],
 )
 def test_bad_reveal_input_is_rejected_in_chinese_and_nothing_is_written(
@@ -155,7 +183,9 @@ def test_bearer_token_reads_people_but_reveal_still_needs_the_capability(client,
     assert client.get(f"/api/v1/people/persons/{actors.person_a.pk}", **auth).status_code == 200
     assert client.get(f"/api/v1/people/persons/{actors.person_b.pk}", **auth).status_code == 404
     assert (
-        post_reveal(client, actors.person_a, {"fields": ["id_number"], "reason": "核实"}, **auth).status_code
+        post_reveal(
+            client, actors.person_a, {"fields": ["id_number"], "reason_code": "visit"}, **auth
+        ).status_code
         == 403
     )
 
@@ -165,6 +195,6 @@ def test_session_post_without_csrf_token_is_refused(actors):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(actors.secretary_a)
-    response = post_reveal(client, actors.person_a, {"fields": ["id_number"], "reason": "核实身份"})
+    response = post_reveal(client, actors.person_a, {"fields": ["id_number"], "reason_code": "visit"})
     assert response.status_code == 403
     assert not AuditEntry.objects.filter(kind="reveal").exists()

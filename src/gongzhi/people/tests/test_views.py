@@ -65,19 +65,29 @@ def test_search_by_name_fragment(client, actors):
     assert names == ["王秀英"]
 
 
-def test_search_by_exact_id_number_and_phone_uses_the_blind_index(client, actors):
+def test_search_by_compound_or_building_name(client, actors):
     signed_in(client, actors.staff_a)
-    by_id = client.get(reverse("people:list"), {"q": FULL_ID}).context["page"]
-    assert [p.pk for p in by_id] == [actors.person_a.pk]
-    by_phone = client.get(reverse("people:list"), {"q": actors.person_a.decrypt_phone()}).context["page"]
-    assert [p.pk for p in by_phone] == [actors.person_a.pk]
-    # partial numbers match nothing (exact match only, decision 0004)
-    assert list(client.get(reverse("people:list"), {"q": FULL_ID[:10]}).context["page"]) == []
+    page = client.get(reverse("people:list"), {"q": actors.net.a.building.name}).context["page"]
+    assert actors.person_a.pk in [p.pk for p in page]
+    assert actors.person_b.pk not in [p.pk for p in page]  # community B stays out of sight
 
 
-def test_search_by_id_number_of_someone_outside_scope_finds_nothing(client, actors):
-    signed_in(client, actors.staff_b)
-    assert list(client.get(reverse("people:list"), {"q": FULL_ID}).context["page"]) == []
+def test_search_does_not_match_unit_or_room_names(client, actors):
+    """The masked address hides the unit and room, so a search must not find people by them."""
+    signed_in(client, actors.staff_a)
+    assert actors.net.a.household.level == "household"
+    page = client.get(reverse("people:list"), {"q": actors.net.a.household.name}).context["page"]
+    assert actors.person_a.pk not in [p.pk for p in page]
+
+
+@pytest.mark.parametrize("q", [FULL_ID, FULL_ID[:10], "13800138000"])
+def test_a_number_in_the_list_search_is_400_and_never_filters(client, actors, q):
+    signed_in(client, actors.secretary_a)
+    response = client.get(reverse("people:list"), {"q": q})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "精确查找" in html
+    assert "王秀英" not in html
 
 
 def test_filter_by_territory_node(client, actors):
@@ -138,6 +148,8 @@ def test_secretary_gets_the_reveal_form_posting_with_htmx(client, actors):
     assert f'hx-post="{reveal_url(actors.person_a)}"' in html
     assert f'action="{reveal_url(actors.person_a)}"' in html
     assert 'name="reason"' in html
+    assert 'name="reason_code"' in html
+    assert 'value="other"' in html
     assert 'value="id_number"' in html
 
 
@@ -159,7 +171,9 @@ def test_resident_sees_their_own_record_only(client, actors):
 def test_secretary_reveals_the_id_number_with_htmx_and_an_audit_row_is_written(client, actors):
     signed_in(client, actors.secretary_a)
     response = client.post(
-        reveal_url(actors.person_a), {"field": ["id_number"], "reason": "核实低保申请"}, **HTMX
+        reveal_url(actors.person_a),
+        {"field": ["id_number"], "reason_code": "other", "reason": "核实低保申请"},
+        **HTMX,
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -170,7 +184,7 @@ def test_secretary_reveals_the_id_number_with_htmx_and_an_audit_row_is_written(c
         actors.secretary_a.pk,
         str(actors.person_a.pk),
         ["id_number"],
-        "核实低保申请",
+        "其他:核实低保申请",
     )
 
 
@@ -179,7 +193,7 @@ def test_reveal_of_several_fields(client, actors):
     signed_in(client, actors.secretary_a)
     html = client.post(
         reveal_url(actors.person_a),
-        {"field": ["phone", "address", "tags"], "reason": "上门走访"},
+        {"field": ["phone", "address", "tags"], "reason_code": "visit"},
         **HTMX,
     ).content.decode()
     assert actors.person_a.decrypt_phone() in html
@@ -191,7 +205,7 @@ def test_reveal_of_several_fields(client, actors):
 
 def test_reveal_without_javascript_renders_the_whole_page(client, actors):
     signed_in(client, actors.secretary_a)
-    response = client.post(reveal_url(actors.person_a), {"field": ["id_number"], "reason": "核实身份"})
+    response = client.post(reveal_url(actors.person_a), {"field": ["id_number"], "reason_code": "review"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" in html
@@ -203,10 +217,12 @@ def test_reveal_without_javascript_renders_the_whole_page(client, actors):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"field": ["id_number"], "reason": ""}, "请填写查看事由"),
-        ({"field": ["id_number"], "reason": " "}, "请填写查看事由"),
-        ({"reason": "核实身份"}, "请选择要查看的信息"),
-        ({"field": ["password"], "reason": "核实身份"}, ""),
+        ({"field": ["id_number"], "reason_code": ""}, "请选择查看事由"),
+        ({"field": ["id_number"], "reason_code": "curious"}, "请选择查看事由"),
+        ({"field": ["id_number"], "reason_code": "other", "reason": " "}, "选择“其他”时请写明具体事由"),
+        ({"field": ["id_number"], "reason_code": "other", "reason": "看看"}, "选择“其他”时请写明具体事由"),
+        ({"reason_code": "visit"}, "请选择要查看的信息"),
+        ({"field": ["password"], "reason_code": "visit"}, ""),
     ],
 )
 def test_bad_reveal_input_is_400_with_a_chinese_message_and_nothing_is_revealed(
@@ -224,27 +240,31 @@ def test_bad_reveal_input_is_400_with_a_chinese_message_and_nothing_is_revealed(
 
 def test_community_staff_gets_403_and_nothing_is_revealed(client, actors):
     signed_in(client, actors.staff_a)
-    response = client.post(reveal_url(actors.person_a), {"field": ["id_number"], "reason": "想看看"}, **HTMX)
+    response = client.post(
+        reveal_url(actors.person_a), {"field": ["id_number"], "reason_code": "visit"}, **HTMX
+    )
     assert response.status_code == 403
     assert "无权查看" in response.content.decode()
     assert FULL_ID not in response.content.decode()
     assert reveals() == 0
+    assert AuditEntry.objects.filter(kind="refusal", action="person.reveal_refused").count() == 1
 
 
 def test_staff_of_another_community_gets_404_on_reveal_and_nothing_changes(client, actors):
     signed_in(client, actors.staff_b)
-    before = AuditEntry.objects.count()
     response = client.post(
-        reveal_url(actors.person_a), {"field": ["id_number"], "reason": "核实身份"}, **HTMX
+        reveal_url(actors.person_a), {"field": ["id_number"], "reason_code": "visit"}, **HTMX
     )
     assert response.status_code == 404
     assert FULL_ID not in response.content.decode()
-    assert AuditEntry.objects.count() == before
+    assert reveals() == 0
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["scope.denied"]
 
 
 def test_reveal_needs_post_and_sign_in(client, actors):
     assert (
-        client.post(reveal_url(actors.person_a), {"field": ["id_number"], "reason": "x"}).status_code == 302
+        client.post(reveal_url(actors.person_a), {"field": ["id_number"], "reason_code": "visit"}).status_code
+        == 302
     )
     signed_in(client, actors.secretary_a)
     assert client.get(reveal_url(actors.person_a)).status_code == 405
@@ -257,7 +277,7 @@ def test_reveal_form_is_csrf_protected(actors):
     client = Client(enforce_csrf_checks=True)
     signed_in(client, actors.secretary_a)
     response = client.post(
-        reveal_url(actors.person_a), {"field": ["id_number"], "reason": "核实身份"}, **HTMX
+        reveal_url(actors.person_a), {"field": ["id_number"], "reason_code": "visit"}, **HTMX
     )
     assert response.status_code == 403
     assert reveals() == 0
