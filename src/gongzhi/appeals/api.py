@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
 from gongzhi.accounts.roles import STAFF_ROLES, Role
@@ -35,6 +35,7 @@ from gongzhi.appeals.schemas import (
     ReplyIn,
 )
 from gongzhi.appeals.workflow import InvalidTransition
+from gongzhi.core.pagination import PageNumberPagination
 from gongzhi.core.scoping import get_scope
 from gongzhi.orgs.models import Organisation, OrgKind
 

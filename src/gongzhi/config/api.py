@@ -1,8 +1,6 @@
-"""The JSON API under /api/v1/: session auth (with CSRF) for the browser, bearer tokens for integrations."""
+"""The JSON API under /api/v1/: session auth (with CSRF) for the browser, bearer tokens for integrations.
 
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+Refusals (400/401/404/413/422, in the user's language) and their place in the schema: core.api_errors."""
 
 from gongzhi.accounts.api import router as accounts_router
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
@@ -10,6 +8,7 @@ from gongzhi.appeals.api import router as appeals_router
 from gongzhi.assemblies.api import router as assemblies_router
 from gongzhi.circles.api import router as circles_router
 from gongzhi.core.api import router as core_router
+from gongzhi.core.api_errors import GongzhiAPI
 from gongzhi.councils.api import router as councils_router
 from gongzhi.dispatch.api import router as dispatch_router
 from gongzhi.hotissues.api import router as hot_router
@@ -24,7 +23,7 @@ from gongzhi.projects.api import router as projects_router
 from gongzhi.service.api import router as service_router
 from gongzhi.territory.api import router as territory_router
 
-api = NinjaAPI(
+api = GongzhiAPI(
     title="gongzhi 共治 API",
     version="1",
     description="区划网格、组织、人员与台账接口。个人信息默认脱敏;查看明文需权限并记录审计。",
@@ -53,17 +52,3 @@ api.add_router("/councils/", councils_router)
 api.add_router("/assemblies/", assemblies_router)
 api.add_router("/needs/", needs_router)
 
-
-@api.exception_handler(Http404)
-def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": "未找到"}, status=404)
-
-
-@api.exception_handler(AuthenticationError)
-def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"detail": "请先登录"}, status=401)
-
-
-@api.exception_handler(ValidationError)
-def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": "请求数据有误", "errors": exc.errors}, status=422)

@@ -2,8 +2,9 @@ import datetime
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from gongzhi.core.pagination import PageNumberPagination
 from gongzhi.core.queries import audit_search
 from gongzhi.core.schemas import AuditEntryOut
 from gongzhi.core.scoping import get_scope

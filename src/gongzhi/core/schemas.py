@@ -1,6 +1,8 @@
 import datetime
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import AfterValidator, WithJsonSchema
 
 
 class AuditEntryOut(Schema):
@@ -14,3 +16,26 @@ class AuditEntryOut(Schema):
     object_label: str
     fields: list[str]
     reason: str
+
+
+def _naive(value: datetime.time) -> datetime.time:
+    if value.tzinfo is not None:
+        raise ValueError("a wall-clock time carries no UTC offset")
+    return value
+
+
+# A time of day on the local wall clock ("19:00:00"). JSON Schema's "time" format is RFC 3339's
+# full-time, which requires an offset ("19:00:00+08:00"): our answers broke their own schema, and an
+# offset sent in was stored nowhere (TimeField has none). Issue 13.
+WallTime = Annotated[
+    datetime.time,
+    AfterValidator(_naive),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "description": "本地时间(北京时间)HH:MM[:SS]",
+            "example": "19:00:00",
+        }
+    ),
+]

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from gongzhi.appeals.models import Appeal
+from gongzhi.core import months
 from gongzhi.core.scoping import get_scope
 from gongzhi.hotissues.clustering import HotIssue, Item, cluster
 from gongzhi.territory.models import TerritoryNode
@@ -31,12 +32,8 @@ def territory_for(actor: Any, node_id: int | None) -> TerritoryNode:
 
 
 def month_bounds(month: str) -> tuple[datetime.datetime, datetime.datetime]:
-    try:
-        y, m = (int(p) for p in month.split("-"))
-        start = datetime.datetime(y, m, 1, tzinfo=TZ)
-    except (ValueError, TypeError):
-        now = timezone.now().astimezone(TZ)
-        start = datetime.datetime(now.year, now.month, 1, tzinfo=TZ)
+    first = months.parse_month(month) or timezone.now().astimezone(TZ).date().replace(day=1)
+    start = datetime.datetime(first.year, first.month, 1, tzinfo=TZ)
     end = (start + datetime.timedelta(days=32)).replace(day=1)
     return start, end
 

@@ -5,8 +5,9 @@ from typing import Any
 from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from gongzhi.core.pagination import PageNumberPagination
 from gongzhi.orgs.access import access_party_org
 from gongzhi.orgs.models import PartyOrg
 from gongzhi.orgs.queries import org_posts, organisation_search, party_org_relatives

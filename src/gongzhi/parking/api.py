@@ -1,11 +1,10 @@
 """/api/v1/parking/: the offers a resident may apply for, applying, and one's permits."""
 
-import datetime
-
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from gongzhi.core.schemas import WallTime
 from gongzhi.parking import actions, queries
 from gongzhi.parking.access import access_offer_to_apply
 from gongzhi.parking.plates import PlateError
@@ -20,8 +19,8 @@ class OfferOut(Schema):
     address: str
     window: str
     weekdays: str
-    starts_at: datetime.time
-    ends_at: datetime.time
+    starts_at: WallTime
+    ends_at: WallTime
     spaces: int
     permits_active: int
 
@@ -29,8 +28,8 @@ class OfferOut(Schema):
 class ApplicationIn(Schema):
     plate: str
     weekdays: str  # ISO digits, "12345" = Monday to Friday
-    starts_at: datetime.time
-    ends_at: datetime.time
+    starts_at: WallTime
+    ends_at: WallTime
     has_own_space: bool = False
 
 

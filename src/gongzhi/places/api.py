@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
 from gongzhi.core.scoping import get_scope
@@ -98,7 +98,12 @@ def refused(exc: PlacesError) -> Status:
 
 @router.get("/centres/nearest", response=list[CentreOut], url_name="places_nearest")
 def nearest(
-    request: HttpRequest, lon: float, lat: float, need: str | None = None, limit: int = 10
+    request: HttpRequest,
+    # Bounded in the schema: nan, inf and 1e308 reached the geo index and came back as a 500.
+    lon: float = Query(..., ge=-180, le=180, allow_inf_nan=False),
+    lat: float = Query(..., ge=-90, le=90, allow_inf_nan=False),
+    need: str | None = None,
+    limit: int = 10,
 ) -> list[dict]:
     found = queries.nearest_centres(lon, lat, max(1, min(limit, 50)), need)
     return [

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from gongzhi.core import months
 from gongzhi.places.models import Activity
 
 
@@ -29,11 +30,8 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 
 
 def parse_month(value: str | None, today: date) -> date:
-    try:
-        year, month = (int(x) for x in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
+    """The month asked for, or this month for anything that is not a month of the calendar."""
+    return months.parse_month(value) or today.replace(day=1)
 
 
 def ics(activities: list[Activity], name: str, base_url: str) -> bytes:

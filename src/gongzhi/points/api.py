@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
+from gongzhi.core import months
 from gongzhi.points import manual, queries, redemption
 from gongzhi.points.access import (
     access_account,
@@ -138,10 +139,10 @@ def redemption_out(r: Redemption, *, show_code: bool = True) -> dict[str, Any]:
 def parse_month(value: str | None) -> datetime.date:
     if not value:
         return timezone.localdate().replace(day=1)
-    try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007 - a calendar month, no time
-    except ValueError as exc:
-        raise PointsRefused(_("月份格式应为YYYY-MM"), invalid=True) from exc
+    month = months.parse_month(value)
+    if month is None:
+        raise PointsRefused(_("月份格式应为YYYY-MM"), invalid=True)
+    return month
 
 
 @router.get("/balance", response={200: BalanceOut, 404: ErrorOut})

@@ -82,7 +82,11 @@ def access_recipient(user: Any, community: TerritoryNode, person_id: Any) -> Per
 
 def parse_points(raw: Any) -> int:
     text = str(raw if raw is not None else "").strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_POINTS:
+    # ASCII digits, and no more of them than MAX_POINTS has: "²".isdigit() is true but int("²")
+    # raises, and so does int() of 5,000 nines (Python's 4,300-digit limit) — both were 500s.
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_POINTS))) or not (
+        1 <= int(text) <= MAX_POINTS
+    ):
         raise PointsRefused(
             _("积分须为1到%(max)d之间的整数") % {"max": MAX_POINTS},
             invalid=True,

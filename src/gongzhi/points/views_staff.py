@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongzhi.core import months
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.points import admin_actions, manual, queries, review
 from gongzhi.points.access import (
@@ -260,11 +261,17 @@ def accounts(request: HttpRequest) -> HttpResponse:
     return render(request, "points/accounts.html", {"accounts": rows[:100], "q": q})
 
 
+def _page_number(value: str | None) -> int:
+    """The page asked for in the address bar (the statement clamps it to the pages there are); ASCII
+    digits only: "²".isdigit() is true and int("²") raises, and int() of 5,000 digits raises too."""
+    text = value or ""
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    return int(text) if len(text) <= 9 else 10**9
+
+
 def _month(value: str | None) -> datetime.date:
-    try:
-        return datetime.datetime.strptime(value or "", "%Y-%m").date()  # noqa: DTZ007 - a calendar month
-    except ValueError:
-        return timezone.localdate().replace(day=1)
+    return months.parse_month(value) or timezone.localdate().replace(day=1)
 
 
 @require_GET
@@ -277,7 +284,7 @@ def statement(request: HttpRequest, account_id: int) -> HttpResponse:
     if fmt in ("csv", "xlsx"):
         s = queries.statement(account, month)  # exports carry the whole month
     else:
-        page = int(request.GET["page"]) if (request.GET.get("page") or "").isdigit() else 1
+        page = _page_number(request.GET.get("page"))
         s = queries.statement(account, month, page=page)
     if fmt == "csv":
         return _csv(s)

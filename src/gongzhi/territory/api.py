@@ -4,8 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from gongzhi.core.pagination import PageNumberPagination
 from gongzhi.territory.access import access_node
 from gongzhi.territory.queries import map_payload, node_search, point_lookup, visible_ancestors
 from gongzhi.territory.schemas import LookupIn, LookupOut, NodeDetailOut, NodeFilter, NodeOut
