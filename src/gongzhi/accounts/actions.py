@@ -5,57 +5,104 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.api_auth import hash_token
-from gongzhi.accounts.models import ApiToken, OneTimeCode, RoleAssignment, SignInAttempt, User
+from gongzhi.accounts.models import ApiToken, OneTimeCode, RoleAssignment, SignInAttempt, User, token_expiry
 from gongzhi.accounts.roles import Role
-from gongzhi.accounts.sms import get_sms_backend
 from gongzhi.core import audit, crypto
+from gongzhi.core.masking import mask_phone
 from gongzhi.core.models import AuditEntry
+from gongzhi.core.scoping import get_scope
 from gongzhi.people.phone import InvalidPhone, normalise_phone
 
 
 class SignInError(Exception):
-    """Message is shown to the user as is (Chinese)."""
+    """Message is shown to the user as is (Chinese, translated). It never says whether a username
+    or a phone is known."""
 
 
-def _recent_failures(key: str) -> int:
-    since = timezone.now() - datetime.timedelta(minutes=settings.LOCKOUT_MINUTES)
-    last_success = (
-        SignInAttempt.objects.filter(username=key, succeeded=True, at__gte=since).order_by("-at").first()
+# Every refusal below that must be remembered (a failed attempt, a try on a code, a code request)
+# is written and committed *before* the exception is raised, never inside an atomic() block that
+# the raise would roll back (issue #13: 100 wrong codes, then the right one, signed in).
+
+
+def _lockout_message(minutes: int) -> str:
+    return _("失败次数过多,已临时锁定,请%(minutes)s分钟后再试") % {"minutes": minutes}
+
+
+def _ip_filter(ip: str | None) -> Q:
+    return Q(ip=ip) if ip else Q(ip__isnull=True)
+
+
+def _failures_since(key_filter: Q, minutes: int, *, reset_on_success: bool) -> int:
+    since = timezone.now() - datetime.timedelta(minutes=minutes)
+    attempts = SignInAttempt.objects.filter(key_filter, at__gte=since)
+    if reset_on_success:
+        last_success = attempts.filter(succeeded=True).order_by("-at").values_list("at", flat=True).first()
+        if last_success is not None:
+            attempts = attempts.filter(at__gt=last_success)
+    return attempts.filter(succeeded=False).count()
+
+
+def staff_failures_left(key: str, ip: str | None) -> int:
+    """Tries left before a lockout: per username *and* client address (reset by a success from that
+    address), and a much higher ceiling per username across all addresses (decision 0038)."""
+    here = _failures_since(Q(username=key) & _ip_filter(ip), settings.LOCKOUT_MINUTES, reset_on_success=True)
+    everywhere = _failures_since(Q(username=key), settings.LOCKOUT_USERNAME_MINUTES, reset_on_success=False)
+    return min(settings.LOCKOUT_FAILURES - here, settings.LOCKOUT_USERNAME_FAILURES - everywhere)
+
+
+def is_locked_out(key: str, ip: str | None = None) -> bool:
+    return staff_failures_left(key, ip) <= 0
+
+
+def _staff_lockout_minutes(key: str, ip: str | None) -> int:
+    here = _failures_since(Q(username=key) & _ip_filter(ip), settings.LOCKOUT_MINUTES, reset_on_success=True)
+    return (
+        settings.LOCKOUT_MINUTES if here >= settings.LOCKOUT_FAILURES else settings.LOCKOUT_USERNAME_MINUTES
     )
-    failures = SignInAttempt.objects.filter(username=key, succeeded=False, at__gte=since)
-    if last_success is not None:
-        failures = failures.filter(at__gt=last_success.at)
-    return failures.count()
-
-
-def is_locked_out(key: str) -> bool:
-    return _recent_failures(key) >= settings.LOCKOUT_FAILURES
 
 
 def staff_sign_in(*, username: str, password: str, ip: str | None = None) -> User:
-    """Check a username and password; lock the account name out after repeated failures.
-
-    The lockout is per username, not per IP, so a guesser rotating addresses is still stopped;
-    the message does not say whether the username exists.
-    """
+    """Check a username and password. A stranger failing with someone's username locks out only
+    their own address; a per-username ceiling still stops guessing from many addresses. The message
+    does not say whether the username exists."""
     key = username.strip().lower()
-    if is_locked_out(key):
-        raise SignInError(f"失败次数过多,账号已临时锁定,请{settings.LOCKOUT_MINUTES}分钟后再试")
+    if is_locked_out(key, ip):
+        raise SignInError(_lockout_message(_staff_lockout_minutes(key, ip)))
     user = authenticate(username=username.strip(), password=password)
-    SignInAttempt.objects.create(username=key, succeeded=user is not None, ip=ip)
+    SignInAttempt.objects.create(username=key, succeeded=user is not None, ip=ip)  # committed first
     if user is None:
-        left = settings.LOCKOUT_FAILURES - _recent_failures(key)
+        left = staff_failures_left(key, ip)
         if left <= 0:
-            raise SignInError(f"失败次数过多,账号已临时锁定,请{settings.LOCKOUT_MINUTES}分钟后再试")
-        raise SignInError(f"用户名或密码错误(还可尝试{left}次)")
+            raise SignInError(_lockout_message(_staff_lockout_minutes(key, ip)))
+        raise SignInError(_("用户名或密码错误(还可尝试%(left)s次)") % {"left": left})
     audit.record(actor=user, kind=AuditEntry.Kind.SIGN_IN, action="account.sign_in", obj=user, ip=ip)
     return user
+
+
+def password_change(*, actor: User, old_password: str, new_password: str, ip: str | None = None) -> None:
+    """A staff member's new password: the old one first (a wrong one counts towards the sign-in
+    lockout), then Django's validators (length, the bundled list of common passwords); audited."""
+    key = actor.get_username().strip().lower()
+    if is_locked_out(key, ip):
+        raise SignInError(_lockout_message(_staff_lockout_minutes(key, ip)))
+    if not actor.has_usable_password():
+        raise SignInError(_("居民账号用手机验证码登录,没有密码"))
+    if not check_password(old_password, actor.password):
+        SignInAttempt.objects.create(username=key, succeeded=False, ip=ip)  # committed before the refusal
+        raise SignInError(_("原密码不正确"))
+    password_validation.validate_password(new_password, user=actor)  # ValidationError, in the user's language
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.save(update_fields=["password"])
+        audit.record_write(actor=actor, action="account.password_change", obj=actor, ip=ip)
 
 
 @dataclass(frozen=True)
@@ -64,43 +111,88 @@ class OtpSent:
     expires_at: datetime.datetime
 
 
+def _serialise_code_requests() -> None:
+    """The request limits are counts of committed rows; two requests counting at once could both
+    pass. SQLite's IMMEDIATE transactions already queue writers; on PostgreSQL one advisory lock
+    (code requests are a few per second at most) makes count-then-insert one step."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CODE_REQUEST_LOCK])
+
+
+_CODE_REQUEST_LOCK = 0x677A_6F74  # "gzot"
+
+
+def _code_request_refusal(index: str, ip: str | None, now: datetime.datetime) -> str | None:
+    codes = OneTimeCode.objects.all()
+    resend = now - datetime.timedelta(seconds=settings.OTP_RESEND_SECONDS)
+    if codes.filter(phone_index=index, created_at__gte=resend).exists():
+        return _("验证码已发送,请%(seconds)s秒后再试") % {"seconds": settings.OTP_RESEND_SECONDS}
+    hour, day = now - datetime.timedelta(hours=1), now - datetime.timedelta(days=1)
+    too_many = _("获取验证码过于频繁,请稍后再试")
+    if codes.filter(_ip_filter(ip), created_at__gte=hour).count() >= settings.OTP_IP_REQUESTS_PER_HOUR:
+        return too_many
+    if codes.filter(phone_index=index, created_at__gte=day).count() >= settings.OTP_DAILY_PER_PHONE:
+        return too_many
+    if codes.filter(created_at__gte=day).count() >= settings.OTP_DAILY_TOTAL:
+        return _("今日验证码发送量已达上限,请明天再试或联系社区")
+    return None
+
+
 def otp_request(*, phone: str, ip: str | None = None) -> OtpSent:
-    """Send a 6-digit code. The same answer whether or not the phone is known (no enumeration)."""
+    """Make a 6-digit code and queue its SMS. Known phone or not, the same rows are written, the same
+    task is queued and the same answer comes back: only the task (accounts.tasks) looks the phone up
+    and sends, so neither the answer nor its timing tells whether the phone is registered."""
     try:
         number = normalise_phone(phone)
     except InvalidPhone as exc:
         raise SignInError(str(exc)) from exc
+    from gongzhi.accounts.tasks import send_sign_in_code
+
     index = crypto.blind_index(number)
     now = timezone.now()
+    expires = now + datetime.timedelta(seconds=settings.OTP_TTL_SECONDS)
     with transaction.atomic():
-        recent = OneTimeCode.objects.filter(
-            phone_index=index, created_at__gte=now - datetime.timedelta(seconds=settings.OTP_RESEND_SECONDS)
-        )
-        if recent.exists():
-            raise SignInError(f"验证码已发送,请{settings.OTP_RESEND_SECONDS}秒后再试")
-        code = f"{secrets.randbelow(1_000_000):06d}"
-        expires = now + datetime.timedelta(seconds=settings.OTP_TTL_SECONDS)
-        OneTimeCode.objects.create(phone_index=index, code_hash=make_password(code), expires_at=expires)
-    from gongzhi.people.models import Person
-
-    if Person.objects.filter(phone_index=index).exists():
-        minutes = settings.OTP_TTL_SECONDS // 60
-        get_sms_backend().send(number, f"【共治】您的登录验证码是{code},{minutes}分钟内有效。请勿告诉他人。")
-    from gongzhi.core.masking import mask_phone
-
+        _serialise_code_requests()
+        refusal = _code_request_refusal(index, ip, now)
+        if refusal is None:
+            code = f"{secrets.randbelow(1_000_000):06d}"
+            otp = OneTimeCode.objects.create(
+                phone_index=index,
+                code_hash=make_password(code),
+                code_encrypted=crypto.encrypt(code),
+                expires_at=expires,
+                ip=ip,
+            )
+            # Queued in the same transaction (the database task backend writes a row here), so the
+            # code row and its task commit together. Only the row id travels: task arguments and
+            # results are stored in the database.
+            send_sign_in_code.enqueue(otp.pk)
+    if refusal is not None:
+        raise SignInError(refusal)
     return OtpSent(phone_masked=mask_phone(number), expires_at=expires)
 
 
 def otp_verify(*, phone: str, code: str, ip: str | None = None) -> User:
-    """Resident sign-in: the latest unexpired code for this phone, at most 5 tries per code."""
+    """Resident sign-in: the latest unexpired code for this phone, at most OTP_MAX_TRIES tries per
+    code, a lockout per phone across codes and a limit of failures per client address."""
     try:
         number = normalise_phone(phone)
     except InvalidPhone as exc:
         raise SignInError(str(exc)) from exc
     index = crypto.blind_index(number)
-    if is_locked_out(f"phone:{index}"):
-        raise SignInError(f"失败次数过多,请{settings.LOCKOUT_MINUTES}分钟后再试")
+    key = f"phone:{index}"
+    phone_failures = _failures_since(Q(username=key), settings.OTP_LOCKOUT_MINUTES, reset_on_success=True)
+    if phone_failures >= settings.OTP_PHONE_FAILURES:
+        raise SignInError(_lockout_message(settings.OTP_LOCKOUT_MINUTES))
+    address_failures = _failures_since(
+        Q(username__startswith="phone:") & _ip_filter(ip), 60, reset_on_success=False
+    )
+    if address_failures >= settings.OTP_IP_FAILURES_PER_HOUR:
+        raise SignInError(_lockout_message(60))
     now = timezone.now()
+    from gongzhi.people.models import Person
+
     with transaction.atomic():
         otp = (
             OneTimeCode.objects.select_for_update()
@@ -108,41 +200,72 @@ def otp_verify(*, phone: str, code: str, ip: str | None = None) -> User:
             .order_by("-created_at")
             .first()
         )
-        ok = otp is not None and otp.attempts < 5 and check_password(code.strip(), otp.code_hash)
+        ok = (
+            otp is not None
+            and otp.attempts < settings.OTP_MAX_TRIES
+            and check_password(code.strip(), otp.code_hash)
+        )
         if otp is not None:
             otp.attempts += 1
             otp.used_at = now if ok else None
             otp.save(update_fields=["attempts", "used_at"])
-        from gongzhi.people.models import Person
-
         person = Person.objects.filter(phone_index=index).order_by("id").first() if ok else None
-        SignInAttempt.objects.create(username=f"phone:{index}", succeeded=person is not None, ip=ip)
-        if person is None:
-            raise SignInError("验证码错误或已过期")
-        user = User.objects.filter(person=person).first()
-        if user is None:
-            user = User.objects.create_user(username=f"p{person.pk}", person=person)
-            if not RoleAssignment.objects.filter(person=person, role=Role.RESIDENT).exists():
-                RoleAssignment.objects.create(person=person, role=Role.RESIDENT, territory=person.household)
-        if not user.is_active:
-            raise SignInError("账号已停用,请联系社区")
-        audit.record(actor=user, kind=AuditEntry.Kind.SIGN_IN, action="account.sign_in_otp", obj=user, ip=ip)
+        user = None
+        if person is not None:
+            user = User.objects.filter(person=person).first()
+            if user is None:
+                user = User.objects.create_user(username=f"p{person.pk}", person=person)
+                if not RoleAssignment.objects.filter(person=person, role=Role.RESIDENT).exists():
+                    RoleAssignment.objects.create(
+                        person=person, role=Role.RESIDENT, territory=person.household
+                    )
+        signed_in = user is not None and user.is_active
+        SignInAttempt.objects.create(username=key, succeeded=signed_in, ip=ip)
+        if signed_in:
+            audit.record(
+                actor=user, kind=AuditEntry.Kind.SIGN_IN, action="account.sign_in_otp", obj=user, ip=ip
+            )
+    # The block has committed the try on the code and the attempt row: refuse only now.
+    if user is None:
+        raise SignInError(_("验证码错误或已过期"))
+    if not signed_in:
+        raise SignInError(_("账号已停用,请联系社区"))
     return user
 
 
+def may_mint_tokens(user: User) -> bool:
+    """Residents mint no API tokens unless a role gives them the capability (accounts.roles)."""
+    return get_scope(user).can("mint_api_tokens")
+
+
 def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """Returns the row and the raw token; the raw token is shown once and never stored."""
+    """Returns the row and the raw token; the raw token is shown once and never stored. It expires
+    after TOKEN_TTL_DAYS. Callers on behalf of a person check `may_mint_tokens` first (the API does)."""
     raw = "gz_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=actor, name=name[:80], prefix=raw[:10], key_hash=hash_token(raw))
-        audit.record_write(actor=actor, action="api_token.create", obj=token)
+        token = ApiToken.objects.create(
+            user=actor, name=name[:80], prefix=raw[:10], key_hash=hash_token(raw), expires_at=token_expiry()
+        )
+        audit.record_write(
+            actor=actor,
+            action="api_token.create",
+            obj=token,
+            detail={"expires_at": token.expires_at.isoformat()},
+        )
     return token, raw
 
 
-def token_revoke(*, actor: User, token: ApiToken) -> None:
+def token_revoke(*, actor: User, token: ApiToken, ip: str | None = None) -> None:
+    """The owner or a platform admin revokes a token; audited with whose token it was."""
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit.record_write(actor=actor, action="api_token.revoke", obj=token)
+        audit.record_write(
+            actor=actor,
+            action="api_token.revoke",
+            obj=token,
+            detail={"owner": token.user.get_username(), "own": token.user_id == actor.pk},
+            ip=ip,
+        )
 
 
 def role_assign(

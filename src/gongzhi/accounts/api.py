@@ -1,14 +1,18 @@
-"""/api/v1/accounts/: who am I, and my own API tokens."""
+"""/api/v1/accounts/: who am I, and API tokens (one's own; a platform admin sees and revokes all)."""
 
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Status
+from ninja.errors import HttpError
 
-from gongzhi.accounts.actions import token_create, token_revoke
-from gongzhi.accounts.models import ApiToken, RoleAssignment, User
-from gongzhi.accounts.schemas import MeOut, TokenCreatedOut, TokenIn, TokenOut
+from gongzhi.accounts.actions import may_mint_tokens, token_create, token_revoke
+from gongzhi.accounts.models import RoleAssignment, User
+from gongzhi.accounts.queries import visible_tokens
+from gongzhi.accounts.schemas import MeOut, RefusalOut, TokenCreatedOut, TokenIn, TokenOut
+from gongzhi.core.client import client_ip
 from gongzhi.core.scoping import get_scope
 
 router = Router(tags=["账号 accounts"])
@@ -51,21 +55,27 @@ def me(request: HttpRequest) -> Any:
 
 @router.get("/tokens", response=list[TokenOut], url_name="accounts_tokens")
 def token_list(request: HttpRequest) -> Any:
-    """The caller's own tokens (hashes are never shown; the prefix identifies a token)."""
-    return ApiToken.objects.filter(user=_caller(request)).order_by("-created_at")
+    """The caller's own tokens; a platform admin's list holds everyone's (hashes are never shown;
+    the prefix identifies a token)."""
+    return visible_tokens(_caller(request)).order_by("-created_at")
 
 
-@router.post("/tokens", response={201: TokenCreatedOut}, url_name="accounts_token_create")
+@router.post("/tokens", response={201: TokenCreatedOut, 403: RefusalOut}, url_name="accounts_token_create")
 def token_new(request: HttpRequest, body: TokenIn) -> Any:
-    """A new token for the caller. The full token is in this answer only; store it now."""
-    token, raw = token_create(actor=_caller(request), name=body.name)
+    """A new token for the caller (staff roles; residents only through a role that grants it). The
+    full token is in this answer only; store it now. It expires after TOKEN_TTL_DAYS."""
+    caller = _caller(request)
+    if not may_mint_tokens(caller):
+        raise HttpError(403, _("您的账号没有创建接口令牌的权限"))
+    token, raw = token_create(actor=caller, name=body.name)
     token.token = raw  # type: ignore[attr-defined]  # shown in this answer only, never stored
     return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, url_name="accounts_token_revoke")
 def token_delete(request: HttpRequest, token_id: int) -> Any:
-    """Revoke one of the caller's own tokens; anyone else's is 404, like a missing one."""
-    token = get_object_or_404(ApiToken, pk=token_id, user=_caller(request), revoked_at__isnull=True)
-    token_revoke(actor=_caller(request), token=token)
+    """Revoke a token: one's own, or any as a platform admin; anyone else's is 404, like a missing one."""
+    caller = _caller(request)
+    token = get_object_or_404(visible_tokens(caller), pk=token_id, revoked_at__isnull=True)
+    token_revoke(actor=caller, token=token, ip=client_ip(request))
     return Status(204, None)

@@ -45,7 +45,7 @@ def _tables() -> tuple[str, str, str]:
 
 def _token_sql() -> str:
     # The same filter as ApiToken.objects.filter(key_hash=…, revoked_at__isnull=True,
-    # user__is_active=True), written once: compiling that select_related queryset was a fifth of the
+    # expires_at__gt=now, user__is_active=True), written once: compiling that select_related queryset was a fifth of the
     # API worker's CPU per intake (py-spy, issue #3), the query itself is one index lookup. The
     # person is no longer joined: user.person loads on first use (residents' own-channel intake).
     # The person's name comes along (LEFT JOIN, one index lookup) because every write's audit row
@@ -57,7 +57,8 @@ def _token_sql() -> str:
         f"{person}.{q('name')} AS audit_person_name "
         f"FROM {token} INNER JOIN {user} ON {token}.{q('user_id')} = {user}.{q('id')} "
         f"LEFT JOIN {person} ON {user}.{q('person_id')} = {person}.{q('id')} "
-        f"WHERE {token}.{q('key_hash')} = %s AND {token}.{q('revoked_at')} IS NULL AND {user}.{q('is_active')}"
+        f"WHERE {token}.{q('key_hash')} = %s AND {token}.{q('revoked_at')} IS NULL "
+        f"AND {token}.{q('expires_at')} > %s AND {user}.{q('is_active')}"
     )
 
 
@@ -71,13 +72,14 @@ def _token_touch_sql() -> str:
     # few times, so nearly every request was a lookup plus an UPDATE — two round trips and a compiled
     # queryset per request (issue #7, bench/ballots.py). Same rule: at most one write per minute.
     # The user's columns are listed in field order, so the row builds the User directly (from_db).
+    # Expiry (decision 0038) is one more condition on the row already read: no extra statement.
     q = connection.ops.quote_name
     user, token, person = _tables()
     columns = ", ".join(f"{user}.{q(f.column)}" for f in _USER_FIELDS)
     return (
         "WITH found AS ("  # noqa: S608
         f"SELECT t.id, t.user_id, t.last_used_at FROM {token} t INNER JOIN {user} u ON t.user_id = u.id "
-        "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active), "
+        "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active), "
         f"touched AS (UPDATE {token} SET last_used_at = %s FROM found WHERE {token}.id = found.id "
         f"AND ({token}.last_used_at IS NULL OR {token}.last_used_at <= %s) RETURNING {token}.id) "
         f"SELECT {columns}, found.id, {person}.name "
@@ -90,7 +92,7 @@ def _token_user_postgres(key_hash: str, now: datetime.datetime, stale: datetime.
     # A plain cursor rather than User.objects.raw: the raw queryset maps its columns to the model
     # on every request, a fifth of the authentication's CPU; psycopg already returns Python types.
     with connection.cursor() as cursor:
-        cursor.execute(_token_touch_sql(), [key_hash, now, stale])
+        cursor.execute(_token_touch_sql(), [key_hash, now, now, stale])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -158,7 +160,9 @@ class TokenAuth(HttpBearer):
             if user is None:
                 return None
         else:
-            user = next(iter(User.objects.raw(_token_sql(), [hash_token(token)])), None)
+            # The raw query's parameters skip the field adapters: the stored text form, as Django writes it.
+            now_text = connection.ops.adapt_datetimefield_value(now)
+            user = next(iter(User.objects.raw(_token_sql(), [hash_token(token), now_text])), None)
             if user is None:
                 return None
             last_used = user.token_last_used_at  # raw extra column: no converters (SQLite gives text, UTC)

@@ -93,31 +93,46 @@ class RoleAssignment(TimeStamped):
 
 
 class SignInAttempt(models.Model):
-    """Append-only; lockout counts recent failures per username (or per phone index)."""
+    """Append-only; lockouts count recent failures per username and client address, per username
+    (a higher ceiling), per phone index ("phone:…") and per client address (decision 0038)."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=128, db_index=True)
     succeeded = models.BooleanField(default=False)
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'ok' if self.succeeded else 'failed'}"
 
 
 class OneTimeCode(models.Model):
+    """One per request, known phone or not: the rows are also the request counters (per phone, per
+    client address, per day). The code travels to the SMS task only as `code_encrypted` on this row
+    (the task's arguments hold the row id, never the code) and is wiped once sent."""
+
     phone_index = models.CharField(max_length=64, db_index=True)
     code_hash = models.CharField(max_length=128)
-    created_at = models.DateTimeField(auto_now_add=True)
+    code_encrypted = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"code for …{self.phone_index[:8]} until {self.expires_at:%H:%M}"
 
 
+def token_expiry() -> datetime.datetime:
+    from django.conf import settings
+
+    return timezone.now() + datetime.timedelta(days=settings.TOKEN_TTL_DAYS)
+
+
 class ApiToken(TimeStamped):
-    """Token for integrations (12345 hotline bridge, data exchange). Only a hash is stored."""
+    """Token for integrations (12345 hotline bridge, data exchange). Only a hash is stored; it is
+    refused after `expires_at` (TOKEN_TTL_DAYS from its creation, decision 0038)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("名称"), max_length=80)
@@ -125,6 +140,7 @@ class ApiToken(TimeStamped):
     key_hash = models.CharField(max_length=64, unique=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"), default=token_expiry)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -132,3 +148,7 @@ class ApiToken(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

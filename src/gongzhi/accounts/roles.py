@@ -51,6 +51,9 @@ _ORGANISERS = frozenset(
 
 # capability -> roles that hold it within the subtree of their assignment's territory node.
 CAPABILITIES: dict[str, frozenset[str]] = {
+    # API tokens for integrations and scripts: staff only; a resident gets one only through a role
+    # that holds it (decision 0038). Residents' apps use their session.
+    "mint_api_tokens": STAFF_ROLES,
     # structure of the net (names, boundaries, organisations) — not personal data
     "view_territory": STAFF_ROLES,
     "view_orgs": STAFF_ROLES,

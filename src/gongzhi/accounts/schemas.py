@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -38,9 +39,19 @@ class TokenOut(Schema):
     id: int
     name: str
     prefix: str
+    owner: str = Field(..., description="令牌所属账号的用户名")
     created_at: datetime.datetime
     last_used_at: datetime.datetime | None
     revoked_at: datetime.datetime | None
+    expires_at: datetime.datetime
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> str:
+        return str(obj.user.get_username())
+
+
+class RefusalOut(Schema):
+    detail: str
 
 
 class TokenCreatedOut(TokenOut):

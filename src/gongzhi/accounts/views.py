@@ -1,15 +1,20 @@
-from django.contrib.auth import login, logout
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.accounts import actions
-from gongzhi.accounts.forms import CodeForm, PhoneForm, StaffSignInForm
+from gongzhi.accounts.forms import CodeForm, PasswordChangeForm, PhoneForm, StaffSignInForm
+from gongzhi.accounts.middleware import mark_staff_session
+from gongzhi.accounts.queries import visible_tokens
+from gongzhi.core.client import client_ip
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+__all__ = ["client_ip"]  # re-exported: other apps import it from here (to move to core.client)
 
 
 def _next(request: HttpRequest) -> str:
@@ -31,6 +36,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            mark_staff_session(request)  # password sessions end after STAFF_IDLE_MINUTES idle
             return redirect(_next(request))
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/login.html", {"form": form, "next": _next(request)}, status=status)
@@ -73,3 +79,44 @@ def resident_login(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("accounts:login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Staff change their own password; the session stays signed in."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.password_change(
+                actor=request.user,  # type: ignore[arg-type]
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+                ip=client_ip(request),
+            )
+        except actions.SignInError as exc:
+            form.add_error("old_password", str(exc))
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            messages.success(request, _("密码已修改"))
+            return redirect("accounts:password_change")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/password_change.html", {"form": form}, status=status)
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The caller's API tokens; a platform admin sees everyone's."""
+    tokens = visible_tokens(request.user).order_by("revoked_at", "-created_at")  # type: ignore[arg-type]
+    return render(request, "accounts/tokens.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(visible_tokens(request.user), pk=token_id, revoked_at__isnull=True)  # type: ignore[arg-type]
+    actions.token_revoke(actor=request.user, token=token, ip=client_ip(request))  # type: ignore[arg-type]
+    messages.success(request, _("令牌已撤销"))
+    return redirect("accounts:tokens")

@@ -4,6 +4,7 @@ Development defaults: embedded SQLite in ./var, console SMS, local-memory cache.
 Production: DATABASE_URL, SECRET_KEY or SECRET_KEY_FILE, ALLOWED_HOSTS, REDIS_URL, GONGZHI_ENV=production.
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -34,7 +35,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (["*"] if not PRODUCTION else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gongzhi.accounts.apps.AdminConfig",  # the admin signs in through the staff page (decision 0038)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gongzhi.core.audit.RefusalAuditMiddleware",  # refusal rows outlive the view's rollback (0039)
+    "gongzhi.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -139,10 +141,33 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
+# Sign-in limits and credentials (decision 0038). Staff passwords: LOCKOUT_FAILURES per username
+# *and* client address in LOCKOUT_MINUTES (a stranger locks out only their own address), and a
+# much higher ceiling per username across all addresses against distributed guessing.
 LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
 LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
+LOCKOUT_USERNAME_FAILURES = env_int("LOCKOUT_USERNAME_FAILURES", 50)
+LOCKOUT_USERNAME_MINUTES = env_int("LOCKOUT_USERNAME_MINUTES", 60)
+# Residents' one-time codes: tries per code, failures per phone (across codes) and per client
+# address, code requests per address, per phone per day and in total per day (SMS cost).
 OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 300)
 OTP_RESEND_SECONDS = env_int("OTP_RESEND_SECONDS", 60)
+OTP_MAX_TRIES = env_int("OTP_MAX_TRIES", 5)
+OTP_PHONE_FAILURES = env_int("OTP_PHONE_FAILURES", 10)
+OTP_LOCKOUT_MINUTES = env_int("OTP_LOCKOUT_MINUTES", 60)
+OTP_IP_FAILURES_PER_HOUR = env_int("OTP_IP_FAILURES_PER_HOUR", 30)
+OTP_IP_REQUESTS_PER_HOUR = env_int("OTP_IP_REQUESTS_PER_HOUR", 30)
+OTP_DAILY_PER_PHONE = env_int("OTP_DAILY_PER_PHONE", 10)
+OTP_DAILY_TOTAL = env_int("OTP_DAILY_TOTAL", 20000)
+TOKEN_TTL_DAYS = env_int("TOKEN_TTL_DAYS", 90)
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+# Proxies whose X-Forwarded-For is believed (addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    for _proxy in TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
 # Exact searches by full ID number or phone per actor and hour (audited; decision 0039).
 EXACT_SEARCH_PER_HOUR = env_int("EXACT_SEARCH_PER_HOUR", 20)
 SMS_BACKEND = env_str("SMS_BACKEND", "gongzhi.accounts.sms.ConsoleSmsBackend")

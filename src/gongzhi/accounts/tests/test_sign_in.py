@@ -14,7 +14,9 @@ from gongzhi.core.models import AuditEntry
 
 @pytest.fixture
 def outbox(settings):
+    """Codes are sent by a task (accounts.tasks): run tasks at once so the test can read the SMS."""
     settings.SMS_BACKEND = "gongzhi.accounts.sms.OutboxSmsBackend"
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     OutboxSmsBackend.outbox.clear()
     return OutboxSmsBackend.outbox
 
