@@ -319,45 +319,38 @@ def daily_ledger(street: Any, day: datetime.date) -> Ledger:
 
 def ledger_xlsx(ledger: Ledger) -> bytes:
     """The ledger as a workbook: the figures, the open whistles, the day's notes."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook()
+    from gongzhi.core.spreadsheets import append_row, new_workbook, workbook_bytes
+
+    book = new_workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = _("日销账")
-    sheet.append([f"{ledger.street.name}日销账", ledger.day.isoformat()])
+    append_row(sheet, [f"{ledger.street.name}日销账", ledger.day.isoformat()])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([])
-    sheet.append(["项目", "数量"])
+    append_row(sheet, [])
+    append_row(sheet, ["项目", "数量"])
     for label, value in ledger.figures():
-        sheet.append([label, value])
-    sheet.append([])
-    sheet.append(["进行中的哨", "牵头部门", "吹哨时间"])
+        append_row(sheet, [label, value])
+    append_row(sheet, [])
+    append_row(sheet, ["进行中的哨", "牵头部门", "吹哨时间"])
     for w in ledger.open_whistles:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 f"{w.get_kind_display()} {w.reason}",
                 w.lead_department.name,
                 timezone.localtime(w.created_at).strftime("%Y-%m-%d %H:%M"),
-            ]
+            ],
         )
-    sheet.append([])
-    sheet.append(["会商/反馈", "内容", "填写人"])
+    append_row(sheet, [])
+    append_row(sheet, ["会商/反馈", "内容", "填写人"])
     for note in ledger.notes:
         author = getattr(getattr(note.author, "person", None), "name", "") or getattr(
             note.author, "username", ""
         )
-        sheet.append([note.get_kind_display(), _cell(note.text), author])
+        append_row(sheet, [note.get_kind_display(), note.text, author])
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 60
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula (CSV/XLSX injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return workbook_bytes(book)  # a whistle reason or note typed as "=…" stays text

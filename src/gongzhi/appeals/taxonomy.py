@@ -5,19 +5,19 @@ Rules: every row is checked before anything is written, and one bad row writes n
 the same file again changes nothing; a category missing from a later file is kept (switching a
 category off is an explicit edit of `Category.active`, never a side effect of an import)."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from gongzhi.appeals.models import Category
+from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv_text
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 HEADERS = {
     ("level1", "level2", "level3"),
     ("一级分类", "二级分类", "三级分类"),
 }
+LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_rows=200_000, max_columns=16)
 MAX_NAME = 80  # Category.name
 SEPARATOR = "/"  # Category.path joins the names with it
 
@@ -54,16 +54,19 @@ def decode(content: bytes) -> str:
 def parse(text: str) -> tuple[list[tuple[str, ...]], int]:
     """(category paths with 1–3 names each, parents before children, in file order; the number of
     data rows), or TaxonomyError with every row's problem."""
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
+    try:
+        table = read_csv_text(text, limits=LIMITS)
+    except SpreadsheetRefused as exc:
+        raise TaxonomyError([exc.message]) from exc
+    if not table.rows:
         raise TaxonomyError(["文件为空"])
+    header = table.rows[0][1]
     if tuple(h.strip().lower() for h in header[:3]) not in HEADERS:
         raise TaxonomyError(["第1行:表头应为 level1,level2,level3(或 一级分类,二级分类,三级分类)"])
     errors: list[str] = []
     paths: list[tuple[str, ...]] = []
     rows = 0
-    for line_no, row in enumerate(reader, start=2):
+    for line_no, row in table.rows[1:]:
         cells = [c.strip() for c in row] + ["", "", ""]
         if not any(cells):
             continue  # blank lines, common at the end of exported files

@@ -1,7 +1,5 @@
 """Writes of the resource library: one resource at a time, or a CSV import (all rows or none)."""
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from gongzhi.circles.models import Resource, ResourceKind
 from gongzhi.core.audit import record_write
 from gongzhi.core.scoping import get_scope
+from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv_text
 from gongzhi.orgs.models import Organisation
 from gongzhi.territory.models import TerritoryNode
 
@@ -92,13 +91,12 @@ def resource_import_csv(*, actor: Any, text: str) -> ImportResult:
     (区划编码, 名称): existing resources are updated. Any bad row rolls the whole file back and
     the message names the line."""
     created = updated = 0
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    for line_no, row in enumerate(reader, start=1):
-        if (
-            not row
-            or not any(c.strip() for c in row)
-            or (line_no == 1 and row[0].strip() in ("名称", "name"))
-        ):
+    try:
+        table = read_csv_text(text, limits=Limits(max_rows=20_000, max_columns=64))
+    except SpreadsheetRefused as exc:
+        raise ResourceError(exc.message) from exc
+    for line_no, row in table:
+        if line_no == 1 and row[0].strip() in ("名称", "name"):
             continue
         cells = [c.strip() for c in row] + [""] * 9
         name, kind_label, code, lon, lat, address, hours, uses, owner_name = cells[:9]

@@ -7,7 +7,6 @@ linear SVM with calibrated probabilities whose C is picked by an inner stratifie
 training rows only. `fit` returns the fitted pipeline reduced to a compact.CompactModel."""
 
 import csv
-import io
 import os
 import re
 import threading
@@ -26,6 +25,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
+from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_spreadsheet
 from gongzhi.dispatch.compact import CompactModel
 from gongzhi.dispatch.embedding import configured as configured_embedding
 from gongzhi.dispatch.features import SEPARATOR, CharGrams
@@ -384,49 +384,46 @@ def cross_validate(
 # --- reading labelled files --------------------------------------------------------------------
 
 
+# Labelled files come from the command line (`gongzhi dispatch train FILE`) and may hold a city's
+# history; the reader's caps still apply, sized for that.
+LIMITS = Limits(
+    max_bytes=256 * 1024 * 1024,
+    max_rows=1_000_000,
+    max_columns=64,
+    max_cells=20_000_000,
+    max_uncompressed=1024 * 1024 * 1024,
+    max_shared_strings=5_000_000,
+)
+
+
 def read_examples(path: str | Path) -> list[Example]:
     """CSV (UTF-8, with or without BOM; GB18030 tolerated) or XLSX with columns subject, detail,
-    label (labeled_messages.csv's extra columns are ignored). `text` is accepted for detail."""
+    label (labeled_messages.csv's extra columns are ignored). `text` is accepted for detail. Read
+    through the one spreadsheet reader (its caps, decision 0040); the first worksheet of a workbook."""
     path = Path(path)
     if not path.exists():
         raise TrainingError(f"找不到文件:{path}")
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        rows = _xlsx_rows(path)
-    else:
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                content = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise TrainingError("文件编码无法识别,请保存为UTF-8的CSV")
-        rows = list(csv.DictReader(io.StringIO(content)))
+    try:
+        table = read_spreadsheet(path.read_bytes(), limits=LIMITS)
+    except SpreadsheetRefused as exc:
+        raise TrainingError(exc.message) from exc
+    if not table.rows:
+        raise TrainingError("文件中没有数据行")
+    header = [str(h or "").strip().lower() for h in table.rows[0][1]]
+    rows = [
+        {h: "" if v is None else str(v) for h, v in zip(header, values, strict=False) if h}
+        for _number, values in table.rows[1:]
+    ]
     if not rows:
         raise TrainingError("文件中没有数据行")
-    columns = {k.strip().lower() for k in rows[0] if k}
+    columns = set(header)
     if "label" not in columns or not ({"subject", "detail", "text"} & columns):
         raise TrainingError("文件需要包含 subject、detail、label 三列(或 text、label)")
-    examples = []
-    for row in rows:
-        row = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
-        examples.append(
-            Example(
-                row.get("subject", "").strip(),
-                (row.get("detail") or row.get("text", "")).strip(),
-                row.get("label", "").strip(),
-            )
+    return [
+        Example(
+            row.get("subject", "").strip(),
+            (row.get("detail") or row.get("text", "")).strip(),
+            row.get("label", "").strip(),
         )
-    return examples
-
-
-def _xlsx_rows(path: Path) -> list[dict[str, str]]:
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(path, read_only=True, data_only=True).active
-    values = list(sheet.iter_rows(values_only=True))
-    if not values:
-        return []
-    header = [str(h or "").strip() for h in values[0]]
-    return [{h: "" if v is None else str(v) for h, v in zip(header, row, strict=False)} for row in values[1:]]
+        for row in rows
+    ]

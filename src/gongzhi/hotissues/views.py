@@ -1,7 +1,6 @@
 """Pages: hot issues per street/community and month (printable, XLSX), and the JSON the resident
 submit page calls for "already reported" and "me too"."""
 
-import io
 import math
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.appeals.models import Category
+from gongzhi.core import spreadsheets
 from gongzhi.hotissues import actions, duplicates, queries
 
 
@@ -94,15 +94,15 @@ def hot(request: HttpRequest) -> HttpResponse:
 
 
 def _xlsx(place: str, month: str, issues: list) -> HttpResponse:
-    from openpyxl import Workbook
-
-    wb = Workbook()
+    wb = spreadsheets.new_workbook()
     ws = wb.active
     ws.title = "每月一题"
-    ws.append([f"{place} {month} 每月一题"])
-    ws.append(["排名", "热点", "诉求数", "居民数", "附议", "热度", "起", "止", "趋势"])
+    spreadsheets.append_row(ws, [f"{place} {month} 每月一题"])
+    spreadsheets.append_row(ws, ["排名", "热点", "诉求数", "居民数", "附议", "热度", "起", "止", "趋势"])
     for rank, h in enumerate(issues, 1):
-        ws.append(
+        # h.title is a resident's words: append_row keeps "=HYPERLINK(…)" text, not a formula
+        spreadsheets.append_row(
+            ws,
             [
                 rank,
                 h.title,
@@ -113,12 +113,11 @@ def _xlsx(place: str, month: str, issues: list) -> HttpResponse:
                 h.first.date().isoformat(),
                 h.last.date().isoformat(),
                 h.trend,
-            ]
+            ],
         )
-    buf = io.BytesIO()
-    wb.save(buf)
     response = HttpResponse(
-        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        spreadsheets.workbook_bytes(wb),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="hot-{month}.xlsx"'
     return response

@@ -12,14 +12,13 @@ from typing import IO, Any
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from gongzhi.core import audit
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.scoping import get_scope
+from gongzhi.core.spreadsheets import append_row, new_workbook, workbook_bytes
 from gongzhi.ledgers.access import require_importer, require_kind
 from gongzhi.ledgers.columns import COLUMNS
 from gongzhi.ledgers.models import Kind
@@ -150,43 +149,19 @@ EXPORTERS: dict[str, Callable[[Any], tuple[list[str], Iterator[list[Any]]]]] = {
 }
 
 
-def _header_cells(sheet: Any, headers: list[str]) -> list[WriteOnlyCell]:
-    bold = Font(bold=True)
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        cells.append(cell)
-    return cells
-
-
-def _safe_row(sheet: Any, row: list[Any]) -> list[Any]:
-    # openpyxl writes any string starting with "=" as a formula; a name cell must never become one.
-    if not any(isinstance(v, str) and v.startswith("=") for v in row):
-        return row
-    out = []
-    for value in row:
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            value = cell
-        out.append(value)
-    return out
-
-
 def export_ledger(*, actor: Any, kind: str) -> tuple[str, IO[bytes]]:
     """(download filename, open file at position 0). Writes an export audit row."""
     require_importer(actor)
     require_kind(kind)
     headers, rows = EXPORTERS[kind](actor)
-    book = Workbook(write_only=True)  # rows go straight to a temporary file, not into memory
+    book = new_workbook(write_only=True)  # rows go straight to a temporary file, not into memory
     sheet = book.create_sheet(str(Kind(kind).label))
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) * 3)
-    sheet.append(_header_cells(sheet, headers))
+    append_row(sheet, headers, bold=True)
     count = 0
     for row in rows:
-        sheet.append(_safe_row(sheet, row))
+        append_row(sheet, row)  # a name or address typed as "=HYPERLINK(…)" stays text
         count += 1
     output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
     book.save(output)
@@ -206,13 +181,11 @@ def export_ledger(*, actor: Any, kind: str) -> tuple[str, IO[bytes]]:
 def blank_template(kind: str) -> tuple[str, bytes]:
     """A workbook whose first sheet is the header row; the second explains each column."""
     require_kind(kind)
-    import io
-
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = str(Kind(kind).label)
     columns = COLUMNS[kind]
-    sheet.append([c.header for c in columns])
+    append_row(sheet, [c.header for c in columns])
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.cell(row=1, column=index).font = Font(bold=True, color="C8102E" if column.required else None)
@@ -231,14 +204,13 @@ def blank_template(kind: str) -> tuple[str, bytes]:
             sheet.column_dimensions[letter].number_format = "@"
     sheet.freeze_panes = "A2"
     notes = book.create_sheet(_("填写说明"))
-    notes.append([_("列名"), _("必填"), _("说明")])
+    append_row(notes, [_("列名"), _("必填"), _("说明")])
     for column in columns:
-        notes.append([column.header, _("是") if column.required else "", column.hint])
-    notes.append([])
-    notes.append(
-        [_("表头须在第一行(上方可有一行标题);导入时只读取第一个工作表;空白的非必填单元格不会覆盖已有数据。")]
+        append_row(notes, [column.header, _("是") if column.required else "", column.hint])
+    append_row(notes, [])
+    append_row(
+        notes,
+        [_("表头须在第一行(上方可有一行标题);导入时只读取第一个工作表;空白的非必填单元格不会覆盖已有数据。")],
     )
     notes.column_dimensions["C"].width = 80
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return f"{Kind(kind).label}-空白模板.xlsx", buffer.getvalue()
+    return f"{Kind(kind).label}-空白模板.xlsx", workbook_bytes(book)

@@ -1,18 +1,19 @@
 """Reading an uploaded ledger (XLSX or CSV) into rows keyed by column, with the row numbers staff
 see in Excel. Nothing here touches the database; a file we cannot read raises BadUpload."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv, read_xlsx
 from gongzhi.ledgers.columns import COLUMNS, header_lookup, normalise_header
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 HEADER_SEARCH_ROWS = 10  # ledgers often carry a title row ("光明社区居民台账") above the header
+# The reader keeps only rows holding a value: the data rows, the header and a title row above it.
+LIMITS = Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS + HEADER_SEARCH_ROWS + 1)
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 
@@ -60,46 +61,17 @@ def read_table(kind: str, filename: str, content: bytes) -> Table:
 
 
 def _xlsx_rows(content: bytes) -> list[tuple[int, tuple[Any, ...]]]:
-    from openpyxl import load_workbook
-
     try:
-        # read_only streams the sheet XML instead of building every cell object (5-10x faster).
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # zip, XML and openpyxl errors all mean "not a workbook we can read"
-        raise BadUpload(_("无法读取Excel文件,请在Excel中另存为.xlsx后重试")) from exc
-    try:
-        if not book.worksheets:
-            raise BadUpload(_("工作簿中没有工作表"))
-        sheet = book.worksheets[0]
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, tuple(values)))
-            if (
-                number > MAX_ROWS + HEADER_SEARCH_ROWS + 1000
-            ):  # trailing blank rows are common; stop well past the limit
-                break
-        return rows
-    finally:
-        book.close()
+        return read_xlsx(content, limits=LIMITS).rows
+    except SpreadsheetRefused as exc:
+        raise BadUpload(exc.message) from exc
 
 
 def _csv_rows(content: bytes) -> list[tuple[int, tuple[Any, ...]]]:
-    # Excel on Chinese Windows saves "CSV" in GBK; gb18030 is its superset and decodes any byte string
-    # that is valid GBK. UTF-8 (with or without the BOM Excel adds for "CSV UTF-8") is tried first.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes nearly anything; kept for safety
-        raise BadUpload(_("无法识别文件编码,请另存为UTF-8编码的CSV"))
-    if "\x00" in text:
-        raise BadUpload(_("文件内容不是文本表格,请上传.xlsx或.csv文件"))
     try:
-        return [(n, tuple(r)) for n, r in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)]
-    except csv.Error as exc:
-        raise BadUpload(_("CSV格式有误:%(error)s") % {"error": exc}) from exc
+        return read_csv(content, limits=LIMITS).rows
+    except SpreadsheetRefused as exc:
+        raise BadUpload(exc.message) from exc
 
 
 def _is_blank(value: Any) -> bool:

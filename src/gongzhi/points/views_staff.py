@@ -1,9 +1,7 @@
 """Staff pages (manage_points, scoped to their territory): rules, catalogue and stock, review flags,
 manual awards, accounts and monthly statements with CSV/XLSX export."""
 
-import csv
 import datetime
-import io
 import secrets
 
 from django.contrib import messages
@@ -15,6 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core import months
+from gongzhi.core.spreadsheets import CsvWriter, append_row, new_workbook, workbook_bytes
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.points import admin_actions, manual, queries, review
 from gongzhi.points.access import (
@@ -333,29 +332,22 @@ def _filename(s: queries.Statement, ext: str) -> str:
 def _csv(s: queries.Statement) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(s, "csv")}"'
-    response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
-    writer = csv.writer(response)
+    writer = CsvWriter(response)  # BOM first: spreadsheet programs read the Chinese as UTF-8
     writer.writerow(header())
-    for row in _rows(s):
-        # a memo starting with = + - @ would be a formula in a spreadsheet: quote it
-        writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+    writer.writerows(_rows(s))  # a memo starting with = + - @ tab CR is quoted, not run as a formula
     return response
 
 
 def _xlsx(s: queries.Statement) -> HttpResponse:
-    from openpyxl import Workbook
-
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = f"{s.month:%Y-%m}"
-    ws.append([s.account.label])
-    ws.append(header())
+    append_row(ws, [s.account.label])
+    append_row(ws, header())
     for row in _rows(s):
-        ws.append([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
-    buffer = io.BytesIO()
-    wb.save(buffer)
+        append_row(ws, row)
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        workbook_bytes(wb), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(s, "xlsx")}"'
     return response

@@ -1,7 +1,6 @@
 """Reads that need thought: the service record (纪实台账) derived from what a person did, the
 quarterly ranking, wish statistics, staff work lists, the resident's catalogue."""
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gongzhi.core.scoping import get_scope
+from gongzhi.core.spreadsheets import append_row, new_workbook, workbook_bytes
 from gongzhi.service.geo import community_of
 from gongzhi.service.models import (
     Helper,
@@ -96,22 +96,20 @@ def service_record(person_id: int, *, year: int | None = None) -> list[RecordRow
 
 
 def record_xlsx(name: str, rows: list[RecordRow], target: Decimal | None) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = "纪实台账"
-    sheet.append([f"{name} 服务纪实台账"])
+    append_row(sheet, [f"{name} 服务纪实台账"])
     total = sum((r.hours for r in rows), ZERO)
-    sheet.append(["累计时长(小时)", float(total), "年度目标", float(target) if target is not None else ""])
-    sheet.append(["日期", "类别", "内容", "时长(小时)", "编号"])
-    for r in rows:
-        sheet.append([r.day.isoformat(), r.kind, r.text, float(r.hours), r.ref])
+    append_row(
+        sheet, ["累计时长(小时)", float(total), "年度目标", float(target) if target is not None else ""]
+    )
+    append_row(sheet, ["日期", "类别", "内容", "时长(小时)", "编号"])
+    for r in rows:  # r.text may be a resident's words: append_row keeps "=…" as text
+        append_row(sheet, [r.day.isoformat(), r.kind, r.text, float(r.hours), r.ref])
     for column, width in zip("ABCDE", (12, 10, 40, 12, 20), strict=True):
         sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def hours_by_person(person_ids: list[int], start: date, end: date) -> dict[int, Decimal]:

@@ -1,7 +1,5 @@
 """Writes to the territory tree: create nodes, set boundaries, import GeoJSON/CSV with a report."""
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from gongzhi.core import audit
+from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv, read_csv_text
 from gongzhi.territory.geo_index import bump_version
 from gongzhi.territory.geometry import InvalidGeometry, geometry_columns, parse_geometry
 from gongzhi.territory.models import ALLOWED_PARENTS, AREA_LEVELS, Level, TerritoryNode, code_error
@@ -237,17 +236,29 @@ def import_geojson(*, actor: Any, data: bytes | str, dry_run: bool = False) -> I
     return _upsert_rows(actor, rows, dry_run=dry_run)
 
 
+# Boundary files come from the command line; a geometry cell holds a whole polygon as GeoJSON.
+CSV_LIMITS = Limits(
+    max_bytes=256 * 1024 * 1024, max_rows=500_000, max_columns=32, max_record_chars=8 * 1024 * 1024
+)
+
+
 def import_csv(*, actor: Any, data: bytes | str, dry_run: bool = False) -> ImportReport:
     """Columns: code, name, level, parent_code[, population][, geometry as GeoJSON text]."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"code", "name", "level", "parent_code"} - set(reader.fieldnames or [])
+    try:
+        if isinstance(data, bytes):
+            table = read_csv(data, limits=CSV_LIMITS, encodings=("utf-8-sig",))
+        else:
+            table = read_csv_text(data, limits=CSV_LIMITS)
+    except SpreadsheetRefused as exc:
+        return ImportReport(errors=[(0, "file", exc.message)])
+    header = [h.strip() for h in table.rows[0][1]] if table.rows else []
+    missing = {"code", "name", "level", "parent_code"} - set(header)
     if missing:
         return ImportReport(errors=[(0, "file", f"缺少列:{'、'.join(sorted(missing))}")])
     rows: list[dict[str, Any]] = []
     errors: list[tuple[int, str, str]] = []
-    for number, raw in enumerate(reader, start=1):
-        row: dict[str, Any] = dict(raw)
+    for number, (_line, values) in enumerate(table.rows[1:], start=1):
+        row: dict[str, Any] = {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h}
         if row.get("level") == Level.DISTRICT:
             row["parent_code"] = ""
         if row.get("geometry"):
