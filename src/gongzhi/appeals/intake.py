@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -20,7 +19,7 @@ from django.utils import timezone
 from gongzhi.appeals import actions, deadlines, notify, routing, stats
 from gongzhi.appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Channel
 from gongzhi.appeals.workflow import Action, Status
-from gongzhi.core import crypto, rowsql
+from gongzhi.core import crypto, rowsql, uploads
 from gongzhi.core.audit import actor_label
 from gongzhi.core.masking import mask_phone
 from gongzhi.dispatch import predict as dispatch_predict
@@ -33,12 +32,6 @@ from gongzhi.territory.models import Level, TerritoryNode
 MAX_TEXT = 5000
 MAX_PHOTOS = 9
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-IMAGE_SIGNATURES = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"GIF87a": "image/gif",
-    b"GIF89a": "image/gif",
-}
 
 
 class IntakeError(ValueError):
@@ -62,12 +55,9 @@ class IntakeResult:
 
 
 def sniff_image(content: bytes) -> str | None:
-    for signature, kind in IMAGE_SIGNATURES.items():
-        if content.startswith(signature):
-            return kind
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+    """JPEG, PNG, GIF or WebP by the bytes, or None (the name says nothing)."""
+    kind = uploads.sniff(content)
+    return kind if kind in uploads.IMAGE_TYPES else None
 
 
 def _validate(title: str, text: str, lon: Any, lat: Any, address_text: str, photos: list[Photo]) -> None:
@@ -523,10 +513,11 @@ def _create(
         writes.append(stats.bump_statement(appeal, dispatched=1))
     rowsql.execute(writes)
     for photo in photos:
+        kind = sniff_image(photo.content) or ""  # _validate refused anything else
         AppealPhoto.objects.create(
             appeal=appeal,
-            image=ContentFile(photo.content, name=photo.name or "photo"),
-            content_type=sniff_image(photo.content) or "",
+            image=uploads.stored_file(photo.content, kind),  # never the sender's name (decision 0042)
+            content_type=kind,
             size=len(photo.content),
             sha256=hashlib.sha256(photo.content).hexdigest(),
         )

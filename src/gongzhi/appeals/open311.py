@@ -3,7 +3,9 @@
 Services are our level-3 categories (service_code = category id, group = the level-1 name).
 Requests are appeals: service_request_id = the appeal number; status "open" for the open states,
 "closed" for the rest. Discovery and services are public; requests need an api_key (our bearer
-token, sent as a parameter as the spec asks) and are scoped like every other read. Machine
+token) and are scoped like every other read. The key is read from the X-Api-Key header or
+`Authorization: Bearer`, else from the parameter the spec names (query or form); the web server's
+access log leaves query strings out (docs/deploy.md), so a key in the URL is not written down. Machine
 endpoints: CSRF-exempt, because they authenticate by token, never by cookie."""
 
 import datetime
@@ -41,10 +43,22 @@ def _iso(value: datetime.datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
+def api_key(request: HttpRequest) -> str:
+    """The key from the X-Api-Key header, the Authorization bearer, the form or the query, in that
+    order (a header keeps it out of URLs; the parameter stays for clients that follow the spec)."""
+    header = request.headers.get("X-Api-Key", "").strip()
+    if header:
+        return header
+    scheme, _sep, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.POST.get("api_key") or request.GET.get("api_key") or ""
+
+
 def _user(request: HttpRequest) -> Any:
-    """The token's user (api_key in the query or the form), or None. A signed-in session counts
-    for reads only: these views are CSRF-exempt, so a cookie must never authorise a write."""
-    key = request.POST.get("api_key") or request.GET.get("api_key")
+    """The token's user (api_key from a header, the form or the query), or None. A signed-in session
+    counts for reads only: these views are CSRF-exempt, so a cookie must never authorise a write."""
+    key = api_key(request)
     if key:
         return TokenAuth().authenticate(request, key)
     if request.method != "GET":
@@ -63,7 +77,7 @@ def discovery(request: HttpRequest) -> JsonResponse:
         {
             "changeset": "2026-11-27T00:00:00+08:00",
             "contact": "光明区政务服务数据管理局 12345",
-            "key_service": "api_key 即平台接口令牌,由平台管理员签发",
+            "key_service": "api_key 即平台接口令牌,由平台管理员签发;请放在 X-Api-Key 请求头中发送",
             "endpoints": [
                 {
                     "specification": SPEC,

@@ -25,6 +25,7 @@ from gongzhi.assemblies.models import (
     SnapshotMember,
     SnapshotVoter,
 )
+from gongzhi.core import uploads
 from gongzhi.core.audit import record_write
 
 # status -> statuses it may move to (no way back: a closed vote is a record)
@@ -196,13 +197,17 @@ def proxy_record(
         raise AssemblyError(_("该业主已经投票,不能再委托"), 409)
     if not document:
         raise AssemblyError(_("请上传书面授权委托书"))
+    content = document.read()
+    kind = uploads.sniff(content)  # stored as <random>.<sniffed type>, never under the sender's name
+    if kind is None:
+        raise AssemblyError(_("授权委托书须为图片(JPG、PNG、GIF、WebP)或PDF文件"))
     try:
         with transaction.atomic():
             proxy = Proxy.objects.create(
                 assembly=locked,
                 principal=principal,
                 agent=agent,
-                document=document,
+                document=uploads.stored_file(content, kind),
                 recorded_by=actor if getattr(actor, "pk", None) else None,
             )
     except IntegrityError as exc:

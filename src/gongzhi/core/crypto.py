@@ -4,6 +4,8 @@
 - Blind index: HMAC-SHA256 of the normalised value, so we can look up and enforce uniqueness
   (same ID number imported twice) without decrypting every row.
 Development derives both keys from SECRET_KEY; production must set its own (settings refuse to start).
+A configured key shorter than MIN_KEY_BYTES is refused everywhere (settings in production, a deploy
+check, and at first use), since an HMAC key is only as strong as its length (issue 13 point 10).
 """
 
 import base64
@@ -13,6 +15,24 @@ from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+MIN_KEY_BYTES = 32
+
+
+def short_key_problems(*, secret_key: str, blind_index_key: str, production: bool) -> list[str]:
+    """What is wrong with the configured keys' lengths, one sentence per key (empty: all fine).
+    SECRET_KEY is held to it in production only (development has a fixed, long placeholder)."""
+    problems = []
+    if blind_index_key and len(blind_index_key.encode()) < MIN_KEY_BYTES:
+        problems.append(
+            f"BLIND_INDEX_KEY is {len(blind_index_key.encode())} bytes; use at least {MIN_KEY_BYTES} random bytes"
+        )
+    if production and len(secret_key.encode()) < MIN_KEY_BYTES:
+        problems.append(
+            f"SECRET_KEY is {len(secret_key.encode())} bytes; use at least {MIN_KEY_BYTES} random bytes"
+        )
+    return problems
 
 
 def _derive(label: str) -> bytes:
@@ -28,6 +48,8 @@ def _fernet() -> MultiFernet:
 @cache
 def _index_key() -> bytes:
     configured = settings.BLIND_INDEX_KEY
+    if configured and len(configured.encode()) < MIN_KEY_BYTES:
+        raise ImproperlyConfigured(f"BLIND_INDEX_KEY must be at least {MIN_KEY_BYTES} bytes")
     return configured.encode() if configured else _derive("blind-index")
 
 

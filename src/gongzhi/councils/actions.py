@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core import uploads
 from gongzhi.core.audit import actor_label, record_write
 from gongzhi.councils import rules
 from gongzhi.councils.models import (
@@ -282,7 +283,8 @@ def evidence_add(*, actor: Any, decision: Decision, upload: Any, note: str = "")
         raise CouncilError(_("请选择要上传的文件"))
     if upload.size > MAX_EVIDENCE_BYTES:
         raise CouncilError(_("文件超过10MB"))
-    content_type = getattr(upload, "content_type", "") or ""
+    content = upload.read()
+    content_type = uploads.sniff(content) or ""  # the bytes decide, not the sender's header or name
     if content_type not in EVIDENCE_TYPES:
         raise CouncilError(_("只能上传 JPG、PNG、WebP 图片或 PDF 文件"))
     locked = (
@@ -292,10 +294,10 @@ def evidence_add(*, actor: Any, decision: Decision, upload: Any, note: str = "")
         raise CouncilError(_("未通过的决定无需落实"), 409)
     evidence = Evidence.objects.create(
         decision=locked,
-        file=upload,
-        name=(upload.name or "file")[:200],
+        file=uploads.stored_file(content, content_type),
+        name=uploads.display_name(upload.name, limit=200),
         content_type=content_type,
-        size=upload.size,
+        size=len(content),
         note=note[:300],
         uploaded_by=actor_label(actor),
     )

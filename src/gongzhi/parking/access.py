@@ -47,8 +47,17 @@ def access_permit(actor: Any, permit_id: int) -> ParkingPermit:
     return ParkingPermit.objects.select_related("offer__organisation").get_visible_or_404(actor, pk=permit_id)
 
 
+def access_offer_public(offer_id: int) -> ParkingOffer:
+    """An offer's public page: its window, the seed commitment of the next draw, its past draws."""
+    try:
+        return ParkingOffer.objects.select_related("organisation").get(pk=offer_id)
+    except ParkingOffer.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def access_draw_public(draw_id: int) -> ParkingDraw:
-    """Draw results are published to everyone (numbers, tiers and ranks; no names, no plates)."""
+    """Draw results are published to everyone (numbers, hashes and outcomes; no names, no plates,
+    no tiers: a tier beside a number would tell which household needs care)."""
     try:
         return ParkingDraw.objects.select_related("offer__organisation").get(pk=draw_id)
     except ParkingDraw.DoesNotExist as exc:

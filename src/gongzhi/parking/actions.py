@@ -15,7 +15,14 @@ from gongzhi.core.audit import record_write
 from gongzhi.core.scoping import get_scope
 from gongzhi.orgs.models import Organisation
 from gongzhi.parking import lottery
-from gongzhi.parking.models import ParkingApplication, ParkingDraw, ParkingOffer, ParkingPermit
+from gongzhi.parking.models import (
+    ParkingApplication,
+    ParkingDraw,
+    ParkingOffer,
+    ParkingPermit,
+    new_draw_seed,
+    seed_hash,
+)
 from gongzhi.parking.plates import validate_plate
 from gongzhi.parking.windows import outside_reason
 from gongzhi.parking.workflow import (
@@ -202,12 +209,11 @@ def application_withdraw(*, actor: Any, application: ParkingApplication) -> Park
 
 
 @transaction.atomic
-def draw_run(*, actor: Any, offer: ParkingOffer, seed: str) -> ParkingDraw:
-    """Rank every pending application by the published rule and seed; the first free_spaces get
-    permits on the lowest free space numbers; the rest are told they were not drawn."""
-    seed = seed.strip()
-    if not (4 <= len(seed) <= 64):
-        raise ParkingError(_("公开种子须为4至64个字符"))
+def draw_run(*, actor: Any, offer: ParkingOffer) -> ParkingDraw:
+    """Rank every pending application by the published rule and the seed committed for this draw;
+    the first free_spaces get permits on the lowest free space numbers; the rest are told they were
+    not drawn. Nobody types a seed: the committed one is revealed, and a fresh one is committed for
+    the next draw (decision 0042), so a draw cannot be re-tried until a favoured applicant wins."""
     offer = (
         ParkingOffer.objects.select_for_update().select_related("organisation__territory").get(pk=offer.pk)
     )
@@ -220,18 +226,25 @@ def draw_run(*, actor: Any, offer: ParkingOffer, seed: str) -> ParkingDraw:
     )
     if not pending:
         raise ParkingError(_("没有待摇号的申请"), status=409)
+    seed = offer.next_seed
     held = set(offer.permits.filter(status=PermitStatus.ACTIVE).values_list("space_no", flat=True))
     free = [n for n in range(1, offer.spaces + 1) if n not in held]
     entries = [(a.number, a.tier) for a in pending]
     draw = ParkingDraw.objects.create(
-        offer=offer, seed=seed, entries=[list(e) for e in entries], free_spaces=len(free), run_by=actor
+        offer=offer,
+        seed=seed,
+        seed_hash=seed_hash(seed),
+        seed_committed_at=offer.seed_committed_at,
+        entries=[list(e) for e in entries],
+        free_spaces=len(free),
+        run_by=actor,
     )
-    order = {number: i for i, (number, _t) in enumerate(lottery.draw_order(seed, entries), start=1)}
+    ordered = lottery.draw_order(seed, entries)
     by_number = {a.number: a for a in pending}
     spaces = iter(free)
-    for number, _tier in lottery.draw_order(seed, entries):
+    for rank, (number, _tier) in enumerate(ordered, start=1):
         application = by_number[number]
-        application.draw, application.rank = draw, order[number]
+        application.draw, application.rank = draw, rank
         space = next(spaces, None)
         if space is None:
             application.status = ApplicationStatus.NOT_ALLOCATED
@@ -245,6 +258,8 @@ def draw_run(*, actor: Any, offer: ParkingOffer, seed: str) -> ParkingDraw:
                 space_no=space,
             )
         application.save(update_fields=["draw", "rank", "status", "updated_at"])
+    offer.next_seed, offer.seed_committed_at = new_draw_seed(), timezone.now()
+    offer.save(update_fields=["next_seed", "seed_committed_at", "updated_at"])
     record_write(
         actor=actor,
         action="parking.draw",

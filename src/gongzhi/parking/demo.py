@@ -1,5 +1,5 @@
 """Demo shared parking around 碧眼社区: two or three partner units open their car parks at night and
-at weekends; residents have applied; one draw has been completed and published."""
+at weekends; residents have applied; draws have been run with the seeds committed when the offers opened."""
 
 import random
 from datetime import time, timedelta
@@ -66,6 +66,12 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         )
     if not offers:
         return {"parking_offers": 0}
+    # The offers' seed commitments come from the demo's own seed (the same demo every time); a real
+    # offer's seed comes from `secrets` (models.new_draw_seed, decision 0042).
+    committed = random.Random(seed * 31 + 3)
+    for offer in offers:
+        offer.next_seed = f"{committed.getrandbits(128):032x}"
+        offer.save(update_fields=["next_seed"])
     people = list(
         Person.objects.filter(household__path__startswith=community.path, birth_date__isnull=False)
         .order_by("household_id", "id")
@@ -113,7 +119,7 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     # the weekday-night offer is oversubscribed (need first, then the lottery); the weekend offer
     # has room for everyone, so its draw simply issues permits (demo_resident holds one)
     draws = [
-        actions.draw_run(actor=staff, offer=offer, seed=f"{today:%Y%m%d}-福彩3D-{rng.randint(0, 999):03d}")
+        actions.draw_run(actor=staff, offer=offer)
         for offer in offers[:2]
         if offer.applications.filter(status="pending").exists()
     ]

@@ -51,14 +51,5 @@ class OfferForm(forms.Form):
             self.fields["organisation"].queryset = units
 
 
-class DrawForm(forms.Form):
-    seed = forms.CharField(
-        label=_("公开种子"),
-        min_length=4,
-        max_length=64,
-        help_text=_("摇号前公布的种子,如当日公开的彩票开奖号码;任何人都可用它复核结果"),
-    )
-
-
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("撤销原因"), max_length=200)

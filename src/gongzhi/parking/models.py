@@ -2,17 +2,29 @@
 a draw (need first, then a lottery with a published seed) issues permits; no space is held by two
 active permits of the same offer (a partial unique constraint, decision 0019)."""
 
+import hashlib
 import secrets
 from datetime import date, datetime, time
 
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TimeStamped
 from gongzhi.core.scoping import ScopedQuerySet
 from gongzhi.parking.workflow import ApplicationStatus, PermitStatus, Tier
+
+
+def new_draw_seed() -> str:
+    """128 random bits from the operating system (`secrets`), as 32 hex digits."""
+    return secrets.token_hex(16)
+
+
+def seed_hash(seed: str) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()
+
 
 WEEKDAY_LABELS = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
 
@@ -66,6 +78,10 @@ class ParkingOffer(TimeStamped):
     valid_until = models.DateField(_("有效期至"))
     rules = models.TextField(_("使用须知"), blank=True)
     active = models.BooleanField(_("开放申请"), default=True)
+    # The next draw's seed, drawn by the system when the offer opens (and again after each draw);
+    # only its SHA-256 is shown until the draw reveals it (commit-reveal, decision 0042).
+    next_seed = models.CharField(max_length=64, default=new_draw_seed, editable=False)
+    seed_committed_at = models.DateTimeField(_("种子承诺公布时间"), default=timezone.now, editable=False)
 
     objects = OfferQuerySet.as_manager()
 
@@ -94,6 +110,11 @@ class ParkingOffer(TimeStamped):
     @property
     def scope_path(self) -> str:
         return self.organisation.territory.path
+
+    @property
+    def seed_commitment(self) -> str:
+        """The published SHA-256 (hex) of the seed the next draw will use."""
+        return seed_hash(self.next_seed)
 
     def get_absolute_url(self) -> str:
         return reverse("parking:offer", args=[self.pk])
@@ -173,6 +194,10 @@ class ParkingDraw(TimeStamped):
 
     offer = models.ForeignKey(ParkingOffer, on_delete=models.PROTECT, related_name="draws")
     seed = models.CharField(_("公开种子"), max_length=64)
+    # the commitment this draw revealed, and when it was published; blank for draws from before
+    # commit-reveal (their seed was typed at draw time)
+    seed_hash = models.CharField(_("种子承诺(SHA-256)"), max_length=64, blank=True)
+    seed_committed_at = models.DateTimeField(_("种子承诺公布时间"), null=True, blank=True)
     entries = models.JSONField(_("参与名单"), default=list)  # [[number, tier], ...] in number order
     free_spaces = models.PositiveIntegerField(_("可分配车位"))
     run_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")

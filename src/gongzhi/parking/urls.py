@@ -11,6 +11,7 @@ urlpatterns = [
     path("permits/<int:permit_id>/revoke/", views.revoke, name="revoke"),
     path("check/<str:code>/", views.check, name="check"),
     path("draws/<int:draw_id>/", views.draw_detail, name="draw"),
+    path("offers/<int:offer_id>/", views.offer_public, name="offer_public"),
     path("manage/", views.manage, name="manage"),
     path("manage/offers/new/", views.offer_new, name="offer_new"),
     path("manage/offers/<int:offer_id>/", views.offer_detail, name="offer"),

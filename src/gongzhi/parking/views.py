@@ -2,8 +2,6 @@
 (offers, applications, the draw, revocation), a partner unit's page and the public draw result.
 Thin: rules live in actions.py, reads in queries.py, access in access.py."""
 
-import secrets
-
 import segno
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,15 +16,16 @@ from gongzhi.orgs.models import Organisation
 from gongzhi.parking import actions, queries
 from gongzhi.parking.access import (
     access_draw_public,
+    access_offer_public,
     access_offer_to_apply,
     access_offer_to_manage,
     access_own_application,
     access_permit,
     access_unit,
 )
-from gongzhi.parking.forms import ApplicationForm, DrawForm, OfferForm, RevokeForm
-from gongzhi.parking.lottery import draw_order, lottery_key
-from gongzhi.parking.models import ParkingPermit
+from gongzhi.parking.forms import ApplicationForm, OfferForm, RevokeForm
+from gongzhi.parking.lottery import lottery_key, winners
+from gongzhi.parking.models import ParkingPermit, seed_hash
 from gongzhi.parking.plates import PlateError
 from gongzhi.parking.workflow import ApplicationStatus, PermitStatus
 
@@ -140,14 +139,23 @@ def check(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def draw_detail(request: HttpRequest, draw_id: int) -> HttpResponse:
-    """The published draw: seed, the entry list in number order, and the resulting order."""
+    """The published draw: the commitment and the revealed seed, each number's hash and outcome in
+    number order. No tier and no rank: ranks in order would show where one tier ends (decision 0042);
+    each applicant sees their own tier and rank on their page, staff see the full list."""
     draw = access_draw_public(draw_id)
-    entries = [(n, t) for n, t in draw.entries]
-    ordered = [
-        {"rank": i, "number": n, "tier": t, "key": lottery_key(draw.seed, n), "won": i <= draw.free_spaces}
-        for i, (n, t) in enumerate(draw_order(draw.seed, entries), start=1)
-    ]
-    return render(request, "parking/draw.html", {"draw": draw, "entries": entries, "ordered": ordered})
+    won = set(winners(draw.seed, [(n, t) for n, t in draw.entries], draw.free_spaces))
+    rows = [{"number": n, "key": lottery_key(draw.seed, n), "won": n in won} for n, _t in draw.entries]
+    return render(
+        request,
+        "parking/draw.html",
+        {"draw": draw, "rows": rows, "seed_matches": seed_hash(draw.seed) == draw.seed_hash},
+    )
+
+
+def offer_public(request: HttpRequest, offer_id: int) -> HttpResponse:
+    """Public: the SHA-256 of the seed the next draw will use, published before the draw."""
+    offer = access_offer_public(offer_id)
+    return render(request, "parking/offer_public.html", {"offer": offer, "draws": offer.draws.all()})
 
 
 def _units(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -222,19 +230,14 @@ def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
 @login_required
 def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = access_offer_to_manage(request.user, offer_id)
-    draw_form = DrawForm(request.POST or None, initial={"seed": secrets.token_hex(8)})
-    status = 200
-    if request.method == "POST":
-        if draw_form.is_valid():
-            try:
-                draw = actions.draw_run(actor=request.user, offer=offer, seed=draw_form.cleaned_data["seed"])
-            except actions.ParkingError as exc:
-                draw_form.add_error(None, str(exc))
-                status = exc.status
-            else:
-                return redirect("parking:draw", draw.pk)
+    draw_error, status = "", 200
+    if request.method == "POST":  # the draw uses the committed seed: there is nothing to type
+        try:
+            draw = actions.draw_run(actor=request.user, offer=offer)
+        except actions.ParkingError as exc:
+            draw_error, status = str(exc), exc.status
         else:
-            status = 400
+            return redirect("parking:draw", draw.pk)
     return render(
         request,
         "parking/offer.html",
@@ -245,7 +248,7 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
             ),
             "permits": offer.permits.select_related("holder").order_by("status", "space_no"),
             "draws": offer.draws.all(),
-            "draw_form": draw_form,
+            "draw_error": draw_error,
             "revoke_form": RevokeForm(),
             "pending": offer.applications.filter(status=ApplicationStatus.PENDING).count(),
         },

@@ -12,12 +12,12 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from gongzhi.appeals.intake import MAX_PHOTO_BYTES, sniff_image
+from gongzhi.core import uploads
 from gongzhi.core.audit import actor_label, record_write
 from gongzhi.service.access import require
 from gongzhi.service.geo import building_of, community_of
@@ -268,7 +268,7 @@ def order_fulfil(
     for photo in photos:
         OrderEvidence.objects.create(
             order=locked,
-            image=ContentFile(photo.content, name=photo.name or "photo"),
+            image=uploads.stored_file(photo.content, sniff_image(photo.content) or ""),
             content_type=sniff_image(photo.content) or "",
             size=len(photo.content),
             sha256=hashlib.sha256(photo.content).hexdigest(),

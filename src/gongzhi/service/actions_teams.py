@@ -6,10 +6,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from gongzhi.core import uploads
 from gongzhi.core.audit import record_write
 from gongzhi.people.phone import InvalidPhone, normalise_phone
 from gongzhi.service.access import may_manage
-from gongzhi.service.actions import ServiceError, Upload, check_images
+from gongzhi.service.actions import ServiceError, Upload, check_images, sniff_image
 from gongzhi.service.geo import building_of, point_of
 from gongzhi.service.models import Helper, HelperTeam, MemberKind, Skill
 from gongzhi.service.suggest import index_fields
@@ -197,9 +198,8 @@ def helper_update(
     ]
     if photo is not None:
         check_images([photo])
-        from django.core.files.base import ContentFile
-
-        locked.photo.save(photo.name or "photo", ContentFile(photo.content), save=False)
+        stored = uploads.stored_file(photo.content, sniff_image(photo.content) or "")
+        locked.photo.save(stored.name, stored, save=False)
         fields.append("photo")
     locked.save(update_fields=fields)
     record_write(actor=actor, action="service.helper_update", obj=locked, scope_path=locked.path)

@@ -6,13 +6,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.core import uploads
 from gongzhi.core.audit import actor_label, record_write
 from gongzhi.service.access import may_manage
-from gongzhi.service.actions import ServiceError, Upload, award, check_images, parse_hours
+from gongzhi.service.actions import ServiceError, Upload, award, check_images, parse_hours, sniff_image
 from gongzhi.service.geo import community_of
 from gongzhi.service.models import HelperTeam, Wish, WishEvent
 from gongzhi.service.models.wishes import ClaimantKind, NeedGroup, Urgency
@@ -162,7 +162,8 @@ def wish_fulfil(*, wish: Wish, actor: Any, note: str, photo: Upload | None, hour
     locked.fulfilled_at = timezone.now()
     locked.fulfil_note = note.strip()[:500]
     locked.hours = parse_hours(hours, Decimal("1"))
-    locked.evidence.save(photo.name or "photo", ContentFile(photo.content), save=False)
+    stored = uploads.stored_file(photo.content, sniff_image(photo.content) or "")
+    locked.evidence.save(stored.name, stored, save=False)  # the name decides the served type
     locked.save()
     _event(locked, actor, WishStatus.CLAIMED, locked.fulfil_note)
     if locked.claimant_person_id is not None:

@@ -1,6 +1,7 @@
 """Snapshot, ballots, proxies and elections through the actions, on a real register."""
 
 import datetime
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -322,3 +323,25 @@ def test_opening_needs_a_future_close_time(register):
     assembly.save()
     with pytest.raises(AssemblyError):
         actions.assembly_open(actor=None, assembly=assembly)
+
+
+def test_a_proxy_document_is_stored_under_a_generated_name_and_html_is_refused(register, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
+    principal = voter_of(assembly, register.owners[3])
+    html = SimpleUploadedFile(
+        "委托书.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf"
+    )
+    with pytest.raises(AssemblyError, match="PDF"):
+        actions.proxy_record(
+            actor=None,
+            assembly=assembly,
+            principal=principal,
+            agent=make_person(name="受托人"),
+            document=html,
+        )
+    evil = SimpleUploadedFile("../../evil.html", b"%PDF-1.4 proxy", content_type="text/html")
+    proxy = actions.proxy_record(
+        actor=None, assembly=assembly, principal=principal, agent=make_person(name="受托人"), document=evil
+    )
+    assert re.fullmatch(r"assemblies/proxies/\d{4}/[0-9a-f]{32}\.pdf", proxy.document.name)

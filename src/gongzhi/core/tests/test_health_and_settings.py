@@ -69,6 +69,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "BLIND_INDEX_KEY": "k" * 32,
             "ALLOWED_HOSTS": "gongzhi.example.cn",
+            "SMS_BACKEND": "gongzhi.core.tests.sms_gateway.RecordingGateway",  # the console one is an error
         },
         "check",
         "--deploy",

@@ -23,7 +23,7 @@ def test_simultaneous_draws_allocate_each_space_once(actors, unit_a, residents):
 
     def draw(i):
         staff = User.objects.get(pk=actors.staff_a.pk)
-        return actions.draw_run(actor=staff, offer=ParkingOffer(pk=offer.pk), seed=f"seed-{i}")
+        return actions.draw_run(actor=staff, offer=ParkingOffer(pk=offer.pk))
 
     results = run_together(4, draw)
     draws = [r for r in results if isinstance(r, ParkingDraw)]
@@ -39,14 +39,14 @@ def test_simultaneous_draws_on_a_fresh_round_never_double_allocate(actors, unit_
     """Two rounds racing after a revocation: one gets the freed space, the other finds none free."""
     offer = make_offer(actors.staff_a, unit_a, spaces=1)
     apply(residents[0], offer, "粤B30000")
-    actions.draw_run(actor=actors.staff_a, offer=offer, seed="first")
+    actions.draw_run(actor=actors.staff_a, offer=offer)
     actions.permit_revoke(actor=actors.staff_a, permit=ParkingPermit.objects.get(), reason="搬离")
     apply(residents[1], offer, "粤B30001")
     apply(residents[2], offer, "粤B30002")
 
     def draw(i):
         staff = User.objects.get(pk=actors.staff_a.pk)
-        return actions.draw_run(actor=staff, offer=ParkingOffer(pk=offer.pk), seed=f"race-{i}")
+        return actions.draw_run(actor=staff, offer=ParkingOffer(pk=offer.pk))
 
     run_together(2, draw)
     assert ParkingPermit.objects.filter(offer=offer, status="active").count() == 1

@@ -79,15 +79,21 @@ def test_staff_runs_the_draw_and_the_public_page_shows_it_without_plates(client,
     for i, u in enumerate(residents):
         apply(u, offer, f"粤B2000{i}")
     login(client, actors.staff_a)
-    assert client.get(f"/parking/manage/offers/{offer.pk}/").status_code == 200
-    response = client.post(f"/parking/manage/offers/{offer.pk}/", {"seed": "public-seed-42"})
+    committed = offer.seed_commitment
+    assert committed in client.get(f"/parking/manage/offers/{offer.pk}/").content.decode()
+    assert offer.next_seed not in client.get(f"/parking/manage/offers/{offer.pk}/").content.decode()
+    response = client.post(f"/parking/manage/offers/{offer.pk}/", {"seed": "typed-seed-is-ignored"})
     draw = ParkingDraw.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/parking/draws/{draw.pk}/"
     assert ParkingPermit.objects.count() == 2
+    assert draw.seed == offer.next_seed
+    assert draw.seed_hash == committed
     client.logout()
     page = client.get(f"/parking/draws/{draw.pk}/").content.decode()
-    assert "public-seed-42" in page
+    assert draw.seed in page
+    assert committed in page
+    assert "typed-seed-is-ignored" not in page
     assert "粤B2000" not in page
     assert all(a.number in page for a in ParkingApplication.objects.all())
 
@@ -98,7 +104,7 @@ def test_staff_of_another_community_gets_404_and_nothing_changes(client, actors,
     assert client.get(f"/parking/manage/offers/{offer.pk}/").status_code == 404
     assert client.post(f"/parking/manage/offers/{offer.pk}/", {"seed": "public-seed-42"}).status_code == 404
     assert not ParkingDraw.objects.exists()
-    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    actions.draw_run(actor=actors.staff_a, offer=offer)
     permit = ParkingPermit.objects.get()
     assert client.post(f"/parking/permits/{permit.pk}/revoke/", {"reason": "x"}).status_code == 404
     assert client.get(f"/parking/units/{offer.organisation_id}/").status_code == 404
@@ -108,7 +114,7 @@ def test_staff_of_another_community_gets_404_and_nothing_changes(client, actors,
 
 def test_holder_sees_permit_with_qr_and_the_guard_check_shows_a_masked_plate(client, actors, offer):
     apply(actors.resident_a, offer, "粤B12345")
-    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    actions.draw_run(actor=actors.staff_a, offer=offer)
     permit = ParkingPermit.objects.get()
     login(client, actors.resident_a)
     page = client.get(f"/parking/permits/{permit.pk}/").content.decode()
@@ -123,7 +129,7 @@ def test_holder_sees_permit_with_qr_and_the_guard_check_shows_a_masked_plate(cli
 
 def test_staff_revokes_a_permit(client, actors, offer):
     apply(actors.resident_a, offer, "粤B12345")
-    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    actions.draw_run(actor=actors.staff_a, offer=offer)
     permit = ParkingPermit.objects.get()
     login(client, actors.staff_a)
     assert client.post(f"/parking/permits/{permit.pk}/revoke/", {"reason": ""}).status_code == 400
@@ -135,7 +141,7 @@ def test_staff_revokes_a_permit(client, actors, offer):
 
 def test_holder_cannot_revoke_their_own_permit(client, actors, offer):
     apply(actors.resident_a, offer, "粤B12345")
-    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    actions.draw_run(actor=actors.staff_a, offer=offer)
     permit = ParkingPermit.objects.get()
     login(client, actors.resident_a)
     assert client.post(f"/parking/permits/{permit.pk}/revoke/", {"reason": "x"}).status_code == 404
@@ -145,7 +151,7 @@ def test_unit_page_masks_plates_for_unit_members_and_shows_them_to_staff(client,
     from conftest import make_user
 
     apply(actors.resident_a, offer, "粤B12345")
-    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    actions.draw_run(actor=actors.staff_a, offer=offer)
     member = make_user("unit_guard", "门卫", None)
     RoleAssignment.objects.create(
         person=member.person, role=Role.PROPERTY_STAFF, organisation=offer.organisation
@@ -224,7 +230,7 @@ def test_staff_closes_an_offer_and_residents_no_longer_see_it(client, actors, of
 def test_shrinking_below_held_space_numbers_is_refused(client, actors, offer, residents):
     for i, u in enumerate(residents[:2]):
         apply(u, offer, f"粤B4000{i}")
-    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    actions.draw_run(actor=actors.staff_a, offer=offer)
     login(client, actors.staff_a)
     data = {
         "organisation": offer.organisation_id,
@@ -263,7 +269,7 @@ def test_guard_check_says_whether_now_is_inside_the_window(client, actors, offer
     import time_machine
 
     apply(actors.resident_a, offer, "粤B12345", days="12345", start=datetime.time(19), end=datetime.time(8))
-    actions.draw_run(actor=actors.staff_a, offer=offer, seed="seed-1")
+    actions.draw_run(actor=actors.staff_a, offer=offer)
     code = ParkingPermit.objects.get().code
     tz = ZoneInfo("Asia/Shanghai")
     with time_machine.travel(datetime.datetime(2026, 12, 4, 23, 0, tzinfo=tz), tick=False):  # Friday night
@@ -276,3 +282,27 @@ def test_guard_check_says_whether_now_is_inside_the_window(client, actors, offer
         datetime.datetime(2031, 1, 6, 20, 0, tzinfo=tz), tick=False
     ):  # after valid_until
         assert "不在有效期内" in client.get(f"/parking/check/{code}/").content.decode()
+
+
+def test_the_public_pages_publish_the_commitment_never_the_seed_before_the_draw_nor_a_tier(
+    client, actors, offer, residents
+):
+    from gongzhi.parking.workflow import Tier
+
+    commitment, secret = offer.seed_commitment, offer.next_seed
+    page = client.get(f"/parking/offers/{offer.pk}/").content.decode()  # anonymous: public
+    assert commitment in page
+    assert secret not in page
+    for i, u in enumerate(residents):
+        apply(u, offer, f"粤B2000{i}")
+    draw = actions.draw_run(actor=actors.staff_a, offer=offer)
+    page = client.get(f"/parking/draws/{draw.pk}/").content.decode()
+    assert secret in page
+    assert commitment in page
+    assert 'id="draw-seed-check"' in page
+    assert "与事先公布的承诺一致" in page
+    for label in Tier.labels:
+        assert str(label) not in page
+    assert "<td>2</td>" not in page  # no tier column beside a number
+    entries = page.split('<pre id="draw-entries">')[1].split("</pre>")[0]
+    assert "," not in entries  # the plain list has numbers only, no ",tier"

@@ -13,9 +13,11 @@
     L.tileLayer(t.tileUrl, { attribution: t.tileAttribution || "", maxZoom: 19 }).addTo(map);
   }
   var bounds = [];
+  // Leaflet treats a string tooltip as HTML: names go in as text nodes, never markup
+  function asText(s) { var span = document.createElement("span"); span.textContent = s; return span; }
   function add(lon, lat, opts, label) {
     var m = L.circleMarker([lat, lon], opts).addTo(map);
-    if (label) { m.bindTooltip(label); }
+    if (label) { m.bindTooltip(asText(label)); }
     bounds.push([lat, lon]);
     return m;
   }

@@ -4,6 +4,7 @@ import importlib
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -77,6 +78,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # the demo creates demo_admin and other sign-ins whose password is published in the README
+            raise CommandError(
+                "GONGZHI_ENV=production:演示数据会创建密码公开的演示账号(如 demo_admin),生产环境拒绝载入 / "
+                "refusing to load the demo in production: it creates sign-ins with a published password"
+            )
         if TerritoryNode.objects.filter(code=DISTRICT_CODE).exists():
             if options["if_empty"]:
                 self.stdout.write(

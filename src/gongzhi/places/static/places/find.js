@@ -32,7 +32,10 @@
       var ll = [Number(row.dataset.lat), Number(row.dataset.lon)];
       bounds.push(ll);
       // circle markers need no icon images (nothing extra to vendor or to 404)
-      L.circleMarker(ll, { radius: 8, color: "#0b5cad", weight: 2, fillOpacity: 0.7 }).addTo(map).bindTooltip(row.dataset.name);
+      // a string tooltip is HTML to Leaflet: the centre's name goes in as a text node
+      var label = document.createElement("span");
+      label.textContent = row.dataset.name;
+      L.circleMarker(ll, { radius: 8, color: "#0b5cad", weight: 2, fillOpacity: 0.7 }).addTo(map).bindTooltip(label);
     });
     if (hasOrigin && bounds.length) { bounds.push([Number(t.originLat), Number(t.originLon)]); map.fitBounds(bounds, { padding: [20, 20] }); }
     map.on("click", function (e) { place(e.latlng.lng, e.latlng.lat); });

@@ -33,7 +33,10 @@
     },
     onEachFeature: function (feature, lyr) {
       var p = feature.properties;
-      lyr.bindTooltip(p.name, { permanent: true, direction: "center", className: "map-label" });
+      // a string tooltip is HTML to Leaflet: the territory's name goes in as a text node
+      var label = document.createElement("span");
+      label.textContent = p.name;
+      lyr.bindTooltip(label, { permanent: true, direction: "center", className: "map-label" });
       lyr.on("click", function (e) {
         L.DomEvent.stopPropagation(e);
         drill(p.id, true);
