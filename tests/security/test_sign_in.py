@@ -143,6 +143,18 @@ def test_a_phone_is_locked_out_after_ten_failures_across_codes(actors, outbox, i
         assert actions.otp_verify(phone=phone, code=_code(outbox)).person == actors.person_a
 
 
+def test_guesses_without_a_live_code_do_not_lock_the_phone_but_count_for_the_address(
+    actors, outbox, immediate_tasks
+):
+    phone = actors.person_a.decrypt_phone()
+    for _ in range(12):
+        with pytest.raises(actions.SignInError, match="验证码错误"):
+            actions.otp_verify(phone=phone, code="123456", ip="203.0.113.9")
+    actions.otp_request(phone=phone)
+    assert actions.otp_verify(phone=phone, code=_code(outbox), ip="198.51.100.1").person == actors.person_a
+    assert SignInAttempt.objects.filter(ip="203.0.113.9", succeeded=False).count() == 12
+
+
 def test_failed_codes_are_limited_per_client_address(actors, outbox, immediate_tasks, settings):
     settings.OTP_IP_FAILURES_PER_HOUR = 3
     for n in range(3):

@@ -220,7 +220,11 @@ def otp_verify(*, phone: str, code: str, ip: str | None = None) -> User:
                         person=person, role=Role.RESIDENT, territory=person.household
                     )
         signed_in = user is not None and user.is_active
-        SignInAttempt.objects.create(username=key, succeeded=signed_in, ip=ip)
+        # A guess with no live code cannot succeed: it counts against the client address, not the
+        # phone, so nobody locks a resident out without first sending them codes (and those are capped).
+        SignInAttempt.objects.create(
+            username=key if otp is not None else f"{key}:nocode", succeeded=signed_in, ip=ip
+        )
         if signed_in:
             audit.record(
                 actor=user, kind=AuditEntry.Kind.SIGN_IN, action="account.sign_in_otp", obj=user, ip=ip
