@@ -305,3 +305,26 @@ def test_anonymous_probes_are_not_written_to_the_audit_log(client, actors):
     with pytest.raises(Http404):
         access_person(AnonymousUser(), actors.person_a.pk)
     assert not AuditEntry.objects.exists()
+
+
+def test_picking_a_person_by_phone_in_a_service_form_is_audited_and_limited(actors, settings):
+    """service.views_teams.find_person matched phones and ID numbers through the list search: the
+    same oracle. It now goes through people.actions.person_match (audited, same hourly limit)."""
+    from gongzhi.service.actions import ServiceError
+    from gongzhi.service.views_teams import find_person
+
+    settings.EXACT_SEARCH_PER_HOUR = 2
+    phone = actors.person_a.decrypt_phone()
+    assert find_person(actors.staff_a, phone) == actors.person_a
+    entry = AuditEntry.objects.get(action="person.match")
+    assert (entry.kind, entry.detail["purpose"], entry.object_id) == (
+        "lookup",
+        "service.find_person",
+        str(actors.person_a.pk),
+    )
+    with pytest.raises(ServiceError, match="找不到"):
+        find_person(actors.staff_b, phone)  # another community's staff: not found, still counted
+    assert find_person(actors.staff_a, FULL_ID) == actors.person_a  # staff_a's second of two
+    with pytest.raises(ServiceError, match="上限"):
+        find_person(actors.staff_a, FULL_ID)
+    assert AuditEntry.objects.filter(action="person.match_refused", actor=actors.staff_a).count() == 1

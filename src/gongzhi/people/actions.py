@@ -199,38 +199,75 @@ def person_exact_search(
         raise _refuse(
             actor, action + "_refused", None, exc, fields=[found.kind], reason=reason, ip=ip
         ) from None
+    return _counted_lookup(
+        actor=actor,
+        action=action,
+        found=found,
+        people=Person.objects.visible_to(actor, "reveal_personal_data"),
+        reason=stated,
+        detail={"reason_code": reason_code},
+        ip=ip,
+    )
+
+
+LOOKUP_ACTIONS = ("person.exact_search", "person.match")
+
+
+def person_match(*, actor: Any, value: str, purpose: str, ip: str | None = None) -> list[Person]:
+    """Visible people whose full ID number or phone is `value`, to pick someone for a form (a helper,
+    an elder, a beneficiary). Shows nothing the actor cannot see, but confirms a guessed number: so
+    audited as a look-up (`purpose` says which form) and counted against the same hourly limit."""
+    found = exact_value(value)
+    return _counted_lookup(
+        actor=actor,
+        action="person.match",
+        found=found,
+        people=Person.objects.visible_to(actor),
+        reason=purpose,
+        detail={"purpose": purpose},
+        ip=ip,
+    )
+
+
+def _counted_lookup(
+    *,
+    actor: Any,
+    action: str,
+    found: ExactValue,
+    people: Any,
+    reason: str,
+    detail: dict[str, Any],
+    ip: str | None,
+) -> list[Person]:
+    """Match through the blind index, write the look-up row, or refuse (429, audited) over the limit."""
     limit = exact_search_limit()
     since = timezone.now() - datetime.timedelta(hours=1)
     with transaction.atomic():
-        # One actor's searches queue here, so two at once cannot both take the last one left.
+        # One actor's look-ups queue here, so two at once cannot both take the last one left.
         list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
-        used = AuditEntry.objects.filter(actor=actor.pk, action=action, at__gte=since).count()
+        used = AuditEntry.objects.filter(actor=actor.pk, action__in=LOOKUP_ACTIONS, at__gte=since).count()
         if used < limit:
-            people = list(
-                Person.objects.visible_to(actor, "reveal_personal_data")
-                .filter(**{f"{found.kind}_index": found.index})
+            matched = list(
+                people.filter(**{f"{found.kind}_index": found.index})
                 .select_related("household")
                 .annotate(tag_count=Count("tags"))
                 .order_by("household__path", "name", "pk")[:20]
             )
+            one = matched[0] if len(matched) == 1 else None
             audit.record(
                 actor=actor,
                 kind=AuditEntry.Kind.LOOKUP,
                 action=action,
-                obj=people[0] if len(people) == 1 else None,
-                scope_path=people[0].scope_path if len(people) == 1 else "",
+                obj=one,
+                scope_path=one.scope_path if one is not None else "",
                 fields=[found.kind],
-                reason=stated,
-                detail={
-                    "reason_code": reason_code,
-                    "masked": found.masked,
-                    "matches": [p.pk for p in people],
-                },
+                reason=reason,
+                detail={**detail, "masked": found.masked, "matches": [p.pk for p in matched]},
                 ip=ip,
             )
-            return people
+            return matched
     over = TooManyLookups(limit)
-    raise _refuse(actor, action + "_refused", None, over, fields=[found.kind], reason=stated, ip=ip)
+    raise _refuse(actor, action + "_refused", None, over, fields=[found.kind], reason=reason, ip=ip)
 
 
 def age_on(person: Person, day: datetime.date) -> int | None:

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongzhi.orgs.models import Organisation
-from gongzhi.people.queries import person_search
+from gongzhi.people.actions import TooManyLookups, person_match
+from gongzhi.people.queries import NumberInSearch, person_search
 from gongzhi.service import actions_teams, poster
 from gongzhi.service.access import access_helper, access_team, is_staff
 from gongzhi.service.actions import ServiceError
@@ -23,7 +24,14 @@ def find_person(actor: Any, query: str) -> Any:
     """Exactly one visible person by phone, ID number or name, else ServiceError."""
     if not (query or "").strip():
         raise ServiceError("请输入姓名、手机号或身份证号", "person")
-    found = list(person_search(actor, q=query)[:2])
+    try:
+        found = list(person_search(actor, q=query)[:2])
+    except NumberInSearch:
+        # A phone or ID number: matched exactly, audited and limited (people.actions.person_match).
+        try:
+            found = person_match(actor=actor, value=query, purpose="service.find_person")[:2]
+        except (TooManyLookups, ValueError) as exc:
+            raise ServiceError(str(exc), "person") from None
     if not found:
         raise ServiceError("在您的辖区内找不到此人", "person")
     if len(found) > 1:
