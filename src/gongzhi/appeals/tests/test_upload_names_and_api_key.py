@@ -22,7 +22,7 @@ STORED = re.compile(r"^appeals/\d{4}/\d{2}/[0-9a-f]{32}\.(png|gif)$")
 
 def post_appeal(client, user, photos):
     client.force_login(user)
-    body = {"text": "井盖丢了", "photos": photos, **IN_A}
+    body = {"text": "井盖丢了", "photos": photos, "lon": 113.9012, "lat": 22.7012}
     return client.post("/api/v1/appeals/", json.dumps(body), content_type="application/json")
 
 
