@@ -47,7 +47,7 @@ class Limits:
     max_uncompressed: int = 128 * MiB  # all zip members together, as declared in the zip directory
     max_ratio: int = 100  # uncompressed / compressed, for members over RATIO_FLOOR bytes
     max_members: int = 1000
-    max_shared_strings: int = 1_000_000
+    max_shared_strings: int = 500_000  # ~27 MiB of tiny distinct strings at the cap
     max_record_chars: int = 512 * 1024  # one CSV record (bounds the field list csv builds for it)
 
 
@@ -256,6 +256,19 @@ def _attr(element: Any, name: str) -> str | None:
     return None
 
 
+def _string_item(item: Any) -> str:
+    """A shared string's text as openpyxl's Text.content gives it: the plain <t> and the <t> of each
+    rich-text run <r>, not the phonetic runs <rPh>."""
+    parts = []
+    for child in item:
+        tag = _local(child.tag)
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts).replace("x005F_", "")
+
+
 class _XlsxReader:
     def __init__(self, archive: zipfile.ZipFile, limits: Limits) -> None:
         self.archive = archive
@@ -353,8 +366,6 @@ class _XlsxReader:
         return sheet_id, date1904
 
     def _shared_strings(self, path: str | None) -> list[str]:
-        from openpyxl.cell.text import Text
-
         strings: list[str] = []
         if path is None:
             return strings
@@ -370,7 +381,7 @@ class _XlsxReader:
                         raise _too_big()
                 continue
             if tag == "si":
-                strings.append(Text.from_tree(element).content.replace("x005F_", ""))
+                strings.append(_string_item(element))
                 if len(strings) > self.limits.max_shared_strings:
                     raise _too_big()
                 if parent is not None:

@@ -172,3 +172,25 @@ def peak_mib(call: Callable[[], Any]) -> tuple[float, Any]:
     finally:
         tracemalloc.stop()
     return (peak - baseline) / MiB, outcome
+
+
+def xlsx_with_shared_strings(strings_xml: bytes, *, prolog: bytes = b"") -> bytes:
+    """A workbook whose sheet shows shared string 0 and whose sharedStrings.xml holds `strings_xml`."""
+    rels = WORKBOOK_RELS.replace(
+        "</Relationships>",
+        f'<Relationship Id="rId2" Type="{DOC}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr(
+            "xl/sharedStrings.xml", prolog + f'<sst xmlns="{MAIN}">'.encode() + strings_xml + b"</sst>"
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            SHEET_HEAD + '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>',
+        )
+    return out.getvalue()

@@ -204,3 +204,25 @@ def test_csv_writer_neutralises_and_starts_with_a_bom():
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:], newline="")))
     assert rows[1:] == [["'" + v, "-1"] for v in DANGEROUS]
+
+
+def test_shared_strings_are_capped_and_cost_little_at_the_cap():
+    cap = Limits().max_shared_strings
+    at_cap = crafted.xlsx_with_shared_strings(b"".join(b"<si><t>%d</t></si>" % n for n in range(cap)))
+    peak, table = crafted.peak_mib(lambda: read_xlsx(at_cap))
+    assert table.rows == [(1, ("0",))]
+    assert peak < MEMORY_BUDGET_MIB
+    with pytest.raises(SpreadsheetRefused, match="解压后过大"):
+        read_xlsx(at_cap, limits=Limits(max_shared_strings=cap - 1))
+
+
+def test_entity_expansion_is_refused():
+    laughs = b"".join(
+        b'<!ENTITY %s "%s">' % (chr(98 + n).encode(), (b"&" + chr(97 + n).encode() + b";") * 10)
+        for n in range(8)
+    )
+    prolog = b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">' + laughs + b"]>"
+    content = crafted.xlsx_with_shared_strings(b"<si><t>&i;</t></si>", prolog=prolog)
+    peak, outcome = crafted.peak_mib(lambda: read_xlsx(content))
+    assert isinstance(outcome, SpreadsheetRefused)
+    assert peak < MEMORY_BUDGET_MIB
