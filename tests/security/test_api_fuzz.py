@@ -89,7 +89,8 @@ def fuzz(user: Any) -> tuple[int, list[str]]:
 
             try:
                 run()
-            except Exception as exc:  # noqa: BLE001 - collect every operation's failure, then report
+            # schemathesis reports through a FailureGroup (a BaseExceptionGroup, not an Exception)
+            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collect every operation's failure
                 failures.append(f"{operation.label} [{mode.value}]: {str(exc)[:1500]}")
     return calls, failures
 
