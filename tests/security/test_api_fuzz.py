@@ -32,7 +32,7 @@ from gongzhi.parking import actions as parking_actions
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("GONGZHI_FUZZ_EXAMPLES", "2"))
+EXAMPLES = int(os.environ.get("GONGZHI_FUZZ_EXAMPLES", "8"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MODES = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
 

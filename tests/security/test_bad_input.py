@@ -199,6 +199,13 @@ def test_page_2_to_the_70_on_an_api_list_is_422_not_an_overflow(actors, url):
     assert signed_in(actors.platform_admin).get(url, {"page_size": HUGE_PAGE}).status_code == 422
 
 
+@pytest.mark.parametrize("field", ["department", "community"])
+def test_an_appeal_filter_id_of_2_to_the_70_is_422_not_an_overflow(actors, field):
+    """Found by the fuzzer with 8 examples: SQLite could not bind the integer (500)."""
+    response = signed_in(actors.staff_a).get("/api/v1/appeals/", {field: HUGE_PAGE})
+    assert response.status_code == 422, response.content
+
+
 @pytest.mark.parametrize("url", ["/appeals/all/", "/appeals/mine/", "/people/", "/orgs/", "/audit/"])
 def test_page_2_to_the_70_on_a_page_shows_the_last_page(actors, url):
     response = signed_in(actors.platform_admin).get(url, {"page": HUGE_PAGE})

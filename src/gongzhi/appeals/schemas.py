@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from gongzhi.appeals.workflow import Action, Status
+from gongzhi.core.schemas import RowId
 
 
 class ErrorOut(Schema):
@@ -40,8 +41,8 @@ class AppealIn(Schema):
 
 class AppealFilter(Schema):
     status: str | None = None
-    department: int | None = None
-    community: int | None = None
+    department: RowId | None = None
+    community: RowId | None = None
     overdue: bool = False
     q: str = Field("", max_length=60, description="标题包含")
 
