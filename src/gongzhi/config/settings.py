@@ -169,6 +169,8 @@ OTP_DAILY_PER_PHONE = env_int("OTP_DAILY_PER_PHONE", 10)
 OTP_DAILY_TOTAL = env_int("OTP_DAILY_TOTAL", 20000)
 TOKEN_TTL_DAYS = env_int("TOKEN_TTL_DAYS", 90)
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+# Exact searches by full ID number or phone per actor and hour (audited; decision 0039).
+EXACT_SEARCH_PER_HOUR = env_int("EXACT_SEARCH_PER_HOUR", 20)
 # Proxies whose X-Forwarded-For is believed (addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 try:
@@ -176,8 +178,6 @@ try:
         ipaddress.ip_network(_proxy, strict=False)
 except ValueError as exc:
     raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
-# Exact searches by full ID number or phone per actor and hour (audited; decision 0039).
-EXACT_SEARCH_PER_HOUR = env_int("EXACT_SEARCH_PER_HOUR", 20)
 SMS_BACKEND = env_str("SMS_BACKEND", "gongzhi.accounts.sms.ConsoleSmsBackend")
 
 LANGUAGE_CODE = "zh-hans"
