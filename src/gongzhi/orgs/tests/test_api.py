@@ -45,12 +45,14 @@ def test_party_org_detail_has_posts_and_children(client, actors, party):
 
 
 def test_party_org_detail_of_another_community_is_404_and_nothing_changes(client, actors, party):
-    before = AuditEntry.objects.count()
+    before = AuditEntry.objects.exclude(action="scope.denied").count()
     client.force_login(actors.staff_b)
     response = client.get(f"/api/v1/orgs/party-orgs/{party.committee_a.pk}")
     assert response.status_code == 404
     assert response.json() == {"detail": "未找到"}
-    assert AuditEntry.objects.count() == before
+    # nothing written but the scope denial, which is audited (issue 13)
+    assert AuditEntry.objects.exclude(action="scope.denied").count() == before
+    assert AuditEntry.objects.filter(action="scope.denied", kind=AuditEntry.Kind.REFUSAL).count() == 1
 
 
 def test_organisations_filter_by_kind_within_scope(client, actors, party):
