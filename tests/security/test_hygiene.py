@@ -109,6 +109,12 @@ def test_the_mask_hides_id_numbers_phones_and_codes_and_keeps_the_rest():
     assert "/api/v1/people/persons" in masked
 
 
+def test_the_mask_keeps_row_ids_that_are_not_codes():
+    line = "Not Found: /api/v1/territory/nodes/104233 (appeal GM20261207-000123)"
+    assert mask_personal(line) == line
+    assert CODE not in mask_personal(f"otp={CODE}")
+
+
 def test_every_project_handler_masks_messages_arguments_and_tracebacks():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

@@ -11,17 +11,18 @@ import re
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 # Mainland mobile: 1, then 3-9, then 9 digits; optionally +86 / 86 in front.
 MOBILE = re.compile(r"(?<![\d.])(?:\+?86[ -]?)?1[3-9]\d{9}(?![\d.])")
-# Sign-in and pickup codes: six digits standing alone (not a decimal fraction, not part of a number).
-CODE = re.compile(r"(?<![\d.])\d{6}(?![\d.])")
+# Sign-in codes: six digits standing alone, after a word that names a code ("验证码是482913",
+# "code=482913"). Not every six-digit number: row ids in paths (/nodes/104233) must stay readable.
+CODE = re.compile(r"((?:验证码|code|otp)[^\d\n]{0,16})(?<![\d.])\d{6}(?![\d.])", re.IGNORECASE)
 
 
 def mask_personal(text: str) -> str:
-    """The text with each ID number, mobile number and 6-digit code replaced by a fixed token."""
+    """The text with each ID number, mobile number and named 6-digit code replaced by a fixed token."""
     if not any(c.isdigit() for c in text):
         return text
     text = ID_NUMBER.sub("[身份证号已隐去]", text)
     text = MOBILE.sub("[手机号已隐去]", text)
-    return CODE.sub("[******]", text)
+    return CODE.sub(r"\1[******]", text)
 
 
 class MaskPersonalData(logging.Filter):
