@@ -328,3 +328,40 @@ def test_picking_a_person_by_phone_in_a_service_form_is_audited_and_limited(acto
     with pytest.raises(ServiceError, match="上限"):
         find_person(actors.staff_a, FULL_ID)
     assert AuditEntry.objects.filter(action="person.match_refused", actor=actors.staff_a).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_naming_an_owner_or_council_member_by_phone_is_audited_limited_and_the_refusal_kept(actors, settings):
+    """assemblies/councils.person_by_phone matched phones platform-wide, unaudited and unlimited: a
+    committee account could confirm any number. Now one audited, counted look-up each; over the
+    limit the refusal is a 429 that stays in the audit log."""
+    from gongzhi.assemblies.actions import person_by_phone as owner_by_phone
+    from gongzhi.assemblies.errors import AssemblyError
+    from gongzhi.councils.actions import person_by_phone as member_by_phone
+    from gongzhi.councils.workflow import CouncilError
+
+    settings.EXACT_SEARCH_PER_HOUR = 2
+    phone = actors.person_b.decrypt_phone()  # another community's resident: still nameable
+    assert owner_by_phone(phone, actor=actors.staff_a) == actors.person_b
+    with pytest.raises(CouncilError, match="未登记"):
+        member_by_phone("13999999999", actor=actors.staff_a)  # not registered: counted all the same
+    with pytest.raises(AssemblyError) as refused:
+        owner_by_phone(phone, actor=actors.staff_a)
+    assert refused.value.status == 429
+    rows = AuditEntry.objects.filter(actor=actors.staff_a).order_by("pk")
+    assert [(r.kind, r.action) for r in rows] == [
+        ("lookup", "person.match"),
+        ("lookup", "person.match"),
+        ("refusal", "person.match_refused"),
+    ]
+    assert "13999999999" not in json.dumps([r.detail for r in rows], ensure_ascii=False)
+
+
+def test_importing_an_owners_register_is_one_audited_look_up(actors):
+    from gongzhi.people.actions import people_by_phones
+
+    known = actors.person_a.decrypt_phone()
+    found = people_by_phones(actor=actors.staff_a, phones=[known, "13999999999", "12"], purpose="test")
+    assert found == {known: actors.person_a}
+    entry = AuditEntry.objects.get(action="person.match_batch")
+    assert (entry.kind, entry.detail["asked"], entry.detail["found"]) == ("lookup", 3, 1)

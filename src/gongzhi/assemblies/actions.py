@@ -27,6 +27,7 @@ from gongzhi.assemblies.models import (
 )
 from gongzhi.core import uploads
 from gongzhi.core.audit import record_write
+from gongzhi.people import actions as people_actions
 
 # status -> statuses it may move to (no way back: a closed vote is a record)
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -315,19 +316,18 @@ def rating_submit(
     return rating
 
 
-def person_by_phone(phone: str) -> Any:
-    """The person registered with this phone (exact match on the blind index), or a clear refusal.
-    Used to name owners and proxy agents without giving the owners' committee a people search."""
-    from gongzhi.core import crypto
-    from gongzhi.people.models import Person
-    from gongzhi.people.phone import normalise_phone
-
+def person_by_phone(phone: str, *, actor: Any) -> Any:
+    """The person registered with this phone, or a clear refusal. Used to name owners and proxy
+    agents without giving the owners' committee a people search; the look-up is audited and counted
+    (people.actions.person_by_phone), since it tells whether a number is registered."""
     try:
-        normal = normalise_phone(phone)
+        person = people_actions.person_by_phone(actor=actor, phone=phone, purpose="业主大会:登记业主或受托人")
     except ValueError as exc:
         raise AssemblyError(_("手机号格式不正确")) from exc
-    person = Person.objects.filter(phone_index=crypto.blind_index(normal)).order_by("id").first()
+    except people_actions.TooManyLookups as exc:
+        raise AssemblyError(str(exc), 429) from exc
     if person is None:
+        normal = "".join(ch for ch in phone if ch.isdigit())[-11:]
         raise AssemblyError(
             _("手机号%(phone)s未登记为居民,请先在社区登记") % {"phone": normal[:3] + "****" + normal[-4:]}
         )

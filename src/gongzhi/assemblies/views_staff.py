@@ -161,7 +161,7 @@ def add_proxy(request: HttpRequest, assembly_id: int) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, assembly, status=400, proxy_form=form)
     try:
-        agent = actions.person_by_phone(form.cleaned_data["agent_phone"])
+        agent = actions.person_by_phone(form.cleaned_data["agent_phone"], actor=request.user)
         principal = assembly.voters.get(pk=form.cleaned_data["principal"])
         actions.proxy_record(
             actor=request.user,
@@ -189,7 +189,7 @@ def register_import(request: HttpRequest, compound_id: int) -> HttpResponse:
     if upload is None or upload.size > 2 * 1024 * 1024:
         messages.error(request, _("请选择2MB以内的CSV文件"))
         return redirect("assemblies:register", compound.pk)
-    rows, errors = importer.parse(compound, upload.read())
+    rows, errors = importer.parse(compound, upload.read(), actor=request.user)
     if errors:
         return _register_page(request, compound, PartForm(), status=422, import_errors=errors)
     count = importer.apply(actor=request.user, rows=rows, on=timezone.localdate())
@@ -229,7 +229,11 @@ def register(request: HttpRequest, compound_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                owners = [actions.person_by_phone(p) for p in form.cleaned_data["owner_phones"].split() if p]
+                owners = [
+                    actions.person_by_phone(p, actor=request.user)
+                    for p in form.cleaned_data["owner_phones"].split()
+                    if p
+                ]
                 if not owners:
                     raise AssemblyError(_("请至少填写一名业主"))
                 household = next(h for h in households if h.pk == form.cleaned_data["household"])

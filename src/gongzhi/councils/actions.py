@@ -25,6 +25,7 @@ from gongzhi.councils.models import (
     Seat,
 )
 from gongzhi.councils.workflow import TRANSITIONS, CouncilError
+from gongzhi.people import actions as people_actions
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
@@ -312,17 +313,15 @@ def evidence_add(*, actor: Any, decision: Decision, upload: Any, note: str = "")
     return evidence
 
 
-def person_by_phone(phone: str) -> Any:
-    """The person registered with this phone (blind-index exact match), or a clear refusal."""
-    from gongzhi.core import crypto
-    from gongzhi.people.models import Person
-    from gongzhi.people.phone import normalise_phone
-
+def person_by_phone(phone: str, *, actor: Any) -> Any:
+    """The person registered with this phone, or a clear refusal; audited and counted like exact
+    search (people.actions.person_by_phone), since it tells whether a number is registered."""
     try:
-        normal = normalise_phone(phone)
+        person = people_actions.person_by_phone(actor=actor, phone=phone, purpose="议事会:登记代表")
     except ValueError as exc:
         raise CouncilError(_("手机号格式不正确")) from exc
-    person = Person.objects.filter(phone_index=crypto.blind_index(normal)).order_by("id").first()
+    except people_actions.TooManyLookups as exc:
+        raise CouncilError(str(exc), 429) from exc
     if person is None:
         raise CouncilError(_("该手机号未登记为居民"))
     return person

@@ -116,7 +116,7 @@ def seat_add(request: HttpRequest, council_id: int) -> HttpResponse:
         return _council_page(request, council, status=400, seat_form=form)
     data = form.cleaned_data
     try:
-        person = actions.person_by_phone(data["phone"]) if data["phone"].strip() else None
+        person = actions.person_by_phone(data["phone"], actor=request.user) if data["phone"].strip() else None
         if data["kind"] == SeatKind.RESIDENT_REP and person is None:
             raise CouncilError(_("居民代表席位须填写代表手机号"))
         actions.seat_add(

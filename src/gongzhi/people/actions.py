@@ -229,6 +229,51 @@ def person_match(*, actor: Any, value: str, purpose: str, ip: str | None = None)
     )
 
 
+def person_by_phone(*, actor: Any, phone: str, purpose: str, ip: str | None = None) -> Person | None:
+    """The person registered with this mobile number anywhere on the platform, to name an owner, a
+    proxy agent or a council member who may live outside the actor's territory. It confirms whether
+    a guessed number is registered, so it is audited as a look-up and counted against the same
+    hourly limit as exact search (issue 13). ValueError for a malformed number; TooManyLookups."""
+    found = exact_value(phone)
+    if found.kind != "phone":
+        raise ValueError(gettext("手机号格式不正确"))
+    matched = _counted_lookup(
+        actor=actor,
+        action="person.match",
+        found=found,
+        people=Person.objects.all(),
+        reason=purpose,
+        detail={"purpose": purpose},
+        ip=ip,
+    )
+    return min(matched, key=lambda p: p.pk) if matched else None
+
+
+def people_by_phones(*, actor: Any, phones: list[str], purpose: str) -> dict[str, Person]:
+    """Bulk form of person_by_phone for a register import (owners' committee): the numbers that are
+    registered, keyed by the number as given. A file of numbers is one audited look-up that names
+    how many were asked and found; it is not counted against the hourly limit, because importing
+    the register is the committee's job and the import itself is audited with its rows."""
+    index: dict[str, str] = {}
+    for raw in phones:
+        try:
+            index[raw] = crypto.blind_index(normalise_phone(raw))
+        except ValueError:
+            continue
+    rows = Person.objects.filter(phone_index__in=set(index.values())).order_by("-pk")
+    by_index = {p.phone_index: p for p in rows}  # lowest pk wins, as person_by_phone
+    found = {raw: by_index[i] for raw, i in index.items() if i in by_index}
+    audit.record(
+        actor=actor,
+        kind=AuditEntry.Kind.LOOKUP,
+        action="person.match_batch",
+        fields=["phone"],
+        reason=purpose,
+        detail={"purpose": purpose, "asked": len(set(phones)), "found": len(found)},
+    )
+    return found
+
+
 def _counted_lookup(
     *,
     actor: Any,

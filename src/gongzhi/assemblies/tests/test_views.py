@@ -169,7 +169,7 @@ def test_proxy_is_recorded_with_its_document_by_phone(client, register):
         {
             "principal": principal.pk,
             "agent_phone": "13912345678",
-            "document": SimpleUploadedFile("a.pdf", b"%PDF", content_type="application/pdf"),
+            "document": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
         },
     )
     assert response.status_code == 302

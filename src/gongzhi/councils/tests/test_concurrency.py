@@ -34,7 +34,9 @@ def test_two_simultaneous_closings_write_one_done(world):
         deadline=timezone.localdate() + datetime.timedelta(days=3),
     )
     actions.evidence_add(
-        actor=None, decision=d, upload=SimpleUploadedFile("a.pdf", b"%PDF", content_type="application/pdf")
+        actor=None,
+        decision=d,
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
     )
 
     def close(_i: int):
