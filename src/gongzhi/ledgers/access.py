@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import Http404
 
+from gongzhi.core import audit
 from gongzhi.core.scoping import Scope, get_scope
 from gongzhi.ledgers.models import ImportBatch, Kind
 from gongzhi.ledgers.validation import CAPABILITY
@@ -30,7 +31,19 @@ def access_batch(actor: Any, batch_id: int | str, *, lock: bool = False) -> Impo
         rows = rows.select_for_update()
     try:
         return rows.get(pk=batch_id)
-    except (ImportBatch.DoesNotExist, ValueError, TypeError) as exc:
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+    except ImportBatch.DoesNotExist as exc:
+        # someone else's batch (it holds their upload's personal data): audited like any scope
+        # denial on an existing row, and answered like a missing one (issue 13 point 8)
+        if ImportBatch.objects.filter(pk=batch_id).exists():
+            audit.record_refusal(
+                actor=actor,
+                action="scope.denied",
+                object_type=ImportBatch._meta.label_lower,
+                object_id=str(batch_id),
+                detail={"capability": "own_batch"},
+            )
         raise Http404 from exc
 
 

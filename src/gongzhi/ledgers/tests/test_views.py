@@ -113,6 +113,9 @@ def test_staff_of_another_community_gets_404_for_a_batch_and_nothing_changes(cli
         "ledger.preview"
     ]
     assert batch.filename not in client.get(reverse("ledgers:index")).content.decode()
+    # the three tries at staff_a's batch are audited as scope denials; the missing id is not
+    denials = AuditEntry.objects.filter(action="scope.denied", actor=actors.staff_b)
+    assert [(d.kind, d.object_id) for d in denials] == [("refusal", str(batch.pk))] * 3
 
 
 def test_cancel_drops_the_stored_file(client, actors):
