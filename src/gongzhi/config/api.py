@@ -51,4 +51,3 @@ api.add_router("/projects/", projects_router)
 api.add_router("/councils/", councils_router)
 api.add_router("/assemblies/", assemblies_router)
 api.add_router("/needs/", needs_router)
-
