@@ -8,6 +8,12 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "账号与角色"
 
+    def ready(self) -> None:
+        from gongzhi.accounts.roles import compute_scope
+        from gongzhi.core import scoping
+
+        scoping.set_scope_resolver(compute_scope)  # core sits below accounts (decision 0043)
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """Django's admin with a site whose sign-in is the staff page (lockout and audit, decision 0038)."""

@@ -10,14 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.appeals import notify, stats
+from gongzhi.appeals import hooks, notify, stats
 from gongzhi.appeals.access import require
 from gongzhi.appeals.calendar import WorkCalendar
 from gongzhi.appeals.deadlines import clocks_and_due
 from gongzhi.appeals.models import Appeal, AppealEvent, ExtensionRequest, Rating, Satisfaction
 from gongzhi.appeals.workflow import Action, InvalidTransition, Status, next_status
 from gongzhi.core.audit import actor_label
-from gongzhi.dispatch import actions as dispatch_actions
 
 MAX_REOPENS = getattr(settings, "APPEAL_MAX_REOPENS", 2)
 
@@ -104,7 +103,7 @@ def appeal_dispatch(
     locked.department = department
     if category is not None:
         locked.category = category
-    dispatch_actions.record_correction(appeal=locked, department=department, category=category)
+    hooks.record_dispatch_choice(appeal=locked, department=department, category=category)
     now = timezone.now()
     start_clocks(locked, now)
     locked.save()
@@ -119,9 +118,7 @@ def appeal_dispatch_as_suggested(*, appeal: Appeal, actor: Any, rank: int, depar
     """One tap on a 秒拨 suggestion: accept the appeal if it is still only submitted, then dispatch
     it to the suggestion's department with the suggestion's category. `departments` are those the
     actor may dispatch to (queries.dispatch_departments); the row lock makes a second tap 409."""
-    from gongzhi.dispatch.models import Suggestion
-
-    suggestion = Suggestion.objects.filter(appeal_id=appeal.pk, rank=rank).select_related("category").first()
+    suggestion = hooks.suggestion(appeal.pk, rank)
     if suggestion is None or suggestion.department_id is None:
         raise AppealError(_("该建议没有可派单的承办部门,请手动选择"))
     department = departments.filter(pk=suggestion.department_id).first()

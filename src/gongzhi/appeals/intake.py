@@ -16,14 +16,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from gongzhi.appeals import actions, deadlines, notify, routing, stats
+from gongzhi.appeals import actions, deadlines, hooks, notify, routing, stats
 from gongzhi.appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Channel
 from gongzhi.appeals.workflow import Action, Status
 from gongzhi.core import crypto, rowsql, uploads
 from gongzhi.core.audit import actor_label
 from gongzhi.core.masking import mask_phone
-from gongzhi.dispatch import predict as dispatch_predict
-from gongzhi.hotissues.duplicates import fingerprint_row
 from gongzhi.orgs.models import Organisation
 from gongzhi.people.phone import InvalidPhone, normalise_phone
 from gongzhi.territory.geo_index import get_index
@@ -121,15 +119,14 @@ def appeal_submit(
     title = title.strip()
     _validate(title, text, lon, lat, address_text, photos)
     placement = _place(lon=lon, lat=lat, address_text=address_text)
-    # 秒拨 prediction (gongzhi.dispatch, decision 0011): with no category given and an active model, a
-    # confident prediction sets the category (the routing rules then pick the department); the top-3
-    # suggestions are stored for triage. With no active model this is NOTHING and intake is unchanged.
+    # 秒拨 prediction (gongzhi.dispatch through hooks, decision 0011): with no category given and an
+    # active model, a confident prediction sets the category (the routing rules then pick the
+    # department); the top-3 suggestions are stored for triage. With no active model (or no dispatch
+    # app) nothing is predicted and intake is unchanged.
     prediction = (
-        dispatch_predict.for_intake(
-            title=title, text=text, territory=placement.territory or fallback_territory
-        )
+        hooks.predict_at_intake(title=title, text=text, territory=placement.territory or fallback_territory)
         if category is None
-        else dispatch_predict.NOTHING
+        else hooks.NO_PREDICTION
     )
     category = category or prediction.category
     # the routed department as the cached rules name it, so its handlers are read in the same query
@@ -504,7 +501,7 @@ def _create(
         inbox = notify.department_rows(appeal, "assigned", f"新派单:{appeal.number} {appeal.title}", handlers)
         if inbox:
             writes.append(rowsql.insert(inbox))
-    fingerprint = fingerprint_row(appeal)  # duplicate check of later appeals (gongzhi.hotissues)
+    fingerprint = hooks.fingerprint_row(appeal)  # duplicate check of later appeals (gongzhi.hotissues)
     if fingerprint is not None:
         writes.append(rowsql.insert([fingerprint]))
     if department is not None:

@@ -11,7 +11,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from gongzhi.accounts.roles import Role
-from gongzhi.appeals import access
+from gongzhi.appeals import access, hooks
 from gongzhi.appeals.models import (
     Appeal,
     AppealEvent,
@@ -176,14 +176,10 @@ def dispatch_departments(actor: Any) -> QuerySet[Organisation]:
 
 def suggested_dispatch(appeal: Appeal) -> dict[str, int]:
     """The 秒拨 top suggestion as the dispatch form's initial department and category ({} if none)."""
-    from gongzhi.dispatch.models import Suggestion
-
-    top = (
-        Suggestion.objects.filter(appeal_id=appeal.pk, rank=1).values("department_id", "category_id").first()
-    )
+    top = hooks.suggestion(appeal.pk, 1)
     if top is None:
         return {}
-    return {k: v for k, v in (("department", top["department_id"]), ("category", top["category_id"])) if v}
+    return {k: v for k, v in (("department", top.department_id), ("category", top.category_id)) if v}
 
 
 def reply_templates(appeal: Appeal) -> list[ReplyTemplate]:

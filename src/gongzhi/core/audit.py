@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 
+from gongzhi.core.client import client_ip
 from gongzhi.core.models import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -104,11 +105,7 @@ def record(
 def current_ip() -> str | None:
     """The client address of the request being served, if any (for rows written deep in a call)."""
     request = _request.get()
-    if request is None:
-        return None
-    from gongzhi.accounts.views import client_ip  # accounts depends on core, not the reverse
-
-    return client_ip(request)
+    return client_ip(request) if request is not None else None
 
 
 def record_refusal(

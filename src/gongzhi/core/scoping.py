@@ -5,9 +5,11 @@ Every view and API handler reaches scoped rows only through `Model.objects.visib
 that is indistinguishable from "does not exist".
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -37,6 +39,23 @@ class Scope:
 
 ANONYMOUS = Scope(user_id=None, person_id=None)
 
+# Who holds which role where is the accounts app's business (its capability table), and accounts sits
+# above core: it registers the function here in its AppConfig.ready() (docs/architecture.md).
+_resolver: Callable[[Any], Scope] | None = None
+
+
+def set_scope_resolver(resolver: Callable[[Any], Scope]) -> None:
+    """Name the function that computes a signed-in actor's scope (accounts.roles.compute_scope)."""
+    global _resolver
+    _resolver = resolver
+
+
+def _unresolved(actor: Any) -> Scope:
+    # Fail loudly: answering "sees nothing" would look like a permissions bug, "sees all" would be one.
+    raise ImproperlyConfigured(
+        "No scope resolver: gongzhi.accounts must be in INSTALLED_APPS (decision 0043)"
+    )
+
 
 def get_scope(actor: Any) -> Scope:
     """The actor's scope, computed once per request object and cached on it."""
@@ -45,9 +64,7 @@ def get_scope(actor: Any) -> Scope:
     cached = getattr(actor, "_gongzhi_scope", None)
     if cached is not None:
         return cached
-    from gongzhi.accounts.roles import compute_scope  # accounts depends on core, not the reverse
-
-    scope = compute_scope(actor)
+    scope = (_resolver or _unresolved)(actor)
     actor._gongzhi_scope = scope
     store = getattr(actor, "_gongzhi_scope_store", None)  # token callers keep it a few seconds
     if store is not None:

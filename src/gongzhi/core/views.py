@@ -1,6 +1,9 @@
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,12 +14,24 @@ from django.views.decorators.cache import never_cache
 from gongzhi.core.queries import audit_search
 from gongzhi.core.scoping import get_scope
 
+# The home page's summary (roles, counts in one's territory, one's own record) is read from the apps
+# above core; the territory app, where it lives, registers it in its AppConfig.ready() (decision 0043).
+_home_summary: Callable[[Any], Any] | None = None
+
+
+def set_home_summary(summary: Callable[[Any], Any]) -> None:
+    """Name the function that reads the signed-in user's home summary (territory.queries.home_summary)."""
+    global _home_summary
+    _home_summary = summary
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    from gongzhi.territory.queries import home_summary
-
-    return render(request, "core/home.html", {"summary": home_summary(request.user)})
+    if _home_summary is None:  # an empty page would tell a district officer "you have no role"
+        raise ImproperlyConfigured(
+            "No home summary: gongzhi.territory must be in INSTALLED_APPS (decision 0043)"
+        )
+    return render(request, "core/home.html", {"summary": _home_summary(request.user)})
 
 
 @never_cache

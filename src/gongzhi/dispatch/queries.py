@@ -5,7 +5,7 @@ from typing import Any
 
 from gongzhi.core.scoping import get_scope
 from gongzhi.dispatch import predict
-from gongzhi.dispatch.models import DispatchModel
+from gongzhi.dispatch.models import DispatchModel, Suggestion
 from gongzhi.dispatch.training import compose
 from gongzhi.territory.models import Level, TerritoryNode
 
@@ -85,3 +85,8 @@ def model_list(limit: int = 100) -> list[dict[str, Any]]:
 
 def model_out(version: int) -> dict[str, Any]:
     return _out(DispatchModel.objects.values(*FIELDS).get(version=version))
+
+
+def suggestion(appeal_id: int, rank: int) -> Suggestion | None:
+    """An appeal's stored 秒拨 suggestion of a rank, with its category (appeals' hook, decision 0043)."""
+    return Suggestion.objects.filter(appeal_id=appeal_id, rank=rank).select_related("category").first()
