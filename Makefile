@@ -38,9 +38,11 @@ demo: install assets translations migrate
 test: install-test assets translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# lint-imports checks the contracts in pyproject.toml: apps import only downward (decision 0043).
 lint: install-test
 	$(BIN)/ruff check src tests bench conftest.py
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install-test
 	$(BIN)/mypy src/gongzhi
@@ -53,4 +55,5 @@ clean:
 
 lint-ci: install-test
 	$(BIN)/ruff check src tests bench conftest.py
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/gongzhi makemigrations --check --dry-run
