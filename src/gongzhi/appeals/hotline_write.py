@@ -22,7 +22,7 @@ from gongzhi.core import crypto
 from gongzhi.core.audit import actor_label
 from gongzhi.core.masking import mask_phone
 from gongzhi.territory.geo_index import get_index
-from gongzhi.territory.models import Level, TerritoryNode
+from gongzhi.territory.models import Level, TerritoryNode, community_path, street_path
 
 # --- placing and routing, in bulk --------------------------------------------------------------
 
@@ -45,7 +45,7 @@ class Placer:
         self.areas = {
             r[0]: Node(*r) for r in TerritoryNode.objects.filter(level__in=levels).values_list(*fields)
         }
-        self.by_code = {n.code: n for n in self.areas.values()}
+        self.by_path = {n.path: n for n in self.areas.values()}
         self.compounds = [
             Node(*r)
             for r in TerritoryNode.objects.filter(level=Level.COMPOUND).order_by("path").values_list(*fields)
@@ -57,12 +57,12 @@ class Placer:
         )
         self.district = district
 
-    def ancestor(self, node: Node, level: str) -> Node | None:
-        if node.level == level:
-            return node
-        length = {Level.STREET: 9, Level.COMMUNITY: 12}[Level(level)]
-        code = next((c for c in [c for c in node.path.split("/") if c][:-1] if len(c) == length), None)
-        return self.by_code.get(code) if code else None
+    def community(self, node: Node) -> Node | None:
+        """TerritoryNode.community() for a loaded row, from memory."""
+        return self.by_path.get(community_path(node.path))
+
+    def street(self, node: Node) -> Node | None:
+        return self.by_path.get(street_path(node.path))
 
     def match_address(self, text: str) -> Node | None:
         if text in self._addresses:
@@ -230,8 +230,8 @@ def _write(rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, r
         if node is None and row.address_text:
             node = placer.match_address(row.address_text)
         territory = node or placer.district
-        community = placer.ancestor(node, Level.COMMUNITY) if node else None
-        street = placer.ancestor(node, Level.STREET) if node else None
+        community = placer.community(node) if node else None
+        street = placer.street(node) if node else None
         path = territory.path if territory else ""
         number = f"GZ{today:%Y%m%d}{pk:07d}"
         values: dict[str, Any] = {

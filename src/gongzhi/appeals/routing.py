@@ -21,15 +21,6 @@ class Placement:
     street: TerritoryNode | None
 
 
-def _ancestor(node: TerritoryNode, level: str) -> TerritoryNode | None:
-    if node.level == level:
-        return node
-    codes = node.ancestor_codes
-    length = {Level.STREET: 9, Level.COMMUNITY: 12}[Level(level)]
-    code = next((c for c in codes if len(c) == length), None)
-    return TerritoryNode.objects.filter(code=code).first() if code else None
-
-
 def place(*, lon: float | None, lat: float | None, address_text: str = "") -> Placement:
     node: TerritoryNode | None = None
     if lon is not None and lat is not None:
@@ -40,7 +31,7 @@ def place(*, lon: float | None, lat: float | None, address_text: str = "") -> Pl
         node = match_address(address_text)
     if node is None:
         return Placement(None, None, None)
-    return Placement(node, _ancestor(node, Level.COMMUNITY), _ancestor(node, Level.STREET))
+    return Placement(node, node.community(), node.street())
 
 
 def match_address(text: str) -> TerritoryNode | None:

@@ -17,7 +17,7 @@ from gongzhi.assemblies import actions
 from gongzhi.assemblies.models import SnapshotVoter
 from gongzhi.orgs.models import Organisation
 from gongzhi.people.models import Person
-from gongzhi.territory.models import TerritoryNode
+from gongzhi.territory.models import TerritoryNode, community_path
 
 PROXY_DOC = b"%PDF-1.4\n% written proxy (demo)\n%%EOF\n"
 COMMENTS = [
@@ -72,9 +72,9 @@ def _register(compound: Any, rng: random.Random, resident: Any, actor: Any) -> i
         TerritoryNode.objects.filter(path__startswith=compound.path, level="household").order_by("path")[:400]
     )
     vacant = _vacant_flats(compound, len(households))
-    community = next(n for n in compound.ancestors() if n.level == "community")
+    community = community_path(compound.path)
     landlords = list(
-        Person.objects.filter(household__path__startswith=community.path)
+        Person.objects.filter(household__path__startswith=community)
         .exclude(household__path__startswith=compound.path)
         .order_by("pk")[: 4 * MIN_PARTS]
     )
@@ -163,8 +163,8 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     }
     candidates = list(election.candidates.order_by("pk"))
     # proxy agents: neighbours in the community (a relative or a neighbour holds the written proxy)
-    community = next(n for n in compound.ancestors() if n.level == "community")
-    agents = list(Person.objects.filter(household__path__startswith=community.path).order_by("pk")[:8])
+    community = community_path(compound.path)
+    agents = list(Person.objects.filter(household__path__startswith=community).order_by("pk")[:8])
     cast = proxies = 0
     for v in voters:
         if v.pk in skip or rng.random() < 0.2:

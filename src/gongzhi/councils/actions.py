@@ -35,15 +35,6 @@ def _audit(actor: Any, action: str, obj: Any, path: str, **detail: Any) -> None:
     record_write(actor=actor, action=action, obj=obj, scope_path=path, detail=detail)
 
 
-def _community_of(node: Any) -> Any:
-    if node.level == "community":
-        return node
-    found = next((n for n in node.ancestors() if n.level == "community"), None)
-    if found is None:
-        raise CouncilError(_("议事会须设在社区或小区"))
-    return found
-
-
 @transaction.atomic
 def council_create(
     *,
@@ -55,7 +46,8 @@ def council_create(
     description: str = "",
 ) -> Council:
     """Set up a council in a community (or one compound of it)."""
-    if territory.level not in ("community", "compound"):
+    community = territory.community() if territory.level in ("community", "compound") else None
+    if community is None:
         raise CouncilError(_("议事会须设在社区或小区"))
     # SQLite would store an unknown kind silently; PostgreSQL would fail on its length — say why instead
     if kind not in CouncilKind.values:
@@ -66,7 +58,7 @@ def council_create(
         name=name,
         kind=kind,
         territory=territory,
-        community=_community_of(territory),
+        community=community,
         quorum=quorum,
         description=description,
     )

@@ -33,6 +33,7 @@ from gongzhi.councils.forms import (
 )
 from gongzhi.councils.models import Council, Decision, DecisionStatus, Meeting, SeatKind
 from gongzhi.councils.workflow import CouncilError
+from gongzhi.territory.models import community_path
 
 
 @login_required
@@ -76,8 +77,11 @@ def _home_public(request: HttpRequest) -> Any:
     household = getattr(getattr(request.user, "person", None), "household", None)
     if household is None:
         return None
-    community_path = "/".join(household.path.split("/")[:3]) + "/"
-    found = Council.objects.filter(community__path=community_path).select_related("community").first()
+    found = (
+        Council.objects.filter(community__path=community_path(household.path))
+        .select_related("community")
+        .first()
+    )
     return found.community if found else None
 
 

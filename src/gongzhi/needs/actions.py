@@ -38,9 +38,7 @@ class LibraryError(Exception):
 def _community(node: Any) -> Any:
     if node is None:
         raise LibraryError(_("未找到所属社区"))
-    if node.level == "community":
-        return node
-    found = next((n for n in node.ancestors() if n.level == "community"), None)
+    found = node.community()
     if found is None:
         raise LibraryError(_("未找到所属社区"))
     return found

@@ -33,6 +33,7 @@ from gongzhi.parking.workflow import (
     Tier,
 )
 from gongzhi.people.models import Person, PersonTag, Tag
+from gongzhi.territory.models import community_path
 
 NEED_TAGS = (Tag.ELDERLY_ALONE, Tag.EMPTY_NEST, Tag.DISABILITY)
 NEED_AGE = 70
@@ -129,8 +130,8 @@ def household_tier(person: Person, *, has_own_space: bool) -> int:
 
 def offer_area_path(offer: ParkingOffer) -> str:
     """Residents of the unit's community (or of the street, for a unit registered at street level) may apply."""
-    parts = [p for p in offer.organisation.territory.path.split("/") if p]
-    return "/".join(parts[:3]) + "/"
+    path = offer.organisation.territory.path
+    return community_path(path) or path
 
 
 @transaction.atomic

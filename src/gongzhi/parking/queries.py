@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from gongzhi.parking.models import ParkingApplication, ParkingOffer, ParkingPermit
 from gongzhi.parking.workflow import ApplicationStatus, PermitStatus
+from gongzhi.territory.models import community_path, street_path
 
 
 def offers_for_resident(actor: Any) -> list[ParkingOffer]:
@@ -16,8 +17,8 @@ def offers_for_resident(actor: Any) -> list[ParkingOffer]:
     household = getattr(person, "household", None)
     if household is None:
         return []
-    community = "/".join([p for p in household.path.split("/") if p][:3]) + "/"
-    street = "/".join([p for p in household.path.split("/") if p][:2]) + "/"
+    path = household.path
+    community, street = community_path(path) or path, street_path(path) or path
     rows = (
         ParkingOffer.objects.open()
         .filter(valid_until__gte=timezone.localdate())

@@ -374,12 +374,6 @@ class CheckinResult:
     points_note: str = ""
 
 
-def _community_of(node):  # type: ignore[no-untyped-def]
-    while node is not None and node.level not in {"community", "street", "district"}:
-        node = node.parent
-    return node
-
-
 def _award(signup: SignUp, activity: Activity) -> tuple[int, str]:
     if activity.points <= 0:
         return 0, ""
@@ -388,9 +382,9 @@ def _award(signup: SignUp, activity: Activity) -> tuple[int, str]:
     except ImportError:
         return 0, _("积分功能未启用")
     person = signup.person
-    community = _community_of(person.household) if person.household_id else None
-    if community is None or community.level != "community":
-        community = _community_of(activity.centre.territory)
+    community = person.household.community() if person.household_id else None
+    if community is None:
+        community = activity.centre.territory.community()  # None for a street centre: award_points refuses
     try:
         award_points(
             rule="activity_checkin",

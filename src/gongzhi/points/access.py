@@ -12,7 +12,7 @@ from django.http import Http404
 
 from gongzhi.core.scoping import get_scope
 from gongzhi.people.models import Person
-from gongzhi.points.accounts import community_path, find_account
+from gongzhi.points.accounts import find_account
 from gongzhi.points.models import Account, CatalogueItem, Flag, Redemption
 from gongzhi.territory.models import Level, TerritoryNode
 
@@ -25,10 +25,7 @@ def acting_person(user: Any) -> Person:
 
 
 def person_community(person: Person) -> TerritoryNode | None:
-    if not person.household_id:
-        return None
-    path = community_path(person.household.path)
-    return TerritoryNode.objects.filter(path=path, level=Level.COMMUNITY).first() if path else None
+    return person.household.community() if person.household_id else None
 
 
 def can_manage(user: Any) -> bool:

@@ -18,12 +18,6 @@ RESERVED_KINDS = frozenset({AccountKind.PERSON, AccountKind.ORGANISATION, Accoun
 _GENERIC_KIND = re.compile(r"^[a-z][a-z_]{1,15}$")
 
 
-def community_path(path: str) -> str:
-    """The community part ('district/street/community/') of a territory path, or ''."""
-    parts = [p for p in path.split("/") if p]
-    return "/".join(parts[:3]) + "/" if len(parts) >= 3 else ""
-
-
 def owner_identity(owner: Any, community: TerritoryNode | None = None) -> tuple[str, str, dict[str, Any]]:
     """(kind, owner_key, defaults for a new account). ValueError for something that cannot hold points."""
     if isinstance(owner, Person):

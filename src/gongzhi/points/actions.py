@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from gongzhi.core.audit import record_write
 from gongzhi.people.models import Person
 from gongzhi.points import batch, posting, sql
-from gongzhi.points.accounts import account_for, account_ref, community_path
+from gongzhi.points.accounts import account_for, account_ref
 from gongzhi.points.models import Account, AccountKind, Transaction, TxnKind
 from gongzhi.points.models.rules import RuleCode
 from gongzhi.points.policy import EffectiveRule, cached_policy, cached_rule
 from gongzhi.points.review import burst_key, check_patterns
-from gongzhi.territory.models import Level, TerritoryNode
+from gongzhi.territory.models import Level, TerritoryNode, community_path
 
 __all__ = ["Award", "PointsRefused", "account_for", "award_points", "reverse_transaction", "transfer_points"]
 

@@ -14,10 +14,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from gongzhi.points import posting
-from gongzhi.points.accounts import account_for, community_path
+from gongzhi.points.accounts import account_for
 from gongzhi.points.models import Account, AccountKind, Entry, Transaction, TxnKind
 from gongzhi.points.policy import effective_policy
-from gongzhi.territory.models import Level, TerritoryNode
+from gongzhi.territory.models import Level, TerritoryNode, community_path
 
 EXPIRY_RULE = "expiry"
 

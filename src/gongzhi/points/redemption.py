@@ -22,7 +22,7 @@ from gongzhi.core.audit import record_write
 from gongzhi.core.scoping import get_scope
 from gongzhi.people.models import Person
 from gongzhi.points import batch, posting
-from gongzhi.points.accounts import cached_account, community_path
+from gongzhi.points.accounts import cached_account
 from gongzhi.points.actions import PointsRefused
 from gongzhi.points.batch import violated
 from gongzhi.points.models import (
@@ -35,6 +35,7 @@ from gongzhi.points.models import (
 )
 from gongzhi.points.models.catalogue import REDEMPTION_TRANSITIONS
 from gongzhi.points.policy import cached_policy
+from gongzhi.territory.models import community_path
 
 CODE_DIGITS = 10
 MAX_QUANTITY = 10

@@ -11,7 +11,6 @@ from gongzhi.core.audit import record_write
 from gongzhi.people.models import Tag
 from gongzhi.service.access import may_manage
 from gongzhi.service.actions import ServiceError, award, parse_hours
-from gongzhi.service.geo import community_of
 from gongzhi.service.models import Pairing, PairingAlert, Visit
 
 ELIGIBLE_TAGS = {Tag.ELDERLY_ALONE, Tag.EMPTY_NEST}
@@ -19,7 +18,7 @@ ELIGIBLE_TAGS = {Tag.ELDERLY_ALONE, Tag.EMPTY_NEST}
 
 @transaction.atomic
 def pairing_create(*, actor: Any, member: Any, elder: Any, interval_days: int = 7) -> Pairing:
-    community = community_of(elder.household) if elder.household_id else None
+    community = elder.household.community() if elder.household_id else None
     if community is None:
         raise ServiceError("该老人没有登记住址", "elder")
     if not may_manage(actor, community.path):

@@ -12,7 +12,6 @@ from gongzhi.core.audit import record_write
 from gongzhi.people.models import MemberKind
 from gongzhi.service.access import may_manage
 from gongzhi.service.actions import ServiceError
-from gongzhi.service.geo import community_of
 from gongzhi.service.models import PostClaim, ReportIn, ServicePost
 from gongzhi.service.models.reportin import PostKind
 from gongzhi.territory.models import Level
@@ -26,7 +25,7 @@ def report_in(*, actor: Any, member: Any, hours_target: Any = 24, year: int | No
     if member.kind != MemberKind.IN_SERVICE:
         raise ServiceError("双报到面向在职党员", "member")
     community = member.home_community or (
-        community_of(member.person.household) if member.person.household_id else None
+        member.person.household.community() if member.person.household_id else None
     )
     if community is None or community.level != Level.COMMUNITY:
         raise ServiceError("请先登记居住地址,再向居住社区报到", "member")

@@ -13,7 +13,6 @@ from gongzhi.core import uploads
 from gongzhi.core.audit import actor_label, record_write
 from gongzhi.service.access import may_manage
 from gongzhi.service.actions import ServiceError, Upload, award, check_images, parse_hours, sniff_image
-from gongzhi.service.geo import community_of
 from gongzhi.service.models import HelperTeam, Wish, WishEvent
 from gongzhi.service.models.wishes import ClaimantKind, NeedGroup, Urgency
 from gongzhi.service.workflow import InvalidTransition, WishStatus
@@ -44,7 +43,7 @@ def wish_create(
     due_on: date,
     budget: Any,
 ) -> Wish:
-    community = community_of(beneficiary.household) if beneficiary.household_id else None
+    community = beneficiary.household.community() if beneficiary.household_id else None
     if community is None:
         raise ServiceError("该居民没有登记住址,无法确定所属社区", "beneficiary")
     if not may_manage(actor, community.path):

@@ -1,29 +1,8 @@
-"""Where things are: the community above a node, a node's point (centroid or GeoJSON point)."""
+"""Where things are: the building above a node, a node's point (centroid or GeoJSON point)."""
 
 import math
 
 from gongzhi.territory.models import Level, TerritoryNode
-
-COMMUNITY_CODE_LENGTH = 12
-STREET_CODE_LENGTH = 9
-
-
-def prefix_of(path: str, code_length: int) -> str:
-    """The path of the ancestor whose code has this length ('' if none): 'a/b/c/d/' → 'a/b/c/'."""
-    parts = [p for p in path.split("/") if p]
-    for i, code in enumerate(parts):
-        if len(code) == code_length:
-            return "/".join(parts[: i + 1]) + "/"
-    return ""
-
-
-def community_of(node: TerritoryNode | None) -> TerritoryNode | None:
-    if node is None:
-        return None
-    if node.level == Level.COMMUNITY:
-        return node
-    path = prefix_of(node.path, COMMUNITY_CODE_LENGTH)
-    return TerritoryNode.objects.filter(path=path).first() if path else None
 
 
 def building_of(node: TerritoryNode | None) -> TerritoryNode | None:

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from gongzhi.core.scoping import get_scope
 from gongzhi.core.spreadsheets import append_row, new_workbook, workbook_bytes
-from gongzhi.service.geo import community_of
 from gongzhi.service.models import (
     Helper,
     PairingAlert,
@@ -24,6 +23,7 @@ from gongzhi.service.models import (
     Wish,
 )
 from gongzhi.service.workflow import OrderStatus, WishStatus
+from gongzhi.territory.models import street_path
 
 DONE_ORDER_STATES = [OrderStatus.FULFILLED, OrderStatus.RATED, OrderStatus.CLOSED]
 ZERO = Decimal("0")
@@ -193,7 +193,7 @@ def wish_stats(actor: Any) -> list[dict[str, Any]]:
 
 
 def resident_community(person: Any) -> Any:
-    return community_of(person.household) if person is not None and person.household_id else None
+    return person.household.community() if person is not None and person.household_id else None
 
 
 def catalogue(community: Any) -> list[ServiceItem]:
@@ -237,10 +237,6 @@ def alerts_for(actor: Any) -> Any:
     return rows.filter(condition)
 
 
-def community_of_node(node: Any) -> Any:
-    return community_of(node)
-
-
 def building_by_id(raw: Any) -> Any:
     """A building named by a poster QR: its id only says which building, nothing personal."""
     from gongzhi.territory.models import Level, TerritoryNode
@@ -252,18 +248,16 @@ def building_by_id(raw: Any) -> Any:
 
 
 def street_helpers(order: ServiceOrder) -> list[Helper]:
-    street = "/".join(order.community.path.split("/")[:-2]) + "/"
     return list(
-        Helper.objects.filter(path__startswith=street, active=True)
+        Helper.objects.filter(path__startswith=street_path(order.community.path), active=True)
         .select_related("person", "team")
         .order_by("path", "team_id", "id")[:300]
     )
 
 
 def helper_for_assignment(order: ServiceOrder, helper_id: int) -> Helper | None:
-    street = "/".join(order.community.path.split("/")[:-2]) + "/"
     return (
-        Helper.objects.filter(pk=helper_id, path__startswith=street, active=True)
+        Helper.objects.filter(pk=helper_id, path__startswith=street_path(order.community.path), active=True)
         .select_related("person")
         .first()
     )

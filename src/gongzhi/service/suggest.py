@@ -29,9 +29,10 @@ from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, W
 from django.db.models.functions import Sqrt, Substr
 from django.utils import timezone
 
-from gongzhi.service.geo import STREET_CODE_LENGTH, km_between, point_of, prefix_of
+from gongzhi.service.geo import km_between, point_of
 from gongzhi.service.models import Helper, ServiceOrder
 from gongzhi.service.models.teams import SKILL_BITS
+from gongzhi.territory.models import street_path
 
 WEIGHTS = {"skill": 0.40, "near": 0.30, "free": 0.20, "available": 0.10}
 HALF_SCORE_KM = 1.0
@@ -208,11 +209,11 @@ def suggest_helpers(order: ServiceOrder, limit: int = 3) -> list[Suggestion]:
     top `limit` scores above UNSKILLED_MAX, nobody without the skill can rank above it and that is
     the answer; otherwise (few skilled helpers, or all far and busy) everyone is scored. Both paths
     give the same list as scoring everyone (tests/test_teams.py checks it against score())."""
-    street_path = prefix_of(order.path or order.community.path, STREET_CODE_LENGTH) or order.community.path
+    street = street_path(order.path or order.community.path) or order.community.path
     target = point_of(order.building) if order.building_id else point_of(order.community)
     skill, near, free, available, bits = _sql_score(order, target)
     rows = (
-        Helper.objects.filter(path__startswith=street_path, active=True)
+        Helper.objects.filter(path__startswith=street, active=True)
         .annotate(**bits)
         .annotate(s_skill=skill, s_near=near, s_free=free, s_available=available)
         .annotate(

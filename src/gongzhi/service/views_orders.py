@@ -50,7 +50,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
     if person is None:
         return message_page(request, _("我要点单"), _("请使用居民账号登录后点单"), 403)
     building = _building_from_qr(request)
-    community = queries.community_of_node(building) if building else queries.resident_community(person)
+    community = building.community() if building else queries.resident_community(person)
     items = queries.catalogue(community)
     context: dict[str, Any] = {
         "items": items,

@@ -71,6 +71,28 @@ def code_error(level: str, code: str, parent_code: str | None) -> str | None:
 
 ROOM_LEVELS = ("unit", "household")
 
+# Only a district may be a root (ALLOWED_PARENTS), so a street is always the second code of a path
+# and a community the third: "the street/community of a node" is a prefix of its path (decision 0044).
+STREET_DEPTH = 1
+COMMUNITY_DEPTH = 2
+
+
+def _prefix(path: str, depth: int) -> str:
+    codes = [c for c in path.split("/") if c]
+    return "/".join(codes[: depth + 1]) + "/" if len(codes) > depth else ""
+
+
+def community_path(path: str) -> str:
+    """The path of the community a node with this path lies in (its own path for a community), or ''
+    above the community level. Pure string work, no query: for loops over many rows."""
+    return _prefix(path, COMMUNITY_DEPTH)
+
+
+def street_path(path: str) -> str:
+    """The path of the street a node with this path lies in (its own path for a street), or '' for a
+    district. Pure string work, no query."""
+    return _prefix(path, STREET_DEPTH)
+
 
 class TerritoryQuerySet(ScopedQuerySet):
     scope_path_field = "path"
@@ -160,6 +182,29 @@ class TerritoryNode(TimeStamped):
     def ancestors(self) -> list["TerritoryNode"]:
         by_code = {n.code: n for n in TerritoryNode.objects.filter(code__in=self.ancestor_codes)}
         return [by_code[c] for c in self.ancestor_codes if c in by_code]
+
+    def community(self) -> "TerritoryNode | None":
+        """The community this node lies in (itself for a community); None for a district or a street."""
+        return self._ancestor_at(COMMUNITY_DEPTH)
+
+    def street(self) -> "TerritoryNode | None":
+        """The street this node lies in (itself for a street); None for a district."""
+        return self._ancestor_at(STREET_DEPTH)
+
+    def _ancestor_at(self, depth: int) -> "TerritoryNode | None":
+        """No query when the node is at that depth or its parents are already loaded
+        (select_related("parent__parent…")); otherwise one query on the unique path."""
+        path = _prefix(self.path, depth)
+        if not path:
+            return None
+        node: TerritoryNode | None = self
+        while node is not None:
+            if node.path == path:
+                return node
+            if not TerritoryNode.parent.is_cached(node):
+                break
+            node = node.parent
+        return TerritoryNode.objects.filter(path=path).first()
 
     def full_name(self) -> str:
         return "".join(a.name for a in self.ancestors()[1:]) + self.name
