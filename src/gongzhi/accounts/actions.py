@@ -270,24 +270,3 @@ def token_revoke(*, actor: User, token: ApiToken, ip: str | None = None) -> None
             detail={"owner": token.user.get_username(), "own": token.user_id == actor.pk},
             ip=ip,
         )
-
-
-def role_assign(
-    *, actor: User | None, person, role: str, territory=None, organisation=None, starts_on=None
-) -> RoleAssignment:  # type: ignore[no-untyped-def]
-    with transaction.atomic():
-        assignment = RoleAssignment.objects.create(
-            person=person,
-            role=role,
-            territory=territory,
-            organisation=organisation,
-            starts_on=starts_on or timezone.localdate(),
-        )
-        audit.record_write(
-            actor=actor,
-            action="role.assign",
-            obj=assignment,
-            scope_path=territory.path if territory is not None else "",
-            detail={"role": role},
-        )
-    return assignment

@@ -17,12 +17,3 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def mask_name(value: str) -> str:
-    """张*华 / 李*: used where a name is shown to people outside the resident's own community."""
-    if len(value) <= 1:
-        return value
-    if len(value) == 2:
-        return value[0] + "*"
-    return value[0] + "*" * (len(value) - 2) + value[-1]

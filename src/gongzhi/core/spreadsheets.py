@@ -83,10 +83,6 @@ def is_xlsx(content: bytes) -> bool:
     return content.startswith(ZIP_MAGIC)
 
 
-def is_old_xls(content: bytes) -> bool:
-    return content.startswith(OLE_MAGIC)
-
-
 def read_spreadsheet(
     content: bytes,
     *,

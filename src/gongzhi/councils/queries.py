@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from gongzhi.councils.models import Council, Decision, DecisionStatus, Meeting
+from gongzhi.territory.models import street_path
 
 
 def with_counters(councils: Any, today: datetime.date | None = None) -> Any:
@@ -55,10 +56,6 @@ def public_counts(community: Any) -> dict[str, int]:
     }
 
 
-def councils_of_community(community: Any) -> Any:
-    return Council.objects.filter(community=community)
-
-
 def territories_for_councils(actor: Any) -> Any:
     from gongzhi.territory.models import TerritoryNode
 
@@ -72,7 +69,7 @@ def organisations_near(council: Council) -> Any:
     and its street (property companies and some units sit at street level)."""
     from gongzhi.orgs.models import Organisation
 
-    street_path = council.community.path.rsplit("/", 2)[0] + "/"
     return Organisation.objects.filter(
-        Q(territory__path__startswith=council.community.path) | Q(territory__path=street_path)
+        Q(territory__path__startswith=council.community.path)
+        | Q(territory__path=street_path(council.community.path))
     ).order_by("kind", "name")

@@ -4,7 +4,6 @@ and units placed inside the grids."""
 
 import math
 import random
-from dataclasses import dataclass
 
 import shapely
 from shapely import affinity
@@ -104,13 +103,6 @@ def absorb_fragments(parts: list[BaseGeometry]) -> list[BaseGeometry]:
                 keep.append(piece)
         parts[i] = keep[0] if len(keep) == 1 else MultiPolygon(keep)
     return parts
-
-
-@dataclass
-class Area:
-    code: str
-    name: str
-    geometry: BaseGeometry
 
 
 def _anchor_inside(

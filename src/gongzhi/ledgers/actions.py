@@ -52,13 +52,6 @@ class ImportConflict(Exception):
         super().__init__(_("导入时数据被他人同时修改,未导入任何数据,请重新上传预览"))
 
 
-def plan_file(*, actor: Any, kind: str, filename: str, content: bytes) -> Plan:
-    """Parse and validate without storing anything (raises BadUpload for unusable files)."""
-    require_importer(actor)
-    require_kind(kind)
-    return KINDS[kind].validate(actor, read_table(kind, filename, content))
-
-
 def batch_preview(*, actor: Any, kind: str, filename: str, content: bytes) -> ImportBatch:
     """Validate every row and keep the file (encrypted) for the confirm step."""
     require_importer(actor)

@@ -17,7 +17,7 @@ from gongzhi.core.models import AuditEntry
 from gongzhi.core.scoping import get_scope
 from gongzhi.people.access import require_reveal
 from gongzhi.people.idcard import parse_id_number
-from gongzhi.people.models import Person, PersonTag, Tag
+from gongzhi.people.models import Person, Tag
 from gongzhi.people.phone import normalise_phone
 from gongzhi.people.reasons import BadReason, reason_text
 
@@ -55,27 +55,6 @@ def full_address(person: Person) -> str:
         return ""
     chain = [*person.household.ancestors(), person.household]
     return " · ".join(n.name for n in chain if n.level not in {"district", "grid"})
-
-
-@transaction.atomic
-def person_create(
-    *,
-    actor: Any,
-    name: str,
-    id_number: str = "",
-    phone: str = "",
-    household: Any = None,
-    tags: list[str] | None = None,
-    **fields: Any,
-) -> Person:
-    """Create a person; identity numbers are validated, encrypted and masked here only."""
-    person = Person(name=name.strip(), household=household, **fields)
-    apply_identity(person, id_number=id_number, phone=phone)
-    person.save()
-    for tag in tags or []:
-        PersonTag.objects.create(person=person, tag=Tag(tag))
-    audit.record_write(actor=actor, action="person.create", obj=person, scope_path=person.scope_path)
-    return person
 
 
 @dataclass(frozen=True)

@@ -102,10 +102,6 @@ def figures(centre: Centre, months: list[date], now: datetime | None = None) -> 
     return out
 
 
-def month_figures(centre: Centre, month: date, now: datetime | None = None) -> MonthFigures:
-    return figures(centre, [month], now)[0]
-
-
 def recent_months(today: date, count: int = 6) -> list[date]:
     months = []
     year, month = today.year, today.month

@@ -241,13 +241,6 @@ def activity_ics(request: HttpRequest, activity_id: int) -> HttpResponse:
     return response
 
 
-def centres_for_map(centres: list[Centre]) -> list[dict]:
-    return [
-        {"id": c.pk, "name": c.name, "lon": c.lon, "lat": c.lat, "level": c.get_level_display()}
-        for c in centres
-    ]
-
-
 @login_required
 def activity_new(request: HttpRequest, centre_id: int) -> HttpResponse:
     """Staff of the centre's area publish an activity (optionally booking one of its venues)."""

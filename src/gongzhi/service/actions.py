@@ -20,9 +20,10 @@ from gongzhi.appeals.intake import MAX_PHOTO_BYTES, sniff_image
 from gongzhi.core import uploads
 from gongzhi.core.audit import actor_label, record_write
 from gongzhi.service.access import require
-from gongzhi.service.geo import building_of, community_of
+from gongzhi.service.geo import building_of
 from gongzhi.service.models import Helper, OrderEvent, OrderEvidence, ServiceItem, ServiceNotice, ServiceOrder
 from gongzhi.service.workflow import OrderAction, OrderStatus, next_order_status
+from gongzhi.territory.models import street_path
 
 MAX_EVIDENCE_PHOTOS = 6
 MAX_HOURS = Decimal("24")
@@ -214,8 +215,7 @@ def order_submit(
 def order_assign(*, order: ServiceOrder, actor: Any, helper: Helper, note: str = "") -> ServiceOrder:
     """派单 to a helper of the order's street."""
     locked, before = _transition(order, OrderAction.ASSIGN, actor)
-    street = "/".join(locked.community.path.split("/")[:-2]) + "/"
-    if not helper.active or not helper.path.startswith(street):
+    if not helper.active or not helper.path.startswith(street_path(locked.community.path)):
         raise ServiceError("只能派给本街道在队的服务队员", "helper")
     locked.helper = helper
     locked.save(update_fields=["status", "helper", "updated_at"])
@@ -355,9 +355,3 @@ def order_cancel(*, order: ServiceOrder, actor: Any, reason: str = "") -> Servic
     _event(locked, OrderAction.CANCEL, actor, before, reason)
     record_write(actor=actor, action="service.order_cancel", obj=locked, scope_path=locked.path)
     return locked
-
-
-def community_for_order(building: Any, resident: Any) -> Any:
-    return community_of(building) or (
-        community_of(resident.household) if resident and resident.household_id else None
-    )

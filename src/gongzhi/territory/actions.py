@@ -58,27 +58,6 @@ def build_node(
 
 
 @transaction.atomic
-def node_create(
-    *,
-    actor: Any,
-    level: str,
-    code: str,
-    name: str,
-    parent: TerritoryNode | None,
-    geometry: dict[str, Any] | None = None,
-    **extra: Any,
-) -> TerritoryNode:
-    node = build_node(level=level, code=code, name=name, parent=parent, geometry=geometry, **extra)
-    if TerritoryNode.objects.filter(code=code).exists():
-        raise TerritoryError(f"编码“{code}”已存在")
-    node.save()
-    if geometry is not None and level in AREA_LEVELS:
-        bump_version()
-    audit.record_write(actor=actor, action="territory.create", obj=node, scope_path=node.path)
-    return node
-
-
-@transaction.atomic
 def node_set_geometry(*, actor: Any, node: TerritoryNode, geometry: dict[str, Any] | None) -> TerritoryNode:
     locked = TerritoryNode.objects.select_for_update().get(pk=node.pk)
     try:

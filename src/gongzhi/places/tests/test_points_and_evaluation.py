@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from gongzhi.places import actions, geo, queries
-from gongzhi.places.evaluation import month_figures
+from gongzhi.places.evaluation import figures
 from gongzhi.places.models import Activity, Booking, Centre
 from gongzhi.places.tests.conftest import at, make_centre
 
@@ -47,7 +47,7 @@ def test_month_figures_count_visits_residents_ratings_and_use(places, actors, re
     )
     actions.booking_transition(booking=missed, to="no_show", actor_person_id=None)
     month = timezone.localtime(at(1, 9)).date().replace(day=1)
-    fig = month_figures(places.centre, month, now=at(2, 0))
+    [fig] = figures(places.centre, [month], now=at(2, 0))
     assert fig.visits == 3  # two check-ins + one used booking
     assert fig.unique_residents == 2
     assert fig.repeat_visitors == 1  # residents[0] came twice
