@@ -18,9 +18,20 @@ from django.db import models
 class IntakePrediction(Protocol):
     """What 秒拨 answers at intake: a category when confident, and suggestions to store."""
 
-    category: Any  # a Category, or None
-    ranked: Any  # [(label, probability), …], best first; empty when there is nothing to store
-    version: int | None  # the answering model's version; None when no model answered
+    @property
+    def category(self) -> Any:
+        """The Category when the model is sure enough, else None."""
+        ...
+
+    @property
+    def ranked(self) -> Any:
+        """[(label, probability), …], best first; empty when there is nothing to store."""
+        ...
+
+    @property
+    def version(self) -> int | None:
+        """The answering model's version; None when no model answered."""
+        ...
 
     @property
     def hold(self) -> bool:
@@ -35,16 +46,21 @@ class IntakePrediction(Protocol):
 class Suggested(Protocol):
     """A stored suggestion, as dispatch-by-suggestion reads it."""
 
-    department_id: int | None
-    category_id: int | None
-    category: Any
+    @property
+    def department_id(self) -> int | None: ...
+
+    @property
+    def category_id(self) -> int | None: ...
+
+    @property
+    def category(self) -> Any: ...
 
 
 @dataclass(frozen=True)
 class NoPrediction:
-    category: None = None
+    category: Any = None
     ranked: tuple[()] = ()
-    version: None = None
+    version: int | None = None
     hold: bool = False
 
     def store(self, appeal: Any) -> None:
