@@ -14,9 +14,17 @@ from gongzhi.appeals import hooks, notify, stats
 from gongzhi.appeals.access import require
 from gongzhi.appeals.calendar import WorkCalendar
 from gongzhi.appeals.deadlines import clocks_and_due
-from gongzhi.appeals.models import Appeal, AppealEvent, ExtensionRequest, Rating, Satisfaction
+from gongzhi.appeals.models import (
+    Appeal,
+    AppealEvent,
+    BoardSetting,
+    ExtensionRequest,
+    Notification,
+    Rating,
+    Satisfaction,
+)
 from gongzhi.appeals.workflow import Action, InvalidTransition, Status, next_status
-from gongzhi.core.audit import actor_label
+from gongzhi.core.audit import actor_label, record_write
 
 MAX_REOPENS = getattr(settings, "APPEAL_MAX_REOPENS", 2)
 
@@ -282,8 +290,6 @@ def extension_decide(*, request: ExtensionRequest, actor: Any, approve: bool) ->
 def notifications_mark_read(*, actor: Any, notification_id: int | None = None) -> int:
     """Mark the actor's own unread inbox rows (or one of them) read; returns how many changed.
     Only the recipient's rows are touched, so there is nothing to lock and no history to write."""
-    from gongzhi.appeals.models import Notification
-
     rows = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True)
     if notification_id is not None:
         rows = rows.filter(pk=notification_id)
@@ -293,9 +299,6 @@ def notifications_mark_read(*, actor: Any, notification_id: int | None = None) -
 @transaction.atomic
 def board_switch(*, actor: Any, territory: Any, enabled: bool) -> Any:
     """公示 on/off for a territory (the caller has checked the actor may switch it); audited."""
-    from gongzhi.appeals.models import BoardSetting
-    from gongzhi.core.audit import record_write
-
     setting, _created = BoardSetting.objects.update_or_create(
         territory=territory, defaults={"enabled": enabled}
     )
