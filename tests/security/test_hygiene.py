@@ -17,6 +17,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
+from gongzhi.accounts import checks as sms_checks
 from gongzhi.core import checks, crypto
 from gongzhi.core.logmask import MaskPersonalData, mask_personal
 
@@ -77,11 +78,11 @@ def test_check_deploy_accepts_an_operator_gateway_in_production(tmp_path):
 def test_the_console_gateway_stays_the_demo_gateway_in_development(settings):
     settings.PRODUCTION = False
     settings.SMS_BACKEND = "gongzhi.accounts.sms.ConsoleSmsBackend"
-    assert checks.check_sms_backend() == []
+    assert sms_checks.check_sms_backend() == []
     settings.PRODUCTION = True
-    assert [e.id for e in checks.check_sms_backend()] == ["gongzhi.E001"]
+    assert [e.id for e in sms_checks.check_sms_backend()] == ["gongzhi.E001"]
     settings.SMS_BACKEND = "gongzhi.accounts.sms.OutboxSmsBackend"
-    assert [e.id for e in checks.check_sms_backend()] == ["gongzhi.E001"]
+    assert [e.id for e in sms_checks.check_sms_backend()] == ["gongzhi.E001"]
 
 
 def test_debug_is_off_by_default_in_production_and_on_is_a_deploy_error(tmp_path, settings):

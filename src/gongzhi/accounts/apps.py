@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与角色"
 
     def ready(self) -> None:
+        from gongzhi.accounts import checks  # noqa: F401 - registers the SMS gateway's deploy check
         from gongzhi.accounts.roles import compute_scope
         from gongzhi.core import scoping
 

@@ -25,7 +25,7 @@ from gongzhi.core.masking import mask_phone
 from gongzhi.orgs.models import Organisation
 from gongzhi.people.phone import InvalidPhone, normalise_phone
 from gongzhi.territory.geo_index import get_index
-from gongzhi.territory.models import Level, TerritoryNode
+from gongzhi.territory.models import Level, TerritoryNode, community_path, street_path
 
 MAX_TEXT = 5000
 MAX_PHOTOS = 9
@@ -287,10 +287,11 @@ def _nodes(version: Any, ids: tuple[int, ...]) -> dict[int, TerritoryNode]:
 def _community_of(node: TerritoryNode | None) -> tuple[TerritoryNode | None, TerritoryNode | None]:
     if node is None:
         return None, None
-    codes = [*node.ancestor_codes, node.code]
-    by_len = {len(c): c for c in codes}
-    found = {n.code: n for n in TerritoryNode.objects.filter(code__in=[by_len.get(12), by_len.get(9)])}
-    return found.get(by_len.get(12, "")), found.get(by_len.get(9, ""))
+    # both in one query on the unique path (node.community() and node.street() would take two)
+    community, street = community_path(node.path), street_path(node.path)
+    wanted = [p for p in (community, street) if p]
+    found = {n.path: n for n in TerritoryNode.objects.filter(path__in=wanted)} if wanted else {}
+    return found.get(community), found.get(street)
 
 
 def _number(appeal_id: int) -> str:

@@ -24,7 +24,7 @@ from gongzhi.appeals.models import (
 from gongzhi.appeals.workflow import TRANSITIONS, Action, Status
 from gongzhi.core.scoping import get_scope
 from gongzhi.orgs.models import Organisation, OrgKind
-from gongzhi.territory.models import Level, TerritoryNode
+from gongzhi.territory.models import Level, TerritoryNode, community_path
 
 LIST_RELATED = ("category", "community", "department")
 HANDLER_ROLES = {Role.DEPARTMENT_HANDLER, Role.PROPERTY_STAFF}
@@ -207,8 +207,9 @@ def home_area(actor: Any) -> TerritoryNode | None:
     paths = [person.household.path] if person is not None and person.household_id else []
     paths += list(get_scope(actor).paths_for("report_appeals"))
     for path in paths:
-        codes = [c for c in path.split("/") if c]
-        community = TerritoryNode.objects.filter(code__in=codes, level=Level.COMMUNITY).first()
+        community = (
+            TerritoryNode.objects.filter(path=community_path(path)).first() if community_path(path) else None
+        )
         if community is not None:
             return community
     return TerritoryNode.objects.filter(level=Level.DISTRICT).order_by("path").first()

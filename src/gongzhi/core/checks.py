@@ -1,44 +1,13 @@
 """Deploy checks (`gongzhi check --deploy`): what would leak personal data in production is an Error,
-not a warning (issue 13 points 6 and 10; decision 0042)."""
+not a warning (issue 13 points 6 and 10; decision 0042). The SMS gateway's check lives with the
+gateways, in accounts/checks.py (core does not know the apps above it: decision 0043)."""
 
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
-from django.utils.module_loading import import_string
 
 from gongzhi.core.crypto import short_key_problems
-
-# Gateways that show the code to whoever reads the console or the process memory: the demo's and
-# the tests'. Named by path so that core need not import accounts.
-DEVELOPMENT_SMS_BACKENDS = frozenset(
-    {"gongzhi.accounts.sms.ConsoleSmsBackend", "gongzhi.accounts.sms.OutboxSmsBackend"}
-)
-
-
-def _class_path(cls: type) -> str:
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-@register(Tags.security, deploy=True)
-def check_sms_backend(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    if not settings.PRODUCTION:
-        return []
-    path = settings.SMS_BACKEND
-    try:
-        backend = import_string(path)
-    except ImportError as exc:
-        return [Error(f"SMS_BACKEND {path!r} cannot be imported: {exc}", id="gongzhi.E002")]
-    mro = {_class_path(cls) for cls in getattr(backend, "__mro__", ())}
-    if path in DEVELOPMENT_SMS_BACKENDS or mro & DEVELOPMENT_SMS_BACKENDS:
-        return [
-            Error(
-                f"SMS_BACKEND is {path}, which writes one-time codes to the console or memory.",
-                hint="Set SMS_BACKEND to the operator's gateway class (docs/deploy.md).",
-                id="gongzhi.E001",
-            )
-        ]
-    return []
 
 
 @register(Tags.security, deploy=True)
