@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from gongzhi.councils.models import Council, Decision, DecisionStatus, Meeting
-from gongzhi.territory.models import street_path
+from gongzhi.territory.models import community_path, street_path
 
 
 def with_counters(councils: Any, today: datetime.date | None = None) -> Any:
@@ -26,6 +26,39 @@ def overdue_decisions(decisions: Any, community: Any = None) -> Any:
     if community is not None:
         qs = qs.filter(meeting__council__community=community)
     return qs.order_by("deadline", "id")
+
+
+def council_decisions(council: Council) -> Any:
+    """Every decision of a council the caller has already reached through `access_council`."""
+    return Decision.objects.filter(meeting__council=council)
+
+
+def public_council_of(community_id: int) -> Council | None:
+    """Public: a council of the community, which makes the community's 公示 page public (a
+    community's name is not personal data); None when the community has no council."""
+    return Council.objects.filter(community_id=community_id).select_related("community").first()
+
+
+def home_community_with_council(household: Any) -> Any:
+    """Public: the community of a resident's household when its councils have a public page, else None."""
+    if household is None:
+        return None
+    found = (
+        Council.objects.filter(community__path=community_path(household.path))
+        .select_related("community")
+        .first()
+    )
+    return found.community if found else None
+
+
+def public_meeting(meeting_id: int) -> Meeting | None:
+    """Public: anyone may read a meeting's summary (the page hides attendance and minutes from
+    those `may_see_meeting_detail` refuses); None when there is no such meeting."""
+    return (
+        Meeting.objects.select_related("council__territory", "council__community")
+        .filter(pk=meeting_id)
+        .first()
+    )
 
 
 def public_decisions(community: Any) -> Any:

@@ -31,9 +31,8 @@ from gongzhi.councils.forms import (
     SeatForm,
     TransitionForm,
 )
-from gongzhi.councils.models import Council, Decision, DecisionStatus, Meeting, SeatKind
+from gongzhi.councils.models import Decision, DecisionStatus, Meeting, SeatKind
 from gongzhi.councils.workflow import CouncilError
-from gongzhi.territory.models import community_path
 
 
 @login_required
@@ -75,14 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _home_public(request: HttpRequest) -> Any:
     """The resident's own community, when its councils have a public page."""
     household = getattr(getattr(request.user, "person", None), "household", None)
-    if household is None:
-        return None
-    found = (
-        Council.objects.filter(community__path=community_path(household.path))
-        .select_related("community")
-        .first()
-    )
-    return found.community if found else None
+    return queries.home_community_with_council(household)
 
 
 def _council_page(request: HttpRequest, council: Any, status: int = 200, **forms: Any) -> HttpResponse:
@@ -99,7 +91,7 @@ def _council_page(request: HttpRequest, council: Any, status: int = 200, **forms
         "counters": counters,
         "seat_form": seat_form,
         "meeting_form": forms.get("meeting_form") or MeetingForm(auto_id="meeting_%s"),
-        "overdue": queries.overdue_decisions(Decision.objects.filter(meeting__council=council)),
+        "overdue": queries.overdue_decisions(queries.council_decisions(council)),
     }
     return render(request, "councils/council.html", context, status=status)
 
@@ -185,11 +177,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **f
 
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Public: anyone may read the summary; staff and members see attendance and minutes."""
-    found = (
-        Meeting.objects.select_related("council__territory", "council__community")
-        .filter(pk=meeting_id)
-        .first()
-    )
+    found = queries.public_meeting(meeting_id)
     if found is None:
         raise Http404
     return _meeting_page(request, found)
@@ -353,8 +341,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 def public(request: HttpRequest, community_id: int) -> HttpResponse:
     """公示: every decision of a community's councils and where it stands; seats and units only."""
-    # a community is public here once it has a council; the name of a community is not personal data
-    found = Council.objects.filter(community_id=community_id).select_related("community").first()
+    found = queries.public_council_of(community_id)
     if found is None:
         raise Http404
     community = found.community
