@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.appeals.access import access_appeal
 from gongzhi.core.scoping import get_scope
-from gongzhi.needs import actions, matching
+from gongzhi.needs import actions, matching, queries
 from gongzhi.needs.access import access_need, access_pairing, access_resource
 from gongzhi.needs.actions import LibraryError
 from gongzhi.needs.forms import NeedForm, PairingStepForm, PromoteForm, ResourceForm, StaffNeedForm
@@ -125,7 +125,7 @@ def resident(request: HttpRequest) -> HttpResponse:
                 return redirect("needs:index")
         else:
             status = 400
-    mine = Need.objects.filter(submitted_by=person) if person else Need.objects.none()
+    mine = queries.own_needs(request.user)
     return render(request, "needs/resident.html", {"form": form, "mine": mine}, status=status)
 
 

@@ -72,6 +72,14 @@ def parked_now(org_id: int) -> list[ParkingPermit]:
     )
 
 
+def permit_by_code(code: str) -> ParkingPermit | None:
+    """Public: the permit a guard scans (the code in its QR is the secret; the check page shows the
+    masked plate and the window only); None for an unknown code."""
+    return (
+        ParkingPermit.objects.select_related("offer__organisation", "application").filter(code=code).first()
+    )
+
+
 def my_units(actor: Any) -> list[Any]:
     """Organisations the actor holds a role on that offer parking (their unit page)."""
     from gongzhi.core.scoping import get_scope

@@ -121,9 +121,7 @@ def permit_detail(request: HttpRequest, permit_id: int) -> HttpResponse:
 
 def check(request: HttpRequest, code: str) -> HttpResponse:
     """What the unit's guard sees after scanning a permit: valid or not, masked plate, window."""
-    permit = (
-        ParkingPermit.objects.select_related("offer__organisation", "application").filter(code=code).first()
-    )
+    permit = queries.permit_by_code(code)
     if permit is None:
         return render(request, "parking/check.html", {"permit": None}, status=404)
     now = timezone.localtime()
