@@ -18,8 +18,8 @@ from gongzhi.accounts.roles import Role
 from gongzhi.core import audit, crypto
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.models import AuditEntry
+from gongzhi.core.phone import InvalidPhone, normalise_phone
 from gongzhi.core.scoping import get_scope
-from gongzhi.people.phone import InvalidPhone, normalise_phone
 
 
 class SignInError(Exception):

@@ -14,8 +14,6 @@ from gongzhi.accounts.middleware import mark_staff_session
 from gongzhi.accounts.queries import visible_tokens
 from gongzhi.core.client import client_ip
 
-__all__ = ["client_ip"]  # re-exported: other apps import it from here (to move to core.client)
-
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"

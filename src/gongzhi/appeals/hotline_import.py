@@ -39,8 +39,8 @@ from gongzhi.appeals.hotline_rows import (  # noqa: F401 - re-exported for calle
 from gongzhi.appeals.hotline_write import Node, Placer, Router, _write  # noqa: F401
 from gongzhi.appeals.intake import MAX_TEXT
 from gongzhi.appeals.models import Appeal, AppealEvent, Category, Notification
+from gongzhi.core.phone import InvalidPhone, normalise_phone
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_spreadsheet
-from gongzhi.people.phone import InvalidPhone, normalise_phone
 
 # A hotline export is imported from the command line and may be large (bench: 100,000 rows), but
 # it is still a file from elsewhere: the same reader and its caps, with room for a year of calls.

@@ -22,8 +22,8 @@ from gongzhi.appeals.workflow import Action, Status
 from gongzhi.core import crypto, rowsql, uploads
 from gongzhi.core.audit import actor_label
 from gongzhi.core.masking import mask_phone
+from gongzhi.core.phone import InvalidPhone, normalise_phone
 from gongzhi.orgs.models import Organisation
-from gongzhi.people.phone import InvalidPhone, normalise_phone
 from gongzhi.territory.geo_index import get_index
 from gongzhi.territory.models import Level, TerritoryNode, community_path, street_path
 

@@ -8,11 +8,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core.phone import normalise_phone
 from gongzhi.ledgers import cells
 from gongzhi.ledgers.parsing import Table
 from gongzhi.ledgers.validation import CREATE, UNCHANGED, UPDATE, Checker, Item, Plan, chunked
 from gongzhi.orgs.models import Organisation, OrgKind
-from gongzhi.people.phone import normalise_phone
 from gongzhi.territory.models import AREA_LEVELS
 
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, Z, S, V

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import crypto
+from gongzhi.core.phone import normalise_phone
 from gongzhi.ledgers import cells
 from gongzhi.ledgers.parsing import Table
 from gongzhi.ledgers.validation import CREATE, UNCHANGED, UPDATE, Checker, Item, Plan, chunked
 from gongzhi.people.actions import apply_identity
 from gongzhi.people.idcard import parse_id_number
 from gongzhi.people.models import Person, PersonTag, ResidenceType, Tag
-from gongzhi.people.phone import normalise_phone
 from gongzhi.territory.actions import build_node
 from gongzhi.territory.models import Level, TerritoryNode
 

@@ -14,11 +14,11 @@ from django.utils.translation import gettext
 from gongzhi.core import audit, crypto
 from gongzhi.core.masking import mask_id_number, mask_phone
 from gongzhi.core.models import AuditEntry
+from gongzhi.core.phone import normalise_phone
 from gongzhi.core.scoping import get_scope
 from gongzhi.people.access import require_reveal
 from gongzhi.people.idcard import parse_id_number
 from gongzhi.people.models import Person, Tag
-from gongzhi.people.phone import normalise_phone
 from gongzhi.people.reasons import BadReason, reason_text
 
 REVEALABLE = {"id_number", "phone", "address", "tags"}

@@ -7,7 +7,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from gongzhi.accounts.views import client_ip
+from gongzhi.core.client import client_ip
 from gongzhi.core.pagination import PageNumberPagination
 from gongzhi.people.access import access_person, can_reveal
 from gongzhi.people.actions import TooManyLookups, person_exact_search, person_reveal

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.accounts.views import client_ip
+from gongzhi.core.client import client_ip
 from gongzhi.core.scoping import get_scope
 from gongzhi.people.access import access_person, can_reveal
 from gongzhi.people.actions import Revealed, TooManyLookups, person_exact_search, person_reveal

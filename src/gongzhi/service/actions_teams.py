@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from gongzhi.core import uploads
 from gongzhi.core.audit import record_write
-from gongzhi.people.phone import InvalidPhone, normalise_phone
+from gongzhi.core.phone import InvalidPhone, normalise_phone
 from gongzhi.service.access import may_manage
 from gongzhi.service.actions import ServiceError, Upload, check_images, sniff_image
 from gongzhi.service.geo import building_of, point_of

@@ -1,4 +1,5 @@
-"""Mainland mobile numbers: 11 digits starting with 1[3-9]. Landlines are allowed with an area code."""
+"""A phone number's format (not a person): mainland mobiles are 11 digits starting with 1[3-9]; landlines are
+allowed with an area code. Used by accounts, people, appeals, service and ledgers alike, so it lives in core."""
 
 import re
 
