@@ -36,7 +36,7 @@ from gongzhi.appeals.hotline_rows import (  # noqa: F401 - re-exported for calle
     ImportReport,
     RowError,
 )
-from gongzhi.appeals.hotline_write import Node, Placer, Router, _write  # noqa: F401
+from gongzhi.appeals.hotline_write import Node, Placer, Router, write_rows  # noqa: F401
 from gongzhi.appeals.intake import MAX_TEXT
 from gongzhi.appeals.models import Appeal, AppealEvent, Category, Notification
 from gongzhi.core.phone import InvalidPhone, normalise_phone
@@ -243,7 +243,7 @@ def import_rows(
             report.existing += len(known)
             fresh = [r for r in chunk if r.external_id not in known]
             if fresh:
-                _write(fresh, placer, router, actor, report)
+                write_rows(fresh, placer, router, actor, report)
     report.written = True
     if connection.vendor == "postgresql" and report.created >= ANALYZE_AFTER:
         # Autovacuum refreshes planner statistics only later; until then PostgreSQL plans the

@@ -213,7 +213,9 @@ class _Rows:
                 cursor.executemany(sql, rows[start : start + BATCH])
 
 
-def _write(rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, report: ImportReport) -> None:
+def write_rows(
+    rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, report: ImportReport
+) -> None:
     now = router.now
     today = timezone.localdate(now)
     points = placer.place_points(rows)

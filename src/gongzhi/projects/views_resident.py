@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.projects import actions, actions_vote
 from gongzhi.projects.access import resident_person
+from gongzhi.projects.ballot_form import choices_from_form
 from gongzhi.projects.errors import ProjectError
 from gongzhi.projects.models import Proposal, Round, Vote
-from gongzhi.projects.workflow import BallotType, Phase, VoteStatus
+from gongzhi.projects.workflow import Phase, VoteStatus
 
 
 @login_required
@@ -76,27 +77,6 @@ def rate(request: HttpRequest, proposal_id: int) -> HttpResponse:
     return redirect("projects:proposal", p.pk)
 
 
-def _choices_from_form(vote: Vote, post: dict, candidates: list[Proposal]) -> object:
-    if vote.ballot_type == BallotType.CUMULATIVE:
-        out = {}
-        for p in candidates:
-            raw = (post.get(f"points_{p.pk}") or "0").strip()
-            if not raw.isdigit():
-                raise ProjectError(_("票数必须是非负整数"))
-            out[str(p.pk)] = int(raw)
-        return out
-    if vote.ballot_type == BallotType.ORDINAL:
-        ranked = []
-        for p in candidates:
-            raw = (post.get(f"rank_{p.pk}") or "").strip()
-            if raw.isdigit() and int(raw) > 0:
-                ranked.append((int(raw), p.pk))
-        if len({r for r, _pk in ranked}) != len(ranked):
-            raise ProjectError(_("两个项目不能排在同一名次"))
-        return [pk for _r, pk in sorted(ranked)]
-    return [int(x) for x in post.getlist("choice") if x.isdigit()]
-
-
 @login_required
 def ballot(request: HttpRequest, vote_id: int) -> HttpResponse:
     vote = get_object_or_404(Vote.objects.select_related("round__community", "area"), pk=vote_id)
@@ -116,7 +96,7 @@ def ballot(request: HttpRequest, vote_id: int) -> HttpResponse:
         )
     if request.method == "POST":
         try:
-            choices = _choices_from_form(vote, request.POST, candidates)
+            choices = choices_from_form(vote, request.POST, candidates)
             actions_vote.ballot_cast(actor=request.user, vote=vote, choices=choices, person=person)
         except ProjectError as exc:
             error, status = exc.message, exc.status

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.projects import actions, actions_vote, queries, tally
 from gongzhi.projects.access import CAPABILITY, access_proposal, access_round, access_vote, can_manage
+from gongzhi.projects.ballot_form import choices_from_form
 from gongzhi.projects.errors import ProjectError
 from gongzhi.projects.models import Proposal, Round, SourceKind
 from gongzhi.projects.models.proposal import DEFAULT_BUDGET
@@ -296,11 +297,9 @@ def _paper(request: HttpRequest, vote: Any) -> None:
     if not sheet:
         raise ProjectError(_("请填写选票编号"), 400)
     candidates = list(vote.proposals.order_by("pk"))
-    from gongzhi.projects.views_resident import _choices_from_form
-
     actions_vote.paper_enter(
         actor=request.user,
         vote=vote,
         sheet_no=sheet,
-        choices=_choices_from_form(vote, request.POST, candidates),
+        choices=choices_from_form(vote, request.POST, candidates),
     )

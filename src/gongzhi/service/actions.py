@@ -126,7 +126,10 @@ def award(
     }
 
 
-def _event(order: ServiceOrder, action: str, actor: Any, before: str, note: str = "", **data: Any) -> None:
+def order_event(
+    order: ServiceOrder, action: str, actor: Any, before: str, note: str = "", **data: Any
+) -> None:
+    """Append the order's history row for a move from `before` (also used by service.convert)."""
     OrderEvent.objects.create(
         order=order,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -139,7 +142,8 @@ def _event(order: ServiceOrder, action: str, actor: Any, before: str, note: str 
     )
 
 
-def _locked(order: ServiceOrder) -> ServiceOrder:
+def lock_order(order: ServiceOrder) -> ServiceOrder:
+    """The order re-read under a row lock, inside the caller's transaction."""
     return (
         ServiceOrder.objects.select_for_update(of=("self",))
         .select_related("item", "community", "building", "helper__person")
@@ -148,14 +152,15 @@ def _locked(order: ServiceOrder) -> ServiceOrder:
 
 
 def _transition(order: ServiceOrder, action: str, actor: Any) -> tuple[ServiceOrder, str]:
-    locked = _locked(order)
+    locked = lock_order(order)
     require(actor, locked, action)
     before = locked.status
     locked.status = next_order_status(before, action)
     return locked, before
 
 
-def _release(helper_id: int | None) -> None:
+def release_helper(helper_id: int | None) -> None:
+    """One open order fewer for the helper (never below zero)."""
     if helper_id is not None:
         Helper.objects.filter(pk=helper_id, open_orders__gt=0).update(open_orders=F("open_orders") - 1)
 
@@ -205,7 +210,7 @@ def order_submit(
     order.number = _number(order.pk)
     ServiceOrder.objects.filter(pk=order.pk).update(number=order.number)
     data = {"from_appeal": from_appeal.number} if from_appeal is not None else {}
-    _event(order, OrderAction.ORDER, actor, "", **data)
+    order_event(order, OrderAction.ORDER, actor, "", **data)
     notice_staff(order, f"新服务单{order.number}({item.name})待派单", "new_order")
     record_write(actor=actor, action="service.order_submit", obj=order, scope_path=order.path)
     return order
@@ -220,7 +225,9 @@ def order_assign(*, order: ServiceOrder, actor: Any, helper: Helper, note: str =
     locked.helper = helper
     locked.save(update_fields=["status", "helper", "updated_at"])
     Helper.objects.filter(pk=helper.pk).update(open_orders=F("open_orders") + 1)
-    _event(locked, OrderAction.ASSIGN, actor, before, note, helper_id=helper.pk, helper=helper.person.name)
+    order_event(
+        locked, OrderAction.ASSIGN, actor, before, note, helper_id=helper.pk, helper=helper.person.name
+    )
     notice(helper.person_id, f"新派单:{locked.number} {locked.item.name},请及时接单", "assigned", locked)
     record_write(actor=actor, action="service.order_assign", obj=locked, scope_path=locked.path)
     return locked
@@ -230,7 +237,7 @@ def order_assign(*, order: ServiceOrder, actor: Any, helper: Helper, note: str =
 def order_accept(*, order: ServiceOrder, actor: Any) -> ServiceOrder:
     locked, before = _transition(order, OrderAction.ACCEPT, actor)
     locked.save(update_fields=["status", "updated_at"])
-    _event(locked, OrderAction.ACCEPT, actor, before)
+    order_event(locked, OrderAction.ACCEPT, actor, before)
     notice(locked.resident_id, f"您的服务单{locked.number}已由服务队员接单", "accepted", locked)
     record_write(actor=actor, action="service.order_accept", obj=locked, scope_path=locked.path)
     return locked
@@ -245,8 +252,8 @@ def order_decline(*, order: ServiceOrder, actor: Any, reason: str) -> ServiceOrd
     helper_id = locked.helper_id
     locked.helper = None
     locked.save(update_fields=["status", "helper", "updated_at"])
-    _release(helper_id)
-    _event(locked, OrderAction.DECLINE, actor, before, reason.strip(), helper_id=helper_id)
+    release_helper(helper_id)
+    order_event(locked, OrderAction.DECLINE, actor, before, reason.strip(), helper_id=helper_id)
     notice_staff(locked, f"服务单{locked.number}被拒单,请重新派单:{reason.strip()}", "declined")
     record_write(actor=actor, action="service.order_decline", obj=locked, scope_path=locked.path)
     return locked
@@ -264,7 +271,7 @@ def order_fulfil(
     locked.hours = parse_hours(hours, locked.item.hours)
     locked.fulfilled_at = timezone.now()
     locked.save(update_fields=["status", "hours", "fulfilled_at", "updated_at"])
-    _release(locked.helper_id)
+    release_helper(locked.helper_id)
     for photo in photos:
         OrderEvidence.objects.create(
             order=locked,
@@ -273,7 +280,7 @@ def order_fulfil(
             size=len(photo.content),
             sha256=hashlib.sha256(photo.content).hexdigest(),
         )
-    _event(
+    order_event(
         locked, OrderAction.FULFIL, actor, before, note.strip(), hours=str(locked.hours), photos=len(photos)
     )
     notice(locked.resident_id, f"您的服务单{locked.number}已办结,请评价", "fulfilled", locked)
@@ -324,7 +331,7 @@ def order_rate(*, order: ServiceOrder, actor: Any, stars: int, comment: str = ""
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "rating", "rating_comment", "closed_at", "updated_at"])
     points = _verified_awards(locked, rated=True, awarded_by=None)
-    _event(locked, OrderAction.RATE, actor, before, locked.rating_comment, stars=stars, points=points)
+    order_event(locked, OrderAction.RATE, actor, before, locked.rating_comment, stars=stars, points=points)
     notice(locked.helper.person_id, f"服务单{locked.number}获得{stars}星评价,积分已发放", "rated", locked)
     record_write(actor=actor, action="service.order_rate", obj=locked, scope_path=locked.path)
     return locked
@@ -337,7 +344,7 @@ def order_close(*, order: ServiceOrder, actor: Any, note: str = "") -> ServiceOr
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at", "updated_at"])
     points = _verified_awards(locked, rated=False, awarded_by=actor)
-    _event(locked, OrderAction.CLOSE, actor, before, note, points=points)
+    order_event(locked, OrderAction.CLOSE, actor, before, note, points=points)
     record_write(actor=actor, action="service.order_close", obj=locked, scope_path=locked.path)
     return locked
 
@@ -349,9 +356,9 @@ def order_cancel(*, order: ServiceOrder, actor: Any, reason: str = "") -> Servic
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at", "updated_at"])
     if before == OrderStatus.ASSIGNED:
-        _release(helper_id)
+        release_helper(helper_id)
         if locked.helper is not None:
             notice(locked.helper.person_id, f"服务单{locked.number}已取消", "cancelled", locked)
-    _event(locked, OrderAction.CANCEL, actor, before, reason)
+    order_event(locked, OrderAction.CANCEL, actor, before, reason)
     record_write(actor=actor, action="service.order_cancel", obj=locked, scope_path=locked.path)
     return locked

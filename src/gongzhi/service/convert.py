@@ -17,7 +17,7 @@ from gongzhi.appeals.intake import IntakeError, appeal_submit
 from gongzhi.appeals.models import Appeal, Channel
 from gongzhi.appeals.workflow import Action, Status
 from gongzhi.core.audit import record_write
-from gongzhi.service.actions import ServiceError, _event, _locked, _release, order_submit
+from gongzhi.service.actions import ServiceError, lock_order, order_event, order_submit, release_helper
 from gongzhi.service.geo import building_of, point_of
 from gongzhi.service.models import ServiceItem, ServiceOrder
 from gongzhi.service.workflow import OrderAction, OrderStatus, next_order_status
@@ -27,7 +27,7 @@ from gongzhi.service.workflow import OrderAction, OrderStatus, next_order_status
 def order_to_appeal(*, order: ServiceOrder, actor: Any, reason: str) -> tuple[ServiceOrder, Appeal]:
     if not (reason or "").strip():
         raise ServiceError("请说明为什么转为诉求(例如属于政府职能部门的事项)", "reason")
-    locked = _locked(order)
+    locked = lock_order(order)
     from gongzhi.service.access import require
 
     require(actor, locked, OrderAction.CONVERT)
@@ -61,8 +61,8 @@ def order_to_appeal(*, order: ServiceOrder, actor: Any, reason: str) -> tuple[Se
     locked.appeal = appeal
     locked.save(update_fields=["status", "appeal", "updated_at"])
     if before == OrderStatus.ASSIGNED:
-        _release(locked.helper_id)
-    _event(
+        release_helper(locked.helper_id)
+    order_event(
         locked, OrderAction.CONVERT, actor, before, reason.strip(), appeal_id=appeal.pk, appeal=appeal.number
     )
     record_write(
