@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongzhi.accounts import actions
-from gongzhi.accounts import views as account_views
 from gongzhi.accounts.actions import token_create
 from gongzhi.accounts.models import ApiToken, SignInAttempt
 from gongzhi.core.client import client_ip
@@ -46,10 +45,6 @@ def test_behind_a_trusted_proxy_the_right_most_untrusted_address_is_the_client(s
 def test_a_request_not_from_a_trusted_proxy_cannot_choose_its_address(settings):
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     assert _ip("203.0.113.5", "10.0.0.1, 1.2.3.4") == "203.0.113.5"
-
-
-def test_the_old_import_path_still_gives_the_same_function():
-    assert account_views.client_ip is client_ip
 
 
 def test_the_sign_in_audit_row_names_the_client_behind_the_proxy(actors, settings):
