@@ -4,9 +4,11 @@ subtree (404 outside it); residents act as themselves, in their own community.""
 from typing import Any
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from gongzhi.core.scoping import get_scope
 from gongzhi.projects.models import Proposal, Round, Vote
+from gongzhi.projects.workflow import VoteStatus
 
 CAPABILITY = "manage_projects"
 
@@ -29,6 +31,33 @@ def access_vote(actor: Any, vote_id: int) -> Vote:
     return Vote.objects.select_related("round__community", "area").get_visible_or_404(
         actor, CAPABILITY, pk=vote_id
     )
+
+
+def access_round_public(round_id: int) -> Round:
+    """A round's 公示 page and the resident's proposal form: every round is public (its community,
+    year and budget; no personal data); 404 for an unknown round."""
+    return get_object_or_404(Round.objects.select_related("community"), pk=round_id)
+
+
+def access_proposal_public(proposal_id: int) -> Proposal:
+    """A proposal's 公示 page: every proposal but a withdrawn one (proposer masked by the page)."""
+    return get_object_or_404(
+        Proposal.objects.public().select_related("round__community", "proposer", "vote"), pk=proposal_id
+    )
+
+
+def access_proposal_for_resident(proposal_id: int) -> Proposal:
+    """The proposal a resident comments on or rates: whether they may is decided by
+    `actions.comment_add` / `evaluation_add` (where they live, the phase: 403/409); 404 if unknown."""
+    return get_object_or_404(Proposal.objects.select_related("round__community"), pk=proposal_id)
+
+
+def access_vote_public(vote_id: int) -> Vote:
+    """A vote once it leaves the draft (its page, its ballot form and the API): 404 while a draft."""
+    vote = get_object_or_404(Vote.objects.select_related("round__community", "area"), pk=vote_id)
+    if vote.status == VoteStatus.DRAFT:
+        raise Http404
+    return vote
 
 
 def resident_person(actor: Any) -> Any:

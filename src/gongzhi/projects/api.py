@@ -6,15 +6,13 @@ over the allowance."""
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
 from gongzhi.projects import actions_vote, queries
-from gongzhi.projects.access import own_person
+from gongzhi.projects.access import access_vote_public, own_person
 from gongzhi.projects.errors import ProjectError
-from gongzhi.projects.models import Vote
 from gongzhi.projects.workflow import Phase, VoteStatus
 
 router = Router(tags=["projects"])
@@ -30,16 +28,9 @@ class ErrorOut(Schema):
     detail: str
 
 
-def _public_vote(vote_id: int) -> Vote:
-    vote = get_object_or_404(Vote.objects.select_related("area", "round"), pk=vote_id)
-    if vote.status == VoteStatus.DRAFT:
-        raise Http404
-    return vote
-
-
 @router.get("/votes/{vote_id}", auth=None)
 def vote_detail(request: HttpRequest, vote_id: int) -> dict[str, Any]:
-    vote = _public_vote(vote_id)
+    vote = access_vote_public(vote_id)
     return {
         "id": vote.pk,
         "title": vote.title,
@@ -72,7 +63,7 @@ def _person(request: HttpRequest) -> Any:
 def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> Any:
     # An open vote comes from the per-process cache, the voter's census is checked by the write
     # itself: a ballot costs the token lookup and one statement (issue #7, decision 0030).
-    vote = actions_vote.open_vote(vote_id) or _public_vote(vote_id)
+    vote = actions_vote.open_vote(vote_id) or access_vote_public(vote_id)
     if getattr(request.user, "person_id", None) is None:
         raise Http404  # an account without a person (as own_person)
     try:
@@ -84,13 +75,13 @@ def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> Any:
 
 @router.get("/votes/{vote_id}/ballot", auth=AUTH)
 def ballot_mine(request: HttpRequest, vote_id: int) -> dict[str, Any]:
-    vote = _public_vote(vote_id)
+    vote = access_vote_public(vote_id)
     return {"choices": actions_vote.my_ballot(vote, _person(request))}
 
 
 @router.get("/votes/{vote_id}/results", auth=None, response={200: dict, 409: ErrorOut})
 def results(request: HttpRequest, vote_id: int) -> Any:
-    vote = _public_vote(vote_id)
+    vote = access_vote_public(vote_id)
     if vote.status != VoteStatus.PUBLISHED:
         return Status(409, {"detail": _("结果尚未公示")})
     return queries.results(vote)

@@ -93,6 +93,11 @@ def source_url(p: Proposal) -> str:
     return ""
 
 
+def public_rounds() -> Any:
+    """Public: the latest 200 rounds of every community for the 公示 index (no personal data)."""
+    return Round.objects.select_related("community").order_by("-year", "community__path")[:200]
+
+
 def round_overview(rnd: Round) -> dict[str, Any]:
     proposals = list(Proposal.objects.public().filter(round=rnd).select_related("proposer").order_by("pk"))
     by_phase = {

@@ -1,25 +1,29 @@
 """Public pages (公示): anyone reads every phase and its documents without signing in; no personal
 data (proposers and commenters masked as 王**, no phones, no addresses, no ballots)."""
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gongzhi.projects import queries
-from gongzhi.projects.access import can_manage
-from gongzhi.projects.models import Proposal, Round, Vote
+from gongzhi.projects.access import (
+    access_proposal_public,
+    access_round_public,
+    access_vote_public,
+    can_manage,
+)
 from gongzhi.projects.workflow import Phase, VoteStatus
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    rounds = Round.objects.select_related("community").order_by("-year", "community__path")[:200]
+    rounds = queries.public_rounds()
     return render(request, "projects/index.html", {"rounds": rounds, "can_manage": can_manage(request.user)})
 
 
 @require_GET
 def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
-    rnd = get_object_or_404(Round.objects.select_related("community"), pk=round_id)
+    rnd = access_round_public(round_id)
     ctx = queries.round_overview(rnd)
     person = getattr(request.user, "person", None) if request.user.is_authenticated else None
     ctx["can_propose"] = bool(
@@ -30,9 +34,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_GET
 def proposal_page(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    p = get_object_or_404(
-        Proposal.objects.public().select_related("round__community", "proposer", "vote"), pk=proposal_id
-    )
+    p = access_proposal_public(proposal_id)
     ctx = queries.proposal_page(p)
     ctx["can_comment"] = request.user.is_authenticated and p.phase in (
         Phase.COLLECTING,
@@ -45,9 +47,7 @@ def proposal_page(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @require_GET
 def vote_page(request: HttpRequest, vote_id: int) -> HttpResponse:
-    vote = get_object_or_404(Vote.objects.select_related("round__community", "area"), pk=vote_id)
-    if vote.status == VoteStatus.DRAFT:
-        raise Http404
+    vote = access_vote_public(vote_id)
     ctx = {
         "vote": vote,
         "candidates": list(vote.proposals.order_by("pk")),

@@ -4,23 +4,27 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.projects import actions, actions_vote
-from gongzhi.projects.access import resident_person
+from gongzhi.projects.access import (
+    access_proposal_for_resident,
+    access_round_public,
+    access_vote_public,
+    resident_person,
+)
 from gongzhi.projects.ballot_form import choices_from_form
 from gongzhi.projects.errors import ProjectError
-from gongzhi.projects.models import Proposal, Round, Vote
 from gongzhi.projects.workflow import Phase, VoteStatus
 
 
 @login_required
 def propose(request: HttpRequest, round_id: int) -> HttpResponse:
-    rnd = get_object_or_404(Round.objects.select_related("community"), pk=round_id)
+    rnd = access_round_public(round_id)
     resident_person(request.user)
     error, status = "", 200
     if request.method == "POST":
@@ -50,7 +54,7 @@ def propose(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    p = get_object_or_404(Proposal.objects.select_related("round__community"), pk=proposal_id)
+    p = access_proposal_for_resident(proposal_id)
     try:
         actions.comment_add(actor=request.user, proposal=p, body=request.POST.get("body", ""))
     except ProjectError as exc:
@@ -61,7 +65,7 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def rate(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    p = get_object_or_404(Proposal.objects.select_related("round__community"), pk=proposal_id)
+    p = access_proposal_for_resident(proposal_id)
     raw = request.POST.get("rating", "")
     try:
         actions.evaluation_add(
@@ -79,9 +83,7 @@ def rate(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 def ballot(request: HttpRequest, vote_id: int) -> HttpResponse:
-    vote = get_object_or_404(Vote.objects.select_related("round__community", "area"), pk=vote_id)
-    if vote.status == VoteStatus.DRAFT:
-        raise Http404
+    vote = access_vote_public(vote_id)
     person = resident_person(request.user)
     candidates = list(vote.proposals.filter(phase=Phase.VOTING).order_by("pk"))
     error, status = "", 200
