@@ -14,11 +14,13 @@ from gongzhi.core.scoping import get_scope
 from gongzhi.core.spreadsheets import append_row, new_workbook, workbook_bytes
 from gongzhi.service.models import (
     Helper,
+    Pairing,
     PairingAlert,
     ReportIn,
     ServiceItem,
     ServiceNotice,
     ServiceOrder,
+    ServicePost,
     Visit,
     Wish,
 )
@@ -314,6 +316,52 @@ def wall_communities() -> list[tuple[int, str]]:
     return list(
         Wish.objects.values_list("community_id", "community__name").distinct().order_by("community__name")
     )
+
+
+def helpers_by_id(ids: list[int]) -> dict[int, Helper]:
+    """The helpers `suggest_helpers` proposed for an order the caller reached through `access_order`."""
+    return {h.pk: h for h in Helper.objects.filter(pk__in=ids).select_related("person", "team")}
+
+
+def own_pairings(person: Any) -> Any:
+    """The current pairings in which the person is the member (none without a person)."""
+    if person is None:
+        return Pairing.objects.none()
+    return Pairing.objects.filter(member__person=person, ended_on=None).select_related("elder", "community")
+
+
+def own_report(member: Any, year: int) -> ReportIn | None:
+    """The party member's own report-in of the year, unless withdrawn (None without a member)."""
+    return (
+        ReportIn.objects.filter(member=member, year=year, withdrawn_at=None)
+        .select_related("community")
+        .first()
+    )
+
+
+def report_posts(report: ReportIn | None) -> Any:
+    """The posts of the community the member reported in to."""
+    return ServicePost.objects.filter(community=report.community) if report else ServicePost.objects.none()
+
+
+def post_to_claim(post_id: int) -> ServicePost | None:
+    """A post a member asks to claim: `actions_reportin.post_claim` refuses one outside the
+    community of their report-in, so any post id may be looked up here."""
+    return ServicePost.objects.filter(pk=post_id).first()
+
+
+def own_claimed_wishes(person: Any) -> Any:
+    """The small wishes the person claimed (none without a person)."""
+    if person is None:
+        return Wish.objects.none()
+    return Wish.objects.filter(claimant_person=person).select_related("community")
+
+
+def own_claimed_wish(person: Any, wish_id: int) -> Wish | None:
+    """The wish if the person claimed it, else None (the caller then asks `access_wish`)."""
+    if person is None:
+        return None
+    return Wish.objects.filter(pk=wish_id, claimant_person=person).select_related("community").first()
 
 
 def helper_names(ids: list[int]) -> dict[int, str]:

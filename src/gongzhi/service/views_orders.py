@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.service import actions, convert, queries
 from gongzhi.service.access import access_order, is_staff, may, may_manage
 from gongzhi.service.actions import ServiceError
-from gongzhi.service.models import Helper, ServiceItem, ServiceOrder
+from gongzhi.service.models import ServiceItem, ServiceOrder
 from gongzhi.service.suggest import suggest_helpers
 from gongzhi.service.views_common import message_page, paginate, person_of, run_action, uploads
 from gongzhi.service.workflow import OrderAction, OrderStatus
@@ -148,12 +148,7 @@ def _panels(request: HttpRequest, order: ServiceOrder) -> dict[str, Any]:
             context["panels"].add(str(action))
     if "assign" in context["panels"]:
         suggestions = suggest_helpers(order)
-        by_id = {
-            h.pk: h
-            for h in Helper.objects.filter(pk__in=[s.helper_id for s in suggestions]).select_related(
-                "person", "team"
-            )
-        }
+        by_id = queries.helpers_by_id([s.helper_id for s in suggestions])
         context["suggestions"] = [(s, by_id[s.helper_id]) for s in suggestions if s.helper_id in by_id]
         context["helpers"] = queries.street_helpers(order)
     return context

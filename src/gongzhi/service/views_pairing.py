@@ -119,11 +119,7 @@ def pairing_end(request: HttpRequest, pairing_id: int) -> HttpResponse:
 @login_required
 def pairing_mine(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    rows = (
-        Pairing.objects.filter(member__person=person, ended_on=None).select_related("elder", "community")
-        if person
-        else Pairing.objects.none()
-    )
+    rows = queries.own_pairings(person)
     return render(request, "service/pairing_mine.html", {"pairings": rows, "today": timezone.localdate()})
 
 

@@ -28,12 +28,8 @@ def _member(request: HttpRequest) -> Any:
 def _report_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     member = _member(request)
     year = timezone.localdate().year
-    report = (
-        ReportIn.objects.filter(member=member, year=year, withdrawn_at=None)
-        .select_related("community")
-        .first()
-    )
-    posts = ServicePost.objects.filter(community=report.community) if report else ServicePost.objects.none()
+    report = queries.own_report(member, year)
+    posts = queries.report_posts(report)
     claimed = set(report.claims.values_list("post_id", flat=True)) if report else set()
     hours = (
         sum((r.hours for r in queries.service_record(member.person_id, year=year)), queries.ZERO)
@@ -75,8 +71,8 @@ def reportin(request: HttpRequest) -> HttpResponse:
 @require_POST
 def post_claim(request: HttpRequest, post_id: int) -> HttpResponse:
     member = _member(request)
-    report = ReportIn.objects.filter(member=member, year=timezone.localdate().year, withdrawn_at=None).first()
-    post = ServicePost.objects.filter(pk=post_id).first()
+    report = queries.own_report(member, timezone.localdate().year)
+    post = queries.post_to_claim(post_id)
     if report is None or post is None:
         raise Http404
     _c, failed = run_action(
@@ -96,7 +92,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
     year = int(raw) if raw.isdigit() else timezone.localdate().year
     rows = queries.service_record(person.pk, year=year)
     member = getattr(person, "party_member", None)
-    report = ReportIn.objects.filter(member=member, year=year, withdrawn_at=None).first() if member else None
+    report = queries.own_report(member, year) if member else None
     target = report.hours_target if report else None
     if request.GET.get("format") == "xlsx":
         record(

@@ -69,11 +69,7 @@ def wish_claim(request: HttpRequest, wish_id: int) -> HttpResponse:
 @login_required
 def wish_mine(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    rows = (
-        Wish.objects.filter(claimant_person=person).select_related("community")
-        if person
-        else Wish.objects.none()
-    )
+    rows = queries.own_claimed_wishes(person)
     return render(request, "service/wish_mine.html", {"wishes": rows})
 
 
@@ -122,12 +118,8 @@ def wishes(request: HttpRequest) -> HttpResponse:
 
 def _wish_or_own(request: HttpRequest, wish_id: int) -> Wish:
     """Staff of the area, or the member who claimed it."""
-    person = person_of(request)
-    if person is not None:
-        own = Wish.objects.filter(pk=wish_id, claimant_person=person).select_related("community").first()
-        if own is not None:
-            return own
-    return access_wish(request.user, wish_id)
+    own = queries.own_claimed_wish(person_of(request), wish_id)
+    return own if own is not None else access_wish(request.user, wish_id)
 
 
 def _detail(request: HttpRequest, wish: Wish, *, error: str = "", status: int = 200) -> HttpResponse:
