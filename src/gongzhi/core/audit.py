@@ -72,32 +72,10 @@ def record_write(*, actor: Any, action: str, obj: models.Model | None = None, **
     return record(actor=actor, kind=AuditEntry.Kind.WRITE, action=action, obj=obj, **kwargs)
 
 
-def record(
-    *,
-    actor: Any,
-    kind: str,
-    action: str,
-    obj: models.Model | None = None,
-    object_label: str = "",
-    scope_path: str = "",
-    fields: list[str] | None = None,
-    reason: str = "",
-    detail: dict[str, Any] | None = None,
-    ip: str | None = None,
-) -> AuditEntry:
-    """One audit row, written in the caller's transaction (it commits or rolls back with the change)."""
-    entry = _entry(
-        actor=actor,
-        kind=kind,
-        action=action,
-        obj=obj,
-        object_label=object_label,
-        scope_path=scope_path,
-        fields=fields,
-        reason=reason,
-        detail=detail,
-        ip=ip,
-    )
+def record(*, actor: Any, kind: str, action: str, **kwargs: Any) -> AuditEntry:
+    """One audit row, written in the caller's transaction (it commits or rolls back with the change).
+    Keywords as `_entry`: obj, object_label, scope_path, fields, reason, detail, ip."""
+    entry = _entry(actor=actor, kind=kind, action=action, **kwargs)
     entry.save(force_insert=True)
     return entry
 
