@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "gongzhi.core.errors.RefusalPageMiddleware",  # a refusal a view lets through (decision 0045)
 ]
 
 ROOT_URLCONF = "gongzhi.config.urls"

@@ -19,12 +19,15 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from gongzhi.core.errors import Refusal, api_refusal
+
 
 class RefusalOut(Schema):
     """Every refusal of the API: `detail` for people; `errors` (field by field) on a 422."""
 
     detail: str
     errors: list[dict[str, Any]] | None = None
+    details: list[str] | None = None
 
 
 class InputRefused(HttpError):
@@ -110,6 +113,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, invalid)
     api.add_exception_handler(HttpError, refused)
     api.add_exception_handler(RequestDataTooBig, too_big)
+    api.add_exception_handler(Refusal, lambda request, exc: api_refusal(api, request, exc))
 
 
 def too_big_message() -> str:
@@ -122,7 +126,7 @@ def too_big_message() -> str:
 # caller without the CSRF token; capabilities the handler checks).
 _ALWAYS = {400: "请求无法读取", 404: "未找到", 413: "请求内容过大", 422: "请求数据有误"}
 _WITH_AUTH = {401: "请先登录"}
-_ON_WRITES = {403: "没有权限"}
+_ON_WRITES = {403: "没有权限", 409: "无法完成此操作"}
 _WRITES = {"post", "put", "patch", "delete"}
 
 
