@@ -25,11 +25,12 @@ from gongzhi.appeals.models import (
 )
 from gongzhi.appeals.workflow import Action, InvalidTransition, Status, next_status
 from gongzhi.core.audit import actor_label, record_write
+from gongzhi.core.errors import BadInput
 
 MAX_REOPENS = getattr(settings, "APPEAL_MAX_REOPENS", 2)
 
 
-class AppealError(ValueError):
+class AppealError(BadInput):
     """Bad input for an action (HTTP 400); message in Chinese."""
 
 

@@ -21,6 +21,7 @@ from gongzhi.appeals.models import Appeal, AppealEvent, AppealPhoto, Category, C
 from gongzhi.appeals.workflow import Action, Status
 from gongzhi.core import crypto, rowsql, uploads
 from gongzhi.core.audit import actor_label
+from gongzhi.core.errors import BadInput
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.phone import InvalidPhone, normalise_phone
 from gongzhi.orgs.models import Organisation
@@ -32,12 +33,16 @@ MAX_PHOTOS = 9
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
-class IntakeError(ValueError):
-    """Bad input; `field` names the form field, the message is Chinese."""
+class IntakeError(BadInput):
+    """Bad input (HTTP 400); `field` names the form field, the message is Chinese. The API answers
+    `{"detail": message, "field": field}`."""
 
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(message)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "field": self.field}
 
 
 @dataclass(frozen=True)

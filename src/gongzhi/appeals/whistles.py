@@ -25,14 +25,16 @@ from gongzhi.appeals.models import (
 from gongzhi.appeals.sweeps import notify_officers, notify_org
 from gongzhi.appeals.workflow import Action
 from gongzhi.core.audit import record_write
+from gongzhi.core.errors import BadInput
 from gongzhi.core.scoping import get_scope
 
 MIN_REPORT_IN_MINUTES, MAX_REPORT_IN_MINUTES = 5, 24 * 60
 HANDLING_KINDS = {"department", "property_company"}
 
 
-class WhistleError(ValueError):
-    """Bad input or a state that does not allow the step (HTTP 400/409); message in Chinese."""
+class WhistleError(BadInput):
+    """Bad input (HTTP 400), or a state that does not allow the step (raised with status=409);
+    message in Chinese."""
 
 
 # --- reads --------------------------------------------------------------------------------------
@@ -262,7 +264,7 @@ def _locked_report_in(actor: Any, row: ReportIn) -> ReportIn:
     if locked.department_id not in get_scope(actor).org_ids and not get_scope(actor).is_global:
         raise PermissionError("只有被点名部门的办理人可以报到")
     if locked.whistle.state != Whistle.State.OPEN:
-        raise WhistleError("该哨已销号")
+        raise WhistleError("该哨已销号", status=409)
     return locked
 
 
@@ -271,7 +273,7 @@ def report_in(*, actor: Any, report_in_row: ReportIn) -> ReportIn:
     """报到: a handler of the named department answers the whistle; late if after due_at."""
     locked = _locked_report_in(actor, report_in_row)
     if locked.reported_at is not None:
-        raise WhistleError("本部门已报到")
+        raise WhistleError("本部门已报到", status=409)
     locked.reported_at = timezone.now()
     locked.reported_by = actor
     locked.save(update_fields=["reported_at", "reported_by"])
@@ -286,7 +288,7 @@ def record_part(*, actor: Any, report_in_row: ReportIn, text: str) -> ReportIn:
         raise WhistleError("请填写承担的工作")
     locked = _locked_report_in(actor, report_in_row)
     if locked.reported_at is None:
-        raise WhistleError("请先报到")
+        raise WhistleError("请先报到", status=409)
     locked.part = text[:2000]
     locked.save(update_fields=["part"])
     return locked
@@ -299,7 +301,7 @@ def whistle_close(*, actor: Any, whistle: Whistle) -> Whistle:
     if not may_blow(actor, locked.path):
         raise PermissionError("您无权销号")
     if locked.state != Whistle.State.OPEN:
-        raise WhistleError("该哨已销号")
+        raise WhistleError("该哨已销号", status=409)
     locked.state = Whistle.State.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["state", "closed_at", "updated_at"])
@@ -331,7 +333,7 @@ def exclusion_request(*, actor: Any, rating: Rating, reason: str) -> RatingExclu
     if not reason:
         raise WhistleError("请填写申请剔除的理由")
     if RatingExclusion.objects.filter(rating=rating).exists():
-        raise WhistleError("该评价已申请过剔除")
+        raise WhistleError("该评价已申请过剔除", status=409)
     row = RatingExclusion.objects.create(rating=rating, reason=reason[:500], requested_by=actor)
     notify_officers(
         rating.appeal.path,
@@ -355,7 +357,7 @@ def exclusion_decide(*, actor: Any, exclusion: RatingExclusion, approve: bool) -
     if not get_scope(actor).can("approve_appeal_exceptions", appeal.path):
         raise PermissionError("您无权审批剔除申请")
     if locked.state != RatingExclusion.State.PENDING:
-        raise WhistleError("该申请已审批")
+        raise WhistleError("该申请已审批", status=409)
     locked.state = RatingExclusion.State.APPROVED if approve else RatingExclusion.State.REFUSED
     locked.decided_by = actor
     locked.save(update_fields=["state", "decided_by", "updated_at"])

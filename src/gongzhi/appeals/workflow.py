@@ -11,6 +11,8 @@ any open state → merged (into a parent duplicate)
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.lifecycle import InvalidTransition, StatusTable
+
 
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("已提交")
@@ -69,17 +71,17 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 }
 
 
-class InvalidTransition(Exception):
-    """Raised when an action is not allowed from the appeal's current state (API: 409)."""
+# action -> (states it may start from, state it leads to); InvalidTransition (core.lifecycle, 409)
+# names both with their labels: 当前状态“已派单”不能执行“受理”
+APPEAL_TABLE = StatusTable(TRANSITIONS, labels=(Status, Action))
+next_status = APPEAL_TABLE.next
 
-    def __init__(self, status: str, action: str) -> None:
-        self.status = status
-        self.action = action
-        super().__init__(f"当前状态“{Status(status).label}”不能执行“{Action(action).label}”")
-
-
-def next_status(status: str, action: str) -> str:
-    sources, target = TRANSITIONS[action]
-    if status not in sources:
-        raise InvalidTransition(status, action)
-    return target or status
+__all__ = [
+    "APPEAL_TABLE",
+    "OPEN_STATES",
+    "TRANSITIONS",
+    "Action",
+    "InvalidTransition",
+    "Status",
+    "next_status",
+]
