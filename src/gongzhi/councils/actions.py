@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import uploads
 from gongzhi.core.audit import actor_label, record_write
+from gongzhi.core.lifecycle import history_row, transition
 from gongzhi.councils import rules
 from gongzhi.councils.models import (
     AgendaItem,
@@ -23,8 +24,9 @@ from gongzhi.councils.models import (
     Meeting,
     MeetingStatus,
     Seat,
+    SeatKind,
 )
-from gongzhi.councils.workflow import TRANSITIONS, CouncilError
+from gongzhi.councils.workflow import DECISIONS, MEETINGS, CouncilError
 from gongzhi.people import actions as people_actions
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -33,6 +35,31 @@ EVIDENCE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 
 def _audit(actor: Any, action: str, obj: Any, path: str, **detail: Any) -> None:
     record_write(actor=actor, action=action, obj=obj, scope_path=path, detail=detail)
+
+
+def _locked_meeting(meeting: Meeting, *, refuse_cancelled: bool = False) -> Meeting:
+    locked = Meeting.objects.select_for_update().select_related("council__territory").get(pk=meeting.pk)
+    if refuse_cancelled and locked.status == MeetingStatus.CANCELLED:
+        raise CouncilError(_("会议已取消"), 409)
+    return locked
+
+
+def _locked_decision(decision: Decision) -> Decision:
+    return (
+        Decision.objects.select_for_update().select_related("meeting__council__territory").get(pk=decision.pk)
+    )
+
+
+def _event(decision: Decision, actor: Any, *, to_status: str, from_status: str = "", note: str = "") -> None:
+    """The decision's append-only history; the label names the actor as the audit log does."""
+    history_row(
+        DecisionEvent,
+        decision=decision,
+        actor_label=actor_label(actor),
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -78,6 +105,16 @@ def seat_add(
     return seat
 
 
+def seat_add_by_phone(
+    *, actor: Any, council: Council, kind: str, phone: str = "", organisation: Any = None
+) -> Seat:
+    """The seat form: the representative named by phone (required for a resident representative)."""
+    person = person_by_phone(phone, actor=actor) if phone.strip() else None
+    if kind == SeatKind.RESIDENT_REP and person is None:
+        raise CouncilError(_("居民代表席位须填写代表手机号"))
+    return seat_add(actor=actor, council=council, kind=kind, person=person, organisation=organisation)
+
+
 @transaction.atomic
 def seat_end(*, actor: Any, seat: Seat, on: datetime.date | None = None) -> Seat:
     """End a seat; the row stays as the record of who sat when."""
@@ -109,9 +146,7 @@ def agenda_add(
     source_text: str = "",
 ) -> AgendaItem:
     """Put an item on the agenda, with where it came from."""
-    locked = Meeting.objects.select_for_update().select_related("council__territory").get(pk=meeting.pk)
-    if locked.status == MeetingStatus.CANCELLED:
-        raise CouncilError(_("会议已取消"), 409)
+    locked = _locked_meeting(meeting, refuse_cancelled=True)
     order = locked.agenda.count() + 1
     item = AgendaItem.objects.create(
         meeting=locked,
@@ -131,9 +166,7 @@ def attendance_record(
     *, actor: Any, meeting: Meeting, present_seat_ids: set[int], minutes: str = ""
 ) -> Meeting:
     """Record who came (every active seat gets a row, present or not) and mark the meeting held."""
-    locked = Meeting.objects.select_for_update().select_related("council__territory").get(pk=meeting.pk)
-    if locked.status == MeetingStatus.CANCELLED:
-        raise CouncilError(_("会议已取消"), 409)
+    locked = _locked_meeting(meeting, refuse_cancelled=True)
     if locked.decisions.exists():
         raise CouncilError(_("已有表决结果,不能再修改出席情况"), 409)
     seats = list(locked.council.active_seats())
@@ -144,8 +177,8 @@ def attendance_record(
     Attendance.objects.bulk_create(
         [Attendance(meeting=locked, seat=s, present=s.pk in present_seat_ids) for s in seats]
     )
-    if locked.status == MeetingStatus.PLANNED:
-        locked.status = MeetingStatus.HELD
+    if MEETINGS.allows(locked.status, MeetingStatus.HELD):
+        transition(MEETINGS, locked, MeetingStatus.HELD)
     if minutes:
         locked.minutes = minutes
     locked.save()
@@ -163,7 +196,7 @@ def attendance_record(
 @transaction.atomic
 def minutes_save(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
     """Write the minutes (the audit keeps every version's length and hash)."""
-    locked = Meeting.objects.select_for_update().select_related("council__territory").get(pk=meeting.pk)
+    locked = _locked_meeting(meeting)
     locked.minutes = minutes
     locked.save(update_fields=["minutes", "updated_at"])
     _audit(
@@ -193,7 +226,7 @@ def decision_record(
     deadline: datetime.date | None = None,
 ) -> Decision:
     """Record a vote; the code applies the stated rule to the attendance and decides pass or fail."""
-    locked = Meeting.objects.select_for_update().select_related("council__territory").get(pk=meeting.pk)
+    locked = _locked_meeting(meeting)
     if locked.status != MeetingStatus.HELD:
         raise CouncilError(_("请先登记出席情况,再记录表决"), 409)
     members = locked.attendance.count()
@@ -228,7 +261,7 @@ def decision_record(
         deadline=deadline,
         status=DecisionStatus.PENDING if result.passed else DecisionStatus.REJECTED,
     )
-    DecisionEvent.objects.create(decision=decision, actor_label=actor_label(actor), to_status=decision.status)
+    _event(decision, actor, to_status=decision.status)
     _audit(
         actor,
         "councils.decision_record",
@@ -248,21 +281,13 @@ def decision_record(
 @transaction.atomic
 def decision_transition(*, actor: Any, decision: Decision, to: str, note: str = "") -> Decision:
     """Move a decision along todo → doing → done; done needs at least one piece of evidence."""
-    locked = (
-        Decision.objects.select_for_update().select_related("meeting__council__territory").get(pk=decision.pk)
-    )
-    if to not in TRANSITIONS[locked.status]:
+    locked = _locked_decision(decision)
+    if not DECISIONS.allows(locked.status, to):
         raise CouncilError(_("决定当前状态不能变更为该状态"), 409)
     if to == DecisionStatus.DONE and not locked.evidence.exists():
         raise CouncilError(_("办结前请先上传落实佐证材料"))
-    DecisionEvent.objects.create(
-        decision=locked,
-        actor_label=actor_label(actor),
-        from_status=locked.status,
-        to_status=to,
-        note=note[:500],
-    )
-    locked.status = to
+    before, _after = transition(DECISIONS, locked, to)
+    _event(locked, actor, from_status=before, to_status=to, note=note[:500])
     locked.done_at = timezone.now() if to == DecisionStatus.DONE else None
     locked.save(update_fields=["status", "done_at", "updated_at"])
     _audit(actor, "councils.decision_transition", locked, locked.meeting.council.territory.path, to=to)
@@ -280,9 +305,7 @@ def evidence_add(*, actor: Any, decision: Decision, upload: Any, note: str = "")
     content_type = uploads.sniff(content) or ""  # the bytes decide, not the sender's header or name
     if content_type not in EVIDENCE_TYPES:
         raise CouncilError(_("只能上传 JPG、PNG、WebP 图片或 PDF 文件"))
-    locked = (
-        Decision.objects.select_for_update().select_related("meeting__council__territory").get(pk=decision.pk)
-    )
+    locked = _locked_decision(decision)
     if not locked.passed:
         raise CouncilError(_("未通过的决定无需落实"), 409)
     evidence = Evidence.objects.create(
@@ -294,9 +317,9 @@ def evidence_add(*, actor: Any, decision: Decision, upload: Any, note: str = "")
         note=note[:300],
         uploaded_by=actor_label(actor),
     )
-    DecisionEvent.objects.create(
-        decision=locked,
-        actor_label=actor_label(actor),
+    _event(
+        locked,
+        actor,
         from_status=locked.status,
         to_status=locked.status,
         note=_("上传佐证:%(name)s") % {"name": evidence.name},

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.scoping import get_scope
@@ -31,7 +30,7 @@ from gongzhi.councils.forms import (
     SeatForm,
     TransitionForm,
 )
-from gongzhi.councils.models import Decision, DecisionStatus, Meeting, SeatKind
+from gongzhi.councils.models import Decision, DecisionStatus, Meeting
 from gongzhi.councils.workflow import CouncilError
 
 
@@ -81,7 +80,7 @@ def _council_page(request: HttpRequest, council: Any, status: int = 200, **forms
     manage = can_manage(request.user, council)
     orgs = list(queries.organisations_near(council)) if manage else []
     seat_form = forms.get("seat_form") or SeatForm(auto_id="seat_%s")
-    seat_form.fields["organisation"].choices = [("", "—")] + [(o.pk, o.name) for o in orgs]
+    seat_form.fields["organisation"].choices = _options(orgs)
     counters = queries.with_counters(type(council).objects.filter(pk=council.pk)).get()
     context = {
         "council": council,
@@ -101,31 +100,46 @@ def council(request: HttpRequest, council_id: int) -> HttpResponse:
     return _council_page(request, access_council(request.user, council_id))
 
 
+def _form_post(
+    request: HttpRequest, form: Any, page: Any, target: Any, form_name: str, act: Any, done: Any
+) -> HttpResponse:
+    """A form posted from a page: `act(cleaned_data)`, then redirect to `done`; when the form does not
+    parse (400) or the action refuses, the page again with the user's input and the reason."""
+    if not form.is_valid():
+        return page(request, target, status=400, **{form_name: form})
+    try:
+        act(form.cleaned_data)
+    except CouncilError as exc:  # re-rendered with the user's input beside the message
+        messages.error(request, exc.message)
+        return page(request, target, status=exc.status, **{form_name: form})
+    return redirect(*done)
+
+
+def _options(items: Any, label: str = "name") -> list[tuple[Any, str]]:
+    """Choices of an optional select: a blank, then each item's primary key and `label`."""
+    return [("", "—")] + [(o.pk, getattr(o, label)) for o in items]
+
+
 @require_POST
 @login_required
 def seat_add(request: HttpRequest, council_id: int) -> HttpResponse:
     council = access_council(request.user, council_id, write=True)
     orgs = {o.pk: o for o in queries.organisations_near(council)}
     form = SeatForm(request.POST, auto_id="seat_%s")
-    form.fields["organisation"].choices = [("", "—")] + [(pk, o.name) for pk, o in orgs.items()]
-    if not form.is_valid():
-        return _council_page(request, council, status=400, seat_form=form)
-    data = form.cleaned_data
-    try:
-        person = actions.person_by_phone(data["phone"], actor=request.user) if data["phone"].strip() else None
-        if data["kind"] == SeatKind.RESIDENT_REP and person is None:
-            raise CouncilError(_("居民代表席位须填写代表手机号"))
-        actions.seat_add(
+    form.fields["organisation"].choices = _options(orgs.values())
+
+    def add(data: dict[str, Any]) -> None:
+        actions.seat_add_by_phone(
             actor=request.user,
             council=council,
             kind=data["kind"],
-            person=person,
+            phone=data["phone"],
             organisation=orgs.get(data["organisation"]) if data["organisation"] else None,
         )
-    except CouncilError as exc:
-        messages.error(request, exc.message)
-        return _council_page(request, council, status=exc.status, seat_form=form)
-    return redirect("councils:council", council.pk)
+
+    return _form_post(
+        request, form, _council_page, council, "seat_form", add, ("councils:council", council.pk)
+    )
 
 
 @require_POST
@@ -153,8 +167,8 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **f
     orgs = list(queries.organisations_near(council)) if manage else []
     agenda = list(meeting.agenda.all())
     decision_form = forms.get("decision_form") or DecisionForm()
-    decision_form.fields["agenda_item"].choices = [("", "—")] + [(a.pk, a.title) for a in agenda]
-    decision_form.fields["owner_org"].choices = [("", "—")] + [(o.pk, o.name) for o in orgs]
+    decision_form.fields["agenda_item"].choices = _options(agenda, "title")
+    decision_form.fields["owner_org"].choices = _options(orgs)
     attendance = {a.seat_id: a.present for a in meeting.attendance.all()}
     seats = list(council.active_seats().select_related("person", "organisation"))
     context = {
@@ -183,23 +197,18 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _meeting_page(request, found)
 
 
-def _refuse(request: HttpRequest, meeting: Meeting, exc: CouncilError, **forms: Any) -> HttpResponse:
-    messages.error(request, exc.message)
-    return _meeting_page(request, meeting, status=exc.status, **forms)
-
-
 @require_POST
 @login_required
 def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id, write=True)
     form = AgendaForm(request.POST, auto_id="agenda_%s")
-    if not form.is_valid():
-        return _meeting_page(request, meeting, status=400, agenda_form=form)
-    try:
-        actions.agenda_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-    except CouncilError as exc:
-        return _refuse(request, meeting, exc, agenda_form=form)
-    return redirect("councils:meeting", meeting.pk)
+
+    def add(data: dict[str, Any]) -> None:
+        actions.agenda_add(actor=request.user, meeting=meeting, **data)
+
+    return _form_post(
+        request, form, _meeting_page, meeting, "agenda_form", add, ("councils:meeting", meeting.pk)
+    )
 
 
 @require_POST
@@ -207,10 +216,7 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id, write=True)
     present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
-    try:
-        actions.attendance_record(actor=request.user, meeting=meeting, present_seat_ids=present)
-    except CouncilError as exc:
-        return _refuse(request, meeting, exc)
+    actions.attendance_record(actor=request.user, meeting=meeting, present_seat_ids=present)
     return redirect("councils:meeting", meeting.pk)
 
 
@@ -219,10 +225,13 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id, write=True)
     form = MinutesForm(request.POST, auto_id="minutes_%s")
-    if not form.is_valid():
-        return _meeting_page(request, meeting, status=400, minutes_form=form)
-    actions.minutes_save(actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"])
-    return redirect("councils:meeting", meeting.pk)
+
+    def save(data: dict[str, Any]) -> None:
+        actions.minutes_save(actor=request.user, meeting=meeting, minutes=data["minutes"])
+
+    return _form_post(
+        request, form, _meeting_page, meeting, "minutes_form", save, ("councils:meeting", meeting.pk)
+    )
 
 
 @require_POST
@@ -232,12 +241,10 @@ def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     orgs = {o.pk: o for o in queries.organisations_near(meeting.council)}
     agenda = {a.pk: a for a in meeting.agenda.all()}
     form = DecisionForm(request.POST)
-    form.fields["agenda_item"].choices = [("", "—")] + [(pk, a.title) for pk, a in agenda.items()]
-    form.fields["owner_org"].choices = [("", "—")] + [(pk, o.name) for pk, o in orgs.items()]
-    if not form.is_valid():
-        return _meeting_page(request, meeting, status=400, decision_form=form)
-    data = form.cleaned_data
-    try:
+    form.fields["agenda_item"].choices = _options(agenda.values(), "title")
+    form.fields["owner_org"].choices = _options(orgs.values())
+
+    def record(data: dict[str, Any]) -> None:
         actions.decision_record(
             actor=request.user,
             meeting=meeting,
@@ -251,9 +258,10 @@ def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             owner_name=data["owner_name"],
             deadline=data["deadline"],
         )
-    except CouncilError as exc:
-        return _refuse(request, meeting, exc, decision_form=form)
-    return redirect("councils:meeting", meeting.pk)
+
+    return _form_post(
+        request, form, _meeting_page, meeting, "decision_form", record, ("councils:meeting", meeting.pk)
+    )
 
 
 def _decision_page(request: HttpRequest, decision: Decision, status: int = 200, **forms: Any) -> HttpResponse:
@@ -280,16 +288,13 @@ def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
 def decision_transition(request: HttpRequest, decision_id: int) -> HttpResponse:
     found = access_decision(request.user, decision_id, write=True)
     form = TransitionForm(request.POST, auto_id="step_%s")
-    if not form.is_valid():
-        return _decision_page(request, found, status=400, transition_form=form)
-    try:
-        actions.decision_transition(
-            actor=request.user, decision=found, to=form.cleaned_data["to"], note=form.cleaned_data["note"]
-        )
-    except CouncilError as exc:
-        messages.error(request, exc.message)
-        return _decision_page(request, found, status=exc.status, transition_form=form)
-    return redirect("councils:decision", found.pk)
+
+    def step(data: dict[str, Any]) -> None:
+        actions.decision_transition(actor=request.user, decision=found, to=data["to"], note=data["note"])
+
+    return _form_post(
+        request, form, _decision_page, found, "transition_form", step, ("councils:decision", found.pk)
+    )
 
 
 @require_POST
@@ -297,19 +302,13 @@ def decision_transition(request: HttpRequest, decision_id: int) -> HttpResponse:
 def evidence_add(request: HttpRequest, decision_id: int) -> HttpResponse:
     found = access_decision(request.user, decision_id, write=True)
     form = EvidenceForm(request.POST, request.FILES, auto_id="evidence_%s")
-    if not form.is_valid():
-        return _decision_page(request, found, status=400, evidence_form=form)
-    try:
-        actions.evidence_add(
-            actor=request.user,
-            decision=found,
-            upload=form.cleaned_data["file"],
-            note=form.cleaned_data["note"],
-        )
-    except CouncilError as exc:
-        messages.error(request, exc.message)
-        return _decision_page(request, found, status=exc.status, evidence_form=form)
-    return redirect("councils:decision", found.pk)
+
+    def add(data: dict[str, Any]) -> None:
+        actions.evidence_add(actor=request.user, decision=found, upload=data["file"], note=data["note"])
+
+    return _form_post(
+        request, form, _decision_page, found, "evidence_form", add, ("councils:decision", found.pk)
+    )
 
 
 @login_required
