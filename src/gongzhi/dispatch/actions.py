@@ -10,13 +10,14 @@ from django.db import transaction
 from django.db.models import Max
 
 from gongzhi.core.audit import actor_label
+from gongzhi.core.errors import Conflict
 from gongzhi.dispatch import training
 from gongzhi.dispatch.models import DispatchModel, LabelSource, Suggestion, TrainingLabel
 from gongzhi.dispatch.training import Example, TrainingError
 
 
-class DispatchError(ValueError):
-    """A request we refuse; the message is Chinese."""
+class DispatchError(Conflict):
+    """A request we refuse (409; 404 for a version that does not exist); the message is Chinese."""
 
 
 def allowed_labels() -> tuple[set[str], set[str]]:
@@ -121,7 +122,7 @@ def model_activate(*, version: int, actor: Any) -> DispatchModel:
     """Make `version` the active model (the others are switched off first: one active row)."""
     target = DispatchModel.objects.select_for_update().filter(version=version).first()
     if target is None:
-        raise DispatchError(f"没有版本为v{version}的分拨模型")
+        raise DispatchError(f"没有版本为v{version}的分拨模型", status=404)
     DispatchModel.objects.filter(is_active=True).exclude(pk=target.pk).update(is_active=False)
     if not target.is_active:
         DispatchModel.objects.filter(pk=target.pk).update(is_active=True)

@@ -11,9 +11,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
+from gongzhi.core.errors import BadInput, Conflict, NotAllowed, NotFound
 from gongzhi.core.scoping import get_scope
 from gongzhi.dispatch import actions, queries
 
@@ -65,20 +65,20 @@ ERRORS: dict[int | str, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409
 
 def _require(request: HttpRequest, capability: str) -> None:
     if not get_scope(request.user).can(capability):
-        raise HttpError(403, _("您没有此操作的权限"))
+        raise NotAllowed(_("您没有此操作的权限"))
 
 
 @router.post("/predict", response={200: PredictOut, **ERRORS})
 def predict(request: HttpRequest, payload: PredictIn) -> Any:
     _require(request, "view_appeals")
     if not (payload.text.strip() or payload.subject.strip()):
-        raise HttpError(400, _("请填写诉求内容"))
+        raise BadInput(_("请填写诉求内容"))
     node = queries.territory_for(request.user, payload.territory.strip())
     if node is None:
-        raise HttpError(404, _("未找到该区划"))
+        raise NotFound(_("未找到该区划"))
     result = queries.predict_for(subject=payload.subject, text=payload.text, node=node)
     if result is None:
-        raise HttpError(409, _("当前没有启用的分拨模型,请先训练或启用一个版本"))
+        raise Conflict(_("当前没有启用的分拨模型,请先训练或启用一个版本"))
     return result
 
 
@@ -91,18 +91,12 @@ def models(request: HttpRequest) -> Any:
 @router.post("/models/{version}/activate", response={200: ModelOut, **ERRORS})
 def activate(request: HttpRequest, version: int) -> Any:
     _require(request, "manage_appeal_policy")
-    try:
-        actions.model_activate(version=version, actor=request.user)
-    except actions.DispatchError as exc:
-        raise HttpError(404, str(exc)) from exc
+    actions.model_activate(version=version, actor=request.user)  # DispatchError: 404 unknown version
     return queries.model_out(version)
 
 
 @router.post("/rollback", response={200: ModelOut, **ERRORS})
 def rollback(request: HttpRequest) -> Any:
     _require(request, "manage_appeal_policy")
-    try:
-        model = actions.model_rollback(actor=request.user)
-    except actions.DispatchError as exc:
-        raise HttpError(409, str(exc)) from exc
+    model = actions.model_rollback(actor=request.user)  # DispatchError: 409 nothing to roll back to
     return queries.model_out(model.version)

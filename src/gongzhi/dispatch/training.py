@@ -25,6 +25,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
+from gongzhi.core.errors import BadInput
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_spreadsheet
 from gongzhi.dispatch.compact import CompactModel
 from gongzhi.dispatch.embedding import configured as configured_embedding
@@ -41,7 +42,7 @@ PRIOR_WEIGHT = 0.5
 SGD_EPOCHS = 6  # passes over a large set (see _fit_large)
 
 
-class TrainingError(ValueError):
+class TrainingError(BadInput):
     """A training file or set we refuse; the message is Chinese and shown as is."""
 
 

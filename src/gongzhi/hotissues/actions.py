@@ -6,12 +6,13 @@ from django.db import transaction
 from django.http import Http404
 
 from gongzhi.appeals.models import Appeal
+from gongzhi.core.errors import BadInput
 from gongzhi.core.scoping import get_scope
 from gongzhi.hotissues.models import Support
 
 
-class SupportError(ValueError):
-    pass
+class SupportError(BadInput):
+    """A "me too" we refuse (400)."""
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.errors import HttpError
 
 from gongzhi.hotissues import actions
 from gongzhi.hotissues.views import suggestions_payload
@@ -17,8 +16,5 @@ def similar(request: HttpRequest) -> dict:
 
 @router.post("/appeals/{appeal_id}/support")
 def support(request: HttpRequest, appeal_id: int) -> dict:
-    try:
-        _, count = actions.support_add(actor=request.user, appeal_id=appeal_id)
-    except actions.SupportError as exc:
-        raise HttpError(400, str(exc)) from exc
+    _, count = actions.support_add(actor=request.user, appeal_id=appeal_id)
     return {"ok": True, "supports": count}

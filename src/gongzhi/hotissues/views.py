@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.appeals.models import Category
 from gongzhi.core import spreadsheets
+from gongzhi.core.errors import Refusal
 from gongzhi.hotissues import actions, duplicates, queries
 
 
@@ -76,8 +77,8 @@ def similar(request: HttpRequest) -> JsonResponse:
 def support(request: HttpRequest, appeal_id: int) -> JsonResponse:
     try:
         _, count = actions.support_add(actor=request.user, appeal_id=appeal_id)
-    except actions.SupportError as exc:
-        return JsonResponse({"detail": str(exc)}, status=400)
+    except Refusal as exc:  # similar.js reads JSON: no redirect back, unlike a page's refusal
+        return JsonResponse(exc.as_json(), status=exc.status_code)
     return JsonResponse({"ok": True, "supports": count})
 
 
