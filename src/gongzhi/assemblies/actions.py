@@ -25,20 +25,19 @@ from gongzhi.assemblies.models import (
     SnapshotMember,
     SnapshotVoter,
 )
+from gongzhi.assemblies.workflow import ASSEMBLIES
 from gongzhi.core import uploads
 from gongzhi.core.audit import record_write
+from gongzhi.core.lifecycle import transition
 from gongzhi.people import actions as people_actions
-
-# status -> statuses it may move to (no way back: a closed vote is a record)
-TRANSITIONS: dict[str, frozenset[str]] = {
-    AssemblyStatus.DRAFT: frozenset({AssemblyStatus.VOTING}),
-    AssemblyStatus.VOTING: frozenset({AssemblyStatus.CLOSED}),
-    AssemblyStatus.CLOSED: frozenset(),
-}
 
 
 def _audit(actor: Any, action: str, obj: Any, path: str, **detail: Any) -> None:
     record_write(actor=actor, action=action, obj=obj, scope_path=path, detail=detail)
+
+
+def _locked(assembly: Assembly) -> Assembly:
+    return Assembly.objects.select_for_update().select_related("compound").get(pk=assembly.pk)
 
 
 @transaction.atomic
@@ -62,6 +61,24 @@ def part_register(
     return part
 
 
+def part_register_by_phones(
+    *, actor: Any, household: Any, area: Any, phones: str, on: datetime.date
+) -> ExclusivePart:
+    """The register form: the owners named by their phones (at least one)."""
+    owners = [person_by_phone(p, actor=actor) for p in phones.split() if p]
+    if not owners:
+        raise AssemblyError(_("请至少填写一名业主"))
+    return part_register(actor=actor, household=household, area=area, owners=owners, on=on)
+
+
+@transaction.atomic
+def register_apply(*, actor: Any, rows: list[Any], on: datetime.date) -> int:
+    """A checked register file (register_import.parse): every row's part and owners, all or none."""
+    for row in rows:
+        part_register(actor=actor, household=row.household, area=row.area, owners=row.owners, on=on)
+    return len(rows)
+
+
 @transaction.atomic
 def assembly_create(*, actor: Any, compound: Any, title: str, closes_at: datetime.datetime) -> Assembly:
     """Call an owners' assembly of one compound (draft until voting opens)."""
@@ -71,7 +88,7 @@ def assembly_create(*, actor: Any, compound: Any, title: str, closes_at: datetim
 
 
 def _draft(assembly: Assembly) -> Assembly:
-    locked = Assembly.objects.select_for_update().select_related("compound").get(pk=assembly.pk)
+    locked = _locked(assembly)
     if locked.status != AssemblyStatus.DRAFT:
         raise AssemblyError(_("表决已开始,不能再修改表决事项"), 409)
     return locked
@@ -127,7 +144,7 @@ def assembly_open(*, actor: Any, assembly: Assembly) -> Assembly:
     if locked.closes_at <= timezone.now():
         raise AssemblyError(_("表决截止时间已过"))
     _write_snapshot(locked)
-    locked.status = AssemblyStatus.VOTING
+    transition(ASSEMBLIES, locked, AssemblyStatus.VOTING)
     locked.opens_at = timezone.now()
     locked.save()
     _audit(
@@ -146,7 +163,7 @@ def assembly_open(*, actor: Any, assembly: Assembly) -> Assembly:
 def assembly_resnapshot(*, actor: Any, assembly: Assembly, reason: str) -> Assembly:
     """Re-freeze after a register correction — only while no ballot has been cast, so no vote is
     ever counted against a snapshot it was not cast on. Open ballot forms then carry a stale version."""
-    locked = Assembly.objects.select_for_update().select_related("compound").get(pk=assembly.pk)
+    locked = _locked(assembly)
     if locked.status != AssemblyStatus.VOTING:
         raise AssemblyError(_("只有表决中的业主大会才能更新名册快照"), 409)
     if (
@@ -173,10 +190,10 @@ def assembly_resnapshot(*, actor: Any, assembly: Assembly, reason: str) -> Assem
 @transaction.atomic
 def assembly_close(*, actor: Any, assembly: Assembly) -> Assembly:
     """Close voting; results are then final."""
-    locked = Assembly.objects.select_for_update().select_related("compound").get(pk=assembly.pk)
-    if AssemblyStatus.CLOSED not in TRANSITIONS[locked.status]:
+    locked = _locked(assembly)
+    if not ASSEMBLIES.allows(locked.status, AssemblyStatus.CLOSED):
         raise AssemblyError(_("当前状态不能结束表决"), 409)
-    locked.status = AssemblyStatus.CLOSED
+    transition(ASSEMBLIES, locked, AssemblyStatus.CLOSED)
     locked.save(update_fields=["status", "updated_at"])
     _audit(actor, "assemblies.close", locked, locked.compound.path)
     return locked
@@ -187,7 +204,7 @@ def proxy_record(
     *, actor: Any, assembly: Assembly, principal: SnapshotVoter, agent: Any, document: Any
 ) -> Proxy:
     """Record a written proxy with its document: the agent then casts the principal's ballot."""
-    locked = Assembly.objects.select_for_update().select_related("compound").get(pk=assembly.pk)
+    locked = _locked(assembly)
     if locked.status != AssemblyStatus.VOTING or principal.assembly_id != locked.pk:
         raise AssemblyError(_("只能为表决中业主大会的名册业主登记委托"), 409)
     if principal.members.filter(person=agent).exists():
@@ -217,6 +234,15 @@ def proxy_record(
         actor, "assemblies.proxy_record", proxy, locked.compound.path, principal=principal.pk, agent=agent.pk
     )
     return proxy
+
+
+def proxy_record_by_phone(
+    *, actor: Any, assembly: Assembly, principal_id: int, agent_phone: str, document: Any
+) -> Proxy:
+    """The proxy form: the agent named by phone, the principal one of the assembly's voters."""
+    agent = person_by_phone(agent_phone, actor=actor)
+    principal = SnapshotVoter.objects.get(assembly=assembly, pk=principal_id)
+    return proxy_record(actor=actor, assembly=assembly, principal=principal, agent=agent, document=document)
 
 
 def may_cast_for(person_id: int, voter: SnapshotVoter) -> str | None:

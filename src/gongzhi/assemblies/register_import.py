@@ -6,17 +6,14 @@
     44031100100300101001010101,75.20,13800000004      (or the household's code)
 
 Every row is checked first; one bad row refuses the whole file with each error and its line number,
-and nothing is written. A good file is applied in one transaction (part_register per row)."""
+and nothing is written. A good file is applied by actions.register_apply in one transaction."""
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gongzhi.assemblies import actions
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv_text
 from gongzhi.people.actions import people_by_phones
 
@@ -122,10 +119,3 @@ def parse(compound: Any, raw: bytes, *, actor: Any) -> tuple[list[Row], list[str
     if not rows and not errors:
         errors.append(_("文件中没有数据行"))
     return rows, errors
-
-
-@transaction.atomic
-def apply(*, actor: Any, rows: list[Row], on: datetime.date) -> int:
-    for row in rows:
-        actions.part_register(actor=actor, household=row.household, area=row.area, owners=row.owners, on=on)
-    return len(rows)

@@ -60,7 +60,7 @@ def ballot(request: HttpRequest, assembly_id: int) -> HttpResponse:
             choices=choices,
             picks=picks,
         )
-    except AssemblyError as exc:
+    except AssemblyError as exc:  # the ballot again, with the reason beside it
         return _ballot_page(request, assembly, error=exc.message, status=exc.status)
     messages.success(request, _("投票成功,感谢您参与业主共同决定"))
     return redirect("assemblies:ballot", assembly.pk)
@@ -112,7 +112,7 @@ def _rating_page(request: HttpRequest, compound, kind: str) -> HttpResponse:  # 
                     score=form.cleaned_data["score"],
                     comment=form.cleaned_data["comment"],
                 )
-            except AssemblyError as exc:
+            except AssemblyError as exc:  # re-rendered with the user's input beside the message
                 messages.error(request, exc.message)
                 status = exc.status
             else:

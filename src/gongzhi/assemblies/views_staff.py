@@ -85,9 +85,17 @@ def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms
     return render(request, "assemblies/detail.html", context, status=status)
 
 
-def _refuse(request: HttpRequest, assembly: Assembly, exc: AssemblyError) -> HttpResponse:
-    messages.error(request, exc.message)
-    return _detail(request, assembly, status=exc.status)
+def _form_post(request: HttpRequest, assembly: Assembly, form_name: str, form: Any, act: Any) -> HttpResponse:
+    """A form posted from the assembly page: `act(cleaned_data)`, then back to the page; when the form
+    does not parse (400) or the action refuses, the page again with the user's input and the reason."""
+    if not form.is_valid():
+        return _detail(request, assembly, status=400, **{form_name: form})
+    try:
+        act(form.cleaned_data)
+    except AssemblyError as exc:  # re-rendered with the user's input beside the message
+        messages.error(request, exc.message)
+        return _detail(request, assembly, status=exc.status, **{form_name: form})
+    return redirect("assemblies:detail", assembly.pk)
 
 
 @login_required
@@ -99,25 +107,19 @@ def detail(request: HttpRequest, assembly_id: int) -> HttpResponse:
 @login_required
 def add_matter(request: HttpRequest, assembly_id: int) -> HttpResponse:
     assembly = access_assembly(request.user, assembly_id)
-    form = MatterForm(request.POST, auto_id="matter_%s")
-    if not form.is_valid():
-        return _detail(request, assembly, status=400, matter_form=form)
-    try:
-        actions.matter_add(actor=request.user, assembly=assembly, **form.cleaned_data)
-    except AssemblyError as exc:
-        return _refuse(request, assembly, exc)
-    return redirect("assemblies:detail", assembly.pk)
+
+    def add(data: dict[str, Any]) -> None:
+        actions.matter_add(actor=request.user, assembly=assembly, **data)
+
+    return _form_post(request, assembly, "matter_form", MatterForm(request.POST, auto_id="matter_%s"), add)
 
 
 @require_POST
 @login_required
 def add_election(request: HttpRequest, assembly_id: int) -> HttpResponse:
     assembly = access_assembly(request.user, assembly_id)
-    form = ElectionForm(request.POST, auto_id="election_%s")
-    if not form.is_valid():
-        return _detail(request, assembly, status=400, election_form=form)
-    data = form.cleaned_data
-    try:
+
+    def add(data: dict[str, Any]) -> None:
         actions.election_add(
             actor=request.user,
             assembly=assembly,
@@ -125,9 +127,9 @@ def add_election(request: HttpRequest, assembly_id: int) -> HttpResponse:
             seats=data["seats"],
             candidates=data["candidates"].splitlines(),
         )
-    except AssemblyError as exc:
-        return _refuse(request, assembly, exc)
-    return redirect("assemblies:detail", assembly.pk)
+
+    form = ElectionForm(request.POST, auto_id="election_%s")
+    return _form_post(request, assembly, "election_form", form, add)
 
 
 @require_POST
@@ -136,19 +138,15 @@ def transition(request: HttpRequest, assembly_id: int) -> HttpResponse:
     """Open voting (freeze the snapshot), re-freeze before any ballot, or close."""
     assembly = access_assembly(request.user, assembly_id)
     step = request.POST.get("step")
-    try:
-        if step == "open":
-            actions.assembly_open(actor=request.user, assembly=assembly)
-        elif step == "resnapshot":
-            actions.assembly_resnapshot(
-                actor=request.user, assembly=assembly, reason=request.POST.get("reason", "")[:200]
-            )
-        elif step == "close":
-            actions.assembly_close(actor=request.user, assembly=assembly)
-        else:
-            raise AssemblyError(_("未知操作"), 400)
-    except AssemblyError as exc:
-        return _refuse(request, assembly, exc)
+    if step == "open":
+        actions.assembly_open(actor=request.user, assembly=assembly)
+    elif step == "resnapshot":
+        reason = request.POST.get("reason", "")[:200]
+        actions.assembly_resnapshot(actor=request.user, assembly=assembly, reason=reason)
+    elif step == "close":
+        actions.assembly_close(actor=request.user, assembly=assembly)
+    else:
+        raise AssemblyError(_("未知操作"), 400)
     return redirect("assemblies:detail", assembly.pk)
 
 
@@ -158,22 +156,18 @@ def add_proxy(request: HttpRequest, assembly_id: int) -> HttpResponse:
     assembly = access_assembly(request.user, assembly_id)
     form = ProxyForm(request.POST, request.FILES, auto_id="proxy_%s")
     form.fields["principal"].choices = [(v.pk, v.label) for v in assembly.voters.all()]
-    if not form.is_valid():
-        return _detail(request, assembly, status=400, proxy_form=form)
-    try:
-        agent = actions.person_by_phone(form.cleaned_data["agent_phone"], actor=request.user)
-        principal = assembly.voters.get(pk=form.cleaned_data["principal"])
-        actions.proxy_record(
+
+    def add(data: dict[str, Any]) -> None:
+        actions.proxy_record_by_phone(
             actor=request.user,
             assembly=assembly,
-            principal=principal,
-            agent=agent,
-            document=form.cleaned_data["document"],
+            principal_id=data["principal"],
+            agent_phone=data["agent_phone"],
+            document=data["document"],
         )
-    except AssemblyError as exc:
-        return _refuse(request, assembly, exc)
-    messages.success(request, _("书面委托已登记"))
-    return redirect("assemblies:detail", assembly.pk)
+        messages.success(request, _("书面委托已登记"))
+
+    return _form_post(request, assembly, "proxy_form", form, add)
 
 
 @require_POST
@@ -192,7 +186,7 @@ def register_import(request: HttpRequest, compound_id: int) -> HttpResponse:
     rows, errors = importer.parse(compound, upload.read(), actor=request.user)
     if errors:
         return _register_page(request, compound, PartForm(), status=422, import_errors=errors)
-    count = importer.apply(actor=request.user, rows=rows, on=timezone.localdate())
+    count = actions.register_apply(actor=request.user, rows=rows, on=timezone.localdate())
     messages.success(request, _("已导入%(n)d套房屋的产权登记") % {"n": count})
     return redirect("assemblies:register", compound.pk)
 
@@ -228,27 +222,21 @@ def register(request: HttpRequest, compound_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            household = next(h for h in households if h.pk == form.cleaned_data["household"])
             try:
-                owners = [
-                    actions.person_by_phone(p, actor=request.user)
-                    for p in form.cleaned_data["owner_phones"].split()
-                    if p
-                ]
-                if not owners:
-                    raise AssemblyError(_("请至少填写一名业主"))
-                household = next(h for h in households if h.pk == form.cleaned_data["household"])
-                actions.part_register(
+                actions.part_register_by_phones(
                     actor=request.user,
                     household=household,
                     area=form.cleaned_data["area"],
-                    owners=owners,
+                    phones=form.cleaned_data["owner_phones"],
                     on=timezone.localdate(),
                 )
-                messages.success(request, _("产权登记已保存"))
-                return redirect("assemblies:register", compound.pk)
-            except AssemblyError as exc:
+            except AssemblyError as exc:  # re-rendered with the user's input beside the message
                 messages.error(request, exc.message)
                 status = exc.status
+            else:
+                messages.success(request, _("产权登记已保存"))
+                return redirect("assemblies:register", compound.pk)
         else:
             status = 400
     return _register_page(request, compound, form, status=status)
