@@ -30,7 +30,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from gongzhi.places import geo, queries  # noqa: E402
+from gongzhi.places import actions, geo, queries  # noqa: E402
 from gongzhi.places.models import Centre  # noqa: E402
 from gongzhi.territory.actions import build_node  # noqa: E402
 from gongzhi.territory.models import TerritoryNode  # noqa: E402
@@ -81,7 +81,7 @@ def ensure_centres(count: int, seed: int) -> None:
             for i in range(count)
         ]
         Centre.objects.bulk_create(rows, batch_size=2000)
-        geo.bump_version()
+        actions.centre_index_bump()
 
 
 def main() -> None:

@@ -13,17 +13,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
+from gongzhi.core.lifecycle import history_row, transition
 from gongzhi.places import geo, tickets
 from gongzhi.places.errors import (
     AlreadySignedUp,
     BookingRefused,
     CheckinRefused,
-    InvalidTransition,
     PlacesError,
     SeriesClash,
     SlotTaken,
@@ -35,6 +35,7 @@ from gongzhi.places.models import (
     BookingEvent,
     BookingSeries,
     Centre,
+    CentreIndexVersion,
     Feedback,
     SignUp,
     SignUpEvent,
@@ -42,9 +43,9 @@ from gongzhi.places.models import (
 )
 from gongzhi.places.workflow import (
     BOOKING_HOLDS,
-    BOOKING_TRANSITIONS,
+    BOOKING_TABLE,
     SIGNUP_ACTIVE,
-    SIGNUP_TRANSITIONS,
+    SIGNUP_TABLE,
     BookingStatus,
     SignUpStatus,
 )
@@ -56,8 +57,20 @@ def centre_save(*, centre: Centre) -> Centre:
     """Create or update a centre; the nearest-centre index of every process is invalidated."""
     centre.full_clean(exclude=["territory"])
     centre.save()
-    geo.bump_version()
+    centre_index_bump()
     return centre
+
+
+def centre_index_bump() -> None:
+    """Call inside the transaction that creates, moves, (de)activates or re-tags a centre: every
+    process rebuilds its nearest-centre index (geo.get_index) on its next lookup."""
+    updated = CentreIndexVersion.objects.filter(pk=1).update(
+        version=F("version") + 1, changed_at=timezone.now()
+    )
+    if not updated:
+        CentreIndexVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    geo.forget_version_check()
+    transaction.on_commit(geo.forget_version_check)
 
 
 # ---------------------------------------------------------------- bookings
@@ -115,10 +128,13 @@ def _check_caps(
         raise BookingRefused(_("每个单位最多同时持有%(cap)d个未结束的预约") % {"cap": venue.per_org_cap})
 
 
-def _event(booking: Booking, actor_id: int | None, from_status: str, to_status: str, note: str = "") -> None:
-    BookingEvent.objects.create(
-        booking=booking, actor_id=actor_id, from_status=from_status, to_status=to_status, note=note
-    )
+def _event(
+    row: Booking | SignUp, actor_id: int | None, from_status: str, to_status: str, note: str = ""
+) -> None:
+    """The append-only history row of a booking (BookingEvent) or a sign-up (SignUpEvent)."""
+    model, link = (BookingEvent, "booking") if isinstance(row, Booking) else (SignUpEvent, "signup")
+    fields = {link: row, "from_status": from_status, "to_status": to_status, "note": note}
+    history_row(model, actor_id=actor_id, **fields)
 
 
 def _insert_booking(**fields) -> Booking:  # type: ignore[no-untyped-def]
@@ -247,13 +263,10 @@ def booking_series_request(
 def booking_transition(
     *, booking: Booking, to: str, actor_person_id: int | None, note: str = "", actor: Any = None
 ) -> Booking:
-    """Move a booking along BOOKING_TRANSITIONS; the event row is appended in the same transaction
-    (and, for a staff decision — `actor` given — an audit row)."""
+    """Move a booking along BOOKING_TABLE (InvalidTransition, 409, otherwise); the event row is
+    appended in the same transaction (and, for a staff decision — `actor` given — an audit row)."""
     locked = Booking.objects.select_for_update().get(pk=booking.pk)
-    if to not in BOOKING_TRANSITIONS[locked.status]:
-        raise InvalidTransition(locked.get_status_display(), BookingStatus(to).label)
-    previous = locked.status
-    locked.status = to
+    previous, to = transition(BOOKING_TABLE, locked, to)
     if to not in BOOKING_HOLDS:
         locked.checkin_nonce = ""
     locked.save(update_fields=["status", "checkin_nonce", "updated_at"])
@@ -277,14 +290,6 @@ def booking_cancel(*, booking: Booking, actor_person_id: int, now: datetime | No
 
 
 # ---------------------------------------------------------------- activities
-def _signup_event(
-    signup: SignUp, actor_id: int | None, from_status: str, to_status: str, note: str = ""
-) -> None:
-    SignUpEvent.objects.create(
-        signup=signup, actor_id=actor_id, from_status=from_status, to_status=to_status, note=note
-    )
-
-
 @transaction.atomic
 def signup_create(*, activity: Activity, person_id: int, now: datetime | None = None) -> SignUp:
     """A seat if one is left, else a place on the waitlist. Signing up twice is refused."""
@@ -315,7 +320,7 @@ def signup_create(*, activity: Activity, person_id: int, now: datetime | None = 
     if seated:
         locked.seats_taken += 1
         locked.save(update_fields=["seats_taken", "updated_at"])
-    _signup_event(signup, person_id, "", status)
+    _event(signup, person_id, "", status)
     return signup
 
 
@@ -333,7 +338,7 @@ def _promote_next(activity: Activity, actor_id: int | None) -> SignUp | None:
     nxt.save(update_fields=["status", "updated_at"])
     activity.seats_taken += 1
     activity.save(update_fields=["seats_taken", "updated_at"])
-    _signup_event(nxt, actor_id, SignUpStatus.WAITLISTED, SignUpStatus.CONFIRMED, note="waitlist promotion")
+    _event(nxt, actor_id, SignUpStatus.WAITLISTED, SignUpStatus.CONFIRMED, note="waitlist promotion")
     return nxt
 
 
@@ -346,15 +351,13 @@ def signup_cancel(
     now = now or timezone.now()
     activity = Activity.objects.select_for_update().get(pk=signup.activity_id)
     locked = SignUp.objects.select_for_update().get(pk=signup.pk)
-    if SignUpStatus.CANCELLED not in SIGNUP_TRANSITIONS[locked.status]:
-        raise InvalidTransition(locked.get_status_display(), SignUpStatus.CANCELLED.label)
+    SIGNUP_TABLE.next(locked.status, SignUpStatus.CANCELLED)  # InvalidTransition before the time rule
     if activity.starts_at <= now:
         raise BookingRefused(_("活动已开始,不能取消报名"))
-    previous = locked.status
-    locked.status = SignUpStatus.CANCELLED
+    previous, _to = transition(SIGNUP_TABLE, locked, SignUpStatus.CANCELLED)
     locked.checkin_nonce = ""
     locked.save(update_fields=["status", "checkin_nonce", "updated_at"])
-    _signup_event(locked, actor_person_id, previous, SignUpStatus.CANCELLED)
+    _event(locked, actor_person_id, previous, SignUpStatus.CANCELLED)
     if previous == SignUpStatus.CONFIRMED:
         activity.seats_taken -= 1
         activity.save(update_fields=["seats_taken", "updated_at"])
@@ -445,10 +448,9 @@ def check_in(  # type: ignore[no-untyped-def]
             scope_path=centre.territory.path,
             detail={"kind": kind},
         )
+    _event(row, staff_person_id, previous, row.status, "qr check-in")
     if kind == "b":
-        _event(row, staff_person_id, previous, row.status, "qr check-in")
         return CheckinResult("booking", row)
-    _signup_event(row, staff_person_id, previous, row.status, "qr check-in")
     points, note = _award(row, row.activity)
     return CheckinResult("signup", row, points, note)
 

@@ -3,7 +3,7 @@ their rules, activities; bookings and sign-ups are read-only here (they change o
 
 from django.contrib import admin
 
-from gongzhi.places import geo
+from gongzhi.places import actions
 from gongzhi.places.models import Activity, Booking, Centre, CentreStaff, SignUp, Venue
 
 
@@ -28,7 +28,7 @@ class CentreAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
-        geo.bump_version()
+        actions.centre_index_bump()
 
 
 @admin.register(Activity)

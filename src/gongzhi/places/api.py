@@ -1,7 +1,8 @@
 """/api/v1/places/: nearest centres, booking (single and recurring), sign-up and cancel, check-in.
-Handlers parse, call one action and map its refusal to the status it carries (409 for a taken slot,
-a duplicate sign-up, a used ticket or an illegal transition; 422 for input that can never be booked);
-objects the caller may not touch are 404."""
+Handlers parse and call one action; its refusal reaches the API's one refusal handler (core.errors),
+which answers with the status it carries (409 for a taken slot, a duplicate sign-up, a used ticket or
+an illegal transition; 422 for input that can never be booked); objects the caller may not touch are
+404."""
 
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
+from gongzhi.core.errors import NotFound
 from gongzhi.core.scoping import get_scope
 from gongzhi.places import actions, queries
 from gongzhi.places.access import (
@@ -20,7 +22,6 @@ from gongzhi.places.access import (
     may_manage,
     person_id_of,
 )
-from gongzhi.places.errors import PlacesError
 
 router = Router(tags=["places"], auth=[TokenAuth(), SessionAuth()])
 
@@ -92,10 +93,6 @@ class CheckinOut(Schema):
 ERRORS: dict[int | str, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def refused(exc: PlacesError) -> Status:
-    return Status(exc.status, {"detail": exc.message, "details": exc.details})
-
-
 @router.get("/centres/nearest", response=list[CentreOut], url_name="places_nearest")
 def nearest(
     request: HttpRequest,
@@ -123,18 +120,9 @@ def nearest(
 
 @router.post("/venues/{venue_id}/bookings", response={201: BookingOut, **ERRORS}, url_name="places_book")
 def book(request: HttpRequest, venue_id: int, payload: BookingIn) -> Status:
-    venue = access_venue(venue_id)
-    try:
-        made = actions.booking_request(
-            venue=venue,
-            person_id=person_id_of(request.user),
-            starts_at=payload.starts_at,
-            ends_at=payload.ends_at,
-            purpose=payload.purpose,
-            attendees=payload.attendees,
-        )
-    except PlacesError as exc:
-        return refused(exc)
+    made = actions.booking_request(
+        venue=access_venue(venue_id), person_id=person_id_of(request.user), **payload.dict()
+    )
     return Status(201, made)
 
 
@@ -145,20 +133,8 @@ def series(request: HttpRequest, venue_id: int, payload: SeriesIn) -> Status:
     if payload.organisation_id not in get_scope(request.user).org_ids and not may_manage(
         request.user, venue.centre
     ):
-        return Status(404, {"detail": "未找到"})
-    try:
-        made = actions.booking_series_request(
-            venue=venue,
-            person_id=person_id_of(request.user),
-            organisation_id=payload.organisation_id,
-            first_start=payload.first_start,
-            minutes=payload.minutes,
-            every_days=payload.every_days,
-            count=payload.count,
-            purpose=payload.purpose,
-        )
-    except PlacesError as exc:
-        return refused(exc)
+        raise NotFound
+    made = actions.booking_series_request(venue=venue, person_id=person_id_of(request.user), **payload.dict())
     return Status(201, {"id": made.pk, "bookings": list(made.bookings.order_by("starts_at"))})
 
 
@@ -167,10 +143,7 @@ def series(request: HttpRequest, venue_id: int, payload: SeriesIn) -> Status:
 )
 def booking_cancel(request: HttpRequest, booking_id: int) -> Status:
     booking = access_booking(request.user, booking_id)
-    try:
-        return Status(200, actions.booking_cancel(booking=booking, actor_person_id=request.user.person_id))
-    except PlacesError as exc:
-        return refused(exc)
+    return Status(200, actions.booking_cancel(booking=booking, actor_person_id=request.user.person_id))
 
 
 @router.post(
@@ -178,10 +151,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> Status:
 )
 def signup(request: HttpRequest, activity_id: int) -> Status:
     activity = access_activity(activity_id, actor=request.user)
-    try:
-        return Status(201, actions.signup_create(activity=activity, person_id=person_id_of(request.user)))
-    except PlacesError as exc:
-        return refused(exc)
+    return Status(201, actions.signup_create(activity=activity, person_id=person_id_of(request.user)))
 
 
 @router.post(
@@ -189,10 +159,7 @@ def signup(request: HttpRequest, activity_id: int) -> Status:
 )
 def signup_cancel(request: HttpRequest, signup_id: int) -> Status:
     mine = access_own_signup(request.user, signup_id)
-    try:
-        actions.signup_cancel(signup=mine, actor_person_id=request.user.person_id)
-    except PlacesError as exc:
-        return refused(exc)
+    actions.signup_cancel(signup=mine, actor_person_id=request.user.person_id)
     mine.refresh_from_db()
     return Status(200, mine)
 
@@ -200,15 +167,12 @@ def signup_cancel(request: HttpRequest, signup_id: int) -> Status:
 @router.post("/checkin", response={200: CheckinOut, **ERRORS}, url_name="places_checkin")
 def checkin(request: HttpRequest, payload: CheckinIn) -> Status:
     """Staff redeem a scanned ticket; a forged, reused or foreign ticket is refused the same way."""
-    try:
-        result = actions.check_in(
-            token=payload.token,
-            staff_person_id=request.user.person_id,
-            may_check=lambda c: may_manage(request.user, c),
-            actor=request.user,
-        )
-    except PlacesError as exc:
-        return refused(exc)
+    result = actions.check_in(
+        token=payload.token,
+        staff_person_id=request.user.person_id,
+        may_check=lambda c: may_manage(request.user, c),
+        actor=request.user,
+    )
     return Status(
         200, {"kind": result.kind, "id": result.row.pk, "status": result.row.status, "points": result.points}
     )

@@ -1,40 +1,48 @@
-"""Refusals of places actions: each carries a Chinese message for the user and an HTTP status."""
+"""Refusals of places actions, on the core refusal types (decision 0045): each carries a Chinese
+message for the user and its HTTP status (`status_code`; `status` reads the same)."""
 
-from django.utils.translation import gettext_lazy as _
+from gongzhi.core.errors import Conflict, RuleBroken
+from gongzhi.core.lifecycle import InvalidTransition
+
+__all__ = [
+    "AlreadySignedUp",
+    "BookingRefused",
+    "CheckinRefused",
+    "InvalidTransition",
+    "PlacesError",
+    "SeriesClash",
+    "SlotTaken",
+]
 
 
-class PlacesError(ValueError):
-    status = 422
+class PlacesError(RuleBroken):
+    """Input that breaks a rule of places (422); the 409 refusals below derive from it too, so one
+    `except PlacesError` still catches every refusal of this app but an illegal transition."""
 
-    def __init__(self, message: object, *, details: list[str] | None = None) -> None:
-        super().__init__(str(message))
-        self.message = str(message)
-        self.details = details or []
+    @property
+    def status(self) -> int:
+        return self.status_code
 
 
 class BookingRefused(PlacesError):
     """Input that can never be booked as asked (outside hours, in the past, too long …)."""
 
 
-class SlotTaken(PlacesError):
-    status = 409
+class _NotNow(PlacesError, Conflict):
+    status_code = 409
 
 
-class SeriesClash(PlacesError):
-    status = 409
+class SlotTaken(_NotNow):
+    pass
 
 
-class AlreadySignedUp(PlacesError):
-    status = 409
+class SeriesClash(_NotNow):
+    pass
 
 
-class InvalidTransition(PlacesError):
-    status = 409
-
-    def __init__(self, from_status: str, to_status: str) -> None:
-        super().__init__(_("当前状态“%(a)s”不能变为“%(b)s”") % {"a": from_status, "b": to_status})
-        self.from_status, self.to_status = from_status, to_status
+class AlreadySignedUp(_NotNow):
+    pass
 
 
-class CheckinRefused(PlacesError):
-    status = 409
+class CheckinRefused(_NotNow):
+    pass

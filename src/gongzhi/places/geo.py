@@ -3,8 +3,9 @@
 At 10,000 centres a vectorised distance to every centre plus argpartition costs well under a
 millisecond, so no spatial tree is needed (decision 0016). The index also holds the Centre rows, so
 a lookup needs no query at all. It is rebuilt when CentreIndexVersion moves; every centre write
-bumps it in its own transaction. The version is read at most every VERSION_TTL seconds (a bump made
-by this process forces a re-read at commit), so another process sees a change within 2 s.
+bumps it in its own transaction (actions.centre_index_bump). The version is read at most every
+VERSION_TTL seconds (a bump made by this process forces a re-read at commit), so another process
+sees a change within 2 s.
 
 Distance model (decision 0016): great-circle (haversine) metres × 1.3 detour factor = walking metres;
 walking at 4.5 km/h (75 m per minute)."""
@@ -118,18 +119,3 @@ def get_index() -> CentreIndex:
 def forget_version_check() -> None:
     global _checked_at
     _checked_at = 0.0
-
-
-def bump_version() -> None:
-    """Call inside the transaction that creates, moves, (de)activates or re-tags a centre."""
-    from django.db import transaction
-    from django.db.models import F
-    from django.utils import timezone
-
-    updated = CentreIndexVersion.objects.filter(pk=1).update(
-        version=F("version") + 1, changed_at=timezone.now()
-    )
-    if not updated:
-        CentreIndexVersion.objects.get_or_create(pk=1, defaults={"version": 1})
-    forget_version_check()
-    transaction.on_commit(forget_version_check)

@@ -278,8 +278,8 @@ def activity_new(request: HttpRequest, centre_id: int) -> HttpResponse:
                         )
                     },
                 )
-            except PlacesError as exc:
-                error, status = exc.message, exc.status
+            except PlacesError as exc:  # re-renders the form with the user's input
+                error, status = exc.message, exc.status_code
             else:
                 from django.shortcuts import redirect
 

@@ -1,6 +1,7 @@
 """A resident's writes (book, sign up, cancel, rate), "my activities" with QR tickets and the ICS
-feed, and the staff's check-in and booking decisions. Every write calls one action; refusals come
-back as the action's Chinese message with its HTTP status."""
+feed, and the staff's check-in and booking decisions. Every write calls one action; a refusal goes
+to core's page mapping (a flash message on the page the form was on) unless the view re-renders a
+form or page with it, with the refusal's HTTP status."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,8 +49,8 @@ def book(request: HttpRequest, venue_id: int) -> HttpResponse:
             purpose=form.cleaned_data["purpose"],
             attendees=form.cleaned_data["attendees"],
         )
-    except PlacesError as exc:
-        return venue_detail(request, venue_id, form=form, error=exc.message, status=exc.status)
+    except PlacesError as exc:  # re-renders the form with the user's input
+        return venue_detail(request, venue_id, form=form, error=exc.message, status=exc.status_code)
     if booking.status == BookingStatus.REQUESTED:
         messages.success(request, _("预约已提交,等待中心审核"))
     else:
@@ -84,14 +85,14 @@ def book_series(request: HttpRequest, venue_id: int) -> HttpResponse:
             count=form.cleaned_data["count"],
             purpose=form.cleaned_data["purpose"],
         )
-    except PlacesError as exc:
+    except PlacesError as exc:  # re-renders the form with the user's input and the clashing dates
         return venue_detail(
             request,
             venue_id,
             series_form=form,
             series_error=exc.message,
             series_details=exc.details,
-            status=exc.status,
+            status=exc.status_code,
         )
     messages.success(request, _("周期预约成功,共%(n)d次") % {"n": made.count})
     return redirect("places:mine")
@@ -101,11 +102,7 @@ def book_series(request: HttpRequest, venue_id: int) -> HttpResponse:
 @require_POST
 def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = access_booking(request.user, booking_id)
-    try:
-        actions.booking_cancel(booking=booking, actor_person_id=request.user.person_id)
-    except PlacesError as exc:
-        messages.error(request, exc.message)
-        return redirect("places:mine")
+    actions.booking_cancel(booking=booking, actor_person_id=request.user.person_id)
     messages.success(request, _("预约已取消"))
     return redirect("places:mine")
 
@@ -118,33 +115,21 @@ def booking_decide(request: HttpRequest, booking_id: int) -> HttpResponse:
     to = request.POST.get("to", "")
     if to not in {BookingStatus.CONFIRMED, BookingStatus.DENIED, BookingStatus.NO_SHOW}:
         return HttpResponse(_("无效的操作"), status=400)
-    try:
-        actions.booking_transition(
-            booking=booking,
-            to=to,
-            actor_person_id=request.user.person_id,
-            note=request.POST.get("note", "")[:300],
-            actor=request.user,
-        )
-    except PlacesError as exc:
-        messages.error(request, exc.message)
+    actions.booking_transition(
+        booking=booking,
+        to=to,
+        actor_person_id=request.user.person_id,
+        note=request.POST.get("note", "")[:300],
+        actor=request.user,
+    )
     return redirect("places:centre", booking.venue.centre_id)
-
-
-def _activity_error(request: HttpRequest, activity: Activity, exc: PlacesError) -> HttpResponse:
-    messages.error(request, exc.message)
-    response = redirect("places:activity", activity.pk)
-    return response
 
 
 @login_required
 @require_POST
 def signup(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = access_activity(activity_id, actor=request.user)
-    try:
-        made = actions.signup_create(activity=activity, person_id=person_id_of(request.user))
-    except PlacesError as exc:
-        return _activity_error(request, activity, exc)
+    made = actions.signup_create(activity=activity, person_id=person_id_of(request.user))
     if made.status == "waitlisted":
         messages.info(request, _("名额已满,您已进入候补名单;有人取消时将自动为您递补"))
     else:
@@ -156,10 +141,7 @@ def signup(request: HttpRequest, activity_id: int) -> HttpResponse:
 @require_POST
 def signup_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
     mine = access_own_signup(request.user, signup_id)
-    try:
-        actions.signup_cancel(signup=mine, actor_person_id=request.user.person_id)
-    except PlacesError as exc:
-        return _activity_error(request, mine.activity, exc)
+    actions.signup_cancel(signup=mine, actor_person_id=request.user.person_id)
     messages.success(request, _("已取消报名"))
     return redirect("places:activity", mine.activity_id)
 
@@ -172,15 +154,12 @@ def feedback(request: HttpRequest, activity_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请选择1到5分"))
         return redirect("places:activity", activity.pk)
-    try:
-        actions.feedback_give(
-            activity=activity,
-            person_id=person_id_of(request.user),
-            rating=form.cleaned_data["rating"],
-            comment=form.cleaned_data["comment"],
-        )
-    except PlacesError as exc:
-        return _activity_error(request, activity, exc)
+    actions.feedback_give(
+        activity=activity,
+        person_id=person_id_of(request.user),
+        rating=form.cleaned_data["rating"],
+        comment=form.cleaned_data["comment"],
+    )
     messages.success(request, _("感谢您的评价"))
     return redirect("places:activity", activity.pk)
 
@@ -263,12 +242,12 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
                 may_check=lambda c: may_manage(request.user, c),
                 actor=request.user,
             )
-        except PlacesError as exc:
+        except PlacesError as exc:  # re-renders the ticket page with whose ticket it is
             return render(
                 request,
                 "places/checkin.html",
                 {"row": row, "error": exc.message, "staff": True},
-                status=exc.status,
+                status=exc.status_code,
             )
         return render(
             request, "places/checkin.html", {"row": result.row, "done": True, "result": result, "staff": True}

@@ -1,8 +1,11 @@
 """States and transition tables of bookings and sign-ups. Only actions.py moves a row, and every
-move appends an event row; the tables below are the whole lifecycle."""
+move appends an event row; the tables below are the whole lifecycle (core.lifecycle tables whose
+actions are the target states)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.lifecycle import StatusTable
 
 
 class BookingStatus(models.TextChoices):
@@ -14,16 +17,14 @@ class BookingStatus(models.TextChoices):
     USED = "used", _("已使用")
 
 
-BOOKING_TRANSITIONS: dict[str, frozenset[str]] = {
-    BookingStatus.REQUESTED: frozenset(
-        {BookingStatus.CONFIRMED, BookingStatus.DENIED, BookingStatus.CANCELLED}
-    ),
-    BookingStatus.CONFIRMED: frozenset({BookingStatus.CANCELLED, BookingStatus.NO_SHOW, BookingStatus.USED}),
-    BookingStatus.DENIED: frozenset(),
-    BookingStatus.CANCELLED: frozenset(),
-    BookingStatus.NO_SHOW: frozenset(),
-    BookingStatus.USED: frozenset(),
-}
+# state → states it may go to; the final states (denied, cancelled, no-show, used) go nowhere
+BOOKING_TABLE = StatusTable.from_moves(
+    {
+        BookingStatus.REQUESTED: {BookingStatus.CONFIRMED, BookingStatus.DENIED, BookingStatus.CANCELLED},
+        BookingStatus.CONFIRMED: {BookingStatus.CANCELLED, BookingStatus.NO_SHOW, BookingStatus.USED},
+    },
+    labels=(BookingStatus,),
+)
 # States that hold the slot: the exclusion constraint (PostgreSQL) and the overlap check (both DBs)
 # consider only these. A denied or cancelled booking frees its slot at once.
 BOOKING_HOLDS = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.USED)
@@ -36,11 +37,12 @@ class SignUpStatus(models.TextChoices):
     ATTENDED = "attended", _("已签到")
 
 
-SIGNUP_TRANSITIONS: dict[str, frozenset[str]] = {
-    SignUpStatus.WAITLISTED: frozenset({SignUpStatus.CONFIRMED, SignUpStatus.CANCELLED}),
-    SignUpStatus.CONFIRMED: frozenset({SignUpStatus.CANCELLED, SignUpStatus.ATTENDED}),
-    SignUpStatus.CANCELLED: frozenset(),
-    SignUpStatus.ATTENDED: frozenset(),
-}
+SIGNUP_TABLE = StatusTable.from_moves(
+    {
+        SignUpStatus.WAITLISTED: {SignUpStatus.CONFIRMED, SignUpStatus.CANCELLED},
+        SignUpStatus.CONFIRMED: {SignUpStatus.CANCELLED, SignUpStatus.ATTENDED},
+    },
+    labels=(SignUpStatus,),
+)
 SIGNUP_ACTIVE = (SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED, SignUpStatus.ATTENDED)
 SIGNUP_SEATED = (SignUpStatus.CONFIRMED, SignUpStatus.ATTENDED)
