@@ -10,7 +10,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import User
 from gongzhi.accounts.roles import Role
 from gongzhi.councils import actions
-from gongzhi.councils.models import Council, Meeting, Seat
+from gongzhi.councils.models import Council, Decision, Meeting, Seat
 from gongzhi.orgs.models import Organisation, OrgKind
 
 
@@ -49,3 +49,26 @@ def world(actors) -> World:
         place="党群服务中心",
     )
     return World(council, seats, member, company, meeting)
+
+
+def held(world: World, present: int = 5) -> Meeting:
+    """Attendance recorded with the first `present` seats there (the meeting is then held)."""
+    return actions.attendance_record(
+        actor=None, meeting=world.meeting, present_seat_ids={s.pk for s in world.seats[:present]}
+    )
+
+
+def passed_decision(world: World, text: str, *, days: int, owner_name: str = "物业", **extra) -> Decision:
+    """A unanimous vote of five present, carried by majority_present, due `days` from today."""
+    return actions.decision_record(
+        actor=None,
+        meeting=world.meeting,
+        text=text,
+        rule="majority_present",
+        yes=5,
+        no=0,
+        abstain=0,
+        owner_name=owner_name,
+        deadline=timezone.localdate() + datetime.timedelta(days=days),
+        **extra,
+    )

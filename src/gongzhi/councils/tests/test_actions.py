@@ -8,13 +8,8 @@ from django.utils import timezone
 
 from gongzhi.councils import actions, queries
 from gongzhi.councils.models import Council, Decision, DecisionEvent, DecisionStatus
+from gongzhi.councils.tests.conftest import held, passed_decision
 from gongzhi.councils.workflow import CouncilError
-
-
-def held(world, present: int):
-    return actions.attendance_record(
-        actor=None, meeting=world.meeting, present_seat_ids={s.pk for s in world.seats[:present]}
-    )
 
 
 def pdf() -> SimpleUploadedFile:
@@ -95,17 +90,7 @@ def test_a_passed_decision_needs_an_owner_and_a_deadline(world):
 
 def test_done_needs_evidence_and_every_step_is_in_the_history(world):
     held(world, 5)
-    d = actions.decision_record(
-        actor=None,
-        meeting=world.meeting,
-        text="清理楼道杂物",
-        rule="majority_present",
-        yes=5,
-        no=0,
-        abstain=0,
-        owner_name="网格员",
-        deadline=timezone.localdate() + datetime.timedelta(days=7),
-    )
+    d = passed_decision(world, "清理楼道杂物", days=7, owner_name="网格员")
     with pytest.raises(CouncilError, match="佐证"):
         actions.decision_transition(actor=None, decision=d, to="done")
     actions.decision_transition(actor=None, decision=d, to="doing")
@@ -125,17 +110,7 @@ def test_done_needs_evidence_and_every_step_is_in_the_history(world):
 
 def test_evidence_must_be_an_image_or_pdf(world):
     held(world, 5)
-    d = actions.decision_record(
-        actor=None,
-        meeting=world.meeting,
-        text="y",
-        rule="majority_present",
-        yes=5,
-        no=0,
-        abstain=0,
-        owner_name="居委会",
-        deadline=timezone.localdate(),
-    )
+    d = passed_decision(world, "y", days=0, owner_name="居委会")
     with pytest.raises(CouncilError, match="PDF"):
         actions.evidence_add(
             actor=None,
@@ -146,29 +121,8 @@ def test_evidence_must_be_an_image_or_pdf(world):
 
 def test_overdue_decisions_are_listed_per_community_and_counted_on_the_council(world, actors):
     held(world, 5)
-    today = timezone.localdate()
-    late = actions.decision_record(
-        actor=None,
-        meeting=world.meeting,
-        text="修复路灯",
-        rule="majority_present",
-        yes=5,
-        no=0,
-        abstain=0,
-        owner_name="物业",
-        deadline=today - datetime.timedelta(days=1),
-    )
-    actions.decision_record(
-        actor=None,
-        meeting=world.meeting,
-        text="绿化补种",
-        rule="majority_present",
-        yes=5,
-        no=0,
-        abstain=0,
-        owner_name="物业",
-        deadline=today,  # due today: not yet overdue
-    )
+    late = passed_decision(world, "修复路灯", days=-1)
+    passed_decision(world, "绿化补种", days=0)  # due today: not yet overdue
     assert list(queries.overdue_decisions(Decision.objects.all(), actors.net.a.community)) == [late]
     assert list(queries.overdue_decisions(Decision.objects.all(), actors.net.b.community)) == []
     council = queries.with_counters(Council.objects.filter(pk=world.council.pk)).get()

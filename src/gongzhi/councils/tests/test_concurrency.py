@@ -1,16 +1,14 @@
 """Real concurrency on PostgreSQL: two people closing the same decision at once write one "done"
 (the decision row lock serialises them; the second sees done and gets a 409 refusal)."""
 
-import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.utils import timezone
 
 from gongzhi.core.testing import run_together
 from gongzhi.councils import actions
 from gongzhi.councils.models import Decision, DecisionEvent
+from gongzhi.councils.tests.conftest import held, passed_decision
 from gongzhi.councils.workflow import CouncilError
 
 pytestmark = [
@@ -21,18 +19,8 @@ pytestmark = [
 
 
 def test_two_simultaneous_closings_write_one_done(world):
-    actions.attendance_record(actor=None, meeting=world.meeting, present_seat_ids={s.pk for s in world.seats})
-    d = actions.decision_record(
-        actor=None,
-        meeting=world.meeting,
-        text="修复路灯",
-        rule="majority_present",
-        yes=5,
-        no=0,
-        abstain=0,
-        owner_name="物业",
-        deadline=timezone.localdate() + datetime.timedelta(days=3),
-    )
+    held(world)
+    d = passed_decision(world, "修复路灯", days=3)
     actions.evidence_add(
         actor=None,
         decision=d,

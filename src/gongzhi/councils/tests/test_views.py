@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from gongzhi.councils import actions
 from gongzhi.councils.models import AgendaItem, Decision, Meeting
+from gongzhi.councils.tests.conftest import held, passed_decision
 
 
 def test_staff_run_a_meeting_end_to_end_through_the_pages(client, actors, world):
@@ -95,7 +96,7 @@ def test_a_resident_who_is_not_a_member_gets_404(client, actors, world):
 
 
 def test_the_public_pages_name_seats_and_units_never_persons(client, world):
-    actions.attendance_record(actor=None, meeting=world.meeting, present_seat_ids={s.pk for s in world.seats})
+    held(world)
     actions.minutes_save(actor=None, meeting=world.meeting, minutes="代表张发言:……")
     actions.agenda_add(
         actor=None,
@@ -104,17 +105,7 @@ def test_the_public_pages_name_seats_and_units_never_persons(client, world):
         source_kind="resident",
         source_text="居民代表张提议",
     )
-    actions.decision_record(
-        actor=None,
-        meeting=world.meeting,
-        text="设立临时停车区",
-        rule="majority_present",
-        yes=5,
-        no=0,
-        abstain=0,
-        owner_org=world.property_company,
-        deadline=timezone.localdate() - datetime.timedelta(days=3),
-    )
+    passed_decision(world, "设立临时停车区", days=-3, owner_name="", owner_org=world.property_company)
     public = client.get(reverse("councils:public", args=[world.council.community_id]))
     html = public.content.decode()
     assert public.status_code == 200
@@ -127,18 +118,8 @@ def test_the_public_pages_name_seats_and_units_never_persons(client, world):
 
 
 def test_overdue_page_lists_what_was_decided_but_not_done(client, actors, world):
-    actions.attendance_record(actor=None, meeting=world.meeting, present_seat_ids={s.pk for s in world.seats})
-    actions.decision_record(
-        actor=None,
-        meeting=world.meeting,
-        text="维修化粪池",
-        rule="majority_present",
-        yes=5,
-        no=0,
-        abstain=0,
-        owner_name="物业",
-        deadline=timezone.localdate() - datetime.timedelta(days=3),
-    )
+    held(world)
+    passed_decision(world, "维修化粪池", days=-3)
     client.force_login(actors.secretary_a)
     html = client.get(reverse("councils:overdue"), {"community": actors.net.a.community.pk}).content.decode()
     assert "维修化粪池" in html
@@ -150,18 +131,8 @@ def test_overdue_page_lists_what_was_decided_but_not_done(client, actors, world)
 
 
 def test_the_api_lists_overdue_decisions_only_to_their_staff(client, actors, world):
-    actions.attendance_record(actor=None, meeting=world.meeting, present_seat_ids={s.pk for s in world.seats})
-    d = actions.decision_record(
-        actor=None,
-        meeting=world.meeting,
-        text="修补破损路面",
-        rule="majority_present",
-        yes=5,
-        no=0,
-        abstain=0,
-        owner_name="物业",
-        deadline=timezone.localdate() - datetime.timedelta(days=1),
-    )
+    held(world)
+    d = passed_decision(world, "修补破损路面", days=-1)
     client.force_login(actors.staff_a)
     rows = client.get("/api/v1/councils/overdue").json()
     assert [(r["id"], r["needed"], r["overdue"]) for r in rows] == [(d.pk, 3, True)]
