@@ -1,13 +1,19 @@
 """Reaching service objects: visible or 404 (the same answer for 'missing' and 'not yours');
-acting on them: the right role for the action or PermissionError (403)."""
+acting on them: the right role for the action or ServiceForbidden (403, a PermissionError)."""
 
 from typing import Any
 
 from django.http import Http404
 
+from gongzhi.core.errors import NotAllowed
 from gongzhi.core.scoping import get_scope
 from gongzhi.service.models import Helper, HelperTeam, Pairing, ServiceItem, ServiceOrder, Wish
 from gongzhi.service.workflow import OrderAction
+
+
+class ServiceForbidden(NotAllowed, PermissionError):
+    """The actor's role does not allow this action here (403); still a PermissionError for callers."""
+
 
 STAFF_ACTIONS = {OrderAction.ASSIGN, OrderAction.CLOSE, OrderAction.CONVERT}
 HELPER_ACTIONS = {OrderAction.ACCEPT, OrderAction.DECLINE, OrderAction.FULFIL}
@@ -43,7 +49,7 @@ def may(actor: Any, order: ServiceOrder, action: str) -> bool:
 
 def require(actor: Any, order: ServiceOrder, action: str) -> None:
     if not may(actor, order, action):
-        raise PermissionError("您无权对该服务单执行此操作")
+        raise ServiceForbidden("您无权对该服务单执行此操作")
 
 
 def access_order(actor: Any, order_id: Any) -> ServiceOrder:

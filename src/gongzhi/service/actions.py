@@ -1,6 +1,6 @@
 """Service orders (点单 → 派单 → 接单 → 办单 → 评单): one function per action, one transaction, the
 order row locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialise
-writers) and the transition checked against workflow.ORDER_TRANSITIONS *after* the lock — so of
+writers) and the transition checked against workflow.ORDER_TABLE *after* the lock — so of
 two staff assigning at once, or a helper accepting while staff reassign, exactly one wins and the
 other gets InvalidTransition (HTTP 409). Every action appends an OrderEvent and an audit row.
 Points go to the helper when the service is verified (rated by the resident or closed by staff)."""
@@ -19,22 +19,28 @@ from django.utils import timezone
 from gongzhi.appeals.intake import MAX_PHOTO_BYTES, sniff_image
 from gongzhi.core import uploads
 from gongzhi.core.audit import actor_label, record_write
+from gongzhi.core.errors import BadInput
+from gongzhi.core.lifecycle import history_row, transition
 from gongzhi.service.access import require
 from gongzhi.service.geo import building_of
 from gongzhi.service.models import Helper, OrderEvent, OrderEvidence, ServiceItem, ServiceNotice, ServiceOrder
-from gongzhi.service.workflow import OrderAction, OrderStatus, next_order_status
+from gongzhi.service.workflow import ORDER_TABLE, OrderAction, OrderStatus
 from gongzhi.territory.models import street_path
 
 MAX_EVIDENCE_PHOTOS = 6
 MAX_HOURS = Decimal("24")
 
 
-class ServiceError(ValueError):
-    """Bad input (HTTP 400); `field` names the form field, the message is Chinese."""
+class ServiceError(BadInput, ValueError):
+    """Bad input (HTTP 400); `field` names the form field, the message is Chinese. The API answers
+    `{"detail": …, "field": …}` (core.errors maps it; `as_json` adds the field)."""
 
-    def __init__(self, message: str, field: str = "") -> None:
+    def __init__(self, message: object, field: str = "", *, status: int | None = None) -> None:
         self.field = field
-        super().__init__(message)
+        super().__init__(message, status=status)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "field": self.field}
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,13 @@ def parse_hours(raw: Any, default: Decimal) -> Decimal:
 def notice(person_id: int | None, text: str, kind: str, order: ServiceOrder | None = None) -> None:
     if person_id is not None:
         ServiceNotice.objects.create(recipient_id=person_id, order=order, kind=kind, text=text[:300])
+
+
+def notices_mark_read(person: Any) -> int:
+    """The person's unread notices are read now."""
+    if person is None:
+        return 0
+    return ServiceNotice.objects.filter(recipient=person, read_at=None).update(read_at=timezone.now())
 
 
 def notice_staff(order: ServiceOrder, text: str, kind: str) -> None:
@@ -129,11 +142,12 @@ def award(
 def order_event(
     order: ServiceOrder, action: str, actor: Any, before: str, note: str = "", **data: Any
 ) -> None:
-    """Append the order's history row for a move from `before` (also used by service.convert)."""
-    OrderEvent.objects.create(
+    """Append the order's history row for a move from `before` (also used by the convert and sweep actions)."""
+    history_row(
+        OrderEvent,
+        actor=actor,
+        actor_label=actor_label(actor),  # the audit log's label ("系统" for a sweep), not the default
         order=order,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=actor_label(actor),
         action=action,
         from_status=before,
         to_status=order.status,
@@ -151,11 +165,12 @@ def lock_order(order: ServiceOrder) -> ServiceOrder:
     )
 
 
-def _transition(order: ServiceOrder, action: str, actor: Any) -> tuple[ServiceOrder, str]:
+def lock_and_move(order: ServiceOrder, action: str, actor: Any) -> tuple[ServiceOrder, str]:
+    """The order locked, the actor's right to `action` checked and the status moved (unsaved):
+    (locked order, status before). Also used by service.actions_convert."""
     locked = lock_order(order)
     require(actor, locked, action)
-    before = locked.status
-    locked.status = next_order_status(before, action)
+    before, _after = transition(ORDER_TABLE, locked, action)
     return locked, before
 
 
@@ -219,7 +234,7 @@ def order_submit(
 @transaction.atomic
 def order_assign(*, order: ServiceOrder, actor: Any, helper: Helper, note: str = "") -> ServiceOrder:
     """派单 to a helper of the order's street."""
-    locked, before = _transition(order, OrderAction.ASSIGN, actor)
+    locked, before = lock_and_move(order, OrderAction.ASSIGN, actor)
     if not helper.active or not helper.path.startswith(street_path(locked.community.path)):
         raise ServiceError("只能派给本街道在队的服务队员", "helper")
     locked.helper = helper
@@ -235,7 +250,7 @@ def order_assign(*, order: ServiceOrder, actor: Any, helper: Helper, note: str =
 
 @transaction.atomic
 def order_accept(*, order: ServiceOrder, actor: Any) -> ServiceOrder:
-    locked, before = _transition(order, OrderAction.ACCEPT, actor)
+    locked, before = lock_and_move(order, OrderAction.ACCEPT, actor)
     locked.save(update_fields=["status", "updated_at"])
     order_event(locked, OrderAction.ACCEPT, actor, before)
     notice(locked.resident_id, f"您的服务单{locked.number}已由服务队员接单", "accepted", locked)
@@ -248,7 +263,7 @@ def order_decline(*, order: ServiceOrder, actor: Any, reason: str) -> ServiceOrd
     """拒单: back to the staff's queue, with the reason; the helper's load goes down."""
     if not (reason or "").strip():
         raise ServiceError("请填写不能接单的原因", "reason")
-    locked, before = _transition(order, OrderAction.DECLINE, actor)
+    locked, before = lock_and_move(order, OrderAction.DECLINE, actor)
     helper_id = locked.helper_id
     locked.helper = None
     locked.save(update_fields=["status", "helper", "updated_at"])
@@ -267,7 +282,7 @@ def order_fulfil(
     if not (note or "").strip():
         raise ServiceError("请填写服务情况说明", "note")
     check_images(photos, required=True)
-    locked, before = _transition(order, OrderAction.FULFIL, actor)
+    locked, before = lock_and_move(order, OrderAction.FULFIL, actor)
     locked.hours = parse_hours(hours, locked.item.hours)
     locked.fulfilled_at = timezone.now()
     locked.save(update_fields=["status", "hours", "fulfilled_at", "updated_at"])
@@ -325,7 +340,7 @@ def order_rate(*, order: ServiceOrder, actor: Any, stars: int, comment: str = ""
         raise ServiceError("请选择1到5星的评分", "stars")
     if len(comment or "") > 300:
         raise ServiceError("评价最多300字", "comment")
-    locked, before = _transition(order, OrderAction.RATE, actor)
+    locked, before = lock_and_move(order, OrderAction.RATE, actor)
     locked.rating = stars
     locked.rating_comment = (comment or "").strip()
     locked.closed_at = timezone.now()
@@ -340,7 +355,7 @@ def order_rate(*, order: ServiceOrder, actor: Any, stars: int, comment: str = ""
 @transaction.atomic
 def order_close(*, order: ServiceOrder, actor: Any, note: str = "") -> ServiceOrder:
     """核实办结: staff verify a fulfilled order the resident has not rated (a phone call back)."""
-    locked, before = _transition(order, OrderAction.CLOSE, actor)
+    locked, before = lock_and_move(order, OrderAction.CLOSE, actor)
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at", "updated_at"])
     points = _verified_awards(locked, rated=False, awarded_by=actor)
@@ -351,7 +366,7 @@ def order_close(*, order: ServiceOrder, actor: Any, note: str = "") -> ServiceOr
 
 @transaction.atomic
 def order_cancel(*, order: ServiceOrder, actor: Any, reason: str = "") -> ServiceOrder:
-    locked, before = _transition(order, OrderAction.CANCEL, actor)
+    locked, before = lock_and_move(order, OrderAction.CANCEL, actor)
     helper_id = locked.helper_id
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at", "updated_at"])

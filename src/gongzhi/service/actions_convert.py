@@ -17,22 +17,30 @@ from gongzhi.appeals.intake import IntakeError, appeal_submit
 from gongzhi.appeals.models import Appeal, Channel
 from gongzhi.appeals.workflow import Action, Status
 from gongzhi.core.audit import record_write
-from gongzhi.service.actions import ServiceError, lock_order, order_event, order_submit, release_helper
+from gongzhi.service.actions import ServiceError, lock_and_move, order_event, order_submit, release_helper
 from gongzhi.service.geo import building_of, point_of
 from gongzhi.service.models import ServiceItem, ServiceOrder
-from gongzhi.service.workflow import OrderAction, OrderStatus, next_order_status
+from gongzhi.service.workflow import OrderAction, OrderStatus
+
+
+def _note(appeal: Appeal, actor: Any, note: str, order: ServiceOrder) -> None:
+    """The appeal's NOTE event naming the order on the other side."""
+    appeal_actions.transition(
+        appeal=appeal, action=Action.NOTE, actor=actor, note=note, service_order=order.pk
+    )
+
+
+def _audit(actor: Any, action: str, order: ServiceOrder, appeal: Appeal) -> None:
+    record_write(
+        actor=actor, action=action, obj=order, scope_path=order.path, detail={"appeal": appeal.number}
+    )
 
 
 @transaction.atomic
 def order_to_appeal(*, order: ServiceOrder, actor: Any, reason: str) -> tuple[ServiceOrder, Appeal]:
     if not (reason or "").strip():
         raise ServiceError("请说明为什么转为诉求(例如属于政府职能部门的事项)", "reason")
-    locked = lock_order(order)
-    from gongzhi.service.access import require
-
-    require(actor, locked, OrderAction.CONVERT)
-    before = locked.status
-    locked.status = next_order_status(before, OrderAction.CONVERT)
+    locked, before = lock_and_move(order, OrderAction.CONVERT, actor)
     point = point_of(locked.building) if locked.building_id else None
     text = f"{locked.description}\n【由红小二服务单{locked.number}({locked.item.name})转入:{reason.strip()}】"
     try:
@@ -51,13 +59,7 @@ def order_to_appeal(*, order: ServiceOrder, actor: Any, reason: str) -> tuple[Se
     except IntakeError as exc:
         raise ServiceError(str(exc), "reason") from exc
     appeal = result.appeal
-    appeal_actions.transition(
-        appeal=appeal,
-        action=Action.NOTE,
-        actor=actor,
-        note=f"由红小二服务单{locked.number}转入",
-        service_order=locked.pk,
-    )
+    _note(appeal, actor, f"由红小二服务单{locked.number}转入", locked)
     locked.appeal = appeal
     locked.save(update_fields=["status", "appeal", "updated_at"])
     if before == OrderStatus.ASSIGNED:
@@ -65,13 +67,7 @@ def order_to_appeal(*, order: ServiceOrder, actor: Any, reason: str) -> tuple[Se
     order_event(
         locked, OrderAction.CONVERT, actor, before, reason.strip(), appeal_id=appeal.pk, appeal=appeal.number
     )
-    record_write(
-        actor=actor,
-        action="service.order_to_appeal",
-        obj=locked,
-        scope_path=locked.path,
-        detail={"appeal": appeal.number},
-    )
+    _audit(actor, "service.order_to_appeal", locked, appeal)
     return locked, appeal
 
 
@@ -97,20 +93,8 @@ def appeal_to_order(*, appeal: Appeal, actor: Any, item: ServiceItem, note: str 
         raise ServiceError("该诉求已转为服务单", "appeal") from exc
     reason = f"转为红小二服务单{order.number},由社区服务队办理" + (f":{note.strip()}" if note.strip() else "")
     appeal_actions.appeal_reject(appeal=appeal, actor=actor, reason=reason)
-    appeal_actions.transition(
-        appeal=appeal,
-        action=Action.NOTE,
-        actor=actor,
-        note=f"已转为红小二服务单{order.number}",
-        service_order=order.pk,
-    )
-    record_write(
-        actor=actor,
-        action="service.appeal_to_order",
-        obj=order,
-        scope_path=order.path,
-        detail={"appeal": appeal.number},
-    )
+    _note(appeal, actor, f"已转为红小二服务单{order.number}", order)
+    _audit(actor, "service.appeal_to_order", order, appeal)
     return order
 
 

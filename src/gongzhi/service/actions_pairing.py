@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from gongzhi.core.audit import record_write
 from gongzhi.people.models import Tag
-from gongzhi.service.access import may_manage
+from gongzhi.service.access import ServiceForbidden, may_manage
 from gongzhi.service.actions import ServiceError, award, parse_hours
 from gongzhi.service.models import Pairing, PairingAlert, Visit
 
@@ -22,7 +22,7 @@ def pairing_create(*, actor: Any, member: Any, elder: Any, interval_days: int = 
     if community is None:
         raise ServiceError("该老人没有登记住址", "elder")
     if not may_manage(actor, community.path):
-        raise PermissionError("您无权管理该社区的结对")
+        raise ServiceForbidden("您无权管理该社区的结对")
     if not elder.tags.filter(tag__in=ELIGIBLE_TAGS).exists():
         raise ServiceError("结对对象应为标注为独居或空巢的老人", "elder")
     if member.person_id == elder.pk:
@@ -56,7 +56,7 @@ def visit_log(*, actor: Any, pairing: Pairing, visited_on: date, note: str, hour
     person_id = getattr(getattr(actor, "person", None), "pk", None)
     locked = Pairing.objects.select_for_update().select_related("member", "community").get(pk=pairing.pk)
     if not (may_manage(actor, locked.path) or locked.member.person_id == person_id):
-        raise PermissionError("只有结对党员或社区工作人员可以登记探访")
+        raise ServiceForbidden("只有结对党员或社区工作人员可以登记探访")
     if locked.ended_on is not None:
         raise ServiceError("该结对已解除", "pairing")
     today = timezone.localdate()
@@ -93,7 +93,7 @@ def visit_log(*, actor: Any, pairing: Pairing, visited_on: date, note: str, hour
 @transaction.atomic
 def pairing_end(*, actor: Any, pairing: Pairing) -> Pairing:
     if not may_manage(actor, pairing.path):
-        raise PermissionError("您无权管理该社区的结对")
+        raise ServiceForbidden("您无权管理该社区的结对")
     locked = Pairing.objects.select_for_update().get(pk=pairing.pk)
     if locked.ended_on is None:
         locked.ended_on = timezone.localdate()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gongzhi.core.audit import record_write
 from gongzhi.people.models import MemberKind
-from gongzhi.service.access import may_manage
+from gongzhi.service.access import ServiceForbidden, may_manage
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import PostClaim, ReportIn, ServicePost
 from gongzhi.service.models.reportin import PostKind
@@ -21,7 +21,7 @@ from gongzhi.territory.models import Level
 def report_in(*, actor: Any, member: Any, hours_target: Any = 24, year: int | None = None) -> ReportIn:
     """The member themself registers with the community where they live."""
     if getattr(getattr(actor, "person", None), "pk", None) != member.person_id:
-        raise PermissionError("只能为自己办理报到")
+        raise ServiceForbidden("只能为自己办理报到")
     if member.kind != MemberKind.IN_SERVICE:
         raise ServiceError("双报到面向在职党员", "member")
     community = member.home_community or (
@@ -52,7 +52,7 @@ def post_create(
     *, actor: Any, community: Any, kind: str, name: str, description: str = "", capacity: int = 10
 ) -> ServicePost:
     if not may_manage(actor, community.path):
-        raise PermissionError("您无权管理该社区的服务岗位")
+        raise ServiceForbidden("您无权管理该社区的服务岗位")
     if kind not in PostKind.values:
         raise ServiceError("请选择类别", "kind")
     if not (name or "").strip():
@@ -77,7 +77,7 @@ def post_create(
 def post_claim(*, actor: Any, report: ReportIn, post: ServicePost) -> PostClaim:
     """认岗/认领: the post row is locked so the capacity holds when many claim at once."""
     if getattr(getattr(actor, "person", None), "pk", None) != report.member.person_id:
-        raise PermissionError("只能为自己认岗")
+        raise ServiceForbidden("只能为自己认岗")
     if report.withdrawn_at is not None:
         raise ServiceError("报到已撤回", "report")
     locked = ServicePost.objects.select_for_update().get(pk=post.pk)

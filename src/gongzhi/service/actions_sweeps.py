@@ -9,10 +9,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gongzhi.core.audit import actor_label
-from gongzhi.service.actions import notice, notice_staff
+from gongzhi.service.actions import notice, notice_staff, order_event
 from gongzhi.service.actions_wishes import expire_wishes
-from gongzhi.service.models import OrderEvent, Pairing, PairingAlert, ServiceOrder
+from gongzhi.service.models import Pairing, PairingAlert, ServiceOrder
 from gongzhi.service.workflow import OrderAction
 
 
@@ -33,14 +32,7 @@ def mark_overdue_orders(now: Any = None) -> int:
                 overdue_marked_at=now
             ):
                 continue  # another sweeper got it
-            OrderEvent.objects.create(
-                order=order,
-                actor_label=actor_label(None),
-                action=OrderAction.OVERDUE,
-                from_status=order.status,
-                to_status=order.status,
-                note="已超过办结时限",
-            )
+            order_event(order, OrderAction.OVERDUE, None, order.status, "已超过办结时限")
             text = f"服务单{order.number}({order.item.name})已超期,请尽快处理"
             if order.helper_id:
                 notice(order.helper.person_id, text, "overdue", order)

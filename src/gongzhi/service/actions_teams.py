@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from gongzhi.core import uploads
 from gongzhi.core.audit import record_write
 from gongzhi.core.phone import InvalidPhone, normalise_phone
-from gongzhi.service.access import may_manage
+from gongzhi.service.access import ServiceForbidden, may_manage
 from gongzhi.service.actions import ServiceError, Upload, check_images, sniff_image
 from gongzhi.service.geo import building_of, point_of
 from gongzhi.service.models import Helper, HelperTeam, MemberKind, Skill
@@ -21,7 +21,7 @@ SLOT = re.compile(r"^\s*([1-7])\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 
 def _require(actor: Any, path: str) -> None:
     if actor is not None and not may_manage(actor, path):
-        raise PermissionError("您无权管理该社区的服务队")
+        raise ServiceForbidden("您无权管理该社区的服务队")
 
 
 def parse_slots(text: str) -> list[dict[str, Any]]:

@@ -11,20 +11,23 @@ from django.utils import timezone
 
 from gongzhi.core import uploads
 from gongzhi.core.audit import actor_label, record_write
-from gongzhi.service.access import may_manage
+from gongzhi.core.lifecycle import history_row, transition
+from gongzhi.service.access import ServiceForbidden, may_manage
 from gongzhi.service.actions import ServiceError, Upload, award, check_images, parse_hours, sniff_image
 from gongzhi.service.models import HelperTeam, Wish, WishEvent
 from gongzhi.service.models.wishes import ClaimantKind, NeedGroup, Urgency
-from gongzhi.service.workflow import InvalidTransition, WishStatus
+from gongzhi.service.workflow import WISH_TABLE, WishStatus
 
 MAX_BUDGET = Decimal("5000")
 
 
-def _event(wish: Wish, actor: Any, before: str, note: str = "") -> None:
-    WishEvent.objects.create(
-        wish=wish,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=actor_label(actor),
+def wish_event(wish: Wish, actor: Any, before: str, note: str = "") -> None:
+    """Append the wish's history row for a move from `before` (a sweep passes actor=None)."""
+    history_row(
+        WishEvent,
+        actor=actor,
+        actor_label=actor_label(actor),  # the audit log's label ("系统" for a sweep)
+        wish_id=wish.pk,
         from_status=before,
         to_status=wish.status,
         note=note[:500],
@@ -47,7 +50,7 @@ def wish_create(
     if community is None:
         raise ServiceError("该居民没有登记住址,无法确定所属社区", "beneficiary")
     if not may_manage(actor, community.path):
-        raise PermissionError("您无权为该社区登记微心愿")
+        raise ServiceForbidden("您无权为该社区登记微心愿")
     if group not in NeedGroup.values:
         raise ServiceError("请选择对象类别", "group")
     if urgency not in Urgency.values:
@@ -76,7 +79,7 @@ def wish_create(
         due_on=due_on,
         budget=amount,
     )
-    _event(wish, actor, "")
+    wish_event(wish, actor, "")
     record_write(actor=actor, action="service.wish_create", obj=wish, scope_path=wish.path)
     return wish
 
@@ -96,13 +99,13 @@ def wish_claim(
         if person is None:
             raise ServiceError("请先登录后再认领", "kind")
         if not (hasattr(person, "party_member") or person.helper_roles.filter(active=True).exists()):
-            raise PermissionError("微心愿由党员、服务队员认领;居民可联系社区报名志愿者")
+            raise ServiceForbidden("微心愿由党员、服务队员认领;居民可联系社区报名志愿者")
         team = organisation = None
     elif kind == ClaimantKind.TEAM:
         if team is None or team.community_id != wish.community_id:
             raise ServiceError("请选择本社区的服务队", "team")
         if not may_manage(actor, wish.path):
-            raise PermissionError("只有社区工作人员可以代服务队认领")
+            raise ServiceForbidden("只有社区工作人员可以代服务队认领")
         person = organisation = None
     elif kind == ClaimantKind.UNIT:
         if organisation is None or organisation.kind not in {
@@ -113,7 +116,7 @@ def wish_claim(
         }:
             raise ServiceError("请选择共建单位", "organisation")
         if not may_manage(actor, wish.path):
-            raise PermissionError("只有社区工作人员可以代共建单位认领")
+            raise ServiceForbidden("只有社区工作人员可以代共建单位认领")
         person = team = None
     else:
         raise ServiceError("请选择认领方", "kind")
@@ -131,9 +134,9 @@ def wish_claim(
         current = Wish.objects.filter(pk=wish.pk).values_list("status", flat=True).first() or WishStatus.OPEN
         if current == WishStatus.OPEN:
             raise ServiceError("该心愿已过完成时限,不能认领", "wish")
-        raise InvalidTransition(current, WishStatus.CLAIMED)
+        raise WISH_TABLE.refuse(current, WishStatus.CLAIMED)
     wish.refresh_from_db()
-    _event(wish, actor, WishStatus.OPEN, wish.claimant_label)
+    wish_event(wish, actor, WishStatus.OPEN, wish.claimant_label)
     record_write(
         actor=actor, action="service.wish_claim", obj=wish, scope_path=wish.path, detail={"kind": kind}
     )
@@ -154,17 +157,15 @@ def wish_fulfil(*, wish: Wish, actor: Any, note: str, photo: Upload | None, hour
     check_images([photo] if photo else [], required=True)
     locked = Wish.objects.select_for_update().get(pk=wish.pk)
     if not may_fulfil(actor, locked):
-        raise PermissionError("只有认领人或社区工作人员可以登记心愿实现")
-    if locked.status != WishStatus.CLAIMED:
-        raise InvalidTransition(locked.status, WishStatus.FULFILLED)
-    locked.status = WishStatus.FULFILLED
+        raise ServiceForbidden("只有认领人或社区工作人员可以登记心愿实现")
+    transition(WISH_TABLE, locked, WishStatus.FULFILLED)
     locked.fulfilled_at = timezone.now()
     locked.fulfil_note = note.strip()[:500]
     locked.hours = parse_hours(hours, Decimal("1"))
     stored = uploads.stored_file(photo.content, sniff_image(photo.content) or "")
     locked.evidence.save(stored.name, stored, save=False)  # the name decides the served type
     locked.save()
-    _event(locked, actor, WishStatus.CLAIMED, locked.fulfil_note)
+    wish_event(locked, actor, WishStatus.CLAIMED, locked.fulfil_note)
     if locked.claimant_person_id is not None:
         award(
             rule="wish_fulfilled",
@@ -183,15 +184,13 @@ def wish_release(*, wish: Wish, actor: Any, reason: str) -> Wish:
     """The claimant (or staff) gives a claimed wish back to the wall."""
     locked = Wish.objects.select_for_update().get(pk=wish.pk)
     if not may_fulfil(actor, locked):
-        raise PermissionError("只有认领人或社区工作人员可以退回认领")
-    if locked.status != WishStatus.CLAIMED:
-        raise InvalidTransition(locked.status, WishStatus.OPEN)
-    locked.status = WishStatus.OPEN
+        raise ServiceForbidden("只有认领人或社区工作人员可以退回认领")
+    transition(WISH_TABLE, locked, WishStatus.OPEN)
     locked.claimant_kind = ""
     locked.claimant_person = locked.claimant_team = locked.claimant_org = None
     locked.claimed_at = None
     locked.save()
-    _event(locked, actor, WishStatus.CLAIMED, reason)
+    wish_event(locked, actor, WishStatus.CLAIMED, reason)
     record_write(actor=actor, action="service.wish_release", obj=locked, scope_path=locked.path)
     return locked
 
@@ -203,12 +202,6 @@ def expire_wishes(now: Any = None) -> int:
     for pk in Wish.objects.filter(status=WishStatus.OPEN, due_on__lt=today).values_list("pk", flat=True):
         with transaction.atomic():
             if Wish.objects.filter(pk=pk, status=WishStatus.OPEN).update(status=WishStatus.EXPIRED):
-                WishEvent.objects.create(
-                    wish_id=pk,
-                    actor_label=actor_label(None),
-                    from_status=WishStatus.OPEN,
-                    to_status=WishStatus.EXPIRED,
-                    note="超过完成时限",
-                )
+                wish_event(Wish(pk=pk, status=WishStatus.EXPIRED), None, WishStatus.OPEN, "超过完成时限")
                 count += 1
     return count

@@ -1,6 +1,6 @@
 """/api/v1/service/: orders (scoped list, detail, top-3 suggestions, assign/accept/decline/rate),
-and the public wish wall. Handlers parse, call one action, and map its exceptions to status codes:
-InvalidTransition 409, PermissionError 403, ServiceError 400, not visible 404."""
+and the public wish wall. Handlers parse and call one action; its refusals (InvalidTransition 409,
+ServiceForbidden 403, ServiceError 400 with its field) are answered by core.errors, not visible 404."""
 
 from collections.abc import Callable
 from datetime import date, datetime
@@ -14,7 +14,6 @@ from gongzhi.service import actions, queries
 from gongzhi.service.access import access_order
 from gongzhi.service.models import ServiceOrder
 from gongzhi.service.suggest import suggest_helpers
-from gongzhi.service.workflow import InvalidTransition
 
 router = Router(tags=["服务 service"], auth=[TokenAuth(), SessionAuth()])
 
@@ -123,16 +122,8 @@ def suggestions(request: HttpRequest, order_id: int) -> Any:
 
 
 def _act(request: HttpRequest, order_id: int, run: Callable[[ServiceOrder], ServiceOrder]) -> Any:
-    found = access_order(request.user, order_id)
-    try:
-        changed = run(found)
-    except InvalidTransition as exc:
-        return Status(409, {"detail": str(exc)})
-    except PermissionError as exc:
-        return Status(403, {"detail": str(exc)})
-    except actions.ServiceError as exc:
-        return Status(400, {"detail": str(exc), "field": exc.field})
-    return Status(200, _out(access_order(request.user, changed.pk)))
+    changed = run(access_order(request.user, order_id))
+    return _out(access_order(request.user, changed.pk))
 
 
 RESPONSES = {200: OrderOut, **ERRORS}

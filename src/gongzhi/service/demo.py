@@ -17,7 +17,8 @@ from django.utils import timezone
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.people.models import PartyMember, Person, Tag
-from gongzhi.service import actions, actions_pairing, actions_wishes, convert
+from gongzhi.service import actions, actions_convert, actions_pairing, actions_wishes
+from gongzhi.service.actions_sweeps import raise_pairing_alerts
 from gongzhi.service.models import (
     Helper,
     HelperTeam,
@@ -28,7 +29,6 @@ from gongzhi.service.models import (
 )
 from gongzhi.service.models.reportin import PostKind
 from gongzhi.service.suggest import index_fields
-from gongzhi.service.sweeps import raise_pairing_alerts
 from gongzhi.territory.models import Level, TerritoryNode
 
 RICH = "碧眼社区"
@@ -343,7 +343,9 @@ class _Demo:
         if target == "submitted":
             return
         if target == "converted":
-            convert.order_to_appeal(order=order, actor=staff, reason="属于公共设施维修,转职能部门办理")
+            actions_convert.order_to_appeal(
+                order=order, actor=staff, reason="属于公共设施维修,转职能部门办理"
+            )
             return
         skilled = [h for h in helpers if item.skill in h.skills] or helpers
         helper = skilled[n % len(skilled)]

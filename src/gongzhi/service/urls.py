@@ -13,14 +13,15 @@ urlpatterns = [
     path("orders/", views_orders.orders, name="orders"),
     path("tasks/", views_orders.tasks, name="tasks"),
     path("orders/<int:order_id>/", views_orders.order_detail, name="order_detail"),
-    path("orders/<int:order_id>/assign/", views_orders.order_assign, name="order_assign"),
-    path("orders/<int:order_id>/accept/", views_orders.order_accept, name="order_accept"),
-    path("orders/<int:order_id>/decline/", views_orders.order_decline, name="order_decline"),
-    path("orders/<int:order_id>/fulfil/", views_orders.order_fulfil, name="order_fulfil"),
-    path("orders/<int:order_id>/rate/", views_orders.order_rate, name="order_rate"),
-    path("orders/<int:order_id>/close/", views_orders.order_close, name="order_close"),
-    path("orders/<int:order_id>/cancel/", views_orders.order_cancel, name="order_cancel"),
-    path("orders/<int:order_id>/convert/", views_orders.order_convert, name="order_convert"),
+    *[
+        path(
+            f"orders/<int:order_id>/{action}/",
+            views_orders.order_move,
+            {"action": action},
+            name=f"order_{action}",
+        )
+        for action in views_orders.ORDER_MOVES
+    ],
     path("orders/<int:order_id>/photos/<int:photo_id>/", views_orders.order_photo, name="order_photo"),
     path("from-appeal/", views_orders.from_appeal, name="from_appeal"),
     # teams and posters

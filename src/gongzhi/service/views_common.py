@@ -1,5 +1,6 @@
-"""Shared bits of the service pages: the signed-in person, uploads, and mapping action errors to
-pages with the right status (400 bad input, 403 wrong role, 404 not visible, 409 state moved on)."""
+"""Shared bits of the service pages: the signed-in person, uploads, and re-rendering a form with a
+refusal's message and status (400 bad input, 403 wrong role, 409 state moved on). A view that has no
+form to re-render lets the refusal go to core.errors.RefusalPageMiddleware."""
 
 from collections.abc import Callable
 from typing import Any
@@ -9,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from gongzhi.appeals.intake import MAX_PHOTO_BYTES
+from gongzhi.core.errors import Refusal
 from gongzhi.service.actions import MAX_EVIDENCE_PHOTOS, ServiceError, Upload
-from gongzhi.service.workflow import InvalidTransition
 
 
 def person_of(request: HttpRequest) -> Any:
@@ -32,15 +33,11 @@ def uploads(request: HttpRequest, name: str = "photos") -> list[Upload]:
 def run_action(
     work: Callable[[], Any], page: Callable[[str, int], HttpResponse]
 ) -> tuple[Any, HttpResponse | None]:
-    """(result, None) on success, else (None, the page re-rendered with the message and status)."""
+    """(result, None) on success, else (None, the form re-rendered with the refusal's message and status)."""
     try:
         return work(), None
-    except InvalidTransition as exc:
-        return None, page(str(exc), 409)
-    except PermissionError as exc:
-        return None, page(str(exc), 403)
-    except ServiceError as exc:
-        return None, page(str(exc), 400)
+    except Refusal as exc:  # re-renders the form with the user's input
+        return None, page(exc.message, exc.status_code)
 
 
 def message_page(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:

@@ -3,10 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongzhi.service import queries
+from gongzhi.service import actions, queries
 from gongzhi.service.access import is_staff
 from gongzhi.service.models import ServiceNotice
 from gongzhi.service.views_common import person_of
@@ -37,7 +36,5 @@ def notices(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notices_read(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
-    if person is not None:
-        ServiceNotice.objects.filter(recipient=person, read_at=None).update(read_at=timezone.now())
+    actions.notices_mark_read(person_of(request))
     return redirect("service:notices")

@@ -2,6 +2,7 @@
 assignment with suggestions (派单), the helper's tasks (接单/拒单/办单), evidence photos served
 through the order's access check, and conversion to an appeal."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -12,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.service import actions, convert, queries
+from gongzhi.service import actions, actions_convert, queries
 from gongzhi.service.access import access_order, is_staff, may, may_manage
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import ServiceItem, ServiceOrder
 from gongzhi.service.suggest import suggest_helpers
 from gongzhi.service.views_common import message_page, paginate, person_of, run_action, uploads
-from gongzhi.service.workflow import OrderAction, OrderStatus
+from gongzhi.service.workflow import ORDER_TABLE, OrderAction, OrderStatus
 from gongzhi.territory.models import TerritoryNode
 
 
@@ -43,6 +44,31 @@ def _building_from_qr(request: HttpRequest) -> TerritoryNode | None:
     return node
 
 
+def _item_form(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    submit: Callable[[ServiceItem], ServiceOrder],
+    *,
+    missing: str = "",
+) -> HttpResponse:
+    """GET: the form. POST: the item chosen from context["items"] goes to `submit`, then to the new
+    order's page; `missing` (what the form is about was not found) answers 404 first."""
+    if request.method != "POST":
+        return render(request, template, context)
+
+    def page(message: str, status: int) -> HttpResponse:
+        return render(request, template, {**context, "error": message}, status=status)
+
+    if missing:
+        return page(missing, 404)
+    item = next((i for i in context["items"] if str(i.pk) == request.POST.get("item")), None)
+    if item is None:
+        return page(_("请选择服务项目"), 400)
+    order, failed = run_action(lambda: submit(item), page)  # re-renders the form with the user's input
+    return failed or redirect("service:order_detail", order.pk)
+
+
 @login_required
 def order_new(request: HttpRequest) -> HttpResponse:
     """我要点单, on a phone."""
@@ -58,17 +84,11 @@ def order_new(request: HttpRequest) -> HttpResponse:
         "building": building,
         "values": request.POST,
     }
-    if request.method != "POST":
-        return render(request, "service/order_new.html", context)
-
-    def page(message: str, status: int) -> HttpResponse:
-        return render(request, "service/order_new.html", {**context, "error": message}, status=status)
-
-    item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
-    if item is None:
-        return page(_("请选择服务项目"), 400)
-    order, failed = run_action(
-        lambda: actions.order_submit(
+    return _item_form(
+        request,
+        "service/order_new.html",
+        context,
+        lambda item: actions.order_submit(
             actor=request.user,
             resident=person,
             item=item,
@@ -76,9 +96,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
             description=request.POST.get("description", ""),
             wanted_at=_wanted(request.POST.get("wanted_at", "")),
         ),
-        page,
     )
-    return failed or redirect("service:order_detail", order.pk)
 
 
 @login_required
@@ -128,24 +146,72 @@ def orders(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _posted(name: str) -> Callable[[HttpRequest], str]:
+    return lambda request: request.POST.get(name, "")
+
+
+def _assign(request: HttpRequest, order: ServiceOrder) -> Any:
+    raw = request.POST.get("helper", "")
+    if not raw.isdigit():
+        raise ServiceError("请选择服务队员", "helper")
+    helper = queries.helper_for_assignment(order, int(raw))
+    if helper is None:
+        raise ServiceError("只能派给本街道在队的服务队员", "helper")
+    return actions.order_assign(
+        order=order, actor=request.user, helper=helper, note=request.POST.get("note", "")
+    )
+
+
+def _fulfil(request: HttpRequest, order: ServiceOrder) -> Any:
+    return actions.order_fulfil(
+        order=order,
+        actor=request.user,
+        note=request.POST.get("note", ""),
+        photos=uploads(request),
+        hours=request.POST.get("hours", ""),
+    )
+
+
+def _rate(request: HttpRequest, order: ServiceOrder) -> Any:
+    raw = request.POST.get("stars", "")
+    return actions.order_rate(
+        order=order,
+        actor=request.user,
+        stars=int(raw) if raw.isdigit() else 0,
+        comment=request.POST.get("comment", ""),
+    )
+
+
+def _with(action: Callable[..., Any], **fields: Callable[[HttpRequest], str]) -> Callable[..., Any]:
+    """An action called with the order, the signed-in user and the named POST fields."""
+    return lambda request, order: action(
+        order=order, actor=request.user, **{name: read(request) for name, read in fields.items()}
+    )
+
+
+# Every move on an order from its page, in the order the panels show: one POST view runs them.
+ORDER_MOVES: dict[str, Callable[[HttpRequest, ServiceOrder], Any]] = {
+    OrderAction.ASSIGN: _assign,
+    OrderAction.ACCEPT: _with(actions.order_accept),
+    OrderAction.DECLINE: _with(actions.order_decline, reason=_posted("reason")),
+    OrderAction.FULFIL: _fulfil,
+    OrderAction.RATE: _rate,
+    OrderAction.CLOSE: _with(actions.order_close, note=_posted("note")),
+    OrderAction.CANCEL: _with(actions.order_cancel, reason=_posted("reason")),
+    OrderAction.CONVERT: _with(actions_convert.order_to_appeal, reason=_posted("reason")),
+}
+
+
 def _panels(request: HttpRequest, order: ServiceOrder) -> dict[str, Any]:
     actor = request.user
-    staff = may_manage(actor, order.path)
-    context: dict[str, Any] = {"staff_view": staff, "panels": set()}
-    for action in (
-        OrderAction.ASSIGN,
-        OrderAction.ACCEPT,
-        OrderAction.DECLINE,
-        OrderAction.FULFIL,
-        OrderAction.RATE,
-        OrderAction.CLOSE,
-        OrderAction.CANCEL,
-        OrderAction.CONVERT,
-    ):
-        from gongzhi.service.workflow import ORDER_TRANSITIONS
-
-        if order.status in ORDER_TRANSITIONS[action][0] and may(actor, order, action):
-            context["panels"].add(str(action))
+    context: dict[str, Any] = {
+        "staff_view": may_manage(actor, order.path),
+        "panels": {
+            str(action)
+            for action in ORDER_MOVES
+            if ORDER_TABLE.allows(order.status, action) and may(actor, order, action)
+        },
+    }
     if "assign" in context["panels"]:
         suggestions = suggest_helpers(order)
         by_id = queries.helpers_by_id([s.helper_id for s in suggestions])
@@ -154,120 +220,27 @@ def _panels(request: HttpRequest, order: ServiceOrder) -> dict[str, Any]:
     return context
 
 
-def _detail(request: HttpRequest, order: ServiceOrder, *, error: str = "", status: int = 200) -> HttpResponse:
+@login_required
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = access_order(request.user, order_id)
     context = {
         "order": order,
         "events": order.events.all(),
         "evidence": order.evidence.all(),
-        "error": error,
         "stars": range(5, 0, -1),
         **_panels(request, order),
     }
-    return render(request, "service/order_detail.html", context, status=status)
+    return render(request, "service/order_detail.html", context)
 
 
 @login_required
-def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _detail(request, access_order(request.user, order_id))
-
-
-def _act(request: HttpRequest, order_id: int, work: Any) -> HttpResponse:
+@require_POST
+def order_move(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
+    """One of ORDER_MOVES (the URL names it). A refusal goes to core.errors' page mapping: a message
+    on the order's page, with its status."""
     order = access_order(request.user, order_id)
-    _result, failed = run_action(lambda: work(order), lambda m, s: _detail(request, order, error=m, status=s))
-    return failed or redirect("service:order_detail", order.pk)
-
-
-@login_required
-@require_POST
-def order_assign(request: HttpRequest, order_id: int) -> HttpResponse:
-    def work(order: ServiceOrder) -> Any:
-        raw = request.POST.get("helper", "")
-        if not raw.isdigit():
-            raise ServiceError("请选择服务队员", "helper")
-        helper = queries.helper_for_assignment(order, int(raw))
-        if helper is None:
-            raise ServiceError("只能派给本街道在队的服务队员", "helper")
-        return actions.order_assign(
-            order=order, actor=request.user, helper=helper, note=request.POST.get("note", "")
-        )
-
-    return _act(request, order_id, work)
-
-
-@login_required
-@require_POST
-def order_accept(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(request, order_id, lambda o: actions.order_accept(order=o, actor=request.user))
-
-
-@login_required
-@require_POST
-def order_decline(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(
-        request,
-        order_id,
-        lambda o: actions.order_decline(order=o, actor=request.user, reason=request.POST.get("reason", "")),
-    )
-
-
-@login_required
-@require_POST
-def order_fulfil(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(
-        request,
-        order_id,
-        lambda o: actions.order_fulfil(
-            order=o,
-            actor=request.user,
-            note=request.POST.get("note", ""),
-            photos=uploads(request),
-            hours=request.POST.get("hours", ""),
-        ),
-    )
-
-
-@login_required
-@require_POST
-def order_rate(request: HttpRequest, order_id: int) -> HttpResponse:
-    raw = request.POST.get("stars", "")
-    stars = int(raw) if raw.isdigit() else 0
-    return _act(
-        request,
-        order_id,
-        lambda o: actions.order_rate(
-            order=o, actor=request.user, stars=stars, comment=request.POST.get("comment", "")
-        ),
-    )
-
-
-@login_required
-@require_POST
-def order_close(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(
-        request,
-        order_id,
-        lambda o: actions.order_close(order=o, actor=request.user, note=request.POST.get("note", "")),
-    )
-
-
-@login_required
-@require_POST
-def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(
-        request,
-        order_id,
-        lambda o: actions.order_cancel(order=o, actor=request.user, reason=request.POST.get("reason", "")),
-    )
-
-
-@login_required
-@require_POST
-def order_convert(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(
-        request,
-        order_id,
-        lambda o: convert.order_to_appeal(order=o, actor=request.user, reason=request.POST.get("reason", "")),
-    )
+    ORDER_MOVES[action](request, order)
+    return redirect("service:order_detail", order.pk)
 
 
 @login_required
@@ -297,21 +270,12 @@ def from_appeal(request: HttpRequest) -> HttpResponse:
         "items": items,
         "number": request.GET.get("appeal") or request.POST.get("appeal", ""),
     }
-    if request.method != "POST":
-        return render(request, "service/from_appeal.html", context)
-
-    def page(message: str, status: int) -> HttpResponse:
-        return render(request, "service/from_appeal.html", {**context, "error": message}, status=status)
-
-    if appeal is None:
-        return page(_("找不到该诉求"), 404)
-    item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
-    if item is None:
-        return page(_("请选择服务项目"), 400)
-    order, failed = run_action(
-        lambda: convert.appeal_to_order(
+    return _item_form(
+        request,
+        "service/from_appeal.html",
+        context,
+        lambda item: actions_convert.appeal_to_order(
             appeal=appeal, actor=request.user, item=item, note=request.POST.get("note", "")
         ),
-        page,
+        missing=_("找不到该诉求") if appeal is None else "",
     )
-    return failed or redirect("service:order_detail", order.pk)

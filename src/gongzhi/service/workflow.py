@@ -13,6 +13,8 @@ Wish (微心愿): open → claimed → fulfilled; open → cancelled | expired.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.lifecycle import InvalidTransition, StatusTable
+
 
 class OrderStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待派单")
@@ -40,19 +42,6 @@ class OrderAction(models.TextChoices):
 
 OPEN_ORDER_STATES = frozenset({OrderStatus.SUBMITTED, OrderStatus.ASSIGNED, OrderStatus.ACCEPTED})
 
-# action -> (states it may start from, state it leads to; None = stays)
-ORDER_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    OrderAction.ASSIGN: (frozenset({OrderStatus.SUBMITTED}), OrderStatus.ASSIGNED),
-    OrderAction.ACCEPT: (frozenset({OrderStatus.ASSIGNED}), OrderStatus.ACCEPTED),
-    OrderAction.DECLINE: (frozenset({OrderStatus.ASSIGNED}), OrderStatus.SUBMITTED),
-    OrderAction.FULFIL: (frozenset({OrderStatus.ACCEPTED}), OrderStatus.FULFILLED),
-    OrderAction.RATE: (frozenset({OrderStatus.FULFILLED}), OrderStatus.RATED),
-    OrderAction.CLOSE: (frozenset({OrderStatus.FULFILLED}), OrderStatus.CLOSED),
-    OrderAction.CANCEL: (frozenset({OrderStatus.SUBMITTED, OrderStatus.ASSIGNED}), OrderStatus.CANCELLED),
-    OrderAction.CONVERT: (frozenset({OrderStatus.SUBMITTED, OrderStatus.ASSIGNED}), OrderStatus.CONVERTED),
-    OrderAction.OVERDUE: (OPEN_ORDER_STATES, None),
-}
-
 
 class WishStatus(models.TextChoices):
     OPEN = "open", _("待认领")
@@ -62,36 +51,54 @@ class WishStatus(models.TextChoices):
     EXPIRED = "expired", _("已过期")
 
 
-WISH_TRANSITIONS: dict[str, frozenset[str]] = {
-    WishStatus.OPEN: frozenset({WishStatus.CLAIMED, WishStatus.CANCELLED, WishStatus.EXPIRED}),
-    WishStatus.CLAIMED: frozenset({WishStatus.FULFILLED, WishStatus.OPEN}),  # a claimant may give it back
-    WishStatus.FULFILLED: frozenset(),
-    WishStatus.CANCELLED: frozenset(),
-    WishStatus.EXPIRED: frozenset(),
-}
+LABELS = (OrderStatus, OrderAction, WishStatus)
+
+# action -> (states it may start from, state it leads to; None = stays)
+ORDER_TABLE = StatusTable(
+    {
+        OrderAction.ASSIGN: (frozenset({OrderStatus.SUBMITTED}), OrderStatus.ASSIGNED),
+        OrderAction.ACCEPT: (frozenset({OrderStatus.ASSIGNED}), OrderStatus.ACCEPTED),
+        OrderAction.DECLINE: (frozenset({OrderStatus.ASSIGNED}), OrderStatus.SUBMITTED),
+        OrderAction.FULFIL: (frozenset({OrderStatus.ACCEPTED}), OrderStatus.FULFILLED),
+        OrderAction.RATE: (frozenset({OrderStatus.FULFILLED}), OrderStatus.RATED),
+        OrderAction.CLOSE: (frozenset({OrderStatus.FULFILLED}), OrderStatus.CLOSED),
+        OrderAction.CANCEL: (frozenset({OrderStatus.SUBMITTED, OrderStatus.ASSIGNED}), OrderStatus.CANCELLED),
+        OrderAction.CONVERT: (
+            frozenset({OrderStatus.SUBMITTED, OrderStatus.ASSIGNED}),
+            OrderStatus.CONVERTED,
+        ),
+        OrderAction.OVERDUE: (OPEN_ORDER_STATES, None),
+    },
+    LABELS,
+)
+ORDER_TRANSITIONS = ORDER_TABLE.transitions
+
+# state -> states it may go to; the action is named by its target state
+WISH_TABLE = StatusTable.from_moves(
+    {
+        WishStatus.OPEN: {WishStatus.CLAIMED, WishStatus.CANCELLED, WishStatus.EXPIRED},
+        WishStatus.CLAIMED: {WishStatus.FULFILLED, WishStatus.OPEN},  # a claimant may give it back
+    },
+    LABELS,
+)
+
+next_order_status = ORDER_TABLE.next
 
 
-class InvalidTransition(Exception):
-    """The action is not allowed from the current state (HTTP 409)."""
-
-    def __init__(self, status: str, action: str) -> None:
-        self.status = status
-        self.action = action
-        super().__init__(
-            _("当前状态“%(status)s”不能执行“%(action)s”")
-            % {"status": _label(status), "action": _label(action)}
-        )
+def refuse(status: str, action: str) -> InvalidTransition:
+    """The 409 for an order or wish action its current state does not allow (labels in the message)."""
+    return ORDER_TABLE.refuse(status, action)
 
 
-def _label(value: str) -> str:
-    for choices in (OrderStatus, OrderAction, WishStatus):
-        if value in choices.values:
-            return str(choices(value).label)
-    return value
-
-
-def next_order_status(status: str, action: str) -> str:
-    sources, target = ORDER_TRANSITIONS[action]
-    if status not in sources:
-        raise InvalidTransition(status, action)
-    return target or status
+__all__ = [
+    "ORDER_TABLE",
+    "ORDER_TRANSITIONS",
+    "OPEN_ORDER_STATES",
+    "WISH_TABLE",
+    "InvalidTransition",
+    "OrderAction",
+    "OrderStatus",
+    "WishStatus",
+    "next_order_status",
+    "refuse",
+]

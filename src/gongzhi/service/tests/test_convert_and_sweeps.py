@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gongzhi.appeals.intake import appeal_submit
 from gongzhi.appeals.models import AppealEvent
-from gongzhi.service import actions, convert, sweeps
+from gongzhi.service import actions, actions_convert, actions_sweeps
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import OrderEvent, ServiceNotice, ServiceOrder
 from gongzhi.service.tests.test_orders import client_for
@@ -37,7 +37,7 @@ def test_an_order_that_is_a_government_matter_becomes_an_appeal_with_history_on_
     assert AppealEvent.objects.filter(appeal=appeal, action="note", data__service_order=order.pk).exists()
     assert OrderEvent.objects.get(order=order, action="convert").data["appeal"] == appeal.number
     with pytest.raises(InvalidTransition):
-        convert.order_to_appeal(order=order, actor=actors.staff_a, reason="再转一次")
+        actions_convert.order_to_appeal(order=order, actor=actors.staff_a, reason="再转一次")
 
 
 def test_converting_needs_a_reason_and_staff(actors, world):
@@ -45,9 +45,9 @@ def test_converting_needs_a_reason_and_staff(actors, world):
         actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="x"
     )
     with pytest.raises(ServiceError):
-        convert.order_to_appeal(order=order, actor=actors.staff_a, reason="")
+        actions_convert.order_to_appeal(order=order, actor=actors.staff_a, reason="")
     with pytest.raises(PermissionError):
-        convert.order_to_appeal(order=order, actor=actors.resident_a, reason="想转")
+        actions_convert.order_to_appeal(order=order, actor=actors.resident_a, reason="想转")
 
 
 def test_an_appeal_that_is_neighbourly_help_becomes_an_order_once(actors, world):
@@ -88,7 +88,7 @@ def test_the_sweep_marks_overdue_orders_once_and_reminds_the_helper(actors, worl
     actions.order_assign(order=order, actor=actors.staff_a, helper=world.electrician)
     ServiceOrder.objects.filter(pk=order.pk).update(due_at=timezone.now() - timedelta(hours=1))
     call_command("service_sweep")
-    assert sweeps.mark_overdue_orders() == 0
+    assert actions_sweeps.mark_overdue_orders() == 0
     assert OrderEvent.objects.filter(order=order, action="overdue").count() == 1
     notice = ServiceNotice.objects.get(recipient=world.electrician_user.person, kind="overdue")
     assert ServiceNotice.objects.filter(recipient=actors.secretary_a.person, kind="overdue").count() == 1

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gongzhi.orgs.models import Post
 from gongzhi.people.tests.factories import make_person
-from gongzhi.service import actions_pairing, sweeps
+from gongzhi.service import actions_pairing, actions_sweeps
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import Pairing, PairingAlert
 from gongzhi.service.tests.test_orders import client_for
@@ -45,8 +45,8 @@ def test_a_missed_visit_raises_one_alert_to_the_branch_and_a_visit_resolves_it(a
         actor=actors.staff_a, member=world.member_a, elder=world.elder_a, interval_days=7
     )
     Pairing.objects.filter(pk=pairing.pk).update(next_due_on=timezone.localdate() - timedelta(days=2))
-    assert sweeps.raise_pairing_alerts() == 1
-    assert sweeps.raise_pairing_alerts() == 0  # once per missed due date
+    assert actions_sweeps.raise_pairing_alerts() == 1
+    assert actions_sweeps.raise_pairing_alerts() == 0  # once per missed due date
     alert = PairingAlert.objects.get()
     assert alert.branch == world.branch_a
     # the branch secretary sees it; staff of another community do not

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from gongzhi.service.sweeps import run_all
+from gongzhi.service.actions_sweeps import run_all
 
 
 class Command(BaseCommand):
