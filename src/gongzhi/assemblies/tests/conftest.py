@@ -11,7 +11,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.accounts.roles import Role
 from gongzhi.assemblies import actions
-from gongzhi.assemblies.models import Assembly, ExclusivePart
+from gongzhi.assemblies.models import Assembly, ExclusivePart, SnapshotVoter
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.people.models import Person
 from gongzhi.people.tests.factories import make_person
@@ -72,4 +72,21 @@ def new_assembly(
     return assembly
 
 
-__all__ = ["add_households", "make_person", "new_assembly"]
+def voter_of(assembly: Assembly, person: Person) -> SnapshotVoter:
+    return SnapshotVoter.objects.get(assembly=assembly, members__person=person)
+
+
+def cast(assembly: Assembly, person: Person, voter: SnapshotVoter, choice="yes", picks=None, version=None):
+    """`person` casts `voter`'s ballot: the same `choice` on every matter, `picks` in the elections."""
+    return actions.ballot_cast(
+        actor=None,
+        person=person,
+        assembly=assembly,
+        voter_id=voter.pk,
+        version=assembly.snapshot_version if version is None else version,
+        choices={m.pk: choice for m in assembly.matters.all()},
+        picks=picks or {},
+    )
+
+
+__all__ = ["add_households", "cast", "make_person", "new_assembly", "voter_of"]

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from gongzhi.assemblies import actions, queries
 from gongzhi.assemblies.errors import AssemblyError
-from gongzhi.assemblies.models import Ballot, SnapshotVoter
-from gongzhi.assemblies.tests.conftest import add_households, new_assembly
+from gongzhi.assemblies.models import Ballot
+from gongzhi.assemblies.tests.conftest import add_households, cast, new_assembly, voter_of
 from gongzhi.people.tests.factories import make_person
 
 DAY = datetime.date(2026, 2, 1)
@@ -21,22 +21,6 @@ DAY = datetime.date(2026, 2, 1)
 
 def doc() -> SimpleUploadedFile:
     return SimpleUploadedFile("委托书.pdf", b"%PDF-1.4 proxy", content_type="application/pdf")
-
-
-def cast(assembly, person, voter, choice="yes", picks=None):
-    return actions.ballot_cast(
-        actor=None,
-        person=person,
-        assembly=assembly,
-        voter_id=voter.pk,
-        version=assembly.snapshot_version,
-        choices={m.pk: choice for m in assembly.matters.all()},
-        picks=picks or {},
-    )
-
-
-def voter_of(assembly, person) -> SnapshotVoter:
-    return SnapshotVoter.objects.get(assembly=assembly, members__person=person)
 
 
 def test_opening_freezes_all_owners_and_all_area(register):
@@ -114,15 +98,7 @@ def test_a_ballot_form_from_before_a_resnapshot_is_refused_with_a_clear_message(
     assert assembly.total_area == Decimal("620.00")
     voter = voter_of(assembly, register.owners[0])
     with pytest.raises(AssemblyError) as refused:
-        actions.ballot_cast(
-            actor=None,
-            person=register.owners[0],
-            assembly=assembly,
-            voter_id=voter.pk,
-            version=stale,
-            choices={m.pk: "yes" for m in assembly.matters.all()},
-            picks={},
-        )
+        cast(assembly, register.owners[0], voter, version=stale)
     assert refused.value.status == 409
     assert "快照已更新" in str(refused.value)
     assert not Ballot.objects.filter(voter=voter).exists()
@@ -278,8 +254,9 @@ def test_property_ratings_average_by_rater_kind(register, actors):
     company = Organisation.objects.create(
         name="物业甲", kind=OrgKind.PROPERTY_COMPANY, territory=actors.net.street
     )
-    for person, score in zip(register.owners[:3], [5, 4, 2], strict=True):
-        actions.rating_submit(
+
+    def rate(person, score):
+        return actions.rating_submit(
             actor=None,
             rater=person,
             company=company,
@@ -288,25 +265,12 @@ def test_property_ratings_average_by_rater_kind(register, actors):
             kind="resident",
             score=score,
         )
-    actions.rating_submit(
-        actor=None,
-        rater=register.owners[0],
-        company=company,
-        compound=register.compound,
-        year=2026,
-        kind="resident",
-        score=3,
-    )
+
+    for person, score in zip(register.owners[:3], [5, 4, 2], strict=True):
+        rate(person, score)
+    rate(register.owners[0], 3)
     with pytest.raises(AssemblyError):
-        actions.rating_submit(
-            actor=None,
-            rater=register.owners[0],
-            company=company,
-            compound=register.compound,
-            year=2026,
-            kind="resident",
-            score=6,
-        )
+        rate(register.owners[0], 6)
     (row,) = queries.rating_summary([company.pk], register.compound.pk)
     assert (row["n"], float(row["avg"])) == (3, 3.0)  # (3 + 4 + 2) / 3, the first 5 replaced by 3
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from gongzhi.accounts.roles import Role
 from gongzhi.assemblies import actions
 from gongzhi.assemblies.models import Assembly, Ballot, Matter, SnapshotVoter
-from gongzhi.assemblies.tests.conftest import new_assembly
+from gongzhi.assemblies.tests.conftest import cast, new_assembly, voter_of
 from gongzhi.core.models import AuditEntry
 
 
@@ -137,17 +137,8 @@ def test_the_detail_page_shows_results_by_both_measures_with_the_rule(client, re
     assembly = actions.assembly_open(
         actor=None, assembly=new_assembly(register, matters=[("续聘物业", "manager")])
     )
-    for i in range(3):
-        voter = SnapshotVoter.objects.get(assembly=assembly, members__person=register.owners[i])
-        actions.ballot_cast(
-            actor=None,
-            person=register.owners[i],
-            assembly=assembly,
-            voter_id=voter.pk,
-            version=assembly.snapshot_version,
-            choices={m.pk: "yes" for m in assembly.matters.all()},
-            picks={},
-        )
+    for owner in register.owners[:3]:
+        cast(assembly, owner, voter_of(assembly, owner))
     client.force_login(actors.secretary_a)
     html = client.get(reverse("assemblies:detail", args=[assembly.pk])).content.decode()
     assert "300.00㎡ / 600.00㎡ = 1/2" in html  # participation by area
@@ -203,17 +194,8 @@ def test_residents_rate_their_property_company_and_see_the_average(client, regis
 
 def test_the_results_api_gives_exact_fractions_and_404_to_outsiders(client, register, actors):
     assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
-    for i in range(4):
-        voter = SnapshotVoter.objects.get(assembly=assembly, members__person=register.owners[i])
-        actions.ballot_cast(
-            actor=None,
-            person=register.owners[i],
-            assembly=assembly,
-            voter_id=voter.pk,
-            version=assembly.snapshot_version,
-            choices={m.pk: "yes" if i != 3 else "no" for m in assembly.matters.all()},
-            picks={},
-        )
+    for i, owner in enumerate(register.owners):
+        cast(assembly, owner, voter_of(assembly, owner), "yes" if i != 3 else "no")
     client.force_login(register.committee_user)
     body = client.get(f"/api/v1/assemblies/{assembly.pk}/results").json()
     (matter,) = body["matters"]
