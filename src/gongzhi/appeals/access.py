@@ -1,10 +1,15 @@
-"""Reaching appeals: visible or 404; acting on them: the right capability or PermissionError (403)."""
+"""Reaching appeals: visible or 404; acting on them: the right capability or AppealForbidden (403)."""
 
 from typing import Any
 
 from gongzhi.appeals.models import Appeal
 from gongzhi.appeals.workflow import Action
+from gongzhi.core.errors import NotAllowed
 from gongzhi.core.scoping import get_scope
+
+
+class AppealForbidden(NotAllowed, PermissionError):
+    """The actor may not take this step (403); still a PermissionError for callers that catch one."""
 
 
 def access_appeal(actor: Any, appeal_id: int | str) -> Appeal:
@@ -53,4 +58,4 @@ def may(actor: Any, appeal: Appeal, action: str) -> bool:
 
 def require(actor: Any, appeal: Appeal, action: str) -> None:
     if not may(actor, appeal, action):
-        raise PermissionError("您无权对该诉求执行此操作")
+        raise AppealForbidden("您无权对该诉求执行此操作")

@@ -1,7 +1,7 @@
 """/api/v1/appeals/: intake with an Idempotency-Key, scoped lists, detail with the timeline, and one
-endpoint per lifecycle action. Handlers parse, call one intake/action function, and map its
-exceptions to status codes (decision 0008): InvalidTransition 409, PermissionError 403,
-IntakeError/AppealError 400, not visible 404."""
+endpoint per lifecycle action. Handlers parse and call one intake/action function; its refusals
+reach the API's one mapping (decisions 0008, 0045): InvalidTransition 409, AppealForbidden 403,
+IntakeError (with its field)/AppealError 400, not visible 404."""
 
 import base64
 import binascii
@@ -11,13 +11,13 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
 from gongzhi.accounts.roles import STAFF_ROLES, Role
 from gongzhi.appeals import actions
-from gongzhi.appeals.access import access_appeal
+from gongzhi.appeals.access import AppealForbidden, access_appeal
 from gongzhi.appeals.intake import MAX_PHOTO_BYTES, MAX_PHOTOS, IntakeError, Photo, appeal_submit
 from gongzhi.appeals.models import Appeal, Category, Channel, Urgency
 from gongzhi.appeals.schemas import (
@@ -34,7 +34,6 @@ from gongzhi.appeals.schemas import (
     ReasonIn,
     ReplyIn,
 )
-from gongzhi.appeals.workflow import InvalidTransition
 from gongzhi.core.pagination import PageNumberPagination
 from gongzhi.core.scoping import get_scope
 from gongzhi.orgs.models import Organisation, OrgKind
@@ -54,8 +53,8 @@ ERRORS: dict[int | str, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409
 def intake_identity(user: Any, requested: str | None, default: str) -> tuple[str, Any]:
     """(channel, submitter person). Staff holding report_appeals record calls and patrol reports on
     any channel with no submitter; residents always submit as themselves on the resident channel;
-    other accounts (integrations) submit on the default channel. PermissionError for a channel the
-    account may not use."""
+    other accounts (integrations) submit on the default channel. AppealForbidden (403) for a channel
+    the account may not use."""
     scope = get_scope(user)
     if scope.can("report_appeals"):
         channel = requested or default
@@ -65,7 +64,7 @@ def intake_identity(user: Any, requested: str | None, default: str) -> tuple[str
     is_resident = Role.RESIDENT in scope.roles or not (scope.roles & STAFF_ROLES)
     own = Channel.RESIDENT_APP if is_resident and getattr(user, "person_id", None) else default
     if requested and requested != own:
-        raise PermissionError("您无权代录其他渠道的诉求")
+        raise AppealForbidden("您无权代录其他渠道的诉求")
     return own, (user.person if own == Channel.RESIDENT_APP else None)
 
 
@@ -165,35 +164,29 @@ def submit(request: HttpRequest, body: AppealIn) -> Any:
     """Intake. The same `Idempotency-Key` header (per account), or the same external_id on the same
     channel, returns the stored appeal with 200 instead of creating a second one (201)."""
     user = request.user
-    try:
-        key = scoped_key(user, request.headers.get("Idempotency-Key"))
-        channel, submitter = intake_identity(user, body.channel, Channel.API)
-        result = appeal_submit(
-            actor=user,
-            channel=channel,
-            submitter=submitter,
-            text=body.text,
-            title=body.title,
-            lon=body.lon,
-            lat=body.lat,
-            address_text=body.address_text,
-            category=find_category(body.category_id, body.category),
-            urgency=check_urgency(body.urgency),
-            contact_name=body.contact_name,
-            contact_phone=body.contact_phone,
-            anonymous=body.anonymous,
-            hide_name=body.hide_name,
-            contact_preference=body.contact_preference,
-            idempotency_key=key,
-            external_id=(body.external_id or "").strip() or None,
-            photos=decode_photos(body.photos),
-        )
-    except PermissionError as exc:
-        return Status(403, {"detail": str(exc)})
-    except IntakeError as exc:
-        return Status(400, {"detail": str(exc), "field": exc.field})
-    except actions.AppealError as exc:  # a routing rule naming an organisation that cannot handle appeals
-        return Status(400, {"detail": str(exc)})
+    key = scoped_key(user, request.headers.get("Idempotency-Key"))
+    channel, submitter = intake_identity(user, body.channel, Channel.API)
+    # refusals (403 channel, 400 IntakeError with its field or AppealError) map in core (decision 0045)
+    result = appeal_submit(
+        actor=user,
+        channel=channel,
+        submitter=submitter,
+        text=body.text,
+        title=body.title,
+        lon=body.lon,
+        lat=body.lat,
+        address_text=body.address_text,
+        category=find_category(body.category_id, body.category),
+        urgency=check_urgency(body.urgency),
+        contact_name=body.contact_name,
+        contact_phone=body.contact_phone,
+        anonymous=body.anonymous,
+        hide_name=body.hide_name,
+        contact_preference=body.contact_preference,
+        idempotency_key=key,
+        external_id=(body.external_id or "").strip() or None,
+        photos=decode_photos(body.photos),
+    )
     replayed = key is not None and result.appeal.idempotency_key == key
     if not result.created and not replayed and not visible(user, result.appeal):
         # an external id another source already used: say so without showing its appeal
@@ -236,14 +229,8 @@ def _act(request: HttpRequest, appeal_id: int, run: Callable[[Appeal], Any]) -> 
     appeal = access_appeal(request.user, appeal_id)
     try:
         changed = run(appeal)
-    except InvalidTransition as exc:
-        return Status(409, {"detail": str(exc)})
-    except PermissionError as exc:
+    except PermissionError as exc:  # an action's plain PermissionError; refusals map in core (decision 0045)
         return Status(403, {"detail": str(exc)})
-    except IntakeError as exc:
-        return Status(400, {"detail": str(exc), "field": exc.field})
-    except actions.AppealError as exc:
-        return Status(400, {"detail": str(exc)})
     # the action returns the locked row; an actor who just returned or merged it may no longer see
     # it in lists, but the answer to their own action is theirs to read
     return Status(200, detail(request.user, changed if isinstance(changed, Appeal) else changed.appeal))
@@ -252,99 +239,75 @@ def _act(request: HttpRequest, appeal_id: int, run: Callable[[Appeal], Any]) -> 
 ACTION_RESPONSES = {200: AppealDetailOut, **ERRORS}
 
 
-@router.post("/{appeal_id}/accept", response=ACTION_RESPONSES, url_name="appeals_accept")
-def accept(request: HttpRequest, appeal_id: int) -> Any:
-    return _act(request, appeal_id, lambda a: actions.appeal_accept(appeal=a, actor=request.user))
-
-
-@router.post("/{appeal_id}/reject", response=ACTION_RESPONSES, url_name="appeals_reject")
-def reject(request: HttpRequest, appeal_id: int, body: ReasonIn) -> Any:
-    return _act(
-        request, appeal_id, lambda a: actions.appeal_reject(appeal=a, actor=request.user, reason=body.reason)
+def _dispatch(actor: Any, appeal: Appeal, body: DispatchIn) -> Appeal:
+    department = (
+        Organisation.objects.visible_to(actor)
+        .filter(pk=body.department_id, kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY])
+        .first()
     )
+    if department is None:
+        raise IntakeError("department_id", "承办部门不存在")
+    return actions.appeal_dispatch(appeal=appeal, actor=actor, department=department, note=body.note)
 
 
-@router.post("/{appeal_id}/dispatch", response=ACTION_RESPONSES, url_name="appeals_dispatch")
-def dispatch(request: HttpRequest, appeal_id: int, body: DispatchIn) -> Any:
-    def run(appeal: Appeal) -> Appeal:
-        department = (
-            Organisation.objects.visible_to(request.user)
-            .filter(pk=body.department_id, kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY])
-            .first()
-        )
-        if department is None:
-            raise IntakeError("department_id", "承办部门不存在")
-        return actions.appeal_dispatch(
-            appeal=appeal, actor=request.user, department=department, note=body.note
-        )
-
-    return _act(request, appeal_id, run)
+def _merge(actor: Any, appeal: Appeal, body: MergeIn) -> Appeal:
+    try:
+        into = access_appeal(actor, body.into_id)
+    except Http404 as exc:
+        raise IntakeError("into_id", "要合并到的诉求不存在") from exc
+    return actions.appeal_merge(appeal=appeal, into=into, actor=actor)
 
 
-@router.post("/{appeal_id}/sign", response=ACTION_RESPONSES, url_name="appeals_sign")
-def sign(request: HttpRequest, appeal_id: int) -> Any:
-    return _act(request, appeal_id, lambda a: actions.appeal_sign(appeal=a, actor=request.user))
-
-
-@router.post("/{appeal_id}/return", response=ACTION_RESPONSES, url_name="appeals_return")
-def return_(request: HttpRequest, appeal_id: int, body: ReasonIn) -> Any:
-    return _act(
-        request, appeal_id, lambda a: actions.appeal_return(appeal=a, actor=request.user, reason=body.reason)
-    )
-
-
-@router.post("/{appeal_id}/start", response=ACTION_RESPONSES, url_name="appeals_start")
-def start(request: HttpRequest, appeal_id: int) -> Any:
-    return _act(request, appeal_id, lambda a: actions.appeal_start(appeal=a, actor=request.user))
-
-
-@router.post("/{appeal_id}/contact", response=ACTION_RESPONSES, url_name="appeals_contact")
-def contact(request: HttpRequest, appeal_id: int, body: NoteIn) -> Any:
-    return _act(
-        request, appeal_id, lambda a: actions.appeal_contact(appeal=a, actor=request.user, note=body.note)
-    )
-
-
-@router.post("/{appeal_id}/reply", response=ACTION_RESPONSES, url_name="appeals_reply")
-def reply(request: HttpRequest, appeal_id: int, body: ReplyIn) -> Any:
-    return _act(
-        request, appeal_id, lambda a: actions.appeal_reply(appeal=a, actor=request.user, text=body.text)
-    )
-
-
-@router.post("/{appeal_id}/rate", response=ACTION_RESPONSES, url_name="appeals_rate")
-def rate(request: HttpRequest, appeal_id: int, body: RateIn) -> Any:
-    return _act(
-        request,
-        appeal_id,
-        lambda a: actions.appeal_rate(
-            appeal=a,
-            actor=request.user,
-            satisfaction=body.satisfaction,
-            solved=body.solved,
-            comment=body.comment,
+# POST /{appeal_id}/<name>: (its body, the one action it calls with (actor, appeal, body)); the name
+# is also the handler's (its OpenAPI operation id), with "_" after a Python keyword
+ACTION_ENDPOINTS: dict[str, tuple[type[Schema] | None, Callable[[Any, Appeal, Any], Any]]] = {
+    "accept": (None, lambda user, a, body: actions.appeal_accept(appeal=a, actor=user)),
+    "reject": (
+        ReasonIn,
+        lambda user, a, body: actions.appeal_reject(appeal=a, actor=user, reason=body.reason),
+    ),
+    "dispatch": (DispatchIn, _dispatch),
+    "sign": (None, lambda user, a, body: actions.appeal_sign(appeal=a, actor=user)),
+    "return_": (
+        ReasonIn,
+        lambda user, a, body: actions.appeal_return(appeal=a, actor=user, reason=body.reason),
+    ),
+    "start": (None, lambda user, a, body: actions.appeal_start(appeal=a, actor=user)),
+    "contact": (NoteIn, lambda user, a, body: actions.appeal_contact(appeal=a, actor=user, note=body.note)),
+    "reply": (ReplyIn, lambda user, a, body: actions.appeal_reply(appeal=a, actor=user, text=body.text)),
+    "rate": (
+        RateIn,
+        lambda user, a, body: actions.appeal_rate(
+            appeal=a, actor=user, satisfaction=body.satisfaction, solved=body.solved, comment=body.comment
         ),
-    )
-
-
-@router.post("/{appeal_id}/merge", response=ACTION_RESPONSES, url_name="appeals_merge")
-def merge(request: HttpRequest, appeal_id: int, body: MergeIn) -> Any:
-    def run(appeal: Appeal) -> Appeal:
-        try:
-            into = access_appeal(request.user, body.into_id)
-        except Http404 as exc:
-            raise IntakeError("into_id", "要合并到的诉求不存在") from exc
-        return actions.appeal_merge(appeal=appeal, into=into, actor=request.user)
-
-    return _act(request, appeal_id, run)
-
-
-@router.post("/{appeal_id}/extend", response=ACTION_RESPONSES, url_name="appeals_extend")
-def extend(request: HttpRequest, appeal_id: int, body: ExtendIn) -> Any:
-    return _act(
-        request,
-        appeal_id,
-        lambda a: actions.extension_request(
-            appeal=a, actor=request.user, workdays=body.workdays, reason=body.reason
+    ),
+    "merge": (MergeIn, _merge),
+    "extend": (
+        ExtendIn,
+        lambda user, a, body: actions.extension_request(
+            appeal=a, actor=user, workdays=body.workdays, reason=body.reason
         ),
-    )
+    ),
+}
+
+
+def _action_endpoint(
+    name: str, body_schema: type[Schema] | None, call: Callable[[Any, Appeal, Any], Any]
+) -> None:
+    if body_schema is None:
+
+        def handler(request: HttpRequest, appeal_id: int) -> Any:
+            return _act(request, appeal_id, lambda a: call(request.user, a, None))
+
+    else:
+
+        def handler(request: HttpRequest, appeal_id: int, body: body_schema) -> Any:  # type: ignore[valid-type]
+            return _act(request, appeal_id, lambda a: call(request.user, a, body))
+
+    handler.__name__ = handler.__qualname__ = name
+    path = name.rstrip("_")
+    router.post(f"/{{appeal_id}}/{path}", response=ACTION_RESPONSES, url_name=f"appeals_{path}")(handler)
+
+
+for _name, (_body, _call) in ACTION_ENDPOINTS.items():
+    _action_endpoint(_name, _body, _call)

@@ -19,11 +19,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.accounts.api_auth import TokenAuth
-from gongzhi.appeals.actions import AppealError
 from gongzhi.appeals.api import intake_identity, scoped_key
 from gongzhi.appeals.intake import IntakeError, appeal_submit
 from gongzhi.appeals.models import Appeal, Category, Channel
 from gongzhi.appeals.workflow import OPEN_STATES, Status
+from gongzhi.core.errors import Refusal
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000
@@ -217,12 +217,10 @@ def _create(request: HttpRequest, user: Any) -> JsonResponse:
             contact_phone=form.get("phone", ""),
             idempotency_key=scoped_key(user, request.headers.get("Idempotency-Key")),
         )
-    except PermissionError as exc:
-        return error(403, str(exc))
     except IntakeError as exc:
         return error(400, f"{exc.field}: {exc}")
-    except AppealError as exc:
-        return error(400, str(exc))
+    except Refusal as exc:  # Open311 answers in its own shape, [{"code", "description"}]
+        return error(exc.status_code, exc.message)
     appeal = result.appeal
     notice = f"已受理,由{appeal.department.name}办理" if appeal.department else "已收到,等待社区分拨"
     body = [{"service_request_id": appeal.number, "service_notice": notice, "account_id": None}]

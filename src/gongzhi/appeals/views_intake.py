@@ -4,6 +4,7 @@ success page, and photos served through the appeal's access check (never a publi
 Each form carries a token made when the form is rendered; it becomes the appeal's idempotency key,
 so a double tap or a resend after a dropped connection returns the appeal already stored."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -59,35 +60,52 @@ def _refused(request: HttpRequest, template: str, form: Any) -> HttpResponse:
     return _page(request, template, form, error=form.first_error(), status=400)
 
 
-@login_required
-def submit(request: HttpRequest) -> HttpResponse:
-    """我要反映 (resident_app)."""
-    template = "appeals/submit.html"
+def _intake(
+    request: HttpRequest,
+    template: str,
+    form_class: type[Any],
+    fields: Callable[[dict[str, Any]], dict[str, Any]],
+) -> HttpResponse:
+    """The one flow of the three intake pages: a blank form with a fresh token, or one appeal_submit
+    with the fields the page adds (`fields(cleaned_data)`), then the success page."""
     if request.method != "POST":
-        return _page(request, template, SubmitForm(initial={"token": new_token()}))
-    form = SubmitForm(request.POST)
+        return _page(request, template, form_class(initial={"token": new_token()}))
+    form = form_class(request.POST)
     if not form.is_valid():
         return _refused(request, template, form)
     data = form.cleaned_data
     try:
         result = intake.appeal_submit(
             actor=request.user,
-            channel=Channel.RESIDENT_APP,
-            submitter=getattr(request.user, "person", None),
-            text=data["text"],
             lon=data["lon"],
             lat=data["lat"],
-            address_text=data["address_text"],
             category=data["category"],
-            anonymous=data["anonymous"],
-            hide_name=data["hide_name"],
-            contact_preference=data["contact_preference"],
             idempotency_key=_key(request, data["token"]),
-            photos=_photos(request),
+            **fields(data),
         )
-    except IntakeError as exc:
+    except IntakeError as exc:  # the form again, with what the user typed and the message by its field
         return _page(request, template, form, error=str(exc), field=exc.field, status=400)
     return redirect("appeals:submitted", result.appeal.pk)
+
+
+@login_required
+def submit(request: HttpRequest) -> HttpResponse:
+    """我要反映 (resident_app)."""
+    return _intake(
+        request,
+        "appeals/submit.html",
+        SubmitForm,
+        lambda data: {
+            "channel": Channel.RESIDENT_APP,
+            "submitter": getattr(request.user, "person", None),
+            "text": data["text"],
+            "address_text": data["address_text"],
+            "anonymous": data["anonymous"],
+            "hide_name": data["hide_name"],
+            "contact_preference": data["contact_preference"],
+            "photos": _photos(request),
+        },
+    )
 
 
 @login_required
@@ -96,31 +114,32 @@ def hotline(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     if not (scope.can("report_appeals") or scope.can("dispatch_appeals")):
         raise PermissionDenied
-    template = "appeals/hotline.html"
-    if request.method != "POST":
-        return _page(request, template, HotlineForm(initial={"token": new_token()}))
-    form = HotlineForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, template, form)
-    data = form.cleaned_data
-    try:
-        result = intake.appeal_submit(
-            actor=request.user,
-            channel=Channel.HOTLINE,
-            text=data["text"],
-            lon=data["lon"],
-            lat=data["lat"],
-            address_text=data["address_text"],
-            category=data["category"],
-            urgency=data["urgency"],
-            contact_name=data["contact_name"],
-            contact_phone=data["contact_phone"],
-            external_id=data["external_id"] or None,
-            idempotency_key=_key(request, data["token"]),
-        )
-    except IntakeError as exc:
-        return _page(request, template, form, error=str(exc), field=exc.field, status=400)
-    return redirect("appeals:submitted", result.appeal.pk)
+    return _intake(
+        request,
+        "appeals/hotline.html",
+        HotlineForm,
+        lambda data: {
+            "channel": Channel.HOTLINE,
+            "text": data["text"],
+            "address_text": data["address_text"],
+            "urgency": data["urgency"],
+            "contact_name": data["contact_name"],
+            "contact_phone": data["contact_phone"],
+            "external_id": data["external_id"] or None,
+        },
+    )
+
+
+def _patrol_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    photos = _photos(request)
+    if not photos:
+        raise IntakeError("photos", _("请拍照或选择至少一张照片"))
+    return {
+        "channel": Channel.PATROL,
+        "text": data["text"] or _("网格巡查发现的问题,详见照片"),
+        "photos": photos,
+        "fallback_territory": queries.patrol_territory(request.user),
+    }
 
 
 @login_required
@@ -128,31 +147,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
     """随手拍上报: photo + GPS on one screen; placed in the worker's grid when the pin says nothing."""
     if not get_scope(request.user).can("report_appeals"):
         raise PermissionDenied
-    template = "appeals/patrol.html"
-    if request.method != "POST":
-        return _page(request, template, PatrolForm(initial={"token": new_token()}))
-    form = PatrolForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, template, form)
-    data = form.cleaned_data
-    try:
-        photos = _photos(request)
-        if not photos:
-            raise IntakeError("photos", _("请拍照或选择至少一张照片"))
-        result = intake.appeal_submit(
-            actor=request.user,
-            channel=Channel.PATROL,
-            text=data["text"] or _("网格巡查发现的问题,详见照片"),
-            lon=data["lon"],
-            lat=data["lat"],
-            category=data["category"],
-            photos=photos,
-            fallback_territory=queries.patrol_territory(request.user),
-            idempotency_key=_key(request, data["token"]),
-        )
-    except IntakeError as exc:
-        return _page(request, template, form, error=str(exc), field=exc.field, status=400)
-    return redirect("appeals:submitted", result.appeal.pk)
+    return _intake(request, "appeals/patrol.html", PatrolForm, lambda data: _patrol_fields(request, data))
 
 
 @login_required

@@ -3,15 +3,14 @@ rates.py / whistles.py, writes through whistles.exclusion_request / exclusion_de
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.appeals import rates, whistles
+from gongzhi.appeals.views_common import act_and_tell
 
 LEVEL_LABELS = {"department": "承办部门", "community": "社区", "street": "街道"}
 MAX_DAYS = 366 * 3
@@ -76,14 +75,12 @@ def exclusions(request: HttpRequest) -> HttpResponse:
 @require_POST
 def exclusion_request(request: HttpRequest, rating_id: int) -> HttpResponse:
     rating = whistles.access_excludable_rating(request.user, rating_id)
-    try:
-        whistles.exclusion_request(actor=request.user, rating=rating, reason=request.POST.get("reason", ""))
-    except PermissionError as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except whistles.WhistleError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已提交剔除申请,待街道审批"))
+    reason = request.POST.get("reason", "")
+    act_and_tell(
+        request,
+        lambda: whistles.exclusion_request(actor=request.user, rating=rating, reason=reason),
+        _("已提交剔除申请,待街道审批"),
+    )
     return redirect("appeals:rates_exclusions")
 
 
@@ -91,14 +88,10 @@ def exclusion_request(request: HttpRequest, rating_id: int) -> HttpResponse:
 @require_POST
 def exclusion_decide(request: HttpRequest, exclusion_id: int) -> HttpResponse:
     exclusion = whistles.access_exclusion(request.user, exclusion_id)
-    try:
-        whistles.exclusion_decide(
-            actor=request.user, exclusion=exclusion, approve=request.POST.get("decision") == "approve"
-        )
-    except PermissionError as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except whistles.WhistleError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已审批"))
+    approve = request.POST.get("decision") == "approve"
+    act_and_tell(
+        request,
+        lambda: whistles.exclusion_decide(actor=request.user, exclusion=exclusion, approve=approve),
+        _("已审批"),
+    )
     return redirect("appeals:rates_exclusions")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gongzhi.appeals import holidays, rates, whistles
 from gongzhi.appeals.access import access_appeal
 from gongzhi.appeals.models import Whistle
+from gongzhi.appeals.views_common import act_and_tell, act_on_form
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -105,21 +106,16 @@ def whistle_blow(request: HttpRequest) -> HttpResponse:
         "territory": appeal.community_id or appeal.street_id if appeal else None,
     }
     form = BlowForm(request.POST or None, actor=request.user, initial=initial)
-    status = 200
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            whistle = whistles.whistle_blow(actor=request.user, appeals=[appeal] if appeal else [], **data)
-        except PermissionError as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except (whistles.WhistleError, ValueError) as exc:
-            form.add_error(None, str(exc))
-            status = 400
-        else:
+        whistle, status = act_on_form(
+            form,
+            lambda: whistles.whistle_blow(actor=request.user, appeals=[appeal] if appeal else [], **data),
+        )
+        if whistle is not None:
             messages.success(request, _("已吹哨,被点名部门须在时限内报到"))
             return redirect("appeals:whistle", whistle_id=whistle.pk)
-    elif request.method == "POST":
-        status = 400
     return render(request, "appeals/whistle_form.html", {"form": form, "appeal": appeal}, status=status)
 
 
@@ -148,20 +144,20 @@ def whistle_detail(request: HttpRequest, whistle_id: int) -> HttpResponse:
 def whistle_report_in(request: HttpRequest, report_in_id: int) -> HttpResponse:
     row = whistles.access_report_in(request.user, report_in_id)
     form = PartForm(request.POST)
-    try:
-        if request.POST.get("step") == "part":
+    if request.POST.get("step") == "part":
+
+        def record_part() -> object:
             if not form.is_valid():
                 raise whistles.WhistleError(_("请填写承担的工作"))
-            whistles.record_part(actor=request.user, report_in_row=row, text=form.cleaned_data["text"])
-            messages.success(request, _("已记录承担的工作"))
-        else:
-            row = whistles.report_in(actor=request.user, report_in_row=row)
-            late = whistles.report_in_status(row) == "late"
-            messages.success(request, _("已报到(迟到)") if late else _("已报到"))
-    except PermissionError as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except whistles.WhistleError as exc:
-        messages.error(request, str(exc))
+            return whistles.record_part(actor=request.user, report_in_row=row, text=form.cleaned_data["text"])
+
+        act_and_tell(request, record_part, _("已记录承担的工作"))
+    else:
+        act_and_tell(
+            request,
+            lambda: whistles.report_in(actor=request.user, report_in_row=row),
+            lambda done: _("已报到(迟到)") if whistles.report_in_status(done) == "late" else _("已报到"),
+        )
     return redirect("appeals:whistle", whistle_id=row.whistle_id)
 
 
@@ -169,14 +165,7 @@ def whistle_report_in(request: HttpRequest, report_in_id: int) -> HttpResponse:
 @require_POST
 def whistle_close(request: HttpRequest, whistle_id: int) -> HttpResponse:
     whistle = whistles.access_whistle(request.user, whistle_id)
-    try:
-        whistles.whistle_close(actor=request.user, whistle=whistle)
-    except PermissionError as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except whistles.WhistleError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已销号"))
+    act_and_tell(request, lambda: whistles.whistle_close(actor=request.user, whistle=whistle), _("已销号"))
     return redirect("appeals:whistle", whistle_id=whistle.pk)
 
 
@@ -204,20 +193,14 @@ def closeout(request: HttpRequest, street_id: int, day: str) -> HttpResponse:
     street = whistles.access_ledger_street(request.user, street_id)
     the_day = _day(day)
     form = NoteForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                whistles.consult_note_add(actor=request.user, street=street, day=the_day, **form.cleaned_data)
-            except PermissionError as exc:
-                raise PermissionDenied(str(exc)) from exc
-            except whistles.WhistleError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                return redirect("appeals:closeout", street_id=street.pk, day=the_day.isoformat())
-        else:
-            status = 400
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        _note, status = act_on_form(
+            form, lambda: whistles.consult_note_add(actor=request.user, street=street, day=the_day, **data)
+        )
+        if status == 200:
+            return redirect("appeals:closeout", street_id=street.pk, day=the_day.isoformat())
     context = {
         "ledger": rates.daily_ledger(street, the_day),
         "form": form,

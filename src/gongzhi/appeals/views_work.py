@@ -42,6 +42,7 @@ from gongzhi.appeals.forms import (
 )
 from gongzhi.appeals.models import Appeal
 from gongzhi.appeals.workflow import Action, InvalidTransition
+from gongzhi.core.errors import Refusal
 
 PER_PAGE = 30
 # Panels shown unfolded: the step a person most likely came to take.
@@ -226,8 +227,9 @@ def _refused(
     call: Callable[[], Any],
     bound: forms.Form | None = None,
 ) -> tuple[Any, HttpResponse | None]:
-    """Run one action call; a refusal becomes the appeal page with its message: InvalidTransition 409
-    (the page shows the appeal as it now is), PermissionError 403, AppealError 400."""
+    """Run one action call; a refusal becomes the appeal page again, with its message beside the form
+    the user filled in (kept, not the core page mapping): InvalidTransition 409 (the page shows the
+    appeal as it now is), PermissionError 403, AppealError 400 and any other refusal its status."""
     try:
         return call(), None
     except InvalidTransition as exc:
@@ -235,8 +237,10 @@ def _refused(
         return None, _detail(request, fresh, error=str(exc), failed=failed, status=409)
     except PermissionError as exc:
         return None, _detail(request, appeal, error=str(exc), failed=failed, status=403)
-    except AppealError as exc:
-        return None, _detail(request, appeal, error=str(exc), failed=failed, bound=bound, status=400)
+    except Refusal as exc:
+        return None, _detail(
+            request, appeal, error=exc.message, failed=failed, bound=bound, status=exc.status_code
+        )
 
 
 @require_POST
