@@ -36,7 +36,7 @@ def _decision(d: Decision) -> dict[str, Any]:
 @router.get("/overdue", url_name="councils_overdue")
 def overdue(request: HttpRequest, community: int | None = None) -> list[dict[str, Any]]:
     """Open decisions past their deadline in the councils the caller manages."""
-    rows = queries.overdue_decisions(Decision.objects.visible_to(request.user))
+    rows = queries.overdue_visible_to(request.user)
     if community is not None:
         rows = rows.filter(meeting__council__community_id=community)
     return [_decision(d) for d in rows[:500]]
@@ -45,7 +45,7 @@ def overdue(request: HttpRequest, community: int | None = None) -> list[dict[str
 @router.get("/councils/{council_id}", url_name="councils_council")
 def council(request: HttpRequest, council_id: int) -> dict[str, Any]:
     found = access_council(request.user, council_id)
-    counters = queries.with_counters(type(found).objects.filter(pk=found.pk)).get()
+    counters = queries.council_counters(found)
     return {
         "id": found.pk,
         "name": found.name,

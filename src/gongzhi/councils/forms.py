@@ -1,10 +1,18 @@
 """Forms of the council pages: they parse; the rules live in actions.py and rules.py."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.councils.models import CouncilKind, DecisionStatus, SeatKind, SourceKind
+from gongzhi.councils.models import AgendaItem, CouncilKind, DecisionStatus, SeatKind, SourceKind
 from gongzhi.councils.rules import QuorumRule, VoteRule
+from gongzhi.orgs.models import Organisation
+
+
+def _offer(field: forms.Field, queryset: Any) -> None:
+    if queryset is not None:
+        field.queryset = queryset  # type: ignore[attr-defined]
 
 
 class CouncilForm(forms.Form):
@@ -19,8 +27,14 @@ class CouncilForm(forms.Form):
 
 class SeatForm(forms.Form):
     kind = forms.ChoiceField(label=_("席位类别"), choices=SeatKind.choices)
-    organisation = forms.TypedChoiceField(label=_("单位"), coerce=int, required=False, empty_value=None)
+    organisation = forms.ModelChoiceField(
+        label=_("单位"), queryset=Organisation.objects.none(), required=False, empty_label="—"
+    )
     phone = forms.CharField(label=_("代表手机号(居民代表必填)"), required=False, max_length=20)
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["organisation"], organisations)
 
 
 class MeetingForm(forms.Form):
@@ -46,16 +60,25 @@ class MinutesForm(forms.Form):
 
 class DecisionForm(forms.Form):
     text = forms.CharField(label=_("决定事项"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-    agenda_item = forms.TypedChoiceField(label=_("对应议程"), coerce=int, required=False, empty_value=None)
+    agenda_item = forms.ModelChoiceField(
+        label=_("对应议程"), queryset=AgendaItem.objects.none(), required=False, empty_label="—"
+    )
     rule = forms.ChoiceField(label=_("表决规则"), choices=VoteRule.choices)
     yes = forms.IntegerField(label=_("同意"), min_value=0)
     no = forms.IntegerField(label=_("反对"), min_value=0)
     abstain = forms.IntegerField(label=_("弃权"), min_value=0)
-    owner_org = forms.TypedChoiceField(label=_("责任单位"), coerce=int, required=False, empty_value=None)
+    owner_org = forms.ModelChoiceField(
+        label=_("责任单位"), queryset=Organisation.objects.none(), required=False, empty_label="—"
+    )
     owner_name = forms.CharField(label=_("或责任人/单位名称"), required=False, max_length=120)
     deadline = forms.DateField(
         label=_("完成期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, agenda: Any = None, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["agenda_item"], agenda)
+        _offer(self.fields["owner_org"], organisations)
 
 
 class TransitionForm(forms.Form):

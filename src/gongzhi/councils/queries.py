@@ -21,6 +21,16 @@ def with_counters(councils: Any, today: datetime.date | None = None) -> Any:
     )
 
 
+def council_counters(council: Council) -> Council:
+    """The council (reached through `access_council`) with its open and overdue decision counts."""
+    return with_counters(Council.objects.filter(pk=council.pk)).get()
+
+
+def overdue_visible_to(actor: Any, community: Any = None) -> Any:
+    """Open decisions past their deadline in the councils the actor manages."""
+    return overdue_decisions(Decision.objects.visible_to(actor), community)
+
+
 def overdue_decisions(decisions: Any, community: Any = None) -> Any:
     qs = decisions.overdue().select_related("meeting__council", "owner_org")
     if community is not None:

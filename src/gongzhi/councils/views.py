@@ -1,9 +1,14 @@
 """Council pages: the list with "decided but not done" counters, a council (seats, meetings), a
 meeting (agenda, attendance, minutes, decisions — a public summary for anyone), a decision's
-follow-through, overdue decisions per community, and the public decisions page."""
+follow-through, overdue decisions per community, and the public decisions page.
 
+The forms posted from a council, meeting or decision page are one table (`_form_view`): reach the
+object for writing, parse the form, call one action, back to the page."""
+
+from collections.abc import Callable
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -78,79 +83,32 @@ def _home_public(request: HttpRequest) -> Any:
 
 def _council_page(request: HttpRequest, council: Any, status: int = 200, **forms: Any) -> HttpResponse:
     manage = can_manage(request.user, council)
-    orgs = list(queries.organisations_near(council)) if manage else []
-    seat_form = forms.get("seat_form") or SeatForm(auto_id="seat_%s")
-    seat_form.fields["organisation"].choices = _options(orgs)
-    counters = queries.with_counters(type(council).objects.filter(pk=council.pk)).get()
     context = {
         "council": council,
         "manage": manage,
         "seats": council.active_seats().select_related("person", "organisation"),
         "meetings": council.meetings.all()[:100],
-        "counters": counters,
-        "seat_form": seat_form,
+        "counters": queries.council_counters(council),
+        "seat_form": forms.get("seat_form") or _seat_form(council, manage=manage),
         "meeting_form": forms.get("meeting_form") or MeetingForm(auto_id="meeting_%s"),
         "overdue": queries.overdue_decisions(queries.council_decisions(council)),
     }
     return render(request, "councils/council.html", context, status=status)
 
 
+def _seat_form(council: Any, data: Any = None, *, manage: bool = True) -> SeatForm:
+    orgs = queries.organisations_near(council)
+    return SeatForm(data, auto_id="seat_%s", organisations=orgs if manage else orgs.none())
+
+
+def _decision_form(meeting: Meeting, data: Any = None, *, manage: bool = True) -> DecisionForm:
+    orgs = queries.organisations_near(meeting.council)
+    return DecisionForm(data, agenda=meeting.agenda.all(), organisations=orgs if manage else orgs.none())
+
+
 @login_required
 def council(request: HttpRequest, council_id: int) -> HttpResponse:
     return _council_page(request, access_council(request.user, council_id))
-
-
-def _form_post(
-    request: HttpRequest, form: Any, page: Any, target: Any, form_name: str, act: Any, done: Any
-) -> HttpResponse:
-    """A form posted from a page: `act(cleaned_data)`, then redirect to `done`; when the form does not
-    parse (400) or the action refuses, the page again with the user's input and the reason."""
-    if not form.is_valid():
-        return page(request, target, status=400, **{form_name: form})
-    try:
-        act(form.cleaned_data)
-    except CouncilError as exc:  # re-rendered with the user's input beside the message
-        messages.error(request, exc.message)
-        return page(request, target, status=exc.status, **{form_name: form})
-    return redirect(*done)
-
-
-def _options(items: Any, label: str = "name") -> list[tuple[Any, str]]:
-    """Choices of an optional select: a blank, then each item's primary key and `label`."""
-    return [("", "—")] + [(o.pk, getattr(o, label)) for o in items]
-
-
-@require_POST
-@login_required
-def seat_add(request: HttpRequest, council_id: int) -> HttpResponse:
-    council = access_council(request.user, council_id, write=True)
-    orgs = {o.pk: o for o in queries.organisations_near(council)}
-    form = SeatForm(request.POST, auto_id="seat_%s")
-    form.fields["organisation"].choices = _options(orgs.values())
-
-    def add(data: dict[str, Any]) -> None:
-        actions.seat_add_by_phone(
-            actor=request.user,
-            council=council,
-            kind=data["kind"],
-            phone=data["phone"],
-            organisation=orgs.get(data["organisation"]) if data["organisation"] else None,
-        )
-
-    return _form_post(
-        request, form, _council_page, council, "seat_form", add, ("councils:council", council.pk)
-    )
-
-
-@require_POST
-@login_required
-def meeting_add(request: HttpRequest, council_id: int) -> HttpResponse:
-    council = access_council(request.user, council_id, write=True)
-    form = MeetingForm(request.POST, auto_id="meeting_%s")
-    if not form.is_valid():
-        return _council_page(request, council, status=400, meeting_form=form)
-    meeting = actions.meeting_schedule(actor=request.user, council=council, **form.cleaned_data)
-    return redirect("councils:meeting", meeting.pk)
 
 
 def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **forms: Any) -> HttpResponse:
@@ -164,18 +122,13 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **f
         }
         return render(request, "councils/meeting_public.html", context, status=status)
     manage = can_manage(request.user, council)
-    orgs = list(queries.organisations_near(council)) if manage else []
-    agenda = list(meeting.agenda.all())
-    decision_form = forms.get("decision_form") or DecisionForm()
-    decision_form.fields["agenda_item"].choices = _options(agenda, "title")
-    decision_form.fields["owner_org"].choices = _options(orgs)
     attendance = {a.seat_id: a.present for a in meeting.attendance.all()}
     seats = list(council.active_seats().select_related("person", "organisation"))
     context = {
         "meeting": meeting,
         "council": council,
         "manage": manage,
-        "agenda": agenda,
+        "agenda": list(meeting.agenda.all()),
         "seats": [(s, attendance.get(s.pk)) for s in seats],
         "present": sum(1 for p in attendance.values() if p),
         "members": len(attendance),
@@ -184,7 +137,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **f
         "agenda_form": forms.get("agenda_form") or AgendaForm(auto_id="agenda_%s"),
         "minutes_form": forms.get("minutes_form")
         or MinutesForm(auto_id="minutes_%s", initial={"minutes": meeting.minutes}),
-        "decision_form": decision_form,
+        "decision_form": forms.get("decision_form") or _decision_form(meeting, manage=manage),
     }
     return render(request, "councils/meeting.html", context, status=status)
 
@@ -195,73 +148,6 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if found is None:
         raise Http404
     return _meeting_page(request, found)
-
-
-@require_POST
-@login_required
-def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting(request.user, meeting_id, write=True)
-    form = AgendaForm(request.POST, auto_id="agenda_%s")
-
-    def add(data: dict[str, Any]) -> None:
-        actions.agenda_add(actor=request.user, meeting=meeting, **data)
-
-    return _form_post(
-        request, form, _meeting_page, meeting, "agenda_form", add, ("councils:meeting", meeting.pk)
-    )
-
-
-@require_POST
-@login_required
-def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting(request.user, meeting_id, write=True)
-    present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
-    actions.attendance_record(actor=request.user, meeting=meeting, present_seat_ids=present)
-    return redirect("councils:meeting", meeting.pk)
-
-
-@require_POST
-@login_required
-def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting(request.user, meeting_id, write=True)
-    form = MinutesForm(request.POST, auto_id="minutes_%s")
-
-    def save(data: dict[str, Any]) -> None:
-        actions.minutes_save(actor=request.user, meeting=meeting, minutes=data["minutes"])
-
-    return _form_post(
-        request, form, _meeting_page, meeting, "minutes_form", save, ("councils:meeting", meeting.pk)
-    )
-
-
-@require_POST
-@login_required
-def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting(request.user, meeting_id, write=True)
-    orgs = {o.pk: o for o in queries.organisations_near(meeting.council)}
-    agenda = {a.pk: a for a in meeting.agenda.all()}
-    form = DecisionForm(request.POST)
-    form.fields["agenda_item"].choices = _options(agenda.values(), "title")
-    form.fields["owner_org"].choices = _options(orgs.values())
-
-    def record(data: dict[str, Any]) -> None:
-        actions.decision_record(
-            actor=request.user,
-            meeting=meeting,
-            text=data["text"],
-            rule=data["rule"],
-            yes=data["yes"],
-            no=data["no"],
-            abstain=data["abstain"],
-            agenda_item=agenda.get(data["agenda_item"]) if data["agenda_item"] else None,
-            owner_org=orgs.get(data["owner_org"]) if data["owner_org"] else None,
-            owner_name=data["owner_name"],
-            deadline=data["deadline"],
-        )
-
-    return _form_post(
-        request, form, _meeting_page, meeting, "decision_form", record, ("councils:meeting", meeting.pk)
-    )
 
 
 def _decision_page(request: HttpRequest, decision: Decision, status: int = 200, **forms: Any) -> HttpResponse:
@@ -283,32 +169,102 @@ def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
     return _decision_page(request, access_decision(request.user, decision_id))
 
 
+def _form_view(
+    access: Callable[..., Any],
+    page: Callable[..., HttpResponse],
+    form_name: str,
+    make_form: Callable[[HttpRequest, Any], django_forms.Form],
+    act: Callable[[Any, Any, dict[str, Any]], Any],
+    done: str | None = None,
+) -> Callable[..., HttpResponse]:
+    """A view for a form posted from the page of the object `access` reaches for writing: `act(actor,
+    object, cleaned_data)`, then the page `done` of the object (None: the page of what `act` made).
+    When the form does not parse (400) or the action refuses, the page again with the user's input."""
+
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, **url: int) -> HttpResponse:
+        (pk,) = url.values()
+        target = access(request.user, pk, write=True)
+        form = make_form(request, target)
+        if not form.is_valid():
+            return page(request, target, status=400, **{form_name: form})
+        try:
+            made = act(request.user, target, form.cleaned_data)
+        except CouncilError as exc:  # re-rendered with the user's input beside the message
+            messages.error(request, exc.message)
+            return page(request, target, status=exc.status, **{form_name: form})
+        return redirect(done, target.pk) if done else redirect(made)
+
+    return view
+
+
+seat_add = _form_view(
+    access_council,
+    _council_page,
+    "seat_form",
+    lambda request, council: _seat_form(council, request.POST),
+    lambda actor, council, data: actions.seat_add_by_phone(actor=actor, council=council, **data),
+    "councils:council",
+)
+meeting_add = _form_view(
+    access_council,
+    _council_page,
+    "meeting_form",
+    lambda request, _council: MeetingForm(request.POST, auto_id="meeting_%s"),
+    lambda actor, council, data: actions.meeting_schedule(actor=actor, council=council, **data),
+)
+agenda_add = _form_view(
+    access_meeting,
+    _meeting_page,
+    "agenda_form",
+    lambda request, _meeting: AgendaForm(request.POST, auto_id="agenda_%s"),
+    lambda actor, meeting, data: actions.agenda_add(actor=actor, meeting=meeting, **data),
+    "councils:meeting",
+)
+minutes = _form_view(
+    access_meeting,
+    _meeting_page,
+    "minutes_form",
+    lambda request, _meeting: MinutesForm(request.POST, auto_id="minutes_%s"),
+    lambda actor, meeting, data: actions.minutes_save(actor=actor, meeting=meeting, **data),
+    "councils:meeting",
+)
+decision_add = _form_view(
+    access_meeting,
+    _meeting_page,
+    "decision_form",
+    lambda request, meeting: _decision_form(meeting, request.POST),
+    lambda actor, meeting, data: actions.decision_record(actor=actor, meeting=meeting, **data),
+    "councils:meeting",
+)
+decision_transition = _form_view(
+    access_decision,
+    _decision_page,
+    "transition_form",
+    lambda request, _decision: TransitionForm(request.POST, auto_id="step_%s"),
+    lambda actor, decision, data: actions.decision_transition(actor=actor, decision=decision, **data),
+    "councils:decision",
+)
+evidence_add = _form_view(
+    access_decision,
+    _decision_page,
+    "evidence_form",
+    lambda request, _decision: EvidenceForm(request.POST, request.FILES, auto_id="evidence_%s"),
+    lambda actor, decision, data: actions.evidence_add(
+        actor=actor, decision=decision, upload=data["file"], note=data["note"]
+    ),
+    "councils:decision",
+)
+
+
 @require_POST
 @login_required
-def decision_transition(request: HttpRequest, decision_id: int) -> HttpResponse:
-    found = access_decision(request.user, decision_id, write=True)
-    form = TransitionForm(request.POST, auto_id="step_%s")
-
-    def step(data: dict[str, Any]) -> None:
-        actions.decision_transition(actor=request.user, decision=found, to=data["to"], note=data["note"])
-
-    return _form_post(
-        request, form, _decision_page, found, "transition_form", step, ("councils:decision", found.pk)
-    )
-
-
-@require_POST
-@login_required
-def evidence_add(request: HttpRequest, decision_id: int) -> HttpResponse:
-    found = access_decision(request.user, decision_id, write=True)
-    form = EvidenceForm(request.POST, request.FILES, auto_id="evidence_%s")
-
-    def add(data: dict[str, Any]) -> None:
-        actions.evidence_add(actor=request.user, decision=found, upload=data["file"], note=data["note"])
-
-    return _form_post(
-        request, form, _decision_page, found, "evidence_form", add, ("councils:decision", found.pk)
-    )
+def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting(request.user, meeting_id, write=True)
+    present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+    actions.attendance_record(actor=request.user, meeting=meeting, present_seat_ids=present)
+    return redirect("councils:meeting", meeting.pk)
 
 
 @login_required
@@ -332,7 +288,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     community = next((c for c in communities if str(c.pk) == chosen), None)
     if chosen and community is None:
         raise Http404
-    rows = queries.overdue_decisions(Decision.objects.visible_to(request.user), community)
+    rows = queries.overdue_visible_to(request.user, community)
     return render(
         request, "councils/overdue.html", {"rows": rows, "communities": communities, "community": community}
     )

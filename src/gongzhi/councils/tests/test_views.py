@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongzhi.councils import actions
-from gongzhi.councils.models import AgendaItem, Decision, Meeting
+from gongzhi.councils.models import AgendaItem, Decision, DecisionStatus, Meeting
 from gongzhi.councils.tests.conftest import held, passed_decision
 
 
@@ -154,3 +154,32 @@ def test_a_resident_finds_the_public_page_of_their_community(client, actors, wor
     client.force_login(actors.resident_a)
     html = client.get(reverse("councils:index")).content.decode()
     assert reverse("councils:public", args=[actors.net.a.community.pk]) in html
+
+
+def test_seats_steps_and_evidence_through_the_pages_and_a_refused_form_keeps_its_input(client, actors, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongzhi.councils.models import Seat
+
+    client.force_login(actors.staff_a)
+    url = reverse("councils:seat_add", args=[world.council.pk])
+    refused = client.post(url, {"kind": "resident_rep", "organisation": "", "phone": ""})
+    assert refused.status_code == 422
+    assert "居民代表席位须填写代表手机号" in refused.content.decode()
+    seats = Seat.objects.count()
+    response = client.post(url, {"kind": "property_company", "organisation": world.property_company.pk})
+    assert response.status_code == 302
+    assert Seat.objects.latest("pk").organisation == world.property_company
+    assert Seat.objects.count() == seats + 1
+    held(world)
+    d = passed_decision(world, "更换路灯", days=5)
+    step = reverse("councils:decision_transition", args=[d.pk])
+    refused = client.post(step, {"to": "done", "note": "已换好"})
+    assert refused.status_code == 422
+    assert "已换好" in refused.content.decode()  # the note the user typed is still in the form
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    added = client.post(reverse("councils:evidence_add", args=[d.pk]), {"file": pdf, "note": "照片"})
+    assert added.status_code == 302
+    assert client.post(step, {"to": "done", "note": "已换好"}).status_code == 302
+    d.refresh_from_db()
+    assert d.status == DecisionStatus.DONE
