@@ -119,7 +119,8 @@ def test_register_import_refuses_with_the_page_and_writes_nothing(client, regist
 
 
 def test_territory_taxonomy_and_training_files_go_through_the_same_reader(tmp_path, bomb):
-    from gongzhi.appeals.taxonomy import TaxonomyError, import_taxonomy
+    from gongzhi.appeals.actions_taxonomy import import_taxonomy
+    from gongzhi.appeals.taxonomy import TaxonomyError
     from gongzhi.dispatch.training import TrainingError, read_examples
     from gongzhi.territory.actions import import_csv
 

@@ -59,3 +59,8 @@ def may(actor: Any, appeal: Appeal, action: str) -> bool:
 def require(actor: Any, appeal: Appeal, action: str) -> None:
     if not may(actor, appeal, action):
         raise AppealForbidden("您无权对该诉求执行此操作")
+
+
+def may_manage_calendar(actor: Any) -> bool:
+    """The holiday calendar (CalendarDay rows) is deadline policy: manage_appeal_policy."""
+    return get_scope(actor).can("manage_appeal_policy")

@@ -1,8 +1,8 @@
 """Working days: Monday–Friday, except official holidays, plus weekend make-up days (调休).
-The exceptions live in CalendarDay rows so each year's State Council notice is data, not code."""
+The exceptions live in CalendarDay rows so each year's State Council notice is data, not code
+(written by actions_calendar)."""
 
 import datetime
-from collections.abc import Iterable
 
 from gongzhi.appeals.models import CalendarDay
 
@@ -49,14 +49,3 @@ class WorkCalendar:
             day += datetime.timedelta(days=1)
             days += self.is_workday(day)
         return days
-
-
-def load_days(rows: Iterable[tuple[datetime.date, bool, str]]) -> int:
-    """Upsert (date, is_workday, name) rows; returns how many changed."""
-    changed = 0
-    for day, workday, name in rows:
-        _obj, created = CalendarDay.objects.update_or_create(
-            date=day, defaults={"is_workday": workday, "name": name}
-        )
-        changed += 1 if created else 0
-    return changed

@@ -1,20 +1,17 @@
 """A working starting point for a district: a compact taxonomy written for this project, default
 deadline policies, and routing rules v1 onto the district's departments.
 
-`install_defaults(district)` is idempotent: rows that exist are left as they are (staff may have
+`actions_defaults.install_defaults(district)` is idempotent: rows that exist are left as they are (staff may have
 edited them), and the routing rules are only written when no ruleset exists yet. The full 12345
 classification can be loaded instead with `gongzhi import_taxonomy FILE`
 (docs/decisions/0009-appeals-demo-and-taxonomy.md)."""
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
-from gongzhi.appeals import routing
-from gongzhi.appeals.models import Category, DeadlinePolicy, RoutingRule, RoutingRuleSet, Urgency
+from gongzhi.appeals.models import Urgency
 from gongzhi.appeals.taxonomy import SEPARATOR
 from gongzhi.orgs.models import Organisation, OrgKind
-from gongzhi.territory.models import Level, TerritoryNode
+from gongzhi.territory.models import TerritoryNode
 
 # level 1 → level 2 → (level 3 …, department that handles level 2). Written for community appeals
 # in a Shenzhen district; not a copy of any official classification.
@@ -105,41 +102,12 @@ def taxonomy_paths() -> list[str]:
     return paths
 
 
-def _category_path(short: str) -> str:
+def category_path(short: str) -> str:
     """POLICIES may name a category without its level-1 group ("水务/停水")."""
     for path in taxonomy_paths():
         if path == short or path.endswith(SEPARATOR + short):
             return path
     raise KeyError(short)
-
-
-def install_taxonomy() -> int:
-    known = {c.path: c for c in Category.objects.all()}
-    created = 0
-    for path in taxonomy_paths():
-        if path in known:
-            continue
-        names = path.split(SEPARATOR)
-        parent = known.get(SEPARATOR.join(names[:-1])) if len(names) > 1 else None
-        known[path] = Category.objects.create(name=names[-1], parent=parent, level=len(names), path=path)
-        created += 1
-    return created
-
-
-def install_policies() -> int:
-    created = 0
-    categories = {c.path: c for c in Category.objects.all()}
-    for short, urgency, sign, contact, resolve in POLICIES:
-        category = categories.get(_category_path(short)) if short else None
-        if short and category is None:
-            continue  # an imported taxonomy without this category
-        _row, was_created = DeadlinePolicy.objects.get_or_create(
-            category=category,
-            urgency=urgency,
-            defaults={"sign_hours": sign, "contact_hours": contact, "resolve_workdays": resolve},
-        )
-        created += was_created
-    return created
 
 
 def departments_of(district: TerritoryNode) -> dict[str, Organisation]:
@@ -149,56 +117,3 @@ def departments_of(district: TerritoryNode) -> dict[str, Organisation]:
         short = org.name.removeprefix(district.name)
         found.setdefault(short, org)
     return found
-
-
-def install_routing(district: TerritoryNode, report: DefaultsReport) -> None:
-    if RoutingRuleSet.objects.exists():
-        return  # the district's own rules (any version) are never overwritten
-    departments = departments_of(district)
-    categories = {c.path: c for c in Category.objects.all()}
-    wanted: list[tuple[Category | None, TerritoryNode | None, str]] = []
-    for path, street_name, department in TERRITORY_OVERRIDES:
-        street = TerritoryNode.objects.filter(
-            level=Level.STREET, name=street_name, path__startswith=district.path
-        ).first()
-        if street is not None and path in categories:
-            wanted.append((categories[path], street, department))
-    for path, department in CATEGORY_RULES:
-        if path in categories:
-            wanted.append((categories[path], None, department))
-    for level1, groups in TAXONOMY.items():
-        for level2, (_leaves, department) in groups.items():
-            category = categories.get(f"{level1}/{level2}")
-            if category is not None:
-                wanted.append((category, None, department))
-    wanted.append((None, None, CATCH_ALL))
-    rules = []
-    for category, territory, short in wanted:
-        if short not in departments:
-            if short not in report.missing_departments:
-                report.missing_departments.append(short)
-            continue
-        rules.append((category, territory, departments[short]))
-    if not rules:
-        return
-    ruleset = RoutingRuleSet.objects.create(version=1, is_active=True, note="默认分拨规则(gongzhi 内置)")
-    RoutingRule.objects.bulk_create(
-        RoutingRule(
-            ruleset=ruleset, position=position, category=category, territory=territory, department=org
-        )
-        for position, (category, territory, org) in enumerate(rules, start=1)
-    )
-    routing.reset_cache()
-    report.ruleset_version = ruleset.version
-    report.rules = len(rules)
-
-
-@transaction.atomic
-def install_defaults(district: TerritoryNode, *, taxonomy: bool = True) -> DefaultsReport:
-    """Taxonomy (unless one was imported: taxonomy=False), deadline policies, routing rules v1."""
-    report = DefaultsReport()
-    if taxonomy:
-        report.categories_created = install_taxonomy()
-    report.policies_created = install_policies()
-    install_routing(district, report)
-    return report

@@ -4,7 +4,8 @@ Source: the State Council General Office's annual notice (国务院办公厅关�
 Only the exceptions to Monday–Friday are listed: holidays that fall on weekdays are harmless to
 list either way, so every day of each holiday block is listed; make-up working days are weekend
 dates marked as working days. Loaded into CalendarDay rows by `gongzhi load_holidays`; the rows
-(not this module) are what the deadlines use, so a district can correct them on the calendar page.
+(not this module) are what the deadlines use, so a district can correct them on the calendar page
+(edits: actions_calendar).
 
 2027 is PROVISIONAL: its notice had not been published when this was written, so only the
 statutory holiday days themselves (全国年节及纪念日放假办法, as amended 2024) are listed, without
@@ -69,63 +70,3 @@ def days_for(year: int) -> Iterator[tuple[datetime.date, bool, str]]:
         while day <= end:
             yield day, workday, name
             day += datetime.timedelta(days=1)
-
-
-# --- editing a year's exceptions (page: /appeals/calendar/<year>/) ------------------------------
-
-
-def may_manage_calendar(actor: object) -> bool:
-    from gongzhi.core.scoping import get_scope
-
-    return get_scope(actor).can("manage_appeal_policy")
-
-
-def calendar_year(year: int) -> list[object]:
-    from gongzhi.appeals.models import CalendarDay
-
-    return list(CalendarDay.objects.filter(date__year=year).order_by("date"))
-
-
-def calendar_set_day(*, actor: object, day: datetime.date, is_workday: bool, name: str) -> object:
-    """Add or change one exception (a holiday, or a make-up working day); audited."""
-    from django.db import transaction
-
-    from gongzhi.appeals.models import CalendarDay
-    from gongzhi.core.audit import record_write
-
-    if not may_manage_calendar(actor):
-        raise PermissionError("您无权修改节假日安排")
-    with transaction.atomic():
-        row, created = CalendarDay.objects.update_or_create(
-            date=day, defaults={"is_workday": is_workday, "name": name.strip()[:40]}
-        )
-        record_write(
-            actor=actor,
-            action="appeals.calendar_" + ("add" if created else "change"),
-            obj=row,
-            detail={"date": day.isoformat(), "is_workday": is_workday, "name": row.name},
-        )
-    return row
-
-
-def calendar_remove_day(*, actor: object, day: datetime.date) -> bool:
-    """Remove an exception: the day reverts to Monday–Friday rules; audited."""
-    from django.db import transaction
-
-    from gongzhi.appeals.models import CalendarDay
-    from gongzhi.core.audit import record_write
-
-    if not may_manage_calendar(actor):
-        raise PermissionError("您无权修改节假日安排")
-    with transaction.atomic():
-        row = CalendarDay.objects.filter(date=day).first()
-        if row is None:
-            return False
-        record_write(
-            actor=actor,
-            action="appeals.calendar_remove",
-            obj=row,
-            detail={"date": day.isoformat(), "is_workday": row.is_workday, "name": row.name},
-        )
-        row.delete()
-    return True

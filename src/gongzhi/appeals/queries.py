@@ -16,6 +16,7 @@ from gongzhi.appeals.models import (
     Appeal,
     AppealEvent,
     BoardSetting,
+    CalendarDay,
     Category,
     ExtensionRequest,
     Notification,
@@ -324,3 +325,8 @@ def board_states(nodes: list[TerritoryNode]) -> dict[int, bool]:
             "territory_id", "enabled"
         )
     )
+
+
+def calendar_year(year: int) -> list[CalendarDay]:
+    """The year's exceptions to Monday–Friday, in date order (the calendar page)."""
+    return list(CalendarDay.objects.filter(date__year=year).order_by("date"))

@@ -1,5 +1,5 @@
-"""Importing the three-level appeal taxonomy from CSV (columns level1,level2,level3, the format of
-12345 hotline classification exports).
+"""Reading the three-level appeal taxonomy from CSV (columns level1,level2,level3, the format of
+12345 hotline classification exports); actions_taxonomy writes what it reads.
 
 Rules: every row is checked before anything is written, and one bad row writes nothing; importing
 the same file again changes nothing; a category missing from a later file is kept (switching a
@@ -7,9 +7,7 @@ category off is an explicit edit of `Category.active`, never a side effect of an
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
-from gongzhi.appeals.models import Category
+from gongzhi.core.errors import BadInput
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv_text
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -22,12 +20,13 @@ MAX_NAME = 80  # Category.name
 SEPARATOR = "/"  # Category.path joins the names with it
 
 
-class TaxonomyError(ValueError):
-    """The file cannot be imported; `errors` are row-level messages in Chinese."""
+class TaxonomyError(BadInput):
+    """The file cannot be imported (400); `errors` (also the refusal's details) are row-level
+    messages in Chinese."""
 
     def __init__(self, errors: list[str]) -> None:
         self.errors = errors
-        super().__init__("\n".join(errors))
+        super().__init__("\n".join(errors), details=errors)
 
 
 @dataclass
@@ -94,30 +93,3 @@ def parse(text: str) -> tuple[list[tuple[str, ...]], int]:
     if errors:
         raise TaxonomyError(errors)
     return list(dict.fromkeys(paths)), rows
-
-
-def import_taxonomy(content: bytes | str, *, dry_run: bool = False) -> TaxonomyReport:
-    """Create the categories of a taxonomy file that do not exist yet; nothing is changed or deleted."""
-    text = decode(content) if isinstance(content, bytes) else content.removeprefix("\ufeff")
-    paths, rows = parse(text)
-    report = TaxonomyReport(rows=rows)
-    with transaction.atomic():
-        known = {
-            c.path: c
-            for c in Category.objects.filter(path__in=[SEPARATOR.join(p) for p in paths]).select_for_update()
-        }
-        for names in paths:
-            path = SEPARATOR.join(names)
-            if path in known:
-                report.existing += 1
-                continue
-            parent = known.get(SEPARATOR.join(names[:-1])) if len(names) > 1 else None
-            category = Category(name=names[-1], parent=parent, level=len(names), path=path)
-            if not dry_run:
-                category.save()
-            known[path] = category
-            report.created += 1
-            report.created_paths.append(path)
-        if dry_run:
-            transaction.set_rollback(True)
-    return report

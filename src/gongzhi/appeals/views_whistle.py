@@ -1,5 +1,6 @@
 """Whistle and report-in pages, the daily close-out ledger (日销账) and the holiday calendar.
-Thin: reads in whistles.py / rates.py, writes through the actions there and in holidays.py."""
+Thin: reads in whistles.py / rates.py / queries.py, writes through the actions there and in
+actions_calendar.py."""
 
 import datetime
 
@@ -15,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from gongzhi.appeals import holidays, rates, whistles
-from gongzhi.appeals.access import access_appeal
+from gongzhi.appeals import actions_calendar, holidays, queries, rates, whistles
+from gongzhi.appeals.access import access_appeal, may_manage_calendar
 from gongzhi.appeals.models import Whistle
 from gongzhi.appeals.views_common import act_and_tell, act_on_form
 
@@ -227,17 +228,17 @@ def closeout_xlsx(request: HttpRequest, street_id: int, day: str) -> HttpRespons
 
 @login_required
 def calendar(request: HttpRequest, year: int) -> HttpResponse:
-    if not holidays.may_manage_calendar(request.user):
+    if not may_manage_calendar(request.user):
         raise PermissionDenied
     form = CalendarDayForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if request.POST.get("remove"):
-            holidays.calendar_remove_day(actor=request.user, day=_day(request.POST["remove"]))
+            actions_calendar.calendar_remove_day(actor=request.user, day=_day(request.POST["remove"]))
             messages.success(request, _("已删除"))
             return redirect("appeals:calendar", year=year)
         if form.is_valid():
-            holidays.calendar_set_day(
+            actions_calendar.calendar_set_day(
                 actor=request.user,
                 day=form.cleaned_data["date"],
                 is_workday=form.cleaned_data["is_workday"],
@@ -248,7 +249,7 @@ def calendar(request: HttpRequest, year: int) -> HttpResponse:
         status = 400
     context = {
         "year": year,
-        "days": holidays.calendar_year(year),
+        "days": queries.calendar_year(year),
         "form": form,
         "official": year in holidays.HOLIDAYS,
         "provisional": year in holidays.PROVISIONAL_YEARS,

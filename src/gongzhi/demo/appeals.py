@@ -578,7 +578,7 @@ def install_demo_appeals(
     """Holidays (if that command is installed), default taxonomy, deadlines and routing, then history."""
     from django.core.management import call_command, get_commands
 
-    from gongzhi.appeals.defaults import install_defaults
+    from gongzhi.appeals.actions_defaults import install_defaults
 
     if "load_holidays" in get_commands():
         call_command("load_holidays", stdout=io.StringIO())

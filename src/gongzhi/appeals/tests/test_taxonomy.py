@@ -9,10 +9,11 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from gongzhi.appeals import defaults, routing
+from gongzhi.appeals import actions_defaults, routing
+from gongzhi.appeals.actions_taxonomy import import_taxonomy
 from gongzhi.appeals.deadlines import clocks_for
 from gongzhi.appeals.models import Category, DeadlinePolicy, RoutingRule, RoutingRuleSet
-from gongzhi.appeals.taxonomy import TaxonomyError, import_taxonomy
+from gongzhi.appeals.taxonomy import TaxonomyError
 from gongzhi.orgs.models import Organisation, OrgKind
 
 SMALL = "level1,level2,level3\n城乡建设,城市建设和市政管理,园林绿化环卫\n城乡建设,城市建设和市政管理,市政设施\n城乡建设,住房保障,\n"
@@ -146,7 +147,7 @@ def district_with_departments(actors):
 
 def test_defaults_install_a_compact_taxonomy_policies_and_rules_once(district_with_departments):
     district, departments = district_with_departments
-    report = defaults.install_defaults(district)
+    report = actions_defaults.install_defaults(district)
     assert Category.objects.filter(level=1).count() == 8
     assert 30 <= Category.objects.filter(level=3).count() <= 45
     assert report.categories_created == Category.objects.count()
@@ -161,7 +162,7 @@ def test_defaults_install_a_compact_taxonomy_policies_and_rules_once(district_wi
         departments["城市管理和综合执法局"],
     )
     counts = (Category.objects.count(), DeadlinePolicy.objects.count(), RoutingRule.objects.count())
-    again = defaults.install_defaults(district)
+    again = actions_defaults.install_defaults(district)
     assert (again.categories_created, again.policies_created, again.ruleset_version) == (0, 0, None)
     assert (Category.objects.count(), DeadlinePolicy.objects.count(), RoutingRule.objects.count()) == counts
 
@@ -171,7 +172,7 @@ def test_default_rules_route_by_group_specific_category_and_territory(district_w
     street = actors.net.street
     street.name = "光明街道"  # the territory override names it
     street.save(update_fields=["name"])
-    defaults.install_defaults(district)
+    actions_defaults.install_defaults(district)
     routing.reset_cache()
     cat = {c.path: c for c in Category.objects.all()}
     elsewhere = f"{district.path}999/"
@@ -191,7 +192,7 @@ def test_default_rules_route_by_group_specific_category_and_territory(district_w
 
 def test_category_policies_override_the_default_clocks(district_with_departments):
     district, _departments = district_with_departments
-    defaults.install_defaults(district)
+    actions_defaults.install_defaults(district)
     lift = Category.objects.get(path="住房物业/物业管理/电梯故障")
     assert clocks_for(lift, "normal").resolve_workdays == 2
     assert clocks_for(lift.parent, "normal").resolve_workdays == 5
@@ -204,7 +205,7 @@ def test_category_policies_override_the_default_clocks(district_with_departments
 def test_defaults_keep_an_existing_ruleset(district_with_departments):
     district, _departments = district_with_departments
     RoutingRuleSet.objects.create(version=7, is_active=True)
-    report = defaults.install_defaults(district)
+    report = actions_defaults.install_defaults(district)
     assert report.ruleset_version is None
     assert list(RoutingRuleSet.objects.values_list("version", flat=True)) == [7]
     assert not RoutingRule.objects.exists()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.accounts.roles import Role
-from gongzhi.appeals import actions, defaults, routing
+from gongzhi.appeals import actions, actions_defaults, routing
 from gongzhi.appeals.calendar import WorkCalendar
 from gongzhi.appeals.deadlines import clocks_for
 from gongzhi.appeals.intake import appeal_submit
@@ -227,7 +227,7 @@ def test_the_bulk_story_writes_what_the_lifecycle_functions_write(actors) -> Non
     housing = Organisation.objects.create(
         name=f"{district.name}住房和建设局", kind=OrgKind.DEPARTMENT, territory=district
     )
-    defaults.install_defaults(district)
+    actions_defaults.install_defaults(district)
     routing.reset_cache()
     category = Category.objects.get(path="城市管理/市容环境/占道经营")
     urban_h, housing_h, resident, staff = (

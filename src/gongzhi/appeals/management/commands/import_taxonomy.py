@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongzhi.appeals.taxonomy import TaxonomyError, import_taxonomy
+from gongzhi.appeals.actions_taxonomy import import_taxonomy
+from gongzhi.appeals.taxonomy import TaxonomyError
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongzhi.appeals.calendar import load_days
+from gongzhi.appeals.actions_calendar import load_days
 from gongzhi.appeals.holidays import HOLIDAYS, PROVISIONAL_YEARS, days_for
 
 
