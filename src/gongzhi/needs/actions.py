@@ -6,6 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import actor_label, record_write
+from gongzhi.core.errors import RuleBroken
+from gongzhi.core.lifecycle import InvalidTransition, StatusTable
 from gongzhi.needs import matching
 from gongzhi.needs.models import (
     OFFERING_KINDS,
@@ -17,22 +19,26 @@ from gongzhi.needs.models import (
     Resource,
 )
 
-PAIRING_TRANSITIONS: dict[str, frozenset[str]] = {
-    PairingStatus.PROPOSED: frozenset({PairingStatus.AGREED, PairingStatus.CANCELLED}),
-    PairingStatus.AGREED: frozenset({PairingStatus.DONE, PairingStatus.CANCELLED}),
-    PairingStatus.DONE: frozenset(),
-    PairingStatus.CANCELLED: frozenset(),
-}
+# proposed → agreed → done, or cancelled before done; a refusal is core's InvalidTransition (409).
+PAIRING_TABLE = StatusTable.from_moves(
+    {
+        PairingStatus.PROPOSED: {PairingStatus.AGREED, PairingStatus.CANCELLED},
+        PairingStatus.AGREED: {PairingStatus.DONE, PairingStatus.CANCELLED},
+    },
+    labels=(PairingStatus,),
+)
 
 
-class LibraryError(Exception):
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class LibraryError(RuleBroken):
+    """A refusal of the project library: 422 unless `status=` says otherwise (409: not now)."""
 
-    def __str__(self) -> str:
-        return self.message
+
+__all__ = ["InvalidTransition", "LibraryError"]
+
+
+def _measured(quantity: int | None, measure: str) -> None:
+    if quantity is not None and not measure:
+        raise LibraryError(_("填写数量时请选择单位"))
 
 
 def _community(node: Any) -> Any:
@@ -66,8 +72,7 @@ def need_create(
         existing = Need.objects.filter(source=source, source_id=source_id).first()
         if existing is not None:
             return existing
-    if quantity is not None and not measure:
-        raise LibraryError(_("填写数量时请选择单位"))
+    _measured(quantity, measure)
     try:
         with transaction.atomic():
             need = Need.objects.create(
@@ -144,8 +149,7 @@ def resource_add(
     """What a partner unit, resident unit, social organisation or merchant offers."""
     if organisation.kind not in OFFERING_KINDS:
         raise LibraryError(_("只有共建单位、驻区单位、社会组织和商户可以登记资源"))
-    if quantity is not None and not measure:
-        raise LibraryError(_("填写数量时请选择单位"))
+    _measured(quantity, measure)
     community = _community(organisation.territory) if organisation.territory.level != "street" else None
     if community is None:
         raise LibraryError(_("该单位不在社区内,请在单位所在社区登记"))
@@ -169,11 +173,11 @@ def pairing_create(*, actor: Any, need: Need, resource: Resource) -> Pairing:
     """Pair a need with a resource (the need row is locked so two staff cannot pair it twice)."""
     locked = Need.objects.select_for_update().select_related("community").get(pk=need.pk)
     if locked.status in (NeedStatus.MET, NeedStatus.CLOSED):
-        raise LibraryError(_("该需求已满足或已关闭"), 409)
+        raise LibraryError(_("该需求已满足或已关闭"), status=409)
     if not resource.available:
-        raise LibraryError(_("该资源暂不可对接"), 409)
+        raise LibraryError(_("该资源暂不可对接"), status=409)
     if locked.pairings.filter(resource=resource).exclude(status=PairingStatus.CANCELLED).exists():
-        raise LibraryError(_("该需求已与此资源对接"), 409)
+        raise LibraryError(_("该需求已与此资源对接"), status=409)
     total, _parts = matching.score(locked, resource)
     pairing = Pairing.objects.create(
         need=locked, resource=resource, score=total, created_by=actor_label(actor)
@@ -195,11 +199,10 @@ def pairing_create(*, actor: Any, need: Need, resource: Resource) -> Pairing:
 def pairing_transition(*, actor: Any, pairing: Pairing, to: str, outcome: str = "") -> Pairing:
     """Move a pairing along proposed → agreed → done (or cancel it); done records the outcome."""
     locked = Pairing.objects.select_for_update().select_related("need__community").get(pk=pairing.pk)
-    if to not in PAIRING_TRANSITIONS[locked.status]:
-        raise LibraryError(_("对接当前状态不能变更为该状态"), 409)
-    if to == PairingStatus.DONE and not outcome.strip():
+    target = PAIRING_TABLE.next(locked.status, to)
+    if target == PairingStatus.DONE and not outcome.strip():
         raise LibraryError(_("完成对接时请填写成效"))
-    locked.status = to
+    locked.status = target
     if outcome.strip():
         locked.outcome = outcome.strip()
     locked.save(update_fields=["status", "outcome", "updated_at"])

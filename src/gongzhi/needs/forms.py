@@ -8,32 +8,37 @@ from gongzhi.needs.models import Category, Measure, PairingStatus, ResourceKind
 MEASURES = [("", "—"), *Measure.choices]
 
 
-class NeedForm(forms.Form):
-    title = forms.CharField(label=_("需求"), max_length=120)
-    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+class _Described(forms.Form):
+    """What a need and a resource both say: a text, tags and a quantity in a measure."""
+
     text = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     tags = forms.CharField(label=_("标签(空格分隔)"), required=False, max_length=200)
     quantity = forms.IntegerField(label=_("数量"), required=False, min_value=1)
     measure = forms.ChoiceField(label=_("单位"), required=False, choices=MEASURES)
+
+    DESCRIBED = ["text", "tags", "quantity", "measure"]
+
+
+class NeedForm(_Described):
+    title = forms.CharField(label=_("需求"), max_length=120)
+    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+
+    field_order = ["title", "category", *_Described.DESCRIBED]
 
 
 class StaffNeedForm(NeedForm):
     community = forms.TypedChoiceField(label=_("社区"), coerce=int)
 
 
-class ResourceForm(forms.Form):
+class ResourceForm(_Described):
     organisation = forms.TypedChoiceField(label=_("提供单位"), coerce=int)
     title = forms.CharField(label=_("资源"), max_length=120)
     kind = forms.ChoiceField(label=_("资源类型"), choices=ResourceKind.choices)
     category = forms.ChoiceField(label=_("适用类别"), choices=Category.choices)
-    text = forms.CharField(
-        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
-    tags = forms.CharField(label=_("标签(空格分隔)"), required=False, max_length=200)
-    quantity = forms.IntegerField(label=_("数量"), required=False, min_value=1)
-    measure = forms.ChoiceField(label=_("单位"), required=False, choices=MEASURES)
+
+    field_order = ["organisation", "title", "kind", "category", *_Described.DESCRIBED]
 
 
 class PromoteForm(forms.Form):

@@ -19,6 +19,7 @@ from gongzhi.needs.actions import LibraryError
 from gongzhi.needs.forms import NeedForm, PairingStepForm, PromoteForm, ResourceForm, StaffNeedForm
 from gongzhi.needs.models import OFFERING_KINDS, Need, Resource
 from gongzhi.orgs.models import Organisation
+from gongzhi.service.access import access_wish
 from gongzhi.territory.models import TerritoryNode
 
 
@@ -44,21 +45,29 @@ def _orgs(request: HttpRequest) -> list[Any]:
     )
 
 
+def _need_form(communities: list[Any], data: Any = None) -> StaffNeedForm:
+    form = StaffNeedForm(data, prefix="need")
+    form.fields["community"].choices = [(c.pk, c.name) for c in communities]
+    return form
+
+
+def _resource_form(orgs: list[Any], data: Any = None) -> ResourceForm:
+    form = ResourceForm(data, prefix="res")
+    form.fields["organisation"].choices = [(o.pk, f"{o.name}({o.get_kind_display()})") for o in orgs]
+    return form
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     if not _staff(request):
         return resident(request)
     communities, orgs = _communities(request), _orgs(request)
-    need_form = StaffNeedForm(prefix="need")
-    need_form.fields["community"].choices = [(c.pk, c.name) for c in communities]
-    resource_form = ResourceForm(prefix="res")
-    resource_form.fields["organisation"].choices = [(o.pk, f"{o.name}({o.get_kind_display()})") for o in orgs]
+    need_form, resource_form = _need_form(communities), _resource_form(orgs)
     status = 200
     if request.method == "POST":
         try:
             if "need-title" in request.POST:
-                need_form = StaffNeedForm(request.POST, prefix="need")
-                need_form.fields["community"].choices = [(c.pk, c.name) for c in communities]
+                need_form = _need_form(communities, request.POST)
                 if need_form.is_valid():
                     data = need_form.cleaned_data
                     community_id = data.pop("community")
@@ -66,8 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
                     need = actions.need_create(actor=request.user, community=community, **_clean(data))
                     return redirect("needs:need", need.pk)
             else:
-                resource_form = ResourceForm(request.POST, prefix="res")
-                resource_form.fields["organisation"].choices = [(o.pk, o.name) for o in orgs]
+                resource_form = _resource_form(orgs, request.POST)
                 if resource_form.is_valid():
                     data = resource_form.cleaned_data
                     org_id = data.pop("organisation")
@@ -76,9 +84,9 @@ def index(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("资源已登记"))
                     return redirect("needs:index")
             status = 400
-        except LibraryError as exc:
+        except LibraryError as exc:  # the forms again, with what the staff member typed
             messages.error(request, exc.message)
-            status = exc.status
+            status = exc.status_code
     status_filter = request.GET.get("status", "")
     needs = Need.objects.visible_to(request.user).select_related("community")
     if status_filter:
@@ -117,9 +125,9 @@ def resident(request: HttpRequest) -> HttpResponse:
                 actions.need_create(
                     actor=request.user, community=household, submitted_by=person, **_clean(form.cleaned_data)
                 )
-            except LibraryError as exc:
+            except LibraryError as exc:  # the form again, with what the resident typed
                 messages.error(request, exc.message)
-                status = exc.status
+                status = exc.status_code
             else:
                 messages.success(request, _("需求已提交,社区将对接资源"))
                 return redirect("needs:index")
@@ -139,29 +147,23 @@ def promote(request: HttpRequest) -> HttpResponse:
         return redirect("needs:index")
     data = form.cleaned_data
     scope = get_scope(request.user)
-    try:
-        if data["source"] == "appeal":
-            appeal = access_appeal(request.user, data["number"])
-            # the appeal's community must be one where the actor runs the library: else the same 404
-            if appeal.community is None or not scope.can("manage_projects", appeal.community.path):
-                raise Http404
-            need = actions.need_from_appeal(
-                actor=request.user, appeal=appeal, category=data["category"] or "other"
-            )
-        else:
-            from gongzhi.service.models import Wish
-
-            wish = Wish.objects.visible_to(request.user, "manage_service").filter(pk=data["number"]).first()
-            if wish is None or not scope.can("manage_projects", wish.path):
-                raise Http404
-            need = actions.need_from_wish(actor=request.user, wish=wish, category=data["category"])
-    except LibraryError as exc:
-        messages.error(request, exc.message)
-        return redirect("needs:index")
+    if data["source"] == "appeal":
+        appeal = access_appeal(request.user, data["number"])
+        # the appeal's community must be one where the actor runs the library: else the same 404
+        if appeal.community is None or not scope.can("manage_projects", appeal.community.path):
+            raise Http404
+        need = actions.need_from_appeal(
+            actor=request.user, appeal=appeal, category=data["category"] or "other"
+        )
+    else:
+        wish = access_wish(request.user, data["number"])
+        if not scope.can("manage_projects", wish.path):
+            raise Http404
+        need = actions.need_from_wish(actor=request.user, wish=wish, category=data["category"])
     return redirect("needs:need", need.pk)
 
 
-def _need_page(request: HttpRequest, need: Need, status: int = 200) -> HttpResponse:
+def _need_page(request: HttpRequest, need: Need) -> HttpResponse:
     candidates = Resource.objects.visible_to(request.user).filter(
         Q(community=need.community) | Q(category=need.category)
     )
@@ -171,7 +173,7 @@ def _need_page(request: HttpRequest, need: Need, status: int = 200) -> HttpRespo
         "pairings": need.pairings.select_related("resource__organisation"),
         "step_form": PairingStepForm(),
     }
-    return render(request, "needs/need.html", context, status=status)
+    return render(request, "needs/need.html", context)
 
 
 @login_required
@@ -184,14 +186,10 @@ def need(request: HttpRequest, need_id: int) -> HttpResponse:
 def pair(request: HttpRequest, need_id: int) -> HttpResponse:
     found = access_need(request.user, need_id)
     resource_id = request.POST.get("resource", "")
-    resource = access_resource(request.user, int(resource_id)) if resource_id.isdigit() else None
-    try:
-        if resource is None:
-            raise LibraryError(_("请选择资源"))
-        actions.pairing_create(actor=request.user, need=found, resource=resource)
-    except LibraryError as exc:
-        messages.error(request, exc.message)
-        return _need_page(request, found, status=exc.status)
+    if not resource_id.isdigit():
+        raise LibraryError(_("请选择资源"))
+    resource = access_resource(request.user, int(resource_id))
+    actions.pairing_create(actor=request.user, need=found, resource=resource)
     return redirect("needs:need", found.pk)
 
 
@@ -200,16 +198,9 @@ def pair(request: HttpRequest, need_id: int) -> HttpResponse:
 def pairing_step(request: HttpRequest, pairing_id: int) -> HttpResponse:
     pairing = access_pairing(request.user, pairing_id)
     form = PairingStepForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise LibraryError(_("请选择状态"))
-        actions.pairing_transition(
-            actor=request.user,
-            pairing=pairing,
-            to=form.cleaned_data["to"],
-            outcome=form.cleaned_data["outcome"],
-        )
-    except LibraryError as exc:
-        messages.error(request, exc.message)
-        return _need_page(request, pairing.need, status=exc.status)
+    if not form.is_valid():
+        raise LibraryError(_("请选择状态"))
+    actions.pairing_transition(
+        actor=request.user, pairing=pairing, to=form.cleaned_data["to"], outcome=form.cleaned_data["outcome"]
+    )
     return redirect("needs:need", pairing.need_id)

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from gongzhi.core.scoping import get_scope
+from gongzhi.people.models import Person
 from gongzhi.projects.models import Proposal, Round, Vote
 from gongzhi.projects.workflow import VoteStatus
 
@@ -74,8 +75,6 @@ def lives_in(person: Any, node: Any) -> bool:
 
 def own_person(actor: Any) -> Any:
     """The account's own person with the household in one query (the ballot API's hot path), or 404."""
-    from gongzhi.people.models import Person
-
     person_id = getattr(actor, "person_id", None)
     person = Person.objects.select_related("household").filter(pk=person_id).first() if person_id else None
     if person is None:

@@ -8,9 +8,7 @@ longer than any request may run, so no ballot commits after the count has read t
 """
 
 import datetime
-import functools
 import json
-import secrets
 import time
 from typing import Any
 
@@ -20,15 +18,16 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
-from gongzhi.projects import tally
+from gongzhi.people.models import Person
+from gongzhi.projects import sql, tally
 from gongzhi.projects.access import lives_in
+from gongzhi.projects.actions import phase_move
 from gongzhi.projects.errors import NotInCensus, OverAllowance, ProjectError, VoteClosed
 from gongzhi.projects.models import (
     Ballot,
     BallotChannel,
     PaperEntry,
     Proposal,
-    ProposalEvent,
     Round,
     Vote,
     VoterRoll,
@@ -61,11 +60,11 @@ def vote_create(
     budget: int | None = None,
 ) -> Vote:
     if not area.path.startswith(round.community.path):
-        raise ProjectError(_("投票范围必须在本社区内"), 422)
+        raise ProjectError(_("投票范围必须在本社区内"), status=422)
     if opens_at >= closes_at:
-        raise ProjectError(_("截止时间必须晚于开始时间"), 422)
+        raise ProjectError(_("截止时间必须晚于开始时间"), status=422)
     if ballot_type == BallotType.CUMULATIVE and allowance < 1:
-        raise ProjectError(_("累积票每人至少 1 票"), 422)
+        raise ProjectError(_("累积票每人至少 1 票"), status=422)
     vote = Vote.objects.create(
         round=round,
         title=title,
@@ -91,16 +90,14 @@ def vote_open(*, actor: Any, vote: Vote, proposal_ids: list[int]) -> Vote:
         raise VoteClosed(_("投票已经开始，不能再调整候选项目"))
     chosen = list(Proposal.objects.select_for_update().filter(round=v.round, pk__in=proposal_ids))
     if not chosen:
-        raise ProjectError(_("请至少选择一个候选项目"), 422)
+        raise ProjectError(_("请至少选择一个候选项目"), status=422)
     for p in chosen:
         if p.phase != Phase.DELIBERATION:
-            raise ProjectError(_("“%(t)s”未完成协商议事，不能进入投票") % {"t": p.title}, 409)
+            raise ProjectError(_("“%(t)s”未完成协商议事，不能进入投票") % {"t": p.title}, status=409)
         if (p.cost_estimate or 0) > v.budget:
-            raise ProjectError(_("“%(t)s”估算费用超过可分配预算") % {"t": p.title}, 422)
-        ProposalEvent.objects.create(
-            proposal=p, from_phase=p.phase, to_phase=Phase.VOTING, actor=actor, note=v.title
-        )
-        p.phase, p.vote = Phase.VOTING, v
+            raise ProjectError(_("“%(t)s”估算费用超过可分配预算") % {"t": p.title}, status=422)
+        phase_move(p, Phase.VOTING, actor, v.title)
+        p.vote = v
         p.save(update_fields=["phase", "vote", "updated_at"])
     v.status = VoteStatus.OPEN
     v.save(update_fields=["status"])
@@ -122,7 +119,7 @@ def _normalise(vote: Vote, candidates: set[int], choices: Any) -> Any:
                 clean[str(int(k))] = v
         total = sum(clean.values())
         if total == 0:
-            raise ProjectError(_("请至少给一个项目投票"), 422)
+            raise ProjectError(_("请至少给一个项目投票"), status=422)
         if total > vote.allowance:
             raise OverAllowance(
                 _("共投 %(n)s 票，超过每人 %(a)s 票的上限") % {"n": total, "a": vote.allowance}
@@ -135,36 +132,12 @@ def _normalise(vote: Vote, candidates: set[int], choices: Any) -> Any:
     if len(set(choices)) != len(choices):
         raise ProjectError(_("同一个项目不能选两次"))
     if not choices:
-        raise ProjectError(_("请至少选择一个项目"), 422)
+        raise ProjectError(_("请至少选择一个项目"), status=422)
     if any(c not in candidates for c in choices):
         raise ProjectError(_("选票上有不是本次候选的项目"))
     if vote.max_choices and len(choices) > vote.max_choices:
         raise OverAllowance(_("最多选择 %(n)s 个项目") % {"n": vote.max_choices})
     return sorted(choices) if vote.ballot_type == BallotType.APPROVAL else list(choices)
-
-
-@functools.cache
-def _cast_sql() -> str:
-    """PostgreSQL: census check, roll row and ballot upsert in one statement, atomic on its own.
-
-    `voter` yields the person only if their household lies under the vote's area and their
-    residence type is admitted — the census as it is when the ballot is written, exactly what
-    check_census reads; nobody outside it gets a roll row or a ballot (0 rows written)."""
-    from gongzhi.people.models import Person
-    from gongzhi.territory.models import TerritoryNode
-
-    q = connection.ops.quote_name
-    person, node = q(Person._meta.db_table), q(TerritoryNode._meta.db_table)
-    roll, ballot = q(VoterRoll._meta.db_table), q(Ballot._meta.db_table)
-    return (
-        f"WITH voter AS (SELECT p.id FROM {person} p INNER JOIN {node} h ON h.id = p.household_id "  # noqa: S608
-        "WHERE p.id = %(person)s AND starts_with(h.path, %(area)s) AND p.residence_type = ANY(%(types)s)), "
-        f"roll AS (INSERT INTO {roll} (vote_id, person_id, voted_on) SELECT %(vote)s, id, %(day)s FROM voter "
-        "ON CONFLICT (vote_id, person_id) DO NOTHING) "
-        f"INSERT INTO {ballot} (token, vote_id, channel, choices) "
-        "SELECT %(token)s, %(vote)s, %(channel)s, %(choices)s::jsonb FROM voter "
-        "ON CONFLICT (token) DO UPDATE SET choices = EXCLUDED.choices"
-    )
 
 
 _CANDIDATES: dict[tuple, tuple[float, frozenset[int]]] = {}
@@ -220,8 +193,6 @@ def check_census(vote: Vote, person: Any) -> None:
 
 
 def _voter(person_id: int | None) -> Any:
-    from gongzhi.people.models import Person
-
     return Person.objects.select_related("household").filter(pk=person_id).first() if person_id else None
 
 
@@ -260,11 +231,10 @@ def ballot_cast(*, actor: Any, vote: Vote, choices: Any, person: Any = None) -> 
         census()  # raises: no person, no census
     token = ballot_token(vote.pk, person_id)
     if postgres:
-        # One statement, one round trip instead of reading the person, BEGIN, two INSERTs, COMMIT
-        # (the ballot API's throughput is bounded by database round trips, bench/ballots.py).
+        # One statement, one round trip (projects/sql.py, decision 0030).
         with connection.cursor() as cursor:
             cursor.execute(
-                _cast_sql(),
+                sql.cast_ballot(),
                 {
                     "person": person_id,
                     "area": vote.area.path,
@@ -316,7 +286,7 @@ def paper_enter(*, actor: Any, vote: Vote, sheet_no: int, choices: Any) -> Paper
         mine[0].choices = clean
         return mine[0]
     if len(existing) >= 2:
-        raise ProjectError(_("第 %(n)s 号选票已有两次录入") % {"n": sheet_no}, 409)
+        raise ProjectError(_("第 %(n)s 号选票已有两次录入") % {"n": sheet_no}, status=409)
     return PaperEntry.objects.create(vote=v, sheet_no=sheet_no, entered_by=actor, choices=clean)
 
 
@@ -330,7 +300,9 @@ def vote_count(*, actor: Any, vote: Vote) -> Vote:
         raise VoteClosed(_("投票截止一分钟后才能计票"))
     _agreed, mismatched = tally.paper_sheets(v)
     if mismatched:
-        raise ProjectError(_("还有 %(n)s 张纸质选票两次录入不一致或未复核") % {"n": len(mismatched)}, 409)
+        raise ProjectError(
+            _("还有 %(n)s 张纸质选票两次录入不一致或未复核") % {"n": len(mismatched)}, status=409
+        )
     proposals = list(Proposal.objects.filter(vote=v).order_by("pk"))
     v.result = tally.count(v, proposals)
     v.status, v.counted_at = VoteStatus.COUNTED, timezone.now()
@@ -349,15 +321,10 @@ def vote_publish(*, actor: Any, vote: Vote) -> Vote:
     chosen = {int(s) for s in v.result["selected"]}
     for p in Proposal.objects.select_for_update().filter(vote=v, phase=Phase.VOTING):
         to = Phase.SELECTED if p.pk in chosen else Phase.NOT_SELECTED
-        ProposalEvent.objects.create(proposal=p, from_phase=p.phase, to_phase=to, actor=actor, note=v.title)
-        p.phase = to
+        phase_move(p, to, actor, v.title)
         p.save(update_fields=["phase", "updated_at"])
     v.status = VoteStatus.PUBLISHED
     v.save(update_fields=["status"])
     forget_vote(v.pk)
     audit.record_write(actor=actor, action="projects.vote_publish", obj=v, scope_path=v.round.community.path)
     return v
-
-
-def imported_ballot(vote: Vote, choices: Any) -> Ballot:
-    return Ballot(token=secrets.token_hex(32), vote=vote, channel=BallotChannel.IMPORTED, choices=choices)

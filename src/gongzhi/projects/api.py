@@ -7,12 +7,12 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
+from gongzhi.core.errors import Conflict
 from gongzhi.projects import actions_vote, queries
 from gongzhi.projects.access import access_vote_public, own_person
-from gongzhi.projects.errors import ProjectError
 from gongzhi.projects.workflow import Phase, VoteStatus
 
 router = Router(tags=["projects"])
@@ -66,10 +66,7 @@ def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> Any:
     vote = actions_vote.open_vote(vote_id) or access_vote_public(vote_id)
     if getattr(request.user, "person_id", None) is None:
         raise Http404  # an account without a person (as own_person)
-    try:
-        actions_vote.ballot_cast(actor=request.user, vote=vote, choices=payload.choices)
-    except ProjectError as exc:
-        return Status(exc.status, {"detail": exc.message})
+    actions_vote.ballot_cast(actor=request.user, vote=vote, choices=payload.choices)  # refusals: GongzhiAPI
     return {"ok": True}
 
 
@@ -83,5 +80,5 @@ def ballot_mine(request: HttpRequest, vote_id: int) -> dict[str, Any]:
 def results(request: HttpRequest, vote_id: int) -> Any:
     vote = access_vote_public(vote_id)
     if vote.status != VoteStatus.PUBLISHED:
-        return Status(409, {"detail": _("结果尚未公示")})
+        raise Conflict(_("结果尚未公示"))
     return queries.results(vote)

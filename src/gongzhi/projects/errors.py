@@ -1,28 +1,24 @@
-"""Errors the actions raise; views and the API map `status` to the HTTP status code."""
+"""Refusals of the micro-project actions (decision 0045): each is a `core.errors` refusal carrying
+its HTTP status, so the API and the pages map them without a ladder of `except` clauses."""
 
-from gongzhi.projects.workflow import InvalidTransition
+from gongzhi.core.errors import BadInput
+from gongzhi.core.lifecycle import InvalidTransition
 
 
-class ProjectError(Exception):
-    status = 400
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        if status is not None:
-            self.status = status
+class ProjectError(BadInput):
+    """Any refusal of a micro-project action: 400 unless `status=` names another (403, 404, 409, 422)."""
 
 
 class NotInCensus(ProjectError):
-    status = 403
+    status_code = 403
 
 
 class VoteClosed(ProjectError):
-    status = 409
+    status_code = 409
 
 
 class OverAllowance(ProjectError):
-    status = 422
+    status_code = 422
 
 
 __all__ = ["InvalidTransition", "NotInCensus", "OverAllowance", "ProjectError", "VoteClosed"]

@@ -41,8 +41,8 @@ def propose(request: HttpRequest, round_id: int) -> HttpResponse:
                     description=description,
                     place=request.POST.get("place", "").strip()[:120],
                 )
-            except ProjectError as exc:
-                error, status = exc.message, exc.status
+            except ProjectError as exc:  # the form again, with what the resident wrote
+                error, status = exc.message, exc.status_code
             else:
                 messages.success(request, _("提议已提交，社区将进行可行性审核"))
                 return redirect("projects:proposal", p.pk)
@@ -55,10 +55,7 @@ def propose(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
     p = access_proposal_for_resident(proposal_id)
-    try:
-        actions.comment_add(actor=request.user, proposal=p, body=request.POST.get("body", ""))
-    except ProjectError as exc:
-        messages.error(request, exc.message)
+    actions.comment_add(actor=request.user, proposal=p, body=request.POST.get("body", ""))
     return redirect("projects:proposal", p.pk)
 
 
@@ -67,17 +64,13 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
 def rate(request: HttpRequest, proposal_id: int) -> HttpResponse:
     p = access_proposal_for_resident(proposal_id)
     raw = request.POST.get("rating", "")
-    try:
-        actions.evaluation_add(
-            actor=request.user,
-            proposal=p,
-            rating=int(raw) if raw.isdigit() else 0,
-            comment=request.POST.get("comment", ""),
-        )
-    except ProjectError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("感谢您的评价"))
+    actions.evaluation_add(
+        actor=request.user,
+        proposal=p,
+        rating=int(raw) if raw.isdigit() else 0,
+        comment=request.POST.get("comment", ""),
+    )
+    messages.success(request, _("感谢您的评价"))
     return redirect("projects:proposal", p.pk)
 
 
@@ -89,19 +82,19 @@ def ballot(request: HttpRequest, vote_id: int) -> HttpResponse:
     error, status = "", 200
     try:
         actions_vote.check_census(vote, person)
-    except ProjectError as exc:
+    except ProjectError as exc:  # the ballot page says why there is no form for this resident
         return render(
             request,
             "projects/ballot.html",
             {"vote": vote, "error": exc.message, "blocked": True},
-            status=exc.status,
+            status=exc.status_code,
         )
     if request.method == "POST":
         try:
             choices = choices_from_form(vote, request.POST, candidates)
             actions_vote.ballot_cast(actor=request.user, vote=vote, choices=choices, person=person)
-        except ProjectError as exc:
-            error, status = exc.message, exc.status
+        except ProjectError as exc:  # the ballot again, with the reason above it
+            error, status = exc.message, exc.status_code
         else:
             messages.success(request, _("投票成功。截止前您可以随时修改"))
             return redirect("projects:ballot", vote.pk)

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from gongzhi.core.errors import Refusal
 from gongzhi.projects import actions, actions_vote, queries, tally
 from gongzhi.projects.access import CAPABILITY, access_proposal, access_round, access_vote, can_manage
 from gongzhi.projects.ballot_form import choices_from_form
 from gongzhi.projects.errors import ProjectError
-from gongzhi.projects.models import Proposal, Round, SourceKind
+from gongzhi.projects.models import Proposal, Round, SourceKind, Vote
 from gongzhi.projects.models.proposal import DEFAULT_BUDGET
-from gongzhi.projects.workflow import TRANSITIONS, BallotType, InvalidTransition, Phase, Rule
+from gongzhi.projects.workflow import BY_VOTE_ONLY, PHASE_TABLE, BallotType, Phase, Rule
 from gongzhi.territory.models import Level, TerritoryNode
 
 
@@ -36,15 +37,31 @@ def _int(value: str | None) -> int | None:
 def _date(value: str | None) -> datetime.date:
     d = parse_date((value or "").strip())
     if d is None:
-        raise ProjectError(_("日期格式应为 YYYY-MM-DD"), 400)
+        raise ProjectError(_("日期格式应为 YYYY-MM-DD"))
     return d
 
 
 def _dt(value: str | None) -> datetime.datetime:
     d = parse_datetime((value or "").strip().replace("T", " "))
     if d is None:
-        raise ProjectError(_("时间格式应为 YYYY-MM-DD HH:MM"), 400)
+        raise ProjectError(_("时间格式应为 YYYY-MM-DD HH:MM"))
     return timezone.make_aware(d) if timezone.is_naive(d) else d
+
+
+def _desk_post(request: HttpRequest, act: Callable[[], HttpResponse]) -> tuple[HttpResponse | None, str, int]:
+    """A desk form's POST: the action's redirect, or (None, message, status) for a refusal, which
+    the desk shows beside its forms (#action-error) with the refusal's status."""
+    if request.method != "POST":
+        return None, "", 200
+    try:
+        return act(), "", 200
+    except Refusal as exc:  # the desk re-renders with the message beside its forms
+        return None, exc.message, exc.status_code
+
+
+def _saved(request: HttpRequest, name: str, pk: int) -> HttpResponse:
+    messages.success(request, _("已保存"))
+    return redirect(name, pk)
 
 
 @login_required
@@ -53,30 +70,30 @@ def manage(request: HttpRequest) -> HttpResponse:
     communities = TerritoryNode.objects.visible_to(request.user, CAPABILITY).filter(level=Level.COMMUNITY)[
         :100
     ]
-    error, status = "", 200
-    if request.method == "POST":
+
+    def create() -> HttpResponse:
         community = (
             communities.filter(pk=_int(request.POST.get("community"))).first() if communities else None
         )
-        try:
-            if community is None:
-                raise ProjectError(_("请选择社区"), 400)
-            year = _int(request.POST.get("year")) or timezone.localdate().year
-            rnd = actions.round_create(
-                actor=request.user,
-                community=community,
-                year=year,
-                title=request.POST.get("title", "").strip()[:120] or f"{community.name}{year}年民生微实事",
-                budget=_int(request.POST.get("budget")) or DEFAULT_BUDGET,
-                dates={
-                    k: _date(request.POST.get(k))
-                    for k in ("collect_from", "collect_until", "review_until", "deliberate_until")
-                },
-            )
-        except ProjectError as exc:
-            error, status = exc.message, exc.status
-        else:
-            return redirect("projects:manage_round", rnd.pk)
+        if community is None:
+            raise ProjectError(_("请选择社区"))
+        year = _int(request.POST.get("year")) or timezone.localdate().year
+        rnd = actions.round_create(
+            actor=request.user,
+            community=community,
+            year=year,
+            title=request.POST.get("title", "").strip()[:120] or f"{community.name}{year}年民生微实事",
+            budget=_int(request.POST.get("budget")) or DEFAULT_BUDGET,
+            dates={
+                k: _date(request.POST.get(k))
+                for k in ("collect_from", "collect_until", "review_until", "deliberate_until")
+            },
+        )
+        return redirect("projects:manage_round", rnd.pk)
+
+    done, error, status = _desk_post(request, create)
+    if done:
+        return done
     rounds = Round.objects.visible_to(request.user).select_related("community")[:100]
     return render(
         request,
@@ -86,42 +103,46 @@ def manage(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _promote(request: HttpRequest, rnd: Round) -> HttpResponse:
+    p = actions.proposal_promote(
+        actor=request.user,
+        round=rnd,
+        source_kind=request.POST.get("source_kind", ""),
+        source_id=_int(request.POST.get("source_id")) or 0,
+        title=request.POST.get("title", "").strip(),
+    )
+    return redirect("projects:manage_proposal", p.pk)
+
+
+def _vote_create(request: HttpRequest, rnd: Round) -> HttpResponse:
+    area = (
+        TerritoryNode.objects.visible_to(request.user, CAPABILITY)
+        .filter(pk=_int(request.POST.get("area")))
+        .first()
+    )
+    vote = actions_vote.vote_create(
+        actor=request.user,
+        round=rnd,
+        title=request.POST.get("title", "").strip()[:120] or rnd.title,
+        area=area or rnd.community,
+        ballot_type=request.POST.get("ballot_type", BallotType.APPROVAL),
+        rule=request.POST.get("rule", Rule.MES),
+        opens_at=_dt(request.POST.get("opens_at")),
+        closes_at=_dt(request.POST.get("closes_at")),
+        allowance=_int(request.POST.get("allowance")) or 10,
+        max_choices=_int(request.POST.get("max_choices")),
+        budget=_int(request.POST.get("budget")),
+    )
+    return redirect("projects:manage_vote", vote.pk)
+
+
 @login_required
 def manage_round(request: HttpRequest, round_id: int) -> HttpResponse:
     rnd = access_round(request.user, round_id)
-    error, status = "", 200
-    if request.method == "POST":
-        try:
-            if request.POST.get("op") == "promote":
-                p = actions.proposal_promote(
-                    actor=request.user,
-                    round=rnd,
-                    source_kind=request.POST.get("source_kind", ""),
-                    source_id=_int(request.POST.get("source_id")) or 0,
-                    title=request.POST.get("title", "").strip(),
-                )
-                return redirect("projects:manage_proposal", p.pk)
-            area = (
-                TerritoryNode.objects.visible_to(request.user, CAPABILITY)
-                .filter(pk=_int(request.POST.get("area")))
-                .first()
-            )
-            vote = actions_vote.vote_create(
-                actor=request.user,
-                round=rnd,
-                title=request.POST.get("title", "").strip()[:120] or rnd.title,
-                area=area or rnd.community,
-                ballot_type=request.POST.get("ballot_type", BallotType.APPROVAL),
-                rule=request.POST.get("rule", Rule.MES),
-                opens_at=_dt(request.POST.get("opens_at")),
-                closes_at=_dt(request.POST.get("closes_at")),
-                allowance=_int(request.POST.get("allowance")) or 10,
-                max_choices=_int(request.POST.get("max_choices")),
-                budget=_int(request.POST.get("budget")),
-            )
-            return redirect("projects:manage_vote", vote.pk)
-        except ProjectError as exc:
-            error, status = exc.message, exc.status
+    act = _promote if request.POST.get("op") == "promote" else _vote_create
+    done, error, status = _desk_post(request, lambda: act(request, rnd))
+    if done:
+        return done
     ctx = queries.round_overview(rnd)
     ctx.update(
         error=error,
@@ -195,7 +216,7 @@ def _op_spending(request: HttpRequest, p: Proposal) -> None:
 def _op_document(request: HttpRequest, p: Proposal) -> None:
     title, body = request.POST.get("title", "").strip()[:120], request.POST.get("body", "").strip()
     if not title or not body:
-        raise ProjectError(_("请填写标题和内容"), 400)
+        raise ProjectError(_("请填写标题和内容"))
     actions.document_add(actor=request.user, proposal=p, title=title, body=body)
 
 
@@ -216,67 +237,69 @@ OPS: dict[str, Callable[[HttpRequest, Proposal], None]] = {
 }
 
 
+def _unknown_op(request: HttpRequest, obj: Any) -> None:
+    raise ProjectError(_("未知操作"))
+
+
 @login_required
 def manage_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     p = access_proposal(request.user, proposal_id)
-    error, status = "", 200
-    if request.method == "POST":
-        op = OPS.get(request.POST.get("op", ""))
-        try:
-            if op is None:
-                raise ProjectError(_("未知操作"), 400)
-            op(request, p)
-        except InvalidTransition as exc:
-            error, status = (
-                _("当前阶段“%(a)s”不能转到“%(b)s”")
-                % {
-                    "a": Phase(exc.current).label,
-                    "b": Phase(exc.to).label if exc.to in Phase.values else exc.to,
-                },
-                409,
-            )
-        except ProjectError as exc:
-            error, status = exc.message, exc.status
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("projects:manage_proposal", p.pk)
+    op = OPS.get(request.POST.get("op", ""), _unknown_op)
+
+    def act() -> HttpResponse:
+        op(request, p)
+        return _saved(request, "projects:manage_proposal", p.pk)
+
+    done, error, status = _desk_post(request, act)
+    if done:
+        return done
+    if error:
         p.refresh_from_db()
     ctx = queries.proposal_page(p)
-    nexts = [
-        (ph, Phase(ph).label)
-        for ph in TRANSITIONS[p.phase]
-        if ph not in (Phase.SELECTED, Phase.NOT_SELECTED, Phase.VOTING)
-    ]
+    nexts = [(ph, Phase(ph).label) for ph in PHASE_TABLE.allowed(p.phase) if ph not in BY_VOTE_ONLY]
     ctx.update(error=error, next_phases=nexts, Phase=Phase, today=timezone.localdate())
     return render(request, "projects/manage_proposal.html", ctx, status=status)
+
+
+def _paper(request: HttpRequest, vote: Vote) -> None:
+    sheet = _int(request.POST.get("sheet_no"))
+    if not sheet:
+        raise ProjectError(_("请填写选票编号"))
+    candidates = list(vote.proposals.order_by("pk"))
+    actions_vote.paper_enter(
+        actor=request.user,
+        vote=vote,
+        sheet_no=sheet,
+        choices=choices_from_form(vote, request.POST, candidates),
+    )
+
+
+def _op_open(request: HttpRequest, vote: Vote) -> None:
+    proposal_ids = [int(x) for x in request.POST.getlist("proposal") if x.isdigit()]
+    actions_vote.vote_open(actor=request.user, vote=vote, proposal_ids=proposal_ids)
+
+
+VOTE_OPS: dict[str, Callable[[HttpRequest, Vote], Any]] = {
+    "open": _op_open,
+    "paper": _paper,
+    "count": lambda request, vote: actions_vote.vote_count(actor=request.user, vote=vote),
+    "publish": lambda request, vote: actions_vote.vote_publish(actor=request.user, vote=vote),
+}
 
 
 @login_required
 def manage_vote(request: HttpRequest, vote_id: int) -> HttpResponse:
     vote = access_vote(request.user, vote_id)
-    error, status = "", 200
-    if request.method == "POST":
-        op = request.POST.get("op")
-        try:
-            if op == "open":
-                actions_vote.vote_open(
-                    actor=request.user,
-                    vote=vote,
-                    proposal_ids=[int(x) for x in request.POST.getlist("proposal") if x.isdigit()],
-                )
-            elif op == "paper":
-                _paper(request, vote)
-            elif op == "count":
-                actions_vote.vote_count(actor=request.user, vote=vote)
-            elif op == "publish":
-                actions_vote.vote_publish(actor=request.user, vote=vote)
-            else:
-                raise ProjectError(_("未知操作"), 400)
-        except ProjectError as exc:
-            error, status = exc.message, exc.status
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("projects:manage_vote", vote.pk)
+    op = VOTE_OPS.get(request.POST.get("op", ""), _unknown_op)
+
+    def act() -> HttpResponse:
+        op(request, vote)
+        return _saved(request, "projects:manage_vote", vote.pk)
+
+    done, error, status = _desk_post(request, act)
+    if done:
+        return done
+    if error:
         vote.refresh_from_db()
     _agreed, mismatched = tally.paper_sheets(vote)
     ctx: dict[str, Any] = {
@@ -290,16 +313,3 @@ def manage_vote(request: HttpRequest, vote_id: int) -> HttpResponse:
         "results": queries.results(vote),
     }
     return render(request, "projects/manage_vote.html", ctx, status=status)
-
-
-def _paper(request: HttpRequest, vote: Any) -> None:
-    sheet = _int(request.POST.get("sheet_no"))
-    if not sheet:
-        raise ProjectError(_("请填写选票编号"), 400)
-    candidates = list(vote.proposals.order_by("pk"))
-    actions_vote.paper_enter(
-        actor=request.user,
-        vote=vote,
-        sheet_no=sheet,
-        choices=choices_from_form(vote, request.POST, candidates),
-    )

@@ -9,6 +9,8 @@ only by publishing a counted vote (actions.vote_publish), never by hand.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.lifecycle import InvalidTransition, StatusTable
+
 
 class Phase(models.TextChoices):
     COLLECTING = "collecting", _("需求征集")
@@ -42,6 +44,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Phase.WITHDRAWN: frozenset(),
 }
 
+# The action of a phase change is named by the phase it leads to; a refusal is core's
+# InvalidTransition (409) naming both phases by their labels.
+PHASE_TABLE = StatusTable.from_moves(TRANSITIONS, labels=(Phase,))
+next_phase = PHASE_TABLE.next
+
 # Moved only by the vote actions, so that "selected" always means "a published count selected it".
 BY_VOTE_ONLY = frozenset({Phase.VOTING, Phase.SELECTED, Phase.NOT_SELECTED})
 
@@ -60,12 +67,6 @@ ORDER = [
 ]
 
 
-class InvalidTransition(Exception):
-    def __init__(self, current: str, to: str):
-        self.current, self.to = current, to
-        super().__init__(f"{current} -> {to}")
-
-
 class BallotType(models.TextChoices):
     APPROVAL = "approval", _("赞成票（多选）")
     CUMULATIVE = "cumulative", _("累积票（分配票数）")
@@ -82,3 +83,17 @@ class VoteStatus(models.TextChoices):
     OPEN = "open", _("投票中")
     COUNTED = "counted", _("已计票")
     PUBLISHED = "published", _("已公示")
+
+
+__all__ = [
+    "BY_VOTE_ONLY",
+    "ORDER",
+    "PHASE_TABLE",
+    "TRANSITIONS",
+    "BallotType",
+    "InvalidTransition",
+    "Phase",
+    "Rule",
+    "VoteStatus",
+    "next_phase",
+]

@@ -20,18 +20,17 @@ def need(actors, **kw) -> Need:
     return actions.need_create(actor=None, community=actors.net.a.community, **(base | kw))
 
 
+def offer(
+    organisation, title: str = "A", kind: str = "volunteers", category: str = "elderly", **kw
+) -> Resource:
+    return actions.resource_add(
+        actor=None, organisation=organisation, title=title, kind=kind, category=category, **kw
+    )
+
+
 def test_score_adds_category_tags_community_and_quantity(actors, units):
     n = need(actors)
-    r = actions.resource_add(
-        actor=None,
-        organisation=units.firm,
-        title="员工志愿队",
-        kind="volunteers",
-        category="elderly",
-        tags="志愿 助餐 长者",
-        quantity=5,
-        measure="people",
-    )
+    r = offer(units.firm, "员工志愿队", tags="志愿 助餐 长者", quantity=5, measure="people")
     total, parts = matching.score(n, r)
     # tags {助餐,长者,配送} vs {志愿,助餐,长者}: 2 shared of 4 distinct → 30 × 2/4 = 15
     assert parts == {"category": 40, "tags": Fraction(15), "community": 20, "quantity": 5}
@@ -41,24 +40,8 @@ def test_score_adds_category_tags_community_and_quantity(actors, units):
 
 def test_quantity_counts_only_in_the_same_measure_and_caps_at_full(actors, units):
     n = need(actors, tags="")
-    money = actions.resource_add(
-        actor=None,
-        organisation=units.school,
-        title="捐款",
-        kind="money",
-        category="other",
-        quantity=5000,
-        measure="yuan",
-    )
-    plenty = actions.resource_add(
-        actor=None,
-        organisation=units.school,
-        title="大批志愿者",
-        kind="volunteers",
-        category="other",
-        quantity=50,
-        measure="people",
-    )
+    money = offer(units.school, "捐款", "money", "other", quantity=5000, measure="yuan")
+    plenty = offer(units.school, "大批志愿者", "volunteers", "other", quantity=50, measure="people")
     assert matching.score(n, money)[1]["quantity"] == 0
     assert matching.score(n, plenty)[1]["quantity"] == 10
     assert matching.score(n, plenty)[0] == 30  # other category, no tags, same community 20 + quantity 10
@@ -66,22 +49,9 @@ def test_quantity_counts_only_in_the_same_measure_and_caps_at_full(actors, units
 
 def test_suggestions_rank_by_score_and_skip_unavailable_or_paired(actors, units):
     n = need(actors)
-    best = actions.resource_add(
-        actor=None,
-        organisation=units.firm,
-        title="A",
-        kind="volunteers",
-        category="elderly",
-        tags="助餐 长者 配送",
-        quantity=10,
-        measure="people",
-    )
-    far = actions.resource_add(
-        actor=None, organisation=units.other, title="B", kind="volunteers", category="elderly", tags="助餐"
-    )
-    off = actions.resource_add(
-        actor=None, organisation=units.school, title="C", kind="space", category="elderly"
-    )
+    best = offer(units.firm, tags="助餐 长者 配送", quantity=10, measure="people")
+    far = offer(units.other, "B", tags="助餐")
+    off = offer(units.school, "C", "space")
     Resource.objects.filter(pk=off.pk).update(available=False)
     ranked = matching.suggest(n, Resource.objects.all())
     assert [s.resource for s in ranked] == [best, far]
@@ -92,9 +62,7 @@ def test_suggestions_rank_by_score_and_skip_unavailable_or_paired(actors, units)
 
 def test_pairing_lifecycle_updates_the_need_and_records_the_outcome(actors, units):
     n = need(actors)
-    r = actions.resource_add(
-        actor=None, organisation=units.firm, title="A", kind="volunteers", category="elderly"
-    )
+    r = offer(units.firm)
     p = actions.pairing_create(actor=None, need=n, resource=r)
     n.refresh_from_db()
     assert n.status == NeedStatus.PAIRED
@@ -110,10 +78,7 @@ def test_pairing_lifecycle_updates_the_need_and_records_the_outcome(actors, unit
 
 def test_cancelling_the_only_pairing_reopens_the_need(actors, units):
     n = need(actors)
-    r = actions.resource_add(
-        actor=None, organisation=units.firm, title="A", kind="volunteers", category="elderly"
-    )
-    p = actions.pairing_create(actor=None, need=n, resource=r)
+    p = actions.pairing_create(actor=None, need=n, resource=offer(units.firm))
     actions.pairing_transition(actor=None, pairing=p, to="cancelled")
     n.refresh_from_db()
     assert n.status == NeedStatus.OPEN
@@ -126,15 +91,20 @@ def test_only_offering_organisations_register_resources(actors):
         name="甲居委会", kind=OrgKind.RESIDENTS_COMMITTEE, territory=actors.net.a.community
     )
     with pytest.raises(LibraryError):
-        actions.resource_add(actor=None, organisation=committee, title="x", kind="space", category="other")
+        offer(committee, "x", "space", "other")
 
 
 def test_promoting_the_same_source_twice_gives_one_need(actors):
-    a = actions.need_create(
-        actor=None, community=actors.net.a.community, title="x", category="other", source="wish", source_id=7
-    )
-    b = actions.need_create(
-        actor=None, community=actors.net.a.community, title="x", category="other", source="wish", source_id=7
+    a, b = (
+        actions.need_create(
+            actor=None,
+            community=actors.net.a.community,
+            title="x",
+            category="other",
+            source="wish",
+            source_id=7,
+        )
+        for _ in range(2)
     )
     assert a == b
     assert Need.objects.count() == 1

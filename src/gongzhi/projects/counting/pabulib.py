@@ -9,6 +9,7 @@ import io
 from fractions import Fraction
 from pathlib import Path
 
+from gongzhi.core.errors import BadInput
 from gongzhi.projects.counting.election import VOTE_TYPES, Election, Project
 
 SECTIONS = ("meta", "projects", "votes")
@@ -20,7 +21,9 @@ KNOWN_VOTE_TYPES = {
 }
 
 
-class PbError(ValueError):
+class PbError(BadInput, ValueError):
+    """A malformed .pb file (400), naming its line; still a ValueError for callers that parse."""
+
     def __init__(self, message: str, line: int | None = None):
         self.line = line
         super().__init__(f"line {line}: {message}" if line else message)

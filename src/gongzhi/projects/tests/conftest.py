@@ -59,6 +59,23 @@ def deliberated(actors, rnd, title: str, cost: int):  # type: ignore[no-untyped-
     )
 
 
+def vote_on(actors, rnd, props, *, title="2026 投票", ballot_type="approval", rule="mes", hours=24, **kw):  # type: ignore[no-untyped-def]
+    """A vote on `props` in community A, opened an hour ago and closing in `hours`."""
+    now = timezone.now()
+    vote = actions_vote.vote_create(
+        actor=actors.staff_a,
+        round=rnd,
+        title=title,
+        area=actors.net.a.community,
+        ballot_type=ballot_type,
+        rule=rule,
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(hours=hours),
+        **kw,
+    )
+    return actions_vote.vote_open(actor=actors.staff_a, vote=vote, proposal_ids=[p.pk for p in props])
+
+
 @pytest.fixture
 def open_vote(actors, rnd):  # type: ignore[no-untyped-def]
     """An open approval vote (MES) on three deliberated proposals, budget 1,000,000."""
@@ -66,18 +83,7 @@ def open_vote(actors, rnd):  # type: ignore[no-untyped-def]
         deliberated(actors, rnd, t, c)
         for t, c in (("加装电梯扶手", 300_000), ("长者饭堂", 600_000), ("儿童游乐区", 200_000))
     ]
-    now = timezone.now()
-    vote = actions_vote.vote_create(
-        actor=actors.staff_a,
-        round=rnd,
-        title="2026 投票",
-        area=actors.net.a.community,
-        ballot_type="approval",
-        rule="mes",
-        opens_at=now - datetime.timedelta(hours=1),
-        closes_at=now + datetime.timedelta(days=1),
-    )
-    vote = actions_vote.vote_open(actor=actors.staff_a, vote=vote, proposal_ids=[p.pk for p in props])
+    vote = vote_on(actors, rnd, props)
     for p in props:
         p.refresh_from_db()
         assert p.phase == Phase.VOTING

@@ -14,7 +14,7 @@ from gongzhi.people.tests.factories import make_person
 from gongzhi.projects import actions_vote
 from gongzhi.projects.errors import NotInCensus, OverAllowance, ProjectError, VoteClosed
 from gongzhi.projects.models import Ballot, Vote, VoterRoll
-from gongzhi.projects.tests.conftest import deliberated
+from gongzhi.projects.tests.conftest import deliberated, vote_on
 from gongzhi.projects.workflow import Phase, VoteStatus
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_outside_the_census_gets_403_with_a_message_and_nothing_is_stored(actors
     )
     with pytest.raises(NotInCensus) as err:
         actions_vote.ballot_cast(actor=outsider, vote=vote, choices=[a.pk])
-    assert err.value.status == 403
+    assert err.value.status_code == 403
     assert "选民范围" in err.value.message
     floating = make_person(name="流动甲", household=actors.net.a.household)
     floating.residence_type = ResidenceType.FLOATING
@@ -80,7 +80,7 @@ def test_voting_outside_the_window_is_refused(actors, open_vote) -> None:
     close(vote)
     with pytest.raises(VoteClosed) as err:
         actions_vote.ballot_cast(actor=actors.resident_a, vote=vote, choices=[a.pk])
-    assert err.value.status == 409
+    assert err.value.status_code == 409
     Vote.objects.filter(pk=vote.pk).update(
         opens_at=timezone.now() + datetime.timedelta(hours=1),
         closes_at=timezone.now() + datetime.timedelta(days=1),
@@ -104,24 +104,14 @@ def test_malformed_approval_ballots_are_refused(actors, open_vote, choices, erro
 
 def test_cumulative_over_the_allowance_is_422(actors, rnd) -> None:
     props = [deliberated(actors, rnd, t, 100_000) for t in ("甲", "乙")]
-    now = timezone.now()
-    vote = actions_vote.vote_create(
-        actor=actors.staff_a,
-        round=rnd,
-        title="累积",
-        area=actors.net.a.community,
-        ballot_type="cumulative",
-        rule="greedy",
-        allowance=5,
-        opens_at=now - datetime.timedelta(hours=1),
-        closes_at=now + datetime.timedelta(hours=1),
+    vote = vote_on(
+        actors, rnd, props, title="累积", ballot_type="cumulative", rule="greedy", hours=1, allowance=5
     )
-    vote = actions_vote.vote_open(actor=actors.staff_a, vote=vote, proposal_ids=[p.pk for p in props])
     with pytest.raises(OverAllowance) as err:
         actions_vote.ballot_cast(
             actor=actors.resident_a, vote=vote, choices={str(props[0].pk): 4, str(props[1].pk): 2}
         )
-    assert err.value.status == 422
+    assert err.value.status_code == 422
     assert "5" in err.value.message
     actions_vote.ballot_cast(
         actor=actors.resident_a, vote=vote, choices={str(props[0].pk): 3, str(props[1].pk): 2}
@@ -152,7 +142,7 @@ def test_paper_sheets_count_only_when_two_clerks_agree(actors, open_vote) -> Non
     close(vote)
     with pytest.raises(ProjectError) as err:
         actions_vote.vote_count(actor=actors.staff_a, vote=vote)
-    assert err.value.status == 409
+    assert err.value.status_code == 409
     # The clerk who typed sheet 2 wrong corrects their own entry; sheet 3 gets its second entry.
     Vote.objects.filter(pk=vote.pk).update(status=VoteStatus.OPEN)
     actions_vote.paper_enter(actor=clerk2, vote=vote, sheet_no=2, choices=[a.pk])
@@ -200,18 +190,7 @@ def test_greedy_results_say_which_project_was_skipped_for_lack_of_budget(actors,
         deliberated(actors, rnd, t, c)
         for t, c in (("大项目", 800_000), ("中项目", 300_000), ("小项目", 150_000))
     ]
-    now = timezone.now()
-    vote = actions_vote.vote_create(
-        actor=actors.staff_a,
-        round=rnd,
-        title="贪心",
-        area=actors.net.a.community,
-        ballot_type="approval",
-        rule="greedy",
-        opens_at=now - datetime.timedelta(hours=1),
-        closes_at=now + datetime.timedelta(hours=1),
-    )
-    vote = actions_vote.vote_open(actor=actors.staff_a, vote=vote, proposal_ids=[p.pk for p in props])
+    vote = vote_on(actors, rnd, props, title="贪心", rule="greedy", hours=1)
     for i, person in enumerate(residents(actors, 3)):
         actions_vote.ballot_cast(
             actor=actors.resident_a, vote=vote, choices=[p.pk for p in props[: 3 - i]], person=person

@@ -6,8 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongzhi.projects.actions_pbio import import_election
 from gongzhi.projects.counting import SatisfactionTable, greedy, mes
 from gongzhi.projects.counting.pabulib import PbError, read_pb, write_pb
+from gongzhi.projects.models import Vote
+from gongzhi.projects.pbio import export_election
+from gongzhi.territory.models import Level, TerritoryNode
 
 
 class Command(BaseCommand):
@@ -52,8 +56,6 @@ class Command(BaseCommand):
             self._export(options)
 
     def _import(self, options: dict[str, Any]) -> None:
-        from gongzhi.projects.pbio import import_election
-        from gongzhi.territory.models import Level, TerritoryNode
 
         election = self._read(options["file"])
         nodes = TerritoryNode.objects.filter(level=Level.COMMUNITY)
@@ -76,9 +78,6 @@ class Command(BaseCommand):
         if options["from_file"]:
             election = self._read(options["from_file"])
         elif options["vote"]:
-            from gongzhi.projects.models import Vote
-            from gongzhi.projects.pbio import export_election
-
             vote = Vote.objects.select_related("round__community").filter(pk=options["vote"]).first()
             if vote is None:
                 raise CommandError(f"no vote {options['vote']}")
