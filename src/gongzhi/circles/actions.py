@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.circles.models import Resource, ResourceKind
 from gongzhi.core.audit import record_write
+from gongzhi.core.errors import RuleBroken
 from gongzhi.core.scoping import get_scope
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv_text
 from gongzhi.orgs.models import Organisation
@@ -28,10 +29,16 @@ FIELDS = (
 )
 
 
-class ResourceError(Exception):
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.status = status
+class ResourceError(RuleBroken):
+    """A refusal of the resource library: 422 unless given (404 out of scope, 409 a duplicate name);
+    `status` reads `status_code`."""
+
+    def __init__(self, message: object, status: int | None = None) -> None:
+        super().__init__(message, status=status)
+
+    @property
+    def status(self) -> int:
+        return self.status_code
 
 
 def _check(
@@ -132,7 +139,7 @@ def resource_import_csv(*, actor: Any, text: str) -> ImportResult:
             )
         except ResourceError as exc:
             raise ResourceError(
-                _("第%(line)d行:%(error)s") % {"line": line_no, "error": exc}, status=exc.status
+                _("第%(line)d行:%(error)s") % {"line": line_no, "error": exc}, status=exc.status_code
             ) from exc
         if existing is None:
             created += 1

@@ -5,12 +5,12 @@ import math
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
 from gongzhi.circles import queries
 from gongzhi.circles.access import access_area
 from gongzhi.circles.coverage import MINUTE_CHOICES
 from gongzhi.circles.models import ResourceKind
+from gongzhi.core.errors import RuleBroken
 from gongzhi.places.geo import walking_metres, walking_minutes
 
 router = Router(tags=["circles"])
@@ -48,7 +48,7 @@ class CoverageOut(Schema):
 @router.get("/resources/nearest", response=list[ResourceOut], url_name="circles_nearest")
 def nearest(request: HttpRequest, lon: float, lat: float, limit: int = 10, need: str = "") -> list[dict]:
     if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-        raise HttpError(422, _("经纬度超出范围"))
+        raise RuleBroken(_("经纬度超出范围"))
     found = queries.nearest_resources(lon, lat, limit=max(1, min(limit, 50)), need=need or None)
     return [
         {
@@ -78,9 +78,9 @@ def area_coverage(
     kinds: list[str] = Query([]),  # noqa: B008
 ) -> dict:
     if minutes not in MINUTE_CHOICES:
-        raise HttpError(422, _("步行时间只能是 5、10 或 15 分钟"))
+        raise RuleBroken(_("步行时间只能是 5、10 或 15 分钟"))
     if any(k not in ResourceKind.values for k in kinds):
-        raise HttpError(422, _("未知的资源类别"))
+        raise RuleBroken(_("未知的资源类别"))
     area = queries.area_coverage(access_area(request.user, node), minutes=minutes, kinds=kinds)
     r = area.result
     return {

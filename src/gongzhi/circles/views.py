@@ -47,53 +47,51 @@ def _form(request: HttpRequest, **kwargs):  # type: ignore[no-untyped-def]
     return ResourceForm(request.POST or None, areas=areas, owners=owners, **kwargs)
 
 
-def _save(request: HttpRequest, form: ResourceForm, resource: Resource | None) -> HttpResponse | int:
-    if not form.is_valid():
-        return 400
-    try:
-        actions.resource_save(actor=request.user, resource=resource, **form.cleaned_data)
-    except actions.ResourceError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        form.add_error(None, str(exc))
-        return exc.status
-    return redirect("circles:manage")
+def _resource_page(request: HttpRequest, resource: Resource | None) -> HttpResponse:
+    """New or edited resource: the form, re-rendered with the refusal beside the user's input."""
+    initial = {f: getattr(resource, f) for f in actions.FIELDS} if resource is not None else None
+    form = _form(request, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                actions.resource_save(actor=request.user, resource=resource, **form.cleaned_data)
+            except actions.ResourceError as exc:  # re-renders the form with the user's input
+                if exc.status_code == 404:
+                    raise Http404 from exc
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                return redirect("circles:manage")
+    return render(request, "circles/resource_form.html", {"form": form, "resource": resource}, status=status)
+
+
+def _manage_page(
+    request: HttpRequest, import_form: ImportForm, status: int = 200, **extra: object
+) -> HttpResponse:
+    if not get_scope(request.user).can("manage_places"):
+        raise Http404
+    rows = Resource.objects.visible_to(request.user).select_related("owner", "territory")
+    context = {"resources": rows, "import_form": import_form, **extra}
+    return render(request, "circles/manage.html", context, status=status)
 
 
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
-    if not get_scope(request.user).can("manage_places"):
-        raise Http404
-    rows = Resource.objects.visible_to(request.user).select_related("owner", "territory")
-    return render(request, "circles/manage.html", {"resources": rows, "import_form": ImportForm()})
+    return _manage_page(request, ImportForm())
 
 
 @login_required
 def resource_new(request: HttpRequest) -> HttpResponse:
     if not get_scope(request.user).can("manage_places"):
         raise Http404
-    form = _form(request)
-    status = 200
-    if request.method == "POST":
-        outcome = _save(request, form, None)
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        status = outcome
-    return render(request, "circles/resource_form.html", {"form": form}, status=status)
+    return _resource_page(request, None)
 
 
 @login_required
 def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
-    resource = access_resource_to_edit(request.user, resource_id)
-    initial = {f: getattr(resource, f) for f in actions.FIELDS}
-    form = _form(request, initial=initial)
-    status = 200
-    if request.method == "POST":
-        outcome = _save(request, form, resource)
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        status = outcome
-    return render(request, "circles/resource_form.html", {"form": form, "resource": resource}, status=status)
+    return _resource_page(request, access_resource_to_edit(request.user, resource_id))
 
 
 @login_required
@@ -101,21 +99,19 @@ def resource_import(request: HttpRequest) -> HttpResponse:
     if request.method != "POST" or not get_scope(request.user).can("manage_places"):
         raise Http404
     form = ImportForm(request.POST, request.FILES)
-    rows = Resource.objects.visible_to(request.user).select_related("owner", "territory")
     if not form.is_valid():
-        return render(request, "circles/manage.html", {"resources": rows, "import_form": form}, status=400)
+        return _manage_page(request, form, 400)
     try:
         text = form.cleaned_data["file"].read().decode("utf-8")
-        result = actions.resource_import_csv(actor=request.user, text=text)
     except UnicodeDecodeError:
         form.add_error("file", _("CSV 须为 UTF-8 编码"))
-        return render(request, "circles/manage.html", {"resources": rows, "import_form": form}, status=400)
-    except actions.ResourceError as exc:
-        form.add_error("file", str(exc))
-        return render(request, "circles/manage.html", {"resources": rows, "import_form": form}, status=422)
-    return render(
-        request, "circles/manage.html", {"resources": rows, "import_form": ImportForm(), "imported": result}
-    )
+        return _manage_page(request, form, 400)
+    try:
+        result = actions.resource_import_csv(actor=request.user, text=text)
+    except actions.ResourceError as exc:  # re-renders the upload form with the line that failed
+        form.add_error("file", exc.message)
+        return _manage_page(request, form, 422)
+    return _manage_page(request, ImportForm(), imported=result)
 
 
 @login_required

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
+from gongzhi.core.errors import RuleBroken
+from gongzhi.core.lifecycle import transition
 from gongzhi.core.scoping import get_scope
 from gongzhi.orgs.models import Organisation
 from gongzhi.parking import lottery
@@ -26,8 +28,8 @@ from gongzhi.parking.models import (
 from gongzhi.parking.plates import validate_plate
 from gongzhi.parking.windows import outside_reason
 from gongzhi.parking.workflow import (
-    APPLICATION_TRANSITIONS,
-    PERMIT_TRANSITIONS,
+    APPLICATION_TABLE,
+    PERMIT_TABLE,
     ApplicationStatus,
     PermitStatus,
     Tier,
@@ -39,12 +41,16 @@ NEED_TAGS = (Tag.ELDERLY_ALONE, Tag.EMPTY_NEST, Tag.DISABILITY)
 NEED_AGE = 70
 
 
-class ParkingError(Exception):
-    """A refusal with a message for the person; `status` is the HTTP status that fits."""
+class ParkingError(RuleBroken):
+    """A refusal with a message for the person; `status` (`status_code`) is the HTTP status that
+    fits: 422 unless given (404 out of scope, 403 not a resident, 409 not now)."""
 
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.status = status
+    def __init__(self, message: object, status: int | None = None) -> None:
+        super().__init__(message, status=status)
+
+    @property
+    def status(self) -> int:
+        return self.status_code
 
 
 def _check_days(days: str) -> str:
@@ -201,9 +207,9 @@ def application_withdraw(*, actor: Any, application: ParkingApplication) -> Park
     locked = ParkingApplication.objects.select_for_update().get(pk=application.pk)
     if locked.applicant_id != getattr(actor, "person_id", None):
         raise ParkingError(_("只能撤回本人的申请"), status=404)
-    if ApplicationStatus.WITHDRAWN not in APPLICATION_TRANSITIONS[locked.status]:
+    if not APPLICATION_TABLE.allows(locked.status, ApplicationStatus.WITHDRAWN):
         raise ParkingError(_("该申请已摇号,不能撤回"), status=409)
-    locked.status = ApplicationStatus.WITHDRAWN
+    transition(APPLICATION_TABLE, locked, ApplicationStatus.WITHDRAWN)
     locked.save(update_fields=["status", "updated_at"])
     record_write(actor=actor, action="parking.withdraw", obj=locked)
     return locked
@@ -248,9 +254,9 @@ def draw_run(*, actor: Any, offer: ParkingOffer) -> ParkingDraw:
         application.draw, application.rank = draw, rank
         space = next(spaces, None)
         if space is None:
-            application.status = ApplicationStatus.NOT_ALLOCATED
+            transition(APPLICATION_TABLE, application, ApplicationStatus.NOT_ALLOCATED)
         else:
-            application.status = ApplicationStatus.ALLOCATED
+            transition(APPLICATION_TABLE, application, ApplicationStatus.ALLOCATED)
             ParkingPermit.objects.create(
                 offer=offer,
                 application=application,
@@ -284,9 +290,9 @@ def permit_revoke(*, actor: Any, permit: ParkingPermit, reason: str) -> ParkingP
     )
     if not get_scope(actor).can("manage_parking", locked.offer.organisation.territory.path):
         raise ParkingError(_("未找到"), status=404)
-    if PermitStatus.REVOKED not in PERMIT_TRANSITIONS[locked.status]:
+    if not PERMIT_TABLE.allows(locked.status, PermitStatus.REVOKED):
         raise ParkingError(_("该停车证已撤销"), status=409)
-    locked.status = PermitStatus.REVOKED
+    transition(PERMIT_TABLE, locked, PermitStatus.REVOKED)
     locked.revoked_at = timezone.now()
     locked.revoke_reason = reason[:200]
     locked.save(update_fields=["status", "revoked_at", "revoke_reason", "updated_at"])

@@ -1,13 +1,11 @@
 """/api/v1/parking/: the offers a resident may apply for, applying, and one's permits."""
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from gongzhi.core.schemas import WallTime
 from gongzhi.parking import actions, queries
 from gongzhi.parking.access import access_offer_to_apply
-from gongzhi.parking.plates import PlateError
 
 router = Router(tags=["parking"])
 
@@ -73,14 +71,7 @@ def offers(request: HttpRequest) -> list[dict]:
 @router.post("/offers/{offer_id}/applications", response={201: ApplicationOut}, url_name="parking_apply")
 def apply(request: HttpRequest, offer_id: int, payload: ApplicationIn) -> Status:
     offer = access_offer_to_apply(request.user, offer_id)
-    try:
-        a = actions.application_submit(actor=request.user, offer=offer, **payload.dict())
-    except PlateError as exc:
-        raise HttpError(422, str(exc)) from exc
-    except actions.ParkingError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        raise HttpError(exc.status, str(exc)) from exc
+    a = actions.application_submit(actor=request.user, offer=offer, **payload.dict())
     return Status(
         201,
         {

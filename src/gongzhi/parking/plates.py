@@ -6,6 +6,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core.errors import RuleBroken
+
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _SERIAL = "[A-HJ-NP-Z0-9]"
 ORDINARY = re.compile(rf"^[{PROVINCES}][A-HJ-NP-Z]{_SERIAL}{{4}}[A-HJ-NP-Z0-9挂学警港澳]$")
@@ -14,8 +16,8 @@ ORDINARY = re.compile(rf"^[{PROVINCES}][A-HJ-NP-Z]{_SERIAL}{{4}}[A-HJ-NP-Z0-9挂
 NEW_ENERGY = re.compile(rf"^[{PROVINCES}][A-HJ-NP-Z](?:[A-HJK]{_SERIAL}[0-9]{{4}}|[0-9]{{5}}[DF])$")
 
 
-class PlateError(ValueError):
-    pass
+class PlateError(RuleBroken):
+    """422: the plate is not one a Chinese vehicle carries; the message says what is wrong."""
 
 
 def normalise_plate(raw: str) -> str:

@@ -1,6 +1,7 @@
 """Shared-parking pages: residents (offers, apply, my applications and permits), parking staff
 (offers, applications, the draw, revocation), a partner unit's page and the public draw result.
-Thin: rules live in actions.py, reads in queries.py, access in access.py."""
+Thin: rules live in actions.py, reads in queries.py, access in access.py; a refusal goes to core's
+page mapping unless the view re-renders a form with the user's input."""
 
 import segno
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,7 @@ from gongzhi.parking.access import (
 )
 from gongzhi.parking.forms import ApplicationForm, OfferForm, RevokeForm
 from gongzhi.parking.lottery import lottery_key, winners
-from gongzhi.parking.models import ParkingPermit, seed_hash
+from gongzhi.parking.models import ParkingOffer, ParkingPermit, seed_hash
 from gongzhi.parking.plates import PlateError
 from gongzhi.parking.workflow import ApplicationStatus, PermitStatus
 
@@ -71,14 +72,11 @@ def apply(request: HttpRequest, offer_id: int) -> HttpResponse:
                     ends_at=data["ends_at"],
                     has_own_space=data["has_own_space"],
                 )
-            except PlateError as exc:
-                form.add_error("plate", str(exc))
-                status = 422
-            except actions.ParkingError as exc:
-                if exc.status == 404:
+            except (PlateError, actions.ParkingError) as exc:  # re-renders the form with the user's input
+                if exc.status_code == 404:
                     raise Http404 from exc
-                form.add_error(None, str(exc))
-                status = exc.status
+                form.add_error("plate" if isinstance(exc, PlateError) else None, exc.message)
+                status = exc.status_code
             else:
                 return redirect("parking:index")
         else:
@@ -90,10 +88,7 @@ def apply(request: HttpRequest, offer_id: int) -> HttpResponse:
 @login_required
 def withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_own_application(request.user, application_id)
-    try:
-        actions.application_withdraw(actor=request.user, application=application)
-    except actions.ParkingError as exc:
-        return HttpResponse(str(exc), status=exc.status)
+    actions.application_withdraw(actor=request.user, application=application)
     return redirect("parking:index")
 
 
@@ -167,57 +162,22 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(request, "parking/manage.html", {"offers": queries.managed_offers(request.user)})
 
 
-@login_required
-def offer_new(request: HttpRequest) -> HttpResponse:
-    if not get_scope(request.user).can("manage_parking"):
-        raise Http404
-    form = OfferForm(request.POST or None, units=_units(request))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data["weekdays"] = "".join(data["weekdays"])
-            try:
-                offer = actions.offer_save(actor=request.user, **data)
-            except actions.ParkingError as exc:
-                form.add_error(None, str(exc))
-                status = exc.status
-            else:
-                return redirect("parking:offer", offer.pk)
-        else:
-            status = 400
-    return render(request, "parking/offer_form.html", {"form": form}, status=status)
-
-
-@login_required
-def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
-    offer = access_offer_to_manage(request.user, offer_id)
-    fields = (
-        "organisation",
-        "title",
-        "address",
-        "starts_at",
-        "ends_at",
-        "spaces",
-        "valid_from",
-        "valid_until",
-        "lon",
-        "lat",
-        "rules",
-        "active",
-    )
-    initial = {f: getattr(offer, f) for f in fields} | {"weekdays": list(offer.weekdays)}
+def _offer_form(request: HttpRequest, offer: ParkingOffer | None) -> HttpResponse:
+    """New or edited offer: the form, re-rendered with the refusal beside the user's input."""
+    initial = None
+    if offer is not None:
+        initial = {f: getattr(offer, f) for f in OfferForm.base_fields if f != "weekdays"}
+        initial["weekdays"] = list(offer.weekdays)
     form = OfferForm(request.POST or None, units=_units(request), initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            data["weekdays"] = "".join(data["weekdays"])
+            data = form.cleaned_data | {"weekdays": "".join(form.cleaned_data["weekdays"])}
             try:
-                actions.offer_save(actor=request.user, offer=offer, **data)
-            except actions.ParkingError as exc:
-                form.add_error(None, str(exc))
-                status = exc.status
+                offer = actions.offer_save(actor=request.user, offer=offer, **data)
+            except actions.ParkingError as exc:  # re-renders the form with the user's input
+                form.add_error(None, exc.message)
+                status = exc.status_code
             else:
                 return redirect("parking:offer", offer.pk)
         else:
@@ -226,16 +186,23 @@ def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 
 @login_required
+def offer_new(request: HttpRequest) -> HttpResponse:
+    if not get_scope(request.user).can("manage_parking"):
+        raise Http404
+    return _offer_form(request, None)
+
+
+@login_required
+def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
+    return _offer_form(request, access_offer_to_manage(request.user, offer_id))
+
+
+@login_required
 def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = access_offer_to_manage(request.user, offer_id)
-    draw_error, status = "", 200
     if request.method == "POST":  # the draw uses the committed seed: there is nothing to type
-        try:
-            draw = actions.draw_run(actor=request.user, offer=offer)
-        except actions.ParkingError as exc:
-            draw_error, status = str(exc), exc.status
-        else:
-            return redirect("parking:draw", draw.pk)
+        draw = actions.draw_run(actor=request.user, offer=offer)
+        return redirect("parking:draw", draw.pk)
     return render(
         request,
         "parking/offer.html",
@@ -246,11 +213,9 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
             ),
             "permits": offer.permits.select_related("holder").order_by("status", "space_no"),
             "draws": offer.draws.all(),
-            "draw_error": draw_error,
             "revoke_form": RevokeForm(),
             "pending": offer.applications.filter(status=ApplicationStatus.PENDING).count(),
         },
-        status=status,
     )
 
 
@@ -263,10 +228,7 @@ def revoke(request: HttpRequest, permit_id: int) -> HttpResponse:
     form = RevokeForm(request.POST)
     if not form.is_valid():
         return HttpResponse(str(form.errors["reason"][0]), status=400)
-    try:
-        actions.permit_revoke(actor=request.user, permit=permit, reason=form.cleaned_data["reason"])
-    except actions.ParkingError as exc:
-        return HttpResponse(str(exc), status=exc.status)
+    actions.permit_revoke(actor=request.user, permit=permit, reason=form.cleaned_data["reason"])
     return redirect("parking:offer", permit.offer_id)
 
 

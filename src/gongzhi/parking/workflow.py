@@ -1,7 +1,10 @@
-"""States of applications and permits, and the priority tiers of the draw (decision 0019)."""
+"""States of applications and permits (core.lifecycle tables whose actions are the target states;
+the final states go nowhere), and the priority tiers of the draw (decision 0019)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.lifecycle import StatusTable
 
 
 class ApplicationStatus(models.TextChoices):
@@ -11,14 +14,16 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    ApplicationStatus.PENDING: frozenset(
-        {ApplicationStatus.ALLOCATED, ApplicationStatus.NOT_ALLOCATED, ApplicationStatus.WITHDRAWN}
-    ),
-    ApplicationStatus.ALLOCATED: frozenset(),
-    ApplicationStatus.NOT_ALLOCATED: frozenset(),
-    ApplicationStatus.WITHDRAWN: frozenset(),
-}
+APPLICATION_TABLE = StatusTable.from_moves(
+    {
+        ApplicationStatus.PENDING: {
+            ApplicationStatus.ALLOCATED,
+            ApplicationStatus.NOT_ALLOCATED,
+            ApplicationStatus.WITHDRAWN,
+        }
+    },
+    labels=(ApplicationStatus,),
+)
 
 
 class PermitStatus(models.TextChoices):
@@ -26,10 +31,7 @@ class PermitStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
-PERMIT_TRANSITIONS: dict[str, frozenset[str]] = {
-    PermitStatus.ACTIVE: frozenset({PermitStatus.REVOKED}),
-    PermitStatus.REVOKED: frozenset(),
-}
+PERMIT_TABLE = StatusTable.from_moves({PermitStatus.ACTIVE: {PermitStatus.REVOKED}}, labels=(PermitStatus,))
 
 
 class Tier(models.IntegerChoices):
