@@ -41,9 +41,8 @@ from django.db.models import Count, Sum  # noqa: E402
 
 from gongzhi.orgs.models import Organisation, OrgKind  # noqa: E402
 from gongzhi.people.models import Person  # noqa: E402
-from gongzhi.points import redemption  # noqa: E402
-from gongzhi.points.accounts import account_for  # noqa: E402
-from gongzhi.points.actions import PointsRefused, award_points  # noqa: E402
+from gongzhi.points import actions_redemption  # noqa: E402
+from gongzhi.points.actions import PointsRefused, account_for, award_points  # noqa: E402
 from gongzhi.points.models import Account, CatalogueItem, EarningRule, Entry, Transaction  # noqa: E402
 from gongzhi.points.models.rules import RuleCode  # noqa: E402
 from gongzhi.points.queries import recount  # noqa: E402
@@ -141,7 +140,7 @@ def client(index: int, setup: dict, ops: int, out: list) -> None:
                     stats["committed"] += int(award.created)
             else:
                 item = scarce if roll > 0.95 else plenty
-                redemption.redeem(person=rng.choice(people), item=item)
+                actions_redemption.redeem(person=rng.choice(people), item=item)
                 stats["committed"] += 1
         except PointsRefused:
             stats["refused"] += 1

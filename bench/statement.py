@@ -38,8 +38,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from gongzhi.points import queries  # noqa: E402
-from gongzhi.points.accounts import account_for  # noqa: E402
-from gongzhi.points.maintenance import rebuild_account  # noqa: E402
+from gongzhi.points.actions import account_for  # noqa: E402
+from gongzhi.points.actions_maintenance import rebuild_account  # noqa: E402
 from gongzhi.points.models import Entry, Transaction, TxnKind  # noqa: E402
 from gongzhi.territory.actions import build_node  # noqa: E402
 from gongzhi.territory.models import TerritoryNode  # noqa: E402

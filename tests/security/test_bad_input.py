@@ -155,7 +155,7 @@ def test_the_award_page_refuses_a_strange_number_without_a_server_error(actors, 
 
 
 def test_a_statement_for_month_9999_12_is_400_on_the_api_and_this_month_on_the_page(actors):
-    from gongzhi.points.accounts import account_for
+    from gongzhi.points.actions import account_for
 
     account = account_for(actors.resident_a.person, community=actors.net.a.community)
     api_response = signed_in(actors.resident_a).get(

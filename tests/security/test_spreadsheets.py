@@ -186,8 +186,7 @@ def test_hot_issue_export_writes_a_residents_title_as_text(client, actors, world
 
 def test_points_statement_csv_and_xlsx_write_memos_as_text(actors):
     from gongzhi.accounts.models import User
-    from gongzhi.points.accounts import account_for
-    from gongzhi.points.actions import award_points
+    from gongzhi.points.actions import account_for, award_points
 
     staff = User.objects.get(username="staff_a")
     for n, memo in enumerate(EVIL):

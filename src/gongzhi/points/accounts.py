@@ -1,11 +1,10 @@
-"""Finding (or opening) the account of an owner: a Person, an Organisation, a community's issuing
-account, or a generic (kind, key) owner such as a helper team."""
+"""Finding the account of an owner (a Person, an Organisation, a community's issuing account, or a
+generic (kind, key) owner such as a helper team) and the per-process ids of known accounts; opening
+one is `actions_accounts.account_for`."""
 
 import re
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
@@ -53,24 +52,13 @@ def owner_identity(owner: Any, community: TerritoryNode | None = None) -> tuple[
     raise ValueError(f"not an account owner: {owner!r}")
 
 
-def account_for(owner: Any, *, community: TerritoryNode | None = None, label: str = "") -> Account:
-    """The owner's account, opened on first use (safe under concurrency: the (kind, owner_key) unique
-    constraint makes a racing second open find the first). `community` places a generic owner (a
-    helper team) in the territory so that community's staff see it; `label` names it."""
-    kind, key, defaults = owner_identity(owner, community)
-    if label:
-        defaults["label"] = label[:120]
-    account, _created = Account.objects.get_or_create(kind=kind, owner_key=key, defaults=defaults)
-    return account
-
-
 def find_account(owner: Any) -> Account | None:
     """The owner's account if it was ever opened (reads never open accounts)."""
     kind, key, _defaults = owner_identity(owner)
     return Account.objects.filter(kind=kind, owner_key=key).first()
 
 
-def _kind_key(owner: Any) -> tuple[str, str] | None:
+def kind_key(owner: Any) -> tuple[str, str] | None:
     """(kind, owner_key) of a person, organisation or community without loading anything."""
     if isinstance(owner, Person) and owner.pk is not None:
         return AccountKind.PERSON, str(owner.pk)
@@ -88,44 +76,14 @@ _ids: dict[tuple[str, str], int] = {}
 MAX_CACHED_IDS = 200_000
 
 
-class AccountRef(NamedTuple):
-    """An account's id and kind: what a posting needs (no model instance to build per call)."""
-
-    pk: int
-    kind: str
-
-
-def cached_account(
-    kind: str,
-    key: str,
-    owner: Callable[[], Any],
-    community: Callable[[], TerritoryNode | None] = lambda: None,
-) -> AccountRef:
-    """The id and kind of the account of (kind, key); `owner()` and `community()` are called only to
-    open the account on first use (no query for a known one)."""
-    pk = _ids.get((kind, key))
-    if pk is not None:
-        return AccountRef(pk, kind)
-    account = account_for(owner(), community=community())
-    # Kept only once the transaction that saw it commits: an account opened in a transaction that
-    # rolls back must not be remembered.
-    transaction.on_commit(lambda: _remember((kind, key), account.pk))
-    return AccountRef(account.pk, account.kind)
-
-
-def _remember(kind_key: tuple[str, str], pk: int) -> None:
+def remember(owner_key: tuple[str, str], pk: int) -> None:
     if len(_ids) >= MAX_CACHED_IDS:
         _ids.clear()
-    _ids[kind_key] = pk
+    _ids[owner_key] = pk
 
 
-def account_ref(owner: Any, *, community: TerritoryNode | None = None) -> AccountRef:
-    """`cached_account` for a person, organisation or community's issuing account."""
-    kind_key = _kind_key(owner)
-    if kind_key is None:
-        account = account_for(owner, community=community)
-        return AccountRef(account.pk, account.kind)
-    return cached_account(*kind_key, lambda: owner, lambda: community)
+def known_id(owner_key: tuple[str, str]) -> int | None:
+    return _ids.get(owner_key)
 
 
 def forget_account_ids() -> None:

@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
+from gongzhi.core.errors import Conflict
 from gongzhi.people.models import Person
-from gongzhi.points import batch, posting, sql
-from gongzhi.points.accounts import account_for, account_ref
+from gongzhi.points import posting, sql
+from gongzhi.points.actions_accounts import account_for, account_ref
+from gongzhi.points.actions_review import burst_key, check_patterns
 from gongzhi.points.models import Account, AccountKind, Transaction, TxnKind
 from gongzhi.points.models.rules import RuleCode
 from gongzhi.points.policy import EffectiveRule, cached_policy, cached_rule
-from gongzhi.points.review import burst_key, check_patterns
 from gongzhi.territory.models import Level, TerritoryNode, community_path
 
 __all__ = ["Award", "PointsRefused", "account_for", "award_points", "reverse_transaction", "transfer_points"]
@@ -33,13 +34,13 @@ __all__ = ["Award", "PointsRefused", "account_for", "award_points", "reverse_tra
 MAX_SOURCE = 120
 
 
-class PointsRefused(Exception):
+class PointsRefused(Conflict):
     """A refusal the user should read; str(exc) is the message in the active language (zh-Hans by
     default). `invalid` marks bad input (HTTP 400) as opposed to a refusal by the ledger's state —
-    balance, stock, caps, already done (HTTP 409)."""
+    balance, stock, caps, already done (HTTP 409); core.errors maps either status."""
 
-    def __init__(self, message: str, *, invalid: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, message: object, *, invalid: bool = False) -> None:
+        super().__init__(message, status=400 if invalid else None)
         self.invalid = invalid
 
 
@@ -113,12 +114,12 @@ def award_points(
                     rule, recipient, source, community, effective, points, quantity, awarded_by, memo
                 )
         # The common case — an uncapped rule, nobody's own transaction around — is one batch: on
-        # PostgreSQL one round trip, committed on its own (see batch.py).
+        # PostgreSQL one round trip, committed on its own (see sql.award_batch).
         return _award(rule, recipient, source, community, effective, points, quantity, awarded_by, memo)
     except IntegrityError as exc:
         # Posted before (a retry), or by a concurrent call that committed first: the unique
         # (rule, recipient, source) refused our insert, nothing of ours was written, the first stands.
-        if not batch.violated(exc, "points_txn_idempotent_source", "points_transaction.source"):
+        if not sql.violated(exc, "points_txn_idempotent_source", "points_transaction.source"):
             raise
         found = _existing(rule, recipient, source)
         if found is None:
@@ -179,7 +180,7 @@ def _award(
         "created_at": now,
     }
     policy = cached_policy(community.pk)
-    txn_id, burst_flag_id = batch.award(
+    txn_id, burst_flag_id = sql.award_batch(
         values=values,
         recipient_account=account.pk,
         issuing_account=account_ref(community).pk,

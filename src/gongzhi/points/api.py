@@ -1,8 +1,8 @@
 """/api/v1/points/: balance, statement, catalogue, redeem (Idempotency-Key), my redemptions, verify,
 and staff manual awards (Idempotency-Key required).
 
-Handlers parse, call one action, map exceptions: PointsRefused 409 (400 when it is bad input),
-AlreadyDecided 409, not visible 404 (the same as missing)."""
+Handlers parse and call one action; its refusals (PointsRefused 409, or 400 when it is bad input;
+AlreadyDecided 409) are answered by core.errors; not visible 404 (the same as missing)."""
 
 import datetime
 from typing import Any
@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema, Status
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
 from gongzhi.core import months
-from gongzhi.points import manual, queries, redemption
+from gongzhi.points import actions_redemption, manual, queries
 from gongzhi.points.access import (
     access_account,
     access_item_to_redeem,
@@ -154,10 +154,7 @@ def balance(request: HttpRequest) -> Any:
 @router.get("/accounts/{account_id}/statement", response={200: StatementOut, 400: ErrorOut, 404: ErrorOut})
 def statement(request: HttpRequest, account_id: int, filters: Query[StatementQuery]) -> Any:
     account = access_account(request.auth, account_id)
-    try:
-        month = parse_month(filters.month)
-    except PointsRefused as exc:
-        return Status(400, {"detail": str(exc)})
+    month = parse_month(filters.month)
     s = queries.statement(account, month, page=filters.page)
     return {
         "account_id": account.pk,
@@ -201,10 +198,9 @@ def redeem(request: HttpRequest, payload: RedeemIn) -> Any:
         return Status(400, {"detail": _("Idempotency-Key最长%(n)d个字符") % {"n": MAX_KEY_LENGTH}})
     person = acting_person(request.auth)
     item = access_item_to_redeem(request.auth, payload.item_id)
-    try:
-        result = redemption.redeem(person=person, item=item, quantity=payload.quantity, idempotency_key=key)
-    except PointsRefused as exc:
-        return Status(400 if exc.invalid else 409, {"detail": str(exc)})
+    result = actions_redemption.redeem(
+        person=person, item=item, quantity=payload.quantity, idempotency_key=key
+    )
     return Status(201 if result.created else 200, redemption_out(result.redemption))
 
 
@@ -222,10 +218,8 @@ def verify(request: HttpRequest, payload: VerifyIn) -> Any:
     """A merchant's counter hands the goods over. 404 for a code of another merchant (or none);
     409 when the code was already used, cancelled or expired."""
     try:
-        done = redemption.verify(code=payload.code, actor=request.auth)
-    except redemption.AlreadyDecided as exc:
-        return Status(409, {"detail": redemption.already_message(exc.redemption)})
-    except Http404:
+        done = actions_redemption.verify(code=payload.code, actor=request.auth)
+    except Http404:  # the counter's own words for a code it cannot see
         return Status(404, {"detail": "取货码无效或不属于本店"})
     return Status(200, redemption_out(done, show_code=False))
 
@@ -236,16 +230,13 @@ def award(request: HttpRequest, payload: AwardIn) -> Any:
     the same key again returns the first award (200) instead of a second one (201). 404 for a
     community or person outside one's scope; 409 for the ledger's refusals (self-award, caps)."""
     community = manual.access_community(request.auth, payload.community_id)
-    try:
-        recipient = manual.access_recipient(request.auth, community, payload.person_id)
-        points = manual.parse_points(payload.points)
-        memo = manual.parse_memo(payload.memo)
-        key = manual.parse_key(request.headers.get("Idempotency-Key"))
-        done = manual.award(
-            actor=request.auth, community=community, recipient=recipient, points=points, memo=memo, key=key
-        )
-    except PointsRefused as exc:
-        return Status(400 if exc.invalid else 409, {"detail": str(exc)})
+    recipient = manual.access_recipient(request.auth, community, payload.person_id)
+    points = manual.parse_points(payload.points)
+    memo = manual.parse_memo(payload.memo)
+    key = manual.parse_key(request.headers.get("Idempotency-Key"))
+    done = manual.award(
+        actor=request.auth, community=community, recipient=recipient, points=points, memo=memo, key=key
+    )
     account = find_account(recipient)
     return Status(
         201 if done.created else 200,

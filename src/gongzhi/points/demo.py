@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.orgs.models import Organisation, OrgKind
-from gongzhi.points import posting, redemption
-from gongzhi.points.accounts import account_for
+from gongzhi.points import actions_redemption, posting
+from gongzhi.points.actions_accounts import account_for
 from gongzhi.points.models import (
     CatalogueItem,
     EarningRule,
@@ -194,7 +194,7 @@ def _history(
         item = next((i for i in own if i.points <= account_for(person).balance // 2), None)
         if item is None:
             continue
-        done = redemption.redeem(person=person, item=item, idempotency_key=f"demo-{person.pk}")
+        done = actions_redemption.redeem(person=person, item=item, idempotency_key=f"demo-{person.pk}")
         counts["points_redemptions"] += 1
         if person != earners[-1]:  # demo_resident's stays open for demo_merchant to verify
             Redemption.objects.filter(pk=done.redemption.pk).update(

@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from gongzhi.points import posting
-from gongzhi.points.accounts import account_for
+from gongzhi.points.actions_accounts import account_for
 from gongzhi.points.models import Account, AccountKind, Entry, Transaction, TxnKind
 from gongzhi.points.policy import effective_policy
 from gongzhi.territory.models import Level, TerritoryNode, community_path

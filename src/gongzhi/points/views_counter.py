@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from gongzhi.core.scoping import get_scope
-from gongzhi.points import redemption
+from gongzhi.points import actions_redemption
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,12 +23,12 @@ def verify(request: HttpRequest) -> HttpResponse:
         code = (request.POST.get("code") or "").strip()[:40]
         context["code"] = code
         try:
-            context["verified"] = redemption.verify(code=code, actor=request.user)
+            context["verified"] = actions_redemption.verify(code=code, actor=request.user)
             context["result"] = "ok"
         except Http404:
             context.update(result="not_found", error=gettext("取货码无效或不属于本店"))
             status = 404
-        except redemption.AlreadyDecided as exc:
-            context.update(result="already", error=redemption.already_message(exc.redemption))
+        except actions_redemption.AlreadyDecided as exc:
+            context.update(result="already", error=exc.message)
             status = 409
     return render(request, "points/verify.html", context, status=status)

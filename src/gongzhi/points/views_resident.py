@@ -11,8 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from gongzhi.core.errors import Refusal
 from gongzhi.core.scoping import get_scope
-from gongzhi.points import queries, redemption
+from gongzhi.points import actions_redemption, queries
 from gongzhi.points.access import (
     access_item_to_redeem,
     access_own_redemption,
@@ -64,13 +65,13 @@ def redeem(request: HttpRequest, item_id: int) -> HttpResponse:
     key = (request.POST.get("idempotency_key") or "")[:64] or None
     try:
         quantity = int(raw_quantity)
-        result = redemption.redeem(
+        result = actions_redemption.redeem(
             person=request.user.person, item=item, quantity=quantity, idempotency_key=key
         )
     except ValueError:
         return _index_with_error(request, gettext("数量须为整数"), status=400)
-    except PointsRefused as exc:
-        return _index_with_error(request, str(exc), status=400 if exc.invalid else 409)
+    except PointsRefused as exc:  # the catalogue page again, with the message and the refusal's status
+        return _index_with_error(request, exc.message, status=exc.status_code)
     return redirect("points:redemption", redemption_id=result.redemption.pk)
 
 
@@ -100,12 +101,8 @@ def redemption_detail(request: HttpRequest, redemption_id: int) -> HttpResponse:
 def redemption_cancel(request: HttpRequest, redemption_id: int) -> HttpResponse:
     found = access_own_redemption(request.user, redemption_id)
     try:
-        redemption.cancel(redemption=found, actor=request.user, reason=gettext("居民取消"))
-    except redemption.AlreadyDecided as exc:
-        messages.error(request, redemption.already_message(exc.redemption))
-        return redirect("points:redemption", redemption_id=found.pk)
-    except PointsRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("points:redemption", redemption_id=found.pk)
-    messages.success(request, gettext("已取消兑换,积分已退还"))
+        actions_redemption.cancel(redemption=found, actor=request.user, reason=gettext("居民取消"))
+        messages.success(request, gettext("已取消兑换,积分已退还"))
+    except Refusal as exc:  # back to the redemption's page whatever the outcome (not the page mapping's)
+        messages.error(request, exc.message)
     return redirect("points:redemption", redemption_id=found.pk)

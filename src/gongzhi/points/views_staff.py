@@ -13,9 +13,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core import months
+from gongzhi.core.errors import Refusal
 from gongzhi.core.spreadsheets import CsvWriter, append_row, new_workbook, workbook_bytes
 from gongzhi.orgs.models import Organisation, OrgKind
-from gongzhi.points import admin_actions, manual, queries, review
+from gongzhi.points import actions_admin, actions_review, manual, queries
 from gongzhi.points.access import (
     access_account,
     access_area,
@@ -56,7 +57,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             area = access_area(request.user, int(request.POST.get("territory", "0")))
-            admin_actions.rule_set(
+            actions_admin.rule_set(
                 actor=request.user,
                 territory=area,
                 code=request.POST.get("code", ""),
@@ -100,7 +101,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             community = access_area(request.user, int(request.POST.get("community", "0")))
             merchant_id = request.POST.get("merchant") or ""
             locker_id = request.POST.get("locker") or ""
-            admin_actions.item_create(
+            actions_admin.item_create(
                 actor=request.user,
                 community=community,
                 name=request.POST.get("name", ""),
@@ -135,16 +136,16 @@ def item_restock(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access_item(request.user, item_id)
     try:
         if "active" in request.POST:
-            admin_actions.item_set_active(actor=request.user, item=item, active=request.POST["active"] == "1")
+            actions_admin.item_set_active(actor=request.user, item=item, active=request.POST["active"] == "1")
         else:
-            admin_actions.item_restock(
+            actions_admin.item_restock(
                 actor=request.user, item=item, delta=int(request.POST.get("delta", "0"))
             )
         messages.success(request, gettext("库存已更新"))
     except ValueError:
         messages.error(request, gettext("数量须为整数"))
-    except PointsRefused as exc:
-        messages.error(request, str(exc))
+    except PointsRefused as exc:  # back to the catalogue whatever the outcome (not the page mapping's)
+        messages.error(request, exc.message)
     return redirect("points:catalogue")
 
 
@@ -168,16 +169,14 @@ def flag_decide(request: HttpRequest, flag_id: int, decision: str) -> HttpRespon
     note = (request.POST.get("note") or "").strip()
     try:
         if decision == "clear":
-            review.flag_clear(flag=flag, actor=request.user, note=note)
+            actions_review.flag_clear(flag=flag, actor=request.user, note=note)
         elif decision == "reverse":
-            review.flag_reverse(flag=flag, actor=request.user, note=note)
+            actions_review.flag_reverse(flag=flag, actor=request.user, note=note)
         else:
             raise Http404
         messages.success(request, gettext("复核已完成"))
-    except review.FlagDecided:
-        messages.error(request, gettext("该标记已被其他人处理"))
-    except PointsRefused as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:  # FlagDecided or a ledger refusal: back to the list (not the page mapping's)
+        messages.error(request, exc.message)
     return redirect("points:flags")
 
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.lifecycle import StatusTable
 from gongzhi.core.scoping import ScopedQuerySet
 
 
@@ -121,6 +122,7 @@ REDEMPTION_TRANSITIONS: dict[str, frozenset[str]] = {
     RedemptionStatus.CANCELLED: frozenset(),
     RedemptionStatus.EXPIRED: frozenset(),
 }
+REDEMPTION_TABLE = StatusTable.from_moves(REDEMPTION_TRANSITIONS, (RedemptionStatus,))
 
 
 class Redemption(models.Model):

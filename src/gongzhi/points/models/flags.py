@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.lifecycle import StatusTable
 from gongzhi.core.scoping import ScopedQuerySet
 
 
@@ -23,6 +24,7 @@ FLAG_TRANSITIONS: dict[str, frozenset[str]] = {
     FlagStatus.CLEARED: frozenset(),
     FlagStatus.REVERSED: frozenset(),
 }
+FLAG_TABLE = StatusTable.from_moves(FLAG_TRANSITIONS, (FlagStatus,))
 
 
 class FlagQuerySet(ScopedQuerySet):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from gongzhi.points.accounts import account_for
 from gongzhi.points.actions import Award, PointsRefused, award_points
+from gongzhi.points.actions_accounts import account_for
 from gongzhi.points.models import EarningRule, Entry, Transaction
 from gongzhi.points.queries import balance, ledger_sum, recount, unbalanced_transactions
 

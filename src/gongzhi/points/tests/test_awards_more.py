@@ -6,9 +6,9 @@ import pytest
 import time_machine
 
 from gongzhi.points.actions import PointsRefused, award_points
+from gongzhi.points.actions_review import FlagDecided, flag_clear, flag_reverse
 from gongzhi.points.models import EarningRule, Flag, FlagKind, FlagStatus, PointsPolicy, Transaction
 from gongzhi.points.queries import balance, ledger_sum
-from gongzhi.points.review import FlagDecided, flag_clear, flag_reverse
 
 pytestmark = pytest.mark.django_db
 

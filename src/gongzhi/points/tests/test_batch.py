@@ -1,11 +1,12 @@
-"""Awards and redemptions outside any caller's transaction: the one-batch path (batch.py), which on
-PostgreSQL commits on its own. Every refusal is a constraint of the database; these tests prove that
-each one leaves nothing written, on both databases, with committed data (transaction=True)."""
+"""Awards and redemptions outside any caller's transaction: the one-batch path (sql.award_batch and
+sql.redeem_batch), which on PostgreSQL commits on its own. Every refusal is a constraint of the
+database; these tests prove that each one leaves nothing written, on both databases, with committed
+data (transaction=True)."""
 
 import pytest
 from django.db import transaction
 
-from gongzhi.points import redemption
+from gongzhi.points import actions_redemption
 from gongzhi.points.actions import PointsRefused, award_points
 from gongzhi.points.models import (
     AccountMonth,
@@ -70,7 +71,7 @@ def test_redeeming_beyond_the_balance_writes_nothing(bank):
     give(bank, 2)  # 2 × the default check-in points, far below the rice
     before = snapshot()
     with pytest.raises(PointsRefused, match="积分不足"):
-        redemption.redeem(person=bank.volunteer, item=bank.rice)
+        actions_redemption.redeem(person=bank.volunteer, item=bank.rice)
     assert snapshot() == before
     assert_sound()
 
@@ -79,13 +80,13 @@ def test_the_last_unit_then_out_of_stock_writes_nothing(bank):
     bank.haircut.points = 1
     bank.haircut.save()
     give(bank, 2)
-    done = redemption.redeem(person=bank.volunteer, item=bank.haircut)
+    done = actions_redemption.redeem(person=bank.volunteer, item=bank.haircut)
     assert done.created
     assert len(done.redemption.code) == 10
     assert Redemption.objects.get(pk=done.redemption.pk).transaction_id == done.redemption.transaction_id
     before = snapshot()
     with pytest.raises(PointsRefused, match="库存不足"):
-        redemption.redeem(person=bank.volunteer, item=bank.haircut)
+        actions_redemption.redeem(person=bank.volunteer, item=bank.haircut)
     assert snapshot() == before
     assert CatalogueItem.objects.get(pk=bank.haircut.pk).stock == 0
     assert_sound()
@@ -99,10 +100,10 @@ def test_an_item_taken_off_offer_or_repriced_after_the_page_loaded_is_refused(ba
     CatalogueItem.objects.filter(pk=bank.rice.pk).update(points=2)
     before = snapshot()
     with pytest.raises(PointsRefused, match="兑换所需积分已调整"):
-        redemption.redeem(person=bank.volunteer, item=shown)
+        actions_redemption.redeem(person=bank.volunteer, item=shown)
     CatalogueItem.objects.filter(pk=bank.rice.pk).update(points=1, active=False)
     with pytest.raises(PointsRefused, match="下架"):
-        redemption.redeem(person=bank.volunteer, item=shown)
+        actions_redemption.redeem(person=bank.volunteer, item=shown)
     assert snapshot() == before
     assert_sound()
 
@@ -111,8 +112,8 @@ def test_a_double_submitted_redemption_finds_the_first(bank):
     bank.rice.points = 1
     bank.rice.save()
     give(bank, 3)
-    first = redemption.redeem(person=bank.volunteer, item=bank.rice, idempotency_key="tap-1")
-    again = redemption.redeem(person=bank.volunteer, item=bank.rice, idempotency_key="tap-1")
+    first = actions_redemption.redeem(person=bank.volunteer, item=bank.rice, idempotency_key="tap-1")
+    again = actions_redemption.redeem(person=bank.volunteer, item=bank.rice, idempotency_key="tap-1")
     assert first.created
     assert not again.created
     assert again.redemption.pk == first.redemption.pk

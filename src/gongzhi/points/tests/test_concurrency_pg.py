@@ -8,9 +8,9 @@ from django.db import connection
 
 from gongzhi.core.testing import run_together
 from gongzhi.people.tests.factories import make_person
-from gongzhi.points import redemption
-from gongzhi.points.accounts import account_for
+from gongzhi.points import actions_redemption
 from gongzhi.points.actions import PointsRefused, award_points
+from gongzhi.points.actions_accounts import account_for
 from gongzhi.points.models import Account, CatalogueItem, EarningRule, Redemption, Transaction
 from gongzhi.points.queries import balance, ledger_sum, recount, unbalanced_transactions
 from gongzhi.points.tests.helpers import fund
@@ -45,7 +45,7 @@ def test_64_clients_on_one_scarce_item_and_shared_accounts(bank):
         for round_ in range(3):
             if (i + round_) % 2:
                 try:
-                    outcomes.append(redemption.redeem(person=person, item=bank.haircut).created)
+                    outcomes.append(actions_redemption.redeem(person=person, item=bank.haircut).created)
                 except PointsRefused as exc:
                     outcomes.append(str(exc))
             else:  # awards to shared recipients, each source posted by up to four clients
@@ -84,10 +84,10 @@ def test_racing_debits_of_one_account_cannot_overdraw_it(bank):
     fund(bank.volunteer, c, 300)
     CatalogueItem.objects.filter(pk=bank.rice.pk).update(stock=100)
     results = run_together(
-        12, lambda i: redemption.redeem(person=bank.volunteer, item=bank.rice), wait_s=20, join_s=120
+        12, lambda i: actions_redemption.redeem(person=bank.volunteer, item=bank.rice), wait_s=20, join_s=120
     )
-    assert sum(1 for r in results if isinstance(r, redemption.RedeemResult)) == 1
-    assert all(isinstance(r, (redemption.RedeemResult, PointsRefused)) for r in results)
+    assert sum(1 for r in results if isinstance(r, actions_redemption.RedeemResult)) == 1
+    assert all(isinstance(r, (actions_redemption.RedeemResult, PointsRefused)) for r in results)
     assert balance(bank.volunteer) == 0
     assert CatalogueItem.objects.get(pk=bank.rice.pk).stock == 99
     assert_ledger_sound()
@@ -115,11 +115,13 @@ def test_a_double_submitted_redemption_under_race_is_one_redemption(bank):
     fund(bank.volunteer, c, 500)
     results = run_together(
         8,
-        lambda i: redemption.redeem(person=bank.volunteer, item=bank.rice, idempotency_key="tap-twice"),
+        lambda i: actions_redemption.redeem(
+            person=bank.volunteer, item=bank.rice, idempotency_key="tap-twice"
+        ),
         wait_s=20,
         join_s=120,
     )
-    assert all(isinstance(r, redemption.RedeemResult) for r in results), (
+    assert all(isinstance(r, actions_redemption.RedeemResult) for r in results), (
         results,
         balance(bank.volunteer),
         list(Redemption.objects.values("idempotency_key", "person_id")),
@@ -134,10 +136,10 @@ def test_a_double_submitted_redemption_under_race_is_one_redemption(bank):
 def test_a_code_scanned_at_two_counters_at_once_is_handed_over_once(bank):
     c = bank.actors.net.a.community
     fund(bank.volunteer, c, 300)
-    r = redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
+    r = actions_redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
     results = run_together(
-        8, lambda i: redemption.verify(code=r.code, actor=bank.merchant_staff), wait_s=20, join_s=120
+        8, lambda i: actions_redemption.verify(code=r.code, actor=bank.merchant_staff), wait_s=20, join_s=120
     )
     assert sum(1 for x in results if isinstance(x, Redemption)) == 1
-    assert sum(1 for x in results if isinstance(x, redemption.AlreadyDecided)) == 7
+    assert sum(1 for x in results if isinstance(x, actions_redemption.AlreadyDecided)) == 7
     assert account_for(bank.merchant).balance == 300

@@ -5,8 +5,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gongzhi.points import posting
-from gongzhi.points.accounts import account_for
 from gongzhi.points.actions import PointsRefused, award_points, reverse_transaction, transfer_points
+from gongzhi.points.actions_accounts import account_for
 from gongzhi.points.models import Account, AppendOnlyError, Entry, Transaction, TxnKind
 from gongzhi.points.queries import balance, ledger_sum, recount, statement, unbalanced_transactions
 

@@ -6,9 +6,9 @@ import pytest
 import time_machine
 from django.http import Http404
 
-from gongzhi.points import redemption
-from gongzhi.points.accounts import account_for
+from gongzhi.points import actions_redemption
 from gongzhi.points.actions import PointsRefused, award_points
+from gongzhi.points.actions_accounts import account_for
 from gongzhi.points.expiry import expire_points
 from gongzhi.points.models import CatalogueItem, PointsPolicy, Redemption, RedemptionStatus
 from gongzhi.points.queries import balance, ledger_sum, recount, unbalanced_transactions
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_redeem_debits_pays_the_merchant_takes_stock_and_issues_a_code(bank):
     fund(bank.volunteer, bank.actors.net.a.community, 400)
-    result = redemption.redeem(person=bank.volunteer, item=bank.rice)
+    result = actions_redemption.redeem(person=bank.volunteer, item=bank.rice)
     r = result.redemption
     assert result.created
     assert r.status == RedemptionStatus.ISSUED
@@ -35,7 +35,7 @@ def test_redeem_debits_pays_the_merchant_takes_stock_and_issues_a_code(bank):
 def test_redeeming_more_than_the_balance_is_refused_and_nothing_changes(bank):
     fund(bank.volunteer, bank.actors.net.a.community, 299)
     with pytest.raises(PointsRefused, match="积分不足"):
-        redemption.redeem(person=bank.volunteer, item=bank.rice)
+        actions_redemption.redeem(person=bank.volunteer, item=bank.rice)
     assert balance(bank.volunteer) == 299
     assert CatalogueItem.objects.get(pk=bank.rice.pk).stock == 5
     assert Redemption.objects.count() == 0
@@ -44,20 +44,20 @@ def test_redeeming_more_than_the_balance_is_refused_and_nothing_changes(bank):
 def test_redeeming_more_than_the_stock_is_refused_and_nothing_changes(bank):
     fund(bank.volunteer, bank.actors.net.a.community, 500)
     with pytest.raises(PointsRefused, match="库存不足"):
-        redemption.redeem(person=bank.volunteer, item=bank.haircut, quantity=2)
+        actions_redemption.redeem(person=bank.volunteer, item=bank.haircut, quantity=2)
     assert balance(bank.volunteer) == 500
     assert CatalogueItem.objects.get(pk=bank.haircut.pk).stock == 1
-    redemption.redeem(person=bank.volunteer, item=bank.haircut)
+    actions_redemption.redeem(person=bank.volunteer, item=bank.haircut)
     with pytest.raises(PointsRefused, match="库存不足"):
-        redemption.redeem(person=bank.volunteer, item=bank.haircut)
+        actions_redemption.redeem(person=bank.volunteer, item=bank.haircut)
     assert balance(bank.volunteer) == 400
     assert ledger_sum() == 0
 
 
 def test_a_double_submitted_redemption_is_one_redemption(bank):
     fund(bank.volunteer, bank.actors.net.a.community, 500)
-    first = redemption.redeem(person=bank.volunteer, item=bank.rice, idempotency_key="k1")
-    again = redemption.redeem(person=bank.volunteer, item=bank.rice, idempotency_key="k1")
+    first = actions_redemption.redeem(person=bank.volunteer, item=bank.rice, idempotency_key="k1")
+    again = actions_redemption.redeem(person=bank.volunteer, item=bank.rice, idempotency_key="k1")
     assert again.redemption.pk == first.redemption.pk
     assert not again.created
     assert Redemption.objects.count() == 1
@@ -66,62 +66,64 @@ def test_a_double_submitted_redemption_is_one_redemption(bank):
 
 def test_verify_once_then_409_and_another_merchant_gets_404(bank):
     fund(bank.volunteer, bank.actors.net.a.community, 400)
-    r = redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
+    r = actions_redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
     with pytest.raises(Http404):
-        redemption.verify(code=r.code, actor=bank.merchant_staff_b)
+        actions_redemption.verify(code=r.code, actor=bank.merchant_staff_b)
     with pytest.raises(Http404):
-        redemption.verify(code=r.code, actor=bank.actors.resident_a)
+        actions_redemption.verify(code=r.code, actor=bank.actors.resident_a)
     assert Redemption.objects.get(pk=r.pk).status == RedemptionStatus.ISSUED
-    done = redemption.verify(code=f" {r.code[:5]} {r.code[5:]} ", actor=bank.merchant_staff)
+    done = actions_redemption.verify(code=f" {r.code[:5]} {r.code[5:]} ", actor=bank.merchant_staff)
     assert done.status == RedemptionStatus.VERIFIED
     assert done.verified_by == bank.merchant_staff
-    with pytest.raises(redemption.AlreadyDecided) as exc:
-        redemption.verify(code=r.code, actor=bank.merchant_staff)
-    assert "已于" in redemption.already_message(exc.value.redemption)
-    with pytest.raises(redemption.AlreadyDecided):
-        redemption.cancel(redemption=r, actor=None)
+    with pytest.raises(actions_redemption.AlreadyDecided) as exc:
+        actions_redemption.verify(code=r.code, actor=bank.merchant_staff)
+    assert "已于" in actions_redemption.already_message(exc.value.redemption)
+    with pytest.raises(actions_redemption.AlreadyDecided):
+        actions_redemption.cancel(redemption=r, actor=None)
 
 
 def test_locker_items_are_verified_by_community_staff_and_pay_back_to_the_issuer(bank):
     c = bank.actors.net.a.community
     fund(bank.volunteer, c, 150)
-    r = redemption.redeem(person=bank.volunteer, item=bank.locker_item).redemption
+    r = actions_redemption.redeem(person=bank.volunteer, item=bank.locker_item).redemption
     assert balance(c) == -150 + 150
     with pytest.raises(Http404):
-        redemption.verify(code=r.code, actor=bank.merchant_staff)
+        actions_redemption.verify(code=r.code, actor=bank.merchant_staff)
     with pytest.raises(Http404):
-        redemption.verify(code=r.code, actor=bank.actors.staff_b)
-    assert redemption.verify(code=r.code, actor=bank.actors.staff_a).status == RedemptionStatus.VERIFIED
+        actions_redemption.verify(code=r.code, actor=bank.actors.staff_b)
+    assert (
+        actions_redemption.verify(code=r.code, actor=bank.actors.staff_a).status == RedemptionStatus.VERIFIED
+    )
 
 
 def test_cancel_refunds_by_reversing_entries_and_restocks(bank):
     fund(bank.volunteer, bank.actors.net.a.community, 300)
-    r = redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
-    done = redemption.cancel(redemption=r, actor=bank.actors.resident_a)
+    r = actions_redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
+    done = actions_redemption.cancel(redemption=r, actor=bank.actors.resident_a)
     assert done.status == RedemptionStatus.CANCELLED
     assert done.refund.reverses_id == r.transaction_id
     assert balance(bank.volunteer) == 300
     assert balance(bank.merchant) == 0
     assert CatalogueItem.objects.get(pk=bank.rice.pk).stock == 5
-    with pytest.raises(redemption.AlreadyDecided):
-        redemption.cancel(redemption=r, actor=None)
-    with pytest.raises(redemption.AlreadyDecided):
-        redemption.verify(code=r.code, actor=bank.merchant_staff)
+    with pytest.raises(actions_redemption.AlreadyDecided):
+        actions_redemption.cancel(redemption=r, actor=None)
+    with pytest.raises(actions_redemption.AlreadyDecided):
+        actions_redemption.verify(code=r.code, actor=bank.merchant_staff)
     assert recount(account_for(bank.volunteer)).consistent
     assert recount(account_for(bank.merchant)).consistent
 
 
 def test_uncollected_redemptions_expire_with_refund(bank):
     fund(bank.volunteer, bank.actors.net.a.community, 300)
-    r = redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
+    r = actions_redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
     later = r.expires_at + datetime.timedelta(minutes=1)
-    with time_machine.travel(later, tick=False), pytest.raises(redemption.AlreadyDecided):
-        redemption.verify(code=r.code, actor=bank.merchant_staff)
-    assert redemption.expire_redemptions(now=later) == 1
+    with time_machine.travel(later, tick=False), pytest.raises(actions_redemption.AlreadyDecided):
+        actions_redemption.verify(code=r.code, actor=bank.merchant_staff)
+    assert actions_redemption.expire_redemptions(now=later) == 1
     assert Redemption.objects.get(pk=r.pk).status == RedemptionStatus.EXPIRED
     assert balance(bank.volunteer) == 300
     assert CatalogueItem.objects.get(pk=bank.rice.pk).stock == 5
-    assert redemption.expire_redemptions(now=later) == 0
+    assert actions_redemption.expire_redemptions(now=later) == 0
 
 
 def test_points_expire_at_the_end_of_the_nth_year_fifo_and_idempotently(bank):
@@ -131,7 +133,9 @@ def test_points_expire_at_the_end_of_the_nth_year_fifo_and_idempotently(bank):
         fund(bank.volunteer, c, 500, source="2024")
     with time_machine.travel(datetime.datetime(2025, 6, 1, 4, tzinfo=datetime.UTC), tick=False):
         fund(bank.volunteer, c, 200, source="2025")
-        redemption.redeem(person=bank.volunteer, item=bank.rice)  # spends 300 of the 2024 points first
+        actions_redemption.redeem(
+            person=bank.volunteer, item=bank.rice
+        )  # spends 300 of the 2024 points first
     assert expire_points(as_of=datetime.date(2025, 12, 31)) == {"accounts": 0, "points": 0}
     # 2024's points expire at the end of 2025: 500 earned - 300 spent = 200 left to expire
     assert expire_points(as_of=datetime.date(2026, 1, 1)) == {"accounts": 1, "points": 200}

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from gongzhi.points import redemption
-from gongzhi.points.accounts import account_for
+from gongzhi.points import actions_redemption
+from gongzhi.points.actions_accounts import account_for
 from gongzhi.points.models import CatalogueItem, EarningRule, Redemption, RedemptionStatus
 from gongzhi.points.queries import balance
 from gongzhi.points.tests.helpers import fund
@@ -59,7 +59,7 @@ def test_a_resident_cannot_redeem_another_communitys_item_or_see_anothers_code(b
         community=bank.actors.net.b.community, merchant=bank.merchant_b, name="剪发", points=1, stock=9
     )
     fund(bank.volunteer, bank.actors.net.a.community, 300)
-    r = redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
+    r = actions_redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
     c = client_for(bank.actors.resident_a)
     assert c.post(reverse("points:redeem", args=[other.pk]), {"quantity": "1"}).status_code == 404
     assert c.get(reverse("points:redemption", args=[r.pk])).status_code == 404
@@ -69,7 +69,7 @@ def test_a_resident_cannot_redeem_another_communitys_item_or_see_anothers_code(b
 
 def test_counter_page_verifies_once_then_409_and_other_merchant_404(bank):
     fund(bank.volunteer, bank.actors.net.a.community, 300)
-    r = redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
+    r = actions_redemption.redeem(person=bank.volunteer, item=bank.rice).redemption
     other = client_for(bank.merchant_staff_b).post(reverse("points:verify"), {"code": r.code})
     assert other.status_code == 404
     assert Redemption.objects.get(pk=r.pk).status == RedemptionStatus.ISSUED

@@ -5,8 +5,8 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from gongzhi.points.actions_redemption import expire_redemptions
 from gongzhi.points.expiry import expire_points
-from gongzhi.points.redemption import expire_redemptions
 
 
 class Command(BaseCommand):

@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import record_write
+from gongzhi.core.errors import Conflict
 from gongzhi.core.scoping import get_scope
 from gongzhi.people.models import Person
-from gongzhi.points import batch, posting
-from gongzhi.points.accounts import cached_account
+from gongzhi.points import posting, sql
 from gongzhi.points.actions import PointsRefused
-from gongzhi.points.batch import violated
+from gongzhi.points.actions_accounts import cached_account
 from gongzhi.points.models import (
     Account,
     AccountKind,
@@ -33,20 +33,22 @@ from gongzhi.points.models import (
     RedemptionStatus,
     TxnKind,
 )
-from gongzhi.points.models.catalogue import REDEMPTION_TRANSITIONS
+from gongzhi.points.models.catalogue import REDEMPTION_TABLE
 from gongzhi.points.policy import cached_policy
+from gongzhi.points.sql import violated
 from gongzhi.territory.models import community_path
 
 CODE_DIGITS = 10
 MAX_QUANTITY = 10
 
 
-class AlreadyDecided(Exception):
-    """The redemption is not open any more (verified, cancelled or expired): API 409."""
+class AlreadyDecided(Conflict):
+    """The redemption is not open any more (verified, cancelled or expired): 409, with the message
+    the counter shows (`already_message`)."""
 
     def __init__(self, redemption: Redemption) -> None:
         self.redemption = redemption
-        super().__init__(redemption.status)
+        super().__init__(already_message(redemption))
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def redeem(
 ) -> RedeemResult:
     """Debit the person, decrement stock, issue a pickup code. PointsRefused when the item is not on
     offer (or no longer at the price `item` shows), out of stock, or the balance is short; nothing
-    is written then. One batch (batch.py): every refusal is a constraint that rolls it back."""
+    is written then. One batch (sql.redeem_batch): every refusal is a constraint that rolls it back."""
     if not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
         raise PointsRefused(_("数量须在1到%(n)d之间") % {"n": MAX_QUANTITY}, invalid=True)
     if idempotency_key:
@@ -143,7 +145,7 @@ def _redeem(person: Person, item: CatalogueItem, quantity: int, idempotency_key:
         "created_at": now,
         "expires_at": now + timedelta(days=days) if days else None,
     }
-    done = batch.redeem(
+    done = sql.redeem_batch(
         values=values,
         redemption=row,
         person_account=account.pk,
@@ -215,7 +217,7 @@ def _refund(redemption: Redemption, to: str, actor: Any, reason: str) -> Redempt
         .select_related("item", "item__community", "transaction")
         .get(pk=redemption.pk)
     )
-    if to not in REDEMPTION_TRANSITIONS[locked.status]:
+    if not REDEMPTION_TABLE.allows(locked.status, to):
         raise AlreadyDecided(locked)
     legs = [(entry.account, -entry.amount) for entry in locked.transaction.entries.select_related("account")]
 

@@ -14,10 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.core.audit import record_write
+from gongzhi.core.errors import Conflict
 from gongzhi.points.models import Flag, FlagKind, FlagStatus, Transaction, TxnKind
-from gongzhi.points.models.flags import FLAG_TRANSITIONS
+from gongzhi.points.models.flags import FLAG_TABLE
 from gongzhi.points.policy import EffectivePolicy
 
 
@@ -73,8 +75,14 @@ def _raise(key: str, kind: str, txn: Any, count: int, awards: Any) -> Flag:
     return flag
 
 
-class FlagDecided(Exception):
-    """The flag was already cleared or reversed (API: 409)."""
+class FlagDecided(Conflict):
+    """The flag was already cleared or reversed (409); `status_label` says which."""
+
+    default_message = gettext_lazy("该标记已被其他人处理")
+
+    def __init__(self, status_label: object = "") -> None:
+        self.status_label = str(status_label)
+        super().__init__()
 
 
 @transaction.atomic
@@ -91,7 +99,7 @@ def flag_reverse(*, flag: Flag, actor: Any, note: str) -> Flag:
     if not (note or "").strip():
         raise PointsRefused(_("冲正必须填写原因"))
     locked = Flag.objects.select_for_update().get(pk=flag.pk)
-    if FlagStatus.REVERSED not in FLAG_TRANSITIONS[locked.status]:
+    if not FLAG_TABLE.allows(locked.status, FlagStatus.REVERSED):
         raise FlagDecided(locked.get_status_display())
     for txn in locked.transactions.filter(reversed_by__isnull=True, kind=TxnKind.AWARD).select_related(
         "community"
