@@ -15,12 +15,15 @@ from gongzhi.assemblies.models import (
     Choice,
     Election,
     ElectionBallot,
+    ExclusivePart,
     Matter,
     PropertyRating,
     Proxy,
     SnapshotMember,
     SnapshotVoter,
 )
+from gongzhi.orgs.models import Organisation
+from gongzhi.territory.models import TerritoryNode
 
 
 @dataclass
@@ -161,8 +164,6 @@ def rating_summary(company_ids: list[int], compound_id: int) -> list[dict[str, A
 
 def households_of(compound: Any) -> list[Any]:
     """Door numbers of a compound, for the register form of staff already checked on the compound."""
-    from gongzhi.territory.models import TerritoryNode
-
     return list(
         TerritoryNode.objects.filter(path__startswith=compound.path, level="household").select_related(
             "parent"
@@ -171,8 +172,6 @@ def households_of(compound: Any) -> list[Any]:
 
 
 def register_rows(compound: Any) -> list[Any]:
-    from gongzhi.assemblies.models import ExclusivePart
-
     return list(
         ExclusivePart.objects.filter(compound=compound)
         .select_related("household__parent")
@@ -188,6 +187,23 @@ def register_totals(compound: Any) -> dict[str, Any]:
 
 
 def property_companies(compound: Any) -> list[Any]:
-    from gongzhi.orgs.models import Organisation
-
     return list(Organisation.objects.filter(kind="property_company", serves=compound).order_by("name"))
+
+
+def compounds_managed(actor: Any) -> Any:
+    """The compounds where the actor holds manage_assemblies."""
+    return TerritoryNode.objects.visible_to(actor, "manage_assemblies").filter(level="compound")
+
+
+def compound_for_branch(actor: Any, compound_id: int) -> Any:
+    """A compound under the actor's manage_councils (the party branch rates there), or None."""
+    return (
+        TerritoryNode.objects.visible_to(actor, "manage_councils")
+        .filter(pk=compound_id, level="compound")
+        .first()
+    )
+
+
+def assemblies_managed(actor: Any) -> Any:
+    """The assemblies of the compounds the actor manages."""
+    return Assembly.objects.visible_to(actor).select_related("compound")

@@ -2,6 +2,8 @@
 the yearly rating of the property company. Residents hold no capability: these pages check the
 signed-in person against the frozen snapshot and their household."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +16,7 @@ from gongzhi.assemblies.access import ballot_assembly, may_rate_as_branch
 from gongzhi.assemblies.errors import AssemblyError
 from gongzhi.assemblies.forms import RatingForm
 from gongzhi.assemblies.models import AssemblyStatus, RaterKind
+from gongzhi.assemblies.views_forms import post_form
 
 
 def _ballot_page(request: HttpRequest, assembly, error: str = "", status: int = 200) -> HttpResponse:  # type: ignore[no-untyped-def]
@@ -80,13 +83,7 @@ def rate(request: HttpRequest) -> HttpResponse:
 @login_required
 def rate_branch(request: HttpRequest, compound_id: int) -> HttpResponse:
     """The party branch's rating, entered by a community organiser over the compound."""
-    from gongzhi.territory.models import TerritoryNode
-
-    compound = (
-        TerritoryNode.objects.visible_to(request.user, "manage_councils")
-        .filter(pk=compound_id, level="compound")
-        .first()
-    )
+    compound = queries.compound_for_branch(request.user, compound_id)
     if compound is None or not may_rate_as_branch(request.user, compound):
         raise Http404
     return _rating_page(request, compound, RaterKind.BRANCH)
@@ -97,29 +94,22 @@ def _rating_page(request: HttpRequest, compound, kind: str) -> HttpResponse:  # 
     year = timezone.localdate().year
     form = RatingForm(request.POST or None)
     form.fields["company"].choices = [(c.pk, c.name) for c in companies]
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            company = next(c for c in companies if c.pk == form.cleaned_data["company"])
-            try:
-                actions.rating_submit(
-                    actor=request.user,
-                    rater=request.user.person,
-                    company=company,
-                    compound=compound,
-                    year=year,
-                    kind=kind,
-                    score=form.cleaned_data["score"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except AssemblyError as exc:  # re-rendered with the user's input beside the message
-                messages.error(request, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("评价已提交,谢谢"))
-                return redirect(request.path)
-        else:
-            status = 400
+
+    def call(data: dict[str, Any]) -> None:
+        actions.rating_submit(
+            actor=request.user,
+            rater=request.user.person,
+            company=next(c for c in companies if c.pk == data["company"]),
+            compound=compound,
+            year=year,
+            kind=kind,
+            score=data["score"],
+            comment=data["comment"],
+        )
+
+    done, status = post_form(request, form, call, done=request.path, success=_("评价已提交,谢谢"))
+    if done:
+        return done
     context = {
         "compound": compound,
         "form": form,

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,12 +17,8 @@ from gongzhi.assemblies.access import access_assembly, can_manage_compound
 from gongzhi.assemblies.errors import AssemblyError
 from gongzhi.assemblies.forms import AssemblyForm, ElectionForm, MatterForm, PartForm, ProxyForm
 from gongzhi.assemblies.models import Assembly, AssemblyStatus
+from gongzhi.assemblies.views_forms import post_form
 from gongzhi.core.scoping import get_scope
-from gongzhi.territory.models import TerritoryNode
-
-
-def _compounds(request: HttpRequest) -> Any:
-    return TerritoryNode.objects.visible_to(request.user, "manage_assemblies").filter(level="compound")
 
 
 @login_required
@@ -32,23 +29,22 @@ def index(request: HttpRequest) -> HttpResponse:
     mine = queries.open_assemblies_for(person.pk) if person else []
     if not (scope.is_global or scope.paths_for("manage_assemblies")):
         return render(request, "assemblies/owner_index.html", {"assemblies": mine})
-    compounds = list(_compounds(request).order_by("path")[:500])
+    compounds = list(queries.compounds_managed(request.user).order_by("path")[:500])
     form = AssemblyForm(request.POST or None)
     form.fields["compound"].choices = [(c.pk, c.name) for c in compounds]
-    if request.method == "POST":
-        if form.is_valid():
-            compound = next(c for c in compounds if c.pk == form.cleaned_data["compound"])
-            assembly = actions.assembly_create(
-                actor=request.user,
-                compound=compound,
-                title=form.cleaned_data["title"],
-                closes_at=form.cleaned_data["closes_at"],
-            )
-            return redirect("assemblies:detail", assembly.pk)
-        status = 400
-    else:
-        status = 200
-    assemblies = Assembly.objects.visible_to(request.user).select_related("compound")[:200]
+
+    def call(data: dict[str, Any]) -> Assembly:
+        compound = next(c for c in compounds if c.pk == data["compound"])
+        return actions.assembly_create(
+            actor=request.user, compound=compound, title=data["title"], closes_at=data["closes_at"]
+        )
+
+    done, status = post_form(
+        request, form, call, done=lambda made: reverse("assemblies:detail", args=[made.pk])
+    )
+    if done:
+        return done
+    assemblies = queries.assemblies_managed(request.user)[:200]
     return render(
         request,
         "assemblies/index.html",
@@ -85,17 +81,14 @@ def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms
     return render(request, "assemblies/detail.html", context, status=status)
 
 
-def _form_post(request: HttpRequest, assembly: Assembly, form_name: str, form: Any, act: Any) -> HttpResponse:
-    """A form posted from the assembly page: `act(cleaned_data)`, then back to the page; when the form
-    does not parse (400) or the action refuses, the page again with the user's input and the reason."""
-    if not form.is_valid():
-        return _detail(request, assembly, status=400, **{form_name: form})
-    try:
-        act(form.cleaned_data)
-    except AssemblyError as exc:  # re-rendered with the user's input beside the message
-        messages.error(request, exc.message)
-        return _detail(request, assembly, status=exc.status, **{form_name: form})
-    return redirect("assemblies:detail", assembly.pk)
+def _form_post(
+    request: HttpRequest, assembly: Assembly, form_name: str, form: Any, act: Any, success: str = ""
+) -> HttpResponse:
+    """A form posted from the assembly page: back to it, or it again with the user's input."""
+    done, status = post_form(
+        request, form, act, done=reverse("assemblies:detail", args=[assembly.pk]), success=success
+    )
+    return done or _detail(request, assembly, status=status, **{form_name: form})
 
 
 @login_required
@@ -165,9 +158,8 @@ def add_proxy(request: HttpRequest, assembly_id: int) -> HttpResponse:
             agent_phone=data["agent_phone"],
             document=data["document"],
         )
-        messages.success(request, _("书面委托已登记"))
 
-    return _form_post(request, assembly, "proxy_form", form, add)
+    return _form_post(request, assembly, "proxy_form", form, add, _("书面委托已登记"))
 
 
 @require_POST
@@ -176,7 +168,7 @@ def register_import(request: HttpRequest, compound_id: int) -> HttpResponse:
     """Upload the compound's register as CSV: all rows or none (register_import.py)."""
     from gongzhi.assemblies import register_import as importer
 
-    compound = _compounds(request).filter(pk=compound_id).first()
+    compound = queries.compounds_managed(request.user).filter(pk=compound_id).first()
     if compound is None:
         raise Http404
     upload = request.FILES.get("file")
@@ -200,7 +192,7 @@ def _register_page(
         "totals": queries.register_totals(compound),
         "form": form,
         "may_edit": can_manage_compound(request.user, compound),
-        "open_assemblies": Assembly.objects.visible_to(request.user).filter(
+        "open_assemblies": queries.assemblies_managed(request.user).filter(
             compound=compound, status=AssemblyStatus.VOTING
         ),
         **extra,
@@ -211,7 +203,7 @@ def _register_page(
 @login_required
 def register(request: HttpRequest, compound_id: int) -> HttpResponse:
     """The compound's owners' register: parts, areas and how many current owners (no names)."""
-    compound = _compounds(request).filter(pk=compound_id).first()
+    compound = queries.compounds_managed(request.user).filter(pk=compound_id).first()
     if compound is None:
         raise Http404
     households = queries.households_of(compound)
@@ -219,24 +211,18 @@ def register(request: HttpRequest, compound_id: int) -> HttpResponse:
     form.fields["household"].choices = [
         (h.pk, f"{h.parent.name if h.parent else ''}{h.name}") for h in households
     ]
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            household = next(h for h in households if h.pk == form.cleaned_data["household"])
-            try:
-                actions.part_register_by_phones(
-                    actor=request.user,
-                    household=household,
-                    area=form.cleaned_data["area"],
-                    phones=form.cleaned_data["owner_phones"],
-                    on=timezone.localdate(),
-                )
-            except AssemblyError as exc:  # re-rendered with the user's input beside the message
-                messages.error(request, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("产权登记已保存"))
-                return redirect("assemblies:register", compound.pk)
-        else:
-            status = 400
+
+    def call(data: dict[str, Any]) -> None:
+        actions.part_register_by_phones(
+            actor=request.user,
+            household=next(h for h in households if h.pk == data["household"]),
+            area=data["area"],
+            phones=data["owner_phones"],
+            on=timezone.localdate(),
+        )
+
+    done = reverse("assemblies:register", args=[compound.pk])
+    saved, status = post_form(request, form, call, done=done, success=_("产权登记已保存"))
+    if saved:
+        return saved
     return _register_page(request, compound, form, status=status)

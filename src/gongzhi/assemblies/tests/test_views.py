@@ -212,3 +212,31 @@ def test_after_the_close_time_the_ballot_page_says_so_instead_of_offering_a_form
     html = client.get(reverse("assemblies:ballot", args=[assembly.pk])).content.decode()
     assert "表决已截止" in html
     assert "提交投票" not in html
+
+
+def test_the_register_form_names_owners_by_phone_and_a_refusal_keeps_the_input(client, register):
+    from gongzhi.assemblies.models import Ownership
+    from gongzhi.people.tests.factories import make_person
+
+    owner = make_person(name="新业主", phone="13987654321")
+    client.force_login(register.committee_user)
+    url = reverse("assemblies:register", args=[register.compound.pk])
+    household = register.households[1].pk
+    refused = client.post(url, {"household": household, "area": "88.50", "owner_phones": "13900000000"})
+    assert refused.status_code == 422
+    assert "未登记为居民" in refused.content.decode()
+    assert "88.50" in refused.content.decode()  # the area the user typed is still in the form
+    saved = client.post(url, {"household": household, "area": "88.50", "owner_phones": "13987654321"})
+    assert saved.status_code == 302
+    assert Ownership.objects.current().filter(part__household_id=household).get().person == owner
+
+
+def test_a_matter_added_after_voting_opened_is_refused_on_the_page_with_409(client, register):
+    assembly = actions.assembly_open(actor=None, assembly=new_assembly(register))
+    client.force_login(register.committee_user)
+    response = client.post(
+        reverse("assemblies:add_matter", args=[assembly.pk]), {"title": "迟到的事项", "category": "other"}
+    )
+    assert response.status_code == 409
+    assert "表决已开始" in response.content.decode()
+    assert assembly.matters.count() == 1
