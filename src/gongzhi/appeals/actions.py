@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.appeals import hooks, notify, stats
+from gongzhi.appeals import actions_notify, hooks, stats
 from gongzhi.appeals.access import require
 from gongzhi.appeals.calendar import WorkCalendar
 from gongzhi.appeals.deadlines import clocks_and_due
@@ -70,7 +70,7 @@ def transition(*, appeal: Appeal, action: str, actor: Any, note: str = "", **dat
 def appeal_accept(*, appeal: Appeal, actor: Any, note: str = "") -> Appeal:
     locked = transition(appeal=appeal, action=Action.ACCEPT, actor=actor, note=note)
     locked.save(update_fields=["status", "updated_at"])
-    notify.notify_resident(locked, "accepted")
+    actions_notify.notify_resident(locked, "accepted")
     return locked
 
 
@@ -117,8 +117,8 @@ def appeal_dispatch(
     start_clocks(locked, now)
     locked.save()
     stats.bump(locked, dispatched=1)
-    notify.notify_resident(locked, "dispatched")
-    notify.notify_department(locked, "assigned", f"新派单:{locked.number} {locked.title}")
+    actions_notify.notify_resident(locked, "dispatched")
+    actions_notify.notify_department(locked, "assigned", f"新派单:{locked.number} {locked.title}")
     return locked
 
 
@@ -202,7 +202,7 @@ def appeal_reply(*, appeal: Appeal, actor: Any, text: str) -> Appeal:
     locked.replied_at = now
     locked.first_contact_at = locked.first_contact_at or now
     locked.save(update_fields=["status", "replied_at", "first_contact_at", "updated_at"])
-    notify.notify_resident(locked, "replied")
+    actions_notify.notify_resident(locked, "replied")
     return locked
 
 
@@ -234,7 +234,7 @@ def appeal_rate(*, appeal: Appeal, actor: Any, satisfaction: str, solved: bool, 
         start_clocks(locked, now)
         _event(locked, Action.REOPEN, None, before, "群众不满意,重新办理")
         stats.bump(locked, dispatched=1)
-        notify.notify_department(locked, "reopened", f"群众不满意,重新办理:{locked.number}")
+        actions_notify.notify_department(locked, "reopened", f"群众不满意,重新办理:{locked.number}")
     else:
         locked.status = next_status(before, Action.CLOSE)
         locked.closed_at = now

@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from gongzhi.appeals import actions, deadlines, hooks, notify, routing, stats
+from gongzhi.appeals import actions, actions_notify, deadlines, hooks, notify, routing, stats
 from gongzhi.appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Channel
 from gongzhi.appeals.workflow import Action, Status
 from gongzhi.core import crypto, rowsql, uploads
@@ -525,6 +525,6 @@ def _create(
             sha256=hashlib.sha256(photo.content).hexdigest(),
         )
     if department is not None:
-        notify.notify_resident(appeal, "accepted")
-        notify.notify_resident(appeal, "dispatched")
+        actions_notify.notify_resident(appeal, "accepted")
+        actions_notify.notify_resident(appeal, "dispatched")
     return appeal

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from gongzhi.appeals import notify
+from gongzhi.appeals import actions_notify
 from gongzhi.appeals.models import Appeal, AppealEvent, Notification, ReportIn, Whistle
 from gongzhi.appeals.workflow import Action, Status
 from gongzhi.core.scoping import ancestor_paths
@@ -111,7 +111,9 @@ def _near_due(now: datetime.datetime, result: SweepResult) -> None:
             ).update(near_due_notified_at=now)
             if won:
                 due = timezone.localtime(appeal.resolve_due_at).strftime("%m-%d %H:%M")
-                notify.notify_department(appeal, "near_due", f"即将超期:{appeal.number} 办结时限 {due}")
+                actions_notify.notify_department(
+                    appeal, "near_due", f"即将超期:{appeal.number} 办结时限 {due}"
+                )
                 result.near_due += 1
 
 
@@ -140,7 +142,7 @@ def _sign_overdue(now: datetime.datetime, result: SweepResult) -> None:
             ).exists()
             if done:
                 continue
-            notify.notify_department(
+            actions_notify.notify_department(
                 appeal, SIGN_REMINDER_KIND, f"签收超时,请尽快签收:{appeal.number} {appeal.title}"[:300]
             )
             # a department without handler accounts still gets the reminder on record
@@ -183,7 +185,9 @@ def _overdue(now: datetime.datetime, result: SweepResult) -> None:
             )
             text = f"超期升级:{appeal.number} {appeal.title}({appeal.department.name if appeal.department else '未派单'})"
             notify_officers(appeal.path, kind="overdue_escalated", text=text, appeal=appeal)
-            notify.notify_department(appeal, "overdue", f"已超期:{appeal.number} {appeal.title}"[:300])
+            actions_notify.notify_department(
+                appeal, "overdue", f"已超期:{appeal.number} {appeal.title}"[:300]
+            )
             result.overdue += 1
 
 
