@@ -3,6 +3,7 @@ unsaved inbox rows for them (actions_notify writes them; intake folds them into 
 
 from typing import Any
 
+from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.appeals.models import Appeal, Notification
 
 RESIDENT_TEXT = {
@@ -15,8 +16,6 @@ RESIDENT_TEXT = {
 def handler_ids(department_id: int) -> Any:
     """The department's current handler accounts (ids), as a queryset: one query, the handlers'
     people a subquery rather than a list fetched first."""
-    from gongzhi.accounts.models import RoleAssignment, User
-
     people = RoleAssignment.objects.active().filter(organisation_id=department_id).values("person_id")
     return User.objects.filter(person_id__in=people, is_active=True).values_list("pk", flat=True)
 

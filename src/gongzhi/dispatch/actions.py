@@ -9,10 +9,13 @@ import joblib
 from django.db import transaction
 from django.db.models import Max
 
+from gongzhi.appeals import routing
+from gongzhi.appeals.models import Appeal, Category
 from gongzhi.core.audit import actor_label
 from gongzhi.core.errors import Conflict
 from gongzhi.dispatch import training
 from gongzhi.dispatch.models import DispatchModel, LabelSource, Suggestion, TrainingLabel
+from gongzhi.dispatch.predict import categories_for, category_for, reset_cache
 from gongzhi.dispatch.training import Example, TrainingError
 
 
@@ -25,8 +28,6 @@ def allowed_labels() -> tuple[set[str], set[str]]:
     names of the board's taxonomy.csv (the classes a city hotline's labelled file uses, also when
     this deployment's own tree names its classes differently; decision 0037). Anything else is a
     typo or another scheme, and is refused."""
-    from gongzhi.appeals.models import Category
-
     level1 = set(Category.objects.filter(level=1, active=True).values_list("name", flat=True))
     paths = set(Category.objects.filter(active=True).values_list("path", flat=True))
     return level1 | board_classes(), paths
@@ -42,8 +43,6 @@ def board_classes() -> set[str]:
 
 def unrouted_labels(labels: set[str], label_kind: str) -> list[str]:
     """Labels no Category answers to: appeals predicted as these wait in triage for a person."""
-    from gongzhi.dispatch.predict import categories_for
-
     return sorted(labels - set(categories_for(sorted(labels), label_kind)))
 
 
@@ -53,8 +52,6 @@ def label_kind_of(labels: set[str], paths: set[str]) -> str:
 
 def history_examples() -> list[Example]:
     """Appeals whose category is known, and human corrections that name a category."""
-    from gongzhi.appeals.models import Appeal
-
     examples = [
         Example(title, text, path)
         for title, text, path in Appeal.objects.filter(category__isnull=False)
@@ -127,8 +124,6 @@ def model_activate(*, version: int, actor: Any) -> DispatchModel:
     if not target.is_active:
         DispatchModel.objects.filter(pk=target.pk).update(is_active=True)
         target.is_active = True
-    from gongzhi.dispatch.predict import reset_cache
-
     transaction.on_commit(reset_cache)  # this process sees the switch at once; others within 10 s
     reset_cache()
     return target
@@ -169,3 +164,26 @@ def record_correction(*, appeal: Any, department: Any = None, category: Any = No
         source=LabelSource.CORRECTION,
         appeal=appeal,
     )
+
+
+def suggestions_store(*, appeal: Any, ranked: list[tuple[str, float]], version: int, label_kind: str) -> None:
+    """A new appeal's top suggestions, each with the department the routing rules would pick for its
+    category (intake's hook stores them in the appeal's own transaction)."""
+    rows = []
+    for rank, (label, probability) in enumerate(ranked, start=1):
+        category = category_for(label, label_kind)
+        department_id = None
+        if category is not None:
+            department_id, _version = routing.route_department(category=category, path=appeal.path)
+        rows.append(
+            Suggestion(
+                appeal=appeal,
+                rank=rank,
+                label=label,
+                category=category,
+                department_id=department_id,
+                probability=probability,
+                model_version=version,
+            )
+        )
+    Suggestion.objects.bulk_create(rows)

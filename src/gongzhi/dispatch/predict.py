@@ -12,8 +12,9 @@ from typing import Any
 import joblib
 import numpy as np
 
+from gongzhi.appeals.models import Category
 from gongzhi.dispatch.embedding import EmbedderMissing
-from gongzhi.dispatch.models import DEFAULT_THRESHOLD, AutoDispatchThreshold, DispatchModel, Suggestion
+from gongzhi.dispatch.models import DEFAULT_THRESHOLD, AutoDispatchThreshold, DispatchModel
 from gongzhi.dispatch.training import compose
 
 TOP_K = 3
@@ -129,8 +130,6 @@ def category_for(label: str, label_kind: str) -> Any:
 def categories_for(labels: list[str], label_kind: str) -> dict[str, Any]:
     """The active Category of each label in one query (by path, or the level-1 of that name; the
     first by path when several match, as `.first()` would pick)."""
-    from gongzhi.appeals.models import Category
-
     if label_kind == "category":
         rows = Category.objects.filter(path__in=labels, active=True)
     else:
@@ -161,26 +160,10 @@ class IntakePrediction:
         """Store the top-3 suggestions (with the department the routing rules would pick)."""
         if not self.ranked or self.version is None or appeal is None:
             return
-        from gongzhi.appeals import routing
+        # function-level: actions reads the active model through this module
+        from gongzhi.dispatch.actions import suggestions_store
 
-        rows = []
-        for rank, (label, probability) in enumerate(self.ranked, start=1):
-            category = category_for(label, self.label_kind)
-            department_id = None
-            if category is not None:
-                department_id, _version = routing.route_department(category=category, path=appeal.path)
-            rows.append(
-                Suggestion(
-                    appeal=appeal,
-                    rank=rank,
-                    label=label,
-                    category=category,
-                    department_id=department_id,
-                    probability=probability,
-                    model_version=self.version,
-                )
-            )
-        Suggestion.objects.bulk_create(rows)
+        suggestions_store(appeal=appeal, ranked=self.ranked, version=self.version, label_kind=self.label_kind)
 
 
 NOTHING = IntakePrediction(None, [], None)

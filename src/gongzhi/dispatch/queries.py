@@ -3,10 +3,12 @@ the model versions (never their blobs)."""
 
 from typing import Any
 
+from gongzhi.appeals import routing
 from gongzhi.core.scoping import get_scope
 from gongzhi.dispatch import predict
 from gongzhi.dispatch.models import DispatchModel, Suggestion
 from gongzhi.dispatch.training import compose
+from gongzhi.orgs.models import Organisation
 from gongzhi.territory.models import Level, TerritoryNode
 
 
@@ -31,9 +33,6 @@ def territory_for(actor: Any, code: str) -> TerritoryNode | None:
 
 def predict_for(*, subject: str, text: str, node: TerritoryNode) -> dict[str, Any] | None:
     """Top-3 of the active model with category and routed department; None with no active model."""
-    from gongzhi.appeals import routing
-    from gongzhi.orgs.models import Organisation
-
     model = predict.active_model()
     if model is None:
         return None

@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from gongzhi.appeals.models import Appeal
+from gongzhi.appeals.routing import match_address
 from gongzhi.appeals.workflow import Status
 from gongzhi.core.scoping import get_scope
 from gongzhi.hotissues.models import AppealFingerprint, Support
@@ -88,8 +89,6 @@ def address_point(address_text: str) -> tuple[float, float] | None:
     """The point of a free-text address (appeals/address.py matching), for a draft without a pin."""
     if len(address_text.strip()) < 2:
         return None
-    from gongzhi.appeals.routing import match_address
-
     return node_point(match_address(address_text[:200]))
 
 
@@ -110,37 +109,6 @@ def fingerprint_row(appeal: Appeal) -> AppealFingerprint | None:
         created_at=appeal.created_at,
         text=normalise(f"{appeal.title} {appeal.text}"),
     )
-
-
-def fingerprint_appeal(appeal: Appeal, *, new: bool = False) -> AppealFingerprint | None:
-    """Write (or refresh) the fingerprint of a stored appeal. Idempotent; `new=True` (an appeal
-    just inserted in this transaction) writes with one INSERT instead of update_or_create's
-    savepoint, locking read and write."""
-    fp = fingerprint_row(appeal)
-    if fp is None or new:
-        if fp is not None:
-            fp.save(force_insert=True)
-        return fp
-    fields = {
-        f.name: getattr(fp, f.attname) for f in AppealFingerprint._meta.concrete_fields if not f.primary_key
-    }
-    fp, _ = AppealFingerprint.objects.update_or_create(appeal=appeal, defaults=fields)
-    return fp
-
-
-def fingerprint_missing(batch: int = 2000) -> int:
-    """Backfill: fingerprints for pinned (or address-matched) appeals that have none."""
-    from django.db.models import Q
-
-    done = 0
-    missing = (
-        Appeal.objects.filter(Q(lon__isnull=False, lat__isnull=False) | Q(territory__level__in=PLACE_LEVELS))
-        .exclude(pk__in=AppealFingerprint.objects.values("appeal_id"))
-        .select_related("territory")
-    )
-    for appeal in missing.iterator(chunk_size=batch):
-        done += fingerprint_appeal(appeal) is not None
-    return done
 
 
 @dataclass

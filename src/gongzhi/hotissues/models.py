@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AppealFingerprint(models.Model):
     """One per appeal with a pin: a coarse grid cell (indexed with created_at) for the place
-    prefilter and the normalised text for the similarity. Written by `fingerprint_appeal`."""
+    prefilter and the normalised text for the similarity. Written by `actions.fingerprint_appeal`."""
 
     appeal = models.OneToOneField(
         "appeals.Appeal", primary_key=True, on_delete=models.CASCADE, related_name="+"

@@ -8,12 +8,8 @@ from django.utils import timezone
 
 from gongzhi.appeals.tests.helpers import IN_A, submit
 from gongzhi.hotissues import actions
-from gongzhi.hotissues.duplicates import (
-    fingerprint_appeal,
-    fingerprint_missing,
-    similar_appeals,
-    suggested_merges,
-)
+from gongzhi.hotissues.actions import fingerprint_appeal, fingerprint_missing
+from gongzhi.hotissues.duplicates import similar_appeals, suggested_merges
 from gongzhi.hotissues.models import AppealFingerprint, Support
 
 LAMP = "幸福路18号路灯坏了,晚上一片漆黑"

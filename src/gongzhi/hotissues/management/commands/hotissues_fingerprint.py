@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from gongzhi.hotissues.duplicates import fingerprint_missing
+from gongzhi.hotissues.actions import fingerprint_missing
 
 
 class Command(BaseCommand):
