@@ -4,7 +4,7 @@ rules; past activities with attendance and ratings, upcoming ones (one nearly fu
 bookings. Past rows are written directly (no action books the past); their history events too."""
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -66,8 +66,57 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     return counts
 
 
+# The rooms each level of centre offers: name, capacity, slot / shortest / longest minutes, days
+# bookable ahead, bookings an organisation may hold, whether staff approve each booking.
+VENUE_COLUMNS: tuple[str, ...] = ("name", "capacity", "slot_minutes", "min_minutes", "max_minutes")
+VENUE_COLUMNS += ("max_days_ahead", "per_org_cap", "needs_approval")
+VENUES_BY_LEVEL: dict[str, list[tuple[Any, ...]]] = {
+    "street": [("报告厅", 200, 30, 60, 240, 14, 8, True), ("篮球场", 30, 60, 60, 120, 7, 10, False)],
+    "community": [
+        ("多功能活动室", 40, 30, 30, 240, 14, 12, False),
+        ("会议室", 16, 30, 30, 180, 14, 10, True),
+        ("舞蹈室", 25, 60, 60, 120, 14, 10, False),
+    ],
+    "station": [("议事室", 12, 30, 30, 120, 14, 10, False)],
+}
+
+
 def _install(street: TerritoryNode, rng: random.Random) -> dict[str, int]:
     communities = list(TerritoryNode.objects.filter(parent=street, level="community").order_by("code"))
+    Centre.objects.bulk_create(_centres(street, communities, rng))
+    centres = list(Centre.objects.filter(territory__path__startswith=street.path).order_by("id"))
+    by_name = {c.name: c for c in centres}
+    venues = [
+        Venue(centre=c, **dict(zip(VENUE_COLUMNS, row, strict=True)))
+        for c in centres
+        for row in VENUES_BY_LEVEL.get(c.level, [])
+    ]
+    Venue.objects.bulk_create(venues)
+    venues_of: dict[int, list[Venue]] = {}
+    for venue in Venue.objects.filter(centre__in=centres).order_by("id"):
+        venues_of.setdefault(venue.centre_id, []).append(venue)
+
+    _staff(by_name)
+    today = timezone.localdate()
+    now = timezone.now()
+    Activity.objects.bulk_create(_activities(centres, by_name, venues_of, rng, today))
+    activities = list(
+        Activity.objects.filter(centre__in=centres).select_related("centre__territory").order_by("id")
+    )
+    signups, feedback = _signups(activities, rng, now)
+    bookings = _bookings(centres, venues_of, rng, today, now)
+    return {
+        "centres": len(centres),
+        "venues": len(venues),
+        "activities": len(activities),
+        "signups": signups,
+        "activity_feedback": feedback,
+        "bookings": bookings,
+    }
+
+
+def _centres(street: TerritoryNode, communities: list[TerritoryNode], rng: random.Random) -> list[Centre]:
+    """The street's centre, one per community (with stations in a few compounds) and a mobile one."""
     centres: list[Centre] = []
     lon, lat = _point(street, rng, 0)
     centres.append(
@@ -84,45 +133,25 @@ def _install(street: TerritoryNode, rng: random.Random) -> dict[str, int]:
             description="街道党群服务中心:政务服务、法律援助、长者饭堂、四点半课堂等一站式服务。",
         )
     )
-    community_centres: dict[int, Centre] = {}
     for i, community in enumerate(communities):
         lon, lat = _point(community, rng)
-        centre = Centre(
-            name=f"{community.name}党群服务中心",
-            level="community",
-            territory=community,
-            lon=lon,
-            lat=lat,
-            address=f"{street.name}{community.name}文化广场{i + 1}号",
-            opening_hours=standard_hours(),
-            services=COMMUNITY_SERVICES
-            + rng.sample(EXTRA_SERVICES, 3)
-            + (["课后托管"] if community.name == HOME else []),
-            phone=f"0755-2340{i + 1:04d}",
-        )
-        community_centres[community.pk] = centre
-        centres.append(centre)
-        if community.name == HOME or i < 2:
-            compounds = list(
-                TerritoryNode.objects.filter(path__startswith=community.path, level="compound").order_by(
-                    "code"
-                )[:3]
+        centres.append(
+            Centre(
+                name=f"{community.name}党群服务中心",
+                level="community",
+                territory=community,
+                lon=lon,
+                lat=lat,
+                address=f"{street.name}{community.name}文化广场{i + 1}号",
+                opening_hours=standard_hours(),
+                services=COMMUNITY_SERVICES
+                + rng.sample(EXTRA_SERVICES, 3)
+                + (["课后托管"] if community.name == HOME else []),
+                phone=f"0755-2340{i + 1:04d}",
             )
-            for j, compound in enumerate(compounds):
-                lon, lat = _point(compound, rng, 0.0003)
-                level = "station" if j == 0 else "micro_station"
-                centres.append(
-                    Centre(
-                        name=f"{compound.name}党群服务{'站' if j == 0 else '微站'}",
-                        level=level,
-                        territory=compound,
-                        lon=lon,
-                        lat=lat,
-                        address=f"{compound.name}物业楼一楼",
-                        opening_hours=standard_hours(weekend=False),
-                        services=rng.sample(COMMUNITY_SERVICES + EXTRA_SERVICES, 3),
-                    )
-                )
+        )
+        if community.name == HOME or i < 2:
+            centres += _stations(community, rng)
     if communities:
         site = communities[-1]
         lon, lat = _point(site, rng)
@@ -139,56 +168,40 @@ def _install(street: TerritoryNode, rng: random.Random) -> dict[str, int]:
                 description="为建筑工人提供的流动服务站:欠薪维权、义诊、就业信息。",
             )
         )
-    Centre.objects.bulk_create(centres)
-    centres = list(Centre.objects.filter(territory__path__startswith=street.path).order_by("id"))
-    by_name = {c.name: c for c in centres}
+    return centres
 
-    venues: list[Venue] = []
-    for centre in centres:
-        if centre.level == "street":
-            venues += [
-                Venue(
-                    centre=centre,
-                    name="报告厅",
-                    capacity=200,
-                    needs_approval=True,
-                    min_minutes=60,
-                    max_minutes=240,
-                    per_org_cap=8,
-                ),
-                Venue(
-                    centre=centre,
-                    name="篮球场",
-                    capacity=30,
-                    slot_minutes=60,
-                    min_minutes=60,
-                    max_minutes=120,
-                    max_days_ahead=7,
-                ),
-            ]
-        elif centre.level == "community":
-            venues += [
-                Venue(centre=centre, name="多功能活动室", capacity=40, per_org_cap=12),
-                Venue(centre=centre, name="会议室", capacity=16, needs_approval=True, max_minutes=180),
-                Venue(
-                    centre=centre,
-                    name="舞蹈室",
-                    capacity=25,
-                    slot_minutes=60,
-                    min_minutes=60,
-                    max_minutes=120,
-                ),
-            ]
-        elif centre.level == "station":
-            venues.append(Venue(centre=centre, name="议事室", capacity=12, max_minutes=120))
-    Venue.objects.bulk_create(venues)
-    venues_of: dict[int, list[Venue]] = {}
-    for venue in Venue.objects.filter(centre__in=centres).order_by("id"):
-        venues_of.setdefault(venue.centre_id, []).append(venue)
 
-    _staff(by_name)
-    today = timezone.localdate()
-    now = timezone.now()
+def _stations(community: TerritoryNode, rng: random.Random) -> list[Centre]:
+    """A station in the community's first compound and micro-stations in the next two."""
+    compounds = list(
+        TerritoryNode.objects.filter(path__startswith=community.path, level="compound").order_by("code")[:3]
+    )
+    stations = []
+    for j, compound in enumerate(compounds):
+        lon, lat = _point(compound, rng, 0.0003)
+        stations.append(
+            Centre(
+                name=f"{compound.name}党群服务{'站' if j == 0 else '微站'}",
+                level="station" if j == 0 else "micro_station",
+                territory=compound,
+                lon=lon,
+                lat=lat,
+                address=f"{compound.name}物业楼一楼",
+                opening_hours=standard_hours(weekend=False),
+                services=rng.sample(COMMUNITY_SERVICES + EXTRA_SERVICES, 3),
+            )
+        )
+    return stations
+
+
+def _activities(
+    centres: list[Centre],
+    by_name: dict[str, Centre],
+    venues_of: dict[int, list[Venue]],
+    rng: random.Random,
+    today: date,
+) -> list[Activity]:
+    """Past and coming activities of the street and community centres, and one nearly full."""
     activities: list[Activity] = []
     for centre in centres:
         if centre.level not in {"street", "community"}:
@@ -233,21 +246,7 @@ def _install(street: TerritoryNode, rng: random.Random) -> dict[str, int]:
                 description="报名即将满员,满员后可加入候补。",
             )
         )
-    Activity.objects.bulk_create(activities)
-    activities = list(
-        Activity.objects.filter(centre__in=centres).select_related("centre__territory").order_by("id")
-    )
-
-    signups, feedback = _signups(activities, rng, now)
-    bookings = _bookings(centres, venues_of, rng, today, now)
-    return {
-        "centres": len(centres),
-        "venues": len(venues),
-        "activities": len(activities),
-        "signups": signups,
-        "activity_feedback": feedback,
-        "bookings": bookings,
-    }
+    return activities
 
 
 def _staff(by_name: dict[str, Centre]) -> None:

@@ -3,14 +3,18 @@ import pytest
 from gongzhi.circles.models import Resource
 
 
+def make_resource(node, name: str, kind: str, lon: float, lat: float, **more) -> Resource:  # type: ignore[no-untyped-def]
+    return Resource.objects.create(name=name, kind=kind, territory=node, lon=lon, lat=lat, **more)
+
+
 @pytest.fixture
 def library(actors):
-    return Resource.objects.create(
-        name="甲社区图书室",
-        kind="library",
-        territory=actors.net.a.community,
-        lon=113.9012,
-        lat=22.7012,
+    return make_resource(
+        actors.net.a.community,
+        "甲社区图书室",
+        "library",
+        113.9012,
+        22.7012,
         opening_hours="9:00-21:00",
         uses="借书\n自习\n亲子阅读",
     )
@@ -18,11 +22,6 @@ def library(actors):
 
 @pytest.fixture
 def clinic_b(actors):
-    return Resource.objects.create(
-        name="乙社康中心",
-        kind="clinic",
-        territory=actors.net.b.community,
-        lon=113.921,
-        lat=22.7012,
-        uses="家庭医生\n疫苗接种",
+    return make_resource(
+        actors.net.b.community, "乙社康中心", "clinic", 113.921, 22.7012, uses="家庭医生\n疫苗接种"
     )

@@ -13,6 +13,26 @@ from gongzhi.parking.workflow import PermitStatus
 pytestmark = pytest.mark.django_db
 
 
+def apply_form(plate: str, days: str, start: str, end: str) -> dict:
+    return {"plate": plate, "weekdays": list(days), "starts_at": start, "ends_at": end}
+
+
+def offer_form(unit_id: int, **changes: object) -> dict:
+    """The offer form's fields; unchanged, they describe the conftest `offer` (make_offer)."""
+    fields = {
+        "organisation": unit_id,
+        "title": "夜间共享车位",
+        "address": "光明大道1号",
+        "weekdays": list("12345"),
+        "starts_at": "19:00",
+        "ends_at": "08:00",
+        "spaces": 2,
+        "valid_from": "2026-01-01",
+        "valid_until": "2030-12-31",
+    }
+    return fields | changes
+
+
 def login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
     return client
@@ -25,12 +45,7 @@ def test_resident_sees_offers_of_their_community_and_applies(client, actors, off
     assert "夜间共享车位" in page.content.decode()
     response = client.post(
         f"/parking/offers/{offer.pk}/apply/",
-        {
-            "plate": "粤BD12345",
-            "weekdays": ["1", "2", "3"],
-            "starts_at": "19:30",
-            "ends_at": "07:30",
-        },
+        apply_form("粤BD12345", "123", "19:30", "07:30"),
     )
     assert response.status_code == 302
     assert ParkingApplication.objects.get().plate == "粤BD12345"
@@ -40,12 +55,7 @@ def test_wrong_plate_gets_422_with_a_message_and_nothing_stored(client, actors, 
     login(client, actors.resident_a)
     response = client.post(
         f"/parking/offers/{offer.pk}/apply/",
-        {
-            "plate": "粤B12",
-            "weekdays": ["1"],
-            "starts_at": "19:30",
-            "ends_at": "07:30",
-        },
+        apply_form("粤B12", "1", "19:30", "07:30"),
     )
     assert response.status_code == 422
     assert "7位" in response.content.decode()
@@ -56,12 +66,7 @@ def test_outside_window_gets_422_with_the_reason(client, actors, offer):
     login(client, actors.resident_a)
     response = client.post(
         f"/parking/offers/{offer.pk}/apply/",
-        {
-            "plate": "粤B12345",
-            "weekdays": ["6"],
-            "starts_at": "10:00",
-            "ends_at": "12:00",
-        },
+        apply_form("粤B12345", "6", "10:00", "12:00"),
     )
     assert response.status_code == 422
     assert "不在开放时段内" in response.content.decode()
@@ -167,17 +172,17 @@ def test_unit_page_masks_plates_for_unit_members_and_shows_them_to_staff(client,
 
 def test_staff_creates_an_offer_and_bad_dates_get_a_message(client, actors, unit_a):
     login(client, actors.staff_a)
-    data = {
-        "organisation": unit_a.pk,
-        "title": "周末全天",
-        "address": "光明大道2号",
-        "weekdays": ["6", "7"],
-        "starts_at": "00:00",
-        "ends_at": "00:00",
-        "spaces": 10,
-        "valid_from": "2026-12-01",
-        "valid_until": "2026-11-01",
-    }
+    data = offer_form(
+        unit_a.pk,
+        title="周末全天",
+        address="光明大道2号",
+        weekdays=["6", "7"],
+        starts_at="00:00",
+        ends_at="00:00",
+        spaces=10,
+        valid_from="2026-12-01",
+        valid_until="2026-11-01",
+    )
     response = client.post("/parking/manage/offers/new/", data)
     assert response.status_code == 422
     assert "不能早于" in response.content.decode()
@@ -189,17 +194,17 @@ def test_staff_creates_an_offer_and_bad_dates_get_a_message(client, actors, unit
 
 def test_staff_of_another_community_cannot_offer_for_unit_a(client, actors, unit_a):
     login(client, actors.staff_b)
-    data = {
-        "organisation": unit_a.pk,
-        "title": "x",
-        "address": "y",
-        "weekdays": ["6"],
-        "starts_at": "00:00",
-        "ends_at": "00:00",
-        "spaces": 1,
-        "valid_from": "2026-12-01",
-        "valid_until": "2027-11-01",
-    }
+    data = offer_form(
+        unit_a.pk,
+        title="x",
+        address="y",
+        weekdays=["6"],
+        starts_at="00:00",
+        ends_at="00:00",
+        spaces=1,
+        valid_from="2026-12-01",
+        valid_until="2027-11-01",
+    )
     assert client.post("/parking/manage/offers/new/", data).status_code == 400  # not a choice for them
     assert not ParkingOffer.objects.exists()
 
@@ -207,17 +212,7 @@ def test_staff_of_another_community_cannot_offer_for_unit_a(client, actors, unit
 def test_staff_closes_an_offer_and_residents_no_longer_see_it(client, actors, offer):
     login(client, actors.staff_a)
     assert client.get(f"/parking/manage/offers/{offer.pk}/edit/").status_code == 200
-    data = {
-        "organisation": offer.organisation_id,
-        "title": offer.title,
-        "address": offer.address,
-        "weekdays": list(offer.weekdays),
-        "starts_at": "19:00",
-        "ends_at": "08:00",
-        "spaces": 2,
-        "valid_from": "2026-01-01",
-        "valid_until": "2030-12-31",
-    }  # "active" unticked
+    data = offer_form(offer.organisation_id)  # the offer as it is, "active" unticked
     assert client.post(f"/parking/manage/offers/{offer.pk}/edit/", data).status_code == 302
     offer.refresh_from_db()
     assert offer.active is False
@@ -232,18 +227,7 @@ def test_shrinking_below_held_space_numbers_is_refused(client, actors, offer, re
         apply(u, offer, f"粤B4000{i}")
     actions.draw_run(actor=actors.staff_a, offer=offer)
     login(client, actors.staff_a)
-    data = {
-        "organisation": offer.organisation_id,
-        "title": offer.title,
-        "address": offer.address,
-        "weekdays": list(offer.weekdays),
-        "starts_at": "19:00",
-        "ends_at": "08:00",
-        "spaces": 1,
-        "valid_from": "2026-01-01",
-        "valid_until": "2030-12-31",
-        "active": "on",
-    }
+    data = offer_form(offer.organisation_id, spaces=1, active="on")
     response = client.post(f"/parking/manage/offers/{offer.pk}/edit/", data)
     assert response.status_code == 409
     offer.refresh_from_db()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.people.tests.factories import make_person
 from gongzhi.places import actions, geo
-from gongzhi.places.models import Activity, Centre, Venue
+from gongzhi.places.models import Activity, Booking, Centre, Venue
 
 ALL_DAY = {str(d): [["08:00", "22:00"]] for d in range(7)}
 
@@ -42,6 +42,20 @@ def make_centre(net_node, name: str, lon: float, lat: float, services=(), level=
             services=list(services),
             phone="0755-12345678",
         )
+    )
+
+
+def request_booking(  # type: ignore[no-untyped-def]
+    places: Places, person_id: int, start=None, end=None, *, purpose: str = "会议", **kw
+) -> Booking:
+    """A booking of the fixture venue through the action, tomorrow 10:00-11:00 unless told."""
+    return actions.booking_request(
+        venue=places.venue,
+        person_id=person_id,
+        starts_at=start or at(1, 10),
+        ends_at=end or at(1, 11),
+        purpose=purpose,
+        **kw,
     )
 
 
@@ -84,6 +98,14 @@ def places(actors) -> Places:
         name="甲社区书法协会", kind=OrgKind.SOCIAL_ORG, territory=actors.net.a.community
     )
     return Places(centre=centre, venue=venue, activity=activity, org=org, now=timezone.now())
+
+
+@pytest.fixture
+def requested_booking(places, actors) -> Booking:
+    """Resident A's booking of a venue that needs approval: it waits for the centre's staff."""
+    places.venue.needs_approval = True
+    places.venue.save()
+    return request_booking(places, actors.person_a.pk)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.utils import timezone
 from gongzhi.places import actions
 from gongzhi.places.errors import AlreadySignedUp, BookingRefused, CheckinRefused, PlacesError
 from gongzhi.places.models import SignUp, SignUpEvent
-from gongzhi.places.tests.conftest import at
+from gongzhi.places.tests.conftest import at, request_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +92,7 @@ def test_checkin_outside_the_window_is_refused(places, residents):
 
 
 def test_booking_checkin_marks_it_used(places, residents):
-    booking = actions.booking_request(
-        venue=places.venue, person_id=residents[0].pk, starts_at=at(1, 10), ends_at=at(1, 11), purpose="会议"
-    )
+    booking = request_booking(places, residents[0].pk)
     actions.check_in(token=actions.ticket_for(booking), staff_person_id=None, now=at(1, 10))
     booking.refresh_from_db()
     assert booking.status == "used"

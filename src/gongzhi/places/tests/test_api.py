@@ -7,7 +7,7 @@ from conftest import PASSWORD
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.places import actions
 from gongzhi.places.models import Booking, BookingSeries
-from gongzhi.places.tests.conftest import at
+from gongzhi.places.tests.conftest import at, request_booking
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/places"
@@ -55,9 +55,7 @@ def test_series_needs_a_role_in_the_organisation_and_lists_clashes(resident, act
     }
     assert resident.post(url, body, content_type="application/json").status_code == 404
     RoleAssignment.objects.create(person=actors.resident_a.person, role="volunteer", organisation=places.org)
-    actions.booking_request(
-        venue=places.venue, person_id=actors.person_b.pk, starts_at=at(8, 19), ends_at=at(8, 20), purpose="x"
-    )
+    request_booking(places, actors.person_b.pk, at(8, 19), at(8, 20), purpose="x")
     clash = resident.post(url, body, content_type="application/json")
     assert clash.status_code == 409
     assert clash.json()["details"] == [f"{at(8, 19):%Y-%m-%d %H:%M}"]

@@ -7,16 +7,14 @@ import pytest
 from gongzhi.places import actions
 from gongzhi.places.errors import BookingRefused, InvalidTransition, SeriesClash, SlotTaken
 from gongzhi.places.models import Booking, BookingEvent, BookingSeries
-from gongzhi.places.tests.conftest import at
+from gongzhi.places.tests.conftest import at, request_booking
 from gongzhi.places.workflow import BookingStatus
 
 pytestmark = pytest.mark.django_db
 
 
 def book(places, person, start, end, **kw):  # type: ignore[no-untyped-def]
-    return actions.booking_request(
-        venue=places.venue, person_id=person.pk, starts_at=start, ends_at=end, purpose="读书会", **kw
-    )
+    return request_booking(places, person.pk, start, end, purpose="读书会", **kw)
 
 
 def test_a_free_slot_is_confirmed_at_once_with_an_event(places, residents):

@@ -9,7 +9,7 @@ from gongzhi.people.tests.factories import make_person
 from gongzhi.places import actions
 from gongzhi.places.errors import PlacesError, SlotTaken
 from gongzhi.places.models import Activity, Booking, BookingEvent, SignUp
-from gongzhi.places.tests.conftest import at
+from gongzhi.places.tests.conftest import at, request_booking
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -22,9 +22,7 @@ def test_twenty_simultaneous_bookings_of_one_slot_confirm_exactly_one(places, ac
     people = [make_person(name=f"抢场{i}", household=actors.net.a.household) for i in range(20)]
 
     def attempt(i: int):  # type: ignore[no-untyped-def]
-        return actions.booking_request(
-            venue=places.venue, person_id=people[i].pk, starts_at=at(1, 10), ends_at=at(1, 11), purpose="抢场"
-        )
+        return request_booking(places, people[i].pk, purpose="抢场")
 
     results = run_together(20, attempt, join_s=60)
     winners = [r for r in results if isinstance(r, Booking)]
@@ -35,13 +33,7 @@ def test_twenty_simultaneous_bookings_of_one_slot_confirm_exactly_one(places, ac
 
 
 def test_the_exclusion_constraint_refuses_an_overlap_written_around_the_actions(places, actors):
-    booking = actions.booking_request(
-        venue=places.venue,
-        person_id=actors.person_a.pk,
-        starts_at=at(1, 10),
-        ends_at=at(1, 11),
-        purpose="会议",
-    )
+    booking = request_booking(places, actors.person_a.pk)
     with pytest.raises(IntegrityError, match="places_booking_no_overlap"), transaction.atomic():
         Booking.objects.create(
             venue=places.venue,

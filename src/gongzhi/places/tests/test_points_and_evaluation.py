@@ -6,7 +6,7 @@ from django.utils import timezone
 from gongzhi.places import actions, geo, queries
 from gongzhi.places.evaluation import figures
 from gongzhi.places.models import Activity, Booking, Centre
-from gongzhi.places.tests.conftest import at, make_centre
+from gongzhi.places.tests.conftest import at, make_centre, request_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +38,9 @@ def test_month_figures_count_visits_residents_ratings_and_use(places, actors, re
         actions.check_in(token=actions.ticket_for(s), staff_person_id=None, now=at(1, 9))
     actions.feedback_give(activity=act, person_id=residents[0].pk, rating=5)
     actions.feedback_give(activity=act, person_id=residents[1].pk, rating=3)
-    used = actions.booking_request(
-        venue=places.venue, person_id=residents[0].pk, starts_at=at(1, 12), ends_at=at(1, 13), purpose="会"
-    )
+    used = request_booking(places, residents[0].pk, at(1, 12), at(1, 13), purpose="会")
     actions.check_in(token=actions.ticket_for(used), staff_person_id=None, now=at(1, 12))
-    missed = actions.booking_request(
-        venue=places.venue, person_id=residents[1].pk, starts_at=at(1, 14), ends_at=at(1, 15), purpose="会"
-    )
+    missed = request_booking(places, residents[1].pk, at(1, 14), at(1, 15), purpose="会")
     actions.booking_transition(booking=missed, to="no_show", actor_person_id=None)
     month = timezone.localtime(at(1, 9)).date().replace(day=1)
     [fig] = figures(places.centre, [month], now=at(2, 0))

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from gongzhi.places import actions
 from gongzhi.places.models import Booking, SignUp
-from gongzhi.places.tests.conftest import at, make_centre
+from gongzhi.places.tests.conftest import at, make_centre, request_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -116,29 +116,15 @@ def test_staff_check_in_through_the_ticket_url_and_outsiders_get_404(client, act
 
 
 def test_another_residents_booking_cannot_be_cancelled(client, actors, places):
-    booking = actions.booking_request(
-        venue=places.venue,
-        person_id=actors.person_b.pk,
-        starts_at=at(1, 10),
-        ends_at=at(1, 11),
-        purpose="会议",
-    )
+    booking = request_booking(places, actors.person_b.pk)
     login(client, actors.resident_a)
     assert client.post(reverse("places:booking_cancel", args=[booking.pk])).status_code == 404
     booking.refresh_from_db()
     assert booking.status == "confirmed"
 
 
-def test_staff_of_another_community_cannot_decide_bookings(client, actors, places):
-    places.venue.needs_approval = True
-    places.venue.save()
-    booking = actions.booking_request(
-        venue=places.venue,
-        person_id=actors.person_a.pk,
-        starts_at=at(1, 10),
-        ends_at=at(1, 11),
-        purpose="会议",
-    )
+def test_staff_of_another_community_cannot_decide_bookings(client, actors, places, requested_booking):
+    booking = requested_booking
     login(client, actors.staff_b)
     assert (
         client.post(reverse("places:booking_decide", args=[booking.pk]), {"to": "confirmed"}).status_code
@@ -191,22 +177,14 @@ def test_staff_publish_an_activity_that_books_its_venue_and_outsiders_get_404(cl
     assert clash.status_code == 409
     assert "已被预约" in clash.content.decode()
     with pytest.raises(Exception, match="该时段已被预约"):
-        actions.booking_request(
-            venue=places.venue,
-            person_id=actors.person_a.pk,
-            starts_at=at(2, 11),
-            ends_at=at(2, 12),
-            purpose="撞车",
-        )
+        request_booking(places, actors.person_a.pk, at(2, 11), at(2, 12), purpose="撞车")
 
 
 def test_an_organisation_member_books_a_series_and_a_clash_lists_the_dates(client, actors, places):
     from gongzhi.accounts.models import RoleAssignment
 
     RoleAssignment.objects.create(person=actors.resident_a.person, role="volunteer", organisation=places.org)
-    actions.booking_request(
-        venue=places.venue, person_id=actors.person_b.pk, starts_at=at(8, 19), ends_at=at(8, 20), purpose="x"
-    )
+    request_booking(places, actors.person_b.pk, at(8, 19), at(8, 20), purpose="x")
     login(client, actors.resident_a)
     assert "单位周期预约" in client.get(reverse("places:venue", args=[places.venue.pk])).content.decode()
     data = {
@@ -273,18 +251,10 @@ def test_find_lists_resources_of_the_circles_library_too(client, actors, places)
     assert "甲社区社康中心" in text
 
 
-def test_staff_confirm_a_requested_booking_on_the_centre_page(client, actors, places):
+def test_staff_confirm_a_requested_booking_on_the_centre_page(client, actors, places, requested_booking):
     from gongzhi.core.models import AuditEntry
 
-    places.venue.needs_approval = True
-    places.venue.save()
-    booking = actions.booking_request(
-        venue=places.venue,
-        person_id=actors.person_a.pk,
-        starts_at=at(1, 10),
-        ends_at=at(1, 11),
-        purpose="会议",
-    )
+    booking = requested_booking
     login(client, actors.staff_a)
     assert "待审核预约" in client.get(reverse("places:centre", args=[places.centre.pk])).content.decode()
     assert (
