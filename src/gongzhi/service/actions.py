@@ -12,7 +12,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -72,6 +72,17 @@ def parse_hours(raw: Any, default: Decimal) -> Decimal:
     if not Decimal("0.5") <= hours <= MAX_HOURS:
         raise ServiceError("服务时长应在0.5到24小时之间", "hours")
     return hours
+
+
+def insert_once[M: models.Model](row: M, refusal: ServiceError) -> M:
+    """Insert `row`; when a unique constraint refuses it, raise `refusal` instead (the savepoint keeps
+    the caller's transaction usable)."""
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError as exc:
+        raise refusal from exc
+    return row
 
 
 def notice(person_id: int | None, text: str, kind: str, order: ServiceOrder | None = None) -> None:

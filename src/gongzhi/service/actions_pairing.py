@@ -4,13 +4,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.core.audit import record_write
 from gongzhi.people.models import Tag
 from gongzhi.service.access import ServiceForbidden, may_manage
-from gongzhi.service.actions import ServiceError, award, parse_hours
+from gongzhi.service.actions import ServiceError, award, insert_once, parse_hours
 from gongzhi.service.models import Pairing, PairingAlert, Visit
 
 ELIGIBLE_TAGS = {Tag.ELDERLY_ALONE, Tag.EMPTY_NEST}
@@ -30,20 +30,19 @@ def pairing_create(*, actor: Any, member: Any, elder: Any, interval_days: int = 
     if not 1 <= int(interval_days) <= 60:
         raise ServiceError("探访间隔应在1到60天之间", "interval_days")
     today = timezone.localdate()
-    try:
-        with transaction.atomic():
-            pairing = Pairing.objects.create(
-                member=member,
-                elder=elder,
-                community=community,
-                path=community.path,
-                branch=member.branch,
-                interval_days=int(interval_days),
-                started_on=today,
-                next_due_on=today,
-            )
-    except IntegrityError as exc:
-        raise ServiceError("这位党员已与该老人结对", "elder") from exc
+    pairing = insert_once(
+        Pairing(
+            member=member,
+            elder=elder,
+            community=community,
+            path=community.path,
+            branch=member.branch,
+            interval_days=int(interval_days),
+            started_on=today,
+            next_due_on=today,
+        ),
+        ServiceError("这位党员已与该老人结对", "elder"),
+    )
     pairing.next_due_on = pairing.due_after(today)
     pairing.save(update_fields=["next_due_on"])
     record_write(actor=actor, action="service.pairing_create", obj=pairing, scope_path=pairing.path)

@@ -4,14 +4,14 @@ picks posts (认岗) and claims service-list items (认领)."""
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from gongzhi.core.audit import record_write
 from gongzhi.people.models import MemberKind
 from gongzhi.service.access import ServiceForbidden, may_manage
-from gongzhi.service.actions import ServiceError
+from gongzhi.service.actions import ServiceError, insert_once
 from gongzhi.service.models import PostClaim, ReportIn, ServicePost
 from gongzhi.service.models.reportin import PostKind
 from gongzhi.territory.models import Level
@@ -36,13 +36,10 @@ def report_in(*, actor: Any, member: Any, hours_target: Any = 24, year: int | No
     if not Decimal("1") <= target <= Decimal("500"):
         raise ServiceError("年度服务时长目标应在1到500小时之间", "hours_target")
     year = year or timezone.localdate().year
-    try:
-        with transaction.atomic():
-            row = ReportIn.objects.create(
-                member=member, community=community, path=community.path, year=year, hours_target=target
-            )
-    except IntegrityError as exc:
-        raise ServiceError(f"您{year}年已向社区报到", "member") from exc
+    row = insert_once(
+        ReportIn(member=member, community=community, path=community.path, year=year, hours_target=target),
+        ServiceError(f"您{year}年已向社区报到", "member"),
+    )
     record_write(actor=actor, action="service.report_in", obj=row, scope_path=row.path)
     return row
 
@@ -57,18 +54,17 @@ def post_create(
         raise ServiceError("请选择类别", "kind")
     if not (name or "").strip():
         raise ServiceError("请填写名称", "name")
-    try:
-        with transaction.atomic():
-            post = ServicePost.objects.create(
-                community=community,
-                path=community.path,
-                kind=kind,
-                name=name.strip()[:60],
-                description=(description or "")[:300],
-                capacity=max(1, int(capacity)),
-            )
-    except IntegrityError as exc:
-        raise ServiceError("已有同名岗位", "name") from exc
+    post = insert_once(
+        ServicePost(
+            community=community,
+            path=community.path,
+            kind=kind,
+            name=name.strip()[:60],
+            description=(description or "")[:300],
+            capacity=max(1, int(capacity)),
+        ),
+        ServiceError("已有同名岗位", "name"),
+    )
     record_write(actor=actor, action="service.post_create", obj=post, scope_path=post.path)
     return post
 
@@ -86,10 +82,6 @@ def post_claim(*, actor: Any, report: ReportIn, post: ServicePost) -> PostClaim:
     taken = PostClaim.objects.filter(post=locked, report_in__year=report.year).aggregate(n=Count("pk"))["n"]
     if taken >= locked.capacity:
         raise ServiceError("该岗位人数已满", "post")
-    try:
-        with transaction.atomic():
-            claim = PostClaim.objects.create(report_in=report, post=locked)
-    except IntegrityError as exc:
-        raise ServiceError("您已认领该岗位", "post") from exc
+    claim = insert_once(PostClaim(report_in=report, post=locked), ServiceError("您已认领该岗位", "post"))
     record_write(actor=actor, action="service.post_claim", obj=locked, scope_path=locked.path)
     return claim

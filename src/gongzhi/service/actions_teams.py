@@ -4,13 +4,13 @@ service area and poster consent. Staff of the community (manage_service) only.""
 import re
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from gongzhi.core import uploads
 from gongzhi.core.audit import record_write
 from gongzhi.core.phone import InvalidPhone, normalise_phone
 from gongzhi.service.access import ServiceForbidden, may_manage
-from gongzhi.service.actions import ServiceError, Upload, check_images, sniff_image
+from gongzhi.service.actions import ServiceError, Upload, check_images, insert_once, sniff_image
 from gongzhi.service.geo import building_of, point_of
 from gongzhi.service.models import Helper, HelperTeam, MemberKind, Skill
 from gongzhi.service.suggest import index_fields
@@ -66,18 +66,17 @@ def team_create(
         raise ServiceError("未知的专业", "specialty")
     if parent is not None and parent.community_id != community.pk:
         raise ServiceError("专业分队必须属于同一社区的服务队", "parent")
-    try:
-        with transaction.atomic():
-            team = HelperTeam.objects.create(
-                community=community,
-                path=community.path,
-                name=name[:80],
-                leader=leader,
-                parent=parent,
-                specialty=specialty,
-            )
-    except IntegrityError as exc:
-        raise ServiceError("本社区已有同名服务队", "name") from exc
+    team = insert_once(
+        HelperTeam(
+            community=community,
+            path=community.path,
+            name=name[:80],
+            leader=leader,
+            parent=parent,
+            specialty=specialty,
+        ),
+        ServiceError("本社区已有同名服务队", "name"),
+    )
     record_write(actor=actor, action="service.team_create", obj=team, scope_path=team.path)
     return team
 
@@ -140,11 +139,7 @@ def helper_add(
         poster_phone=phone,
     )
     index_fields(helper)
-    try:
-        with transaction.atomic():
-            helper.save(force_insert=True)
-    except IntegrityError as exc:
-        raise ServiceError("此人已是该服务队队员", "person") from exc
+    insert_once(helper, ServiceError("此人已是该服务队队员", "person"))
     record_write(actor=actor, action="service.helper_add", obj=helper, scope_path=helper.path)
     return helper
 

@@ -115,40 +115,25 @@ def record_xlsx(name: str, rows: list[RecordRow], target: Decimal | None) -> byt
 
 
 def hours_by_person(person_ids: list[int], start: date, end: date) -> dict[int, Decimal]:
+    """Service hours in [start, end) per person: fulfilled orders, fulfilled wishes and visits."""
     totals: dict[int, Decimal] = dict.fromkeys(person_ids, ZERO)
-    orders = (
-        ServiceOrder.objects.filter(
-            helper__person_id__in=person_ids,
-            status__in=DONE_ORDER_STATES,
-            fulfilled_at__date__gte=start,
-            fulfilled_at__date__lt=end,
-        )
-        .values("helper__person_id")
-        .annotate(h=Coalesce(Sum("hours"), ZERO))
+    sources = (  # (rows, the person's field, the day's field)
+        (
+            ServiceOrder.objects.filter(status__in=DONE_ORDER_STATES),
+            "helper__person_id",
+            "fulfilled_at__date",
+        ),
+        (Wish.objects.filter(status=WishStatus.FULFILLED), "claimant_person_id", "fulfilled_at__date"),
+        (Visit.objects.all(), "pairing__member__person_id", "visited_on"),
     )
-    for row in orders:
-        totals[row["helper__person_id"]] += row["h"]
-    wishes = (
-        Wish.objects.filter(
-            claimant_person_id__in=person_ids,
-            status=WishStatus.FULFILLED,
-            fulfilled_at__date__gte=start,
-            fulfilled_at__date__lt=end,
+    for rows, person, day in sources:
+        found = (
+            rows.filter(**{f"{person}__in": person_ids, f"{day}__gte": start, f"{day}__lt": end})
+            .values(person)
+            .annotate(h=Coalesce(Sum("hours"), ZERO))
         )
-        .values("claimant_person_id")
-        .annotate(h=Coalesce(Sum("hours"), ZERO))
-    )
-    for row in wishes:
-        totals[row["claimant_person_id"]] += row["h"]
-    visits = (
-        Visit.objects.filter(
-            pairing__member__person_id__in=person_ids, visited_on__gte=start, visited_on__lt=end
-        )
-        .values("pairing__member__person_id")
-        .annotate(h=Coalesce(Sum("hours"), ZERO))
-    )
-    for row in visits:
-        totals[row["pairing__member__person_id"]] += row["h"]
+        for row in found:
+            totals[row[person]] += row["h"]
     return totals
 
 
@@ -192,6 +177,14 @@ def wish_stats(actor: Any) -> list[dict[str, Any]]:
         .order_by("community__name")
     )
     return list(rows)
+
+
+def own_orders(actor: Any, person: Any, *, as_helper: bool) -> Any:
+    """The person's orders, newest first: those they ordered, or (as_helper) those assigned to them."""
+    rows = ServiceOrder.objects.visible_to(actor)
+    if as_helper:
+        return rows.filter(helper__person=person).select_related("item", "community", "building")
+    return rows.filter(resident=person).select_related("item", "helper__person")
 
 
 def resident_community(person: Any) -> Any:

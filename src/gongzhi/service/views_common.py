@@ -1,6 +1,7 @@
 """Shared bits of the service pages: the signed-in person, uploads, and re-rendering a form with a
 refusal's message and status (400 bad input, 403 wrong role, 409 state moved on). A view that has no
-form to re-render lets the refusal go to core.errors.RefusalPageMiddleware."""
+form to re-render lets the refusal go to core.errors.RefusalPageMiddleware (a message on the page the
+POST came from)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -30,14 +31,22 @@ def uploads(request: HttpRequest, name: str = "photos") -> list[Upload]:
     return result
 
 
-def run_action(
-    work: Callable[[], Any], page: Callable[[str, int], HttpResponse]
-) -> tuple[Any, HttpResponse | None]:
-    """(result, None) on success, else (None, the form re-rendered with the refusal's message and status)."""
+def form_post(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    work: Callable[[], Any],
+    done: Callable[[Any], HttpResponse],
+) -> HttpResponse:
+    """A page with a form. GET: the page; POST: `work()`, then `done(result)` (a redirect). A refusal
+    re-renders the form with the user's input (context["values"]), the message and its status."""
+    if request.method != "POST":
+        return render(request, template, context)
     try:
-        return work(), None
+        result = work()
     except Refusal as exc:  # re-renders the form with the user's input
-        return None, page(exc.message, exc.status_code)
+        return render(request, template, {**context, "error": exc.message}, status=exc.status_code)
+    return done(result)
 
 
 def message_page(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:

@@ -18,7 +18,7 @@ from gongzhi.service.access import access_order, is_staff, may, may_manage
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import ServiceItem, ServiceOrder
 from gongzhi.service.suggest import suggest_helpers
-from gongzhi.service.views_common import message_page, paginate, person_of, run_action, uploads
+from gongzhi.service.views_common import form_post, message_page, paginate, person_of, uploads
 from gongzhi.service.workflow import ORDER_TABLE, OrderAction, OrderStatus
 from gongzhi.territory.models import TerritoryNode
 
@@ -54,19 +54,18 @@ def _item_form(
 ) -> HttpResponse:
     """GET: the form. POST: the item chosen from context["items"] goes to `submit`, then to the new
     order's page; `missing` (what the form is about was not found) answers 404 first."""
-    if request.method != "POST":
-        return render(request, template, context)
 
-    def page(message: str, status: int) -> HttpResponse:
-        return render(request, template, {**context, "error": message}, status=status)
+    def work() -> ServiceOrder:
+        if missing:
+            raise ServiceError(missing, "appeal", status=404)
+        item = next((i for i in context["items"] if str(i.pk) == request.POST.get("item")), None)
+        if item is None:
+            raise ServiceError(_("请选择服务项目"), "item")
+        return submit(item)
 
-    if missing:
-        return page(missing, 404)
-    item = next((i for i in context["items"] if str(i.pk) == request.POST.get("item")), None)
-    if item is None:
-        return page(_("请选择服务项目"), 400)
-    order, failed = run_action(lambda: submit(item), page)  # re-renders the form with the user's input
-    return failed or redirect("service:order_detail", order.pk)
+    return form_post(
+        request, template, context, work, lambda order: redirect("service:order_detail", order.pk)
+    )
 
 
 @login_required
@@ -101,24 +100,14 @@ def order_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def order_mine(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
-    rows = (
-        ServiceOrder.objects.visible_to(request.user)
-        .filter(resident=person)
-        .select_related("item", "helper__person")
-    )
+    rows = queries.own_orders(request.user, person_of(request), as_helper=False)
     return render(request, "service/order_mine.html", {"page": paginate(request, rows, 20)})
 
 
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
     """The helper's orders: to accept, in service, done."""
-    person = person_of(request)
-    rows = (
-        ServiceOrder.objects.visible_to(request.user)
-        .filter(helper__person=person)
-        .select_related("item", "community", "building")
-    )
+    rows = queries.own_orders(request.user, person_of(request), as_helper=True)
     return render(request, "service/tasks.html", {"page": paginate(request, rows, 20)})
 
 

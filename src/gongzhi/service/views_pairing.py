@@ -16,7 +16,7 @@ from gongzhi.service import actions_pairing, queries
 from gongzhi.service.access import access_pairing, is_staff, may_manage
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import Pairing
-from gongzhi.service.views_common import paginate, person_of, run_action
+from gongzhi.service.views_common import form_post, paginate, person_of
 from gongzhi.service.views_teams import find_person
 
 
@@ -34,11 +34,6 @@ def pairings(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "values": request.POST,
     }
-    if request.method != "POST":
-        return render(request, "service/pairings.html", context)
-
-    def page(message: str, status: int) -> HttpResponse:
-        return render(request, "service/pairings.html", {**context, "error": message}, status=status)
 
     def work() -> Pairing:
         member_person = find_person(request.user, request.POST.get("member", ""))
@@ -58,29 +53,25 @@ def pairings(request: HttpRequest) -> HttpResponse:
             interval_days=int(raw) if raw.isdigit() else 0,
         )
 
-    pairing, failed = run_action(work, page)
-    return failed or redirect("service:pairing_detail", pairing.pk)
+    return form_post(
+        request, "service/pairings.html", context, work, lambda p: redirect("service:pairing_detail", p.pk)
+    )
 
 
-def _detail(request: HttpRequest, pairing: Pairing, *, error: str = "", status: int = 200) -> HttpResponse:
+@login_required
+def pairing_detail(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    pairing = access_pairing(request.user, pairing_id)
     return render(
         request,
         "service/pairing_detail.html",
         {
             "pairing": pairing,
             "visits": pairing.visits.all()[:50],
-            "error": error,
             "today": timezone.localdate(),
             "staff_view": may_manage(request.user, pairing.path),
             "alerts": pairing.alerts.filter(resolved_at=None),
         },
-        status=status,
     )
-
-
-@login_required
-def pairing_detail(request: HttpRequest, pairing_id: int) -> HttpResponse:
-    return _detail(request, access_pairing(request.user, pairing_id))
 
 
 @login_required
@@ -88,32 +79,26 @@ def pairing_detail(request: HttpRequest, pairing_id: int) -> HttpResponse:
 def visit_log(request: HttpRequest, pairing_id: int) -> HttpResponse:
     pairing = access_pairing(request.user, pairing_id)
 
-    def work() -> Any:
-        try:
-            day = date.fromisoformat(request.POST.get("visited_on", ""))
-        except ValueError as exc:
-            raise ServiceError("请填写探访日期", "visited_on") from exc
-        return actions_pairing.visit_log(
-            actor=request.user,
-            pairing=pairing,
-            visited_on=day,
-            note=request.POST.get("note", ""),
-            hours=request.POST.get("hours", ""),
-        )
-
-    _v, failed = run_action(work, lambda m, s: _detail(request, pairing, error=m, status=s))
-    return failed or redirect("service:pairing_detail", pairing.pk)
+    try:
+        day = date.fromisoformat(request.POST.get("visited_on", ""))
+    except ValueError as exc:
+        raise ServiceError("请填写探访日期", "visited_on") from exc
+    actions_pairing.visit_log(
+        actor=request.user,
+        pairing=pairing,
+        visited_on=day,
+        note=request.POST.get("note", ""),
+        hours=request.POST.get("hours", ""),
+    )
+    return redirect("service:pairing_detail", pairing.pk)
 
 
 @login_required
 @require_POST
 def pairing_end(request: HttpRequest, pairing_id: int) -> HttpResponse:
     pairing = access_pairing(request.user, pairing_id)
-    _p, failed = run_action(
-        lambda: actions_pairing.pairing_end(actor=request.user, pairing=pairing),
-        lambda m, s: _detail(request, pairing, error=m, status=s),
-    )
-    return failed or redirect("service:pairings")
+    actions_pairing.pairing_end(actor=request.user, pairing=pairing)
+    return redirect("service:pairings")
 
 
 @login_required

@@ -14,9 +14,10 @@ from gongzhi.core.audit import record
 from gongzhi.core.models import AuditEntry
 from gongzhi.service import actions_reportin, queries
 from gongzhi.service.access import is_staff
+from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import ReportIn, ServicePost
 from gongzhi.service.models.reportin import PostKind
-from gongzhi.service.views_common import message_page, person_of, run_action
+from gongzhi.service.views_common import form_post, message_page, person_of
 from gongzhi.territory.models import Level, TerritoryNode
 
 
@@ -25,7 +26,7 @@ def _member(request: HttpRequest) -> Any:
     return getattr(person, "party_member", None) if person is not None else None
 
 
-def _report_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+def _report_page(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     year = timezone.localdate().year
     report = queries.own_report(member, year)
@@ -45,10 +46,8 @@ def _report_page(request: HttpRequest, *, error: str = "", status: int = 200) ->
             "posts": posts,
             "claimed": claimed,
             "hours": hours,
-            "error": error,
             "year": year,
         },
-        status=status,
     )
 
 
@@ -58,13 +57,10 @@ def reportin(request: HttpRequest) -> HttpResponse:
         return message_page(request, _("双报到"), _("双报到面向党员,您的账号没有关联党员信息"), 404)
     if request.method != "POST":
         return _report_page(request)
-    _r, failed = run_action(
-        lambda: actions_reportin.report_in(
-            actor=request.user, member=_member(request), hours_target=request.POST.get("hours_target", "24")
-        ),
-        lambda m, s: _report_page(request, error=m, status=s),
+    actions_reportin.report_in(
+        actor=request.user, member=_member(request), hours_target=request.POST.get("hours_target", "24")
     )
-    return failed or redirect("service:reportin")
+    return redirect("service:reportin")
 
 
 @login_required
@@ -75,11 +71,8 @@ def post_claim(request: HttpRequest, post_id: int) -> HttpResponse:
     post = queries.post_to_claim(post_id)
     if report is None or post is None:
         raise Http404
-    _c, failed = run_action(
-        lambda: actions_reportin.post_claim(actor=request.user, report=report, post=post),
-        lambda m, s: _report_page(request, error=m, status=s),
-    )
-    return failed or redirect("service:reportin")
+    actions_reportin.post_claim(actor=request.user, report=report, post=post)
+    return redirect("service:reportin")
 
 
 @login_required
@@ -155,21 +148,19 @@ def posts(request: HttpRequest) -> HttpResponse:
         .select_related("member__person", "community")[:200]
     )
     context = {"posts": rows, "communities": communities, "kinds": PostKind.choices, "reports": reports}
-    if request.method != "POST":
-        return render(request, "service/posts.html", context)
-    community = communities.filter(pk=request.POST.get("community") or 0).first()
-    if community is None:
-        return render(request, "service/posts.html", {**context, "error": _("请选择社区")}, status=400)
-    raw = request.POST.get("capacity", "10")
-    _p, failed = run_action(
-        lambda: actions_reportin.post_create(
+
+    def work() -> Any:
+        community = communities.filter(pk=request.POST.get("community") or 0).first()
+        if community is None:
+            raise ServiceError(_("请选择社区"), "community")
+        raw = request.POST.get("capacity", "10")
+        return actions_reportin.post_create(
             actor=request.user,
             community=community,
             kind=request.POST.get("kind", ""),
             name=request.POST.get("name", ""),
             description=request.POST.get("description", ""),
             capacity=int(raw) if raw.isdigit() else 10,
-        ),
-        lambda m, s: render(request, "service/posts.html", {**context, "error": m}, status=s),
-    )
-    return failed or redirect("service:posts")
+        )
+
+    return form_post(request, "service/posts.html", context, work, lambda _p: redirect("service:posts"))

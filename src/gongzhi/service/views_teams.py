@@ -16,7 +16,7 @@ from gongzhi.service import actions_teams, poster
 from gongzhi.service.access import access_helper, access_team, is_staff
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import Helper, HelperTeam, MemberKind, Skill
-from gongzhi.service.views_common import message_page, person_of, run_action, uploads
+from gongzhi.service.views_common import form_post, message_page, person_of, uploads
 from gongzhi.territory.models import Level, TerritoryNode
 
 
@@ -48,18 +48,12 @@ def teams(request: HttpRequest) -> HttpResponse:
         level=Level.COMMUNITY
     )
     context: dict[str, Any] = {"teams": rows, "communities": communities, "skills": Skill.choices}
-    if request.method != "POST":
-        return render(request, "service/teams.html", context)
-
-    def page(message: str, status: int) -> HttpResponse:
-        return render(request, "service/teams.html", {**context, "error": message}, status=status)
-
-    community = communities.filter(pk=request.POST.get("community") or 0).first()
-    if community is None:
-        return page(_("请选择社区"), 400)
-    parent = rows.filter(pk=request.POST.get("parent") or 0, community=community).first()
 
     def work() -> HelperTeam:
+        community = communities.filter(pk=request.POST.get("community") or 0).first()
+        if community is None:
+            raise ServiceError(_("请选择社区"), "community")
+        parent = rows.filter(pk=request.POST.get("parent") or 0, community=community).first()
         leader = (
             find_person(request.user, request.POST.get("leader", "")) if request.POST.get("leader") else None
         )
@@ -72,8 +66,9 @@ def teams(request: HttpRequest) -> HttpResponse:
             specialty=request.POST.get("specialty", ""),
         )
 
-    team, failed = run_action(work, page)
-    return failed or redirect("service:team_detail", team.pk)
+    return form_post(
+        request, "service/teams.html", context, work, lambda t: redirect("service:team_detail", t.pk)
+    )
 
 
 def _area_nodes(actor: Any, team: HelperTeam) -> Any:
@@ -103,11 +98,6 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
         "subteams": HelperTeam.objects.visible_to(request.user).filter(parent=team),
         "values": request.POST,
     }
-    if request.method != "POST":
-        return render(request, "service/team_detail.html", context)
-
-    def page(message: str, status: int) -> HttpResponse:
-        return render(request, "service/team_detail.html", {**context, "error": message}, status=status)
 
     def work() -> Helper:
         person = find_person(request.user, request.POST.get("person", ""))
@@ -126,8 +116,13 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
             poster_phone=request.POST.get("poster_phone", ""),
         )
 
-    _helper, failed = run_action(work, page)
-    return failed or redirect("service:team_detail", team.pk)
+    return form_post(
+        request,
+        "service/team_detail.html",
+        context,
+        work,
+        lambda _h: redirect("service:team_detail", team.pk),
+    )
 
 
 def _helper_form(request: HttpRequest, helper: Helper, *, own: bool) -> HttpResponse:
@@ -143,11 +138,6 @@ def _helper_form(request: HttpRequest, helper: Helper, *, own: bool) -> HttpResp
         "areas": areas,
         "slots_text": actions_teams.format_slots(helper.slots),
     }
-    if request.method != "POST":
-        return render(request, "service/helper_edit.html", context)
-
-    def page(message: str, status: int) -> HttpResponse:
-        return render(request, "service/helper_edit.html", {**context, "error": message}, status=status)
 
     def work() -> Helper:
         files = uploads(request, "photo")
@@ -168,9 +158,12 @@ def _helper_form(request: HttpRequest, helper: Helper, *, own: bool) -> HttpResp
             photo=files[0] if files else None,
         )
 
-    _helper, failed = run_action(work, page)
-    return failed or redirect(
-        "service:helper_me" if own else "service:team_detail", *([] if own else [helper.team_id])
+    return form_post(
+        request,
+        "service/helper_edit.html",
+        context,
+        work,
+        lambda _h: redirect("service:helper_me") if own else redirect("service:team_detail", helper.team_id),
     )
 
 

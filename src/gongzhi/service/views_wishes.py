@@ -16,7 +16,7 @@ from gongzhi.service.access import access_wish, is_staff, may_manage
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import HelperTeam, Wish
 from gongzhi.service.models.wishes import ClaimantKind, NeedGroup, Urgency
-from gongzhi.service.views_common import paginate, person_of, run_action, uploads
+from gongzhi.service.views_common import form_post, paginate, person_of, uploads
 from gongzhi.service.views_teams import find_person
 from gongzhi.service.workflow import WishStatus
 
@@ -42,28 +42,10 @@ def wish_claim(request: HttpRequest, wish_id: int) -> HttpResponse:
     wish = queries.wall_rows("").filter(pk=wish_id).first()
     if wish is None:
         raise Http404
-    person = person_of(request)
-
-    def page(message: str, status: int) -> HttpResponse:
-        rows = queries.wall_rows("")
-        return render(
-            request,
-            "service/wall.html",
-            {
-                "page": paginate(request, rows, 24),
-                "error": message,
-                "communities": queries.wall_communities(),
-            },
-            status=status,
-        )
-
-    _wish, failed = run_action(
-        lambda: actions_wishes.wish_claim(
-            wish=wish, actor=request.user, kind=ClaimantKind.MEMBER, person=person
-        ),
-        page,
+    actions_wishes.wish_claim(
+        wish=wish, actor=request.user, kind=ClaimantKind.MEMBER, person=person_of(request)
     )
-    return failed or redirect("service:wish_mine")
+    return redirect("service:wish_mine")
 
 
 @login_required
@@ -90,11 +72,6 @@ def wishes(request: HttpRequest) -> HttpResponse:
         "status": status,
         "values": request.POST,
     }
-    if request.method != "POST":
-        return render(request, "service/wishes.html", context)
-
-    def page(message: str, status_code: int) -> HttpResponse:
-        return render(request, "service/wishes.html", {**context, "error": message}, status=status_code)
 
     def work() -> Wish:
         try:
@@ -112,8 +89,9 @@ def wishes(request: HttpRequest) -> HttpResponse:
             budget=request.POST.get("budget", "0"),
         )
 
-    wish, failed = run_action(work, page)
-    return failed or redirect("service:wish_detail", wish.pk)
+    return form_post(
+        request, "service/wishes.html", context, work, lambda w: redirect("service:wish_detail", w.pk)
+    )
 
 
 def _wish_or_own(request: HttpRequest, wish_id: int) -> Wish:
@@ -122,13 +100,14 @@ def _wish_or_own(request: HttpRequest, wish_id: int) -> Wish:
     return own if own is not None else access_wish(request.user, wish_id)
 
 
-def _detail(request: HttpRequest, wish: Wish, *, error: str = "", status: int = 200) -> HttpResponse:
+@login_required
+def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
+    wish = _wish_or_own(request, wish_id)
     staff = may_manage(request.user, wish.path)
     context = {
         "wish": wish,
         "staff_view": staff,
         "events": wish.events.all(),
-        "error": error,
         "teams": HelperTeam.objects.visible_to(request.user).filter(community=wish.community)
         if staff
         else [],
@@ -140,12 +119,7 @@ def _detail(request: HttpRequest, wish: Wish, *, error: str = "", status: int = 
         else [],
         "may_fulfil": actions_wishes.may_fulfil(request.user, wish),
     }
-    return render(request, "service/wish_detail.html", context, status=status)
-
-
-@login_required
-def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
-    return _detail(request, _wish_or_own(request, wish_id))
+    return render(request, "service/wish_detail.html", context)
 
 
 @login_required
@@ -157,13 +131,8 @@ def wish_staff_claim(request: HttpRequest, wish_id: int) -> HttpResponse:
     unit = (
         Organisation.objects.visible_to(request.user).filter(pk=request.POST.get("organisation") or 0).first()
     )
-    _w, failed = run_action(
-        lambda: actions_wishes.wish_claim(
-            wish=wish, actor=request.user, kind=kind, team=team, organisation=unit
-        ),
-        lambda m, s: _detail(request, wish, error=m, status=s),
-    )
-    return failed or redirect("service:wish_detail", wish.pk)
+    actions_wishes.wish_claim(wish=wish, actor=request.user, kind=kind, team=team, organisation=unit)
+    return redirect("service:wish_detail", wish.pk)
 
 
 @login_required
@@ -171,31 +140,23 @@ def wish_staff_claim(request: HttpRequest, wish_id: int) -> HttpResponse:
 def wish_fulfil(request: HttpRequest, wish_id: int) -> HttpResponse:
     wish = _wish_or_own(request, wish_id)
 
-    def work() -> Wish:
-        files = uploads(request, "photo")
-        return actions_wishes.wish_fulfil(
-            wish=wish,
-            actor=request.user,
-            note=request.POST.get("note", ""),
-            photo=files[0] if files else None,
-            hours=request.POST.get("hours", ""),
-        )
-
-    _w, failed = run_action(work, lambda m, s: _detail(request, wish, error=m, status=s))
-    return failed or redirect("service:wish_detail", wish.pk)
+    files = uploads(request, "photo")
+    actions_wishes.wish_fulfil(
+        wish=wish,
+        actor=request.user,
+        note=request.POST.get("note", ""),
+        photo=files[0] if files else None,
+        hours=request.POST.get("hours", ""),
+    )
+    return redirect("service:wish_detail", wish.pk)
 
 
 @login_required
 @require_POST
 def wish_release(request: HttpRequest, wish_id: int) -> HttpResponse:
     wish = _wish_or_own(request, wish_id)
-    _w, failed = run_action(
-        lambda: actions_wishes.wish_release(
-            wish=wish, actor=request.user, reason=request.POST.get("reason", "")
-        ),
-        lambda m, s: _detail(request, wish, error=m, status=s),
-    )
-    return failed or redirect("service:wish_detail", wish.pk)
+    actions_wishes.wish_release(wish=wish, actor=request.user, reason=request.POST.get("reason", ""))
+    return redirect("service:wish_detail", wish.pk)
 
 
 @login_required
