@@ -6,13 +6,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.councils.models import AgendaItem, CouncilKind, DecisionStatus, SeatKind, SourceKind
+from gongzhi.councils.queries import organisations_near
 from gongzhi.councils.rules import QuorumRule, VoteRule
 from gongzhi.orgs.models import Organisation
 
 
-def _offer(field: forms.Field, queryset: Any) -> None:
-    if queryset is not None:
-        field.queryset = queryset  # type: ignore[attr-defined]
+class _PageForm(forms.Form):
+    """A form on the page of a council, meeting or decision (`on`). Several forms share a page, some
+    with a field of the same name, so each form's ids carry its own prefix."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, on: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)  # `on` is for the forms that offer choices from it
 
 
 class CouncilForm(forms.Form):
@@ -25,19 +32,22 @@ class CouncilForm(forms.Form):
     )
 
 
-class SeatForm(forms.Form):
+class SeatForm(_PageForm):
+    id_prefix = "seat"
     kind = forms.ChoiceField(label=_("席位类别"), choices=SeatKind.choices)
     organisation = forms.ModelChoiceField(
         label=_("单位"), queryset=Organisation.objects.none(), required=False, empty_label="—"
     )
     phone = forms.CharField(label=_("代表手机号(居民代表必填)"), required=False, max_length=20)
 
-    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _offer(self.fields["organisation"], organisations)
+    def __init__(self, *args: Any, on: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, on=on, **kwargs)
+        if on is not None:  # the council: organisations near it may hold a seat
+            self.fields["organisation"].queryset = organisations_near(on)  # type: ignore[attr-defined]
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(_PageForm):
+    id_prefix = "meeting"
     title = forms.CharField(label=_("议题"), max_length=160)
     starts_at = forms.DateTimeField(
         label=_("召开时间"),
@@ -46,7 +56,8 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label=_("地点"), max_length=160, required=False)
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(_PageForm):
+    id_prefix = "agenda"
     title = forms.CharField(label=_("议程"), max_length=160)
     text = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     source_kind = forms.ChoiceField(label=_("来源"), choices=SourceKind.choices)
@@ -54,11 +65,12 @@ class AgendaForm(forms.Form):
     source_text = forms.CharField(label=_("来源说明"), required=False, max_length=200)
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(_PageForm):
+    id_prefix = "minutes"
     minutes = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(_PageForm):
     text = forms.CharField(label=_("决定事项"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     agenda_item = forms.ModelChoiceField(
         label=_("对应议程"), queryset=AgendaItem.objects.none(), required=False, empty_label="—"
@@ -75,19 +87,22 @@ class DecisionForm(forms.Form):
         label=_("完成期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, agenda: Any = None, organisations: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _offer(self.fields["agenda_item"], agenda)
-        _offer(self.fields["owner_org"], organisations)
+    def __init__(self, *args: Any, on: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, on=on, **kwargs)
+        if on is not None:  # the meeting: its agenda, and organisations near its council answer for it
+            self.fields["agenda_item"].queryset = on.agenda.all()  # type: ignore[attr-defined]
+            self.fields["owner_org"].queryset = organisations_near(on.council)  # type: ignore[attr-defined]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(_PageForm):
+    id_prefix = "step"
     to = forms.ChoiceField(
         label=_("变更为"), choices=[(DecisionStatus.DOING, _("落实中")), (DecisionStatus.DONE, _("已办结"))]
     )
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
 
-class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("佐证材料(图片或PDF,10MB以内)"))
+class EvidenceForm(_PageForm):
+    id_prefix = "evidence"
+    upload = forms.FileField(label=_("佐证材料(图片或PDF,10MB以内)"))
     note = forms.CharField(label=_("说明"), required=False, max_length=300)

@@ -2,13 +2,13 @@
 meeting (agenda, attendance, minutes, decisions — a public summary for anyone), a decision's
 follow-through, overdue decisions per community, and the public decisions page.
 
-The forms posted from a council, meeting or decision page are one table (`_form_view`): reach the
-object for writing, parse the form, call one action, back to the page."""
+The forms posted from a council, meeting or decision page are one table (`_Page.form_view`): reach
+the object for writing, parse the form, call one action, back to the page."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -89,21 +89,11 @@ def _council_page(request: HttpRequest, council: Any, status: int = 200, **forms
         "seats": council.active_seats().select_related("person", "organisation"),
         "meetings": council.meetings.all()[:100],
         "counters": queries.council_counters(council),
-        "seat_form": forms.get("seat_form") or _seat_form(council, manage=manage),
-        "meeting_form": forms.get("meeting_form") or MeetingForm(auto_id="meeting_%s"),
+        "seat_form": forms.get("seat_form") or SeatForm(on=council),
+        "meeting_form": forms.get("meeting_form") or MeetingForm(),
         "overdue": queries.overdue_decisions(queries.council_decisions(council)),
     }
     return render(request, "councils/council.html", context, status=status)
-
-
-def _seat_form(council: Any, data: Any = None, *, manage: bool = True) -> SeatForm:
-    orgs = queries.organisations_near(council)
-    return SeatForm(data, auto_id="seat_%s", organisations=orgs if manage else orgs.none())
-
-
-def _decision_form(meeting: Meeting, data: Any = None, *, manage: bool = True) -> DecisionForm:
-    orgs = queries.organisations_near(meeting.council)
-    return DecisionForm(data, agenda=meeting.agenda.all(), organisations=orgs if manage else orgs.none())
 
 
 @login_required
@@ -134,10 +124,9 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **f
         "members": len(attendance),
         "decisions": meeting.decisions.select_related("owner_org"),
         # distinct ids: three forms on one page each have a text field
-        "agenda_form": forms.get("agenda_form") or AgendaForm(auto_id="agenda_%s"),
-        "minutes_form": forms.get("minutes_form")
-        or MinutesForm(auto_id="minutes_%s", initial={"minutes": meeting.minutes}),
-        "decision_form": forms.get("decision_form") or _decision_form(meeting, manage=manage),
+        "agenda_form": forms.get("agenda_form") or AgendaForm(),
+        "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
+        "decision_form": forms.get("decision_form") or DecisionForm(on=meeting),
     }
     return render(request, "councils/meeting.html", context, status=status)
 
@@ -157,8 +146,8 @@ def _decision_page(request: HttpRequest, decision: Decision, status: int = 200, 
         "manage": can_manage(request.user, decision.meeting.council),
         "events": decision.events.all(),
         "evidence": decision.evidence.all(),
-        "transition_form": forms.get("transition_form") or TransitionForm(auto_id="step_%s"),
-        "evidence_form": forms.get("evidence_form") or EvidenceForm(auto_id="evidence_%s"),
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
         "overdue": decision.is_overdue(),
     }
     return render(request, "councils/decision.html", context, status=status)
@@ -169,93 +158,56 @@ def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
     return _decision_page(request, access_decision(request.user, decision_id))
 
 
-def _form_view(
-    access: Callable[..., Any],
-    page: Callable[..., HttpResponse],
-    form_name: str,
-    make_form: Callable[[HttpRequest, Any], django_forms.Form],
-    act: Callable[[Any, Any, dict[str, Any]], Any],
-    done: str | None = None,
-) -> Callable[..., HttpResponse]:
-    """A view for a form posted from the page of the object `access` reaches for writing: `act(actor,
-    object, cleaned_data)`, then the page `done` of the object (None: the page of what `act` made).
-    When the form does not parse (400) or the action refuses, the page again with the user's input."""
+@dataclass(frozen=True)
+class _Page:
+    """The page of one council, meeting or decision, and the forms posted from it."""
 
-    @require_POST
-    @login_required
-    def view(request: HttpRequest, **url: int) -> HttpResponse:
-        (pk,) = url.values()
-        target = access(request.user, pk, write=True)
-        form = make_form(request, target)
-        if not form.is_valid():
-            return page(request, target, status=400, **{form_name: form})
-        try:
-            made = act(request.user, target, form.cleaned_data)
-        except CouncilError as exc:  # re-rendered with the user's input beside the message
-            messages.error(request, exc.message)
-            return page(request, target, status=exc.status, **{form_name: form})
-        return redirect(done, target.pk) if done else redirect(made)
+    access: Callable[..., Any]  # reaches the object, for writing when a form is posted
+    render: Callable[..., HttpResponse]  # (request, object, status, **forms)
+    keyword: str  # how the actions name the object
+    url_name: str
 
-    return view
+    def form_view(
+        self,
+        form_name: str,
+        form_class: Callable[..., Any],
+        action: Callable[..., Any],
+        *,
+        to_made: bool = False,
+    ) -> Callable[..., HttpResponse]:
+        """A view for a form posted from this page: `action(actor=…, <keyword>=object, **cleaned_data)`,
+        then back to the page (`to_made`: to the page of what the action made). When the form does not
+        parse (400) or the action refuses, this page again with the user's input."""
+
+        @require_POST
+        @login_required
+        def view(request: HttpRequest, **url: int) -> HttpResponse:
+            (pk,) = url.values()
+            target = self.access(request.user, pk, write=True)
+            form = form_class(request.POST, request.FILES, on=target)
+            if not form.is_valid():
+                return self.render(request, target, status=400, **{form_name: form})
+            try:
+                made = action(actor=request.user, **{self.keyword: target}, **form.cleaned_data)
+            except CouncilError as exc:  # re-rendered with the user's input beside the message
+                messages.error(request, exc.message)
+                return self.render(request, target, status=exc.status, **{form_name: form})
+            return redirect(made) if to_made else redirect(self.url_name, target.pk)
+
+        return view
 
 
-seat_add = _form_view(
-    access_council,
-    _council_page,
-    "seat_form",
-    lambda request, council: _seat_form(council, request.POST),
-    lambda actor, council, data: actions.seat_add_by_phone(actor=actor, council=council, **data),
-    "councils:council",
-)
-meeting_add = _form_view(
-    access_council,
-    _council_page,
-    "meeting_form",
-    lambda request, _council: MeetingForm(request.POST, auto_id="meeting_%s"),
-    lambda actor, council, data: actions.meeting_schedule(actor=actor, council=council, **data),
-)
-agenda_add = _form_view(
-    access_meeting,
-    _meeting_page,
-    "agenda_form",
-    lambda request, _meeting: AgendaForm(request.POST, auto_id="agenda_%s"),
-    lambda actor, meeting, data: actions.agenda_add(actor=actor, meeting=meeting, **data),
-    "councils:meeting",
-)
-minutes = _form_view(
-    access_meeting,
-    _meeting_page,
-    "minutes_form",
-    lambda request, _meeting: MinutesForm(request.POST, auto_id="minutes_%s"),
-    lambda actor, meeting, data: actions.minutes_save(actor=actor, meeting=meeting, **data),
-    "councils:meeting",
-)
-decision_add = _form_view(
-    access_meeting,
-    _meeting_page,
-    "decision_form",
-    lambda request, meeting: _decision_form(meeting, request.POST),
-    lambda actor, meeting, data: actions.decision_record(actor=actor, meeting=meeting, **data),
-    "councils:meeting",
-)
-decision_transition = _form_view(
-    access_decision,
-    _decision_page,
-    "transition_form",
-    lambda request, _decision: TransitionForm(request.POST, auto_id="step_%s"),
-    lambda actor, decision, data: actions.decision_transition(actor=actor, decision=decision, **data),
-    "councils:decision",
-)
-evidence_add = _form_view(
-    access_decision,
-    _decision_page,
-    "evidence_form",
-    lambda request, _decision: EvidenceForm(request.POST, request.FILES, auto_id="evidence_%s"),
-    lambda actor, decision, data: actions.evidence_add(
-        actor=actor, decision=decision, upload=data["file"], note=data["note"]
-    ),
-    "councils:decision",
-)
+COUNCIL = _Page(access_council, _council_page, "council", "councils:council")
+MEETING = _Page(access_meeting, _meeting_page, "meeting", "councils:meeting")
+DECISION = _Page(access_decision, _decision_page, "decision", "councils:decision")
+
+seat_add = COUNCIL.form_view("seat_form", SeatForm, actions.seat_add_by_phone)
+meeting_add = COUNCIL.form_view("meeting_form", MeetingForm, actions.meeting_schedule, to_made=True)
+agenda_add = MEETING.form_view("agenda_form", AgendaForm, actions.agenda_add)
+minutes = MEETING.form_view("minutes_form", MinutesForm, actions.minutes_save)
+decision_add = MEETING.form_view("decision_form", DecisionForm, actions.decision_record)
+decision_transition = DECISION.form_view("transition_form", TransitionForm, actions.decision_transition)
+evidence_add = DECISION.form_view("evidence_form", EvidenceForm, actions.evidence_add)
 
 
 @require_POST

@@ -178,7 +178,7 @@ def test_seats_steps_and_evidence_through_the_pages_and_a_refused_form_keeps_its
     assert refused.status_code == 422
     assert "已换好" in refused.content.decode()  # the note the user typed is still in the form
     pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    added = client.post(reverse("councils:evidence_add", args=[d.pk]), {"file": pdf, "note": "照片"})
+    added = client.post(reverse("councils:evidence_add", args=[d.pk]), {"upload": pdf, "note": "照片"})
     assert added.status_code == 302
     assert client.post(step, {"to": "done", "note": "已换好"}).status_code == 302
     d.refresh_from_db()
