@@ -164,12 +164,9 @@ def hotness(issue: HotIssue, now: datetime.datetime) -> float:
     return round(base * 0.5 ** (age / HALF_LIFE_DAYS) * (1 + growth), 2)
 
 
-def cluster(
-    items: list[Item], *, now: datetime.datetime, threshold: float = THRESHOLD, min_size: int = 2
-) -> list[HotIssue]:
-    if not items:
-        return []
-    # exact repeats at the same place (copy-pasted reports) are one node of the graph
+def _distinct(items: list[Item]) -> tuple[list[Item], list[int]]:
+    """Exact repeats at the same place (copy-pasted reports) are one node of the graph: the distinct
+    items, and for each item the index of its node."""
     rep_of: list[int] = []
     reps: list[Item] = []
     seen: dict[tuple[Any, ...], int] = {}
@@ -185,12 +182,13 @@ def cluster(
             seen[key] = len(reps)
             reps.append(it)
         rep_of.append(seen[key])
-    texts = [f"{it.title} {it.text}"[:600] for it in reps]
-    x, words = _vectors(texts)
-    n = len(reps)
-    community = np.array([-1 if it.community is None else it.community for it in reps], dtype=np.int64)
-    lon = np.array([np.nan if it.lon is None else it.lon for it in reps], dtype=np.float64)
-    lat = np.array([np.nan if it.lat is None else it.lat for it in reps], dtype=np.float64)
+    return reps, rep_of
+
+
+def _edges(x: Any, place: tuple[Any, Any, Any], threshold: float) -> tuple[Any, Any, Any]:
+    """(i, j, cosine) of every pair i < j at least `threshold` alike and near each other, computed
+    500 rows at a time."""
+    n = x.shape[0]
     xt = x.T.tocsc()
     chunk = 500
     edges_i: list[np.ndarray] = []
@@ -202,20 +200,26 @@ def cluster(
         cols = sims.col.astype(np.int64)
         keep = (sims.data >= threshold) & (cols > rows)
         i, j = rows[keep], cols[keep]
-        near = _near_mask(i, j, community, lon, lat)
+        near = _near_mask(i, j, *place)
         edges_i.append(i[near])
         edges_j.append(j[near])
         edges_w.append(sims.data[keep][near])
+    return np.concatenate(edges_i), np.concatenate(edges_j), np.concatenate(edges_w)
+
+
+def _node_groups(x: Any, place: tuple[Any, Any, Any], threshold: float) -> dict[int, int]:
+    """node → the first node of its group: the linked graph's components, each split (_split) into
+    groups a person would agree belong together. Nodes in no group are absent."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    ei, ej, ew = np.concatenate(edges_i), np.concatenate(edges_j), np.concatenate(edges_w)
+    n = x.shape[0]
+    ei, ej, ew = _edges(x, place, threshold)
     graph = coo_matrix((np.ones(len(ei), dtype=np.int8), (ei, ej)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     components: dict[int, list[int]] = {}
     for rep in range(n):
         components.setdefault(int(labels[rep]), []).append(rep)
-    place = (community, lon, lat)
     # each component's own edges, so splitting a large one never scans the others'
     order = np.argsort(labels[ei], kind="stable")
     bounds = np.searchsorted(labels[ei][order], np.arange(labels.max() + 2))
@@ -225,11 +229,44 @@ def cluster(
         for part in _split(reps_in, x, place, (ei[mine], ej[mine], ew[mine]), threshold):
             for rep in part:
                 rep_group[rep] = part[0]
+    return rep_group
+
+
+def _issue(members: list[Item], title: str, centre: Any, words: Any, now: datetime.datetime) -> HotIssue:
+    """One hot issue of its members (sorted by time here), its figures, terms and hotness."""
+    week = datetime.timedelta(days=7)
+    members.sort(key=lambda it: it.at)
+    issue = HotIssue(title=title[:40], members=members)
+    issue.residents = len({m.person for m in members if m.person is not None}) or len(members)
+    issue.supports = sum(m.supports for m in members)
+    issue.first, issue.last = members[0].at, members[-1].at
+    issue.this_week = sum(1 for m in members if now - week < m.at <= now)
+    issue.last_week = sum(1 for m in members if now - 2 * week < m.at <= now - week)
+    if words is not None:
+        vocab = words.get_feature_names_out()
+        tail = centre[len(centre) - len(vocab) :]
+        issue.terms = [str(vocab[k]) for k in np.argsort(tail)[::-1][:5] if tail[k] > 0]
+    issue.score = hotness(issue, now)
+    return issue
+
+
+def cluster(
+    items: list[Item], *, now: datetime.datetime, threshold: float = THRESHOLD, min_size: int = 2
+) -> list[HotIssue]:
+    if not items:
+        return []
+    reps, rep_of = _distinct(items)
+    x, words = _vectors([f"{it.title} {it.text}"[:600] for it in reps])
+    place = (
+        np.array([-1 if it.community is None else it.community for it in reps], dtype=np.int64),
+        np.array([np.nan if it.lon is None else it.lon for it in reps], dtype=np.float64),
+        np.array([np.nan if it.lat is None else it.lat for it in reps], dtype=np.float64),
+    )
+    rep_group = _node_groups(x, place, threshold)
     groups: dict[int, list[int]] = {}
     for idx, rep in enumerate(rep_of):
         if rep in rep_group:
             groups.setdefault(rep_group[rep], []).append(idx)
-    week = datetime.timedelta(days=7)
     out: list[HotIssue] = []
     for idx in groups.values():
         if len(idx) < min_size:
@@ -237,19 +274,6 @@ def cluster(
         sub = x[[rep_of[i] for i in idx]]
         centre = np.asarray(sub.mean(axis=0)).ravel()
         central = idx[int(np.argmax(sub @ centre))]
-        members = [items[i] for i in idx]
-        members.sort(key=lambda it: it.at)
-        issue = HotIssue(title=items[central].title[:40], members=members)
-        issue.residents = len({m.person for m in members if m.person is not None}) or len(members)
-        issue.supports = sum(m.supports for m in members)
-        issue.first, issue.last = members[0].at, members[-1].at
-        issue.this_week = sum(1 for m in members if now - week < m.at <= now)
-        issue.last_week = sum(1 for m in members if now - 2 * week < m.at <= now - week)
-        if words is not None:
-            vocab = words.get_feature_names_out()
-            tail = centre[len(centre) - len(vocab) :]
-            issue.terms = [str(vocab[k]) for k in np.argsort(tail)[::-1][:5] if tail[k] > 0]
-        issue.score = hotness(issue, now)
-        out.append(issue)
+        out.append(_issue([items[i] for i in idx], items[central].title, centre, words, now))
     out.sort(key=lambda h: (-h.score, -h.count))
     return out
