@@ -1,6 +1,6 @@
 """Every write of the project library: one transaction, lock what changes, an audit row."""
 
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -36,8 +36,8 @@ class LibraryError(RuleBroken):
 __all__ = ["InvalidTransition", "LibraryError"]
 
 
-def _measured(quantity: int | None, measure: str) -> None:
-    if quantity is not None and not measure:
+def _measured(described: "Described") -> None:
+    if described.get("quantity") is not None and not described.get("measure"):
         raise LibraryError(_("填写数量时请选择单位"))
 
 
@@ -50,20 +50,26 @@ def _community(node: Any) -> Any:
     return found
 
 
+class Described(TypedDict, total=False):
+    """What a need and a resource both say (the library forms' shared fields)."""
+
+    title: Required[str]
+    category: Required[str]
+    text: str
+    tags: str
+    quantity: int | None
+    measure: str
+
+
 @transaction.atomic
 def need_create(
     *,
     actor: Any,
     community: Any,
-    title: str,
-    category: str,
-    text: str = "",
-    tags: str = "",
-    quantity: int | None = None,
-    measure: str = "",
     source: str = NeedSource.RESIDENT,
     source_id: int | None = None,
     submitted_by: Any = None,
+    **described: Unpack[Described],
 ) -> Need:
     """A need in the library: from a resident, or promoted from an appeal, wish or hot issue
     (promoting the same source twice returns the need already made)."""
@@ -72,20 +78,15 @@ def need_create(
         existing = Need.objects.filter(source=source, source_id=source_id).first()
         if existing is not None:
             return existing
-    _measured(quantity, measure)
+    _measured(described)
     try:
         with transaction.atomic():
             need = Need.objects.create(
                 community=community,
-                title=title,
-                text=text,
-                category=category,
-                tags=tags,
-                quantity=quantity,
-                measure=measure,
                 source=source,
                 source_id=source_id,
                 submitted_by=submitted_by,
+                **described,
             )
     except IntegrityError:  # a simultaneous promotion of the same source won
         return Need.objects.get(source=source, source_id=source_id)
@@ -134,36 +135,15 @@ def need_from_wish(*, actor: Any, wish: Any, category: str = "") -> Need:
 
 
 @transaction.atomic
-def resource_add(
-    *,
-    actor: Any,
-    organisation: Any,
-    title: str,
-    kind: str,
-    category: str,
-    text: str = "",
-    tags: str = "",
-    quantity: int | None = None,
-    measure: str = "",
-) -> Resource:
+def resource_add(*, actor: Any, organisation: Any, kind: str, **described: Unpack[Described]) -> Resource:
     """What a partner unit, resident unit, social organisation or merchant offers."""
     if organisation.kind not in OFFERING_KINDS:
         raise LibraryError(_("只有共建单位、驻区单位、社会组织和商户可以登记资源"))
-    _measured(quantity, measure)
+    _measured(described)
     community = _community(organisation.territory) if organisation.territory.level != "street" else None
     if community is None:
         raise LibraryError(_("该单位不在社区内,请在单位所在社区登记"))
-    resource = Resource.objects.create(
-        organisation=organisation,
-        community=community,
-        title=title,
-        kind=kind,
-        category=category,
-        text=text,
-        tags=tags,
-        quantity=quantity,
-        measure=measure,
-    )
+    resource = Resource.objects.create(organisation=organisation, community=community, kind=kind, **described)
     record_write(actor=actor, action="needs.resource_add", obj=resource, scope_path=community.path)
     return resource
 

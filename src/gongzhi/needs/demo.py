@@ -13,6 +13,7 @@ from gongzhi.people.models import Person
 from gongzhi.territory.models import TerritoryNode
 
 HOME = "碧眼社区"
+NEED_FIELDS = ("title", "category", "tags", "quantity", "measure")
 NEEDS = [
     ("独居长者每周上门探访", "elderly", "长者 探访 陪伴", 12, "people"),
     ("长者饭堂送餐志愿者", "elderly", "长者 助餐 配送", 8, "people"),
@@ -22,6 +23,7 @@ NEEDS = [
     ("老旧小区加装扶手", "facilities", "适老化 扶手 安全", 15000, "yuan"),
     ("居民急救技能培训", "health", "急救 培训 健康", 4, "times"),
 ]
+RESOURCE_FIELDS = ("title", "kind", "category", "tags", "quantity", "measure")
 RESOURCES = [
     ("员工志愿服务队", "volunteers", "elderly", "志愿 长者 探访 助餐", 20, "people"),
     ("周末开放多功能活动室", "space", "culture", "场地 文体 活动室", 150, "sqm"),
@@ -40,17 +42,14 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         return {"needs": 0}
     residents = list(Person.objects.filter(household__path__startswith=community.path).order_by("pk")[:300])
     needs = []
-    for title, category, tags, qty, measure in NEEDS:
+    for row in NEEDS:
+        submitted_by = rng.choice(residents) if residents else None
         needs.append(
             actions.need_create(
                 actor=staff,
                 community=community,
-                title=title,
-                category=category,
-                tags=tags,
-                quantity=qty,
-                measure=measure,
-                submitted_by=rng.choice(residents) if residents else None,
+                submitted_by=submitted_by,
+                **dict(zip(NEED_FIELDS, row, strict=True)),
             )
         )
     appeal = Appeal.objects.filter(community=community).order_by("created_at").first()
@@ -62,20 +61,11 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         ).order_by("kind", "name")
     )
     resources = []
-    for i, (title, kind, category, tags, qty, measure) in enumerate(RESOURCES):
-        if not orgs:
-            break
+    for i, row in enumerate(RESOURCES if orgs else []):
         org = orgs[i % len(orgs)]
         resources.append(
             actions.resource_add(
-                actor=staff,
-                organisation=org,
-                title=title,
-                kind=kind,
-                category=category,
-                tags=tags,
-                quantity=qty,
-                measure=measure,
+                actor=staff, organisation=org, **dict(zip(RESOURCE_FIELDS, row, strict=True))
             )
         )
     pairings = 0

@@ -59,11 +59,6 @@ def _desk_post(request: HttpRequest, act: Callable[[], HttpResponse]) -> tuple[H
         return None, exc.message, exc.status_code
 
 
-def _saved(request: HttpRequest, name: str, pk: int) -> HttpResponse:
-    messages.success(request, _("已保存"))
-    return redirect(name, pk)
-
-
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
     _staff(request)
@@ -241,20 +236,30 @@ def _unknown_op(request: HttpRequest, obj: Any) -> None:
     raise ProjectError(_("未知操作"))
 
 
+def _desk_op(
+    request: HttpRequest, ops: dict[str, Any], obj: Any, page: str
+) -> tuple[HttpResponse | None, str, int]:
+    """Run the posted `op` on a proposal or a vote: "saved" and back to `page`, or the refusal for
+    the desk to show (with the object read again: the action rolled back)."""
+    op = ops.get(request.POST.get("op", ""), _unknown_op)
+
+    def act() -> HttpResponse:
+        op(request, obj)
+        messages.success(request, _("已保存"))
+        return redirect(page, obj.pk)
+
+    done, error, status = _desk_post(request, act)
+    if error:
+        obj.refresh_from_db()
+    return done, error, status
+
+
 @login_required
 def manage_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     p = access_proposal(request.user, proposal_id)
-    op = OPS.get(request.POST.get("op", ""), _unknown_op)
-
-    def act() -> HttpResponse:
-        op(request, p)
-        return _saved(request, "projects:manage_proposal", p.pk)
-
-    done, error, status = _desk_post(request, act)
+    done, error, status = _desk_op(request, OPS, p, "projects:manage_proposal")
     if done:
         return done
-    if error:
-        p.refresh_from_db()
     ctx = queries.proposal_page(p)
     nexts = [(ph, Phase(ph).label) for ph in PHASE_TABLE.allowed(p.phase) if ph not in BY_VOTE_ONLY]
     ctx.update(error=error, next_phases=nexts, Phase=Phase, today=timezone.localdate())
@@ -290,17 +295,9 @@ VOTE_OPS: dict[str, Callable[[HttpRequest, Vote], Any]] = {
 @login_required
 def manage_vote(request: HttpRequest, vote_id: int) -> HttpResponse:
     vote = access_vote(request.user, vote_id)
-    op = VOTE_OPS.get(request.POST.get("op", ""), _unknown_op)
-
-    def act() -> HttpResponse:
-        op(request, vote)
-        return _saved(request, "projects:manage_vote", vote.pk)
-
-    done, error, status = _desk_post(request, act)
+    done, error, status = _desk_op(request, VOTE_OPS, vote, "projects:manage_vote")
     if done:
         return done
-    if error:
-        vote.refresh_from_db()
     _agreed, mismatched = tally.paper_sheets(vote)
     ctx: dict[str, Any] = {
         "vote": vote,
