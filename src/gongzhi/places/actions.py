@@ -137,15 +137,25 @@ def _event(
     history_row(model, actor_id=actor_id, **fields)
 
 
-def _insert_booking(**fields) -> Booking:  # type: ignore[no-untyped-def]
-    """INSERT in a savepoint: on PostgreSQL the exclusion constraint is the last word on overlaps."""
+def _insert_booking(
+    venue: Venue, person_id: int, span: tuple[datetime, datetime], note: str = "", **fields: Any
+) -> Booking:
+    """INSERT a booking with its first event: confirmed, or requested where the venue needs approval
+    (unless `status` is given), with a fresh ticket (unless `checkin_nonce` is). The INSERT runs in
+    a savepoint: on PostgreSQL the exclusion constraint is the last word on overlaps."""
+    fields.setdefault("status", BookingStatus.REQUESTED if venue.needs_approval else BookingStatus.CONFIRMED)
+    fields.setdefault("checkin_nonce", tickets.new_nonce())
     try:
         with transaction.atomic():
-            return Booking.objects.create(**fields)
+            booking = Booking.objects.create(
+                venue=venue, person_id=person_id, starts_at=span[0], ends_at=span[1], **fields
+            )
     except IntegrityError as exc:
         if "places_booking_no_overlap" in str(exc):
             raise SlotTaken(_("该时段已被预约,请选择其他时间")) from exc
         raise
+    _event(booking, person_id, "", booking.status, note)
+    return booking
 
 
 @transaction.atomic
@@ -172,20 +182,14 @@ def booking_request(
     _check_caps(locked, person_id, organisation_id, 1, now)
     if _clashes(locked, [(starts_at, ends_at)]):
         raise SlotTaken(_("该时段已被预约,请选择其他时间"))
-    status = BookingStatus.REQUESTED if locked.needs_approval else BookingStatus.CONFIRMED
-    booking = _insert_booking(
-        venue=locked,
-        person_id=person_id,
+    return _insert_booking(
+        locked,
+        person_id,
+        (starts_at, ends_at),
         organisation_id=organisation_id,
-        starts_at=starts_at,
-        ends_at=ends_at,
         purpose=purpose[:200],
         attendees=attendees,
-        status=status,
-        checkin_nonce=tickets.new_nonce(),
     )
-    _event(booking, person_id, "", status)
-    return booking
 
 
 @transaction.atomic
@@ -242,20 +246,16 @@ def booking_series_request(
         every_days=every_days,
         count=count,
     )
-    status = BookingStatus.REQUESTED if locked.needs_approval else BookingStatus.CONFIRMED
-    for start, end in spans:
-        booking = _insert_booking(
-            venue=locked,
-            person_id=person_id,
+    for span in spans:
+        _insert_booking(
+            locked,
+            person_id,
+            span,
+            f"series:{series.pk}",
             organisation_id=organisation_id,
             series=series,
-            starts_at=start,
-            ends_at=end,
             purpose=series.purpose,
-            status=status,
-            checkin_nonce=tickets.new_nonce(),
         )
-        _event(booking, person_id, "", status, note=f"series:{series.pk}")
     return series
 
 
@@ -515,16 +515,15 @@ def activity_publish(
         locked = Venue.objects.select_for_update().get(pk=venue.pk)
         if _clashes(locked, [(starts_at, ends_at)]):
             raise SlotTaken(_("该时段场地已被预约,请换时间或场地"))
-        booking = _insert_booking(
-            venue=locked,
-            person_id=actor_person_id,
-            starts_at=starts_at,
-            ends_at=ends_at,
+        _insert_booking(
+            locked,
+            actor_person_id,
+            (starts_at, ends_at),
+            "activity",
             purpose=title.strip()[:200],
             status=BookingStatus.CONFIRMED,
             checkin_nonce="",
         )
-        _event(booking, actor_person_id, "", BookingStatus.CONFIRMED, note="activity")
     activity = Activity.objects.create(
         centre=centre,
         venue=venue,

@@ -13,15 +13,7 @@ from ninja import Query, Router, Schema, Status
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
 from gongzhi.core.errors import NotFound
 from gongzhi.core.scoping import get_scope
-from gongzhi.places import actions, queries
-from gongzhi.places.access import (
-    access_activity,
-    access_booking,
-    access_own_signup,
-    access_venue,
-    may_manage,
-    person_id_of,
-)
+from gongzhi.places import access, actions, queries
 
 router = Router(tags=["places"], auth=[TokenAuth(), SessionAuth()])
 
@@ -121,7 +113,7 @@ def nearest(
 @router.post("/venues/{venue_id}/bookings", response={201: BookingOut, **ERRORS}, url_name="places_book")
 def book(request: HttpRequest, venue_id: int, payload: BookingIn) -> Status:
     made = actions.booking_request(
-        venue=access_venue(venue_id), person_id=person_id_of(request.user), **payload.dict()
+        venue=access.access_venue(venue_id), person_id=access.person_id_of(request.user), **payload.dict()
     )
     return Status(201, made)
 
@@ -129,12 +121,14 @@ def book(request: HttpRequest, venue_id: int, payload: BookingIn) -> Status:
 @router.post("/venues/{venue_id}/series", response={201: SeriesOut, **ERRORS}, url_name="places_series")
 def series(request: HttpRequest, venue_id: int, payload: SeriesIn) -> Status:
     """Recurring booking for an organisation the caller holds a role in (or any, for the centre's staff)."""
-    venue = access_venue(venue_id)
-    if payload.organisation_id not in get_scope(request.user).org_ids and not may_manage(
+    venue = access.access_venue(venue_id)
+    if payload.organisation_id not in get_scope(request.user).org_ids and not access.may_manage(
         request.user, venue.centre
     ):
         raise NotFound
-    made = actions.booking_series_request(venue=venue, person_id=person_id_of(request.user), **payload.dict())
+    made = actions.booking_series_request(
+        venue=venue, person_id=access.person_id_of(request.user), **payload.dict()
+    )
     return Status(201, {"id": made.pk, "bookings": list(made.bookings.order_by("starts_at"))})
 
 
@@ -142,7 +136,7 @@ def series(request: HttpRequest, venue_id: int, payload: SeriesIn) -> Status:
     "/bookings/{booking_id}/cancel", response={200: BookingOut, **ERRORS}, url_name="places_booking_cancel"
 )
 def booking_cancel(request: HttpRequest, booking_id: int) -> Status:
-    booking = access_booking(request.user, booking_id)
+    booking = access.access_booking(request.user, booking_id)
     return Status(200, actions.booking_cancel(booking=booking, actor_person_id=request.user.person_id))
 
 
@@ -150,15 +144,15 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> Status:
     "/activities/{activity_id}/signups", response={201: SignUpOut, **ERRORS}, url_name="places_signup"
 )
 def signup(request: HttpRequest, activity_id: int) -> Status:
-    activity = access_activity(activity_id, actor=request.user)
-    return Status(201, actions.signup_create(activity=activity, person_id=person_id_of(request.user)))
+    activity = access.access_activity(activity_id, actor=request.user)
+    return Status(201, actions.signup_create(activity=activity, person_id=access.person_id_of(request.user)))
 
 
 @router.post(
     "/signups/{signup_id}/cancel", response={200: SignUpOut, **ERRORS}, url_name="places_signup_cancel"
 )
 def signup_cancel(request: HttpRequest, signup_id: int) -> Status:
-    mine = access_own_signup(request.user, signup_id)
+    mine = access.access_own_signup(request.user, signup_id)
     actions.signup_cancel(signup=mine, actor_person_id=request.user.person_id)
     mine.refresh_from_db()
     return Status(200, mine)
@@ -170,7 +164,7 @@ def checkin(request: HttpRequest, payload: CheckinIn) -> Status:
     result = actions.check_in(
         token=payload.token,
         staff_person_id=request.user.person_id,
-        may_check=lambda c: may_manage(request.user, c),
+        may_check=lambda c: access.may_manage(request.user, c),
         actor=request.user,
     )
     return Status(

@@ -3,6 +3,8 @@ feed, and the staff's check-in and booking decisions. Every write calls one acti
 to core's page mapping (a flash message on the page the form was on) unless the view re-renders a
 form or page with it, with the refusal's HTTP status."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -31,8 +33,12 @@ from gongzhi.places.workflow import BookingStatus
 FEED_SALT = "gongzhi.places.feed"
 
 
-@login_required
-@require_POST
+def resident_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A write from a signed-in user's form: POST only (every write view below)."""
+    return login_required(require_POST(view))
+
+
+@resident_post
 def book(request: HttpRequest, venue_id: int) -> HttpResponse:
     venue = access_venue(venue_id)
     person_id = person_id_of(request.user)
@@ -58,8 +64,7 @@ def book(request: HttpRequest, venue_id: int) -> HttpResponse:
     return redirect("places:mine")
 
 
-@login_required
-@require_POST
+@resident_post
 def book_series(request: HttpRequest, venue_id: int) -> HttpResponse:
     """A recurring booking for an organisation; a clash refuses it and lists the clashing dates."""
     from gongzhi.places.access import series_organisations
@@ -98,8 +103,7 @@ def book_series(request: HttpRequest, venue_id: int) -> HttpResponse:
     return redirect("places:mine")
 
 
-@login_required
-@require_POST
+@resident_post
 def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = access_booking(request.user, booking_id)
     actions.booking_cancel(booking=booking, actor_person_id=request.user.person_id)
@@ -107,8 +111,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     return redirect("places:mine")
 
 
-@login_required
-@require_POST
+@resident_post
 def booking_decide(request: HttpRequest, booking_id: int) -> HttpResponse:
     """Staff: confirm or deny a requested booking, or mark a confirmed one as a no-show."""
     booking = access_booking(request.user, booking_id, manage=True)
@@ -125,8 +128,7 @@ def booking_decide(request: HttpRequest, booking_id: int) -> HttpResponse:
     return redirect("places:centre", booking.venue.centre_id)
 
 
-@login_required
-@require_POST
+@resident_post
 def signup(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = access_activity(activity_id, actor=request.user)
     made = actions.signup_create(activity=activity, person_id=person_id_of(request.user))
@@ -137,8 +139,7 @@ def signup(request: HttpRequest, activity_id: int) -> HttpResponse:
     return redirect("places:activity", activity.pk)
 
 
-@login_required
-@require_POST
+@resident_post
 def signup_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
     mine = access_own_signup(request.user, signup_id)
     actions.signup_cancel(signup=mine, actor_person_id=request.user.person_id)
@@ -146,8 +147,7 @@ def signup_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
     return redirect("places:activity", mine.activity_id)
 
 
-@login_required
-@require_POST
+@resident_post
 def feedback(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = access_activity(activity_id, actor=request.user)
     form = FeedbackForm(request.POST)

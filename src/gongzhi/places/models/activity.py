@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TimeStamped
+from gongzhi.places.models.history import StatusEvent
 from gongzhi.places.workflow import SIGNUP_ACTIVE, SignUpStatus
 
 
@@ -90,23 +91,10 @@ class SignUp(TimeStamped):
         ]
 
 
-class SignUpEvent(models.Model):
+class SignUpEvent(StatusEvent):
     """Append-only history of a sign-up (signed up, waitlisted, promoted, cancelled, attended)."""
 
     signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
 
 
 class Feedback(TimeStamped):

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TimeStamped
+from gongzhi.places.models.history import StatusEvent
 from gongzhi.places.workflow import BOOKING_HOLDS, BookingStatus
 
 
@@ -109,20 +110,7 @@ class Booking(TimeStamped):
         return self.status in BOOKING_HOLDS
 
 
-class BookingEvent(models.Model):
+class BookingEvent(StatusEvent):
     """Append-only history of a booking's states."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
