@@ -243,16 +243,13 @@ def decision_record(
     result = rules.decide(rule, locked.council.quorum, yes=yes, present=present, members=members)
     if result.passed and (deadline is None or not (owner_org or owner_name.strip())):
         raise CouncilError(_("通过的决定须指定责任人/单位和完成期限"))
+    # the vote as counted: stored on the decision and named in the audit row
+    vote = {"rule": rule, "members": members, "present": present, "yes": yes, "no": no, "abstain": abstain}
     decision = Decision.objects.create(
         meeting=locked,
         agenda_item=agenda_item,
         text=text,
-        rule=rule,
-        members=members,
-        present=present,
-        yes=yes,
-        no=no,
-        abstain=abstain,
+        **vote,
         needed=result.needed,
         quorum_met=result.quorum_met,
         passed=result.passed,
@@ -262,19 +259,8 @@ def decision_record(
         status=DecisionStatus.PENDING if result.passed else DecisionStatus.REJECTED,
     )
     _event(decision, actor, to_status=decision.status)
-    _audit(
-        actor,
-        "councils.decision_record",
-        decision,
-        locked.council.territory.path,
-        rule=rule,
-        yes=yes,
-        no=no,
-        abstain=abstain,
-        present=present,
-        members=members,
-        passed=result.passed,
-    )
+    path = locked.council.territory.path
+    _audit(actor, "councils.decision_record", decision, path, **vote, passed=result.passed)
     return decision
 
 

@@ -66,6 +66,12 @@ def _meeting(
     return meeting
 
 
+def _decide(staff: Any, meeting: Meeting, item: Any, text: str, *, yes: int, **vote: Any) -> Any:
+    """A vote on an agenda item: by default carried by the members present, with no one against."""
+    vote = {"rule": "majority_present", "no": 0, "abstain": 0, **vote}
+    return actions.decision_record(actor=staff, meeting=meeting, agenda_item=item, text=text, yes=yes, **vote)
+
+
 def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     rng = random.Random(seed * 31 + 5)
     community = TerritoryNode.objects.filter(level="community", name=HOME).first()
@@ -134,18 +140,16 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     property_company = _org(community, "property_company", under=community.path.rsplit("/", 2)[0] + "/")
     rc = _org(community, "residents_committee")
     n_present = len(present)
-    done = actions.decision_record(
-        actor=staff,
-        meeting=held,
-        agenda_item=agenda[1],
-        text="长者饭堂午餐开餐时间提前至11:00,并增加软食选项",
-        rule="majority_present",
+    rc_owns = {"owner_org": rc, "owner_name": "居委会"}
+    done = _decide(
+        staff,
+        held,
+        agenda[1],
+        "长者饭堂午餐开餐时间提前至11:00,并增加软食选项",
         yes=n_present - 1,
-        no=0,
         abstain=1,
-        owner_org=rc,
-        owner_name="居委会",
         deadline=today - datetime.timedelta(days=25),
+        **rc_owns,
     )
     actions.decision_transition(actor=staff, decision=done, to="doing", note="已与运营方沟通")
     actions.evidence_add(
@@ -155,28 +159,29 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         upload=SimpleUploadedFile("长者饭堂开餐时间公告.pdf", PDF, content_type="application/pdf"),
     )
     actions.decision_transition(actor=staff, decision=done, to="done", note="9月起执行")
-    actions.decision_record(  # the overdue one: decided, deadline passed, not done
-        actor=staff,
-        meeting=held,
-        agenda_item=agenda[2],
-        text="社区公园西侧步道增设6盏路灯",
-        rule="majority_present",
+    # the overdue one: decided, deadline passed, not done
+    late = today - datetime.timedelta(days=10)
+    _decide(
+        staff,
+        held,
+        agenda[2],
+        "社区公园西侧步道增设6盏路灯",
         yes=n_present - 2,
         no=1,
         abstain=1,
-        owner_org=rc,
-        owner_name="居委会",
-        deadline=today - datetime.timedelta(days=10),
+        deadline=late,
+        **rc_owns,
     )
-    actions.decision_record(
-        actor=staff,
-        meeting=held,
-        agenda_item=agenda[0],
-        text="在小区主干道两侧施划收费停车位",
+    # the rejected one: half the members is not a majority of them
+    half = len(seats) // 2
+    _decide(
+        staff,
+        held,
+        agenda[0],
+        "在小区主干道两侧施划收费停车位",
+        yes=half,
+        no=n_present - half,
         rule="majority_members",
-        yes=len(seats) // 2,
-        no=n_present - len(seats) // 2,
-        abstain=0,
     )
     actions.meeting_schedule(
         actor=staff,
@@ -223,15 +228,12 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
             present_seat_ids={s.pk for s in cc_seats},
             minutes="现场查看3栋、5栋架空层;物业提出消防要求;居民代表同意选址5栋架空层,报业主大会表决。",
         )
-        actions.decision_record(
-            actor=staff,
-            meeting=m,
-            agenda_item=m.agenda.first(),
-            text="充电点选址5栋架空层,方案提交业主大会表决",
-            rule="majority_present",
+        _decide(
+            staff,
+            m,
+            m.agenda.first(),
+            "充电点选址5栋架空层,方案提交业主大会表决",
             yes=len(cc_seats),
-            no=0,
-            abstain=0,
             owner_org=manager,
             owner_name="物业",
             deadline=today + datetime.timedelta(days=20),

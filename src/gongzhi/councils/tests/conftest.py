@@ -58,17 +58,15 @@ def held(world: World, present: int = 5) -> Meeting:
     )
 
 
+def vote(world: World, yes: int, no: int = 0, abstain: int = 0, *, text: str = "x", **extra) -> Decision:
+    """A vote at the world's meeting, by majority_present unless `rule=` says otherwise."""
+    extra.setdefault("rule", "majority_present")
+    return actions.decision_record(
+        actor=None, meeting=world.meeting, text=text, yes=yes, no=no, abstain=abstain, **extra
+    )
+
+
 def passed_decision(world: World, text: str, *, days: int, owner_name: str = "物业", **extra) -> Decision:
     """A unanimous vote of five present, carried by majority_present, due `days` from today."""
-    return actions.decision_record(
-        actor=None,
-        meeting=world.meeting,
-        text=text,
-        rule="majority_present",
-        yes=5,
-        no=0,
-        abstain=0,
-        owner_name=owner_name,
-        deadline=timezone.localdate() + datetime.timedelta(days=days),
-        **extra,
-    )
+    deadline = timezone.localdate() + datetime.timedelta(days=days)
+    return vote(world, 5, text=text, owner_name=owner_name, deadline=deadline, **extra)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gongzhi.councils import actions, queries
 from gongzhi.councils.models import Council, Decision, DecisionEvent, DecisionStatus
-from gongzhi.councils.tests.conftest import held, passed_decision
+from gongzhi.councils.tests.conftest import held, passed_decision, vote
 from gongzhi.councils.workflow import CouncilError
 
 
@@ -19,17 +19,7 @@ def pdf() -> SimpleUploadedFile:
 def test_votes_are_counted_by_the_stated_rule_against_frozen_attendance(world):
     held(world, 4)  # 4 of 5 present
     deadline = timezone.localdate() + datetime.timedelta(days=30)
-    passed = actions.decision_record(
-        actor=None,
-        meeting=world.meeting,
-        text="错时共享停车位",
-        rule="majority_present",
-        yes=3,
-        no=1,
-        abstain=0,
-        owner_org=world.property_company,
-        deadline=deadline,
-    )
+    passed = vote(world, 3, 1, text="错时共享停车位", owner_org=world.property_company, deadline=deadline)
     assert (passed.members, passed.present, passed.needed, passed.passed, passed.status) == (
         5,
         4,
@@ -37,55 +27,37 @@ def test_votes_are_counted_by_the_stated_rule_against_frozen_attendance(world):
         True,
         "todo",
     )
-    tie = actions.decision_record(
-        actor=None, meeting=world.meeting, text="加装道闸", rule="majority_present", yes=2, no=2, abstain=0
-    )
+    tie = vote(world, 2, 2, text="加装道闸")
     assert (tie.needed, tie.passed, tie.status) == (3, False, DecisionStatus.REJECTED)
-    two_thirds = actions.decision_record(
-        actor=None,
-        meeting=world.meeting,
-        text="调整议事规则",
-        rule="two_thirds_members",
-        yes=4,
-        no=0,
-        abstain=0,
-        owner_name="居委会",
-        deadline=deadline,
+    two_thirds = vote(
+        world, 4, text="调整议事规则", rule="two_thirds_members", owner_name="居委会", deadline=deadline
     )
     assert (two_thirds.needed, two_thirds.passed) == (4, True)  # ceil(2×5/3) = 4
 
 
 def test_without_quorum_nothing_passes(world):
     held(world, 2)  # 2 of 5 is not more than half
-    d = actions.decision_record(
-        actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=2, no=0, abstain=0
-    )
+    d = vote(world, 2)
     assert (d.quorum_met, d.passed) == (False, False)
 
 
 def test_more_votes_than_present_is_refused_and_nothing_stored(world):
     held(world, 3)
     with pytest.raises(CouncilError, match="超过实到人数3"):
-        actions.decision_record(
-            actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=3, no=1, abstain=0
-        )
+        vote(world, 3, 1)
     assert not Decision.objects.exists()
 
 
 def test_a_vote_before_attendance_is_refused(world):
     with pytest.raises(CouncilError) as refused:
-        actions.decision_record(
-            actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=1, no=0, abstain=0
-        )
+        vote(world, 1)
     assert refused.value.status == 409
 
 
 def test_a_passed_decision_needs_an_owner_and_a_deadline(world):
     held(world, 5)
     with pytest.raises(CouncilError, match="责任人"):
-        actions.decision_record(
-            actor=None, meeting=world.meeting, text="x", rule="majority_present", yes=5, no=0, abstain=0
-        )
+        vote(world, 5)
 
 
 def test_done_needs_evidence_and_every_step_is_in_the_history(world):
@@ -132,9 +104,7 @@ def test_overdue_decisions_are_listed_per_community_and_counted_on_the_council(w
 
 def test_attendance_is_frozen_once_a_vote_is_recorded(world):
     held(world, 5)
-    actions.decision_record(
-        actor=None, meeting=world.meeting, text="z", rule="majority_present", yes=1, no=4, abstain=0
-    )
+    vote(world, 1, 4, text="z")
     with pytest.raises(CouncilError):
         held(world, 3)
 
