@@ -6,10 +6,10 @@ import pytest
 from gongzhi.accounts.actions import token_create
 from gongzhi.appeals.intake import appeal_submit
 from gongzhi.appeals.models import Appeal, AppealEvent
+from gongzhi.appeals.tests.helpers import IN_A, submit
 from gongzhi.appeals.workflow import Action, Status
 
 URL = "/api/v1/appeals/"
-IN_A = {"lon": 113.9012, "lat": 22.7012}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
@@ -20,17 +20,6 @@ def post(client, url, data=None, **headers):
 def as_user(client, user):
     client.force_login(user)
     return client
-
-
-def resident_submit(actors, world, **kw):
-    fields = {
-        "channel": "resident_app",
-        "text": "小区门口占道经营,晚上很吵",
-        "category": world.cat_urban,
-        **IN_A,
-    }
-    fields.update(kw)
-    return appeal_submit(actor=actors.resident_a, submitter=actors.resident_a.person, **fields).appeal
 
 
 def snapshot(appeal_id):
@@ -189,7 +178,7 @@ def test_anonymous_requests_are_401(client, world):
 def test_the_list_is_scoped_filtered_and_shows_masked_phones_only(
     client, actors, world, django_assert_max_num_queries
 ):
-    mine = resident_submit(actors, world, title="占道经营", contact_phone="13800138000")
+    mine = submit(actors, world, title="占道经营", contact_phone="13800138000")
     appeal_submit(actor=None, channel="api", text="乙社区的事", lon=113.9212, lat=22.7012)
     client = as_user(client, actors.staff_a)
     with django_assert_max_num_queries(8):
@@ -208,7 +197,7 @@ def test_the_list_is_scoped_filtered_and_shows_masked_phones_only(
 
 
 def test_detail_has_the_timeline_and_residents_see_only_public_events(client, actors, world):
-    appeal = resident_submit(actors, world)
+    appeal = submit(actors, world)
     AppealEvent.objects.create(
         appeal=appeal, action=Action.NOTE, note="内部备注", public=False, actor_label="社工甲"
     )
@@ -221,7 +210,7 @@ def test_detail_has_the_timeline_and_residents_see_only_public_events(client, ac
 
 
 def test_outsiders_get_404_on_detail(client, actors, world):
-    appeal = resident_submit(actors, world)
+    appeal = submit(actors, world)
     for outsider in (actors.staff_b, world.housing_handler):
         assert as_user(client, outsider).get(f"{URL}{appeal.pk}").status_code == 404
     assert client.get(f"{URL}999999").status_code == 404
@@ -231,7 +220,7 @@ def test_outsiders_get_404_on_detail(client, actors, world):
 
 
 def test_the_whole_loop_through_the_api(client, actors, world):
-    appeal = resident_submit(actors, world)
+    appeal = submit(actors, world)
     url = f"{URL}{appeal.pk}/"
     handler = as_user(client, world.urban_handler)
     assert post(handler, url + "sign").json()["status"] == Status.SIGNED
@@ -262,7 +251,7 @@ def test_dispatcher_actions_accept_reject_dispatch_return_merge(client, actors, 
     from gongzhi.appeals.models import RoutingRuleSet
 
     RoutingRuleSet.objects.update(is_active=False)  # nothing routes: the community dispatches by hand
-    first, second, third = (resident_submit(actors, world, text=f"第{n}件") for n in range(3))
+    first, second, third = (submit(actors, world, text=f"第{n}件") for n in range(3))
     staff = as_user(client, actors.staff_a)
     assert post(staff, f"{URL}{first.pk}/accept").json()["status"] == Status.ACCEPTED
     hidden = post(staff, f"{URL}{first.pk}/dispatch", {"department_id": 999999})
@@ -284,7 +273,7 @@ def test_dispatcher_actions_accept_reject_dispatch_return_merge(client, actors, 
 
 
 def test_double_sign_is_409_with_a_chinese_message_and_one_event(client, actors, world):
-    appeal = resident_submit(actors, world)
+    appeal = submit(actors, world)
     handler = as_user(client, world.urban_handler)
     assert post(handler, f"{URL}{appeal.pk}/sign").status_code == 200
     again = post(handler, f"{URL}{appeal.pk}/sign")
@@ -294,7 +283,7 @@ def test_double_sign_is_409_with_a_chinese_message_and_one_event(client, actors,
 
 
 def test_bad_action_input_is_400_in_chinese(client, actors, world):
-    appeal = resident_submit(actors, world)
+    appeal = submit(actors, world)
     handler = as_user(client, world.urban_handler)
     response = post(handler, f"{URL}{appeal.pk}/return", {"reason": "  "})
     assert response.status_code == 400
@@ -305,7 +294,7 @@ def test_bad_action_input_is_400_in_chinese(client, actors, world):
 
 
 def test_someone_who_sees_but_may_not_act_gets_403_and_nothing_changes(client, actors, world):
-    appeal = resident_submit(actors, world)
+    appeal = submit(actors, world)
     before = snapshot(appeal.pk)
     response = post(as_user(client, actors.staff_a), f"{URL}{appeal.pk}/sign")
     assert response.status_code == 403
@@ -330,7 +319,7 @@ def test_someone_who_sees_but_may_not_act_gets_403_and_nothing_changes(client, a
     ],
 )
 def test_every_action_gives_outsiders_404_and_changes_nothing(client, actors, world, action, body):
-    appeal = resident_submit(actors, world)
+    appeal = submit(actors, world)
     before = snapshot(appeal.pk)
     for outsider in (actors.staff_b, world.housing_handler):
         response = post(as_user(client, outsider), f"{URL}{appeal.pk}/{action}", body)

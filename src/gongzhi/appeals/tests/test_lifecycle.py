@@ -5,20 +5,8 @@ from gongzhi.appeals import actions
 from gongzhi.appeals.access import access_appeal
 from gongzhi.appeals.intake import IntakeError, appeal_submit
 from gongzhi.appeals.models import Appeal, AppealEvent, DailyStat
+from gongzhi.appeals.tests.helpers import IN_A, submit
 from gongzhi.appeals.workflow import TRANSITIONS, Action, InvalidTransition, Status, next_status
-
-IN_A = {"lon": 113.9012, "lat": 22.7012}  # inside community A's first grid
-
-
-def submit(actors, world, **kw):
-    fields = {
-        "channel": "resident_app",
-        "text": "小区门口占道经营,晚上很吵",
-        "category": world.cat_urban,
-        **IN_A,
-    }
-    fields.update(kw)
-    return appeal_submit(actor=actors.resident_a, submitter=actors.resident_a.person, **fields).appeal
 
 
 def test_every_action_in_the_table_refuses_states_outside_its_sources():

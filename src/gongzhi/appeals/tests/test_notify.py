@@ -8,7 +8,7 @@ from gongzhi.accounts.sms import OutboxSmsBackend
 from gongzhi.appeals.actions_notify import MAX_SMS_ATTEMPTS, notify_resident
 from gongzhi.appeals.models import Notification
 from gongzhi.appeals.tasks import send_notification_sms
-from gongzhi.appeals.tests.test_views import submit
+from gongzhi.appeals.tests.helpers import submit
 from gongzhi.core import crypto
 
 pytestmark = pytest.mark.django_db

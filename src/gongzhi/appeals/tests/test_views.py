@@ -14,6 +14,7 @@ from gongzhi.accounts.roles import Role
 from gongzhi.appeals import actions
 from gongzhi.appeals.intake import appeal_submit
 from gongzhi.appeals.models import Appeal, AppealEvent, AppealPhoto, BoardSetting, Notification, ReplyTemplate
+from gongzhi.appeals.tests.helpers import submit
 from gongzhi.appeals.workflow import Action, Status
 from gongzhi.core.models import AuditEntry
 
@@ -38,19 +39,6 @@ def png() -> bytes:
 def login(client, user):  # type: ignore[no-untyped-def]
     client.force_login(user)
     return client
-
-
-def submit(actors, world, **kw) -> Appeal:  # type: ignore[no-untyped-def]
-    fields = {
-        "channel": "resident_app",
-        "text": "小区门口占道经营,晚上很吵",
-        "category": world.cat_urban,
-        "lon": 113.9012,
-        "lat": 22.7012,
-        "submitter": actors.resident_a.person,
-        **kw,
-    }
-    return appeal_submit(actor=actors.resident_a, **fields).appeal
 
 
 def form_data(world, **kw):  # type: ignore[no-untyped-def]
