@@ -41,15 +41,14 @@ class ResourceError(RuleBroken):
         return self.status_code
 
 
-def _check(
-    *, actor: Any, territory: TerritoryNode, kind: str, lon: float, lat: float, owner: Organisation | None
-) -> None:
-    if not get_scope(actor).can("manage_places", territory.path):
+def _check(actor: Any, target: Resource) -> None:
+    if not get_scope(actor).can("manage_places", target.territory.path):
         raise ResourceError(_("未找到该区域"), status=404)
-    if kind not in ResourceKind.values:
-        raise ResourceError(_("未知的资源类别“%(kind)s”") % {"kind": kind})
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+    if target.kind not in ResourceKind.values:
+        raise ResourceError(_("未知的资源类别“%(kind)s”") % {"kind": target.kind})
+    if not (-180 <= target.lon <= 180 and -90 <= target.lat <= 90):
         raise ResourceError(_("经纬度超出范围"))
+    owner = target.owner
     if owner is not None and not Organisation.objects.visible_to(actor).filter(pk=owner.pk).exists():
         raise ResourceError(_("未找到该产权/管理单位"), status=404)
 
@@ -65,14 +64,7 @@ def resource_save(*, actor: Any, resource: Resource | None = None, **values: Any
     for name in FIELDS:
         if name in values:
             setattr(target, name, values[name])
-    _check(
-        actor=actor,
-        territory=target.territory,
-        kind=target.kind,
-        lon=target.lon,
-        lat=target.lat,
-        owner=target.owner,
-    )
+    _check(actor, target)
     if Resource.objects.filter(territory=target.territory, name=target.name).exclude(pk=target.pk).exists():
         raise ResourceError(_("该区域已有同名资源“%(name)s”") % {"name": target.name}, status=409)
     target.uses = "\n".join(
@@ -92,6 +84,31 @@ class ImportResult:
 KIND_BY_LABEL = {str(k.label): k.value for k in ResourceKind} | {k.value: k.value for k in ResourceKind}
 
 
+# the CSV's columns in order, named as the Resource fields they fill
+CSV_COLUMNS = ("name", "kind", "territory", "lon", "lat", "address", "opening_hours", "uses", "owner")
+
+
+def _row_values(actor: Any, row: dict[str, str]) -> dict[str, Any]:
+    """One CSV row as resource_save's values: kind by its label, area by its code, owner by name."""
+    kind = KIND_BY_LABEL.get(row["kind"])
+    if not row["name"] or kind is None:
+        raise ResourceError(_("名称或类别无效"))
+    code = row["territory"]
+    territory = TerritoryNode.objects.visible_to(actor, "manage_places").filter(code=code).first()
+    if territory is None:
+        raise ResourceError(_("区划编码“%(code)s”不存在或不在您的管辖范围") % {"code": code})
+    try:
+        lon, lat = float(row["lon"]), float(row["lat"])
+    except ValueError as exc:
+        raise ResourceError(_("经纬度必须是数字")) from exc
+    owner = None
+    if row["owner"]:
+        owner = Organisation.objects.visible_to(actor).filter(name=row["owner"]).first()
+        if owner is None:
+            raise ResourceError(_("未找到单位“%(name)s”") % {"name": row["owner"]})
+    return row | {"kind": kind, "territory": territory, "lon": lon, "lat": lat, "owner": owner}
+
+
 @transaction.atomic
 def resource_import_csv(*, actor: Any, text: str) -> ImportResult:
     """Columns: 名称,类别,区划编码,经度,纬度,地址,开放时间,服务(、分隔),产权单位. A row is matched by
@@ -105,38 +122,11 @@ def resource_import_csv(*, actor: Any, text: str) -> ImportResult:
     for line_no, row in table:
         if line_no == 1 and row[0].strip() in ("名称", "name"):
             continue
-        cells = [c.strip() for c in row] + [""] * 9
-        name, kind_label, code, lon, lat, address, hours, uses, owner_name = cells[:9]
+        cells = [c.strip() for c in row] + [""] * len(CSV_COLUMNS)
         try:
-            kind = KIND_BY_LABEL.get(kind_label)
-            if not name or kind is None:
-                raise ResourceError(_("名称或类别无效"))
-            territory = TerritoryNode.objects.visible_to(actor, "manage_places").filter(code=code).first()
-            if territory is None:
-                raise ResourceError(_("区划编码“%(code)s”不存在或不在您的管辖范围") % {"code": code})
-            try:
-                lon_f, lat_f = float(lon), float(lat)
-            except ValueError as exc:
-                raise ResourceError(_("经纬度必须是数字")) from exc
-            owner = None
-            if owner_name:
-                owner = Organisation.objects.visible_to(actor).filter(name=owner_name).first()
-                if owner is None:
-                    raise ResourceError(_("未找到单位“%(name)s”") % {"name": owner_name})
-            existing = Resource.objects.filter(territory=territory, name=name).first()
-            resource_save(
-                actor=actor,
-                resource=existing,
-                name=name,
-                kind=kind,
-                territory=territory,
-                lon=lon_f,
-                lat=lat_f,
-                address=address,
-                opening_hours=hours,
-                uses=uses,
-                owner=owner,
-            )
+            values = _row_values(actor, dict(zip(CSV_COLUMNS, cells, strict=False)))
+            existing = Resource.objects.filter(territory=values["territory"], name=values["name"]).first()
+            resource_save(actor=actor, resource=existing, **values)
         except ResourceError as exc:
             raise ResourceError(
                 _("第%(line)d行:%(error)s") % {"line": line_no, "error": exc}, status=exc.status_code

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TimeStamped
 from gongzhi.core.scoping import ScopedQuerySet
+from gongzhi.places.models.checks import choice_check, lonlat_check
 
 
 class ResourceKind(models.TextChoices):
@@ -76,13 +77,8 @@ class Resource(TimeStamped):
         verbose_name = _("公共资源")
         verbose_name_plural = _("公共资源")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(lon__gte=-180, lon__lte=180, lat__gte=-90, lat__lte=90),
-                name="circles_resource_lonlat",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=[k.value for k in ResourceKind]), name="circles_resource_kind"
-            ),
+            lonlat_check("circles_resource_lonlat"),
+            choice_check("kind", ResourceKind, "circles_resource_kind"),
             models.UniqueConstraint(fields=["territory", "name"], name="circles_resource_unique_name"),
         ]
         indexes = [models.Index(fields=["lon", "lat"], name="circles_resource_lonlat")]

@@ -17,6 +17,11 @@ from gongzhi.core.scoping import ScopedQuerySet
 from gongzhi.parking.workflow import ApplicationStatus, PermitStatus, Tier
 
 
+def unique_while(status: str, fields: list[str], name: str) -> models.UniqueConstraint:
+    """`fields` are unique among the rows in `status` (a partial unique index)."""
+    return models.UniqueConstraint(fields=fields, condition=Q(status=status), name=name)
+
+
 def new_draw_seed() -> str:
     """128 random bits from the operating system (`secrets`), as 32 hex digits."""
     return secrets.token_hex(16)
@@ -157,11 +162,7 @@ class ParkingApplication(TimeStamped):
         verbose_name_plural = _("停车申请")
         constraints = [
             # one open application per person and offer (a second click cannot queue twice)
-            models.UniqueConstraint(
-                fields=["offer", "applicant"],
-                condition=Q(status="pending"),
-                name="parking_one_pending_application",
-            ),
+            unique_while("pending", ["offer", "applicant"], "parking_one_pending_application"),
         ]
 
     def __str__(self) -> str:
@@ -247,12 +248,8 @@ class ParkingPermit(TimeStamped):
         verbose_name_plural = _("停车证")
         constraints = [
             # the guarantee: an active permit owns its space number in its offer's window
-            models.UniqueConstraint(
-                fields=["offer", "space_no"], condition=Q(status="active"), name="parking_space_once"
-            ),
-            models.UniqueConstraint(
-                fields=["offer", "plate"], condition=Q(status="active"), name="parking_plate_once"
-            ),
+            unique_while("active", ["offer", "space_no"], "parking_space_once"),
+            unique_while("active", ["offer", "plate"], "parking_plate_once"),
         ]
 
     def __str__(self) -> str:

@@ -14,24 +14,9 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-APPLICATION_TABLE = StatusTable.from_moves(
-    {
-        ApplicationStatus.PENDING: {
-            ApplicationStatus.ALLOCATED,
-            ApplicationStatus.NOT_ALLOCATED,
-            ApplicationStatus.WITHDRAWN,
-        }
-    },
-    labels=(ApplicationStatus,),
-)
-
-
 class PermitStatus(models.TextChoices):
     ACTIVE = "active", _("有效")
     REVOKED = "revoked", _("已撤销")
-
-
-PERMIT_TABLE = StatusTable.from_moves({PermitStatus.ACTIVE: {PermitStatus.REVOKED}}, labels=(PermitStatus,))
 
 
 class Tier(models.IntegerChoices):
@@ -40,3 +25,12 @@ class Tier(models.IntegerChoices):
     NEED = 0, _("优先:老人或残疾人家庭")
     NO_OWN_SPACE = 1, _("优先:无自有车位")
     OTHER = 2, _("其他")
+
+
+# A pending application is drawn (allocated or not) or withdrawn; every other state is final. An
+# active permit may be revoked.
+APPLICATION_TABLE = StatusTable.from_moves(
+    {ApplicationStatus.PENDING: set(ApplicationStatus) - {ApplicationStatus.PENDING}},
+    labels=(ApplicationStatus,),
+)
+PERMIT_TABLE = StatusTable.from_moves({PermitStatus.ACTIVE: {PermitStatus.REVOKED}}, labels=(PermitStatus,))

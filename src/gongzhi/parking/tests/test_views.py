@@ -51,25 +51,22 @@ def test_resident_sees_offers_of_their_community_and_applies(client, actors, off
     assert ParkingApplication.objects.get().plate == "粤BD12345"
 
 
-def test_wrong_plate_gets_422_with_a_message_and_nothing_stored(client, actors, offer):
+@pytest.mark.parametrize(
+    ("form", "reason"),
+    [
+        (apply_form("粤B12", "1", "19:30", "07:30"), "7位"),  # a wrong plate
+        (apply_form("粤B12345", "6", "10:00", "12:00"), "不在开放时段内"),  # outside the window
+    ],
+    ids=["wrong_plate", "outside_window"],
+)
+def test_a_refused_application_gets_422_with_the_reason_and_nothing_stored(
+    client, actors, offer, form, reason
+):
     login(client, actors.resident_a)
-    response = client.post(
-        f"/parking/offers/{offer.pk}/apply/",
-        apply_form("粤B12", "1", "19:30", "07:30"),
-    )
+    response = client.post(f"/parking/offers/{offer.pk}/apply/", form)
     assert response.status_code == 422
-    assert "7位" in response.content.decode()
+    assert reason in response.content.decode()
     assert not ParkingApplication.objects.exists()
-
-
-def test_outside_window_gets_422_with_the_reason(client, actors, offer):
-    login(client, actors.resident_a)
-    response = client.post(
-        f"/parking/offers/{offer.pk}/apply/",
-        apply_form("粤B12345", "6", "10:00", "12:00"),
-    )
-    assert response.status_code == 422
-    assert "不在开放时段内" in response.content.decode()
 
 
 def test_resident_of_another_community_gets_404(client, actors, unit_b):

@@ -3,11 +3,11 @@
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TimeStamped
 from gongzhi.core.scoping import ScopedQuerySet
+from gongzhi.places.models.checks import choice_check, lonlat_check
 
 
 class CentreLevel(models.TextChoices):
@@ -61,13 +61,8 @@ class Centre(TimeStamped):
         verbose_name = _("党群服务中心")
         verbose_name_plural = _("党群服务中心")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(lon__gte=-180, lon__lte=180, lat__gte=-90, lat__lte=90),
-                name="places_centre_lonlat",
-            ),
-            models.CheckConstraint(
-                condition=Q(level__in=[lv.value for lv in CentreLevel]), name="places_centre_level"
-            ),
+            lonlat_check("places_centre_lonlat"),
+            choice_check("level", CentreLevel, "places_centre_level"),
         ]
 
     def __str__(self) -> str:
