@@ -1,9 +1,50 @@
-"""/appeals/…: the web pages of 接诉即办. Split by area so each module stays small:
-urls_work (intake pages, workbenches, timelines, inbox, public board) and urls_whistle
-(whistles, daily close-out, the three rates)."""
+"""/appeals/…: the web pages of 接诉即办 — intake pages, workbenches, the appeal page, the inbox and
+the public board; whistles and report-ins, the daily close-out ledger, the three rates and the
+holiday calendar."""
 
-from gongzhi.appeals.urls_whistle import urlpatterns as whistle_patterns
-from gongzhi.appeals.urls_work import urlpatterns as work_patterns
+from django.urls import path
+
+from gongzhi.appeals import views_intake, views_rates, views_whistle, views_work
 
 app_name = "appeals"
-urlpatterns = [*work_patterns, *whistle_patterns]
+urlpatterns = [
+    path("", views_work.home, name="home"),
+    path("new/", views_intake.submit, name="submit"),
+    path("hotline/", views_intake.hotline, name="hotline"),
+    path("patrol/", views_intake.patrol, name="patrol"),
+    path("mine/", views_work.mine, name="mine"),
+    path("queue/", views_work.queue, name="queue"),
+    path("triage/", views_work.triage, name="triage"),
+    path("all/", views_work.appeal_list, name="list"),
+    path("inbox/", views_work.inbox, name="inbox"),
+    path("inbox/read/", views_work.inbox_read, name="inbox_read"),
+    path("board/", views_work.board, name="board"),
+    path("board/switch/", views_work.board_switch, name="board_switch"),
+    path("<int:appeal_id>/", views_work.detail, name="detail"),
+    path("<int:appeal_id>/submitted/", views_intake.submitted, name="submitted"),
+    path("<int:appeal_id>/photos/<int:photo_id>/", views_intake.photo, name="photo"),
+    path(
+        "<int:appeal_id>/suggestion/<int:rank>/dispatch/",
+        views_work.dispatch_suggestion,
+        name="dispatch_suggestion",
+    ),
+    path("<int:appeal_id>/<slug:action>/", views_work.act, name="act"),
+    # whistles, close-out, rates, calendar
+    path("whistles/", views_whistle.whistle_list, name="whistles"),
+    path("whistles/new/", views_whistle.whistle_blow, name="whistle_blow"),
+    path("whistles/<int:whistle_id>/", views_whistle.whistle_detail, name="whistle"),
+    path("whistles/<int:whistle_id>/close/", views_whistle.whistle_close, name="whistle_close"),
+    path("whistles/report-in/<int:report_in_id>/", views_whistle.whistle_report_in, name="whistle_report_in"),
+    path("closeout/", views_whistle.closeout_index, name="closeout_index"),
+    path("closeout/<int:street_id>/<str:day>/", views_whistle.closeout, name="closeout"),
+    path("closeout/<int:street_id>/<str:day>/xlsx/", views_whistle.closeout_xlsx, name="closeout_xlsx"),
+    path("calendar/<int:year>/", views_whistle.calendar, name="calendar"),
+    path("rates/", views_rates.rates_page, name="rates"),
+    path("rates/exclusions/", views_rates.exclusions, name="rates_exclusions"),
+    path(
+        "rates/exclusions/request/<int:rating_id>/",
+        views_rates.exclusion_request,
+        name="rates_exclusion_request",
+    ),
+    path("rates/exclusions/<int:exclusion_id>/", views_rates.exclusion_decide, name="rates_exclusion_decide"),
+]
