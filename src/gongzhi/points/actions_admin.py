@@ -1,5 +1,6 @@
 """Staff writes: earning rules, policy, lockers and catalogue items (manage_points, audited)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -142,26 +143,19 @@ def item_restock(*, actor: Any, item: CatalogueItem, delta: int) -> CatalogueIte
         rows = rows.filter(stock__gte=-delta)
     if not rows.update(stock=F("stock") + delta):
         raise PointsRefused(_("库存不足,不能减少这么多"))
-    item.refresh_from_db()
-    record_write(
-        actor=actor,
-        action="points.item_restock",
-        obj=item,
-        scope_path=item.community.path,
-        detail={"delta": delta, "stock": item.stock},
-    )
-    return item
+    return _item_changed(actor, item, "points.item_restock", lambda: {"delta": delta, "stock": item.stock})
 
 
 @transaction.atomic
 def item_set_active(*, actor: Any, item: CatalogueItem, active: bool) -> CatalogueItem:
     CatalogueItem.objects.filter(pk=item.pk).update(active=active)
+    return _item_changed(actor, item, "points.item_active", lambda: {"active": active})
+
+
+def _item_changed(
+    actor: Any, item: CatalogueItem, action: str, detail: Callable[[], dict[str, Any]]
+) -> CatalogueItem:
+    """The item re-read after an UPDATE, and its audit row (`detail` read after the re-read)."""
     item.refresh_from_db()
-    record_write(
-        actor=actor,
-        action="points.item_active",
-        obj=item,
-        scope_path=item.community.path,
-        detail={"active": active},
-    )
+    record_write(actor=actor, action=action, obj=item, scope_path=item.community.path, detail=detail())
     return item

@@ -25,6 +25,7 @@ from gongzhi.points.access import (
 from gongzhi.points.accounts import find_account
 from gongzhi.points.actions import PointsRefused
 from gongzhi.points.models import Redemption
+from gongzhi.points.queries import StatementLine
 
 router = Router(tags=["积分 points"], auth=[TokenAuth(), SessionAuth()])
 
@@ -40,17 +41,6 @@ class BalanceOut(Schema):
     balance: int
 
 
-class LineOut(Schema):
-    at: datetime.datetime
-    transaction_id: int
-    kind: str
-    kind_label: str
-    rule: str
-    memo: str
-    amount: int
-    balance: int
-
-
 class StatementOut(Schema):
     account_id: int
     label: str
@@ -61,7 +51,7 @@ class StatementOut(Schema):
     closing: int
     page: int
     pages: int
-    lines: list[LineOut]
+    lines: list[StatementLine]  # queries' dataclass, one schema for both
 
 
 class ItemOut(Schema):

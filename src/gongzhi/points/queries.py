@@ -13,7 +13,7 @@ from django.db.models import Subquery, Sum
 from django.utils import timezone
 
 from gongzhi.points.accounts import find_account
-from gongzhi.points.models import Account, AccountMonth, Entry
+from gongzhi.points.models import Account, AccountMonth, Entry, TxnKind
 
 
 def balance(owner: Any) -> int:
@@ -35,6 +35,23 @@ class StatementLine:
     memo: str
     amount: int
     balance: int
+
+
+# an entry's columns for a StatementLine (amount last)
+LINE_FIELDS = (
+    "created_at",
+    "transaction_id",
+    "transaction__kind",
+    "transaction__rule",
+    "transaction__memo",
+    "amount",
+)
+
+
+def _line(row: tuple[Any, ...], balance_after: int) -> StatementLine:
+    at, txn_id, kind, rule, memo, amount = row
+    label = str(dict(TxnKind.choices).get(kind, kind))
+    return StatementLine(at, txn_id, kind, label, rule, memo, amount, balance_after)
 
 
 @dataclass
@@ -92,22 +109,10 @@ def statement(
             earlier = Entry.objects.filter(pk__in=Subquery(month_entries.values("pk")[:offset]))
             running += earlier.aggregate(s=Sum("amount", default=0))["s"]
         rows = month_entries[offset : offset + per_page]
-    from gongzhi.points.models import TxnKind
-
-    labels = dict(TxnKind.choices)
     lines: list[StatementLine] = []
-    for at, txn_id, kind, rule, memo, amount in rows.values_list(
-        "created_at",
-        "transaction_id",
-        "transaction__kind",
-        "transaction__rule",
-        "transaction__memo",
-        "amount",
-    ):
-        running += amount
-        lines.append(
-            StatementLine(at, txn_id, kind, str(labels.get(kind, kind)), rule, memo, amount, running)
-        )
+    for row in rows.values_list(*LINE_FIELDS):
+        running += row[-1]
+        lines.append(_line(row, running))
     return Statement(
         account, month, opening, opening + credits - debits, credits, debits, lines, page or 1, pages
     )
@@ -151,26 +156,12 @@ def unbalanced_transactions() -> list[int]:
 def recent_lines(account: Account, limit: int) -> list[StatementLine]:
     """The account's latest entries with the balance after each, newest first (from the running
     balance backwards, so no history scan)."""
-    from gongzhi.points.models import TxnKind
-
-    labels = dict(TxnKind.choices)
     rows = list(
-        Entry.objects.filter(account=account)
-        .order_by("-created_at", "-id")
-        .values_list(
-            "created_at",
-            "transaction_id",
-            "transaction__kind",
-            "transaction__rule",
-            "transaction__memo",
-            "amount",
-        )[:limit]
+        Entry.objects.filter(account=account).order_by("-created_at", "-id").values_list(*LINE_FIELDS)[:limit]
     )
     running = balance(account)
     lines = []
-    for at, txn_id, kind, rule, memo, amount in rows:
-        lines.append(
-            StatementLine(at, txn_id, kind, str(labels.get(kind, kind)), rule, memo, amount, running)
-        )
-        running -= amount
+    for row in rows:
+        lines.append(_line(row, running))
+        running -= row[-1]
     return lines

@@ -316,32 +316,22 @@ def order_fulfil(
 
 def _verified_awards(order: ServiceOrder, *, rated: bool, awarded_by: Any) -> list[dict[str, Any]]:
     """Verified service: points for the helper — hours, and a bonus for a rated order."""
-    source = f"service.order:{order.pk}"
-    person = order.helper.person
     hours = int((order.hours or order.item.hours).to_integral_value(rounding="ROUND_HALF_UP")) or 1
-    results = [
-        award(
-            rule="service_hour",
-            recipient=person,
-            source=source,
-            community=order.community,
-            quantity=hours,
-            awarded_by=awarded_by,
-            memo=f"{order.number} {order.item.name}",
-        )
-    ]
+    wanted = [("service_hour", hours, f"{order.number} {order.item.name}")]
     if rated:
-        results.append(
-            award(
-                rule="order_rated",
-                recipient=person,
-                source=source,
-                community=order.community,
-                awarded_by=awarded_by,
-                memo=f"{order.number} 评价{order.rating}星",
-            )
+        wanted.append(("order_rated", 1, f"{order.number} 评价{order.rating}星"))
+    return [
+        award(
+            rule=rule,
+            recipient=order.helper.person,
+            source=f"service.order:{order.pk}",
+            community=order.community,
+            quantity=quantity,
+            awarded_by=awarded_by,
+            memo=memo,
         )
-    return results
+        for rule, quantity, memo in wanted
+    ]
 
 
 @transaction.atomic

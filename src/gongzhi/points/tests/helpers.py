@@ -1,4 +1,6 @@
 from gongzhi.points.actions import award_points
+from gongzhi.points.models import Account, CatalogueItem
+from gongzhi.points.queries import ledger_sum, recount, unbalanced_transactions
 
 
 def fund(person, community, points: int, source: str = "fund") -> None:  # type: ignore[no-untyped-def]
@@ -9,3 +11,14 @@ def fund(person, community, points: int, source: str = "fund") -> None:  # type:
     award_points(
         rule="manual", recipient=person, source=source, community=community, points=points, awarded_by=staff
     )
+
+
+def assert_sound() -> None:
+    """The ledger's invariants: entries sum to zero, every transaction balances, no ordinary account
+    below zero, no stock below zero, and every account's balance and rollups agree with its entries."""
+    assert ledger_sum() == 0
+    assert unbalanced_transactions() == []
+    assert not Account.objects.filter(balance__lt=0).exclude(kind="issuing").exists()
+    assert not CatalogueItem.objects.filter(stock__lt=0).exists()
+    for account in Account.objects.all():
+        assert recount(account).consistent, account

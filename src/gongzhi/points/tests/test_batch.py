@@ -3,6 +3,9 @@ sql.redeem_batch), which on PostgreSQL commits on its own. Every refusal is a co
 database; these tests prove that each one leaves nothing written, on both databases, with committed
 data (transaction=True)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from django.db import transaction
 
@@ -17,7 +20,8 @@ from gongzhi.points.models import (
     Redemption,
     Transaction,
 )
-from gongzhi.points.queries import balance, ledger_sum, recount, unbalanced_transactions
+from gongzhi.points.queries import balance
+from gongzhi.points.tests.helpers import assert_sound
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,13 +50,14 @@ def snapshot() -> tuple:
     )
 
 
-def assert_sound() -> None:
-    assert ledger_sum() == 0
-    assert unbalanced_transactions() == []
-    from gongzhi.points.models import Account
-
-    for account in Account.objects.all():
-        assert recount(account).consistent, account
+@contextmanager
+def refused_writing_nothing(match: str) -> Iterator[None]:
+    """The block is refused with `match`, and nothing it tried is left in the ledger."""
+    before = snapshot()
+    with pytest.raises(PointsRefused, match=match):
+        yield
+    assert snapshot() == before
+    assert_sound()
 
 
 def test_an_award_commits_on_its_own_and_its_retry_is_a_no_op(bank):
@@ -69,11 +74,8 @@ def test_an_award_commits_on_its_own_and_its_retry_is_a_no_op(bank):
 
 def test_redeeming_beyond_the_balance_writes_nothing(bank):
     give(bank, 2)  # 2 × the default check-in points, far below the rice
-    before = snapshot()
-    with pytest.raises(PointsRefused, match="积分不足"):
+    with refused_writing_nothing("积分不足"):
         actions_redemption.redeem(person=bank.volunteer, item=bank.rice)
-    assert snapshot() == before
-    assert_sound()
 
 
 def test_the_last_unit_then_out_of_stock_writes_nothing(bank):
@@ -84,12 +86,9 @@ def test_the_last_unit_then_out_of_stock_writes_nothing(bank):
     assert done.created
     assert len(done.redemption.code) == 10
     assert Redemption.objects.get(pk=done.redemption.pk).transaction_id == done.redemption.transaction_id
-    before = snapshot()
-    with pytest.raises(PointsRefused, match="库存不足"):
+    with refused_writing_nothing("库存不足"):
         actions_redemption.redeem(person=bank.volunteer, item=bank.haircut)
-    assert snapshot() == before
     assert CatalogueItem.objects.get(pk=bank.haircut.pk).stock == 0
-    assert_sound()
 
 
 def test_an_item_taken_off_offer_or_repriced_after_the_page_loaded_is_refused(bank):
@@ -98,14 +97,11 @@ def test_an_item_taken_off_offer_or_repriced_after_the_page_loaded_is_refused(ba
     give(bank, 2)
     shown = CatalogueItem.objects.get(pk=bank.rice.pk)  # what the resident's page showed
     CatalogueItem.objects.filter(pk=bank.rice.pk).update(points=2)
-    before = snapshot()
-    with pytest.raises(PointsRefused, match="兑换所需积分已调整"):
+    with refused_writing_nothing("兑换所需积分已调整"):
         actions_redemption.redeem(person=bank.volunteer, item=shown)
     CatalogueItem.objects.filter(pk=bank.rice.pk).update(points=1, active=False)
-    with pytest.raises(PointsRefused, match="下架"):
+    with refused_writing_nothing("下架"):
         actions_redemption.redeem(person=bank.volunteer, item=shown)
-    assert snapshot() == before
-    assert_sound()
 
 
 def test_a_double_submitted_redemption_finds_the_first(bank):

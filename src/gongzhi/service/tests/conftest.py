@@ -11,14 +11,24 @@ from gongzhi.accounts.models import User
 from gongzhi.orgs.models import PartyOrg
 from gongzhi.people.models import PartyMember, Person, PersonTag, Tag
 from gongzhi.people.tests.factories import make_person
-from gongzhi.service import actions_teams
-from gongzhi.service.models import Helper, HelperTeam, ServiceItem
+from gongzhi.service import actions, actions_teams
+from gongzhi.service.models import Helper, HelperTeam, ServiceItem, ServiceOrder
 
 # a valid 1×1 PNG
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
+
+
+def order_for(actors, world, description: str, *, item: ServiceItem | None = None) -> ServiceOrder:  # type: ignore[no-untyped-def]
+    """Resident A orders `item` (the repair service by default) with `description`."""
+    return actions.order_submit(
+        actor=actors.resident_a,
+        resident=actors.resident_a.person,
+        item=item or world.repair,
+        description=description,
+    )
 
 
 @dataclass

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from gongzhi.service import actions
 from gongzhi.service.models import ServiceOrder
+from gongzhi.service.tests.conftest import order_for
 from gongzhi.service.tests.test_orders import client_for
 from gongzhi.service.tests.test_wishes import make_wish
 
@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_staff_read_suggestions_and_assign_a_second_assignment_is_409(actors, world):
-    order = actions.order_submit(
-        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="修灯"
-    )
+    order = order_for(actors, world, "修灯")
     staff = client_for(actors.staff_a)
     top = staff.get(f"/api/v1/service/orders/{order.pk}/suggestions").json()
     assert top[0]["helper_id"] == world.electrician.pk
@@ -29,9 +27,7 @@ def test_staff_read_suggestions_and_assign_a_second_assignment_is_409(actors, wo
 
 
 def test_outsiders_get_404_and_nothing_changes(actors, world):
-    order = actions.order_submit(
-        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="修灯"
-    )
+    order = order_for(actors, world, "修灯")
     staff_b = client_for(actors.staff_b)
     assert staff_b.get(f"/api/v1/service/orders/{order.pk}").status_code == 404
     response = staff_b.post(

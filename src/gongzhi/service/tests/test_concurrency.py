@@ -11,6 +11,7 @@ from gongzhi.accounts.models import User
 from gongzhi.core.testing import run_together
 from gongzhi.service import actions, actions_wishes
 from gongzhi.service.models import Helper, OrderEvent, ServiceOrder, Wish, WishEvent
+from gongzhi.service.tests.conftest import order_for
 from gongzhi.service.tests.test_wishes import make_wish
 from gongzhi.service.workflow import InvalidTransition, OrderStatus, WishStatus
 
@@ -22,9 +23,7 @@ pytestmark = [
 
 
 def test_two_staff_assigning_at_once_one_wins_the_other_gets_409(actors, world):
-    order = actions.order_submit(
-        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="并发派单"
-    )
+    order = order_for(actors, world, "并发派单")
     helpers = [world.electrician.pk, world.lawyer.pk]
 
     def assign(i: int) -> int:
@@ -42,12 +41,7 @@ def test_two_staff_assigning_at_once_one_wins_the_other_gets_409(actors, world):
 
 
 def test_a_helper_accepting_while_staff_cancel_exactly_one_happens(actors, world):
-    order = actions.order_submit(
-        actor=actors.resident_a,
-        resident=actors.resident_a.person,
-        item=world.repair,
-        description="接单与取消同时发生",
-    )
+    order = order_for(actors, world, "接单与取消同时发生")
     actions.order_assign(order=order, actor=actors.staff_a, helper=world.electrician)
 
     def act(i: int):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from gongzhi.appeals.models import AppealEvent
 from gongzhi.service import actions, actions_convert, actions_sweeps
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import OrderEvent, ServiceNotice, ServiceOrder
+from gongzhi.service.tests.conftest import order_for
 from gongzhi.service.tests.test_orders import client_for
 from gongzhi.service.workflow import InvalidTransition, OrderStatus
 
@@ -18,12 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_order_that_is_a_government_matter_becomes_an_appeal_with_history_on_both_sides(actors, world):
-    order = actions.order_submit(
-        actor=actors.resident_a,
-        resident=actors.resident_a.person,
-        item=world.repair,
-        description="小区路灯坏了一排",
-    )
+    order = order_for(actors, world, "小区路灯坏了一排")
     response = client_for(actors.staff_a).post(
         f"/service/orders/{order.pk}/convert/", {"reason": "路灯属于城管职责"}
     )
@@ -41,9 +37,7 @@ def test_an_order_that_is_a_government_matter_becomes_an_appeal_with_history_on_
 
 
 def test_converting_needs_a_reason_and_staff(actors, world):
-    order = actions.order_submit(
-        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="x"
-    )
+    order = order_for(actors, world, "x")
     with pytest.raises(ServiceError):
         actions_convert.order_to_appeal(order=order, actor=actors.staff_a, reason="")
     with pytest.raises(PermissionError):
@@ -82,9 +76,7 @@ def test_an_appeal_that_is_neighbourly_help_becomes_an_order_once(actors, world)
 
 
 def test_the_sweep_marks_overdue_orders_once_and_reminds_the_helper(actors, world):
-    order = actions.order_submit(
-        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="修灯"
-    )
+    order = order_for(actors, world, "修灯")
     actions.order_assign(order=order, actor=actors.staff_a, helper=world.electrician)
     ServiceOrder.objects.filter(pk=order.pk).update(due_at=timezone.now() - timedelta(hours=1))
     call_command("service_sweep")

@@ -7,7 +7,7 @@ from django.test import Client
 from gongzhi.points.queries import balance
 from gongzhi.service import actions
 from gongzhi.service.models import OrderEvent, ServiceNotice, ServiceOrder
-from gongzhi.service.tests.conftest import PNG
+from gongzhi.service.tests.conftest import PNG, order_for
 from gongzhi.service.workflow import InvalidTransition, OrderStatus
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +20,7 @@ def client_for(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def place(actors, world, **kw) -> ServiceOrder:  # type: ignore[no-untyped-def]
-    return actions.order_submit(
-        actor=actors.resident_a,
-        resident=actors.resident_a.person,
-        item=world.repair,
-        description=kw.get("description", "厨房插座没电了"),
-    )
+    return order_for(actors, world, kw.get("description", "厨房插座没电了"))
 
 
 def photo(name: str = "done.png", content: bytes = PNG):  # type: ignore[no-untyped-def]

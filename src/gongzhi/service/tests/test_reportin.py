@@ -10,7 +10,7 @@ from django.utils import timezone
 from gongzhi.service import actions, actions_pairing, actions_reportin, queries
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import ReportIn
-from gongzhi.service.tests.conftest import PNG
+from gongzhi.service.tests.conftest import PNG, order_for
 from gongzhi.service.tests.test_orders import client_for
 
 pytestmark = pytest.mark.django_db
@@ -81,9 +81,7 @@ def test_the_record_is_generated_from_orders_wishes_and_visits_and_exports_xlsx(
         skills=["repair"],
     )
     assert helper.party_member == world.member_a
-    order = actions.order_submit(
-        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="修灯"
-    )
+    order = order_for(actors, world, "修灯")
     actions.order_assign(order=order, actor=actors.staff_a, helper=helper)
     actions.order_accept(order=order, actor=member_user)
     actions.order_fulfil(

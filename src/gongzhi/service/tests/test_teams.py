@@ -5,12 +5,42 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from gongzhi.service import actions, actions_teams, poster
+from gongzhi.service import actions_teams, poster
 from gongzhi.service.actions import ServiceError
-from gongzhi.service.suggest import availability, suggest_helpers
+from gongzhi.service.geo import point_of
+from gongzhi.service.models import Helper
+from gongzhi.service.suggest import availability, score, suggest_helpers
+from gongzhi.service.tests.conftest import order_for
 from gongzhi.service.tests.test_orders import client_for
 
 pytestmark = pytest.mark.django_db
+
+
+def brute_force_ranking(order, skill: str, when) -> list[tuple[float, int]]:  # type: ignore[no-untyped-def]
+    """Every helper scored without the index or the shortcut: (score rounded to 4 places, helper id),
+    best first."""
+    target = point_of(order.building)
+    ranked = [
+        (
+            round(
+                score(
+                    skills=h.skills,
+                    skill=skill,
+                    area_paths=h.area_paths,
+                    order_path=order.path,
+                    home=(h.home_lon, h.home_lat) if h.home_lon is not None else None,
+                    target=target,
+                    open_orders=h.open_orders,
+                    slots=h.slots,
+                    when=when,
+                )[0],
+                4,
+            ),
+            h.pk,
+        )
+        for h in Helper.objects.all()
+    ]
+    return sorted(ranked, key=lambda t: (-t[0], t[1]))
 
 
 def test_teams_and_professional_subteams_belong_to_one_community(actors, world):
@@ -56,9 +86,7 @@ def test_partner_staff_need_their_unit_and_a_member_is_added_once(actors, world)
 
 
 def test_the_suggestion_puts_the_skilled_near_free_available_helper_first(actors, world):
-    order = actions.order_submit(
-        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="修灯"
-    )
+    order = order_for(actors, world, "修灯")
     ranked = suggest_helpers(order)
     assert [s.helper_id for s in ranked][0] == world.electrician.pk
     top = ranked[0]
@@ -140,9 +168,6 @@ def test_a_member_edits_their_own_slots_and_consent_but_not_others(actors, world
 
 @pytest.mark.parametrize("wanted", [None, "monday_evening", "monday_noon"])
 def test_the_sql_score_is_the_documented_formula(actors, world, wanted):
-    from gongzhi.service.geo import point_of
-    from gongzhi.service.models import Helper
-    from gongzhi.service.suggest import score
 
     when = {
         None: None,
@@ -153,26 +178,9 @@ def test_the_sql_score_is_the_documented_formula(actors, world, wanted):
     world.lawyer.home_lon, world.lawyer.home_lat = 113.915, 22.705
     actions_teams.index_fields(world.lawyer)
     world.lawyer.save()
-    order = actions.order_submit(
-        actor=actors.resident_a, resident=actors.resident_a.person, item=world.legal, description="咨询"
-    )
+    order = order_for(actors, world, "咨询", item=world.legal)
     order.wanted_at = when
-    target = point_of(order.building)
-    expected = []
-    for h in Helper.objects.all():
-        total, *_ = score(
-            skills=h.skills,
-            skill="legal",
-            area_paths=h.area_paths,
-            order_path=order.path,
-            home=(h.home_lon, h.home_lat) if h.home_lon is not None else None,
-            target=target,
-            open_orders=h.open_orders,
-            slots=h.slots,
-            when=when,
-        )
-        expected.append((round(total, 4), h.pk))
-    expected.sort(key=lambda t: (-t[0], t[1]))
+    expected = brute_force_ranking(order, "legal", when)
     got = [(s.score, s.helper_id) for s in suggest_helpers(order)]
     assert [pk for _s, pk in got] == [pk for _s, pk in expected[:3]]
     for (a, _), (b, _) in zip(got, expected, strict=False):
@@ -210,10 +218,6 @@ def test_a_configured_font_that_does_not_exist_means_no_pdf(settings):
 def test_the_skilled_first_shortcut_gives_the_same_top_three_as_scoring_everyone(actors, world):
     from conftest import make_user
 
-    from gongzhi.service.geo import point_of
-    from gongzhi.service.models import Helper
-    from gongzhi.service.suggest import score
-
     for i in range(4):  # four more repair helpers covering the building: the shortcut applies
         user = make_user(f"rep{i}", f"维修{i}", None, household=actors.net.a.household)
         actions_teams.helper_add(
@@ -226,33 +230,8 @@ def test_the_skilled_first_shortcut_gives_the_same_top_three_as_scoring_everyone
             slots=[{"day": d, "start": "18:00", "end": "22:00"} for d in range(7)],
         )
     Helper.objects.filter(person__name="维修0").update(open_orders=2)
-    order = actions.order_submit(
-        actor=actors.resident_a, resident=actors.resident_a.person, item=world.repair, description="修洗衣机"
-    )
-    target = point_of(order.building)
-    expected = sorted(
-        (
-            (
-                round(
-                    score(
-                        skills=h.skills,
-                        skill="repair",
-                        area_paths=h.area_paths,
-                        order_path=order.path,
-                        home=(h.home_lon, h.home_lat) if h.home_lon is not None else None,
-                        target=target,
-                        open_orders=h.open_orders,
-                        slots=h.slots,
-                        when=None,
-                    )[0],
-                    4,
-                ),
-                h.pk,
-            )
-            for h in Helper.objects.all()
-        ),
-        key=lambda t: (-t[0], t[1]),
-    )
+    order = order_for(actors, world, "修洗衣机")
+    expected = brute_force_ranking(order, "repair", None)
     got = suggest_helpers(order)
     assert got[-1].score > 0.6  # the shortcut's condition held
     assert [s.helper_id for s in got] == [pk for _s, pk in expected[:3]]
