@@ -237,11 +237,10 @@ def proxy_record(
 
 
 def proxy_record_by_phone(
-    *, actor: Any, assembly: Assembly, principal_id: int, agent_phone: str, document: Any
+    *, actor: Any, assembly: Assembly, principal: SnapshotVoter, agent_phone: str, document: Any
 ) -> Proxy:
-    """The proxy form: the agent named by phone, the principal one of the assembly's voters."""
+    """The proxy form: the agent named by phone."""
     agent = person_by_phone(agent_phone, actor=actor)
-    principal = SnapshotVoter.objects.get(assembly=assembly, pk=principal_id)
     return proxy_record(actor=actor, assembly=assembly, principal=principal, agent=agent, document=document)
 
 

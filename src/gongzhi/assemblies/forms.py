@@ -1,9 +1,27 @@
 """Forms of the assembly pages: they parse; the rules live in actions.py."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.assemblies.models import MatterCategory
+from gongzhi.assemblies.models import MatterCategory, SnapshotVoter
+
+
+class _DetailForm(forms.Form):
+    """A form on an assembly's page (`on`). Several forms share the page and some field names, so each
+    form's ids carry its own prefix."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, on: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)  # `on` is for the forms that offer choices from it
+
+
+class _VoterChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SnapshotVoter) -> str:
+        return f"{obj.label}({obj.area}㎡)"
 
 
 class AssemblyForm(forms.Form):
@@ -15,7 +33,8 @@ class AssemblyForm(forms.Form):
     )
 
 
-class MatterForm(forms.Form):
+class MatterForm(_DetailForm):
+    id_prefix = "matter"
     title = forms.CharField(label=_("表决事项"), max_length=200)
     category = forms.ChoiceField(
         label=_("事项类别(《民法典》第二百七十八条)"), choices=MatterCategory.choices
@@ -23,20 +42,30 @@ class MatterForm(forms.Form):
     text = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ElectionForm(forms.Form):
+class ElectionForm(_DetailForm):
+    id_prefix = "election"
     title = forms.CharField(label=_("名称"), max_length=120)
     seats = forms.IntegerField(label=_("应选人数"), min_value=1, max_value=30)
     candidates = forms.CharField(
         label=_("候选人(每行一人)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
 
+    def clean_candidates(self) -> list[str]:
+        return str(self.cleaned_data["candidates"]).splitlines()
 
-class ProxyForm(forms.Form):
-    principal = forms.TypedChoiceField(label=_("委托业主"), coerce=int)
+
+class ProxyForm(_DetailForm):
+    id_prefix = "proxy"
+    principal = _VoterChoice(label=_("委托业主"), queryset=SnapshotVoter.objects.none())
     agent_phone = forms.RegexField(
         label=_("受托人手机号"), regex=r"^1\d{10}$", error_messages={"invalid": _("请输入11位手机号")}
     )
     document = forms.FileField(label=_("书面授权委托书(图片或PDF)"))
+
+    def __init__(self, *args: Any, on: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, on=on, **kwargs)
+        if on is not None:  # the assembly: a principal is one of its frozen voters
+            self.fields["principal"].queryset = on.voters.all()  # type: ignore[attr-defined]
 
 
 class PartForm(forms.Form):

@@ -19,7 +19,7 @@ def post_form(
     act: Callable[[dict[str, Any]], Any],
     *,
     done: Any,
-    success: str = "",
+    success: Any = "",
 ) -> tuple[HttpResponse | None, int]:
     """(redirect to `done` — a URL, or a callable given what `act` returned — with the `success`
     message, 200) when `act(cleaned_data)` goes through; (None, status) when the page must show the

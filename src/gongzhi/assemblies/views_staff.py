@@ -1,6 +1,7 @@
 """Staff pages of owners' assemblies: list and call, the assembly (matters, elections, proxies, open,
 close, results by both measures), the compound's register and the property-company ratings."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.assemblies import actions, queries
@@ -59,10 +61,11 @@ def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms
         if assembly.status != "draft"
         else []
     )
-    proxy_form = forms.get("proxy_form") or ProxyForm(auto_id="proxy_%s")
-    proxy_form.fields["principal"].choices = [
-        (v.pk, f"{v.label}({v.area}㎡)") for v in voters if not hasattr(v, "proxy")
-    ]
+    proxy_form = forms.get("proxy_form") or ProxyForm()
+    # offered: the voters who have not given a proxy yet
+    proxy_form.fields["principal"].queryset = assembly.voters.filter(  # type: ignore[attr-defined]
+        pk__in=[v.pk for v in voters if not hasattr(v, "proxy")]
+    )
     context = {
         "assembly": assembly,
         "matters": queries.matter_results(assembly) if assembly.status != "draft" else [],
@@ -72,8 +75,8 @@ def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms
         ],
         "participation": queries.participation(assembly) if assembly.status != "draft" else None,
         # distinct ids: several forms on one page share field names
-        "matter_form": forms.get("matter_form") or MatterForm(auto_id="matter_%s"),
-        "election_form": forms.get("election_form") or ElectionForm(auto_id="election_%s"),
+        "matter_form": forms.get("matter_form") or MatterForm(),
+        "election_form": forms.get("election_form") or ElectionForm(),
         "proxy_form": proxy_form,
         "proxies": assembly.proxies.select_related("principal"),
         "totals": queries.register_totals(assembly.compound) if assembly.status == "draft" else None,
@@ -82,7 +85,7 @@ def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms
 
 
 def _form_post(
-    request: HttpRequest, assembly: Assembly, form_name: str, form: Any, act: Any, success: str = ""
+    request: HttpRequest, assembly: Assembly, form_name: str, form: Any, act: Any, success: Any = ""
 ) -> HttpResponse:
     """A form posted from the assembly page: back to it, or it again with the user's input."""
     done, status = post_form(
@@ -94,35 +97,6 @@ def _form_post(
 @login_required
 def detail(request: HttpRequest, assembly_id: int) -> HttpResponse:
     return _detail(request, access_assembly(request.user, assembly_id))
-
-
-@require_POST
-@login_required
-def add_matter(request: HttpRequest, assembly_id: int) -> HttpResponse:
-    assembly = access_assembly(request.user, assembly_id)
-
-    def add(data: dict[str, Any]) -> None:
-        actions.matter_add(actor=request.user, assembly=assembly, **data)
-
-    return _form_post(request, assembly, "matter_form", MatterForm(request.POST, auto_id="matter_%s"), add)
-
-
-@require_POST
-@login_required
-def add_election(request: HttpRequest, assembly_id: int) -> HttpResponse:
-    assembly = access_assembly(request.user, assembly_id)
-
-    def add(data: dict[str, Any]) -> None:
-        actions.election_add(
-            actor=request.user,
-            assembly=assembly,
-            title=data["title"],
-            seats=data["seats"],
-            candidates=data["candidates"].splitlines(),
-        )
-
-    form = ElectionForm(request.POST, auto_id="election_%s")
-    return _form_post(request, assembly, "election_form", form, add)
 
 
 @require_POST
@@ -143,23 +117,30 @@ def transition(request: HttpRequest, assembly_id: int) -> HttpResponse:
     return redirect("assemblies:detail", assembly.pk)
 
 
-@require_POST
-@login_required
-def add_proxy(request: HttpRequest, assembly_id: int) -> HttpResponse:
-    assembly = access_assembly(request.user, assembly_id)
-    form = ProxyForm(request.POST, request.FILES, auto_id="proxy_%s")
-    form.fields["principal"].choices = [(v.pk, v.label) for v in assembly.voters.all()]
+def _detail_form_view(
+    form_class: type[Any], form_name: str, action: Callable[..., Any], success: Any = ""
+) -> Callable[..., HttpResponse]:
+    """A view for a form posted from the assembly page: `action(actor=…, assembly=…, **cleaned_data)`."""
 
-    def add(data: dict[str, Any]) -> None:
-        actions.proxy_record_by_phone(
-            actor=request.user,
-            assembly=assembly,
-            principal_id=data["principal"],
-            agent_phone=data["agent_phone"],
-            document=data["document"],
-        )
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, assembly_id: int) -> HttpResponse:
+        assembly = access_assembly(request.user, assembly_id)
+        form = form_class(request.POST, request.FILES, on=assembly)
 
-    return _form_post(request, assembly, "proxy_form", form, add, _("书面委托已登记"))
+        def act(data: dict[str, Any]) -> Any:
+            return action(actor=request.user, assembly=assembly, **data)
+
+        return _form_post(request, assembly, form_name, form, act, success)
+
+    return view
+
+
+add_matter = _detail_form_view(MatterForm, "matter_form", actions.matter_add)
+add_election = _detail_form_view(ElectionForm, "election_form", actions.election_add)
+add_proxy = _detail_form_view(
+    ProxyForm, "proxy_form", actions.proxy_record_by_phone, gettext_lazy("书面委托已登记")
+)
 
 
 @require_POST

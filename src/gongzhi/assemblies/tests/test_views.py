@@ -240,3 +240,18 @@ def test_a_matter_added_after_voting_opened_is_refused_on_the_page_with_409(clie
     assert response.status_code == 409
     assert "表决已开始" in response.content.decode()
     assert assembly.matters.count() == 1
+
+
+def test_an_election_is_added_on_the_page_one_candidate_a_line(client, register):
+    assembly = new_assembly(register)
+    client.force_login(register.committee_user)
+    url = reverse("assemblies:add_election", args=[assembly.pk])
+    refused = client.post(url, {"title": "补选委员", "seats": 3, "candidates": "陈志强\n刘晓燕"})
+    assert refused.status_code == 422
+    assert "刘晓燕" in refused.content.decode()  # what the user typed is still in the form
+    assert (
+        client.post(url, {"title": "补选委员", "seats": 2, "candidates": "陈志强\n刘晓燕\n"}).status_code
+        == 302
+    )
+    (election,) = assembly.elections.all()
+    assert sorted(election.candidates.values_list("name", flat=True)) == ["刘晓燕", "陈志强"]
