@@ -159,6 +159,21 @@ def detail(user: Any, appeal: Appeal) -> Appeal:
 # --- intake, list, detail ----------------------------------------------------------------------
 
 
+# AppealIn's fields that intake takes as they come (the others are looked up or checked first)
+AS_GIVEN = {
+    "text",
+    "title",
+    "lon",
+    "lat",
+    "address_text",
+    "contact_name",
+    "contact_phone",
+    "anonymous",
+    "hide_name",
+    "contact_preference",
+}
+
+
 @router.post("/", response={200: AppealOut, 201: AppealOut, **ERRORS}, url_name="appeals_submit")
 def submit(request: HttpRequest, body: AppealIn) -> Any:
     """Intake. The same `Idempotency-Key` header (per account), or the same external_id on the same
@@ -171,21 +186,12 @@ def submit(request: HttpRequest, body: AppealIn) -> Any:
         actor=user,
         channel=channel,
         submitter=submitter,
-        text=body.text,
-        title=body.title,
-        lon=body.lon,
-        lat=body.lat,
-        address_text=body.address_text,
         category=find_category(body.category_id, body.category),
         urgency=check_urgency(body.urgency),
-        contact_name=body.contact_name,
-        contact_phone=body.contact_phone,
-        anonymous=body.anonymous,
-        hide_name=body.hide_name,
-        contact_preference=body.contact_preference,
         idempotency_key=key,
         external_id=(body.external_id or "").strip() or None,
         photos=decode_photos(body.photos),
+        **body.model_dump(include=AS_GIVEN),
     )
     replayed = key is not None and result.appeal.idempotency_key == key
     if not result.created and not replayed and not visible(user, result.appeal):

@@ -10,8 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from gongzhi.appeals import intake, queries
@@ -158,10 +158,7 @@ def submitted(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 @login_required
 def photo(request: HttpRequest, appeal_id: int, photo_id: int) -> FileResponse:
-    appeal = access_appeal(request.user, appeal_id)
-    found = appeal.photos.filter(pk=photo_id).first()
-    if found is None:
-        raise Http404
+    found = get_object_or_404(access_appeal(request.user, appeal_id).photos, pk=photo_id)
     response = FileResponse(
         found.image.open("rb"), content_type=found.content_type or "application/octet-stream"
     )
