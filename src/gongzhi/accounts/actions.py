@@ -7,13 +7,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.api_auth import hash_token
-from gongzhi.accounts.models import ApiToken, OneTimeCode, RoleAssignment, SignInAttempt, User, token_expiry
+from gongzhi.accounts import sql
+from gongzhi.accounts.models import (
+    ApiToken,
+    OneTimeCode,
+    RoleAssignment,
+    SignInAttempt,
+    User,
+    hash_token,
+    token_expiry,
+)
 from gongzhi.accounts.roles import Role
 from gongzhi.core import audit, crypto
 from gongzhi.core.masking import mask_phone
@@ -111,16 +119,10 @@ class OtpSent:
     expires_at: datetime.datetime
 
 
-def _serialise_code_requests() -> None:
-    """The request limits are counts of committed rows; two requests counting at once could both
-    pass. SQLite's IMMEDIATE transactions already queue writers; on PostgreSQL one advisory lock
-    (code requests are a few per second at most) makes count-then-insert one step."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CODE_REQUEST_LOCK])
-
-
-_CODE_REQUEST_LOCK = 0x677A_6F74  # "gzot"
+def token_mark_used(*, token_pk: int, now: datetime.datetime, stale: datetime.datetime) -> None:
+    """last_used_at, at most once a minute per token (compare-and-set, so concurrent requests do not
+    pile up). PostgreSQL does this inside the look-up (accounts.sql.token_user_touched)."""
+    ApiToken.objects.filter(pk=token_pk).exclude(last_used_at__gt=stale).update(last_used_at=now)
 
 
 def _code_request_refusal(index: str, ip: str | None, now: datetime.datetime) -> str | None:
@@ -153,7 +155,7 @@ def otp_request(*, phone: str, ip: str | None = None) -> OtpSent:
     now = timezone.now()
     expires = now + datetime.timedelta(seconds=settings.OTP_TTL_SECONDS)
     with transaction.atomic():
-        _serialise_code_requests()
+        sql.serialise_code_requests()
         refusal = _code_request_refusal(index, ip, now)
         if refusal is None:
             code = f"{secrets.randbelow(1_000_000):06d}"

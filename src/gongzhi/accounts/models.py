@@ -1,6 +1,7 @@
 """Sign-in accounts, role assignments, sign-in attempts, one-time codes and API tokens."""
 
 import datetime
+import hashlib
 from typing import Self
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -122,6 +123,11 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"code for …{self.phone_index[:8]} until {self.expires_at:%H:%M}"
+
+
+def hash_token(raw: str) -> str:
+    """What a token row keeps of its key: the SHA-256 hex digest (the key is shown once)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def token_expiry() -> datetime.datetime:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.client import client_ip
 from gongzhi.core.models import AuditEntry
 
@@ -25,7 +26,7 @@ _outbox: ContextVar[list[AuditEntry] | None] = ContextVar("gongzhi_refusal_outbo
 _request: ContextVar[HttpRequest | None] = ContextVar("gongzhi_audit_request", default=None)
 
 
-def actor_label(actor: Any) -> str:
+def actor_label(actor: Actor | None) -> str:
     if actor is None:
         return "系统"
     # Token callers arrive with their person's name already read (accounts.api_auth), sparing a query.
@@ -39,7 +40,7 @@ def actor_label(actor: Any) -> str:
 
 def _entry(
     *,
-    actor: Any,
+    actor: Actor | None,
     kind: str,
     action: str,
     obj: models.Model | None = None,
@@ -54,7 +55,7 @@ def _entry(
 ) -> AuditEntry:
     return AuditEntry(
         kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor_id=getattr(actor, "pk", None),  # None for the anonymous visitor and for system jobs
         actor_label=actor_label(actor),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else object_type,
@@ -68,11 +69,13 @@ def _entry(
     )
 
 
-def record_write(*, actor: Any, action: str, obj: models.Model | None = None, **kwargs: Any) -> AuditEntry:
+def record_write(
+    *, actor: Actor | None, action: str, obj: models.Model | None = None, **kwargs: Any
+) -> AuditEntry:
     return record(actor=actor, kind=AuditEntry.Kind.WRITE, action=action, obj=obj, **kwargs)
 
 
-def record(*, actor: Any, kind: str, action: str, **kwargs: Any) -> AuditEntry:
+def record(*, actor: Actor | None, kind: str, action: str, **kwargs: Any) -> AuditEntry:
     """One audit row, written in the caller's transaction (it commits or rolls back with the change).
     Keywords as `_entry`: obj, object_label, scope_path, fields, reason, detail, ip."""
     entry = _entry(actor=actor, kind=kind, action=action, **kwargs)
@@ -87,7 +90,7 @@ def current_ip() -> str | None:
 
 
 def record_refusal(
-    *, actor: Any, action: str, obj: models.Model | None = None, ip: str | None = None, **kwargs: Any
+    *, actor: Actor | None, action: str, obj: models.Model | None = None, ip: str | None = None, **kwargs: Any
 ) -> AuditEntry:
     """A refusal that must outlive the exception about to be raised (which may roll back the
     surrounding transaction). Inside an atomic block with an outbox open, the row waits in the outbox;

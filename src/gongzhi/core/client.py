@@ -7,16 +7,17 @@ only its right-most address that is not itself a trusted proxy (the one our own 
 anything to its left was sent by the client and may be forged).
 """
 
-import functools
 import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
 
+from gongzhi.core.cache import pure
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-@functools.cache
+@pure(maxsize=8)
 def _networks(configured: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(item, strict=False) for item in configured)
 

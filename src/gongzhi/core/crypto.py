@@ -11,11 +11,12 @@ check, and at first use), since an HMAC key is only as strong as its length (iss
 import base64
 import hashlib
 import hmac
-from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from gongzhi.core.cache import pure
 
 MIN_KEY_BYTES = 32
 
@@ -35,22 +36,31 @@ def short_key_problems(*, secret_key: str, blind_index_key: str, production: boo
     return problems
 
 
-def _derive(label: str) -> bytes:
-    return hashlib.sha256(f"gongzhi:{label}:{settings.SECRET_KEY}".encode()).digest()
+def _derive(label: str, secret_key: str) -> bytes:
+    return hashlib.sha256(f"gongzhi:{label}:{secret_key}".encode()).digest()
 
 
-@cache
-def _fernet() -> MultiFernet:
-    keys = list(settings.FIELD_ENCRYPTION_KEYS) or [base64.urlsafe_b64encode(_derive("fernet")).decode()]
+# The keys are built once per configuration (core.cache.pure): the settings' values are the
+# arguments, so a changed setting (tests) is simply another entry, with nothing to reset.
+@pure(maxsize=8)
+def _fernet_for(configured: tuple[str | bytes, ...], secret_key: str) -> MultiFernet:
+    keys = list(configured) or [base64.urlsafe_b64encode(_derive("fernet", secret_key)).decode()]
     return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
 
 
-@cache
-def _index_key() -> bytes:
-    configured = settings.BLIND_INDEX_KEY
+@pure(maxsize=8)
+def _index_key_for(configured: str, secret_key: str) -> bytes:
     if configured and len(configured.encode()) < MIN_KEY_BYTES:
         raise ImproperlyConfigured(f"BLIND_INDEX_KEY must be at least {MIN_KEY_BYTES} bytes")
-    return configured.encode() if configured else _derive("blind-index")
+    return configured.encode() if configured else _derive("blind-index", secret_key)
+
+
+def _fernet() -> MultiFernet:
+    return _fernet_for(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.SECRET_KEY)
+
+
+def _index_key() -> bytes:
+    return _index_key_for(settings.BLIND_INDEX_KEY, settings.SECRET_KEY)
 
 
 def encrypt(plaintext: str) -> str:
@@ -72,9 +82,3 @@ def blind_index(value: str) -> str:
     if not value:
         return ""
     return hmac.new(_index_key(), value.strip().upper().encode(), hashlib.sha256).hexdigest()
-
-
-def reset_key_cache() -> None:
-    """Tests that change keys call this."""
-    _fernet.cache_clear()
-    _index_key.cache_clear()

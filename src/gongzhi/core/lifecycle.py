@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.errors import Conflict
 
 
@@ -85,7 +86,7 @@ def transition(table: StatusTable, obj: Any, action: str, *, field_name: str = "
     return current, target
 
 
-def actor_label(actor: Any) -> str:
+def actor_label(actor: Actor | str | None) -> str:
     """How a history row names who acted: the account's display name, else its username."""
     if actor is None:
         return ""
@@ -95,7 +96,9 @@ def actor_label(actor: Any) -> str:
     return str(name or getattr(actor, "username", "") or actor)[:120]
 
 
-def history_row(model: type[models.Model], *, actor: Any = None, save: bool = True, **fields: Any) -> Any:
+def history_row(
+    model: type[models.Model], *, actor: Actor | str | None = None, save: bool = True, **fields: Any
+) -> Any:
     """One append-only history row of `model`: `actor` fills whichever of `actor` (when it is an
     instance of the related model) and `actor_label` the model has; the rest are the model's fields.
     `save=False` returns the unsaved row for a bulk_create."""

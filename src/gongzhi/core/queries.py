@@ -1,15 +1,15 @@
 """Reads of the audit log, scoped: global admins see everything; others their subtrees only."""
 
 import datetime
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.scoping import get_scope
 
 
-def audit_visible_to(actor: Any) -> QuerySet[AuditEntry]:
+def audit_visible_to(actor: Actor) -> QuerySet[AuditEntry]:
     scope = get_scope(actor)
     if scope.is_global:
         return AuditEntry.objects.all()
@@ -21,7 +21,7 @@ def audit_visible_to(actor: Any) -> QuerySet[AuditEntry]:
 
 
 def audit_search(
-    actor: Any,
+    actor: Actor,
     *,
     actor_label: str = "",
     object_type: str = "",

@@ -4,18 +4,22 @@ statement on PostgreSQL — for the API intake path (decision 0031).
 Compiling an INSERT through the ORM (quoting every column, walking every field's converters) cost
 more CPU than PostgreSQL spent running it: a third of an API intake's worker time went to four
 small writes. The values still go through each field's own `pre_save` and `get_db_prep_save`, so
-auto_now, JSON and every other conversion is the ORM's; only the statement text is reused."""
+auto_now, JSON and every other conversion is the ORM's; only the statement text is reused.
 
-import functools
+Also core's one other hand-written statement: `ping()`, the health check's `SELECT 1` (docs/deploy.md:
+"is the database reachable" must not depend on any table or migration)."""
+
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
 
+from gongzhi.core.cache import pure
+
 Statement = tuple[str, list[Any]]
 
 
-@functools.cache
+@pure(maxsize=None)
 def _fields(model: type[models.Model], with_pk: bool) -> list[models.Field]:
     fields = [f for f in model._meta.local_concrete_fields if not f.generated]
     if any(f.has_db_default() for f in fields):  # the ORM would leave these to the database
@@ -23,7 +27,7 @@ def _fields(model: type[models.Model], with_pk: bool) -> list[models.Field]:
     return fields if with_pk else [f for f in fields if not f.primary_key]
 
 
-@functools.lru_cache(maxsize=256)
+@pure(maxsize=256)
 def _insert_sql(model: type[models.Model], with_pk: bool, rows: int) -> str:
     q = connection.ops.quote_name
     fields = _fields(model, with_pk)
@@ -78,8 +82,14 @@ def _bound(sql: str, params: list[Any]) -> str:
     return (_template(sql) % literals).decode(transformer.encoding)
 
 
-@functools.lru_cache(maxsize=256)
+@pure(maxsize=256)
 def _template(sql: str) -> bytes:
     if sql.count("%") != sql.count("%s"):
         raise ValueError("rowsql statements take %s placeholders only")
     return sql.encode()
+
+
+def ping() -> None:
+    """Raise if the database does not answer (the health check)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")

@@ -7,12 +7,14 @@ that is indistinguishable from "does not exist".
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+
+from gongzhi.core.actors import Actor
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,14 @@ def set_scope_resolver(resolver: Callable[[Any], Scope]) -> None:
     _resolver = resolver
 
 
-def _unresolved(actor: Any) -> Scope:
+def _unresolved(actor: Actor | None) -> Scope:
     # Fail loudly: answering "sees nothing" would look like a permissions bug, "sees all" would be one.
     raise ImproperlyConfigured(
         "No scope resolver: gongzhi.accounts must be in INSTALLED_APPS (decision 0043)"
     )
 
 
-def get_scope(actor: Any) -> Scope:
+def get_scope(actor: Actor | None) -> Scope:
     """The actor's scope, computed once per request object and cached on it."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return ANONYMOUS
@@ -65,7 +67,7 @@ def get_scope(actor: Any) -> Scope:
     if cached is not None:
         return cached
     scope = (_resolver or _unresolved)(actor)
-    actor._gongzhi_scope = scope
+    cast(Any, actor)._gongzhi_scope = scope  # the request's user object carries it
     store = getattr(actor, "_gongzhi_scope_store", None)  # token callers keep it a few seconds
     if store is not None:
         store(actor, scope)
@@ -86,7 +88,7 @@ class ScopedQuerySet(models.QuerySet):
     include_ancestors: bool = False  # territory and organisations above you are visible for navigation
     own_row_field: str | None = None  # e.g. "pk" on Person: everyone sees their own record
 
-    def visible_to(self, actor: Any, capability: str | None = None) -> Self:
+    def visible_to(self, actor: Actor | None, capability: str | None = None) -> Self:
         scope = get_scope(actor)
         if scope.is_global:
             return self.all()
@@ -102,7 +104,7 @@ class ScopedQuerySet(models.QuerySet):
             condition |= Q(**{self.own_row_field: scope.person_id})
         return self.filter(condition)
 
-    def get_visible_or_404(self, actor: Any, capability: str | None = None, **lookup: Any) -> Any:
+    def get_visible_or_404(self, actor: Actor | None, capability: str | None = None, **lookup: Any) -> Any:
         """The row, or Http404 alike for 'missing' and 'not yours'. A signed-in actor asking for a
         row that exists but is not theirs is audited (decision 0039): one more query, on this path only."""
         try:
@@ -113,7 +115,7 @@ class ScopedQuerySet(models.QuerySet):
             self._audit_denial(actor, capability, lookup)
             raise Http404 from exc
 
-    def _audit_denial(self, actor: Any, capability: str | None, lookup: dict[str, Any]) -> None:
+    def _audit_denial(self, actor: Actor | None, capability: str | None, lookup: dict[str, Any]) -> None:
         if not getattr(actor, "is_authenticated", False):
             return  # anonymous probes are not attributable; the web server's log has them
         pk = self.filter(**lookup).values_list("pk", flat=True).first()

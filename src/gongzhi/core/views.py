@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from gongzhi.core import rowsql
 from gongzhi.core.queries import audit_search
 from gongzhi.core.scoping import get_scope
 
@@ -39,8 +40,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Database reachable? Task worker keeping up? Used by the reverse proxy and monitoring."""
     result: dict[str, object] = {"status": "ok"}
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        rowsql.ping()
         result["database"] = {"status": "ok", "vendor": connection.vendor}
     except Exception as exc:  # noqa: BLE001 - any failure means "down"
         result["database"] = {"status": "error", "error": exc.__class__.__name__}

@@ -1,17 +1,16 @@
 """How views and the API reach ledger batches: only one's own, only with the import capability,
 and a 404 for everything else (the same answer for "missing" and "not yours")."""
 
-from typing import Any
-
 from django.http import Http404
 
 from gongzhi.core import audit
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import Scope, get_scope
 from gongzhi.ledgers.models import ImportBatch, Kind
 from gongzhi.ledgers.validation import CAPABILITY
 
 
-def require_importer(actor: Any) -> Scope:
+def require_importer(actor: Actor) -> Scope:
     scope = get_scope(actor)
     if not scope.can(CAPABILITY):
         raise Http404
@@ -24,7 +23,7 @@ def require_kind(kind: str) -> str:
     return kind
 
 
-def access_batch(actor: Any, batch_id: int | str, *, lock: bool = False) -> ImportBatch:
+def access_batch(actor: Actor, batch_id: int | str, *, lock: bool = False) -> ImportBatch:
     require_importer(actor)
     rows = ImportBatch.objects.filter(actor_id=actor.pk)
     if lock:
@@ -47,6 +46,6 @@ def access_batch(actor: Any, batch_id: int | str, *, lock: bool = False) -> Impo
         raise Http404 from exc
 
 
-def recent_batches(actor: Any, limit: int = 20) -> list[ImportBatch]:
+def recent_batches(actor: Actor, limit: int = 20) -> list[ImportBatch]:
     require_importer(actor)
     return list(ImportBatch.objects.filter(actor_id=actor.pk).defer("content", "errors")[:limit])

@@ -5,13 +5,13 @@ import base64
 import datetime
 import hashlib
 from types import ModuleType
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit, crypto
+from gongzhi.core.actors import Actor
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.scoping import get_scope
 from gongzhi.ledgers import buildings, organisations, party, residents
@@ -52,7 +52,7 @@ class ImportConflict(Exception):
         super().__init__(_("导入时数据被他人同时修改,未导入任何数据,请重新上传预览"))
 
 
-def batch_preview(*, actor: Any, kind: str, filename: str, content: bytes) -> ImportBatch:
+def batch_preview(*, actor: Actor, kind: str, filename: str, content: bytes) -> ImportBatch:
     """Validate every row and keep the file (encrypted) for the confirm step."""
     require_importer(actor)
     require_kind(kind)
@@ -62,7 +62,7 @@ def batch_preview(*, actor: Any, kind: str, filename: str, content: bytes) -> Im
     with transaction.atomic():  # the writes only: validation above takes no write lock
         batch = ImportBatch.objects.create(
             kind=kind,
-            actor=actor,
+            actor_id=actor.pk,
             scope_path=scope_root(get_scope(actor)),
             filename=filename[-200:],
             file_format=table.file_format,
@@ -101,7 +101,7 @@ def _move(batch: ImportBatch, to: str) -> None:
 
 
 @transaction.atomic
-def batch_confirm(*, actor: Any, batch_id: int | str, valid_rows_only: bool = False) -> ImportBatch:
+def batch_confirm(*, actor: Actor, batch_id: int | str, valid_rows_only: bool = False) -> ImportBatch:
     """Re-validate the stored file against the database as it is now and write it in one transaction.
     All or nothing unless `valid_rows_only`; re-importing the same file changes nothing."""
     batch = access_batch(actor, batch_id, lock=True)
@@ -138,7 +138,7 @@ def batch_confirm(*, actor: Any, batch_id: int | str, valid_rows_only: bool = Fa
 
 
 @transaction.atomic
-def batch_cancel(*, actor: Any, batch_id: int | str) -> ImportBatch:
+def batch_cancel(*, actor: Actor, batch_id: int | str) -> ImportBatch:
     batch = access_batch(actor, batch_id, lock=True)
     _move(batch, Status.CANCELLED)
     batch.save()
@@ -178,7 +178,7 @@ def purge_stale_previews(*, older_than: datetime.timedelta = datetime.timedelta(
 
 
 def ledger_import(
-    *, actor: Any, kind: str, filename: str, content: bytes, valid_rows_only: bool = False
+    *, actor: Actor, kind: str, filename: str, content: bytes, valid_rows_only: bool = False
 ) -> ImportBatch:
     """Preview and confirm in one call (command line, benchmark)."""
     batch = batch_preview(actor=actor, kind=kind, filename=filename, content=content)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.ledgers import cells
 from gongzhi.ledgers.parsing import Table
 from gongzhi.ledgers.validation import CREATE, UNCHANGED, UPDATE, Checker, Item, Plan, chunked
@@ -21,7 +22,7 @@ class BuildingItem(Item):
     node: TerritoryNode | None = None
 
 
-def validate(actor: Any, table: Table) -> Plan:
+def validate(actor: Actor, table: Table) -> Plan:
     check = Checker(actor, table)
     rows: list[dict[str, Any]] = []
     rows_by_code: dict[str, list[int]] = defaultdict(list)
@@ -93,7 +94,7 @@ def _same_place(a: TerritoryNode, b: TerritoryNode) -> bool:
     return abs(a.centroid_lon - b.centroid_lon) < 1e-7 and abs(a.centroid_lat - b.centroid_lat) < 1e-7  # type: ignore[operator]
 
 
-def write(actor: Any, plan: Plan) -> dict[str, int]:
+def write(actor: Actor, plan: Plan) -> dict[str, int]:
     """Upsert on the unique code; the parent and path of an existing building are never rewritten."""
     nodes = [i.node for i in sorted(plan.items, key=lambda i: i.node.code) if i.action != UNCHANGED]
     TerritoryNode.objects.bulk_create(

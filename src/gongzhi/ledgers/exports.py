@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from gongzhi.core import audit
+from gongzhi.core.actors import Actor
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.scoping import get_scope
 from gongzhi.core.spreadsheets import append_row, new_workbook, workbook_bytes
@@ -62,7 +63,7 @@ class _Addresses:
         return text + (" · ****" if hidden else ""), building
 
 
-def _residents(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
+def _residents(actor: Actor) -> tuple[list[str], Iterator[list[Any]]]:
     people = list(
         Person.objects.visible_to(actor)
         .select_related("household")
@@ -97,7 +98,7 @@ def _residents(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
     return RESIDENT_HEADERS, rows()
 
 
-def _party_members(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
+def _party_members(actor: Actor) -> tuple[list[str], Iterator[list[Any]]]:
     members = (
         PartyMember.objects.visible_to(actor)
         .select_related("person", "branch", "home_community")
@@ -117,7 +118,7 @@ def _party_members(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
     )
 
 
-def _buildings(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
+def _buildings(actor: Actor) -> tuple[list[str], Iterator[list[Any]]]:
     nodes = TerritoryNode.objects.visible_to(actor).filter(level=Level.BUILDING).defer("geometry")
     return [c.header for c in COLUMNS[Kind.BUILDINGS]], (
         [n.code, n.name, _codes(n.path)[-2], n.centroid_lon, n.centroid_lat]
@@ -125,7 +126,7 @@ def _buildings(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
     )
 
 
-def _organisations(actor: Any) -> tuple[list[str], Iterator[list[Any]]]:
+def _organisations(actor: Actor) -> tuple[list[str], Iterator[list[Any]]]:
     scope = get_scope(actor)
     orgs = (
         Organisation.objects.visible_to(actor)
@@ -149,7 +150,7 @@ EXPORTERS: dict[str, Callable[[Any], tuple[list[str], Iterator[list[Any]]]]] = {
 }
 
 
-def export_ledger(*, actor: Any, kind: str) -> tuple[str, IO[bytes]]:
+def export_ledger(*, actor: Actor, kind: str) -> tuple[str, IO[bytes]]:
     """(download filename, open file at position 0). Writes an export audit row."""
     require_importer(actor)
     require_kind(kind)

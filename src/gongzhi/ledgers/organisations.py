@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.phone import normalise_phone
 from gongzhi.ledgers import cells
 from gongzhi.ledgers.parsing import Table
@@ -38,7 +39,7 @@ class OrgItem(Item):
     existing: Organisation | None = None
 
 
-def validate(actor: Any, table: Table) -> Plan:
+def validate(actor: Actor, table: Table) -> Plan:
     check = Checker(actor, table)
     rows: list[dict[str, Any]] = []
     by_credit: dict[str, list[int]] = defaultdict(list)
@@ -129,7 +130,7 @@ def _existing(
     return credit, named
 
 
-def write(actor: Any, plan: Plan) -> dict[str, int]:
+def write(actor: Actor, plan: Plan) -> dict[str, int]:
     """Plain inserts and updates: the unique constraints (credit code; area+kind+name) turn a
     concurrent duplicate into an IntegrityError, which the confirm action reports as a conflict."""
     now = timezone.now()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import crypto
+from gongzhi.core.actors import Actor
 from gongzhi.ledgers import cells
 from gongzhi.ledgers.parsing import Table
 from gongzhi.ledgers.validation import CAPABILITY, CREATE, UNCHANGED, UPDATE, Checker, Item, Plan, chunked
@@ -37,7 +38,7 @@ class MemberItem(Item):
     existing: PartyMember | None = None
 
 
-def validate(actor: Any, table: Table) -> Plan:
+def validate(actor: Actor, table: Table) -> Plan:
     check = Checker(actor, table)
     items: list[MemberItem] = []
     rows_by_index: dict[str, list[int]] = defaultdict(list)
@@ -140,7 +141,7 @@ def _branches(check: Checker, names: set[str]) -> dict[str, list[int]]:
     return found
 
 
-def _people(actor: Any, indexes: list[str]) -> dict[str, tuple[int, str]]:
+def _people(actor: Actor, indexes: list[str]) -> dict[str, tuple[int, str]]:
     found: dict[str, tuple[int, str]] = {}
     for batch in chunked(sorted(set(indexes))):
         rows = Person.objects.visible_to(actor, CAPABILITY).filter(
@@ -159,7 +160,7 @@ def _members(person_ids: list[int]) -> dict[int | None, PartyMember]:
     return found
 
 
-def write(actor: Any, plan: Plan) -> dict[str, int]:
+def write(actor: Actor, plan: Plan) -> dict[str, int]:
     """Upsert on the person (one-to-one): a concurrent import of the same member updates, never duplicates."""
     members = [
         PartyMember(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import crypto
+from gongzhi.core.actors import Actor
 from gongzhi.core.phone import normalise_phone
 from gongzhi.ledgers import cells
 from gongzhi.ledgers.parsing import Table
@@ -75,7 +76,7 @@ def _room(raw: Any, header: str) -> int:
     return int(value)
 
 
-def validate(actor: Any, table: Table) -> Plan:
+def validate(actor: Actor, table: Table) -> Plan:
     check = Checker(actor, table)
     items: list[ResidentItem] = []
     rows_by_index: dict[str, list[int]] = defaultdict(list)
@@ -194,7 +195,7 @@ def _differences(item: ResidentItem, person: Person) -> list[str]:
     return changed
 
 
-def write(actor: Any, plan: Plan) -> dict[str, int]:
+def write(actor: Actor, plan: Plan) -> dict[str, int]:
     """Write the plan's create/update rows. Runs inside the caller's transaction."""
     todo: list[ResidentItem] = [i for i in plan.items if i.action != UNCHANGED]
     placed = _ensure_nodes(todo)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import Scope, get_scope
 from gongzhi.ledgers import cells
 from gongzhi.ledgers.parsing import Table
@@ -75,7 +76,7 @@ def chunked[T](values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
 class Checker:
     """Collects errors for a table; `cell` runs a converter and records its CellError."""
 
-    def __init__(self, actor: Any, table: Table) -> None:
+    def __init__(self, actor: Actor, table: Table) -> None:
         self.actor = actor
         self.scope: Scope = get_scope(actor)
         self.table = table

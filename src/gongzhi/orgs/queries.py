@@ -2,10 +2,10 @@
 Python; secretaries in a second query; other organisations grouped by kind."""
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
+from gongzhi.core.actors import Actor
 from gongzhi.orgs.models import Organisation, OrgKind, PartyLevel, PartyOrg, Post, PostTitle
 
 LEVEL_RANK = {level.value: i for i, level in enumerate(PartyLevel)}
@@ -20,7 +20,7 @@ class OrgTreeNode:
     children: list["OrgTreeNode"] = field(default_factory=list)
 
 
-def current_secretaries(actor: Any, orgs: QuerySet[PartyOrg] | None = None) -> dict[int, list[str]]:
+def current_secretaries(actor: Actor, orgs: QuerySet[PartyOrg] | None = None) -> dict[int, list[str]]:
     """party_org id -> names of its current secretaries, for the visible organisations."""
     visible = (orgs if orgs is not None else PartyOrg.objects.visible_to(actor)).values("pk")
     rows = (
@@ -35,7 +35,7 @@ def current_secretaries(actor: Any, orgs: QuerySet[PartyOrg] | None = None) -> d
     return names
 
 
-def party_tree(actor: Any) -> list[OrgTreeNode]:
+def party_tree(actor: Actor) -> list[OrgTreeNode]:
     """Street committee → community committees → branches → groups → member households, as far
     as the actor may see. Organisations whose parent is not visible become roots."""
     orgs = list(
@@ -65,7 +65,7 @@ def party_tree(actor: Any) -> list[OrgTreeNode]:
     return roots
 
 
-def organisation_kinds(actor: Any) -> list[tuple[str, str, int]]:
+def organisation_kinds(actor: Actor) -> list[tuple[str, str, int]]:
     """(kind, label, count) of the visible organisations, in the order of OrgKind."""
     counts = dict(
         Organisation.objects.visible_to(actor).order_by().values_list("kind").annotate(n=Count("pk"))
@@ -73,14 +73,14 @@ def organisation_kinds(actor: Any) -> list[tuple[str, str, int]]:
     return [(k.value, str(k.label), counts[k.value]) for k in OrgKind if counts.get(k.value)]
 
 
-def organisation_search(actor: Any, *, kind: str = "") -> QuerySet[Organisation]:
+def organisation_search(actor: Actor, *, kind: str = "") -> QuerySet[Organisation]:
     rows = Organisation.objects.visible_to(actor).select_related("territory")
     if kind:
         rows = rows.filter(kind=kind)
     return rows.order_by("kind", "territory__path", "name")
 
 
-def party_org_relatives(actor: Any, org: PartyOrg) -> tuple[PartyOrg | None, list[PartyOrg]]:
+def party_org_relatives(actor: Actor, org: PartyOrg) -> tuple[PartyOrg | None, list[PartyOrg]]:
     """The visible parent and the visible children of a party organisation (one query)."""
     wanted = Q(parent=org) | Q(pk=org.parent_id) if org.parent_id else Q(parent=org)
     rows = list(PartyOrg.objects.visible_to(actor).filter(wanted))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gongzhi.core import audit, crypto
+from gongzhi.core.actors import Actor
 from gongzhi.core.masking import mask_id_number, mask_phone
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.phone import normalise_phone
@@ -65,7 +66,7 @@ class Revealed:
     tags: list[str] | None = None
 
 
-def _refuse(actor: Any, action: str, person: Person | None, exc: Exception, **kwargs: Any) -> Exception:
+def _refuse(actor: Actor, action: str, person: Person | None, exc: Exception, **kwargs: Any) -> Exception:
     """Audit a refusal (it survives the exception: core.audit.record_refusal) and hand it back."""
     audit.record_refusal(
         actor=actor,
@@ -80,7 +81,7 @@ def _refuse(actor: Any, action: str, person: Person | None, exc: Exception, **kw
 
 def person_reveal(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     fields: list[str],
     reason_code: str,
@@ -160,7 +161,7 @@ def exact_search_limit() -> int:
 
 
 def person_exact_search(
-    *, actor: Any, value: str, reason_code: str, reason: str = "", ip: str | None = None
+    *, actor: Actor, value: str, reason_code: str, reason: str = "", ip: str | None = None
 ) -> list[Person]:
     """People whose full ID number or phone is `value`, among those the actor may reveal. Only for
     holders of the reveal capability, with a reason; audited like a reveal (the row names the masked
@@ -192,7 +193,7 @@ def person_exact_search(
 LOOKUP_ACTIONS = ("person.exact_search", "person.match")
 
 
-def person_match(*, actor: Any, value: str, purpose: str, ip: str | None = None) -> list[Person]:
+def person_match(*, actor: Actor, value: str, purpose: str, ip: str | None = None) -> list[Person]:
     """Visible people whose full ID number or phone is `value`, to pick someone for a form (a helper,
     an elder, a beneficiary). Shows nothing the actor cannot see, but confirms a guessed number: so
     audited as a look-up (`purpose` says which form) and counted against the same hourly limit."""
@@ -208,7 +209,7 @@ def person_match(*, actor: Any, value: str, purpose: str, ip: str | None = None)
     )
 
 
-def person_by_phone(*, actor: Any, phone: str, purpose: str, ip: str | None = None) -> Person | None:
+def person_by_phone(*, actor: Actor, phone: str, purpose: str, ip: str | None = None) -> Person | None:
     """The person registered with this mobile number anywhere on the platform, to name an owner, a
     proxy agent or a council member who may live outside the actor's territory. It confirms whether
     a guessed number is registered, so it is audited as a look-up and counted against the same
@@ -228,7 +229,7 @@ def person_by_phone(*, actor: Any, phone: str, purpose: str, ip: str | None = No
     return min(matched, key=lambda p: p.pk) if matched else None
 
 
-def people_by_phones(*, actor: Any, phones: list[str], purpose: str) -> dict[str, Person]:
+def people_by_phones(*, actor: Actor, phones: list[str], purpose: str) -> dict[str, Person]:
     """Bulk form of person_by_phone for a register import (owners' committee): the numbers that are
     registered, keyed by the number as given. A file of numbers is one audited look-up that names
     how many were asked and found; it is not counted against the hourly limit, because importing
@@ -255,7 +256,7 @@ def people_by_phones(*, actor: Any, phones: list[str], purpose: str) -> dict[str
 
 def _counted_lookup(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     found: ExactValue,
     people: Any,

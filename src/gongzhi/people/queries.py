@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from gongzhi.core.actors import Actor
 from gongzhi.people.actions import age_on
 from gongzhi.people.models import PartyMember, Person
 
@@ -36,7 +37,7 @@ def looks_like_a_number(q: str) -> bool:
     return any(sum(c.isdigit() for c in m.group()) >= 7 for m in LONG_DIGITS_RE.finditer(q or ""))
 
 
-def person_search(actor: Any, *, q: str = "", node: Any = None) -> QuerySet[Person]:
+def person_search(actor: Actor, *, q: str = "", node: Any = None) -> QuerySet[Person]:
     """Visible people, filtered by a fragment of the name or of the community, compound or building
     they live in, and by a territory subtree. A full ID number or phone is refused (NumberInSearch):
     matching it here would let anyone who sees the mask confirm guesses (issue 13)."""

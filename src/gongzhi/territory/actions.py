@@ -7,10 +7,10 @@ from typing import Any
 from django.db import transaction
 
 from gongzhi.core import audit
+from gongzhi.core.actors import Actor
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv, read_csv_text
-from gongzhi.territory.geo_index import bump_version
 from gongzhi.territory.geometry import InvalidGeometry, geometry_columns, parse_geometry
-from gongzhi.territory.models import ALLOWED_PARENTS, AREA_LEVELS, Level, TerritoryNode, code_error
+from gongzhi.territory.models import ALLOWED_PARENTS, Level, TerritoryNode, code_error
 
 
 class TerritoryError(ValueError):
@@ -58,7 +58,9 @@ def build_node(
 
 
 @transaction.atomic
-def node_set_geometry(*, actor: Any, node: TerritoryNode, geometry: dict[str, Any] | None) -> TerritoryNode:
+def node_set_geometry(
+    *, actor: Actor | None, node: TerritoryNode, geometry: dict[str, Any] | None
+) -> TerritoryNode:
     locked = TerritoryNode.objects.select_for_update().get(pk=node.pk)
     try:
         geom = parse_geometry(geometry, level=locked.level)
@@ -66,9 +68,7 @@ def node_set_geometry(*, actor: Any, node: TerritoryNode, geometry: dict[str, An
         raise TerritoryError(str(exc)) from exc
     for key, value in geometry_columns(geom).items():
         setattr(locked, key, value)
-    locked.save()
-    if locked.level in AREA_LEVELS:
-        bump_version()
+    locked.save()  # the point index's version moves by signal (geo_index.GEO_INDEX)
     audit.record_write(actor=actor, action="territory.set_geometry", obj=locked, scope_path=locked.path)
     return locked
 
@@ -87,7 +87,7 @@ class ImportReport:
         return not self.errors
 
 
-def _upsert_rows(actor: Any, rows: list[dict[str, Any]], *, dry_run: bool) -> ImportReport:
+def _upsert_rows(actor: Actor | None, rows: list[dict[str, Any]], *, dry_run: bool) -> ImportReport:
     """rows: level, code, name, parent_code, geometry?, population? — parents before children or
     already in the database. Nothing is written if any row has an error."""
     report = ImportReport()
@@ -134,14 +134,12 @@ def _upsert_rows(actor: Any, rows: list[dict[str, Any]], *, dry_run: bool) -> Im
                 report.unchanged += 1
         return report
     with transaction.atomic():
-        boundaries_changed = False
         for node, existing in pending:
             if existing is None:
                 if node.parent is not None and node.parent.pk is None:
                     node.parent = TerritoryNode.objects.get(code=node.parent.code)
                 node.save()
                 report.created += 1
-                boundaries_changed |= node.geometry is not None
             elif _differs(existing, node):
                 for key in (
                     "name",
@@ -157,11 +155,8 @@ def _upsert_rows(actor: Any, rows: list[dict[str, Any]], *, dry_run: bool) -> Im
                     setattr(existing, key, getattr(node, key))
                 existing.save()
                 report.updated += 1
-                boundaries_changed = True
             else:
                 report.unchanged += 1
-        if boundaries_changed:
-            bump_version()
         audit.record_write(
             actor=actor,
             action="territory.import",
@@ -183,7 +178,7 @@ def _as_json(geometry: Any) -> Any:
     return json.loads(json.dumps(geometry))
 
 
-def import_geojson(*, actor: Any, data: bytes | str, dry_run: bool = False) -> ImportReport:
+def import_geojson(*, actor: Actor | None, data: bytes | str, dry_run: bool = False) -> ImportReport:
     """FeatureCollection whose features carry properties code, name, level, parent_code (DataV files
     use adcode and acroutes, which are accepted too)."""
     try:
@@ -221,7 +216,7 @@ CSV_LIMITS = Limits(
 )
 
 
-def import_csv(*, actor: Any, data: bytes | str, dry_run: bool = False) -> ImportReport:
+def import_csv(*, actor: Actor | None, data: bytes | str, dry_run: bool = False) -> ImportReport:
     """Columns: code, name, level, parent_code[, population][, geometry as GeoJSON text]."""
     try:
         if isinstance(data, bytes):

@@ -1,20 +1,18 @@
 """Point → grid / community / street, fast.
 
 One shapely 2 STRtree per level over the area polygons, built once per process and rebuilt when
-GeoIndexVersion moves (every boundary change bumps it in the same transaction). Lookups are
+its core.cache version moves (every boundary change bumps it). Lookups are
 vectorised: a million points is one `STRtree.query(points, predicate="within")` call per level.
 """
 
-import threading
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from django.db import connection
 from shapely import STRtree
 
-from gongzhi.territory.models import GeoIndexVersion, Level, TerritoryNode
+from gongzhi.core.cache import Namespace
+from gongzhi.territory.models import Level, TerritoryNode
 
 LOOKUP_LEVELS = (Level.GRID, Level.COMMUNITY, Level.STREET)
 
@@ -28,7 +26,7 @@ class LevelIndex:
 
 @dataclass
 class GeoIndex:
-    version: str
+    version: int
     levels: dict[str, LevelIndex]
     parents: dict[int, int | None]  # node id -> parent id, for area levels
 
@@ -61,23 +59,22 @@ class GeoIndex:
         return result
 
 
-_lock = threading.Lock()
-_cached: GeoIndex | None = None
-_checked_at = 0.0  # monotonic time of the last version read that confirmed _cached
 # Boundaries change a few times a year; reading the version on every point lookup was one of the
-# ten queries of an API intake (issue #3). Other processes notice a change within this many seconds;
-# this process at once (bump_version drops its index).
+# ten queries of an API intake (issue #3). Other processes notice a change within RECHECK_SECONDS;
+# this process at once (bump_version), and inside a transaction the version is always read
+# (core.cache, decision 0046). Nodes saved one by one bump it by signal (territory.apps).
 RECHECK_SECONDS = 5.0
+GEO_INDEX = Namespace("territory.geo_index", recheck_seconds=lambda: RECHECK_SECONDS, one_at_a_time=True)
+GEO_INDEX.watch(TerritoryNode, when=lambda node: node.level in LOOKUP_LEVELS)
 
 
-def current_version() -> str:
-    """The counter plus the time of the bump: a bump inside a transaction that rolls back and a
-    later bump to the same number still differ, so no process keeps an index of rolled-back data."""
-    row = GeoIndexVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
-    return f"{row[0]}@{row[1].isoformat()}" if row else "0"
+def current_version() -> int:
+    """The point index's version (core.cache): it moves on every boundary change, and a value
+    computed in a transaction that rolls back is never seen outside it."""
+    return GEO_INDEX.version()
 
 
-def build_index(version: str) -> GeoIndex:
+def build_index(version: int) -> GeoIndex:
     levels: dict[str, LevelIndex] = {}
     parents: dict[int, int | None] = {}
     rows = TerritoryNode.objects.filter(level__in=[lv.value for lv in LOOKUP_LEVELS]).values_list(
@@ -105,40 +102,15 @@ def _dumps(geometry: object) -> str:
 
 
 def get_index() -> GeoIndex:
-    """The cached index, rebuilt if boundaries changed since it was built (one indexed read)."""
-    global _cached, _checked_at
-    index = _cached
-    # Inside a transaction the version is always read: boundaries changed earlier in it (or in a
-    # rolled-back one) must not be answered from a recently confirmed index.
-    if (
-        index is not None
-        and not connection.in_atomic_block
-        and time.monotonic() - _checked_at < RECHECK_SECONDS
-    ):
-        return index
-    version = current_version()
-    if index is not None and index.version == version:
-        _checked_at = time.monotonic()
-        return index
-    with _lock:
-        if _cached is None or _cached.version != version:
-            _cached = build_index(version)
-        _checked_at = time.monotonic()
-        return _cached
+    """The cached index, rebuilt if boundaries changed since it was built."""
+    return GEO_INDEX.get("index", lambda: build_index(GEO_INDEX.version()))
 
 
 def forget() -> None:
-    """Drop this process's index (tests; a boundary change in this process)."""
-    global _cached, _checked_at
-    _cached, _checked_at = None, 0.0
+    """Drop this process's index (it is rebuilt on next use)."""
+    GEO_INDEX.forget_local()
 
 
 def bump_version() -> None:
-    """Call inside the transaction that changes a boundary."""
-    from django.db.models import F
-    from django.utils import timezone
-
-    updated = GeoIndexVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
-    if not updated:
-        GeoIndexVersion.objects.get_or_create(pk=1, defaults={"version": 1})
-    forget()
+    """Call in the action that changes a boundary without saving nodes one by one (imports, bulk loads)."""
+    GEO_INDEX.bump()

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.models import TimeStamped
 from gongzhi.core.scoping import ScopedQuerySet, get_scope
 
@@ -98,7 +99,7 @@ class TerritoryQuerySet(ScopedQuerySet):
     scope_path_field = "path"
     include_ancestors = True
 
-    def visible_to(self, actor: Any, capability: str | None = None) -> Self:
+    def visible_to(self, actor: Actor | None, capability: str | None = None) -> Self:
         """Navigation (view_territory) stops at the building unless the actor may see addresses:
         a household node's name is its room number (decision 0007). Imports ask for their own
         capability and are not affected."""
@@ -216,13 +217,3 @@ class TerritoryNode(TimeStamped):
             "geometry": self.geometry,
             "properties": {"id": self.pk, "code": self.code, "name": self.name, "level": self.level},
         }
-
-
-class GeoIndexVersion(models.Model):
-    """One row: bumped whenever an area boundary changes, so every process rebuilds its STRtree."""
-
-    version = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"geo index v{self.version}"

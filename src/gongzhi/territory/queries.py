@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.urls import reverse
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.territory.models import LEVEL_ORDER, Level, TerritoryNode
 
@@ -16,7 +17,7 @@ from gongzhi.territory.models import LEVEL_ORDER, Level, TerritoryNode
 RESIDENT_LIST_LEVELS = frozenset({Level.GRID, Level.COMPOUND, Level.BUILDING, Level.UNIT, Level.HOUSEHOLD})
 
 
-def within_scope(actor: Any, capability: str, path_field: str) -> Q:
+def within_scope(actor: Actor, capability: str, path_field: str) -> Q:
     """Rows strictly inside the actor's own subtrees (visible_to also admits the ancestors above
     them, which is right for navigation but wrong for 'how many in my area')."""
     scope = get_scope(actor)
@@ -28,13 +29,13 @@ def within_scope(actor: Any, capability: str, path_field: str) -> Q:
     return condition
 
 
-def top_visible_node(actor: Any) -> TerritoryNode | None:
+def top_visible_node(actor: Actor) -> TerritoryNode | None:
     """The highest node the actor may see: the district for everyone with a role below it, since
     visible_to admits the ancestors of their own territory."""
     return TerritoryNode.objects.visible_to(actor).order_by("depth", "path").first()
 
 
-def visible_ancestors(actor: Any, node: TerritoryNode) -> list[TerritoryNode]:
+def visible_ancestors(actor: Actor, node: TerritoryNode) -> list[TerritoryNode]:
     """Breadcrumb: the node's ancestors the actor may see, root first (one query)."""
     codes = node.ancestor_codes
     if not codes:
@@ -43,7 +44,7 @@ def visible_ancestors(actor: Any, node: TerritoryNode) -> list[TerritoryNode]:
     return [found[c] for c in codes if c in found]
 
 
-def resident_counts(actor: Any, node: TerritoryNode, children: list[TerritoryNode]) -> dict[int, int]:
+def resident_counts(actor: Actor, node: TerritoryNode, children: list[TerritoryNode]) -> dict[int, int]:
     """Residents the actor may see in each child's subtree, grouped by path prefix.
 
     One grouped scan of the node's subtree per distinct child path length (codes are fixed-width
@@ -69,7 +70,7 @@ def resident_counts(actor: Any, node: TerritoryNode, children: list[TerritoryNod
     return counts
 
 
-def children_with_counts(actor: Any, node: TerritoryNode) -> list[TerritoryNode]:
+def children_with_counts(actor: Actor, node: TerritoryNode) -> list[TerritoryNode]:
     """Visible children, each with `resident_count` (visible residents in its subtree) and
     `child_count` (its own children). Children the actor may not see do not appear."""
     children: list[TerritoryNode] = list(
@@ -88,7 +89,7 @@ def node_ref(node: TerritoryNode) -> dict[str, Any]:
     return {"id": node.pk, "code": node.code, "name": node.name, "level": node.level}
 
 
-def map_payload(actor: Any, node: TerritoryNode) -> dict[str, Any]:
+def map_payload(actor: Actor, node: TerritoryNode) -> dict[str, Any]:
     """GeoJSON FeatureCollection of the node's visible children, plus what the map needs to draw
     its breadcrumb and 'up one level' control."""
     ancestors = visible_ancestors(actor, node)
@@ -128,7 +129,7 @@ def map_payload(actor: Any, node: TerritoryNode) -> dict[str, Any]:
 
 
 def node_search(
-    actor: Any, *, parent: int | None = None, level: str = "", q: str = ""
+    actor: Actor, *, parent: int | None = None, level: str = "", q: str = ""
 ) -> QuerySet[TerritoryNode]:
     rows = TerritoryNode.objects.visible_to(actor)
     if parent is not None:
@@ -140,7 +141,7 @@ def node_search(
     return rows.order_by("path")
 
 
-def point_lookup(actor: Any, lon: float, lat: float) -> dict[str, TerritoryNode | None]:
+def point_lookup(actor: Actor, lon: float, lat: float) -> dict[str, TerritoryNode | None]:
     """The grid, community and street containing a point, each only if the actor may see it."""
     from gongzhi.territory.geo_index import LOOKUP_LEVELS, get_index
 
@@ -175,7 +176,7 @@ class HomeSummary:
 COUNTED_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID, Level.COMPOUND, Level.BUILDING)
 
 
-def home_summary(actor: Any) -> HomeSummary:
+def home_summary(actor: Actor) -> HomeSummary:
     """What the signed-in user sees first: their roles, and counts inside their own territory.
     Residents (no staff role) see their own record and their household only."""
     from django.utils.translation import gettext as _

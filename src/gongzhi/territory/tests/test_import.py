@@ -11,8 +11,9 @@ import pytest
 from django.conf import settings
 
 from gongzhi.core.models import AuditEntry
+from gongzhi.territory import geo_index
 from gongzhi.territory.actions import ImportReport, import_csv, import_geojson
-from gongzhi.territory.models import GeoIndexVersion, TerritoryNode
+from gongzhi.territory.models import TerritoryNode
 from gongzhi.territory.tests.factories import square
 
 pytestmark = pytest.mark.django_db
@@ -48,9 +49,22 @@ def csv_text(*rows: dict[str, Any], geometry: bool = True) -> str:
     return out.getvalue()
 
 
+_version_at_start = 0
+
+
+@pytest.fixture(autouse=True)
+def _index_version_at_start() -> None:
+    global _version_at_start
+    _version_at_start = geo_index.current_version()
+
+
 def state() -> tuple[int, int, int]:
-    version = GeoIndexVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
-    return TerritoryNode.objects.count(), AuditEntry.objects.count(), version
+    """Nodes, audit rows, and how far the point index's version moved in this test."""
+    return (
+        TerritoryNode.objects.count(),
+        AuditEntry.objects.count(),
+        geo_index.current_version() - _version_at_start,
+    )
 
 
 def test_geojson_import_creates_the_tree_with_boundaries() -> None:
