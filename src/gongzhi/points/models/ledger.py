@@ -70,7 +70,9 @@ class Account(models.Model):
 
 
 class AppendOnlyError(Exception):
-    """Ledger rows are never changed or removed; post a reversing transaction instead."""
+    """Ledger rows are never changed or removed; post a reversing transaction instead. An integrity
+    error that only a bug in our code can raise, so deliberately not a core.errors.Refusal: no page
+    or API answers it as a 4xx, it fails loudly (500) like the database triggers behind it."""
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -3,7 +3,6 @@ evidence, and the in-app notices (reminders) the order flow sends."""
 
 from typing import Any, Self
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TimeStamped
 from gongzhi.core.scoping import ScopedQuerySet, get_scope
+from gongzhi.service.models.history import HistoryRow
 from gongzhi.service.models.teams import Skill
 from gongzhi.service.workflow import OPEN_ORDER_STATES, OrderAction, OrderStatus
 
@@ -151,23 +151,15 @@ class ServiceOrder(TimeStamped):
         return self.is_open and self.due_at is not None and self.due_at < timezone.now()
 
 
-class OrderEvent(models.Model):
+class OrderEvent(HistoryRow):
     """Append-only: every action on an order with the state before and after; never edited."""
 
     order = models.ForeignKey(ServiceOrder, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_label = models.CharField(max_length=120, blank=True)
     action = models.CharField(max_length=16, choices=OrderAction.choices)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     note = models.CharField(max_length=1000, blank=True)
     data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action} {self.from_status}→{self.to_status}"

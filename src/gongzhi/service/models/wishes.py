@@ -1,7 +1,6 @@
 """Small wishes (微心愿) of people in need. The beneficiary is stored for staff only; the public
 wall shows the wish, the group and the community — never the person (decision 0015)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TimeStamped
 from gongzhi.core.scoping import ScopedQuerySet
+from gongzhi.service.models.history import HistoryRow
 from gongzhi.service.workflow import WishStatus
 
 
@@ -97,21 +97,13 @@ class Wish(TimeStamped):
         return self.status in {WishStatus.OPEN, WishStatus.CLAIMED} and self.due_on < timezone.localdate()
 
 
-class WishEvent(models.Model):
+class WishEvent(HistoryRow):
     """Append-only history of a wish."""
 
     wish = models.ForeignKey(Wish, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_label = models.CharField(max_length=120, blank=True)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, choices=WishStatus.choices)
     note = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.wish_id} {self.from_status}→{self.to_status}"
