@@ -72,21 +72,9 @@ def _decide(staff: Any, meeting: Meeting, item: Any, text: str, *, yes: int, **v
     return actions.decision_record(actor=staff, meeting=meeting, agenda_item=item, text=text, yes=yes, **vote)
 
 
-def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
-    rng = random.Random(seed * 31 + 5)
-    community = TerritoryNode.objects.filter(level="community", name=HOME).first()
-    staff = User.objects.filter(username="demo_staff").first()
-    if community is None or staff is None:
-        return {"councils": 0}
-    logins = {
-        u.username: u
-        for u in User.objects.filter(username__startswith="demo_").select_related("person__household")
-    }
+def _residents_council(staff: Any, community: Any, logins: dict[str, Any], rng: random.Random) -> Any:
+    """The residents' council of the community: party branch, units and resident representatives."""
     secretary = logins.get("demo_secretary")
-    resident = logins.get("demo_resident")
-    today = timezone.localdate()
-
-    # 1. the residents' council of the community
     council = actions.council_create(
         actor=staff,
         name=f"{HOME}居民议事会",
@@ -112,9 +100,12 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     seats = list(council.seats.all()) + [
         actions.seat_add(actor=staff, council=council, kind="resident_rep", person=p) for p in reps
     ]
-    if len(seats) < 5:  # a tiny demo (few residents): the council exists, no meeting to show
-        progress("  议事会 councils: 1 (no meeting: too few residents)")
-        return {"councils": 1}
+    return council, seats
+
+
+def _first_meetings(staff: Any, council: Council, community: Any, seats: list[Any], today: Any) -> Any:
+    """A held meeting (one decision done with evidence, one overdue, one rejected) and a planned one;
+    returns the property company answering for the community, if any."""
     appeals = list(Appeal.objects.filter(community=community).order_by("-created_at")[:3])
     items = [
         ("小区周边停车难、乱停车问题", "appeal", appeals[0].pk if appeals else None, "近三个月多名居民反映"),
@@ -190,53 +181,79 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         starts_at=timezone.now() + datetime.timedelta(days=12),
         place=f"{HOME}党群服务中心二楼会议室",
     )
+    return property_company
 
-    # 2. the compound consultation meeting of demo_resident's compound
-    count = 1
+
+def _compound_council(
+    staff: Any, logins: dict[str, Any], rng: random.Random, today: Any, property_company: Any
+) -> int:
+    """The compound consultation meeting of demo_resident's compound (1 council, or 0 without one)."""
+    secretary, resident = logins.get("demo_secretary"), logins.get("demo_resident")
     household = resident.person.household if resident and resident.person else None
     compound = next((n for n in household.ancestors() if n.level == "compound"), None) if household else None
-    if compound is not None:
-        count += 1
-        cc = actions.council_create(
-            actor=staff, name=f"{compound.name}协商议事会", kind="compound", territory=compound
-        )
-        if secretary and secretary.person:
-            actions.seat_add(actor=staff, council=cc, kind="party_branch", person=secretary.person)
-        owners = Organisation.objects.filter(kind="owners_committee", territory=compound).first()
-        if owners:
-            actions.seat_add(actor=staff, council=cc, kind="owners_committee", organisation=owners)
-        manager = (
-            Organisation.objects.filter(kind="property_company", serves=compound).first() or property_company
-        )
-        if manager:
-            actions.seat_add(actor=staff, council=cc, kind="property_company", organisation=manager)
-        actions.seat_add(actor=staff, council=cc, kind="resident_rep", person=resident.person)
-        for p in _persons(compound, rng, 3, {resident.person_id}):
-            actions.seat_add(actor=staff, council=cc, kind="resident_rep", person=p)
-        m = _meeting(
-            staff=staff,
-            council=cc,
-            title="电动自行车充电桩选址现场协商",
-            days_ago=5,
-            place=f"{compound.name}3栋架空层",
-            items=[("电动自行车集中充电点选址", "resident", None, "支部提议、各方商议、业主决定")],
-        )
-        cc_seats = list(cc.active_seats())
-        actions.attendance_record(
-            actor=staff,
-            meeting=m,
-            present_seat_ids={s.pk for s in cc_seats},
-            minutes="现场查看3栋、5栋架空层;物业提出消防要求;居民代表同意选址5栋架空层,报业主大会表决。",
-        )
-        _decide(
-            staff,
-            m,
-            m.agenda.first(),
-            "充电点选址5栋架空层,方案提交业主大会表决",
-            yes=len(cc_seats),
-            owner_org=manager,
-            owner_name="物业",
-            deadline=today + datetime.timedelta(days=20),
-        )
+    if compound is None:
+        return 0
+    cc = actions.council_create(
+        actor=staff, name=f"{compound.name}协商议事会", kind="compound", territory=compound
+    )
+    if secretary and secretary.person:
+        actions.seat_add(actor=staff, council=cc, kind="party_branch", person=secretary.person)
+    owners = Organisation.objects.filter(kind="owners_committee", territory=compound).first()
+    if owners:
+        actions.seat_add(actor=staff, council=cc, kind="owners_committee", organisation=owners)
+    manager = (
+        Organisation.objects.filter(kind="property_company", serves=compound).first() or property_company
+    )
+    if manager:
+        actions.seat_add(actor=staff, council=cc, kind="property_company", organisation=manager)
+    actions.seat_add(actor=staff, council=cc, kind="resident_rep", person=resident.person)
+    for p in _persons(compound, rng, 3, {resident.person_id}):
+        actions.seat_add(actor=staff, council=cc, kind="resident_rep", person=p)
+    m = _meeting(
+        staff=staff,
+        council=cc,
+        title="电动自行车充电桩选址现场协商",
+        days_ago=5,
+        place=f"{compound.name}3栋架空层",
+        items=[("电动自行车集中充电点选址", "resident", None, "支部提议、各方商议、业主决定")],
+    )
+    cc_seats = list(cc.active_seats())
+    actions.attendance_record(
+        actor=staff,
+        meeting=m,
+        present_seat_ids={s.pk for s in cc_seats},
+        minutes="现场查看3栋、5栋架空层;物业提出消防要求;居民代表同意选址5栋架空层,报业主大会表决。",
+    )
+    _decide(
+        staff,
+        m,
+        m.agenda.first(),
+        "充电点选址5栋架空层,方案提交业主大会表决",
+        yes=len(cc_seats),
+        owner_org=manager,
+        owner_name="物业",
+        deadline=today + datetime.timedelta(days=20),
+    )
+    return 1
+
+
+def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
+    rng = random.Random(seed * 31 + 5)
+    community = TerritoryNode.objects.filter(level="community", name=HOME).first()
+    staff = User.objects.filter(username="demo_staff").first()
+    if community is None or staff is None:
+        return {"councils": 0}
+    logins = {
+        u.username: u
+        for u in User.objects.filter(username__startswith="demo_").select_related("person__household")
+    }
+    today = timezone.localdate()
+
+    council, seats = _residents_council(staff, community, logins, rng)
+    if len(seats) < 5:  # a tiny demo (few residents): the council exists, no meeting to show
+        progress("  议事会 councils: 1 (no meeting: too few residents)")
+        return {"councils": 1}
+    property_company = _first_meetings(staff, council, community, seats, today)
+    count = 1 + _compound_council(staff, logins, rng, today, property_company)
     progress(f"  议事会 councils: {count}")
     return {"councils": count}
