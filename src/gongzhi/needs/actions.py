@@ -41,6 +41,11 @@ def _measured(described: "Described") -> None:
         raise LibraryError(_("填写数量时请选择单位"))
 
 
+def _audit(actor: Any, action: str, obj: Any, community: Any, **detail: Any) -> None:
+    """The audit row of a library write, scoped to its community."""
+    record_write(actor=actor, action=f"needs.{action}", obj=obj, scope_path=community.path, detail=detail)
+
+
 def _community(node: Any) -> Any:
     if node is None:
         raise LibraryError(_("未找到所属社区"))
@@ -90,13 +95,7 @@ def need_create(
             )
     except IntegrityError:  # a simultaneous promotion of the same source won
         return Need.objects.get(source=source, source_id=source_id)
-    record_write(
-        actor=actor,
-        action="needs.need_create",
-        obj=need,
-        scope_path=community.path,
-        detail={"source": source},
-    )
+    _audit(actor, "need_create", need, community, source=source)
     return need
 
 
@@ -144,7 +143,7 @@ def resource_add(*, actor: Any, organisation: Any, kind: str, **described: Unpac
     if community is None:
         raise LibraryError(_("该单位不在社区内,请在单位所在社区登记"))
     resource = Resource.objects.create(organisation=organisation, community=community, kind=kind, **described)
-    record_write(actor=actor, action="needs.resource_add", obj=resource, scope_path=community.path)
+    _audit(actor, "resource_add", resource, community)
     return resource
 
 
@@ -165,13 +164,7 @@ def pairing_create(*, actor: Any, need: Need, resource: Resource) -> Pairing:
     if locked.status == NeedStatus.OPEN:
         locked.status = NeedStatus.PAIRED
         locked.save(update_fields=["status", "updated_at"])
-    record_write(
-        actor=actor,
-        action="needs.pairing_create",
-        obj=pairing,
-        scope_path=locked.community.path,
-        detail={"score": total},
-    )
+    _audit(actor, "pairing_create", pairing, locked.community, score=total)
     return pairing
 
 
@@ -192,11 +185,5 @@ def pairing_transition(*, actor: Any, pairing: Pairing, to: str, outcome: str = 
     elif to == PairingStatus.CANCELLED and not need.pairings.exclude(status=PairingStatus.CANCELLED).exists():
         need.status = NeedStatus.OPEN
     need.save(update_fields=["status", "updated_at"])
-    record_write(
-        actor=actor,
-        action="needs.pairing_transition",
-        obj=locked,
-        scope_path=locked.need.community.path,
-        detail={"to": to},
-    )
+    _audit(actor, "pairing_transition", locked, locked.need.community, to=to)
     return locked

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,32 +16,13 @@ from gongzhi.needs import actions, matching, queries
 from gongzhi.needs.access import access_need, access_pairing, access_resource
 from gongzhi.needs.actions import LibraryError
 from gongzhi.needs.forms import NeedForm, PairingStepForm, PromoteForm, ResourceForm, StaffNeedForm
-from gongzhi.needs.models import OFFERING_KINDS, Need, Resource
-from gongzhi.orgs.models import Organisation
+from gongzhi.needs.models import Need
 from gongzhi.service.access import access_wish
-from gongzhi.territory.models import TerritoryNode
 
 
 def _staff(request: HttpRequest) -> bool:
     scope = get_scope(request.user)
     return scope.is_global or bool(scope.paths_for("manage_projects"))
-
-
-def _communities(request: HttpRequest) -> list[Any]:
-    return list(
-        TerritoryNode.objects.visible_to(request.user, "manage_projects")
-        .filter(level="community")
-        .order_by("path")[:200]
-    )
-
-
-def _orgs(request: HttpRequest) -> list[Any]:
-    return list(
-        Organisation.objects.visible_to(request.user, "manage_projects")
-        .filter(kind__in=OFFERING_KINDS)
-        .exclude(territory__level__in=["district", "street"])
-        .order_by("kind", "name")[:500]
-    )
 
 
 def _need_form(communities: list[Any], data: Any = None) -> StaffNeedForm:
@@ -61,7 +41,7 @@ def _resource_form(orgs: list[Any], data: Any = None) -> ResourceForm:
 def index(request: HttpRequest) -> HttpResponse:
     if not _staff(request):
         return resident(request)
-    communities, orgs = _communities(request), _orgs(request)
+    communities, orgs = queries.managed_communities(request.user), queries.offering_orgs(request.user)
     need_form, resource_form = _need_form(communities), _resource_form(orgs)
     status = 200
     if request.method == "POST":
@@ -88,14 +68,8 @@ def index(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
             status = exc.status_code
     status_filter = request.GET.get("status", "")
-    needs = Need.objects.visible_to(request.user).select_related("community")
-    if status_filter:
-        needs = needs.filter(status=status_filter)
     context = {
-        "needs": needs[:200],
-        "resources": Resource.objects.visible_to(request.user).select_related("organisation", "community")[
-            :200
-        ],
+        **queries.library(request.user, status_filter),
         "need_form": need_form,
         "resource_form": resource_form,
         "promote_form": PromoteForm(),
@@ -164,9 +138,7 @@ def promote(request: HttpRequest) -> HttpResponse:
 
 
 def _need_page(request: HttpRequest, need: Need) -> HttpResponse:
-    candidates = Resource.objects.visible_to(request.user).filter(
-        Q(community=need.community) | Q(category=need.category)
-    )
+    candidates = queries.candidate_resources(request.user, need)
     context = {
         "need": need,
         "suggestions": matching.suggest(need, candidates),

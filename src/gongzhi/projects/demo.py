@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from gongzhi.accounts.models import User
+from gongzhi.core.lifecycle import history_row
 from gongzhi.people.models import Person
 from gongzhi.projects import actions, actions_vote
 from gongzhi.projects.models import Proposal, ProposalEvent, Round, Vote
@@ -175,7 +176,7 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     def propose(i: int, title: str, text: str, place: str) -> Proposal:
         person = people.get(proposers[i % len(proposers)]) if proposers else None
         p = Proposal.objects.create(round=rnd, title=title, description=text, place=place, proposer=person)
-        ProposalEvent.objects.create(proposal=p, to_phase=Phase.COLLECTING, note="居民提议")
+        history_row(ProposalEvent, proposal=p, to_phase=Phase.COLLECTING, note="居民提议")
         return p
 
     first = []
@@ -269,6 +270,17 @@ def _carry_out(
     evaluators = list(
         Person.objects.filter(pk__in=rng.sample(census, min(len(census), 12))).select_related("household")
     )
+
+    def spend(p: Proposal, tenths: int, note: str, days_ago: int) -> None:
+        """Tenths of the approved budget, spent `days_ago`."""
+        actions.spending_record(
+            actor=staff,
+            proposal=p,
+            amount=(p.approved_budget or 0) * tenths // 10,
+            note=note,
+            spent_on=today - datetime.timedelta(days=days_ago),
+        )
+
     for p, spec in zip(first, FIRST_BATCH, strict=True):
         p.refresh_from_db()
         end = spec[6]
@@ -302,24 +314,11 @@ def _carry_out(
                     done_on=today + datetime.timedelta(days=min(offset, 0)),
                 )
         p = actions.proposal_transition(actor=staff, proposal=p, to=Phase.IMPLEMENTATION, note="开工")
-        budget = p.approved_budget or 0
-        actions.spending_record(
-            actor=staff,
-            proposal=p,
-            amount=budget * 3 // 10,
-            note="预付款",
-            spent_on=today - datetime.timedelta(days=30),
-        )
+        spend(p, 3, "预付款", 30)
         actions.progress_set(actor=staff, proposal=p, progress=55 if end == "implementation" else 100)
         if end == "implementation":
             continue
-        actions.spending_record(
-            actor=staff,
-            proposal=p,
-            amount=budget * 6 // 10,
-            note="进度款",
-            spent_on=today - datetime.timedelta(days=10),
-        )
+        spend(p, 6, "进度款", 10)
         p = actions.proposal_transition(
             actor=staff, proposal=p, to=Phase.ACCEPTANCE, note="施工完成，申请验收"
         )

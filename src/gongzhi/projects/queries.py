@@ -7,8 +7,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from gongzhi.people.models import Person
+from gongzhi.projects.access import CAPABILITY
 from gongzhi.projects.models import Proposal, Round, Vote, VoterRoll
 from gongzhi.projects.workflow import ORDER, Phase
+from gongzhi.territory.models import Level, TerritoryNode
 
 
 def mask_person(name: str) -> str:
@@ -91,6 +93,20 @@ def source_url(p: Proposal) -> str:
         except NoReverseMatch:
             continue
     return ""
+
+
+def managed_communities(actor: Any) -> list[TerritoryNode]:
+    """The communities where the actor runs micro-projects (the new round form's choices)."""
+    return list(TerritoryNode.objects.visible_to(actor, CAPABILITY).filter(level=Level.COMMUNITY)[:100])
+
+
+def managed_area(actor: Any, node_id: int | None) -> TerritoryNode | None:
+    """A vote's area among the nodes the actor manages, or None."""
+    return TerritoryNode.objects.visible_to(actor, CAPABILITY).filter(pk=node_id).first()
+
+
+def managed_rounds(actor: Any) -> Any:
+    return Round.objects.visible_to(actor).select_related("community")[:100]
 
 
 def public_rounds() -> Any:

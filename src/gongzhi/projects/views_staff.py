@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core.errors import Refusal
 from gongzhi.projects import actions, actions_vote, queries, tally
-from gongzhi.projects.access import CAPABILITY, access_proposal, access_round, access_vote, can_manage
+from gongzhi.projects.access import access_proposal, access_round, access_vote, can_manage
 from gongzhi.projects.ballot_form import choices_from_form
 from gongzhi.projects.errors import ProjectError
 from gongzhi.projects.models import Proposal, Round, SourceKind, Vote
 from gongzhi.projects.models.proposal import DEFAULT_BUDGET
 from gongzhi.projects.workflow import BY_VOTE_ONLY, PHASE_TABLE, BallotType, Phase, Rule
-from gongzhi.territory.models import Level, TerritoryNode
 
 
 def _staff(request: HttpRequest) -> None:
@@ -62,14 +61,11 @@ def _desk_post(request: HttpRequest, act: Callable[[], HttpResponse]) -> tuple[H
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    communities = TerritoryNode.objects.visible_to(request.user, CAPABILITY).filter(level=Level.COMMUNITY)[
-        :100
-    ]
+    communities = queries.managed_communities(request.user)
 
     def create() -> HttpResponse:
-        community = (
-            communities.filter(pk=_int(request.POST.get("community"))).first() if communities else None
-        )
+        community_id = _int(request.POST.get("community"))
+        community = next((c for c in communities if c.pk == community_id), None)
         if community is None:
             raise ProjectError(_("请选择社区"))
         year = _int(request.POST.get("year")) or timezone.localdate().year
@@ -89,7 +85,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     done, error, status = _desk_post(request, create)
     if done:
         return done
-    rounds = Round.objects.visible_to(request.user).select_related("community")[:100]
+    rounds = queries.managed_rounds(request.user)
     return render(
         request,
         "projects/manage.html",
@@ -110,11 +106,7 @@ def _promote(request: HttpRequest, rnd: Round) -> HttpResponse:
 
 
 def _vote_create(request: HttpRequest, rnd: Round) -> HttpResponse:
-    area = (
-        TerritoryNode.objects.visible_to(request.user, CAPABILITY)
-        .filter(pk=_int(request.POST.get("area")))
-        .first()
-    )
+    area = queries.managed_area(request.user, _int(request.POST.get("area")))
     vote = actions_vote.vote_create(
         actor=request.user,
         round=rnd,

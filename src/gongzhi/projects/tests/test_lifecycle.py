@@ -187,3 +187,22 @@ def test_staff_promote_an_appeal_of_their_community_with_a_link_back(actors, rnd
     with pytest.raises(ProjectError) as err:
         actions.proposal_promote(actor=actors.staff_a, round=rnd, source_kind="appeal", source_id=a.pk)
     assert err.value.status_code == 409
+
+
+def test_staff_open_a_round_on_the_desk_and_a_bad_date_gets_400(actors) -> None:
+    from gongzhi.projects.models import Round
+
+    today = timezone.localdate()
+    c = Client()
+    c.force_login(actors.staff_a)
+    form = {"community": actors.net.a.community.pk, "year": today.year, "budget": "500,000"}
+    form |= {
+        k: today.isoformat() for k in ("collect_from", "collect_until", "review_until", "deliberate_until")
+    }
+    assert c.post(reverse("projects:manage"), form | {"review_until": "soon"}).status_code == 400
+    assert not Round.objects.exists()
+    r = c.post(reverse("projects:manage"), form)
+    rnd = Round.objects.get()
+    assert r.status_code == 302
+    assert r["Location"] == reverse("projects:manage_round", args=[rnd.pk])
+    assert (rnd.community, rnd.budget) == (actors.net.a.community, 500_000)
