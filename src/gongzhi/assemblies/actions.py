@@ -90,7 +90,7 @@ def assembly_create(*, actor: Any, compound: Any, title: str, closes_at: datetim
 def _draft(assembly: Assembly) -> Assembly:
     locked = _locked(assembly)
     if locked.status != AssemblyStatus.DRAFT:
-        raise AssemblyError(_("表决已开始,不能再修改表决事项"), 409)
+        raise AssemblyError(_("表决已开始,不能再修改表决事项"), status=409)
     return locked
 
 
@@ -165,12 +165,12 @@ def assembly_resnapshot(*, actor: Any, assembly: Assembly, reason: str) -> Assem
     ever counted against a snapshot it was not cast on. Open ballot forms then carry a stale version."""
     locked = _locked(assembly)
     if locked.status != AssemblyStatus.VOTING:
-        raise AssemblyError(_("只有表决中的业主大会才能更新名册快照"), 409)
+        raise AssemblyError(_("只有表决中的业主大会才能更新名册快照"), status=409)
     if (
         Ballot.objects.filter(matter__assembly=locked).exists()
         or ElectionBallot.objects.filter(election__assembly=locked).exists()
     ):
-        raise AssemblyError(_("已有业主投票,不能再更新名册快照"), 409)
+        raise AssemblyError(_("已有业主投票,不能再更新名册快照"), status=409)
     old = locked.snapshot_version
     Proxy.objects.filter(assembly=locked).delete()
     _write_snapshot(locked)
@@ -192,7 +192,7 @@ def assembly_close(*, actor: Any, assembly: Assembly) -> Assembly:
     """Close voting; results are then final."""
     locked = _locked(assembly)
     if not ASSEMBLIES.allows(locked.status, AssemblyStatus.CLOSED):
-        raise AssemblyError(_("当前状态不能结束表决"), 409)
+        raise AssemblyError(_("当前状态不能结束表决"), status=409)
     transition(ASSEMBLIES, locked, AssemblyStatus.CLOSED)
     locked.save(update_fields=["status", "updated_at"])
     _audit(actor, "assemblies.close", locked, locked.compound.path)
@@ -206,13 +206,13 @@ def proxy_record(
     """Record a written proxy with its document: the agent then casts the principal's ballot."""
     locked = _locked(assembly)
     if locked.status != AssemblyStatus.VOTING or principal.assembly_id != locked.pk:
-        raise AssemblyError(_("只能为表决中业主大会的名册业主登记委托"), 409)
+        raise AssemblyError(_("只能为表决中业主大会的名册业主登记委托"), status=409)
     if principal.members.filter(person=agent).exists():
         raise AssemblyError(_("受托人不能是委托业主本人"))
     if Proxy.objects.filter(principal=principal).exists():
-        raise AssemblyError(_("该业主已有书面委托,一名业主只能委托一人"), 409)
+        raise AssemblyError(_("该业主已有书面委托,一名业主只能委托一人"), status=409)
     if principal.ballots.exists() or principal.election_ballots.exists():
-        raise AssemblyError(_("该业主已经投票,不能再委托"), 409)
+        raise AssemblyError(_("该业主已经投票,不能再委托"), status=409)
     if not document:
         raise AssemblyError(_("请上传书面授权委托书"))
     content = document.read()
@@ -229,7 +229,7 @@ def proxy_record(
                 recorded_by=actor if getattr(actor, "pk", None) else None,
             )
     except IntegrityError as exc:
-        raise AssemblyError(_("该业主已有书面委托,一名业主只能委托一人"), 409) from exc
+        raise AssemblyError(_("该业主已有书面委托,一名业主只能委托一人"), status=409) from exc
     _audit(
         actor, "assemblies.proxy_record", proxy, locked.compound.path, principal=principal.pk, agent=agent.pk
     )
@@ -272,15 +272,15 @@ def ballot_cast(
     if locked.status != AssemblyStatus.VOTING or not (
         locked.opens_at and locked.opens_at <= timezone.now() < locked.closes_at
     ):
-        raise AssemblyError(_("不在表决时间内"), 409)
+        raise AssemblyError(_("不在表决时间内"), status=409)
     if version != locked.snapshot_version:
-        raise AssemblyError(_("业主名册快照已更新,您的表决票已失效,请刷新页面后重新投票"), 409)
+        raise AssemblyError(_("业主名册快照已更新,您的表决票已失效,请刷新页面后重新投票"), status=409)
     voter = SnapshotVoter.objects.select_for_update().filter(assembly=locked, pk=voter_id).first()
     how = may_cast_for(person.pk, voter) if voter else None
     if voter is None or how is None:
-        raise AssemblyError(_("您不在本次业主大会的业主名册中,也不是名册业主的受托人,不能投票"), 403)
+        raise AssemblyError(_("您不在本次业主大会的业主名册中,也不是名册业主的受托人,不能投票"), status=403)
     if voter.ballots.exists() or voter.election_ballots.exists():
-        raise AssemblyError(_("该业主已经投过票,每名业主只能投一次"), 409)
+        raise AssemblyError(_("该业主已经投过票,每名业主只能投一次"), status=409)
     matters = {m.pk: m for m in locked.matters.all()}
     if set(choices) != set(matters) or any(c not in Choice.values for c in choices.values()):
         raise AssemblyError(_("请对每个表决事项选择同意、反对或弃权"))
@@ -308,7 +308,7 @@ def ballot_cast(
                 )
                 eb.chosen.set(picks.get(eid, []))
     except IntegrityError as exc:
-        raise AssemblyError(_("该业主已经投过票,每名业主只能投一次"), 409) from exc
+        raise AssemblyError(_("该业主已经投过票,每名业主只能投一次"), status=409) from exc
     # the audit names the voter row, never the choice: staff see totals, not who voted what
     _audit(actor, "assemblies.ballot_cast", locked, locked.compound.path, voter=voter.pk, by_proxy=by_proxy)
     return ballots
@@ -350,7 +350,7 @@ def person_by_phone(phone: str, *, actor: Any) -> Any:
     except ValueError as exc:
         raise AssemblyError(_("手机号格式不正确")) from exc
     except people_actions.TooManyLookups as exc:
-        raise AssemblyError(str(exc), 429) from exc
+        raise AssemblyError(str(exc), status=429) from exc
     if person is None:
         normal = "".join(ch for ch in phone if ch.isdigit())[-11:]
         raise AssemblyError(

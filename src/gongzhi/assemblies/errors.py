@@ -5,11 +5,7 @@ from gongzhi.core.errors import RuleBroken
 
 
 class AssemblyError(RuleBroken):
-    """422 bad input by default; `status=409` for a wrong state, 403 for someone who may not."""
+    """422 bad input unless `status=` says otherwise (409 a wrong state, 403, 429); `.status` is its
+    HTTP status as the assembly callers and tests read it."""
 
-    def __init__(self, message: object, status: int = 422) -> None:
-        super().__init__(message, status=status)
-
-    @property
-    def status(self) -> int:
-        return self.status_code
+    status = property(lambda self: self.status_code)

@@ -113,7 +113,7 @@ def transition(request: HttpRequest, assembly_id: int) -> HttpResponse:
     elif step == "close":
         actions.assembly_close(actor=request.user, assembly=assembly)
     else:
-        raise AssemblyError(_("未知操作"), 400)
+        raise AssemblyError(_("未知操作"), status=400)
     return redirect("assemblies:detail", assembly.pk)
 
 

@@ -40,7 +40,7 @@ def _audit(actor: Any, action: str, obj: Any, path: str, **detail: Any) -> None:
 def _locked_meeting(meeting: Meeting, *, refuse_cancelled: bool = False) -> Meeting:
     locked = Meeting.objects.select_for_update().select_related("council__territory").get(pk=meeting.pk)
     if refuse_cancelled and locked.status == MeetingStatus.CANCELLED:
-        raise CouncilError(_("会议已取消"), 409)
+        raise CouncilError(_("会议已取消"), status=409)
     return locked
 
 
@@ -168,7 +168,7 @@ def attendance_record(
     """Record who came (every active seat gets a row, present or not) and mark the meeting held."""
     locked = _locked_meeting(meeting, refuse_cancelled=True)
     if locked.decisions.exists():
-        raise CouncilError(_("已有表决结果,不能再修改出席情况"), 409)
+        raise CouncilError(_("已有表决结果,不能再修改出席情况"), status=409)
     seats = list(locked.council.active_seats())
     unknown = present_seat_ids - {s.pk for s in seats}
     if unknown:
@@ -228,7 +228,7 @@ def decision_record(
     """Record a vote; the code applies the stated rule to the attendance and decides pass or fail."""
     locked = _locked_meeting(meeting)
     if locked.status != MeetingStatus.HELD:
-        raise CouncilError(_("请先登记出席情况,再记录表决"), 409)
+        raise CouncilError(_("请先登记出席情况,再记录表决"), status=409)
     members = locked.attendance.count()
     present = locked.attendance.filter(present=True).count()
     if min(yes, no, abstain) < 0:
@@ -269,7 +269,7 @@ def decision_transition(*, actor: Any, decision: Decision, to: str, note: str = 
     """Move a decision along todo → doing → done; done needs at least one piece of evidence."""
     locked = _locked_decision(decision)
     if not DECISIONS.allows(locked.status, to):
-        raise CouncilError(_("决定当前状态不能变更为该状态"), 409)
+        raise CouncilError(_("决定当前状态不能变更为该状态"), status=409)
     if to == DecisionStatus.DONE and not locked.evidence.exists():
         raise CouncilError(_("办结前请先上传落实佐证材料"))
     before, _after = transition(DECISIONS, locked, to)
@@ -293,7 +293,7 @@ def evidence_add(*, actor: Any, decision: Decision, upload: Any, note: str = "")
         raise CouncilError(_("只能上传 JPG、PNG、WebP 图片或 PDF 文件"))
     locked = _locked_decision(decision)
     if not locked.passed:
-        raise CouncilError(_("未通过的决定无需落实"), 409)
+        raise CouncilError(_("未通过的决定无需落实"), status=409)
     evidence = Evidence.objects.create(
         decision=locked,
         file=uploads.stored_file(content, content_type),
@@ -322,7 +322,7 @@ def person_by_phone(phone: str, *, actor: Any) -> Any:
     except ValueError as exc:
         raise CouncilError(_("手机号格式不正确")) from exc
     except people_actions.TooManyLookups as exc:
-        raise CouncilError(str(exc), 429) from exc
+        raise CouncilError(str(exc), status=429) from exc
     if person is None:
         raise CouncilError(_("该手机号未登记为居民"))
     return person

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.scoping import get_scope
@@ -221,10 +221,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def evidence_file(request: HttpRequest, decision_id: int, evidence_id: int) -> FileResponse:
-    found = access_decision(request.user, decision_id)
-    item = found.evidence.filter(pk=evidence_id).first()
-    if item is None:
-        raise Http404
+    item = get_object_or_404(access_decision(request.user, decision_id).evidence, pk=evidence_id)
     return FileResponse(item.file.open("rb"), content_type=item.content_type)
 
 

@@ -22,11 +22,7 @@ MEETINGS = StatusTable.from_moves(
 
 
 class CouncilError(RuleBroken):
-    """A refusal with a message for the user: 422 bad input by default, `status=409` for a wrong state."""
+    """422 bad input unless `status=` says otherwise (409 a wrong state, 403, 429); `.status` is its
+    HTTP status as the council callers and tests read it."""
 
-    def __init__(self, message: object, status: int = 422) -> None:
-        super().__init__(message, status=status)
-
-    @property
-    def status(self) -> int:
-        return self.status_code
+    status = property(lambda self: self.status_code)

@@ -180,6 +180,9 @@ def test_seats_steps_and_evidence_through_the_pages_and_a_refused_form_keeps_its
     pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     added = client.post(reverse("councils:evidence_add", args=[d.pk]), {"upload": pdf, "note": "照片"})
     assert added.status_code == 302
+    evidence = d.evidence.get()
+    assert client.get(reverse("councils:evidence_file", args=[d.pk, evidence.pk])).status_code == 200
+    assert client.get(reverse("councils:evidence_file", args=[d.pk, evidence.pk + 1])).status_code == 404
     assert client.post(step, {"to": "done", "note": "已换好"}).status_code == 302
     d.refresh_from_db()
     assert d.status == DecisionStatus.DONE
