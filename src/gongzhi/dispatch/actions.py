@@ -15,7 +15,7 @@ from gongzhi.core.audit import actor_label
 from gongzhi.core.errors import Conflict
 from gongzhi.dispatch import training
 from gongzhi.dispatch.models import DispatchModel, LabelSource, Suggestion, TrainingLabel
-from gongzhi.dispatch.predict import categories_for, category_for, reset_cache
+from gongzhi.dispatch.predict import categories_for, category_for, models_changed
 from gongzhi.dispatch.training import Example, TrainingError
 
 
@@ -124,8 +124,7 @@ def model_activate(*, version: int, actor: Any) -> DispatchModel:
     if not target.is_active:
         DispatchModel.objects.filter(pk=target.pk).update(is_active=True)
         target.is_active = True
-    transaction.on_commit(reset_cache)  # this process sees the switch at once; others within 10 s
-    reset_cache()
+    models_changed()  # this process sees the switch at once; others within 10 s
     return target
 
 

@@ -7,7 +7,7 @@ import random
 from collections import Counter
 from typing import Any
 
-from gongzhi.dispatch import actions, predict, training
+from gongzhi.dispatch import actions, training
 from gongzhi.dispatch.models import AutoDispatchThreshold
 
 HOME = "碧眼社区"
@@ -63,7 +63,6 @@ def _intake_examples() -> tuple[int, int]:
     ):
         return 0, 0
     AutoDispatchThreshold.objects.update_or_create(territory=community, defaults={"threshold": THRESHOLD})
-    predict.reset_cache()
     held = auto = 0
     for i, (title, text) in enumerate(INTAKE_TEXTS):
         appeal = appeal_submit(

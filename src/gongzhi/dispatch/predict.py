@@ -1,11 +1,11 @@
 """Predictions of the active 秒拨 model, and the intake hook (decision 0011).
 
-The fitted pipeline is cached per process, keyed by the active version: each call costs one cheap
-read (the active version), and a newly activated or rolled-back model is picked up at once."""
+The fitted pipeline is cached per process, keyed by the active version (core.cache namespaces,
+decision 0046): a newly activated or rolled-back model is picked up at once in this process and
+within 10 s in the others."""
 
+import io
 import logging
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ import joblib
 import numpy as np
 
 from gongzhi.appeals.models import Category
+from gongzhi.core.cache import Namespace
 from gongzhi.dispatch.embedding import EmbedderMissing
 from gongzhi.dispatch.models import DEFAULT_THRESHOLD, AutoDispatchThreshold, DispatchModel
 from gongzhi.dispatch.training import compose
@@ -32,41 +33,36 @@ class Loaded:
     classes: list[str]
 
 
-_lock = threading.Lock()
-_cache: dict[int, Loaded] = {}
-
-
 ACTIVE_VERSION_TTL_S = 10.0
-_active: tuple[float, int | None] | None = None
+# The active version (intake asks on every appeal; switching is rare): a process re-reads the
+# namespace's version at most every 10 s outside a transaction and the row at least every 10 s
+# (a switch made without a bump); this process's own activate or rollback is seen at once.
+ACTIVE = Namespace(
+    "dispatch.active_version", recheck_seconds=ACTIVE_VERSION_TTL_S, max_age=ACTIVE_VERSION_TTL_S
+)
+# A version's fitted pipeline: one per process, loaded by one thread while the others wait.
+LOADED = Namespace("dispatch.loaded_model", maxsize=1, one_at_a_time=True)
+ACTIVE.watch(DispatchModel)
+LOADED.watch(DispatchModel)
 
 
 def active_version() -> int | None:
-    """The active model's version, re-read at most every 10 s per process: intake asks on every
-    appeal, and switching models is rare (activate/rollback in this process clear it at once)."""
-    global _active
-    now = time.monotonic()
-    cached = _active
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    version = DispatchModel.objects.filter(is_active=True).values_list("version", flat=True).first()
-    _active = (now + ACTIVE_VERSION_TTL_S, version)
-    return version
+    """The active model's version (see ACTIVE)."""
+    return ACTIVE.get(
+        "active",
+        lambda: DispatchModel.objects.filter(is_active=True).values_list("version", flat=True).first(),
+    )
+
+
+def _load(version: int) -> Loaded:
+    row = DispatchModel.objects.only("version", "label_kind", "blob").get(version=version)
+    # our own database only: the blob was written by actions.model_store (decision 0011)
+    pipeline = joblib.load(io.BytesIO(bytes(row.blob)))  # noqa: S301
+    return Loaded(row.version, row.label_kind, pipeline, [str(c) for c in pipeline.classes_])
 
 
 def load(version: int) -> Loaded:
-    hit = _cache.get(version)
-    if hit is not None:
-        return hit
-    with _lock:
-        row = DispatchModel.objects.only("version", "label_kind", "blob").get(version=version)
-        import io
-
-        # our own database only: the blob was written by actions.model_store (decision 0011)
-        pipeline = joblib.load(io.BytesIO(bytes(row.blob)))  # noqa: S301
-        loaded = Loaded(row.version, row.label_kind, pipeline, [str(c) for c in pipeline.classes_])
-        _cache.clear()  # one model per process is enough
-        _cache[version] = loaded
-    return loaded
+    return LOADED.get(version, lambda: _load(version))
 
 
 def active_model() -> Loaded | None:
@@ -74,10 +70,17 @@ def active_model() -> Loaded | None:
     return load(version) if version is not None else None
 
 
+def models_changed() -> None:
+    """A model was activated or rolled back (an update() that sends no signal): every process
+    reads the active version and loads the pipeline again."""
+    ACTIVE.bump()
+    LOADED.bump()
+
+
 def reset_cache() -> None:
-    global _active
-    _cache.clear()
-    _active = None
+    """Forget this process's copies, as a new process starts without them."""
+    ACTIVE.forget_local()
+    LOADED.forget_local()
 
 
 def _meaningful(text: str) -> int:

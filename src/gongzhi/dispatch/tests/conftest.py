@@ -3,7 +3,7 @@
 import pytest
 
 from gongzhi.appeals.tests.conftest import _category, _fresh_rules, world  # noqa: F401  (the appeals fixtures)
-from gongzhi.dispatch import actions, predict
+from gongzhi.dispatch import actions
 from gongzhi.dispatch.models import DispatchModel
 from gongzhi.dispatch.tests.data import ROWS, _write
 
@@ -11,7 +11,6 @@ from gongzhi.dispatch.tests.data import ROWS, _write
 @pytest.fixture
 def labelled(world, tmp_path):  # noqa: F811
     _category("教育文体/教育/学校管理")
-    predict.reset_cache()
     return _write(tmp_path, ROWS)
 
 

@@ -72,7 +72,6 @@ def test_odd_input_is_answered_clearly(model, actors, client, text, status):
 
 
 def test_predicting_with_no_active_model_is_409(world, actors, client):
-    predict.reset_cache()
     client.force_login(actors.staff_a)
     response = _post(client, f"{API}/predict", {"text": "路灯坏了好几天"})
     assert response.status_code == 409

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from gongzhi.appeals.models import Category
 from gongzhi.appeals.workflow import Status
-from gongzhi.dispatch import actions, predict
+from gongzhi.dispatch import actions
 from gongzhi.dispatch.models import AutoDispatchThreshold, DispatchModel, Suggestion
 from gongzhi.dispatch.tests.data import ROWS, _write, resident_appeal
 
@@ -25,7 +25,6 @@ def board(world, tmp_path, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setenv("GONGZHI_SHARED_DATA", str(shared))
-    predict.reset_cache()
     return shared
 
 

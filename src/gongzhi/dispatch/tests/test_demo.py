@@ -6,7 +6,7 @@ from django.urls import reverse
 from gongzhi.accounts.roles import Role
 from gongzhi.appeals.models import Appeal
 from gongzhi.appeals.tests.helpers import submit
-from gongzhi.dispatch import demo, predict
+from gongzhi.dispatch import demo
 from gongzhi.dispatch.models import DispatchModel, Suggestion
 from gongzhi.dispatch.tests.data import ROWS
 from gongzhi.territory.models import TerritoryNode
@@ -25,7 +25,6 @@ def test_the_demo_trains_on_its_history_and_holds_unclear_appeals_for_triage(
     make_user(
         "demo_resident", "演示居民", Role.RESIDENT, actors.net.a.household, household=actors.net.a.household
     )
-    predict.reset_cache()
     lines: list[str] = []
     counts = demo.install_demo(seed=1, progress=lines.append)
     model = DispatchModel.objects.get(is_active=True)

@@ -113,7 +113,6 @@ def test_intake_still_takes_the_appeal_when_the_embedding_model_is_gone(settings
     settings.GONGZHI_DISPATCH_EMBEDDER = FACTORY
     settings.GONGZHI_DISPATCH_EMBEDDER_PATH = str(model_dir)
     actions.model_store(pipeline=_fit(), actor=None, source="test", label_kind="category", metrics={})
-    predict.reset_cache()
     assert predict.for_intake(title="虎豹", text="虎豹出没", territory=net.a.community).ranked
     (model_dir / "vectors.json").rename(model_dir.parent / "moved.json")
     model_dir.rmdir()

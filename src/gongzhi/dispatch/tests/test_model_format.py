@@ -95,7 +95,6 @@ def test_a_model_stored_in_the_earlier_format_still_loads_and_predicts(labelled)
         label_kind="level1",
         metrics={},
     )
-    predict.reset_cache()
     ranked = predict.predict([training.compose("学校收费", "学校乱收费,老师补课")])[0]
     assert ranked[0][0] == "教育文体"
     assert abs(sum(p for _, p in ranked) - 1) < 1e-6
