@@ -7,24 +7,25 @@ from typing import Any
 from django.http import Http404
 
 from gongzhi.assemblies.models import Assembly
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 
 
-def access_assembly(actor: Any, assembly_id: int) -> Assembly:
+def access_assembly(actor: Actor, assembly_id: int) -> Assembly:
     """The assembly for its staff, or Http404 — the same for 'missing' and 'not yours'."""
     return Assembly.objects.select_related("compound").get_visible_or_404(actor, pk=assembly_id)
 
 
-def can_manage_compound(actor: Any, compound: Any) -> bool:
+def can_manage_compound(actor: Actor, compound: Any) -> bool:
     return get_scope(actor).can("manage_assemblies", compound.path)
 
 
-def may_rate_as_branch(actor: Any, compound: Any) -> bool:
+def may_rate_as_branch(actor: Actor, compound: Any) -> bool:
     """The party side rates for the branch: community organisers (manage_councils) over the compound."""
     return get_scope(actor).can("manage_councils", compound.path)
 
 
-def ballot_assembly(actor: Any, assembly_id: int) -> Assembly:
+def ballot_assembly(actor: Actor, assembly_id: int) -> Assembly:
     """An assembly as seen from the ballot page: in voting or closed, for a signed-in person who is
     either in its snapshot, holds a proxy in it, or lives in its compound (a tenant is told plainly
     why they cannot vote); anyone else gets 404."""

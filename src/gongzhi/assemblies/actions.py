@@ -27,12 +27,13 @@ from gongzhi.assemblies.models import (
 )
 from gongzhi.assemblies.workflow import ASSEMBLIES
 from gongzhi.core import uploads
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.core.lifecycle import transition
 from gongzhi.people import actions as people_actions
 
 
-def _audit(actor: Any, action: str, obj: Any, path: str, **detail: Any) -> None:
+def _audit(actor: Actor | None, action: str, obj: Any, path: str, **detail: Any) -> None:
     record_write(actor=actor, action=action, obj=obj, scope_path=path, detail=detail)
 
 
@@ -42,7 +43,7 @@ def _locked(assembly: Assembly) -> Assembly:
 
 @transaction.atomic
 def part_register(
-    *, actor: Any, household: Any, area: Any, owners: list[Any], on: datetime.date
+    *, actor: Actor | None, household: Any, area: Any, owners: list[Any], on: datetime.date
 ) -> ExclusivePart:
     """Register (or correct) an exclusive part and its current owners; ended owners keep their rows."""
     compound = next((n for n in household.ancestors() if n.level == "compound"), None)
@@ -62,7 +63,7 @@ def part_register(
 
 
 def part_register_by_phones(
-    *, actor: Any, household: Any, area: Any, phones: str, on: datetime.date
+    *, actor: Actor | None, household: Any, area: Any, phones: str, on: datetime.date
 ) -> ExclusivePart:
     """The register form: the owners named by their phones (at least one)."""
     owners = [person_by_phone(p, actor=actor) for p in phones.split() if p]
@@ -72,7 +73,7 @@ def part_register_by_phones(
 
 
 @transaction.atomic
-def register_apply(*, actor: Any, rows: list[Any], on: datetime.date) -> int:
+def register_apply(*, actor: Actor | None, rows: list[Any], on: datetime.date) -> int:
     """A checked register file (register_import.parse): every row's part and owners, all or none."""
     for row in rows:
         part_register(actor=actor, household=row.household, area=row.area, owners=row.owners, on=on)
@@ -80,7 +81,9 @@ def register_apply(*, actor: Any, rows: list[Any], on: datetime.date) -> int:
 
 
 @transaction.atomic
-def assembly_create(*, actor: Any, compound: Any, title: str, closes_at: datetime.datetime) -> Assembly:
+def assembly_create(
+    *, actor: Actor | None, compound: Any, title: str, closes_at: datetime.datetime
+) -> Assembly:
     """Call an owners' assembly of one compound (draft until voting opens)."""
     assembly = Assembly.objects.create(compound=compound, title=title, closes_at=closes_at)
     _audit(actor, "assemblies.create", assembly, compound.path)
@@ -95,7 +98,9 @@ def _draft(assembly: Assembly) -> Assembly:
 
 
 @transaction.atomic
-def matter_add(*, actor: Any, assembly: Assembly, title: str, category: str, text: str = "") -> Matter:
+def matter_add(
+    *, actor: Actor | None, assembly: Assembly, title: str, category: str, text: str = ""
+) -> Matter:
     """Put a matter on the ballot (only before voting opens)."""
     locked = _draft(assembly)
     matter = Matter.objects.create(assembly=locked, title=title, category=category, text=text)
@@ -105,7 +110,7 @@ def matter_add(*, actor: Any, assembly: Assembly, title: str, category: str, tex
 
 @transaction.atomic
 def election_add(
-    *, actor: Any, assembly: Assembly, title: str, seats: int, candidates: list[str]
+    *, actor: Actor | None, assembly: Assembly, title: str, seats: int, candidates: list[str]
 ) -> Election:
     """An owners' committee election with its candidates (only before voting opens)."""
     locked = _draft(assembly)
@@ -136,7 +141,7 @@ def _write_snapshot(assembly: Assembly) -> None:
 
 
 @transaction.atomic
-def assembly_open(*, actor: Any, assembly: Assembly) -> Assembly:
+def assembly_open(*, actor: Actor | None, assembly: Assembly) -> Assembly:
     """Open voting: freeze the owners and areas; later register changes do not touch this snapshot."""
     locked = _draft(assembly)
     if not locked.matters.exists() and not locked.elections.exists():
@@ -160,7 +165,7 @@ def assembly_open(*, actor: Any, assembly: Assembly) -> Assembly:
 
 
 @transaction.atomic
-def assembly_resnapshot(*, actor: Any, assembly: Assembly, reason: str) -> Assembly:
+def assembly_resnapshot(*, actor: Actor | None, assembly: Assembly, reason: str) -> Assembly:
     """Re-freeze after a register correction — only while no ballot has been cast, so no vote is
     ever counted against a snapshot it was not cast on. Open ballot forms then carry a stale version."""
     locked = _locked(assembly)
@@ -188,7 +193,7 @@ def assembly_resnapshot(*, actor: Any, assembly: Assembly, reason: str) -> Assem
 
 
 @transaction.atomic
-def assembly_close(*, actor: Any, assembly: Assembly) -> Assembly:
+def assembly_close(*, actor: Actor | None, assembly: Assembly) -> Assembly:
     """Close voting; results are then final."""
     locked = _locked(assembly)
     if not ASSEMBLIES.allows(locked.status, AssemblyStatus.CLOSED):
@@ -201,7 +206,7 @@ def assembly_close(*, actor: Any, assembly: Assembly) -> Assembly:
 
 @transaction.atomic
 def proxy_record(
-    *, actor: Any, assembly: Assembly, principal: SnapshotVoter, agent: Any, document: Any
+    *, actor: Actor | None, assembly: Assembly, principal: SnapshotVoter, agent: Any, document: Any
 ) -> Proxy:
     """Record a written proxy with its document: the agent then casts the principal's ballot."""
     locked = _locked(assembly)
@@ -237,7 +242,7 @@ def proxy_record(
 
 
 def proxy_record_by_phone(
-    *, actor: Any, assembly: Assembly, principal: SnapshotVoter, agent_phone: str, document: Any
+    *, actor: Actor | None, assembly: Assembly, principal: SnapshotVoter, agent_phone: str, document: Any
 ) -> Proxy:
     """The proxy form: the agent named by phone."""
     agent = person_by_phone(agent_phone, actor=actor)
@@ -256,7 +261,7 @@ def may_cast_for(person_id: int, voter: SnapshotVoter) -> str | None:
 @transaction.atomic
 def ballot_cast(
     *,
-    actor: Any,
+    actor: Actor | None,
     person: Any,
     assembly: Assembly,
     voter_id: int,
@@ -317,7 +322,7 @@ def ballot_cast(
 @transaction.atomic
 def rating_submit(
     *,
-    actor: Any,
+    actor: Actor | None,
     rater: Any,
     company: Any,
     compound: Any,
@@ -341,7 +346,7 @@ def rating_submit(
     return rating
 
 
-def person_by_phone(phone: str, *, actor: Any) -> Any:
+def person_by_phone(phone: str, *, actor: Actor | None) -> Any:
     """The person registered with this phone, or a clear refusal. Used to name owners and proxy
     agents without giving the owners' committee a people search; the look-up is audited and counted
     (people.actions.person_by_phone), since it tells whether a number is registered."""

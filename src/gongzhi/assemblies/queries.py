@@ -22,6 +22,7 @@ from gongzhi.assemblies.models import (
     SnapshotMember,
     SnapshotVoter,
 )
+from gongzhi.core.actors import Actor
 from gongzhi.orgs.models import Organisation
 from gongzhi.territory.models import TerritoryNode
 
@@ -190,12 +191,12 @@ def property_companies(compound: Any) -> list[Any]:
     return list(Organisation.objects.filter(kind="property_company", serves=compound).order_by("name"))
 
 
-def compounds_managed(actor: Any) -> Any:
+def compounds_managed(actor: Actor) -> Any:
     """The compounds where the actor holds manage_assemblies."""
     return TerritoryNode.objects.visible_to(actor, "manage_assemblies").filter(level="compound")
 
 
-def compound_for_branch(actor: Any, compound_id: int) -> Any:
+def compound_for_branch(actor: Actor, compound_id: int) -> Any:
     """A compound under the actor's manage_councils (the party branch rates there), or None."""
     return (
         TerritoryNode.objects.visible_to(actor, "manage_councils")
@@ -204,6 +205,6 @@ def compound_for_branch(actor: Any, compound_id: int) -> Any:
     )
 
 
-def assemblies_managed(actor: Any) -> Any:
+def assemblies_managed(actor: Actor) -> Any:
     """The assemblies of the compounds the actor manages."""
     return Assembly.objects.visible_to(actor).select_related("compound")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv_text
 from gongzhi.people.actions import people_by_phones
 
@@ -40,7 +41,7 @@ def _phones(cell: str) -> list[str]:
     return cell.strip().replace(";", " ").replace("；", " ").split()
 
 
-def parse(compound: Any, raw: bytes, *, actor: Any) -> tuple[list[Row], list[str]]:
+def parse(compound: Any, raw: bytes, *, actor: Actor | None) -> tuple[list[Row], list[str]]:
     from gongzhi.territory.models import TerritoryNode
 
     try:

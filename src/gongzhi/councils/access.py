@@ -7,11 +7,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.councils.models import Council, Decision, Meeting
 
 
-def member_councils(actor: Any) -> Any:
+def member_councils(actor: Actor) -> Any:
     scope = get_scope(actor)
     if scope.person_id is None and not scope.org_ids:
         return Council.objects.none()
@@ -22,17 +23,17 @@ def member_councils(actor: Any) -> Any:
     return Council.objects.filter(seat & current).distinct()
 
 
-def visible_councils(actor: Any) -> Any:
+def visible_councils(actor: Actor) -> Any:
     """Councils the actor manages or sits on."""
     managed = Council.objects.visible_to(actor).values("pk")
     return Council.objects.filter(Q(pk__in=managed) | Q(pk__in=member_councils(actor).values("pk")))
 
 
-def can_manage(actor: Any, council: Council) -> bool:
+def can_manage(actor: Actor, council: Council) -> bool:
     return get_scope(actor).can("manage_councils", council.territory.path)
 
 
-def access_council(actor: Any, council_id: int, *, write: bool = False) -> Council:
+def access_council(actor: Actor, council_id: int, *, write: bool = False) -> Council:
     """The council, or Http404 — the same for 'missing' and 'not yours'; write needs manage_councils."""
     qs = Council.objects.visible_to(actor) if write else visible_councils(actor)
     council = qs.select_related("territory", "community").filter(pk=council_id).first()
@@ -41,7 +42,7 @@ def access_council(actor: Any, council_id: int, *, write: bool = False) -> Counc
     return council
 
 
-def access_meeting(actor: Any, meeting_id: int, *, write: bool = False) -> Meeting:
+def access_meeting(actor: Actor, meeting_id: int, *, write: bool = False) -> Meeting:
     meeting = (
         Meeting.objects.select_related("council__territory", "council__community")
         .filter(pk=meeting_id)
@@ -53,7 +54,7 @@ def access_meeting(actor: Any, meeting_id: int, *, write: bool = False) -> Meeti
     return meeting
 
 
-def access_decision(actor: Any, decision_id: int, *, write: bool = False) -> Decision:
+def access_decision(actor: Actor, decision_id: int, *, write: bool = False) -> Decision:
     decision = Decision.objects.select_related("meeting__council__territory").filter(pk=decision_id).first()
     if decision is None:
         raise Http404
@@ -61,7 +62,7 @@ def access_decision(actor: Any, decision_id: int, *, write: bool = False) -> Dec
     return decision
 
 
-def may_see_meeting_detail(actor: Any, meeting: Meeting) -> bool:
+def may_see_meeting_detail(actor: Actor, meeting: Meeting) -> bool:
     try:
         access_council(actor, meeting.council_id)
     except Http404:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import uploads
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import actor_label, record_write
 from gongzhi.core.lifecycle import history_row, transition
 from gongzhi.councils import rules
@@ -33,7 +34,7 @@ MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 
 
-def _audit(actor: Any, action: str, obj: Any, path: str, **detail: Any) -> None:
+def _audit(actor: Actor | None, action: str, obj: Any, path: str, **detail: Any) -> None:
     record_write(actor=actor, action=action, obj=obj, scope_path=path, detail=detail)
 
 
@@ -50,7 +51,9 @@ def _locked_decision(decision: Decision) -> Decision:
     )
 
 
-def _event(decision: Decision, actor: Any, *, to_status: str, from_status: str = "", note: str = "") -> None:
+def _event(
+    decision: Decision, actor: Actor | None, *, to_status: str, from_status: str = "", note: str = ""
+) -> None:
     """The decision's append-only history; the label names the actor as the audit log does."""
     history_row(
         DecisionEvent,
@@ -65,7 +68,7 @@ def _event(decision: Decision, actor: Any, *, to_status: str, from_status: str =
 @transaction.atomic
 def council_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     name: str,
     kind: str,
     territory: Any,
@@ -95,7 +98,7 @@ def council_create(
 
 @transaction.atomic
 def seat_add(
-    *, actor: Any, council: Council, kind: str, person: Any = None, organisation: Any = None
+    *, actor: Actor | None, council: Council, kind: str, person: Any = None, organisation: Any = None
 ) -> Seat:
     """Add a seat held by a person, or by an organisation (optionally naming its representative)."""
     if person is None and organisation is None:
@@ -106,7 +109,7 @@ def seat_add(
 
 
 def seat_add_by_phone(
-    *, actor: Any, council: Council, kind: str, phone: str = "", organisation: Any = None
+    *, actor: Actor | None, council: Council, kind: str, phone: str = "", organisation: Any = None
 ) -> Seat:
     """The seat form: the representative named by phone (required for a resident representative)."""
     person = person_by_phone(phone, actor=actor) if phone.strip() else None
@@ -116,7 +119,7 @@ def seat_add_by_phone(
 
 
 @transaction.atomic
-def seat_end(*, actor: Any, seat: Seat, on: datetime.date | None = None) -> Seat:
+def seat_end(*, actor: Actor | None, seat: Seat, on: datetime.date | None = None) -> Seat:
     """End a seat; the row stays as the record of who sat when."""
     seat.ends_on = on or timezone.localdate()
     seat.save(update_fields=["ends_on", "updated_at"])
@@ -126,7 +129,7 @@ def seat_end(*, actor: Any, seat: Seat, on: datetime.date | None = None) -> Seat
 
 @transaction.atomic
 def meeting_schedule(
-    *, actor: Any, council: Council, title: str, starts_at: datetime.datetime, place: str = ""
+    *, actor: Actor | None, council: Council, title: str, starts_at: datetime.datetime, place: str = ""
 ) -> Meeting:
     """Call a meeting."""
     meeting = Meeting.objects.create(council=council, title=title, starts_at=starts_at, place=place)
@@ -137,7 +140,7 @@ def meeting_schedule(
 @transaction.atomic
 def agenda_add(
     *,
-    actor: Any,
+    actor: Actor | None,
     meeting: Meeting,
     title: str,
     text: str = "",
@@ -163,7 +166,7 @@ def agenda_add(
 
 @transaction.atomic
 def attendance_record(
-    *, actor: Any, meeting: Meeting, present_seat_ids: set[int], minutes: str = ""
+    *, actor: Actor | None, meeting: Meeting, present_seat_ids: set[int], minutes: str = ""
 ) -> Meeting:
     """Record who came (every active seat gets a row, present or not) and mark the meeting held."""
     locked = _locked_meeting(meeting, refuse_cancelled=True)
@@ -194,7 +197,7 @@ def attendance_record(
 
 
 @transaction.atomic
-def minutes_save(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
+def minutes_save(*, actor: Actor | None, meeting: Meeting, minutes: str) -> Meeting:
     """Write the minutes (the audit keeps every version's length and hash)."""
     locked = _locked_meeting(meeting)
     locked.minutes = minutes
@@ -213,7 +216,7 @@ def minutes_save(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
 @transaction.atomic
 def decision_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     meeting: Meeting,
     text: str,
     rule: str,
@@ -265,7 +268,7 @@ def decision_record(
 
 
 @transaction.atomic
-def decision_transition(*, actor: Any, decision: Decision, to: str, note: str = "") -> Decision:
+def decision_transition(*, actor: Actor | None, decision: Decision, to: str, note: str = "") -> Decision:
     """Move a decision along todo → doing → done; done needs at least one piece of evidence."""
     locked = _locked_decision(decision)
     if not DECISIONS.allows(locked.status, to):
@@ -281,7 +284,7 @@ def decision_transition(*, actor: Any, decision: Decision, to: str, note: str = 
 
 
 @transaction.atomic
-def evidence_add(*, actor: Any, decision: Decision, upload: Any, note: str = "") -> Evidence:
+def evidence_add(*, actor: Actor | None, decision: Decision, upload: Any, note: str = "") -> Evidence:
     """Attach a photo or PDF showing the decision carried out."""
     if upload is None:
         raise CouncilError(_("请选择要上传的文件"))
@@ -314,7 +317,7 @@ def evidence_add(*, actor: Any, decision: Decision, upload: Any, note: str = "")
     return evidence
 
 
-def person_by_phone(phone: str, *, actor: Any) -> Any:
+def person_by_phone(phone: str, *, actor: Actor | None) -> Any:
     """The person registered with this phone, or a clear refusal; audited and counted like exact
     search (people.actions.person_by_phone), since it tells whether a number is registered."""
     try:

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from gongzhi.core.actors import Actor
 from gongzhi.councils.models import Council, Decision, DecisionStatus, Meeting
 from gongzhi.territory.models import community_path, street_path
 
@@ -26,7 +27,7 @@ def council_counters(council: Council) -> Council:
     return with_counters(Council.objects.filter(pk=council.pk)).get()
 
 
-def overdue_visible_to(actor: Any, community: Any = None) -> Any:
+def overdue_visible_to(actor: Actor, community: Any = None) -> Any:
     """Open decisions past their deadline in the councils the actor manages."""
     return overdue_decisions(Decision.objects.visible_to(actor), community)
 
@@ -99,7 +100,7 @@ def public_counts(community: Any) -> dict[str, int]:
     }
 
 
-def territories_for_councils(actor: Any) -> Any:
+def territories_for_councils(actor: Actor) -> Any:
     from gongzhi.territory.models import TerritoryNode
 
     return TerritoryNode.objects.visible_to(actor, "manage_councils").filter(
