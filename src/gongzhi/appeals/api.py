@@ -5,11 +5,9 @@ IntakeError (with its field)/AppealError 400, not visible 404."""
 
 import base64
 import binascii
-import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -34,6 +32,7 @@ from gongzhi.appeals.schemas import (
     ReasonIn,
     ReplyIn,
 )
+from gongzhi.core.cache import Namespace
 from gongzhi.core.pagination import PageNumberPagination
 from gongzhi.core.scoping import get_scope
 from gongzhi.orgs.models import Organisation, OrgKind
@@ -78,40 +77,30 @@ def scoped_key(user: Any, key: str | None) -> str | None:
     return f"u{user.pk}:{key}"
 
 
-# Cached per process for CATEGORY_TTL seconds: every intake names a category, and the taxonomy is
-# edited a few times a year. A save or delete in this process empties the cache at once; other
-# processes see the change within the TTL. Only found (active) categories are kept, so a newly
-# added one is never refused from the cache. The rows are shared read-only between threads.
+# Found (active) categories by id or path: every intake names one, and the taxonomy is edited a few
+# times a year. A save or delete bumps the namespace (core.cache, decision 0046): this process sees
+# it at once, others within CATEGORY_TTL seconds, and an entry is kept no longer than that. Only
+# found categories are kept, so a newly added one is never refused. The rows are shared read-only.
 CATEGORY_TTL = 30.0
-_categories: dict[tuple[int | None, str], tuple[float, Category]] = {}
+CATEGORIES = Namespace(
+    "appeals.api_categories", recheck_seconds=CATEGORY_TTL, max_age=CATEGORY_TTL, maxsize=5000
+)
+CATEGORIES.watch(Category)
 
 
-def reset_category_cache(**_kwargs: Any) -> None:
-    _categories.clear()
-
-
-post_save.connect(reset_category_cache, sender=Category, dispatch_uid="api_categories_save")
-post_delete.connect(reset_category_cache, sender=Category, dispatch_uid="api_categories_delete")
+def _active_category(category_id: int | None, path: str) -> Category:
+    rows = Category.objects.filter(active=True).select_related("parent__parent")
+    found = rows.filter(pk=category_id).first() if category_id is not None else rows.filter(path=path).first()
+    if found is None:
+        raise IntakeError("category", "未知的诉求分类")
+    return found
 
 
 def find_category(category_id: int | None, path: str | None) -> Category | None:
     if category_id is None and not path:
         return None
     key = (category_id, "" if category_id is not None else (path or "").strip("/ "))
-    hit = _categories.get(key)
-    now = time.monotonic()
-    if hit is not None and now - hit[0] < CATEGORY_TTL:
-        return hit[1]
-    rows = Category.objects.filter(active=True).select_related("parent__parent")
-    found = (
-        rows.filter(pk=category_id).first() if category_id is not None else rows.filter(path=key[1]).first()
-    )
-    if found is None:
-        raise IntakeError("category", "未知的诉求分类")
-    if len(_categories) > 5000:
-        _categories.clear()
-    _categories[key] = (now, found)
-    return found
+    return CATEGORIES.get(key, lambda: _active_category(*key))
 
 
 def check_urgency(urgency: str) -> str:
