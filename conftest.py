@@ -109,15 +109,9 @@ def _audit_log_append_only(request, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fresh_caches_not_yet_on_core_cache():
     """Per-process caches of other apps not yet on core.cache (issue 14 step 5: being moved; the geo
-    index and token scopes need no reset any more, decision 0046)."""
+    index, token scopes and the points rules and account ids need no reset any more, decision 0046)."""
     from gongzhi.dispatch import predict
-    from gongzhi.points import accounts as points_accounts
-    from gongzhi.points import policy as points_policy
 
     predict.reset_cache()  # the active dispatch model's version is cached per process for 10 s
-    points_policy.reset_cache()  # earning rules and policies per community, 5 s (decision 0032)
-    points_accounts.forget_account_ids()  # account ids by owner: pks are reused after rollbacks on SQLite
     yield
     predict.reset_cache()
-    points_policy.reset_cache()
-    points_accounts.forget_account_ids()

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
 
+from gongzhi.core.cache import Namespace
 from gongzhi.orgs.models import Organisation
 from gongzhi.people.models import Person
 from gongzhi.points.models import Account, AccountKind
@@ -69,27 +69,13 @@ def kind_key(owner: Any) -> tuple[str, str] | None:
     return None
 
 
-# Account ids by owner, per process, for posting: an owner's account never changes id and accounts
-# are not deleted once they have entries (PROTECT), so the lookup before every award or redemption
-# is kept (once committed). Bounded: cleared when full; cleared at once when an account is deleted in this process.
-_ids: dict[tuple[str, str], int] = {}
-MAX_CACHED_IDS = 200_000
-
-
-def remember(owner_key: tuple[str, str], pk: int) -> None:
-    if len(_ids) >= MAX_CACHED_IDS:
-        _ids.clear()
-    _ids[owner_key] = pk
-
-
-def known_id(owner_key: tuple[str, str]) -> int | None:
-    return _ids.get(owner_key)
-
-
-def forget_account_ids() -> None:
-    _ids.clear()
-
-
-@receiver(post_delete, sender=Account, dispatch_uid="points_account_ids_deleted")
-def _account_deleted(**kwargs: Any) -> None:
-    forget_account_ids()
+# Account ids by owner, for posting: an owner's account never changes id and accounts are not
+# deleted once they have entries (PROTECT), so the lookup before every award or redemption is kept.
+# core.cache (decision 0046): an id is kept once the transaction that read it commits (an account
+# opened in a transaction that rolls back must not be remembered: SQLite reuses the pk), and deleting
+# an account bumps the namespace, so every process forgets. Opening one bumps nothing (an award
+# opening a new recipient's account must not make every process re-read every id).
+ACCOUNT_IDS = Namespace("points.account_ids", maxsize=200_000)
+post_delete.connect(
+    lambda **kwargs: ACCOUNT_IDS.bump(), sender=Account, weak=False, dispatch_uid="points.account_ids.deleted"
+)

@@ -1,12 +1,14 @@
 """Opening the account of an owner on first use (the one write of accounts.py's owners): a Person,
 an Organisation, a community's issuing account, or a generic (kind, key) owner such as a helper team."""
 
+import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from django.db import transaction
 
-from gongzhi.points.accounts import kind_key, known_id, owner_identity, remember
+from gongzhi.core.cache import MISSING
+from gongzhi.points.accounts import ACCOUNT_IDS, kind_key, owner_identity
 from gongzhi.points.models import Account
 from gongzhi.territory.models import TerritoryNode
 
@@ -37,14 +39,13 @@ def cached_account(
 ) -> AccountRef:
     """The id and kind of the account of (kind, key); `owner()` and `community()` are called only to
     open the account on first use (no query for a known one)."""
-    pk = known_id((kind, key))
-    if pk is not None:
-        return AccountRef(pk, kind)
-    account = account_for(owner(), community=community())
-    # Kept only once the transaction that saw it commits: an account opened in a transaction that
-    # rolls back must not be remembered.
-    transaction.on_commit(lambda: remember((kind, key), account.pk))
-    return AccountRef(account.pk, account.kind)
+    version = ACCOUNT_IDS.version()
+    pk = ACCOUNT_IDS.peek((kind, key), version)
+    if pk is MISSING:
+        pk = account_for(owner(), community=community()).pk
+        # kept once the transaction that saw it commits (at once outside one)
+        transaction.on_commit(functools.partial(ACCOUNT_IDS.put, (kind, key), pk, version))
+    return AccountRef(pk, kind)
 
 
 def account_ref(owner: Any, *, community: TerritoryNode | None = None) -> AccountRef:

@@ -1,12 +1,9 @@
 """Which earning rule and policy apply in a community: the row on the nearest area (community, then
 street, then district), else the built-in defaults."""
 
-import time
 from dataclasses import dataclass
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
+from gongzhi.core.cache import Namespace
 from gongzhi.core.scoping import ancestor_paths
 from gongzhi.points.models import EarningRule, PointsPolicy
 from gongzhi.points.models.rules import DEFAULTS
@@ -68,44 +65,22 @@ def effective_policy(community: TerritoryNode) -> EffectivePolicy:
     return EffectivePolicy()
 
 
-# Per-process cache of the rule and policy that apply in a community, for the posting hot path
-# (every award reads both, every redemption the policy): rules change a few times a year, awards
-# arrive hundreds a second. A change saved in this process clears it at once (signals below); other
-# processes apply it within RULE_CACHE_SECONDS (decision 0032). Staff pages read uncached.
+# The rule and policy that apply in a community, cached for the posting hot path (every award reads
+# both, every redemption the policy): rules change a few times a year, awards arrive hundreds a
+# second. core.cache (decision 0046): a saved or deleted rule or policy bumps the namespace, which
+# this process sees at once and others within RULE_CACHE_SECONDS (decision 0032). Staff pages read
+# uncached.
 RULE_CACHE_SECONDS = 5.0
-_rules: dict[tuple[int, str], tuple[float, EffectiveRule]] = {}
-_policies: dict[int, tuple[float, EffectivePolicy]] = {}
+RULES = Namespace("points.rules", recheck_seconds=RULE_CACHE_SECONDS)
+RULES.watch(EarningRule, PointsPolicy)
 
 
 def cached_rule(community: TerritoryNode, code: str) -> EffectiveRule:
-    key = (community.pk, code)
-    hit = _rules.get(key)
-    now = time.monotonic()
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    rule = effective_rule(community, code)
-    _rules[key] = (now + RULE_CACHE_SECONDS, rule)
-    return rule
+    return RULES.get(("rule", community.pk, code), lambda: effective_rule(community, code))
 
 
 def cached_policy(community_id: int) -> EffectivePolicy:
-    hit = _policies.get(community_id)
-    now = time.monotonic()
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    policy = effective_policy(TerritoryNode.objects.only("path").get(pk=community_id))
-    _policies[community_id] = (now + RULE_CACHE_SECONDS, policy)
-    return policy
-
-
-def reset_cache() -> None:
-    _rules.clear()
-    _policies.clear()
-
-
-@receiver(post_save, sender=EarningRule, dispatch_uid="points_rules_saved")
-@receiver(post_delete, sender=EarningRule, dispatch_uid="points_rules_deleted")
-@receiver(post_save, sender=PointsPolicy, dispatch_uid="points_policy_saved")
-@receiver(post_delete, sender=PointsPolicy, dispatch_uid="points_policy_deleted")
-def _rules_changed(**kwargs: object) -> None:
-    reset_cache()
+    return RULES.get(
+        ("policy", community_id),
+        lambda: effective_policy(TerritoryNode.objects.only("path").get(pk=community_id)),
+    )
