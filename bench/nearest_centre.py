@@ -30,7 +30,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from gongzhi.places import actions, geo, queries  # noqa: E402
+from gongzhi.places import geo, queries  # noqa: E402
 from gongzhi.places.models import Centre  # noqa: E402
 from gongzhi.territory.actions import build_node  # noqa: E402
 from gongzhi.territory.models import TerritoryNode  # noqa: E402
@@ -81,7 +81,7 @@ def ensure_centres(count: int, seed: int) -> None:
             for i in range(count)
         ]
         Centre.objects.bulk_create(rows, batch_size=2000)
-        actions.centre_index_bump()
+        geo.bump_version()
 
 
 def main() -> None:
@@ -95,7 +95,7 @@ def main() -> None:
     rng = random.Random(args.seed + 1)
     points = [(rng.uniform(BOX[0], BOX[2]), rng.uniform(BOX[1], BOX[3])) for _ in range(args.queries)]
 
-    geo._cached = None
+    geo.forget()
     t0 = time.perf_counter()
     index = geo.get_index()
     build_seconds = time.perf_counter() - t0

@@ -43,10 +43,6 @@ def real_problems(messages: list[str]) -> list[str]:
 
 
 def world(actors):  # type: ignore[no-untyped-def]
-    from gongzhi.places import geo
-
-    geo._cached = None
-    geo.forget_version_check()
     near = make_centre(
         actors.net.a.community, "甲社区党群服务中心", 113.905, 22.705, ["课后托管", "法律援助"]
     )

@@ -1,21 +1,20 @@
 """Who may edit which resource and see which area's coverage; misses are 404."""
 
-from typing import Any
-
 from django.http import Http404
 
 from gongzhi.circles.models import Resource
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.territory.models import TerritoryNode
 
 COVERAGE_LEVELS = ("district", "street", "community")
 
 
-def access_resource_to_edit(actor: Any, resource_id: int) -> Resource:
+def access_resource_to_edit(actor: Actor, resource_id: int) -> Resource:
     return Resource.objects.select_related("territory", "owner").get_visible_or_404(actor, pk=resource_id)
 
 
-def access_area(actor: Any, node_id: int | str | None) -> TerritoryNode:
+def access_area(actor: Actor, node_id: int | str | None) -> TerritoryNode:
     """A district, street or community where the actor holds manage_places; without an id, the
     top such area."""
     scope = get_scope(actor)
@@ -32,7 +31,7 @@ def access_area(actor: Any, node_id: int | str | None) -> TerritoryNode:
     return node
 
 
-def editable_areas(actor: Any) -> list[TerritoryNode]:
+def editable_areas(actor: Actor) -> list[TerritoryNode]:
     scope = get_scope(actor)
     rows = TerritoryNode.objects.visible_to(actor, "manage_places").filter(
         level__in=("district", "street", "community", "grid")

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.circles.models import Resource, ResourceKind
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.core.errors import RuleBroken
 from gongzhi.core.scoping import get_scope
@@ -41,7 +42,7 @@ class ResourceError(RuleBroken):
         return self.status_code
 
 
-def _check(actor: Any, target: Resource) -> None:
+def _check(actor: Actor, target: Resource) -> None:
     if not get_scope(actor).can("manage_places", target.territory.path):
         raise ResourceError(_("未找到该区域"), status=404)
     if target.kind not in ResourceKind.values:
@@ -54,7 +55,7 @@ def _check(actor: Any, target: Resource) -> None:
 
 
 @transaction.atomic
-def resource_save(*, actor: Any, resource: Resource | None = None, **values: Any) -> Resource:
+def resource_save(*, actor: Actor, resource: Resource | None = None, **values: Any) -> Resource:
     """Create or change a resource within the actor's manage_places territory."""
     if resource is not None:
         resource = Resource.objects.select_for_update().select_related("territory").get(pk=resource.pk)
@@ -88,7 +89,7 @@ KIND_BY_LABEL = {str(k.label): k.value for k in ResourceKind} | {k.value: k.valu
 CSV_COLUMNS = ("name", "kind", "territory", "lon", "lat", "address", "opening_hours", "uses", "owner")
 
 
-def _row_values(actor: Any, row: dict[str, str]) -> dict[str, Any]:
+def _row_values(actor: Actor, row: dict[str, str]) -> dict[str, Any]:
     """One CSV row as resource_save's values: kind by its label, area by its code, owner by name."""
     kind = KIND_BY_LABEL.get(row["kind"])
     if not row["name"] or kind is None:
@@ -110,7 +111,7 @@ def _row_values(actor: Any, row: dict[str, str]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def resource_import_csv(*, actor: Any, text: str) -> ImportResult:
+def resource_import_csv(*, actor: Actor, text: str) -> ImportResult:
     """Columns: 名称,类别,区划编码,经度,纬度,地址,开放时间,服务(、分隔),产权单位. A row is matched by
     (区划编码, 名称): existing resources are updated. Any bad row rolls the whole file back and
     the message names the line."""

@@ -1,9 +1,8 @@
 """Who reaches which parking rows; every miss is a 404 (the same answer as "does not exist")."""
 
-from typing import Any
-
 from django.http import Http404
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.orgs.models import Organisation
 from gongzhi.parking.models import ParkingApplication, ParkingDraw, ParkingOffer, ParkingPermit
@@ -15,13 +14,13 @@ def _offer_area(offer: ParkingOffer) -> str:
     return offer_area_path(offer)
 
 
-def access_offer_to_manage(actor: Any, offer_id: int) -> ParkingOffer:
+def access_offer_to_manage(actor: Actor, offer_id: int) -> ParkingOffer:
     return ParkingOffer.objects.select_related("organisation__territory").get_visible_or_404(
         actor, pk=offer_id
     )
 
 
-def access_offer_to_apply(actor: Any, offer_id: int) -> ParkingOffer:
+def access_offer_to_apply(actor: Actor, offer_id: int) -> ParkingOffer:
     """An active offer of a unit in the resident's own community."""
     person = getattr(actor, "person", None)
     household = getattr(person, "household", None)
@@ -34,7 +33,7 @@ def access_offer_to_apply(actor: Any, offer_id: int) -> ParkingOffer:
     return offer
 
 
-def access_own_application(actor: Any, application_id: int) -> ParkingApplication:
+def access_own_application(actor: Actor, application_id: int) -> ParkingApplication:
     person_id = getattr(actor, "person_id", None)
     try:
         return ParkingApplication.objects.get(pk=application_id, applicant_id=person_id or -1)
@@ -42,7 +41,7 @@ def access_own_application(actor: Any, application_id: int) -> ParkingApplicatio
         raise Http404 from exc
 
 
-def access_permit(actor: Any, permit_id: int) -> ParkingPermit:
+def access_permit(actor: Actor, permit_id: int) -> ParkingPermit:
     """The holder's own permit, or any permit of an offer in the staff member's scope."""
     return ParkingPermit.objects.select_related("offer__organisation").get_visible_or_404(actor, pk=permit_id)
 
@@ -64,7 +63,7 @@ def access_draw_public(draw_id: int) -> ParkingDraw:
         raise Http404 from exc
 
 
-def access_unit(actor: Any, org_id: int) -> tuple[Organisation, bool]:
+def access_unit(actor: Actor, org_id: int) -> tuple[Organisation, bool]:
     """(the unit, whether the actor is parking staff). Members of the unit see its page with plates
     masked; staff holding manage_parking over the unit's territory see full plates."""
     scope = get_scope(actor)

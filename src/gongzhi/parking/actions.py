@@ -5,12 +5,12 @@ revocation) on one offer run one after the other; the partial unique constraint 
 
 import secrets
 from datetime import date, time
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.core.errors import RuleBroken
 from gongzhi.core.lifecycle import transition
@@ -63,7 +63,7 @@ def _check_days(days: str) -> str:
 @transaction.atomic
 def offer_save(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     title: str,
     address: str,
@@ -143,7 +143,7 @@ def offer_area_path(offer: ParkingOffer) -> str:
 @transaction.atomic
 def application_submit(
     *,
-    actor: Any,
+    actor: Actor,
     offer: ParkingOffer,
     plate: str,
     weekdays: str,
@@ -203,7 +203,7 @@ def application_submit(
 
 
 @transaction.atomic
-def application_withdraw(*, actor: Any, application: ParkingApplication) -> ParkingApplication:
+def application_withdraw(*, actor: Actor, application: ParkingApplication) -> ParkingApplication:
     locked = ParkingApplication.objects.select_for_update().get(pk=application.pk)
     if locked.applicant_id != getattr(actor, "person_id", None):
         raise ParkingError(_("只能撤回本人的申请"), status=404)
@@ -216,7 +216,7 @@ def application_withdraw(*, actor: Any, application: ParkingApplication) -> Park
 
 
 @transaction.atomic
-def draw_run(*, actor: Any, offer: ParkingOffer) -> ParkingDraw:
+def draw_run(*, actor: Actor, offer: ParkingOffer) -> ParkingDraw:
     """Rank every pending application by the published rule and the seed committed for this draw;
     the first free_spaces get permits on the lowest free space numbers; the rest are told they were
     not drawn. Nobody types a seed: the committed one is revealed, and a fresh one is committed for
@@ -244,7 +244,7 @@ def draw_run(*, actor: Any, offer: ParkingOffer) -> ParkingDraw:
         seed_committed_at=offer.seed_committed_at,
         entries=[list(e) for e in entries],
         free_spaces=len(free),
-        run_by=actor,
+        run_by_id=actor.pk,
     )
     ordered = lottery.draw_order(seed, entries)
     by_number = {a.number: a for a in pending}
@@ -278,7 +278,7 @@ def draw_run(*, actor: Any, offer: ParkingOffer) -> ParkingDraw:
 
 
 @transaction.atomic
-def permit_revoke(*, actor: Any, permit: ParkingPermit, reason: str) -> ParkingPermit:
+def permit_revoke(*, actor: Actor, permit: ParkingPermit, reason: str) -> ParkingPermit:
     """Revoking frees the space for the next draw; the permit row stays as the record."""
     reason = reason.strip()
     if not reason:

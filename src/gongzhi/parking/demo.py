@@ -11,6 +11,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import User
 from gongzhi.orgs.models import Organisation
 from gongzhi.parking import actions
+from gongzhi.parking.models import ParkingOffer
 from gongzhi.parking.plates import PROVINCES
 from gongzhi.people.models import Person
 from gongzhi.territory.models import TerritoryNode
@@ -33,7 +34,33 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     staff = User.objects.filter(username="demo_staff").first()
     if community is None or staff is None:
         return {"parking_offers": 0}
-    # the community's partner unit and resident unit (offices), then a shop with a forecourt
+    offers = _offers(staff, community, seed)
+    if not offers:
+        return {"parking_offers": 0}
+    resident = User.objects.filter(username="demo_resident").select_related("person__household").first()
+    count = 0
+    for i, person in enumerate(_applicants(community, resident, rng)):
+        offer = offers[0] if i < 14 or len(offers) == 1 else offers[1 + (i % (len(offers) - 1))]
+        actor = SimpleNamespace(person=person, person_id=person.pk, pk=None)
+        count += _apply(actor, offer, _plate(rng, rng.random() < 0.3), own=rng.random() < 0.3)
+    if resident is not None and resident.person and resident.person.household_id:
+        count += sum(_apply(resident, offer, "粤BD12345", own=False) for offer in offers[:2])
+    # the weekday-night offer is oversubscribed (need first, then the lottery); the weekend offer
+    # has room for everyone, so its draw simply issues permits (demo_resident holds one)
+    draws = [
+        actions.draw_run(actor=staff, offer=offer)
+        for offer in offers[:2]
+        if offer.applications.filter(status="pending").exists()
+    ]
+    progress(
+        f"  parking: {len(offers)} offers, {count} applications, draws {', '.join(d.seed for d in draws)}"
+    )
+    return {"parking_offers": len(offers), "parking_applications": count, "parking_draws": len(draws)}
+
+
+def _offers(staff: User, community: TerritoryNode, seed: int) -> list[ParkingOffer]:
+    """Offers of the community's partner unit and resident unit (offices), then a shop with a
+    forecourt, each with a seed commitment drawn from the demo's seed."""
     units = [
         org
         for kind in ("partner_unit", "resident_unit", "merchant")
@@ -47,31 +74,33 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         ("地面停车场周末车位", "67", time(0), time(0), 12),
         ("夜间共享车位", "1234567", time(20), time(7), 5),
     ]
-    offers = []
-    for unit, (title, days, start, end, spaces) in zip(units, plans, strict=False):
-        offers.append(
-            actions.offer_save(
-                actor=staff,
-                organisation=unit,
-                title=title,
-                address=unit.address or f"{HOME}{unit.name}",
-                weekdays=days,
-                starts_at=start,
-                ends_at=end,
-                spaces=spaces,
-                valid_from=today - timedelta(days=30),
-                valid_until=today + timedelta(days=335),
-                rules="请按指定车位停放,开放时段结束前驶离;出入请出示停车证二维码。",
-            )
+    offers = [
+        actions.offer_save(
+            actor=staff,
+            organisation=unit,
+            title=title,
+            address=unit.address or f"{HOME}{unit.name}",
+            weekdays=days,
+            starts_at=start,
+            ends_at=end,
+            spaces=spaces,
+            valid_from=today - timedelta(days=30),
+            valid_until=today + timedelta(days=335),
+            rules="请按指定车位停放,开放时段结束前驶离;出入请出示停车证二维码。",
         )
-    if not offers:
-        return {"parking_offers": 0}
+        for unit, (title, days, start, end, spaces) in zip(units, plans, strict=False)
+    ]
     # The offers' seed commitments come from the demo's own seed (the same demo every time); a real
     # offer's seed comes from `secrets` (models.new_draw_seed, decision 0042).
     committed = random.Random(seed * 31 + 3)
     for offer in offers:
         offer.next_seed = f"{committed.getrandbits(128):032x}"
         offer.save(update_fields=["next_seed"])
+    return offers
+
+
+def _applicants(community: TerritoryNode, resident: User | None, rng: random.Random) -> list[Person]:
+    """Up to 26 people of the community, one per household (not demo_resident's: it applies itself)."""
     people = list(
         Person.objects.filter(household__path__startswith=community.path, birth_date__isnull=False)
         .order_by("household_id", "id")
@@ -80,50 +109,23 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     by_household: dict[int | None, Person] = {}
     for p in people:
         by_household.setdefault(p.household_id, p)
-    resident = User.objects.filter(username="demo_resident").select_related("person__household").first()
     if resident is not None and resident.person is not None:
-        by_household.pop(resident.person.household_id, None)  # demo_resident applies below, with 粤BD12345
-    applicants = rng.sample(list(by_household.values()), min(26, len(by_household)))
-    count = 0
-    for i, person in enumerate(applicants):
-        offer = offers[0] if i < 14 or len(offers) == 1 else offers[1 + (i % (len(offers) - 1))]
-        actor = SimpleNamespace(person=person, person_id=person.pk, pk=None)
-        try:
-            actions.application_submit(
-                actor=actor,
-                offer=offer,
-                plate=_plate(rng, rng.random() < 0.3),
-                weekdays=offer.weekdays,
-                starts_at=offer.starts_at,
-                ends_at=offer.ends_at,
-                has_own_space=rng.random() < 0.3,
-            )
-            count += 1
-        except actions.ParkingError:
-            continue
-    if resident is not None and resident.person and resident.person.household_id:
-        for offer in offers[:2]:
-            try:
-                actions.application_submit(
-                    actor=resident,
-                    offer=offer,
-                    plate="粤BD12345",
-                    weekdays=offer.weekdays,
-                    starts_at=offer.starts_at,
-                    ends_at=offer.ends_at,
-                    has_own_space=False,
-                )
-                count += 1
-            except actions.ParkingError:
-                continue
-    # the weekday-night offer is oversubscribed (need first, then the lottery); the weekend offer
-    # has room for everyone, so its draw simply issues permits (demo_resident holds one)
-    draws = [
-        actions.draw_run(actor=staff, offer=offer)
-        for offer in offers[:2]
-        if offer.applications.filter(status="pending").exists()
-    ]
-    progress(
-        f"  parking: {len(offers)} offers, {count} applications, draws {', '.join(d.seed for d in draws)}"
-    )
-    return {"parking_offers": len(offers), "parking_applications": count, "parking_draws": len(draws)}
+        by_household.pop(resident.person.household_id, None)
+    return rng.sample(list(by_household.values()), min(26, len(by_household)))
+
+
+def _apply(actor: Any, offer: ParkingOffer, plate: str, *, own: bool) -> int:
+    """1 for an application made, 0 for one refused (the person or the plate has applied already)."""
+    try:
+        actions.application_submit(
+            actor=actor,
+            offer=offer,
+            plate=plate,
+            weekdays=offer.weekdays,
+            starts_at=offer.starts_at,
+            ends_at=offer.ends_at,
+            has_own_space=own,
+        )
+    except actions.ParkingError:
+        return 0
+    return 1

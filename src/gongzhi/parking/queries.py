@@ -6,12 +6,13 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from gongzhi.core.actors import Actor
 from gongzhi.parking.models import ParkingApplication, ParkingOffer, ParkingPermit
 from gongzhi.parking.workflow import ApplicationStatus, PermitStatus
 from gongzhi.territory.models import community_path, street_path
 
 
-def offers_for_resident(actor: Any) -> list[ParkingOffer]:
+def offers_for_resident(actor: Actor) -> list[ParkingOffer]:
     """Active offers of units in the resident's community, with free-space counts."""
     person = getattr(actor, "person", None)
     household = getattr(person, "household", None)
@@ -31,7 +32,7 @@ def offers_for_resident(actor: Any) -> list[ParkingOffer]:
     return list(rows)
 
 
-def my_applications(actor: Any) -> list[ParkingApplication]:
+def my_applications(actor: Actor) -> list[ParkingApplication]:
     return list(
         ParkingApplication.objects.filter(applicant_id=getattr(actor, "person_id", None) or -1)
         .select_related("offer__organisation", "draw")
@@ -39,7 +40,7 @@ def my_applications(actor: Any) -> list[ParkingApplication]:
     )
 
 
-def my_permits(actor: Any) -> list[ParkingPermit]:
+def my_permits(actor: Actor) -> list[ParkingPermit]:
     return list(
         ParkingPermit.objects.filter(holder_id=getattr(actor, "person_id", None) or -1)
         .select_related("offer__organisation")
@@ -47,7 +48,7 @@ def my_permits(actor: Any) -> list[ParkingPermit]:
     )
 
 
-def managed_offers(actor: Any) -> list[ParkingOffer]:
+def managed_offers(actor: Actor) -> list[ParkingOffer]:
     return list(
         ParkingOffer.objects.visible_to(actor)
         .select_related("organisation")
@@ -80,7 +81,7 @@ def permit_by_code(code: str) -> ParkingPermit | None:
     )
 
 
-def my_units(actor: Any) -> list[Any]:
+def my_units(actor: Actor) -> list[Any]:
     """Organisations the actor holds a role on that offer parking (their unit page)."""
     from gongzhi.core.scoping import get_scope
     from gongzhi.orgs.models import Organisation

@@ -6,15 +6,16 @@ from typing import Any
 
 from django.http import Http404
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.places.models import Activity, Booking, Centre, SignUp, Venue
 
 
-def may_manage(actor: Any, centre: Centre) -> bool:
+def may_manage(actor: Actor | None, centre: Centre) -> bool:
     return get_scope(actor).can("manage_places", centre.territory.path)
 
 
-def person_id_of(actor: Any) -> int:
+def person_id_of(actor: Actor) -> int:
     """The signed-in person; an account without a person record cannot book or sign up."""
     person_id = getattr(actor, "person_id", None)
     if person_id is None:
@@ -22,7 +23,7 @@ def person_id_of(actor: Any) -> int:
     return person_id
 
 
-def access_centre(centre_id: int, *, actor: Any = None, manage: bool = False) -> Centre:
+def access_centre(centre_id: int, *, actor: Actor | None = None, manage: bool = False) -> Centre:
     centre = Centre.objects.select_related("territory").filter(pk=centre_id).first()
     if (
         centre is None
@@ -40,14 +41,14 @@ def access_venue(venue_id: int) -> Venue:
     return venue
 
 
-def access_activity(activity_id: int, *, actor: Any = None) -> Activity:
+def access_activity(activity_id: int, *, actor: Actor | None = None) -> Activity:
     activity = Activity.objects.select_related("centre__territory", "venue").filter(pk=activity_id).first()
     if activity is None or (not activity.published and not may_manage(actor, activity.centre)):
         raise Http404
     return activity
 
 
-def access_own_signup(actor: Any, signup_id: int) -> SignUp:
+def access_own_signup(actor: Actor, signup_id: int) -> SignUp:
     signup = (
         SignUp.objects.select_related("activity").filter(pk=signup_id, person_id=person_id_of(actor)).first()
     )
@@ -56,7 +57,7 @@ def access_own_signup(actor: Any, signup_id: int) -> SignUp:
     return signup
 
 
-def access_booking(actor: Any, booking_id: int, *, manage: bool = False) -> Booking:
+def access_booking(actor: Actor, booking_id: int, *, manage: bool = False) -> Booking:
     """Own booking, or (manage=True) a booking at a centre the actor manages."""
     booking = Booking.objects.select_related("venue__centre__territory").filter(pk=booking_id).first()
     if booking is None:

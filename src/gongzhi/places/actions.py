@@ -13,13 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.core.lifecycle import history_row, transition
-from gongzhi.places import geo, tickets
+from gongzhi.places import tickets
 from gongzhi.places.errors import (
     AlreadySignedUp,
     BookingRefused,
@@ -35,7 +36,6 @@ from gongzhi.places.models import (
     BookingEvent,
     BookingSeries,
     Centre,
-    CentreIndexVersion,
     Feedback,
     SignUp,
     SignUpEvent,
@@ -56,21 +56,8 @@ from gongzhi.places.workflow import (
 def centre_save(*, centre: Centre) -> Centre:
     """Create or update a centre; the nearest-centre index of every process is invalidated."""
     centre.full_clean(exclude=["territory"])
-    centre.save()
-    centre_index_bump()
+    centre.save()  # the nearest-centre index follows by signal (geo.watch_centres)
     return centre
-
-
-def centre_index_bump() -> None:
-    """Call inside the transaction that creates, moves, (de)activates or re-tags a centre: every
-    process rebuilds its nearest-centre index (geo.get_index) on its next lookup."""
-    updated = CentreIndexVersion.objects.filter(pk=1).update(
-        version=F("version") + 1, changed_at=timezone.now()
-    )
-    if not updated:
-        CentreIndexVersion.objects.get_or_create(pk=1, defaults={"version": 1})
-    geo.forget_version_check()
-    transaction.on_commit(geo.forget_version_check)
 
 
 # ---------------------------------------------------------------- bookings
@@ -133,7 +120,7 @@ def _event(
 ) -> None:
     """The append-only history row of a booking (BookingEvent) or a sign-up (SignUpEvent)."""
     model, link = (BookingEvent, "booking") if isinstance(row, Booking) else (SignUpEvent, "signup")
-    fields = {link: row, "from_status": from_status, "to_status": to_status, "note": note}
+    fields: dict[str, Any] = {link: row, "from_status": from_status, "to_status": to_status, "note": note}
     history_row(model, actor_id=actor_id, **fields)
 
 
@@ -261,7 +248,7 @@ def booking_series_request(
 
 @transaction.atomic
 def booking_transition(
-    *, booking: Booking, to: str, actor_person_id: int | None, note: str = "", actor: Any = None
+    *, booking: Booking, to: str, actor_person_id: int | None, note: str = "", actor: Actor | None = None
 ) -> Booking:
     """Move a booking along BOOKING_TABLE (InvalidTransition, 409, otherwise); the event row is
     appended in the same transaction (and, for a staff decision — `actor` given — an audit row)."""
@@ -404,7 +391,12 @@ def _award(signup: SignUp, activity: Activity) -> tuple[int, str]:
 
 @transaction.atomic
 def check_in(  # type: ignore[no-untyped-def]
-    *, token: str, staff_person_id: int | None, now: datetime | None = None, may_check=None, actor: Any = None
+    *,
+    token: str,
+    staff_person_id: int | None,
+    now: datetime | None = None,
+    may_check=None,
+    actor: Actor | None = None,
 ) -> CheckinResult:
     """Redeem a QR ticket once. `may_check(centre)` says whether this staff member may check in at
     the ticket's centre (outsiders get the same answer as a forged code)."""
@@ -496,7 +488,7 @@ def activity_publish(
     description: str = "",
     venue: Venue | None = None,
     now: datetime | None = None,
-    actor: Any = None,
+    actor: Actor | None = None,
 ) -> Activity:
     """Publish an activity; with a venue, its slot is booked for the activity in the same
     transaction (so the room cannot also be booked by someone else)."""

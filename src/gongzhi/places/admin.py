@@ -3,7 +3,6 @@ their rules, activities; bookings and sign-ups are read-only here (they change o
 
 from django.contrib import admin
 
-from gongzhi.places import actions
 from gongzhi.places.models import Activity, Booking, Centre, CentreStaff, SignUp, Venue
 
 
@@ -24,11 +23,7 @@ class CentreAdmin(admin.ModelAdmin):
     list_filter = ["level", "active"]
     search_fields = ["name", "address"]
     raw_id_fields = ["territory"]
-    inlines = [VenueInline, StaffInline]
-
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        actions.centre_index_bump()
+    inlines = [VenueInline, StaffInline]  # a saved centre moves the nearest-centre index by signal
 
 
 @admin.register(Activity)

@@ -5,3 +5,8 @@ class PlacesConfig(AppConfig):
     name = "gongzhi.places"
     label = "places"
     verbose_name = "党群服务中心、场地与活动"
+
+    def ready(self) -> None:
+        from gongzhi.places import geo
+
+        geo.watch_centres()

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from gongzhi.places import actions, tickets
+from gongzhi.places import geo, tickets
 from gongzhi.places.hours import standard_hours
 from gongzhi.places.models import (
     Activity,
@@ -59,7 +59,7 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     rng = random.Random(seed)
     with transaction.atomic():
         counts = _install(street, rng)
-        actions.centre_index_bump()
+        geo.bump_version()  # bulk_create sends no signal
     progress(
         f"  places: {counts['centres']} centres, {counts['activities']} activities, {counts['bookings']} bookings"
     )

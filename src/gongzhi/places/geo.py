@@ -2,22 +2,22 @@
 
 At 10,000 centres a vectorised distance to every centre plus argpartition costs well under a
 millisecond, so no spatial tree is needed (decision 0016). The index also holds the Centre rows, so
-a lookup needs no query at all. It is rebuilt when CentreIndexVersion moves; every centre write
-bumps it in its own transaction (actions.centre_index_bump). The version is read at most every
-VERSION_TTL seconds (a bump made by this process forces a re-read at commit), so another process
-sees a change within 2 s.
+a lookup needs no query at all. It is rebuilt when its core.cache version moves (decision 0046):
+every centre saved or deleted bumps it by signal (places.apps), and writes that send no signal
+(bulk loads, QuerySet.update) call bump_version. Outside a transaction the version is read at most
+every VERSION_TTL seconds (this process's own bumps are seen at once), so another process sees a
+change within 2 s.
 
 Distance model (decision 0016): great-circle (haversine) metres × 1.3 detour factor = walking metres;
 walking at 4.5 km/h (75 m per minute)."""
 
 import math
-import threading
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from gongzhi.places.models import Centre, CentreIndexVersion
+from gongzhi.core.cache import Namespace
+from gongzhi.places.models import Centre
 
 EARTH_RADIUS_M = 6_371_008.8
 DETOUR_FACTOR = 1.3
@@ -42,7 +42,7 @@ def haversine_m(lon1: float, lat1: float, lons: np.ndarray, lats: np.ndarray) ->
 
 @dataclass
 class CentreIndex:
-    version: str
+    version: int
     ids: np.ndarray
     lons: np.ndarray
     lats: np.ndarray
@@ -79,18 +79,15 @@ class CentreIndex:
         return [(int(ids[i]), float(dist[i])) for i in order]
 
 
-_lock = threading.Lock()
-_cached: CentreIndex | None = None
-_checked_at = 0.0
 VERSION_TTL = 2.0
+CENTRE_INDEX = Namespace("places.centre_index", recheck_seconds=lambda: VERSION_TTL, one_at_a_time=True)
 
 
-def current_version() -> str:
-    row = CentreIndexVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
-    return f"{row[0]}@{row[1].isoformat()}" if row else "0"
+def current_version() -> int:
+    return CENTRE_INDEX.version()
 
 
-def build_index(version: str) -> CentreIndex:
+def build_index(version: int) -> CentreIndex:
     rows = list(Centre.objects.filter(active=True).order_by("id"))
     return CentreIndex(
         version=version,
@@ -103,19 +100,20 @@ def build_index(version: str) -> CentreIndex:
 
 
 def get_index() -> CentreIndex:
-    """The cached index; the version row is read at most every VERSION_TTL seconds."""
-    global _cached, _checked_at
-    index = _cached
-    if index is not None and time.monotonic() - _checked_at < VERSION_TTL:
-        return index
-    version = current_version()
-    with _lock:
-        if _cached is None or _cached.version != version:
-            _cached = build_index(version)
-        _checked_at = time.monotonic()
-        return _cached
+    """The cached index, rebuilt if a centre changed since it was built."""
+    return CENTRE_INDEX.get("index", lambda: build_index(CENTRE_INDEX.version()))
 
 
-def forget_version_check() -> None:
-    global _checked_at
-    _checked_at = 0.0
+def forget() -> None:
+    """Drop this process's index (it is rebuilt on next use): a cold build for the bench."""
+    CENTRE_INDEX.forget_local()
+
+
+def bump_version() -> None:
+    """Call in the action that changes centres without saving them one by one (bulk loads, update())."""
+    CENTRE_INDEX.bump()
+
+
+def watch_centres() -> None:
+    """Every centre saved or deleted moves the version (connected once, in PlacesConfig.ready)."""
+    CENTRE_INDEX.watch(Centre)

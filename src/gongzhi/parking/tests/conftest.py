@@ -59,3 +59,13 @@ def apply(user, offer, plate, *, own=False, days="12345", start=time(19), end=ti
     return actions.application_submit(
         actor=user, offer=offer, plate=plate, weekdays=days, starts_at=start, ends_at=end, has_own_space=own
     )
+
+
+@pytest.fixture
+def permit(actors, offer):  # type: ignore[no-untyped-def]
+    """Resident A's permit (粤B12345), drawn by staff A as the only applicant."""
+    from gongzhi.parking.models import ParkingPermit
+
+    apply(actors.resident_a, offer, "粤B12345")
+    actions.draw_run(actor=actors.staff_a, offer=offer)
+    return ParkingPermit.objects.get()

@@ -114,10 +114,7 @@ def test_staff_of_another_community_gets_404_and_nothing_changes(client, actors,
     assert permit.status == PermitStatus.ACTIVE
 
 
-def test_holder_sees_permit_with_qr_and_the_guard_check_shows_a_masked_plate(client, actors, offer):
-    apply(actors.resident_a, offer, "粤B12345")
-    actions.draw_run(actor=actors.staff_a, offer=offer)
-    permit = ParkingPermit.objects.get()
+def test_holder_sees_permit_with_qr_and_the_guard_check_shows_a_masked_plate(client, actors, offer, permit):
     login(client, actors.resident_a)
     page = client.get(f"/parking/permits/{permit.pk}/").content.decode()
     assert "<svg" in page
@@ -129,10 +126,7 @@ def test_holder_sees_permit_with_qr_and_the_guard_check_shows_a_masked_plate(cli
     assert client.get("/parking/check/forged/").status_code == 404
 
 
-def test_staff_revokes_a_permit(client, actors, offer):
-    apply(actors.resident_a, offer, "粤B12345")
-    actions.draw_run(actor=actors.staff_a, offer=offer)
-    permit = ParkingPermit.objects.get()
+def test_staff_revokes_a_permit(client, actors, offer, permit):
     login(client, actors.staff_a)
     assert client.post(f"/parking/permits/{permit.pk}/revoke/", {"reason": ""}).status_code == 400
     assert client.post(f"/parking/permits/{permit.pk}/revoke/", {"reason": "长期未使用"}).status_code == 302
@@ -141,19 +135,14 @@ def test_staff_revokes_a_permit(client, actors, offer):
     assert permit.revoke_reason == "长期未使用"
 
 
-def test_holder_cannot_revoke_their_own_permit(client, actors, offer):
-    apply(actors.resident_a, offer, "粤B12345")
-    actions.draw_run(actor=actors.staff_a, offer=offer)
-    permit = ParkingPermit.objects.get()
+def test_holder_cannot_revoke_their_own_permit(client, actors, offer, permit):
     login(client, actors.resident_a)
     assert client.post(f"/parking/permits/{permit.pk}/revoke/", {"reason": "x"}).status_code == 404
 
 
-def test_unit_page_masks_plates_for_unit_members_and_shows_them_to_staff(client, actors, offer):
+def test_unit_page_masks_plates_for_unit_members_and_shows_them_to_staff(client, actors, offer, permit):
     from conftest import make_user
 
-    apply(actors.resident_a, offer, "粤B12345")
-    actions.draw_run(actor=actors.staff_a, offer=offer)
     member = make_user("unit_guard", "门卫", None)
     RoleAssignment.objects.create(
         person=member.person, role=Role.PROPERTY_STAFF, organisation=offer.organisation
@@ -191,17 +180,7 @@ def test_staff_creates_an_offer_and_bad_dates_get_a_message(client, actors, unit
 
 def test_staff_of_another_community_cannot_offer_for_unit_a(client, actors, unit_a):
     login(client, actors.staff_b)
-    data = offer_form(
-        unit_a.pk,
-        title="x",
-        address="y",
-        weekdays=["6"],
-        starts_at="00:00",
-        ends_at="00:00",
-        spaces=1,
-        valid_from="2026-12-01",
-        valid_until="2027-11-01",
-    )
+    data = offer_form(unit_a.pk, title="x", address="y")  # valid but for the unit
     assert client.post("/parking/manage/offers/new/", data).status_code == 400  # not a choice for them
     assert not ParkingOffer.objects.exists()
 
@@ -243,26 +222,22 @@ def test_resident_withdraws_a_pending_application_but_not_someone_elses(client, 
     assert client.post(f"/parking/applications/{mine.pk}/withdraw/").status_code == 409
 
 
-def test_guard_check_says_whether_now_is_inside_the_window(client, actors, offer):
+def test_guard_check_says_whether_now_is_inside_the_window(client, permit):
+    """The permit's window is the offer's: Monday to Friday, 19:00 to 08:00 the next morning."""
     import datetime
     from zoneinfo import ZoneInfo
 
     import time_machine
 
-    apply(actors.resident_a, offer, "粤B12345", days="12345", start=datetime.time(19), end=datetime.time(8))
-    actions.draw_run(actor=actors.staff_a, offer=offer)
-    code = ParkingPermit.objects.get().code
     tz = ZoneInfo("Asia/Shanghai")
-    with time_machine.travel(datetime.datetime(2026, 12, 4, 23, 0, tzinfo=tz), tick=False):  # Friday night
-        assert "当前在开放时段内" in client.get(f"/parking/check/{code}/").content.decode()
-    with time_machine.travel(datetime.datetime(2026, 12, 5, 7, 30, tzinfo=tz), tick=False):  # Saturday 07:30
-        assert "当前在开放时段内" in client.get(f"/parking/check/{code}/").content.decode()
-    with time_machine.travel(datetime.datetime(2026, 12, 5, 12, 0, tzinfo=tz), tick=False):  # Saturday noon
-        assert "当前不在开放时段内" in client.get(f"/parking/check/{code}/").content.decode()
-    with time_machine.travel(
-        datetime.datetime(2031, 1, 6, 20, 0, tzinfo=tz), tick=False
-    ):  # after valid_until
-        assert "不在有效期内" in client.get(f"/parking/check/{code}/").content.decode()
+    for moment, says in [
+        ((2026, 12, 4, 23, 0), "当前在开放时段内"),  # Friday night
+        ((2026, 12, 5, 7, 30), "当前在开放时段内"),  # Saturday 07:30
+        ((2026, 12, 5, 12, 0), "当前不在开放时段内"),  # Saturday noon
+        ((2031, 1, 6, 20, 0), "不在有效期内"),  # after valid_until
+    ]:
+        with time_machine.travel(datetime.datetime(*moment, tzinfo=tz), tick=False):
+            assert says in client.get(f"/parking/check/{permit.code}/").content.decode()
 
 
 def test_the_public_pages_publish_the_commitment_never_the_seed_before_the_draw_nor_a_tier(

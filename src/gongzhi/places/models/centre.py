@@ -92,14 +92,3 @@ class CentreStaff(TimeStamped):
         verbose_name = _("中心工作人员")
         verbose_name_plural = _("中心工作人员")
         constraints = [models.UniqueConstraint(fields=["centre", "person"], name="places_staff_once")]
-
-
-class CentreIndexVersion(models.Model):
-    """One row, bumped in the transaction of every centre write (actions.py, demo), so each process
-    rebuilds its in-memory nearest-centre index (places/geo.py) after a change."""
-
-    version = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"centre index v{self.version}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.people.tests.factories import make_person
-from gongzhi.places import actions, geo
+from gongzhi.places import actions
 from gongzhi.places.models import Activity, Booking, Centre, Venue
 
 ALL_DAY = {str(d): [["08:00", "22:00"]] for d in range(7)}
@@ -57,15 +57,6 @@ def request_booking(  # type: ignore[no-untyped-def]
         purpose=purpose,
         **kw,
     )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_centre_index():
-    geo._cached = None
-    geo.forget_version_check()
-    yield
-    geo._cached = None
-    geo.forget_version_check()
 
 
 @pytest.fixture
