@@ -5,10 +5,10 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from gongzhi.appeals import sql
 from gongzhi.appeals.calendar import WorkCalendar
 from gongzhi.appeals.models import CalendarDay, Category, DeadlinePolicy
 
@@ -27,39 +27,17 @@ DEFAULT = Clocks(sign_hours=2, contact_hours=24, resolve_workdays=5)
 # every dispatch read both (two queries and a few dozen model rows per intake). One cheap
 # aggregate over the two small tables is the version: a row added, deleted or edited (policy
 # updated_at and a checksum of its hours; calendar ids and which of them are working days) changes it, and so does a
-# rolled-back edit. Saves and deletes in this process also drop the cache at once (signals below).
+# rolled-back edit (appeals/sql.py reads it). Saves and deletes in this process also drop the cache
+# at once (signals below).
 _lock = threading.Lock()
 _cache: dict[str, Any] = {"version": None, "policies": {}, "calendars": {}}
-
-
-VERSION_COLUMNS = 6
-
-
-def version_sql() -> str:
-    """VERSION_COLUMNS select-list items whose values are the version; callers that make a query
-    anyway can fold them into it and pass the values on (intake does)."""
-    policy, day = DeadlinePolicy._meta.db_table, CalendarDay._meta.db_table
-    q = connection.ops.quote_name
-    # table and column names come from the models, nothing from the request
-    return (
-        f"(SELECT COUNT(*) FROM {q(policy)}), (SELECT MAX({q('updated_at')}) FROM {q(policy)}), "  # noqa: S608
-        f"(SELECT SUM({q('id')} * ({q('sign_hours')} + 7 * {q('contact_hours')} + 31 * {q('resolve_workdays')}))"
-        f" FROM {q(policy)}), (SELECT COUNT(*) FROM {q(day)}), (SELECT MAX({q('id')}) FROM {q(day)}), "
-        f"(SELECT SUM(CASE WHEN {q('is_workday')} THEN {q('id')} ELSE 0 END) FROM {q(day)})"
-    )
-
-
-def _version() -> tuple:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {version_sql()}")
-        return tuple(cursor.fetchone())
 
 
 def _current(version: tuple | None = None) -> dict[str, Any]:
     """The cache for the current version (read now unless given), reloading the policies when the
     version moved."""
     global _cache
-    version = _version() if version is None else tuple(version)
+    version = sql.deadline_version() if version is None else tuple(version)
     cache = _cache
     if cache["version"] == version:
         return cache
@@ -119,7 +97,7 @@ def clocks_and_due(
     start: datetime.datetime, category: Category | None, urgency: str, version: tuple | None = None
 ) -> "DueTimes":
     """due_times(start, clocks_for(category, urgency)) with one version check for both (none when
-    the caller passes the version it has just read with version_sql)."""
+    the caller passes the version it has just read with sql.intake_prefetch)."""
     cache = _current(version)
     return due_times(
         start, _clocks(cache, category, urgency), _calendar(cache, timezone.localtime(start).date())

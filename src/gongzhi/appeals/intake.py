@@ -7,7 +7,6 @@ constraints decide, and the loser reads the winner's row)."""
 
 import contextlib
 import functools
-import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +15,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from gongzhi.appeals import actions, actions_notify, deadlines, hooks, notify, routing, stats
-from gongzhi.appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Channel
-from gongzhi.appeals.workflow import Action, Status
-from gongzhi.core import crypto, rowsql, uploads
-from gongzhi.core.audit import actor_label
+from gongzhi.appeals import actions, actions_intake, hooks, notify, routing, sql
+from gongzhi.appeals.models import Appeal, Category, Channel
+from gongzhi.core import crypto, uploads
 from gongzhi.core.errors import BadInput
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.phone import InvalidPhone, normalise_phone
@@ -93,6 +90,34 @@ def _existing(idempotency_key: str | None, channel: str, external_id: str | None
     return None
 
 
+def _checked_title(channel: str, title: str, text: str) -> str:
+    if channel not in Channel.values:
+        raise IntakeError("channel", "未知渠道")
+    if not title.strip() and text.strip():
+        title = text.strip().splitlines()[0][:60]  # residents rarely write a title: use the first line
+    return title.strip()
+
+
+def _phone(contact_phone: str) -> dict[str, str]:
+    """The contact phone's stored forms: encrypted and masked (both empty without one)."""
+    if not contact_phone:
+        return {"contact_phone_cipher": "", "contact_phone_masked": ""}
+    try:
+        number = normalise_phone(contact_phone)
+    except InvalidPhone as exc:
+        raise IntakeError("contact_phone", str(exc)) from exc
+    return {"contact_phone_cipher": crypto.encrypt(number), "contact_phone_masked": mask_phone(number)}
+
+
+def _replayed(
+    idempotency_key: str | None, channel: str, external_id: str | None, existing_id: Any
+) -> Appeal | None:
+    """The appeal already stored under this key or external id, if the prefetch found one."""
+    if existing_id is None:
+        return None
+    return Appeal.objects.filter(pk=existing_id).first() or _existing(idempotency_key, channel, external_id)
+
+
 def appeal_submit(
     *,
     actor: Any,
@@ -103,25 +128,18 @@ def appeal_submit(
     lat: float | None = None,
     address_text: str = "",
     category: Category | None = None,
-    urgency: str = "normal",
-    submitter: Any = None,
-    contact_name: str = "",
     contact_phone: str = "",
-    anonymous: bool = False,
-    hide_name: bool = True,
-    contact_preference: str = "",
     idempotency_key: str | None = None,
     external_id: str | None = None,
     photos: list[Photo] | None = None,
     fallback_territory: TerritoryNode | None = None,
     created_at: Any = None,
+    **fields: Any,
 ) -> IntakeResult:
+    """`fields`: the appeal's other fields as given (urgency, submitter, contact_name, anonymous,
+    hide_name, contact_preference)."""
     photos = photos or []
-    if channel not in Channel.values:
-        raise IntakeError("channel", "未知渠道")
-    if not title.strip() and text.strip():
-        title = text.strip().splitlines()[0][:60]  # residents rarely write a title: use the first line
-    title = title.strip()
+    title = _checked_title(channel, title, text)
     _validate(title, text, lon, lat, address_text, photos)
     placement = _place(lon=lon, lat=lat, address_text=address_text)
     # 秒拨 prediction (gongzhi.dispatch through hooks, decision 0011): with no category given and an
@@ -134,71 +152,26 @@ def appeal_submit(
         else hooks.NO_PREDICTION
     )
     category = category or prediction.category
-    # the routed department as the cached rules name it, so its handlers are read in the same query
-    guess = (
-        routing.cached_department(
-            category=category, path=placement.territory.path if placement.territory else ""
-        )
-        if placement.territory is not None
-        else None
-    )
-    existing_id, *prefetched = _prefetch(idempotency_key, channel, external_id, guess)
-    if existing_id is not None:  # a replay: the stored appeal, before any complaint about this body
-        existing = Appeal.objects.filter(pk=existing_id).first() or _existing(
-            idempotency_key, channel, external_id
-        )
-        if existing is not None:
-            return IntakeResult(existing, created=False)
+    prefetched = _prefetch(idempotency_key, channel, external_id, _guess(category, placement))
+    existing = _replayed(idempotency_key, channel, external_id, prefetched.existing_id)
+    if existing is not None:  # a replay: the stored appeal, before any complaint about this body
+        return IntakeResult(existing, created=False)
     if lon is not None and lat is not None and placement.territory is None and not address_text.strip():
         raise IntakeError("location", "所选位置不在本平台的服务范围内,请重新选点或填写地址")
-    phone_cipher = phone_masked = ""
-    if contact_phone:
-        try:
-            number = normalise_phone(contact_phone)
-        except InvalidPhone as exc:
-            raise IntakeError("contact_phone", str(exc)) from exc
-        phone_cipher, phone_masked = crypto.encrypt(number), mask_phone(number)
+    fields.update(
+        channel=channel, title=title, text=text, category=category, lon=lon, lat=lat, address_text=address_text,
+        idempotency_key=idempotency_key, external_id=external_id, **_phone(contact_phone),
+    )  # fmt: skip
     territory = (
         placement.territory
         or fallback_territory
         or TerritoryNode.objects.filter(level=Level.DISTRICT).first()
     )
-    alone = _one_statement(
-        appeal_id=prefetched[0],
-        created_at=created_at,
-        photos=photos,
-        prediction=prediction,
-        submitter=submitter,
-        anonymous=anonymous,
-    )
+    new = _routed(fields, placement, territory, prefetched, hold=prediction.hold)
+    alone = _one_statement(prefetched.appeal_id, created_at, photos, prediction, fields)
     try:
         with contextlib.nullcontext() if alone else transaction.atomic():
-            appeal = _create(
-                actor=actor,
-                channel=channel,
-                title=title,
-                text=text,
-                category=category,
-                urgency=urgency,
-                lon=lon,
-                lat=lat,
-                address_text=address_text,
-                placement=placement,
-                territory=territory,
-                submitter=submitter,
-                contact_name=contact_name,
-                phone_cipher=phone_cipher,
-                phone_masked=phone_masked,
-                anonymous=anonymous,
-                hide_name=hide_name,
-                contact_preference=contact_preference,
-                idempotency_key=idempotency_key,
-                external_id=external_id,
-                photos=photos,
-                created_at=created_at,
-                prefetched=prefetched,
-                hold=prediction.hold,
-            )
+            appeal = actions_intake.create(actor=actor, new=new, created_at=created_at, photos=photos)
             prediction.store(appeal)  # 秒拨 suggestions (gongzhi.dispatch); a no-op without a model
     except IntegrityError:
         existing = _existing(idempotency_key, channel, external_id)
@@ -208,14 +181,15 @@ def appeal_submit(
     return IntakeResult(appeal, created=True)
 
 
+def _guess(category: Category | None, placement: routing.Placement) -> tuple[int | None, int | None] | None:
+    """The routed department as the cached rules name it, so its handlers are read in the same query."""
+    if placement.territory is None:
+        return None
+    return routing.cached_department(category=category, path=placement.territory.path)
+
+
 def _one_statement(
-    *,
-    appeal_id: int | None,
-    created_at: Any,
-    photos: list[Photo],
-    prediction: Any,
-    submitter: Any,
-    anonymous: bool,
+    appeal_id: int | None, created_at: Any, photos: list[Photo], prediction: Any, fields: dict[str, Any]
 ) -> bool:
     """Whether everything this intake writes goes out as one statement, outside any transaction:
     PostgreSQL (the id drawn in advance), no photo files, no resident to notify (SMS rows whose ids
@@ -226,7 +200,7 @@ def _one_statement(
         appeal_id is not None
         and created_at is None
         and not photos
-        and (submitter is None or anonymous)
+        and (fields.get("submitter") is None or fields.get("anonymous", False))
         and (not prediction.ranked or prediction.version is None)
         and connection.get_autocommit()
         and not connection.in_atomic_block
@@ -299,14 +273,6 @@ def _community_of(node: TerritoryNode | None) -> tuple[TerritoryNode | None, Ter
     return found.get(community), found.get(street)
 
 
-def _number(appeal_id: int) -> str:
-    """Readable, unique and sortable: GZ + date + the row id."""
-    return f"GZ{timezone.localdate():%Y%m%d}{appeal_id:07d}"
-
-
-_sequence: dict[str, str | None] = {}
-
-
 @functools.lru_cache(maxsize=512)
 def _handler_sql(department_id: int, today: Any) -> tuple[str, tuple[Any, ...]]:
     """notify.handler_ids as SQL, memoised: building the queryset cost more CPU than running it.
@@ -316,54 +282,32 @@ def _handler_sql(department_id: int, today: Any) -> tuple[str, tuple[Any, ...]]:
     return sql, tuple(params)
 
 
+@dataclass(frozen=True)
+class Prefetched:
+    existing_id: int | None  # an appeal already stored under this key or external id
+    appeal_id: int | None  # the id the INSERT will take (PostgreSQL), else None
+    routing_version: int | None
+    deadline_version: tuple[Any, ...]
+    guess: tuple[int | None, int | None] | None  # (department, version) whose handlers were read
+    handlers: list[int] | None
+
+
 def _prefetch(
     idempotency_key: str | None,
     channel: str,
     external_id: str | None,
     guess: tuple[int | None, int | None] | None,
-) -> tuple[Any, ...]:
-    """(id of an appeal already stored under this key or external id, new appeal id, active routing
-    version, deadline policy/calendar version) in one round trip instead of four: the replay check
-    (_existing, by id), the two cache checks every intake makes, and on PostgreSQL the id the
-    INSERT would take, drawn from the table's own sequence first so the number goes into the
-    INSERT (a nextval replaces an UPDATE of the fresh row: a second tuple version and index entries
-    for every intake; a replay leaves a gap in the sequence, as a rolled-back insert always did).
-    The new id is None elsewhere (SQLite: insert, then update the number)."""
-    table = Appeal._meta.db_table
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        next_id, id_params = "NULL", []
-        if connection.vendor == "postgresql":
-            if table not in _sequence:  # cached per process: the name never changes
-                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-                _sequence[table] = cursor.fetchone()[0]
-            if _sequence[table] is not None:
-                next_id, id_params = "nextval(%s)", [_sequence[table]]
-        # the same order as _existing: the idempotency key first, then the external id; names
-        # come from the models, values are parameters
-        existing, params = [], []
-        if idempotency_key:
-            existing.append(f"(SELECT {q('id')} FROM {q(table)} WHERE {q('idempotency_key')} = %s)")  # noqa: S608
-            params.append(idempotency_key)
-        if external_id:
-            existing.append(
-                f"(SELECT MIN({q('id')}) FROM {q(table)} WHERE {q('channel')} = %s AND {q('external_id')} = %s)"  # noqa: S608
-            )
-            params += [channel, external_id]
-        found = f"COALESCE({', '.join(existing)}, NULL)" if existing else "NULL"
-        # PostgreSQL: the handlers of the department the cached rules name (notify_department's
-        # query as a subquery); used only if routing confirms that department and version
-        handlers, handler_params = "NULL", []
-        if next_id != "NULL" and guess is not None and guess[0] is not None:
-            sql, handler_params = _handler_sql(guess[0], timezone.localdate())
-            handlers = f"(SELECT array_agg(h.{q('pk')}) FROM ({sql}) h)"  # noqa: S608
-        cursor.execute(
-            f"SELECT {found}, {next_id}, {handlers}, {routing.active_version_sql()}, {deadlines.version_sql()}",
-            params + id_params + list(handler_params),
-        )
-        row = cursor.fetchone()
-    handler_list = (row[2] or []) if handlers != "NULL" else None
-    return row[0], row[1], row[3], tuple(row[4:]), guess if handler_list is not None else None, handler_list
+) -> Prefetched:
+    """The replay check, the routing and deadline versions, the new id and the guessed department's
+    handlers in one round trip (sql.intake_prefetch)."""
+    handlers = (
+        _handler_sql(guess[0], timezone.localdate()) if guess is not None and guess[0] is not None else None
+    )
+    existing_id, appeal_id, handler_ids, routing_version, deadline_version = sql.intake_prefetch(
+        idempotency_key, channel, external_id, handlers
+    )
+    read = guess if handler_ids is not None else None
+    return Prefetched(existing_id, appeal_id, routing_version, deadline_version, read, handler_ids)
 
 
 # Cached per process for DEPARTMENT_TTL seconds, per routing version: the routed department is
@@ -395,136 +339,34 @@ def _department(department_id: int, version: int | None) -> Organisation:
     return department
 
 
-def _create(
-    *,
-    actor: Any,
+def _routed(
+    fields: dict[str, Any],
     placement: routing.Placement,
     territory: TerritoryNode | None,
-    photos: list[Photo],
-    phone_cipher: str,
-    phone_masked: str,
-    created_at: Any,
-    prefetched: list[Any],
-    hold: bool = False,
-    **fields: Any,
-) -> Appeal:
-    """Insert the appeal in its final state. When a rule routes it, it is accepted and dispatched
-    here rather than through actions.appeal_accept/appeal_dispatch: the row is not yet visible to
-    anyone else (same transaction), so there is nothing to lock, and one INSERT plus one batch of
-    three events replaces two lock-and-update rounds (decision 0008). The outcome — events,
-    clocks, DailyStat, notifications — is the one those actions produce."""
+    prefetched: Prefetched,
+    *,
+    hold: bool,
+) -> actions_intake.NewAppeal:
+    """Where the new appeal belongs and, when a rule routes it (and 秒拨 is not unsure: `hold`), the
+    department it is dispatched to at once."""
     community, street = placement.community, placement.street
     if community is None and street is None:
         community, street = _community_of(territory)
     path = territory.path if territory else ""
-    appeal_id, routing_version, deadline_version, guess, handlers = prefetched
     department_id, version = routing.route_department(
-        category=fields.get("category"), path=path, version=routing_version
+        category=fields.get("category"), path=path, version=prefetched.routing_version
     )
-    if guess != (department_id, version):
-        handlers = None  # notify.department_rows reads them
+    handlers = prefetched.handlers if prefetched.guess == (department_id, version) else None
     department = None
-    if department_id is not None and community is not None and not hold:  # hold: 秒拨 unsure, to triage
+    if department_id is not None and community is not None and not hold:
         department = _department(department_id, version)
         if department.kind not in {"department", "property_company"}:
             raise actions.AppealError("请选择承办部门")
-    now = timezone.now()
-    appeal = Appeal(
-        number=(
-            _number(appeal_id)
-            if appeal_id is not None
-            else hashlib.sha256(f"{now.isoformat()}{id(fields)}".encode()).hexdigest()[:24]
-        ),
-        territory=territory,
-        path=path,
-        community=community,
-        street=street,
-        contact_phone_cipher=phone_cipher,
-        contact_phone_masked=phone_masked,
-        **fields,
+    return actions_intake.NewAppeal(
+        fields={**fields, "territory": territory, "path": path, "community": community, "street": street},
+        department=department,
+        version=version,
+        appeal_id=prefetched.appeal_id,
+        deadline_version=prefetched.deadline_version,
+        handlers=handlers,
     )
-    if department is not None:
-        appeal.status = Status.DISPATCHED
-        appeal.department = department
-        appeal.routed_by_ruleset = version
-        actions.start_clocks(appeal, now, deadline_version)
-    # The writes go out together (core.rowsql, decision 0031): on PostgreSQL the appeal, its events,
-    # the handlers' inbox rows, the duplicate-check fingerprint and the DailyStat increment are one
-    # statement. The appeal goes in through the ORM only where its id is not known in advance
-    # (SQLite) or an import keeps the source system's created_at.
-    writes = []
-    if appeal_id is not None and created_at is None:
-        appeal.pk = appeal_id
-        writes.append(rowsql.insert([appeal]))
-    else:
-        late = {}
-        if appeal_id is not None:
-            appeal.pk = appeal_id
-            appeal.save(force_insert=True)
-        else:
-            appeal.save()
-            appeal.number = _number(appeal.pk)
-            late["number"] = appeal.number
-        if created_at is not None:  # imports of history keep the source system's time
-            late["created_at"] = appeal.created_at = created_at
-        Appeal.objects.filter(pk=appeal.pk).update(**late)
-    events = [
-        AppealEvent(
-            appeal=appeal,
-            at=now,
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_label=actor_label(actor),
-            action=Action.SUBMIT,
-            from_status="",
-            to_status=Status.SUBMITTED,
-            data={"channel": appeal.channel},
-        )
-    ]
-    if department is not None:
-        events += [
-            AppealEvent(
-                appeal=appeal,
-                at=now,
-                actor_label=actor_label(None),
-                action=Action.ACCEPT,
-                from_status=Status.SUBMITTED,
-                to_status=Status.ACCEPTED,
-                note="系统自动受理",
-            ),
-            AppealEvent(
-                appeal=appeal,
-                at=now,
-                actor_label=actor_label(None),
-                action=Action.DISPATCH,
-                from_status=Status.ACCEPTED,
-                to_status=Status.DISPATCHED,
-                note=f"按分拨规则v{version}自动派单",
-                data={"department_id": department.pk},
-            ),
-        ]
-    writes.append(rowsql.insert(events))
-    if department is not None:
-        inbox = notify.department_rows(appeal, "assigned", f"新派单:{appeal.number} {appeal.title}", handlers)
-        if inbox:
-            writes.append(rowsql.insert(inbox))
-    fingerprint = hooks.fingerprint_row(appeal)  # duplicate check of later appeals (gongzhi.hotissues)
-    if fingerprint is not None:
-        writes.append(rowsql.insert([fingerprint]))
-    if department is not None:
-        # last: the DailyStat row is shared by every intake for this department and community, and
-        # its row lock is held until COMMIT — take it as late as possible
-        writes.append(stats.bump_statement(appeal, dispatched=1))
-    rowsql.execute(writes)
-    for photo in photos:
-        kind = sniff_image(photo.content) or ""  # _validate refused anything else
-        AppealPhoto.objects.create(
-            appeal=appeal,
-            image=uploads.stored_file(photo.content, kind),  # never the sender's name (decision 0042)
-            content_type=kind,
-            size=len(photo.content),
-            sha256=hashlib.sha256(photo.content).hexdigest(),
-        )
-    if department is not None:
-        actions_notify.notify_resident(appeal, "accepted")
-        actions_notify.notify_resident(appeal, "dispatched")
-    return appeal

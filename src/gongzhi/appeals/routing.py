@@ -6,8 +6,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-
 from gongzhi.appeals import address
 from gongzhi.appeals.models import Category, RoutingRule, RoutingRuleSet
 from gongzhi.territory.geo_index import get_index
@@ -58,20 +56,12 @@ _lock = threading.Lock()
 _rules_cache: tuple[int, list[RuleView]] | None = None
 
 
-def active_version_sql() -> str:
-    """The active ruleset's version as a scalar subquery, for callers that fold this check into a
-    query they make anyway (intake: one round trip instead of three)."""
-    q = connection.ops.quote_name
-    table = q(RoutingRuleSet._meta.db_table)
-    return f"(SELECT {q('version')} FROM {table} WHERE {q('is_active')} ORDER BY 1 DESC LIMIT 1)"  # noqa: S608
-
-
 _UNREAD = object()
 
 
 def active_rules(version: Any = _UNREAD) -> tuple[int | None, list[RuleView]]:
     """The active ruleset's rules, cached per process until another version is activated.
-    `version`: the active version when the caller has just read it (active_version_sql)."""
+    `version`: the active version when the caller has just read it (sql.intake_prefetch)."""
     global _rules_cache
     if version is _UNREAD:
         version = RoutingRuleSet.objects.filter(is_active=True).values_list("version", flat=True).first()

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gongzhi.appeals import rates, whistles
+from gongzhi.appeals import actions_whistles, rates, whistles
 from gongzhi.appeals.views_common import act_and_tell
 
 LEVEL_LABELS = {"department": "承办部门", "community": "社区", "street": "街道"}
@@ -78,7 +78,7 @@ def exclusion_request(request: HttpRequest, rating_id: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     act_and_tell(
         request,
-        lambda: whistles.exclusion_request(actor=request.user, rating=rating, reason=reason),
+        lambda: actions_whistles.exclusion_request(actor=request.user, rating=rating, reason=reason),
         _("已提交剔除申请,待街道审批"),
     )
     return redirect("appeals:rates_exclusions")
@@ -91,7 +91,7 @@ def exclusion_decide(request: HttpRequest, exclusion_id: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     act_and_tell(
         request,
-        lambda: whistles.exclusion_decide(actor=request.user, exclusion=exclusion, approve=approve),
+        lambda: actions_whistles.exclusion_decide(actor=request.user, exclusion=exclusion, approve=approve),
         _("已审批"),
     )
     return redirect("appeals:rates_exclusions")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from gongzhi.appeals import actions_calendar, holidays, queries, rates, whistles
+from gongzhi.appeals import actions_calendar, actions_whistles, holidays, queries, rates, whistles
 from gongzhi.appeals.access import access_appeal, may_manage_calendar
 from gongzhi.appeals.models import Whistle
 from gongzhi.appeals.views_common import act_and_tell, act_on_form
@@ -112,7 +112,9 @@ def whistle_blow(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         whistle, status = act_on_form(
             form,
-            lambda: whistles.whistle_blow(actor=request.user, appeals=[appeal] if appeal else [], **data),
+            lambda: actions_whistles.whistle_blow(
+                actor=request.user, appeals=[appeal] if appeal else [], **data
+            ),
         )
         if whistle is not None:
             messages.success(request, _("已吹哨,被点名部门须在时限内报到"))
@@ -150,13 +152,15 @@ def whistle_report_in(request: HttpRequest, report_in_id: int) -> HttpResponse:
         def record_part() -> object:
             if not form.is_valid():
                 raise whistles.WhistleError(_("请填写承担的工作"))
-            return whistles.record_part(actor=request.user, report_in_row=row, text=form.cleaned_data["text"])
+            return actions_whistles.record_part(
+                actor=request.user, report_in_row=row, text=form.cleaned_data["text"]
+            )
 
         act_and_tell(request, record_part, _("已记录承担的工作"))
     else:
         act_and_tell(
             request,
-            lambda: whistles.report_in(actor=request.user, report_in_row=row),
+            lambda: actions_whistles.report_in(actor=request.user, report_in_row=row),
             lambda done: _("已报到(迟到)") if whistles.report_in_status(done) == "late" else _("已报到"),
         )
     return redirect("appeals:whistle", whistle_id=row.whistle_id)
@@ -166,7 +170,9 @@ def whistle_report_in(request: HttpRequest, report_in_id: int) -> HttpResponse:
 @require_POST
 def whistle_close(request: HttpRequest, whistle_id: int) -> HttpResponse:
     whistle = whistles.access_whistle(request.user, whistle_id)
-    act_and_tell(request, lambda: whistles.whistle_close(actor=request.user, whistle=whistle), _("已销号"))
+    act_and_tell(
+        request, lambda: actions_whistles.whistle_close(actor=request.user, whistle=whistle), _("已销号")
+    )
     return redirect("appeals:whistle", whistle_id=whistle.pk)
 
 
@@ -198,7 +204,8 @@ def closeout(request: HttpRequest, street_id: int, day: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         _note, status = act_on_form(
-            form, lambda: whistles.consult_note_add(actor=request.user, street=street, day=the_day, **data)
+            form,
+            lambda: actions_whistles.consult_note_add(actor=request.user, street=street, day=the_day, **data),
         )
         if status == 200:
             return redirect("appeals:closeout", street_id=street.pk, day=the_day.isoformat())

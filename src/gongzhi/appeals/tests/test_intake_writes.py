@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gongzhi.appeals import stats
+from gongzhi.appeals import actions_stats as stats
 from gongzhi.appeals.intake import appeal_submit
 from gongzhi.appeals.models import Appeal, AppealEvent, DailyStat, Notification, RoutingRuleSet
 from gongzhi.appeals.tests.helpers import IN_A, submit

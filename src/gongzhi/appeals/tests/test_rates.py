@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from gongzhi.appeals import actions, rates, whistles
+from gongzhi.appeals import actions, actions_whistles, rates, whistles
 from gongzhi.appeals.models import Appeal, Rating, RatingExclusion
 from gongzhi.appeals.tests.helpers import IN_A, IN_B, at, backdate_roles, submit
 from gongzhi.appeals.workflow import InvalidTransition
@@ -89,13 +89,13 @@ def test_an_approved_exclusion_takes_the_rating_out_and_is_audited(example, acto
     _a, _b, c = example
     rating = Rating.objects.get(appeal=c)
     with pytest.raises(PermissionError):
-        whistles.exclusion_request(actor=world.housing_handler, rating=rating, reason="恶意差评")
-    request = whistles.exclusion_request(
+        actions_whistles.exclusion_request(actor=world.housing_handler, rating=rating, reason="恶意差评")
+    request = actions_whistles.exclusion_request(
         actor=world.urban_handler, rating=rating, reason="诉求人与邻居纠纷,恶意差评"
     )
     with pytest.raises(PermissionError):
-        whistles.exclusion_decide(actor=actors.staff_a, exclusion=request, approve=True)
-    whistles.exclusion_decide(actor=actors.street_officer, exclusion=request, approve=True)
+        actions_whistles.exclusion_decide(actor=actors.staff_a, exclusion=request, approve=True)
+    actions_whistles.exclusion_decide(actor=actors.street_officer, exclusion=request, approve=True)
     [row] = rates.rates(actors.street_officer, level="department", start=NOV[0], end=NOV[1]).rows
     assert row.counts() == (4, 3, 2, 2, 2)
     assert (row.resolution, row.satisfaction) == (Decimal("100.0"), Decimal("100.0"))
@@ -104,13 +104,13 @@ def test_an_approved_exclusion_takes_the_rating_out_and_is_audited(example, acto
     entry = AuditEntry.objects.get(action="appeals.rating_exclusion_approve")
     assert (entry.actor, entry.object_id) == (actors.street_officer, str(request.pk))
     with pytest.raises(whistles.WhistleError):
-        whistles.exclusion_decide(actor=actors.street_officer, exclusion=request, approve=True)
+        actions_whistles.exclusion_decide(actor=actors.street_officer, exclusion=request, approve=True)
 
 
 def test_a_refused_exclusion_changes_nothing_but_is_audited(example, actors, world):
     rating = Rating.objects.get(appeal=example[2])
-    request = whistles.exclusion_request(actor=world.urban_handler, rating=rating, reason="恶意差评")
-    whistles.exclusion_decide(actor=actors.street_officer, exclusion=request, approve=False)
+    request = actions_whistles.exclusion_request(actor=world.urban_handler, rating=rating, reason="恶意差评")
+    actions_whistles.exclusion_decide(actor=actors.street_officer, exclusion=request, approve=False)
     [row] = rates.rates(None, level="department", start=NOV[0], end=NOV[1]).rows
     assert row.counts() == (4, 3, 3, 2, 2)
     assert RatingExclusion.objects.get(pk=request.pk).state == RatingExclusion.State.REFUSED
@@ -157,8 +157,10 @@ def test_the_rollup_equals_a_recount_after_a_random_sequence_of_actions(actors, 
                     rating = appeal.ratings.order_by("-round").first()
                     if rating and not hasattr(rating, "exclusion"):
                         handler = handlers[rating.department_id]
-                        request = whistles.exclusion_request(actor=handler, rating=rating, reason="恶意评价")
-                        whistles.exclusion_decide(
+                        request = actions_whistles.exclusion_request(
+                            actor=handler, rating=rating, reason="恶意评价"
+                        )
+                        actions_whistles.exclusion_decide(
                             actor=actors.street_officer, exclusion=request, approve=rng.random() < 0.6
                         )
             except InvalidTransition:

@@ -2,7 +2,7 @@ import pytest
 import time_machine
 from django.http import Http404
 
-from gongzhi.appeals import whistles
+from gongzhi.appeals import actions_whistles, whistles
 from gongzhi.appeals.models import AppealEvent, Notification, ReportIn, Whistle
 from gongzhi.appeals.sweeps import sweep
 from gongzhi.appeals.tests.helpers import IN_B, at, backdate_roles, submit
@@ -26,7 +26,7 @@ def blow(actors, world, **kw) -> Whistle:  # type: ignore[no-untyped-def]
         "report_in_minutes": 30,
     }
     fields.update(kw)
-    return whistles.whistle_blow(**fields)
+    return actions_whistles.whistle_blow(**fields)
 
 
 def test_blowing_names_departments_with_a_report_in_deadline_and_notes_each_appeal(actors, world):
@@ -67,24 +67,24 @@ def test_report_in_on_time_and_late(actors, world):
     urban = whistle.report_ins.get(department=world.urban)
     housing = whistle.report_ins.get(department=world.housing)
     with time_machine.travel(at(2026, 11, 2, 9, 20), tick=False):
-        urban = whistles.report_in(actor=world.urban_handler, report_in_row=urban)
+        urban = actions_whistles.report_in(actor=world.urban_handler, report_in_row=urban)
         assert whistles.report_in_status(housing) == "pending"
     with time_machine.travel(at(2026, 11, 2, 9, 45), tick=False):
         assert whistles.report_in_status(housing) == "overdue"
-        housing = whistles.report_in(actor=world.housing_handler, report_in_row=housing)
+        housing = actions_whistles.report_in(actor=world.housing_handler, report_in_row=housing)
     assert whistles.report_in_status(urban) == "on_time"
     assert whistles.report_in_status(housing) == "late"
     with pytest.raises(whistles.WhistleError):
-        whistles.report_in(actor=world.urban_handler, report_in_row=urban)
+        actions_whistles.report_in(actor=world.urban_handler, report_in_row=urban)
 
 
 def test_a_department_records_its_part_only_after_reporting_in(actors, world):
     whistle = blow(actors, world)
     row = whistle.report_ins.get(department=world.urban)
     with pytest.raises(whistles.WhistleError):
-        whistles.record_part(actor=world.urban_handler, report_in_row=row, text="负责拆除危墙")
-    whistles.report_in(actor=world.urban_handler, report_in_row=row)
-    row = whistles.record_part(actor=world.urban_handler, report_in_row=row, text="负责拆除危墙")
+        actions_whistles.record_part(actor=world.urban_handler, report_in_row=row, text="负责拆除危墙")
+    actions_whistles.report_in(actor=world.urban_handler, report_in_row=row)
+    row = actions_whistles.record_part(actor=world.urban_handler, report_in_row=row, text="负责拆除危墙")
     assert ReportIn.objects.get(pk=row.pk).part == "负责拆除危墙"
 
 
@@ -106,7 +106,7 @@ def test_an_outsider_department_cannot_see_or_report_in(actors, world):
     with pytest.raises(Http404):
         whistles.access_whistle(actors.staff_b, whistle.pk)
     with pytest.raises(PermissionError):
-        whistles.report_in(actor=world.housing_handler, report_in_row=row)
+        actions_whistles.report_in(actor=world.housing_handler, report_in_row=row)
     assert ReportIn.objects.get(pk=row.pk).reported_at is None
     assert whistles.access_whistle(world.urban_handler, whistle.pk) == whistle
     assert whistles.access_whistle(actors.street_officer, whistle.pk) == whistle
@@ -115,7 +115,7 @@ def test_an_outsider_department_cannot_see_or_report_in(actors, world):
 def test_an_overdue_report_in_is_escalated_by_the_sweep_once(actors, world):
     with time_machine.travel(at(2026, 11, 2, 9), tick=False):
         whistle = blow(actors, world)
-        whistles.report_in(
+        actions_whistles.report_in(
             actor=world.urban_handler, report_in_row=whistle.report_ins.get(department=world.urban)
         )
     assert sweep(now=at(2026, 11, 2, 9, 29)).report_ins_escalated == 0
@@ -131,11 +131,11 @@ def test_closing_a_whistle_stops_report_ins_and_escalation(actors, world):
     with time_machine.travel(at(2026, 11, 2, 9), tick=False):
         whistle = blow(actors, world)
     with pytest.raises(PermissionError):
-        whistles.whistle_close(actor=world.urban_handler, whistle=whistle)
-    whistles.whistle_close(actor=actors.street_officer, whistle=whistle)
+        actions_whistles.whistle_close(actor=world.urban_handler, whistle=whistle)
+    actions_whistles.whistle_close(actor=actors.street_officer, whistle=whistle)
     assert sweep(now=at(2026, 11, 2, 11)).report_ins_escalated == 0
     with pytest.raises(whistles.WhistleError):
-        whistles.report_in(
+        actions_whistles.report_in(
             actor=world.urban_handler, report_in_row=whistle.report_ins.get(department=world.urban)
         )
     assert Whistle.objects.get(pk=whistle.pk).closed_at is not None
@@ -163,28 +163,28 @@ def busy_day(actors, world):
         actions.appeal_sign(appeal=old, actor=world.urban_handler)
     with time_machine.travel(at(2026, 11, 26, 16), tick=False):
         yesterday = blow(actors, world, co_departments=[])
-        whistles.report_in(actor=world.urban_handler, report_in_row=yesterday.report_ins.get())
+        actions_whistles.report_in(actor=world.urban_handler, report_in_row=yesterday.report_ins.get())
     with time_machine.travel(at(2026, 11, 27, 8), tick=False):
         first = submit(actors, world)
         submit(actors, world)
         whistle = blow(actors, world)
     with time_machine.travel(at(2026, 11, 27, 8, 40), tick=False):
-        whistles.report_in(
+        actions_whistles.report_in(
             actor=world.urban_handler, report_in_row=whistle.report_ins.get(department=world.urban)
         )
     with time_machine.travel(at(2026, 11, 27, 11), tick=False):
         first = actions.appeal_sign(appeal=first, actor=world.urban_handler)
         first = actions.appeal_reply(appeal=first, actor=world.urban_handler, text="已劝离占道摊贩")
         actions.appeal_rate(appeal=first, actor=actors.resident_a, satisfaction="satisfied", solved=True)
-        whistles.whistle_close(actor=actors.street_officer, whistle=yesterday)
-        whistles.consult_note_add(
+        actions_whistles.whistle_close(actor=actors.street_officer, whistle=yesterday)
+        actions_whistles.consult_note_add(
             actor=actors.street_officer,
             street=actors.net.street,
             day=at(2026, 11, 27).date(),
             kind="consult",
             text="城管、住建会商围墙处置方案",
         )
-        whistles.consult_note_add(
+        actions_whistles.consult_note_add(
             actor=actors.street_officer,
             street=actors.net.street,
             day=at(2026, 11, 27).date(),

@@ -4,6 +4,8 @@ the same texts for the same seed, and the in-memory replay equal to the lifecycl
 import datetime
 import io
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import time_machine
@@ -219,7 +221,16 @@ CLOCK_FIELDS = [
 ]  # fmt: skip
 
 
-def test_the_bulk_story_writes_what_the_lifecycle_functions_write(actors) -> None:
+@dataclass
+class Cast:
+    urban: Organisation
+    housing: Organisation
+    urban_h: User
+    housing_h: User
+    category: Category
+
+
+def _cast(actors) -> Cast:  # type: ignore[no-untyped-def]
     district = actors.net.district
     urban = Organisation.objects.create(
         name=f"{district.name}城市管理和综合执法局", kind=OrgKind.DEPARTMENT, territory=district
@@ -230,67 +241,65 @@ def test_the_bulk_story_writes_what_the_lifecycle_functions_write(actors) -> Non
     actions_defaults.install_defaults(district)
     routing.reset_cache()
     category = Category.objects.get(path="城市管理/市容环境/占道经营")
-    urban_h, housing_h, resident, staff = (
-        _handler(urban),
-        _handler(housing),
-        actors.resident_a,
-        actors.staff_a,
-    )
-    # a Friday afternoon (so the resolution clock runs over a weekend) after today, when the roles
-    # of the actors fixture are active
+    return Cast(urban, housing, _handler(urban), _handler(housing), category)
+
+
+def _moments() -> list[datetime.datetime]:
+    """A Friday afternoon (so the resolution clock runs over a weekend) after today, when the roles
+    of the actors fixture are active, and the minutes of the steps after it."""
     day = timezone.localdate() + datetime.timedelta(days=7)
     day += datetime.timedelta(days=(4 - day.weekday()) % 7)
     t0 = timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 0)))
-    steps = [
-        datetime.timedelta(minutes=m)
-        for m in (0, 30, 50, 90, 600, 2000, 2100, 2200, 3000, 3100, 4000, 4100, 4200)
-    ]
-    at = [t0 + s for s in steps]
+    minutes = (0, 30, 50, 90, 600, 2000, 2100, 2200, 3000, 3100, 4000, 4100, 4200)
+    return [t0 + datetime.timedelta(minutes=m) for m in minutes]
 
+
+def _lived(actors, cast: Cast, at: list[datetime.datetime]) -> Appeal:  # type: ignore[no-untyped-def]
+    """The history through intake and the lifecycle functions, each step at its moment."""
+    resident, staff, housing_h = actors.resident_a, actors.staff_a, cast.housing_h
     with time_machine.travel(at[0], tick=False):
         real = appeal_submit(
-            actor=resident,
-            submitter=resident.person,
-            channel="resident_app",
-            text="门口占道经营",
-            category=category,
-            **IN_A,
-        ).appeal
+            actor=resident, submitter=resident.person, channel="resident_app", text="门口占道经营",
+            category=cast.category, **IN_A,
+        ).appeal  # fmt: skip
     script = [
-        (lambda a: actions.appeal_return(appeal=a, actor=urban_h, reason="不属于本局")),
-        (lambda a: actions.appeal_dispatch(appeal=a, actor=staff, department=housing, note="重新派单")),
-        (lambda a: actions.appeal_sign(appeal=a, actor=housing_h)),
-        (lambda a: actions.appeal_start(appeal=a, actor=housing_h)),
-        (lambda a: actions.appeal_contact(appeal=a, actor=housing_h, note="已电话联系")),
-        (lambda a: actions.extension_request(appeal=a, actor=housing_h, workdays=3, reason="需协调")),
-        (
-            lambda a: actions.extension_decide(
-                request=a.extensions.get(), actor=actors.street_officer, approve=True
-            )
+        lambda a: actions.appeal_return(appeal=a, actor=cast.urban_h, reason="不属于本局"),
+        lambda a: actions.appeal_dispatch(appeal=a, actor=staff, department=cast.housing, note="重新派单"),
+        lambda a: actions.appeal_sign(appeal=a, actor=housing_h),
+        lambda a: actions.appeal_start(appeal=a, actor=housing_h),
+        lambda a: actions.appeal_contact(appeal=a, actor=housing_h, note="已电话联系"),
+        lambda a: actions.extension_request(appeal=a, actor=housing_h, workdays=3, reason="需协调"),
+        lambda a: actions.extension_decide(
+            request=a.extensions.get(), actor=actors.street_officer, approve=True
         ),
-        (lambda a: actions.appeal_reply(appeal=a, actor=housing_h, text="已现场处理完毕")),
-        (lambda a: actions.appeal_rate(appeal=a, actor=resident, satisfaction="unsatisfied", solved=False)),
-        (lambda a: actions.appeal_sign(appeal=a, actor=housing_h)),
-        (lambda a: actions.appeal_reply(appeal=a, actor=housing_h, text="已再次处理并回访")),
-        (lambda a: actions.appeal_rate(appeal=a, actor=resident, satisfaction="satisfied", solved=True)),
+        lambda a: actions.appeal_reply(appeal=a, actor=housing_h, text="已现场处理完毕"),
+        lambda a: actions.appeal_rate(appeal=a, actor=resident, satisfaction="unsatisfied", solved=False),
+        lambda a: actions.appeal_sign(appeal=a, actor=housing_h),
+        lambda a: actions.appeal_reply(appeal=a, actor=housing_h, text="已再次处理并回访"),
+        lambda a: actions.appeal_rate(appeal=a, actor=resident, satisfaction="satisfied", solved=True),
     ]
     for moment, step in zip(at[1:], script, strict=True):
         with time_machine.travel(moment, tick=False):
             step(Appeal.objects.get(pk=real.pk))
     real.refresh_from_db()
+    return real
 
+
+def _replayed(actors, cast: Cast, real: Appeal, at: list[datetime.datetime]) -> Story:  # type: ignore[no-untyped-def]
+    """The same history replayed in memory by the demo's Story."""
+    resident = actors.resident_a
     copy = Appeal(
-        channel="resident_app", title=real.title, text=real.text, category=category, urgency="normal",
+        channel="resident_app", title=real.title, text=real.text, category=cast.category, urgency="normal",
         submitter=resident.person, lon=IN_A["lon"], lat=IN_A["lat"], territory=real.territory, path=real.path,
         community=real.community, street=real.street, routed_by_ruleset=real.routed_by_ruleset,
     )  # fmt: skip
-    story = Story(copy, clocks_for(category, "normal"), WorkCalendar.load(t0.date()))
-    me, urban_a, housing_a = Actor.of(resident, ""), Actor.of(urban_h, ""), Actor.of(housing_h, "")
+    story = Story(copy, clocks_for(cast.category, "normal"), WorkCalendar.load(at[0].date()))
+    me, urban_a, housing_a = Actor.of(resident, ""), Actor.of(cast.urban_h, ""), Actor.of(cast.housing_h, "")
     story.submit(at[0], me)
     story.accept(at[0])
-    story.dispatch(at[0], urban, SYSTEM, f"按分拨规则v{real.routed_by_ruleset}自动派单")
+    story.dispatch(at[0], cast.urban, SYSTEM, f"按分拨规则v{real.routed_by_ruleset}自动派单")
     story.return_(at[1], urban_a, "不属于本局")
-    story.dispatch(at[2], housing, Actor.of(staff, ""), "重新派单")
+    story.dispatch(at[2], cast.housing, Actor.of(actors.staff_a, ""), "重新派单")
     story.sign(at[3], housing_a)
     story.start(at[4], housing_a)
     story.contact(at[5], housing_a, "已电话联系")
@@ -301,33 +310,35 @@ def test_the_bulk_story_writes_what_the_lifecycle_functions_write(actors) -> Non
     story.sign(at[10], housing_a)
     story.reply(at[11], housing_a, "已再次处理并回访")
     story.rate(at[12], me, "satisfied", True)
+    return story
+
+
+STAT_COLUMNS = (
+    "day", "department_id", "community_id", "street_id", "dispatched", "signed_on_time", "rated", "solved",
+    "satisfied",
+)  # fmt: skip
+
+
+def _ratings(rows: Any) -> list[tuple[object, ...]]:
+    return [(r.round, r.satisfaction, r.solved, r.rated_by_id, r.department_id, r.at) for r in rows]
+
+
+def test_the_bulk_story_writes_what_the_lifecycle_functions_write(actors) -> None:
+    cast, at = _cast(actors), _moments()
+    real = _lived(actors, cast, at)
+    story = _replayed(actors, cast, real, at)
+    copy = story.appeal
 
     real_events = list(real.events.order_by("at", "id"))
     assert _events(story.events) == _events(real_events)
     assert [(f, getattr(copy, f)) for f in CLOCK_FIELDS] == [(f, getattr(real, f)) for f in CLOCK_FIELDS]
-    assert [
-        (r.round, r.satisfaction, r.solved, r.rated_by_id, r.department_id, r.at) for r in story.ratings
-    ] == [
-        (r.round, r.satisfaction, r.solved, r.rated_by_id, r.department_id, r.at)
-        for r in real.ratings.order_by("round")
-    ]
+    assert _ratings(story.ratings) == _ratings(real.ratings.order_by("round"))
     extension = real.extensions.get()
     assert [(x.workdays, x.state, x.requested_by_id, x.decided_by_id) for x in story.extensions] == [
         (extension.workdays, extension.state, extension.requested_by_id, extension.decided_by_id)
     ]
-    stat_columns = (
-        "day",
-        "department_id",
-        "community_id",
-        "street_id",
-        "dispatched",
-        "signed_on_time",
-        "rated",
-        "solved",
-        "satisfied",
-    )
-    mine = sorted(tuple(getattr(s, c) for c in stat_columns) for s in daily_stats([story]))
-    assert mine == sorted(DailyStat.objects.values_list(*stat_columns))
+    mine = sorted(tuple(getattr(s, c) for c in STAT_COLUMNS) for s in daily_stats([story]))
+    assert mine == sorted(DailyStat.objects.values_list(*STAT_COLUMNS))
 
 
 @pytest.mark.django_db
