@@ -130,19 +130,17 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         title=f"{compound.name}2026年第一次业主大会(临时会议)",
         closes_at=timezone.now() + datetime.timedelta(days=10),
     )
-    ordinary = actions.matter_add(
-        actor=owners_user,
-        assembly=assembly,
-        title="续聘现物业服务企业,合同期三年",
-        category="manager",
-        text="物业服务费标准不变;合同期内每年接受业主与党支部评价。",
-    )
-    special = actions.matter_add(
-        actor=owners_user,
-        assembly=assembly,
-        title="利用5栋架空层设置电动自行车集中充电点并收取充电服务费",
-        category="change_use",
-        text="由小区协商议事会提出;收益归全体业主,用于公共设施维护。",
+    matters = [  # (title, category of Civil Code art. 278, text): an ordinary matter and a special one
+        ("续聘现物业服务企业,合同期三年", "manager", "物业服务费标准不变;合同期内每年接受业主与党支部评价。"),
+        (
+            "利用5栋架空层设置电动自行车集中充电点并收取充电服务费",
+            "change_use",
+            "由小区协商议事会提出;收益归全体业主,用于公共设施维护。",
+        ),
+    ]
+    ordinary, special = (
+        actions.matter_add(actor=owners_user, assembly=assembly, title=title, category=category, text=text)
+        for title, category, text in matters
     )
     election = actions.election_add(
         actor=owners_user,
