@@ -1,9 +1,8 @@
 """Reaching appeals: visible or 404; acting on them: the right capability or AppealForbidden (403)."""
 
-from typing import Any
-
 from gongzhi.appeals.models import Appeal
 from gongzhi.appeals.workflow import Action
+from gongzhi.core.actors import Actor
 from gongzhi.core.errors import NotAllowed
 from gongzhi.core.scoping import get_scope
 
@@ -12,7 +11,7 @@ class AppealForbidden(NotAllowed, PermissionError):
     """The actor may not take this step (403); still a PermissionError for callers that catch one."""
 
 
-def access_appeal(actor: Any, appeal_id: int | str) -> Appeal:
+def access_appeal(actor: Actor, appeal_id: int | str) -> Appeal:
     """The appeal, or Http404 — the same answer for 'missing' and 'not yours'."""
     return Appeal.objects.select_related("department", "community", "street", "category").get_visible_or_404(
         actor, pk=appeal_id
@@ -20,18 +19,19 @@ def access_appeal(actor: Any, appeal_id: int | str) -> Appeal:
 
 
 DISPATCHER_ACTIONS = {Action.ACCEPT, Action.REJECT, Action.DISPATCH, Action.MERGE, Action.CLOSE}
-HANDLER_ACTIONS = {
+# the department handler's steps, in the order the appeal page shows them
+HANDLER_ACTIONS = (
     Action.SIGN,
     Action.RETURN,
     Action.START,
     Action.CONTACT,
     Action.REPLY,
     Action.EXTEND_REQUEST,
-}
+)
 RESIDENT_ACTIONS = {Action.RATE, Action.REOPEN}
 
 
-def may(actor: Any, appeal: Appeal, action: str) -> bool:
+def may(actor: Actor | None, appeal: Appeal, action: str) -> bool:
     scope = get_scope(actor)
     if actor is None:  # the system itself (auto-dispatch, sweepers)
         return True
@@ -56,11 +56,11 @@ def may(actor: Any, appeal: Appeal, action: str) -> bool:
     return False
 
 
-def require(actor: Any, appeal: Appeal, action: str) -> None:
+def require(actor: Actor | None, appeal: Appeal, action: str) -> None:
     if not may(actor, appeal, action):
         raise AppealForbidden("您无权对该诉求执行此操作")
 
 
-def may_manage_calendar(actor: Any) -> bool:
+def may_manage_calendar(actor: Actor) -> bool:
     """The holiday calendar (CalendarDay rows) is deadline policy: manage_appeal_policy."""
     return get_scope(actor).can("manage_appeal_policy")

@@ -3,12 +3,12 @@ policy manager's edits on the calendar page (/appeals/calendar/<year>/), each au
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 
 from gongzhi.appeals.access import AppealForbidden, may_manage_calendar
 from gongzhi.appeals.models import CalendarDay
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 
 
@@ -23,7 +23,7 @@ def load_days(rows: Iterable[tuple[datetime.date, bool, str]]) -> int:
     return changed
 
 
-def _audit(actor: Any, action: str, row: CalendarDay) -> None:
+def _audit(actor: Actor, action: str, row: CalendarDay) -> None:
     record_write(
         actor=actor,
         action="appeals.calendar_" + action,
@@ -32,12 +32,12 @@ def _audit(actor: Any, action: str, row: CalendarDay) -> None:
     )
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: Actor) -> None:
     if not may_manage_calendar(actor):
         raise AppealForbidden("您无权修改节假日安排")
 
 
-def calendar_set_day(*, actor: Any, day: datetime.date, is_workday: bool, name: str) -> CalendarDay:
+def calendar_set_day(*, actor: Actor, day: datetime.date, is_workday: bool, name: str) -> CalendarDay:
     """Add or change one exception (a holiday, or a make-up working day); audited."""
     _require_manager(actor)
     with transaction.atomic():
@@ -48,7 +48,7 @@ def calendar_set_day(*, actor: Any, day: datetime.date, is_workday: bool, name: 
     return row
 
 
-def calendar_remove_day(*, actor: Any, day: datetime.date) -> bool:
+def calendar_remove_day(*, actor: Actor, day: datetime.date) -> bool:
     """Remove an exception: the day reverts to Monday–Friday rules; audited."""
     _require_manager(actor)
     with transaction.atomic():

@@ -15,7 +15,7 @@ MAX_SMS_ATTEMPTS = 5
 def notify_resident(appeal: Appeal, kind: str) -> None:
     if appeal.submitter_id is None or appeal.anonymous:
         return
-    department = appeal.department.name if appeal.department_id else ""
+    department = appeal.department.name if appeal.department is not None else ""
     text = RESIDENT_TEXT[kind].format(number=appeal.number, department=department)
     account = getattr(appeal.submitter, "account", None)
     row = Notification.objects.create(

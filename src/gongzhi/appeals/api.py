@@ -32,6 +32,7 @@ from gongzhi.appeals.schemas import (
     ReasonIn,
     ReplyIn,
 )
+from gongzhi.core.actors import Actor
 from gongzhi.core.cache import Namespace
 from gongzhi.core.pagination import PageNumberPagination
 from gongzhi.core.scoping import get_scope
@@ -234,7 +235,7 @@ def _act(request: HttpRequest, appeal_id: int, run: Callable[[Appeal], Any]) -> 
 ACTION_RESPONSES = {200: AppealDetailOut, **ERRORS}
 
 
-def _dispatch(actor: Any, appeal: Appeal, body: DispatchIn) -> Appeal:
+def _dispatch(actor: Actor, appeal: Appeal, body: DispatchIn) -> Appeal:
     department = (
         Organisation.objects.visible_to(actor)
         .filter(pk=body.department_id, kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY])
@@ -245,7 +246,7 @@ def _dispatch(actor: Any, appeal: Appeal, body: DispatchIn) -> Appeal:
     return actions.appeal_dispatch(appeal=appeal, actor=actor, department=department, note=body.note)
 
 
-def _merge(actor: Any, appeal: Appeal, body: MergeIn) -> Appeal:
+def _merge(actor: Actor, appeal: Appeal, body: MergeIn) -> Appeal:
     try:
         into = access_appeal(actor, body.into_id)
     except Http404 as exc:
@@ -289,16 +290,13 @@ ACTION_ENDPOINTS: dict[str, tuple[type[Schema] | None, Callable[[Any, Appeal, An
 def _action_endpoint(
     name: str, body_schema: type[Schema] | None, call: Callable[[Any, Appeal, Any], Any]
 ) -> None:
-    if body_schema is None:
+    def without_body(request: HttpRequest, appeal_id: int) -> Any:
+        return _act(request, appeal_id, lambda a: call(request.user, a, None))
 
-        def handler(request: HttpRequest, appeal_id: int) -> Any:
-            return _act(request, appeal_id, lambda a: call(request.user, a, None))
+    def with_body(request: HttpRequest, appeal_id: int, body: body_schema) -> Any:  # type: ignore[valid-type]
+        return _act(request, appeal_id, lambda a: call(request.user, a, body))
 
-    else:
-
-        def handler(request: HttpRequest, appeal_id: int, body: body_schema) -> Any:  # type: ignore[valid-type]
-            return _act(request, appeal_id, lambda a: call(request.user, a, body))
-
+    handler = without_body if body_schema is None else with_body
     handler.__name__ = handler.__qualname__ = name
     path = name.rstrip("_")
     router.post(f"/{{appeal_id}}/{path}", response=ACTION_RESPONSES, url_name=f"appeals_{path}")(handler)

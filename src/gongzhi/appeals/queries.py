@@ -23,6 +23,7 @@ from gongzhi.appeals.models import (
     ReplyTemplate,
 )
 from gongzhi.appeals.workflow import TRANSITIONS, Action, Status
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.territory.models import Level, TerritoryNode, community_path
@@ -37,18 +38,13 @@ BUTTON_ACTIONS = [
     Action.DISPATCH,
     Action.REJECT,
     Action.MERGE,
-    Action.SIGN,
-    Action.RETURN,
-    Action.START,
-    Action.CONTACT,
-    Action.REPLY,
-    Action.EXTEND_REQUEST,
+    *access.HANDLER_ACTIONS,
     Action.EXTEND_DECIDE,
     Action.RATE,
 ]
 
 
-def workbench(actor: Any) -> str:
+def workbench(actor: Actor) -> str:
     """The URL name of the page an actor starts from."""
     scope = get_scope(actor)
     if scope.is_global:
@@ -87,7 +83,7 @@ class QueueCounts:
 
 
 def department_queue(
-    actor: Any, *, status: str = "", overdue_only: bool = False, q: str = ""
+    actor: Actor, *, status: str = "", overdue_only: bool = False, q: str = ""
 ) -> QuerySet[Appeal]:
     """The handler's departments' work: overdue first, then by resolution deadline."""
     scope = get_scope(actor)
@@ -98,7 +94,7 @@ def department_queue(
     return with_overdue_first(search(rows, q)).select_related(*LIST_RELATED)
 
 
-def department_counts(actor: Any) -> QueueCounts:
+def department_counts(actor: Actor) -> QueueCounts:
     scope = get_scope(actor)
     now = timezone.now()
     rows = Appeal.objects.visible_to(actor).filter(
@@ -113,25 +109,25 @@ def department_counts(actor: Any) -> QueueCounts:
     return QueueCounts(**got)
 
 
-def triage_queue(actor: Any, *, q: str = "") -> QuerySet[Appeal]:
+def triage_queue(actor: Actor, *, q: str = "") -> QuerySet[Appeal]:
     """Submitted and accepted appeals where the actor may dispatch, unroutable ones included."""
     rows = Appeal.objects.visible_to(actor, "dispatch_appeals").filter(status__in=TRIAGE_STATES)
     return search(rows, q).select_related(*LIST_RELATED).order_by("created_at", "id")
 
 
-def in_scope(actor: Any, *, status: str = "", q: str = "") -> QuerySet[Appeal]:
+def in_scope(actor: Actor, *, status: str = "", q: str = "") -> QuerySet[Appeal]:
     rows = Appeal.objects.visible_to(actor)
     if status:
         rows = rows.filter(status=status)
     return search(rows, q).select_related(*LIST_RELATED)
 
 
-def my_appeals(actor: Any) -> QuerySet[Appeal]:
+def my_appeals(actor: Actor) -> QuerySet[Appeal]:
     person_id = get_scope(actor).person_id
     return Appeal.objects.visible_to(actor).filter(submitter_id=person_id).select_related(*LIST_RELATED)
 
 
-def sees_internal_events(actor: Any, appeal: Appeal) -> bool:
+def sees_internal_events(actor: Actor, appeal: Appeal) -> bool:
     """Staff of the area and the handling department see the whole history; residents the public part."""
     scope = get_scope(actor)
     if scope.is_global or (appeal.department_id is not None and appeal.department_id in scope.org_ids):
@@ -139,14 +135,14 @@ def sees_internal_events(actor: Any, appeal: Appeal) -> bool:
     return bool(appeal.path) and scope.can("view_appeals", appeal.path)
 
 
-def timeline(actor: Any, appeal: Appeal) -> list[AppealEvent]:
+def timeline(actor: Actor, appeal: Appeal) -> list[AppealEvent]:
     events = appeal.events.all()
     if not sees_internal_events(actor, appeal):
         events = events.filter(public=True)
     return list(events)
 
 
-def available_actions(actor: Any, appeal: Appeal) -> list[str]:
+def available_actions(actor: Actor, appeal: Appeal) -> list[str]:
     """Actions the actor may take now: allowed by role and by the transition table."""
     found = []
     for action in BUTTON_ACTIONS:
@@ -158,7 +154,7 @@ def available_actions(actor: Any, appeal: Appeal) -> list[str]:
     return found
 
 
-def may_dispatch_by_suggestion(actor: Any, appeal: Appeal, available: list[str]) -> bool:
+def may_dispatch_by_suggestion(actor: Actor, appeal: Appeal, available: list[str]) -> bool:
     """One tap on a 秒拨 suggestion: dispatch now, or accept and then dispatch."""
     if Action.DISPATCH in available:
         return True
@@ -169,7 +165,7 @@ def pending_extension(appeal: Appeal) -> ExtensionRequest | None:
     return appeal.extensions.filter(state=ExtensionRequest.State.PENDING).order_by("-id").first()
 
 
-def dispatch_departments(actor: Any) -> QuerySet[Organisation]:
+def dispatch_departments(actor: Actor) -> QuerySet[Organisation]:
     return Organisation.objects.visible_to(actor).filter(
         kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY_COMPANY]
     )
@@ -202,7 +198,7 @@ def category_groups() -> list[tuple[str, list[tuple[int, str]]]]:
     return list(groups.items())
 
 
-def home_area(actor: Any) -> TerritoryNode | None:
+def home_area(actor: Actor) -> TerritoryNode | None:
     """Where the submit map opens: the actor's community (from the household or the role), else the district."""
     person = getattr(actor, "person", None)
     paths = [person.household.path] if person is not None and person.household_id else []
@@ -216,7 +212,7 @@ def home_area(actor: Any) -> TerritoryNode | None:
     return TerritoryNode.objects.filter(level=Level.DISTRICT).order_by("path").first()
 
 
-def patrol_territory(actor: Any) -> TerritoryNode | None:
+def patrol_territory(actor: Actor) -> TerritoryNode | None:
     """The deepest node where the actor reports (a grid worker's grid)."""
     paths = get_scope(actor).paths_for("report_appeals")
     if not paths:
@@ -224,12 +220,12 @@ def patrol_territory(actor: Any) -> TerritoryNode | None:
     return TerritoryNode.objects.visible_to(actor).filter(path__in=paths).order_by("-depth").first()
 
 
-def inbox(actor: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=actor).select_related("appeal")
+def inbox(actor: Actor) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient_id=actor.pk).select_related("appeal")
 
 
-def unread_count(actor: Any) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()
+def unread_count(actor: Actor) -> int:
+    return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).count()
 
 
 # ---- the public board (公示) ----
@@ -302,7 +298,7 @@ def board_items(appeals: list[Appeal]) -> list[BoardItem]:
     ]
 
 
-def board_switchable(actor: Any) -> QuerySet[TerritoryNode]:
+def board_switchable(actor: Actor) -> QuerySet[TerritoryNode]:
     """Territories whose board the actor may switch: policy managers, and dispatchers at street level or above."""
     scope = get_scope(actor)
     paths = set(scope.paths_for("manage_appeal_policy"))

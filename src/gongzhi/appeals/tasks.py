@@ -1,5 +1,7 @@
 """Background work for appeals (Django Tasks, run by `gongzhi db_worker`)."""
 
+import datetime
+
 from django.tasks import task
 from django.utils import timezone
 
@@ -14,7 +16,7 @@ def send_notification_sms(notification_id: int) -> str:
         return "skipped"
     if row.sms_sent_at is None and row.sms_attempts < MAX_SMS_ATTEMPTS:
         send_notification_sms.using(
-            run_after=timezone.now() + timezone.timedelta(minutes=2**row.sms_attempts)
+            run_after=timezone.now() + datetime.timedelta(minutes=2**row.sms_attempts)
         ).enqueue(notification_id)
         return "retry"
     return "sent" if row.sms_sent_at else "failed"

@@ -42,6 +42,7 @@ from gongzhi.appeals.forms import (
 )
 from gongzhi.appeals.models import Appeal
 from gongzhi.appeals.workflow import Action, InvalidTransition
+from gongzhi.core.actors import Actor
 from gongzhi.core.errors import Refusal
 
 PER_PAGE = 30
@@ -127,7 +128,7 @@ def detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
     return _detail(request, access_appeal(request.user, appeal_id))
 
 
-def _dispatch_kwargs(actor: Any) -> dict[str, Any]:
+def _dispatch_kwargs(actor: Actor) -> dict[str, Any]:
     return {"departments": queries.dispatch_departments(actor)}
 
 

@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from gongzhi.appeals import routing
 from gongzhi.appeals.models import Appeal, Category
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import actor_label
 from gongzhi.core.errors import Conflict
 from gongzhi.dispatch import training
@@ -67,7 +68,7 @@ def history_examples() -> list[Example]:
     return examples
 
 
-def model_train(*, actor: Any, file: str | Path | None = None, tune: bool = True) -> DispatchModel:
+def model_train(*, actor: Actor | None, file: str | Path | None = None, tune: bool = True) -> DispatchModel:
     """Fit on a labelled file (or the database's history), store as a new version and activate it.
     Refusals raise TrainingError before anything is written: the active model stays."""
     if file is not None:
@@ -94,7 +95,13 @@ def _dump(pipeline: Any) -> bytes:
 
 @transaction.atomic
 def model_store(
-    *, pipeline: Any, actor: Any, source: str, label_kind: str, metrics: dict[str, Any], activate: bool = True
+    *,
+    pipeline: Any,
+    actor: Actor | None,
+    source: str,
+    label_kind: str,
+    metrics: dict[str, Any],
+    activate: bool = True,
 ) -> DispatchModel:
     """A new version of the fitted pipeline; activated unless told otherwise."""
     blob = _dump(pipeline)
@@ -115,7 +122,7 @@ def model_store(
 
 
 @transaction.atomic
-def model_activate(*, version: int, actor: Any) -> DispatchModel:
+def model_activate(*, version: int, actor: Actor | None) -> DispatchModel:
     """Make `version` the active model (the others are switched off first: one active row)."""
     target = DispatchModel.objects.select_for_update().filter(version=version).first()
     if target is None:
@@ -129,7 +136,7 @@ def model_activate(*, version: int, actor: Any) -> DispatchModel:
 
 
 @transaction.atomic
-def model_rollback(*, actor: Any) -> DispatchModel:
+def model_rollback(*, actor: Actor | None) -> DispatchModel:
     """Activate the newest version older than the active one."""
     active = DispatchModel.objects.select_for_update().filter(is_active=True).first()
     if active is None:

@@ -4,6 +4,7 @@ the model versions (never their blobs)."""
 from typing import Any
 
 from gongzhi.appeals import routing
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.dispatch import predict
 from gongzhi.dispatch.models import DispatchModel, Suggestion
@@ -12,7 +13,7 @@ from gongzhi.orgs.models import Organisation
 from gongzhi.territory.models import Level, TerritoryNode
 
 
-def territory_for(actor: Any, code: str) -> TerritoryNode | None:
+def territory_for(actor: Actor, code: str) -> TerritoryNode | None:
     """The node a prediction is routed for: the given code, or the caller's first view_appeals
     territory (the district for platform-wide accounts). None when unknown or outside the scope."""
     scope = get_scope(actor)
@@ -38,7 +39,7 @@ def predict_for(*, subject: str, text: str, node: TerritoryNode) -> dict[str, An
         return None
     ranked = predict.predict_loaded(model, [compose(subject, text)])[0]
     threshold = predict.threshold_for(node)
-    rows = []
+    rows: list[dict[str, Any]] = []
     categories = predict.categories_for([label for label, _ in ranked], model.label_kind)
     for rank, (label, probability) in enumerate(ranked, start=1):
         category = categories.get(label)

@@ -1,13 +1,12 @@
 """Writes of the hotissues app: a resident's "me too" (附议), and the duplicate-check fingerprints
 of stored appeals (a new appeal's is written with intake's own statement, decision 0031)."""
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 
 from gongzhi.appeals.models import Appeal
+from gongzhi.core.actors import Actor
 from gongzhi.core.errors import BadInput
 from gongzhi.core.scoping import get_scope
 from gongzhi.hotissues.duplicates import PLACE_LEVELS, fingerprint_row
@@ -19,7 +18,7 @@ class SupportError(BadInput):
 
 
 @transaction.atomic
-def support_add(*, actor: Any, appeal_id: int) -> tuple[Support, int]:
+def support_add(*, actor: Actor, appeal_id: int) -> tuple[Support, int]:
     """Idempotent: a second "me too" by the same person changes nothing. Only open, public appeals
     (or ones the actor may see) can be supported. Returns the support and the appeal's count."""
     person_id = get_scope(actor).person_id

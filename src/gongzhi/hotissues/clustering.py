@@ -149,7 +149,7 @@ def _split(
     distance = np.clip(1.0 - sims[rows, cols], 0.0, 1.0)
     distance[far] = 1.0  # different places never make one hot issue together
     labels = fcluster(linkage(distance, method="average"), t=1.0 - AVERAGE_MIN, criterion="distance")
-    parts = {}
+    parts: dict[int, list[int]] = {}
     for k, label in enumerate(labels):
         parts.setdefault(int(label), []).append(idx[k])
     return [part for part in parts.values() if len(part) >= 2]
@@ -264,9 +264,9 @@ def cluster(
     )
     rep_group = _node_groups(x, place, threshold)
     groups: dict[int, list[int]] = {}
-    for idx, rep in enumerate(rep_of):
+    for item, rep in enumerate(rep_of):
         if rep in rep_group:
-            groups.setdefault(rep_group[rep], []).append(idx)
+            groups.setdefault(rep_group[rep], []).append(item)
     out: list[HotIssue] = []
     for idx in groups.values():
         if len(idx) < min_size:

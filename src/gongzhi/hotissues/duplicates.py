@@ -12,6 +12,7 @@ from django.utils import timezone
 from gongzhi.appeals.models import Appeal
 from gongzhi.appeals.routing import match_address
 from gongzhi.appeals.workflow import Status
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.hotissues.models import AppealFingerprint, Support
 from gongzhi.hotissues.similarity import bigrams, containment, jaccard, mask_title, normalise
@@ -124,7 +125,7 @@ class Suggestion:
     supports: int = 0
 
 
-def _candidate_rows(actor: Any) -> tuple[QuerySet[Appeal], bool]:
+def _candidate_rows(actor: Actor | None) -> tuple[QuerySet[Appeal], bool]:
     """Staff search what they may see; a resident searches the public (公示) open appeals and is
     shown the masked title, status and distance only."""
     scope = get_scope(actor)
@@ -135,7 +136,7 @@ def _candidate_rows(actor: Any) -> tuple[QuerySet[Appeal], bool]:
 
 def similar_appeals(
     *,
-    actor: Any,
+    actor: Actor | None,
     text: str,
     lon: float,
     lat: float,
@@ -202,7 +203,7 @@ def similar_appeals(
     return out
 
 
-def suggested_merges(*, actor: Any, appeal: Appeal, limit: int = 5) -> list[Suggestion]:
+def suggested_merges(*, actor: Actor, appeal: Appeal, limit: int = 5) -> list[Suggestion]:
     """For dispatchers on the appeal page: earlier open appeals this one may duplicate."""
     point = appeal_point(appeal) if appeal.is_open else None
     if point is None:

@@ -1,7 +1,6 @@
 """Reads: the hot issues of a territory (street or community) and month, scoped to the actor."""
 
 import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from gongzhi.appeals.models import Appeal
 from gongzhi.core import months
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.hotissues.clustering import HotIssue, Item, cluster
 from gongzhi.territory.models import TerritoryNode
@@ -18,7 +18,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 MAX_APPEALS = 30000
 
 
-def territory_for(actor: Any, node_id: int | None) -> TerritoryNode:
+def territory_for(actor: Actor, node_id: int | None) -> TerritoryNode:
     """The street/community the actor may look at, or 404."""
     scope = get_scope(actor)
     if node_id is None:
@@ -38,7 +38,9 @@ def month_bounds(month: str) -> tuple[datetime.datetime, datetime.datetime]:
     return start, end
 
 
-def hot_issues(*, actor: Any, node: TerritoryNode, month: str, limit: int = 20) -> tuple[list[HotIssue], str]:
+def hot_issues(
+    *, actor: Actor, node: TerritoryNode, month: str, limit: int = 20
+) -> tuple[list[HotIssue], str]:
     start, end = month_bounds(month)
     rows = (
         Appeal.objects.visible_to(actor)
