@@ -24,15 +24,16 @@ from gongzhi.accounts.models import (
 )
 from gongzhi.accounts.roles import Role
 from gongzhi.core import audit, crypto
+from gongzhi.core.errors import BadInput
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.phone import InvalidPhone, normalise_phone
 from gongzhi.core.scoping import get_scope
 
 
-class SignInError(Exception):
+class SignInError(BadInput):
     """Message is shown to the user as is (Chinese, translated). It never says whether a username
-    or a phone is known."""
+    or a phone is known. The sign-in pages catch it to show it beside the form (400)."""
 
 
 # Every refusal below that must be remembered (a failed attempt, a try on a code, a code request)
@@ -117,6 +118,33 @@ def password_change(*, actor: User, old_password: str, new_password: str, ip: st
 class OtpSent:
     phone_masked: str
     expires_at: datetime.datetime
+
+
+def otp_take_for_sending(*, code_id: int, now: datetime.datetime) -> tuple[str, str, int] | None:
+    """For the sending task (accounts.tasks): the code's phone (empty if no person has it), the code
+    and its minutes left, or None if it was sent already or is no longer usable. The code is wiped
+    from its row in the same transaction, so a second run sends nothing."""
+    from gongzhi.people.models import Person  # the phone's owner, looked up only here (sibling app)
+
+    with transaction.atomic():
+        otp = (
+            OneTimeCode.objects.select_for_update()
+            .filter(pk=code_id, sent_at__isnull=True)
+            .exclude(code_encrypted="")
+            .first()
+        )
+        if otp is None:
+            return None
+        code = crypto.decrypt(otp.code_encrypted)
+        otp.code_encrypted = ""
+        otp.sent_at = now
+        otp.save(update_fields=["code_encrypted", "sent_at"])
+        if otp.used_at is not None or otp.expires_at <= now:
+            return None
+        person = Person.objects.filter(phone_index=otp.phone_index).order_by("id").first()
+        phone = person.decrypt_phone() if person is not None else ""
+        minutes = max(1, round((otp.expires_at - now).total_seconds() / 60))
+    return phone, code, minutes
 
 
 def token_mark_used(*, token_pk: int, now: datetime.datetime, stale: datetime.datetime) -> None:

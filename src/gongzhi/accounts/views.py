@@ -30,7 +30,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
                 ip=client_ip(request),
             )
-        except actions.SignInError as exc:
+        except actions.SignInError as exc:  # the form again, with the message beside the fields filled in
             form.add_error(None, str(exc))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -49,7 +49,7 @@ def resident_login(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 sent = actions.otp_request(phone=form.cleaned_data["phone"], ip=client_ip(request))
-            except actions.SignInError as exc:
+            except actions.SignInError as exc:  # the form again, with the message beside the fields filled in
                 form.add_error("phone", str(exc))
             else:
                 code_form = CodeForm(initial={"phone": form.cleaned_data["phone"]})
@@ -64,7 +64,7 @@ def resident_login(request: HttpRequest) -> HttpResponse:
                     code=code_form.cleaned_data["code"],
                     ip=client_ip(request),
                 )
-            except actions.SignInError as exc:
+            except actions.SignInError as exc:  # the form again, with the message beside the fields filled in
                 code_form.add_error("code", str(exc))
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -92,7 +92,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password1"],
                 ip=client_ip(request),
             )
-        except actions.SignInError as exc:
+        except actions.SignInError as exc:  # the form again, with the message beside the fields filled in
             form.add_error("old_password", str(exc))
         except ValidationError as exc:
             form.add_error("new_password1", exc)

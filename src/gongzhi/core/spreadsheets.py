@@ -30,6 +30,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core.errors import BadInput
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 MiB = 1024 * 1024
@@ -56,12 +58,11 @@ MAX_ELEMENTS_IN_ITEM = 10_000  # XML elements inside one cell or one shared stri
 MAX_INDEX_ENTRIES = 100_000  # relationships, number formats, cell styles (Excel allows 64,000 styles)
 
 
-class SpreadsheetRefused(ValueError):
-    """The file as a whole cannot be read within the limits; the message (Chinese) is for the user."""
+class SpreadsheetRefused(BadInput, ValueError):
+    """The file as a whole cannot be read within the limits; the message (Chinese) is for the user (400)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.message = message
 
 
 @dataclass

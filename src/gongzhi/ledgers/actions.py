@@ -4,39 +4,52 @@ confirm (write the rows, audit), cancel. Preview writes nothing but the batch an
 import base64
 import datetime
 import hashlib
+from collections.abc import Callable
 from types import ModuleType
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core import audit, crypto
+from gongzhi.core import audit, crypto, lifecycle
 from gongzhi.core.actors import Actor
+from gongzhi.core.errors import Conflict
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.scoping import get_scope
-from gongzhi.ledgers import buildings, organisations, party, residents
+from gongzhi.ledgers import actions_rows, buildings, organisations, party, residents
 from gongzhi.ledgers.access import access_batch, require_importer, require_kind
-from gongzhi.ledgers.models import TRANSITIONS, ImportBatch, Kind, Status
+from gongzhi.ledgers.errors import WithRowErrors
+from gongzhi.ledgers.models import BATCH_TABLE, ImportBatch, Kind, Status
 from gongzhi.ledgers.parsing import read_table
 from gongzhi.ledgers.validation import Plan, scope_root
 
-KINDS: dict[str, ModuleType] = {
+KINDS: dict[str, ModuleType] = {  # each kind's module reads and checks (validate)
     Kind.RESIDENTS: residents,
     Kind.PARTY_MEMBERS: party,
     Kind.BUILDINGS: buildings,
     Kind.ORGANISATIONS: organisations,
 }
+WRITERS: dict[str, Callable[[Actor, Plan], dict[str, int]]] = {  # and actions_rows writes
+    Kind.RESIDENTS: actions_rows.write_residents,
+    Kind.PARTY_MEMBERS: actions_rows.write_party,
+    Kind.BUILDINGS: actions_rows.write_buildings,
+    Kind.ORGANISATIONS: actions_rows.write_organisations,
+}
 STORED_ERRORS = 1000  # the preview page shows these; the count is always exact
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(WithRowErrors, lifecycle.InvalidTransition):
+    """The batch is finished (409); the ledgers' own wording."""
+
     def __init__(self, batch: ImportBatch, to: str) -> None:
-        super().__init__(_("该批次%(status)s,不能再操作") % {"status": batch.get_status_display()})
+        Conflict.__init__(self, _("该批次%(status)s,不能再操作") % {"status": batch.get_status_display()})
+        self.status, self.action = batch.status, to
         self.batch, self.to = batch, to
 
 
-class ImportHasErrors(Exception):
-    """The file has row errors and the user did not choose to import only the valid rows."""
+class ImportHasErrors(WithRowErrors, Conflict):
+    """The file has row errors and the user did not choose to import only the valid rows (409, with
+    the first thousand row errors in the API's answer)."""
 
     def __init__(self, plan: Plan) -> None:
         rows = len(plan.error_rows)
@@ -45,9 +58,10 @@ class ImportHasErrors(Exception):
             % {"rows": rows}
         )
         self.plan = plan
+        self.row_errors = plan.errors[:STORED_ERRORS]
 
 
-class ImportConflict(Exception):
+class ImportConflict(WithRowErrors, Conflict):
     def __init__(self) -> None:
         super().__init__(_("导入时数据被他人同时修改,未导入任何数据,请重新上传预览"))
 
@@ -93,7 +107,7 @@ def batch_preview(*, actor: Actor, kind: str, filename: str, content: bytes) -> 
 
 
 def _move(batch: ImportBatch, to: str) -> None:
-    if to not in TRANSITIONS[batch.status]:
+    if not BATCH_TABLE.allows(batch.status, to):
         raise InvalidTransition(batch, to)
     batch.status = to
     batch.finished_at = timezone.now()
@@ -105,15 +119,14 @@ def batch_confirm(*, actor: Actor, batch_id: int | str, valid_rows_only: bool = 
     """Re-validate the stored file against the database as it is now and write it in one transaction.
     All or nothing unless `valid_rows_only`; re-importing the same file changes nothing."""
     batch = access_batch(actor, batch_id, lock=True)
-    if Status.IMPORTED not in TRANSITIONS[batch.status]:
+    if not BATCH_TABLE.allows(batch.status, Status.IMPORTED):
         raise InvalidTransition(batch, Status.IMPORTED)
     content = base64.b64decode(crypto.decrypt(batch.content))
-    module = KINDS[batch.kind]
-    plan = module.validate(actor, read_table(batch.kind, batch.filename, content))
+    plan = KINDS[batch.kind].validate(actor, read_table(batch.kind, batch.filename, content))
     if plan.errors and not valid_rows_only:
         raise ImportHasErrors(plan)
     try:
-        result = module.write(actor, plan)
+        result = WRITERS[batch.kind](actor, plan)
     except IntegrityError as exc:  # a concurrent import won a unique key we planned to insert
         raise ImportConflict() from exc
     result["skipped_error_rows"] = len(plan.error_rows)

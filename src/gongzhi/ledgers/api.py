@@ -6,18 +6,12 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gongzhi.ledgers.access import access_batch, require_importer, require_kind
-from gongzhi.ledgers.actions import (
-    ImportConflict,
-    ImportHasErrors,
-    InvalidTransition,
-    batch_cancel,
-    batch_confirm,
-    batch_preview,
-)
+from gongzhi.ledgers.actions import batch_cancel, batch_confirm, batch_preview
 from gongzhi.ledgers.exports import blank_template, export_ledger
 from gongzhi.ledgers.models import ImportBatch
 from gongzhi.ledgers.parsing import MAX_BYTES, BadUpload
@@ -70,13 +64,11 @@ def preview(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Status
     """Parse and validate every row; nothing is imported. The batch id is used to confirm."""
     require_importer(request.user)
     require_kind(kind)
-    if file.size is not None and file.size > MAX_BYTES:
-        return Status(400, {"detail": "文件超过10MB,请分批导入"})
-    try:
-        batch = batch_preview(actor=request.user, kind=kind, filename=file.name or "", content=file.read())
-    except BadUpload as exc:
-        return Status(400, {"detail": str(exc)})
-    return Status(201, batch)
+    if file.size is not None and file.size > MAX_BYTES:  # checked before reading the body into memory
+        raise BadUpload(_("文件超过10MB,请分批导入"))
+    return Status(
+        201, batch_preview(actor=request.user, kind=kind, filename=file.name or "", content=file.read())
+    )
 
 
 @router.get("/batches/{batch_id}", response=BatchOut)
@@ -85,26 +77,16 @@ def batch_detail(request: HttpRequest, batch_id: int) -> ImportBatch:
 
 
 @router.post("/batches/{batch_id}/confirm", response={200: BatchOut, 409: ProblemOut})
-def confirm(request: HttpRequest, batch_id: int, body: ConfirmIn) -> Status[Any]:
+def confirm(request: HttpRequest, batch_id: int, body: ConfirmIn) -> ImportBatch:
     """All rows, or with valid_rows_only=true only the rows without errors. 409 when the file has
-    errors and valid_rows_only is false (nothing is written), or the batch is already finished."""
-    try:
-        return Status(
-            200, batch_confirm(actor=request.user, batch_id=batch_id, valid_rows_only=body.valid_rows_only)
-        )
-    except ImportHasErrors as exc:
-        errors = [{"row": e.row, "column": e.column, "reason": e.reason} for e in exc.plan.errors[:1000]]
-        return Status(409, {"detail": str(exc), "errors": errors})
-    except (InvalidTransition, ImportConflict) as exc:
-        return Status(409, {"detail": str(exc)})
+    errors and valid_rows_only is false (nothing is written, the row errors come with it), or the
+    batch is already finished."""
+    return batch_confirm(actor=request.user, batch_id=batch_id, valid_rows_only=body.valid_rows_only)
 
 
 @router.post("/batches/{batch_id}/cancel", response={200: BatchOut, 409: ProblemOut})
-def cancel(request: HttpRequest, batch_id: int) -> Status[Any]:
-    try:
-        return Status(200, batch_cancel(actor=request.user, batch_id=batch_id))
-    except InvalidTransition as exc:
-        return Status(409, {"detail": str(exc)})
+def cancel(request: HttpRequest, batch_id: int) -> ImportBatch:
+    return batch_cancel(actor=request.user, batch_id=batch_id)
 
 
 @router.get("/{kind}/export")

@@ -92,17 +92,3 @@ def _same_place(a: TerritoryNode, b: TerritoryNode) -> bool:
     if None in (a.centroid_lon, a.centroid_lat, b.centroid_lon, b.centroid_lat):
         return (a.centroid_lon, a.centroid_lat) == (b.centroid_lon, b.centroid_lat)
     return abs(a.centroid_lon - b.centroid_lon) < 1e-7 and abs(a.centroid_lat - b.centroid_lat) < 1e-7  # type: ignore[operator]
-
-
-def write(actor: Actor, plan: Plan) -> dict[str, int]:
-    """Upsert on the unique code; the parent and path of an existing building are never rewritten."""
-    nodes = [i.node for i in sorted(plan.items, key=lambda i: i.node.code) if i.action != UNCHANGED]
-    TerritoryNode.objects.bulk_create(
-        nodes,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=["name", *GEOMETRY_FIELDS, "updated_at"],
-    )
-    counts = plan.counts()
-    return {"created": counts["new"], "updated": counts["updated"], "unchanged": counts["unchanged"]}

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core.errors import BadInput
 
-class CellError(ValueError):
-    pass
+
+class CellError(BadInput, ValueError):
+    """One cell's value cannot be used; the message (Chinese) becomes a row error."""
 
 
 def text(value: Any) -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.lifecycle import StatusTable
 from gongzhi.core.models import TimeStamped
 
 
@@ -24,11 +25,10 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.PREVIEWED: frozenset({Status.IMPORTED, Status.CANCELLED}),
-    Status.IMPORTED: frozenset(),
-    Status.CANCELLED: frozenset(),
-}
+# A batch is previewed, then imported or cancelled once (core.lifecycle, decision 0045).
+BATCH_TABLE = StatusTable.from_moves(
+    {Status.PREVIEWED: {Status.IMPORTED, Status.CANCELLED}}, labels=(Status,)
+)
 
 
 class ImportBatch(TimeStamped):

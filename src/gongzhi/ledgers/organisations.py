@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.actors import Actor
@@ -128,22 +127,3 @@ def _existing(
             for org in Organisation.objects.filter(territory_id__in=id_batch, name__in=name_batch):
                 named[(org.territory_id, org.kind, org.name)] = org
     return credit, named
-
-
-def write(actor: Actor, plan: Plan) -> dict[str, int]:
-    """Plain inserts and updates: the unique constraints (credit code; area+kind+name) turn a
-    concurrent duplicate into an IntegrityError, which the confirm action reports as a conflict."""
-    now = timezone.now()
-    creates = [Organisation(**i.values) for i in plan.items if i.action == CREATE]
-    Organisation.objects.bulk_create(creates, batch_size=500)
-    updates = []
-    for item in sorted((i for i in plan.items if i.action == UPDATE), key=lambda i: i.existing.pk):
-        org = item.existing
-        for key, value in item.values.items():
-            setattr(org, key, value)
-        org.updated_at = now
-        updates.append(org)
-    fields = [f.removesuffix("_id") for f in FIELDS]
-    Organisation.objects.bulk_update(updates, [*fields, "updated_at"], batch_size=500)
-    counts = plan.counts()
-    return {"created": counts["new"], "updated": counts["updated"], "unchanged": counts["unchanged"]}

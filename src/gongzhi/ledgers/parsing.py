@@ -6,8 +6,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core.errors import BadInput
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv, read_xlsx
 from gongzhi.ledgers.columns import COLUMNS, header_lookup, normalise_header
+from gongzhi.ledgers.errors import WithRowErrors
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -18,7 +20,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 
 
-class BadUpload(ValueError):
+class BadUpload(WithRowErrors, BadInput, ValueError):
     """The file as a whole cannot be used; the message (Chinese) is shown as is, with HTTP 400."""
 
 

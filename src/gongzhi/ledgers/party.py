@@ -40,34 +40,9 @@ class MemberItem(Item):
 
 def validate(actor: Actor, table: Table) -> Plan:
     check = Checker(actor, table)
-    items: list[MemberItem] = []
     rows_by_index: dict[str, list[int]] = defaultdict(list)
     today = timezone.localdate()
-    for row in table.rows:
-        n, values = row.number, row.values
-        item = MemberItem(row=n, name=check.required(n, values, "name", 60))
-        if not check.present(values, "id_number"):
-            check.error(n, "id_number", _("必填"))
-        else:
-            raw_id = check.cell(n, values, "id_number", cells.id_number_text)
-            if raw_id is not None:
-                try:
-                    item.id_index = crypto.blind_index(parse_id_number(raw_id).value)
-                    rows_by_index[item.id_index].append(n)
-                except ValueError as exc:
-                    check.error(n, "id_number", str(exc))
-        if not check.present(values, "kind"):
-            check.error(n, "kind", _("必填"))
-        item.kind = check.cell(n, values, "kind", cells.choice, MemberKind) or ""
-        item.branch = check.required(n, values, "branch", 120)
-        item.home_community = cells.text(values.get("home_community")) or None
-        item.joined_on = check.cell(n, values, "joined_on", cells.date)
-        if item.joined_on and item.joined_on > today:
-            check.error(n, "joined_on", _("入党日期不能晚于今天"))
-        item.workplace = check.optional_text(n, values, "workplace", 120)
-        if item.kind == MemberKind.IN_SERVICE and not item.workplace:
-            check.error(n, "workplace", _("在职党员必须填写工作单位"))
-        items.append(item)
+    items = [_read_row(check, row.number, row.values, today, rows_by_index) for row in table.rows]
     check.duplicates("id_number", rows_by_index)
 
     branches = _branches(check, {str(i.branch) for i in items if i.branch})
@@ -76,34 +51,7 @@ def validate(actor: Actor, table: Table) -> Plan:
     )
     people = _people(actor, [i.id_index for i in items if i.id_index])
     for item in items:
-        if item.branch:
-            matches = branches.get(str(item.branch), [])
-            if not matches:
-                check.not_found(item.row, "branch", _("党组织"), str(item.branch))
-            elif len(matches) > 1:
-                check.error(
-                    item.row,
-                    "branch",
-                    _("党组织名称“%(name)s”在您的管辖范围内不唯一,请联系上级管理员") % {"name": item.branch},
-                )
-            else:
-                item.branch = matches[0]
-        if item.home_community:
-            node = communities.get(str(item.home_community))
-            if node is None:
-                check.not_found(item.row, "home_community", _("社区编码"), str(item.home_community))
-            else:
-                item.home_community = node.pk
-        if item.id_index and not check.failed(item.row):
-            person = people.get(item.id_index)
-            if person is None:
-                check.error(
-                    item.row, "id_number", _("身份证号对应的人员不存在或不在您的管辖范围内,请先导入居民台账")
-                )
-            elif person[1] != item.name:
-                check.error(item.row, "name", _("姓名与系统中该身份证号登记的姓名不一致"))
-            else:
-                item.person_id = person[0]
+        _resolve(check, item, branches, communities, people)
     items = [i for i in items if not check.failed(i.row)]
     existing = _members([i.person_id for i in items if i.person_id])
     for item in items:
@@ -119,6 +67,73 @@ def validate(actor: Actor, table: Table) -> Plan:
             item.action = UNCHANGED if same else UPDATE
         check.plan.items.append(item)
     return check.plan
+
+
+def _read_row(
+    check: Checker, n: int, values: dict[str, Any], today: datetime.date, rows_by_index: dict[str, list[int]]
+) -> MemberItem:
+    """One row's cells, each checked on its own (the look-ups come after, for all rows at once)."""
+    item = MemberItem(row=n, name=check.required(n, values, "name", 60))
+    if not check.present(values, "id_number"):
+        check.error(n, "id_number", _("必填"))
+    else:
+        raw_id = check.cell(n, values, "id_number", cells.id_number_text)
+        if raw_id is not None:
+            try:
+                item.id_index = crypto.blind_index(parse_id_number(raw_id).value)
+                rows_by_index[item.id_index].append(n)
+            except ValueError as exc:
+                check.error(n, "id_number", str(exc))
+    if not check.present(values, "kind"):
+        check.error(n, "kind", _("必填"))
+    item.kind = check.cell(n, values, "kind", cells.choice, MemberKind) or ""
+    item.branch = check.required(n, values, "branch", 120)
+    item.home_community = cells.text(values.get("home_community")) or None
+    item.joined_on = check.cell(n, values, "joined_on", cells.date)
+    if item.joined_on and item.joined_on > today:
+        check.error(n, "joined_on", _("入党日期不能晚于今天"))
+    item.workplace = check.optional_text(n, values, "workplace", 120)
+    if item.kind == MemberKind.IN_SERVICE and not item.workplace:
+        check.error(n, "workplace", _("在职党员必须填写工作单位"))
+    return item
+
+
+def _resolve(
+    check: Checker,
+    item: MemberItem,
+    branches: dict[str, Any],
+    communities: dict[str, Any],
+    people: dict[str, Any],
+) -> None:
+    """The row's branch, home community and person, from the look-ups of all rows."""
+    if item.branch:
+        matches = branches.get(str(item.branch), [])
+        if not matches:
+            check.not_found(item.row, "branch", _("党组织"), str(item.branch))
+        elif len(matches) > 1:
+            check.error(
+                item.row,
+                "branch",
+                _("党组织名称“%(name)s”在您的管辖范围内不唯一,请联系上级管理员") % {"name": item.branch},
+            )
+        else:
+            item.branch = matches[0]
+    if item.home_community:
+        node = communities.get(str(item.home_community))
+        if node is None:
+            check.not_found(item.row, "home_community", _("社区编码"), str(item.home_community))
+        else:
+            item.home_community = node.pk
+    if item.id_index and not check.failed(item.row):
+        person = people.get(item.id_index)
+        if person is None:
+            check.error(
+                item.row, "id_number", _("身份证号对应的人员不存在或不在您的管辖范围内,请先导入居民台账")
+            )
+        elif person[1] != item.name:
+            check.error(item.row, "name", _("姓名与系统中该身份证号登记的姓名不一致"))
+        else:
+            item.person_id = person[0]
 
 
 def _value(item: MemberItem, field: str) -> Any:
@@ -158,28 +173,3 @@ def _members(person_ids: list[int]) -> dict[int | None, PartyMember]:
     for batch in chunked(sorted(set(person_ids))):
         found.update({m.person_id: m for m in PartyMember.objects.filter(person_id__in=batch)})
     return found
-
-
-def write(actor: Actor, plan: Plan) -> dict[str, int]:
-    """Upsert on the person (one-to-one): a concurrent import of the same member updates, never duplicates."""
-    members = [
-        PartyMember(
-            person_id=i.person_id,
-            kind=i.kind,
-            branch_id=i.branch,
-            home_community_id=i.home_community,
-            joined_on=i.joined_on,
-            workplace=i.workplace,
-        )
-        for i in sorted(plan.items, key=lambda i: i.person_id)
-        if i.action != UNCHANGED
-    ]
-    PartyMember.objects.bulk_create(
-        members,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["person"],
-        update_fields=["kind", "branch", "home_community", "joined_on", "workplace", "updated_at"],
-    )
-    counts = plan.counts()
-    return {"created": counts["new"], "updated": counts["updated"], "unchanged": counts["unchanged"]}

@@ -61,6 +61,11 @@ class Plan:
             "errors": len(self.errors),
         }
 
+    def written(self) -> dict[str, int]:
+        """What a write reports: rows created, updated and left as they were."""
+        counts = self.counts()
+        return {"created": counts["new"], "updated": counts["updated"], "unchanged": counts["unchanged"]}
+
 
 def chunked[T](values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
     batch: list[T] = []

@@ -10,14 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.ledgers.access import access_batch, recent_batches, require_importer, require_kind
-from gongzhi.ledgers.actions import (
-    ImportConflict,
-    ImportHasErrors,
-    InvalidTransition,
-    batch_cancel,
-    batch_confirm,
-    batch_preview,
-)
+from gongzhi.ledgers.actions import ImportHasErrors, batch_cancel, batch_confirm, batch_preview
 from gongzhi.ledgers.columns import COLUMNS
 from gongzhi.ledgers.exports import blank_template, export_ledger
 from gongzhi.ledgers.forms import UploadForm
@@ -55,7 +48,7 @@ def preview(request: HttpRequest) -> HttpResponse:
         batch = batch_preview(
             actor=request.user, kind=form.cleaned_data["kind"], filename=upload.name, content=upload.read()
         )
-    except BadUpload as exc:
+    except BadUpload as exc:  # the form is shown again, the message beside the file field
         form.add_error("file", str(exc))
         return _hub(request, form, status=400)
     return redirect("ledgers:batch", batch_id=batch.pk)
@@ -81,12 +74,9 @@ def confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
         batch = batch_confirm(
             actor=request.user, batch_id=batch.pk, valid_rows_only=request.POST.get("valid_rows_only") == "1"
         )
-    except ImportHasErrors as exc:
+    except ImportHasErrors as exc:  # the batch page again, with its row errors and the choice (400)
         messages.error(request, str(exc))
         return _batch_page(request, batch, status=400)
-    except (InvalidTransition, ImportConflict) as exc:
-        messages.error(request, str(exc))
-        return _batch_page(request, batch, status=409)
     result = batch.result
     messages.success(
         request,
@@ -104,12 +94,7 @@ def confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = access_batch(request.user, batch_id)
-    try:
-        batch_cancel(actor=request.user, batch_id=batch.pk)
-    except InvalidTransition as exc:
-        messages.error(request, str(exc))
-        return _batch_page(request, batch, status=409)
+    batch_cancel(actor=request.user, batch_id=access_batch(request.user, batch_id).pk)
     messages.success(request, _("已取消,文件已删除"))
     return redirect("ledgers:index")
 

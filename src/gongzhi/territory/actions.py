@@ -8,13 +8,14 @@ from django.db import transaction
 
 from gongzhi.core import audit
 from gongzhi.core.actors import Actor
+from gongzhi.core.errors import BadInput
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv, read_csv_text
 from gongzhi.territory.geometry import InvalidGeometry, geometry_columns, parse_geometry
 from gongzhi.territory.models import ALLOWED_PARENTS, Level, TerritoryNode, code_error
 
 
-class TerritoryError(ValueError):
-    """Message in Chinese, shown to the user as is."""
+class TerritoryError(BadInput, ValueError):
+    """Message in Chinese, shown to the user as is (400)."""
 
 
 def check_node(*, level: str, code: str, parent: TerritoryNode | None) -> None:
@@ -91,6 +92,56 @@ def _upsert_rows(actor: Actor | None, rows: list[dict[str, Any]], *, dry_run: bo
     """rows: level, code, name, parent_code, geometry?, population? — parents before children or
     already in the database. Nothing is written if any row has an error."""
     report = ImportReport()
+    pending = _checked_rows(rows, report)
+    if report.errors or dry_run:
+        for node, existing in pending:
+            if existing is None:
+                report.created += 1
+            elif _differs(existing, node):
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        return report
+    with transaction.atomic():
+        for node, existing in pending:
+            if existing is None:
+                if node.parent is not None and node.parent.pk is None:
+                    node.parent = TerritoryNode.objects.get(code=node.parent.code)
+                node.save()  # the point index's version moves by signal (geo_index.GEO_INDEX)
+                report.created += 1
+            elif _differs(existing, node):
+                for key in UPDATED_FIELDS:
+                    setattr(existing, key, getattr(node, key))
+                existing.save()
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        audit.record_write(
+            actor=actor,
+            action="territory.import",
+            detail={"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+        )
+    return report
+
+
+UPDATED_FIELDS = (
+    "name",
+    "geometry",
+    "min_lon",
+    "min_lat",
+    "max_lon",
+    "max_lat",
+    "centroid_lon",
+    "centroid_lat",
+    "population",
+)
+
+
+def _checked_rows(
+    rows: list[dict[str, Any]], report: ImportReport
+) -> list[tuple[TerritoryNode, TerritoryNode | None]]:
+    """Each row as an unsaved node beside the stored one with its code (None: new); errors go to
+    the report."""
     known = {
         n.code: n
         for n in TerritoryNode.objects.filter(
@@ -124,45 +175,7 @@ def _upsert_rows(actor: Actor | None, rows: list[dict[str, Any]], *, dry_run: bo
         existing = known.get(code)
         pending.append((node, existing))
         known[code] = existing or node
-    if report.errors or dry_run:
-        for node, existing in pending:
-            if existing is None:
-                report.created += 1
-            elif _differs(existing, node):
-                report.updated += 1
-            else:
-                report.unchanged += 1
-        return report
-    with transaction.atomic():
-        for node, existing in pending:
-            if existing is None:
-                if node.parent is not None and node.parent.pk is None:
-                    node.parent = TerritoryNode.objects.get(code=node.parent.code)
-                node.save()
-                report.created += 1
-            elif _differs(existing, node):
-                for key in (
-                    "name",
-                    "geometry",
-                    "min_lon",
-                    "min_lat",
-                    "max_lon",
-                    "max_lat",
-                    "centroid_lon",
-                    "centroid_lat",
-                    "population",
-                ):
-                    setattr(existing, key, getattr(node, key))
-                existing.save()
-                report.updated += 1
-            else:
-                report.unchanged += 1
-        audit.record_write(
-            actor=actor,
-            action="territory.import",
-            detail={"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
-        )
-    return report
+    return pending
 
 
 def _differs(existing: TerritoryNode, node: TerritoryNode) -> bool:
