@@ -9,14 +9,13 @@ import joblib
 from django.db import transaction
 from django.db.models import Max
 
-from gongzhi.appeals import routing
 from gongzhi.appeals.models import Appeal, Category
 from gongzhi.core.actors import Actor
 from gongzhi.core.audit import actor_label
 from gongzhi.core.errors import Conflict
 from gongzhi.dispatch import training
 from gongzhi.dispatch.models import DispatchModel, LabelSource, Suggestion, TrainingLabel
-from gongzhi.dispatch.predict import categories_for, category_for, models_changed
+from gongzhi.dispatch.predict import categories_for, models_changed, routed
 from gongzhi.dispatch.training import Example, TrainingError
 
 
@@ -175,21 +174,9 @@ def record_correction(*, appeal: Any, department: Any = None, category: Any = No
 def suggestions_store(*, appeal: Any, ranked: list[tuple[str, float]], version: int, label_kind: str) -> None:
     """A new appeal's top suggestions, each with the department the routing rules would pick for its
     category (intake's hook stores them in the appeal's own transaction)."""
-    rows = []
-    for rank, (label, probability) in enumerate(ranked, start=1):
-        category = category_for(label, label_kind)
-        department_id = None
-        if category is not None:
-            department_id, _version = routing.route_department(category=category, path=appeal.path)
-        rows.append(
-            Suggestion(
-                appeal=appeal,
-                rank=rank,
-                label=label,
-                category=category,
-                department_id=department_id,
-                probability=probability,
-                model_version=version,
-            )
-        )
-    Suggestion.objects.bulk_create(rows)
+    Suggestion.objects.bulk_create(
+        [
+            Suggestion(appeal=appeal, model_version=version, **row)
+            for row in routed(ranked, label_kind, appeal.path)
+        ]
+    )

@@ -12,6 +12,7 @@ from typing import Any
 import joblib
 import numpy as np
 
+from gongzhi.appeals import routing
 from gongzhi.appeals.models import Category
 from gongzhi.core.cache import Namespace
 from gongzhi.dispatch.embedding import EmbedderMissing
@@ -124,6 +125,28 @@ def threshold_for(territory: Any) -> float:
         if code in rows:
             return float(rows[code])
     return DEFAULT_THRESHOLD
+
+
+def routed(ranked: list[tuple[str, float]], label_kind: str, path: str) -> list[dict[str, Any]]:
+    """Each ranked label with its rank, its active Category (one query for all) and the department
+    the routing rules would pick for that category at `path` (None without a category)."""
+    categories = categories_for([label for label, _p in ranked], label_kind)
+    rows = []
+    for rank, (label, probability) in enumerate(ranked, start=1):
+        category = categories.get(label)
+        department_id = None
+        if category is not None:
+            department_id, _version = routing.route_department(category=category, path=path)
+        rows.append(
+            {
+                "rank": rank,
+                "label": label,
+                "probability": probability,
+                "category": category,
+                "department_id": department_id,
+            }
+        )
+    return rows
 
 
 def category_for(label: str, label_kind: str) -> Any:

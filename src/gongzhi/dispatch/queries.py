@@ -3,7 +3,6 @@ the model versions (never their blobs)."""
 
 from typing import Any
 
-from gongzhi.appeals import routing
 from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.dispatch import predict
@@ -39,23 +38,17 @@ def predict_for(*, subject: str, text: str, node: TerritoryNode) -> dict[str, An
         return None
     ranked = predict.predict_loaded(model, [compose(subject, text)])[0]
     threshold = predict.threshold_for(node)
-    rows: list[dict[str, Any]] = []
-    categories = predict.categories_for([label for label, _ in ranked], model.label_kind)
-    for rank, (label, probability) in enumerate(ranked, start=1):
-        category = categories.get(label)
-        department_id = None
-        if category is not None:
-            department_id, _version = routing.route_department(category=category, path=node.path)
-        rows.append(
-            {
-                "rank": rank,
-                "label": label,
-                "probability": round(probability, 4),
-                "category_id": category.pk if category else None,
-                "category_path": category.path if category else None,
-                "department_id": department_id,
-            }
-        )
+    rows: list[dict[str, Any]] = [
+        {
+            "rank": r["rank"],
+            "label": r["label"],
+            "probability": round(r["probability"], 4),
+            "category_id": r["category"].pk if r["category"] else None,
+            "category_path": r["category"].path if r["category"] else None,
+            "department_id": r["department_id"],
+        }
+        for r in predict.routed(ranked, model.label_kind, node.path)
+    ]
     names = dict(
         Organisation.objects.filter(
             pk__in=[r["department_id"] for r in rows if r["department_id"]]
