@@ -18,6 +18,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.core.errors import Conflict
 from gongzhi.people.models import Person
@@ -210,7 +211,7 @@ def _refuse_unless_posted(rule: str, recipient: Person, source: str, message: st
 
 
 @transaction.atomic
-def reverse_transaction(*, txn: Transaction, actor: Any, reason: str) -> Transaction:
+def reverse_transaction(*, txn: Transaction, actor: Actor, reason: str) -> Transaction:
     """Correct a transaction with its mirror image. Refused when already reversed, when it is itself
     a reversal, or when an account no longer holds the points to give back."""
     reason = (reason or "").strip()
@@ -258,7 +259,7 @@ def transfer_points(
     target_account: Account,
     points: int,
     community: TerritoryNode,
-    actor: Any,
+    actor: Actor,
     memo: str = "",
 ) -> Transaction:
     """Move points between two accounts (e.g. a member donating to a helper team's account)."""

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.points.actions import PointsRefused
@@ -20,7 +21,7 @@ MAX_POINTS = 100_000
 @transaction.atomic
 def rule_set(
     *,
-    actor: Any,
+    actor: Actor,
     territory: TerritoryNode,
     code: str,
     points_per_unit: int,
@@ -56,7 +57,7 @@ def rule_set(
 
 
 @transaction.atomic
-def policy_set(*, actor: Any, territory: TerritoryNode, **values: Any) -> PointsPolicy:
+def policy_set(*, actor: Actor, territory: TerritoryNode, **values: Any) -> PointsPolicy:
     policy, _created = PointsPolicy.objects.update_or_create(territory=territory, defaults=values)
     record_write(
         actor=actor,
@@ -71,7 +72,7 @@ def policy_set(*, actor: Any, territory: TerritoryNode, **values: Any) -> Points
 @transaction.atomic
 def locker_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: TerritoryNode,
     name: str,
     address: str = "",
@@ -91,7 +92,7 @@ def locker_create(
 @transaction.atomic
 def item_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: TerritoryNode,
     name: str,
     points: int,
@@ -134,7 +135,7 @@ def item_create(
 
 
 @transaction.atomic
-def item_restock(*, actor: Any, item: CatalogueItem, delta: int) -> CatalogueItem:
+def item_restock(*, actor: Actor, item: CatalogueItem, delta: int) -> CatalogueItem:
     """Add (or with a negative delta remove) stock; never below zero, whatever redemptions run meanwhile."""
     if delta == 0:
         raise PointsRefused(_("数量不能为0"))
@@ -147,13 +148,13 @@ def item_restock(*, actor: Any, item: CatalogueItem, delta: int) -> CatalogueIte
 
 
 @transaction.atomic
-def item_set_active(*, actor: Any, item: CatalogueItem, active: bool) -> CatalogueItem:
+def item_set_active(*, actor: Actor, item: CatalogueItem, active: bool) -> CatalogueItem:
     CatalogueItem.objects.filter(pk=item.pk).update(active=active)
     return _item_changed(actor, item, "points.item_active", lambda: {"active": active})
 
 
 def _item_changed(
-    actor: Any, item: CatalogueItem, action: str, detail: Callable[[], dict[str, Any]]
+    actor: Actor, item: CatalogueItem, action: str, detail: Callable[[], dict[str, Any]]
 ) -> CatalogueItem:
     """The item re-read after an UPDATE, and its audit row (`detail` read after the re-read)."""
     item.refresh_from_db()

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.core.errors import Conflict
 from gongzhi.core.scoping import get_scope
@@ -161,7 +162,7 @@ def _redeem(person: Person, item: CatalogueItem, quantity: int, idempotency_key:
     return RedeemResult(made, created=True)
 
 
-def verifiable_by(actor: Any) -> Any:
+def verifiable_by(actor: Actor) -> Any:
     """Redemptions the actor's counter may hand out: items of the merchants where they hold a role
     with verify_redemptions, and locker items of lockers operated by those organisations or in the
     communities where they hold manage_points."""
@@ -180,7 +181,7 @@ def verifiable_by(actor: Any) -> Any:
 
 
 @transaction.atomic
-def verify(*, code: str, actor: Any) -> Redemption:
+def verify(*, code: str, actor: Actor) -> Redemption:
     """Hand the goods over: exactly once. Http404 for a code this counter cannot see (another
     merchant's, or none); AlreadyDecided (409) the second time."""
     from django.http import Http404
@@ -211,7 +212,7 @@ def verify(*, code: str, actor: Any) -> Redemption:
     return redemption
 
 
-def _refund(redemption: Redemption, to: str, actor: Any, reason: str) -> Redemption:
+def _refund(redemption: Redemption, to: str, actor: Actor | None, reason: str) -> Redemption:
     locked = (
         Redemption.objects.select_for_update()
         .select_related("item", "item__community", "transaction")
@@ -251,7 +252,7 @@ def _refund(redemption: Redemption, to: str, actor: Any, reason: str) -> Redempt
 
 
 @transaction.atomic
-def cancel(*, redemption: Redemption, actor: Any, reason: str = "居民取消") -> Redemption:
+def cancel(*, redemption: Redemption, actor: Actor, reason: str = "居民取消") -> Redemption:
     """Cancel an open redemption: refund by reversing entries and restock."""
     return _refund(redemption, RedemptionStatus.CANCELLED, actor, reason)
 

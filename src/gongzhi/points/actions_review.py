@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.core.errors import Conflict
 from gongzhi.points.models import Flag, FlagKind, FlagStatus, Transaction, TxnKind
@@ -86,13 +87,13 @@ class FlagDecided(Conflict):
 
 
 @transaction.atomic
-def flag_clear(*, flag: Flag, actor: Any, note: str = "") -> Flag:
+def flag_clear(*, flag: Flag, actor: Actor, note: str = "") -> Flag:
     """Staff looked and found nothing wrong."""
     return _decide(flag, FlagStatus.CLEARED, actor, note)
 
 
 @transaction.atomic
-def flag_reverse(*, flag: Flag, actor: Any, note: str) -> Flag:
+def flag_reverse(*, flag: Flag, actor: Actor, note: str) -> Flag:
     """Reverse every flagged award that is not reversed yet, then close the flag."""
     from gongzhi.points.actions import PointsRefused, reverse_transaction
 
@@ -108,7 +109,7 @@ def flag_reverse(*, flag: Flag, actor: Any, note: str) -> Flag:
     return _decide(locked, FlagStatus.REVERSED, actor, note)
 
 
-def _decide(flag: Flag, to: str, actor: Any, note: str) -> Flag:
+def _decide(flag: Flag, to: str, actor: Actor, note: str) -> Flag:
     updated = Flag.objects.filter(pk=flag.pk, status=FlagStatus.OPEN).update(
         status=to, decided_by=actor, decided_at=timezone.now(), note=(note or "")[:300]
     )

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.people.models import Person
 from gongzhi.people.queries import masked_addresses
 from gongzhi.points.access import managed_areas
@@ -110,14 +111,14 @@ def parse_key(raw: Any) -> str:
     return key
 
 
-def source_for(actor: Any, key: str) -> str:
+def source_for(actor: Actor, key: str) -> str:
     # Scoped to the awarding user: two staff members cannot collide on a key, and one user's
     # retry (same key) finds their first award.
     return f"manual:{actor.pk}:{key}"
 
 
 def award(
-    *, actor: Any, community: TerritoryNode, recipient: Person, points: int, memo: str, key: str
+    *, actor: Actor, community: TerritoryNode, recipient: Person, points: int, memo: str, key: str
 ) -> Award:
     """Award `points` to `recipient` once per (actor, key); refusals raise PointsRefused."""
     source = source_for(actor, key)

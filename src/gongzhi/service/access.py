@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import Http404
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.errors import NotAllowed
 from gongzhi.core.scoping import get_scope
 from gongzhi.service.models import Helper, HelperTeam, Pairing, ServiceItem, ServiceOrder, Wish
@@ -20,17 +21,17 @@ HELPER_ACTIONS = {OrderAction.ACCEPT, OrderAction.DECLINE, OrderAction.FULFIL}
 RESIDENT_ACTIONS = {OrderAction.RATE}
 
 
-def may_manage(actor: Any, path: str) -> bool:
+def may_manage(actor: Actor | None, path: str) -> bool:
     scope = get_scope(actor)
     return scope.is_global or scope.can("manage_service", path)
 
 
-def is_staff(actor: Any) -> bool:
+def is_staff(actor: Actor | None) -> bool:
     scope = get_scope(actor)
     return scope.is_global or bool(scope.paths_for("manage_service"))
 
 
-def may(actor: Any, order: ServiceOrder, action: str) -> bool:
+def may(actor: Actor | None, order: ServiceOrder, action: str) -> bool:
     if actor is None:  # the system (sweeps)
         return True
     scope = get_scope(actor)
@@ -47,37 +48,37 @@ def may(actor: Any, order: ServiceOrder, action: str) -> bool:
     return False
 
 
-def require(actor: Any, order: ServiceOrder, action: str) -> None:
+def require(actor: Actor | None, order: ServiceOrder, action: str) -> None:
     if not may(actor, order, action):
         raise ServiceForbidden("您无权对该服务单执行此操作")
 
 
-def access_order(actor: Any, order_id: Any) -> ServiceOrder:
+def access_order(actor: Actor, order_id: Any) -> ServiceOrder:
     return ServiceOrder.objects.select_related(
         "item", "community", "building", "resident", "helper__person", "helper__team", "appeal", "from_appeal"
     ).get_visible_or_404(actor, pk=order_id)
 
 
-def access_team(actor: Any, team_id: Any) -> HelperTeam:
+def access_team(actor: Actor, team_id: Any) -> HelperTeam:
     return HelperTeam.objects.select_related("community", "leader", "parent").get_visible_or_404(
         actor, pk=team_id
     )
 
 
-def access_helper(actor: Any, helper_id: Any) -> Helper:
+def access_helper(actor: Actor, helper_id: Any) -> Helper:
     return Helper.objects.select_related("person", "team").get_visible_or_404(actor, pk=helper_id)
 
 
-def access_item(actor: Any, item_id: Any) -> ServiceItem:
+def access_item(actor: Actor, item_id: Any) -> ServiceItem:
     return ServiceItem.objects.get_visible_or_404(actor, pk=item_id)
 
 
-def access_wish(actor: Any, wish_id: Any) -> Wish:
+def access_wish(actor: Actor, wish_id: Any) -> Wish:
     """Staff of the area only: the staff page shows the beneficiary (masked)."""
     return Wish.objects.select_related("community", "beneficiary").get_visible_or_404(actor, pk=wish_id)
 
 
-def access_pairing(actor: Any, pairing_id: Any) -> Pairing:
+def access_pairing(actor: Actor, pairing_id: Any) -> Pairing:
     """Staff of the area, or the paired member themself."""
     scope = get_scope(actor)
     rows = Pairing.objects.select_related("member__person", "elder", "branch", "community")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from gongzhi.appeals.intake import MAX_PHOTO_BYTES, sniff_image
 from gongzhi.core import uploads
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import actor_label, record_write
 from gongzhi.core.errors import BadInput
 from gongzhi.core.lifecycle import history_row, transition
@@ -151,7 +152,7 @@ def award(
 
 
 def order_event(
-    order: ServiceOrder, action: str, actor: Any, before: str, note: str = "", **data: Any
+    order: ServiceOrder, action: str, actor: Actor | None, before: str, note: str = "", **data: Any
 ) -> None:
     """Append the order's history row for a move from `before` (also used by the convert and sweep actions)."""
     history_row(
@@ -176,7 +177,7 @@ def lock_order(order: ServiceOrder) -> ServiceOrder:
     )
 
 
-def lock_and_move(order: ServiceOrder, action: str, actor: Any) -> tuple[ServiceOrder, str]:
+def lock_and_move(order: ServiceOrder, action: str, actor: Actor | None) -> tuple[ServiceOrder, str]:
     """The order locked, the actor's right to `action` checked and the status moved (unsaved):
     (locked order, status before). Also used by service.actions_convert."""
     locked = lock_order(order)
@@ -198,7 +199,7 @@ def _number(pk: int) -> str:
 @transaction.atomic
 def order_submit(
     *,
-    actor: Any,
+    actor: Actor,
     resident: Any,
     item: ServiceItem,
     description: str,
@@ -243,7 +244,7 @@ def order_submit(
 
 
 @transaction.atomic
-def order_assign(*, order: ServiceOrder, actor: Any, helper: Helper, note: str = "") -> ServiceOrder:
+def order_assign(*, order: ServiceOrder, actor: Actor | None, helper: Helper, note: str = "") -> ServiceOrder:
     """派单 to a helper of the order's street."""
     locked, before = lock_and_move(order, OrderAction.ASSIGN, actor)
     if not helper.active or not helper.path.startswith(street_path(locked.community.path)):
@@ -260,7 +261,7 @@ def order_assign(*, order: ServiceOrder, actor: Any, helper: Helper, note: str =
 
 
 @transaction.atomic
-def order_accept(*, order: ServiceOrder, actor: Any) -> ServiceOrder:
+def order_accept(*, order: ServiceOrder, actor: Actor | None) -> ServiceOrder:
     locked, before = lock_and_move(order, OrderAction.ACCEPT, actor)
     locked.save(update_fields=["status", "updated_at"])
     order_event(locked, OrderAction.ACCEPT, actor, before)
@@ -270,7 +271,7 @@ def order_accept(*, order: ServiceOrder, actor: Any) -> ServiceOrder:
 
 
 @transaction.atomic
-def order_decline(*, order: ServiceOrder, actor: Any, reason: str) -> ServiceOrder:
+def order_decline(*, order: ServiceOrder, actor: Actor | None, reason: str) -> ServiceOrder:
     """拒单: back to the staff's queue, with the reason; the helper's load goes down."""
     if not (reason or "").strip():
         raise ServiceError("请填写不能接单的原因", "reason")
@@ -287,7 +288,7 @@ def order_decline(*, order: ServiceOrder, actor: Any, reason: str) -> ServiceOrd
 
 @transaction.atomic
 def order_fulfil(
-    *, order: ServiceOrder, actor: Any, note: str, photos: list[Upload], hours: Any = None
+    *, order: ServiceOrder, actor: Actor | None, note: str, photos: list[Upload], hours: Any = None
 ) -> ServiceOrder:
     """办单: only the assigned helper, with at least one photo and a note."""
     if not (note or "").strip():
@@ -335,7 +336,7 @@ def _verified_awards(order: ServiceOrder, *, rated: bool, awarded_by: Any) -> li
 
 
 @transaction.atomic
-def order_rate(*, order: ServiceOrder, actor: Any, stars: int, comment: str = "") -> ServiceOrder:
+def order_rate(*, order: ServiceOrder, actor: Actor | None, stars: int, comment: str = "") -> ServiceOrder:
     """评单: only the resident who ordered; verifies the service, so the helper earns points."""
     if not isinstance(stars, int) or not 1 <= stars <= 5:
         raise ServiceError("请选择1到5星的评分", "stars")
@@ -354,7 +355,7 @@ def order_rate(*, order: ServiceOrder, actor: Any, stars: int, comment: str = ""
 
 
 @transaction.atomic
-def order_close(*, order: ServiceOrder, actor: Any, note: str = "") -> ServiceOrder:
+def order_close(*, order: ServiceOrder, actor: Actor | None, note: str = "") -> ServiceOrder:
     """核实办结: staff verify a fulfilled order the resident has not rated (a phone call back)."""
     locked, before = lock_and_move(order, OrderAction.CLOSE, actor)
     locked.closed_at = timezone.now()
@@ -366,7 +367,7 @@ def order_close(*, order: ServiceOrder, actor: Any, note: str = "") -> ServiceOr
 
 
 @transaction.atomic
-def order_cancel(*, order: ServiceOrder, actor: Any, reason: str = "") -> ServiceOrder:
+def order_cancel(*, order: ServiceOrder, actor: Actor | None, reason: str = "") -> ServiceOrder:
     locked, before = lock_and_move(order, OrderAction.CANCEL, actor)
     helper_id = locked.helper_id
     locked.closed_at = timezone.now()

@@ -8,14 +8,13 @@ appeal → order: only an appeal nobody has started on (submitted or accepted); 
 with `from_appeal`; the appeal is closed as not accepted (不予受理) with the reason "转为服务单 …",
 plus a NOTE event naming the order. One order per appeal (unique constraint)."""
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 
 from gongzhi.appeals import actions as appeal_actions
 from gongzhi.appeals.intake import IntakeError, appeal_submit
 from gongzhi.appeals.models import Appeal, Channel
 from gongzhi.appeals.workflow import Action, Status
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.service.actions import ServiceError, lock_and_move, order_event, order_submit, release_helper
 from gongzhi.service.geo import building_of, point_of
@@ -23,21 +22,21 @@ from gongzhi.service.models import ServiceItem, ServiceOrder
 from gongzhi.service.workflow import OrderAction, OrderStatus
 
 
-def _note(appeal: Appeal, actor: Any, note: str, order: ServiceOrder) -> None:
+def _note(appeal: Appeal, actor: Actor, note: str, order: ServiceOrder) -> None:
     """The appeal's NOTE event naming the order on the other side."""
     appeal_actions.transition(
         appeal=appeal, action=Action.NOTE, actor=actor, note=note, service_order=order.pk
     )
 
 
-def _audit(actor: Any, action: str, order: ServiceOrder, appeal: Appeal) -> None:
+def _audit(actor: Actor, action: str, order: ServiceOrder, appeal: Appeal) -> None:
     record_write(
         actor=actor, action=action, obj=order, scope_path=order.path, detail={"appeal": appeal.number}
     )
 
 
 @transaction.atomic
-def order_to_appeal(*, order: ServiceOrder, actor: Any, reason: str) -> tuple[ServiceOrder, Appeal]:
+def order_to_appeal(*, order: ServiceOrder, actor: Actor, reason: str) -> tuple[ServiceOrder, Appeal]:
     if not (reason or "").strip():
         raise ServiceError("请说明为什么转为诉求(例如属于政府职能部门的事项)", "reason")
     locked, before = lock_and_move(order, OrderAction.CONVERT, actor)
@@ -72,7 +71,7 @@ def order_to_appeal(*, order: ServiceOrder, actor: Any, reason: str) -> tuple[Se
 
 
 @transaction.atomic
-def appeal_to_order(*, appeal: Appeal, actor: Any, item: ServiceItem, note: str = "") -> ServiceOrder:
+def appeal_to_order(*, appeal: Appeal, actor: Actor, item: ServiceItem, note: str = "") -> ServiceOrder:
     if appeal.status not in {Status.SUBMITTED, Status.ACCEPTED}:
         raise ServiceError("只有尚未派单的诉求可以转为服务单", "appeal")
     if appeal.community_id is None or not appeal.path.startswith(item.path):

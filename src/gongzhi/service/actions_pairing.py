@@ -7,6 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.accounts.models import User
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.people.models import Tag
 from gongzhi.service.access import ServiceForbidden, may_manage
@@ -17,7 +19,7 @@ ELIGIBLE_TAGS = {Tag.ELDERLY_ALONE, Tag.EMPTY_NEST}
 
 
 @transaction.atomic
-def pairing_create(*, actor: Any, member: Any, elder: Any, interval_days: int = 7) -> Pairing:
+def pairing_create(*, actor: Actor, member: Any, elder: Any, interval_days: int = 7) -> Pairing:
     community = elder.household.community() if elder.household_id else None
     if community is None:
         raise ServiceError("该老人没有登记住址", "elder")
@@ -50,7 +52,7 @@ def pairing_create(*, actor: Any, member: Any, elder: Any, interval_days: int = 
 
 
 @transaction.atomic
-def visit_log(*, actor: Any, pairing: Pairing, visited_on: date, note: str, hours: Any = None) -> Visit:
+def visit_log(*, actor: Actor, pairing: Pairing, visited_on: date, note: str, hours: Any = None) -> Visit:
     """The member (or staff) logs a visit; the next due date moves on and open alerts resolve."""
     person_id = getattr(getattr(actor, "person", None), "pk", None)
     locked = Pairing.objects.select_for_update().select_related("member", "community").get(pk=pairing.pk)
@@ -68,7 +70,7 @@ def visit_log(*, actor: Any, pairing: Pairing, visited_on: date, note: str, hour
         visited_on=visited_on,
         hours=parse_hours(hours, Decimal("1")),
         note=note.strip()[:500],
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=actor if isinstance(actor, User) else None,
     )
     if locked.last_visit_on is None or visited_on > locked.last_visit_on:
         locked.last_visit_on = visited_on
@@ -90,7 +92,7 @@ def visit_log(*, actor: Any, pairing: Pairing, visited_on: date, note: str, hour
 
 
 @transaction.atomic
-def pairing_end(*, actor: Any, pairing: Pairing) -> Pairing:
+def pairing_end(*, actor: Actor, pairing: Pairing) -> Pairing:
     if not may_manage(actor, pairing.path):
         raise ServiceForbidden("您无权管理该社区的结对")
     locked = Pairing.objects.select_for_update().get(pk=pairing.pk)

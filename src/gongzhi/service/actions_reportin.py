@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.people.models import MemberKind
 from gongzhi.service.access import ServiceForbidden, may_manage
@@ -18,7 +19,7 @@ from gongzhi.territory.models import Level
 
 
 @transaction.atomic
-def report_in(*, actor: Any, member: Any, hours_target: Any = 24, year: int | None = None) -> ReportIn:
+def report_in(*, actor: Actor, member: Any, hours_target: Any = 24, year: int | None = None) -> ReportIn:
     """The member themself registers with the community where they live."""
     if getattr(getattr(actor, "person", None), "pk", None) != member.person_id:
         raise ServiceForbidden("只能为自己办理报到")
@@ -46,7 +47,7 @@ def report_in(*, actor: Any, member: Any, hours_target: Any = 24, year: int | No
 
 @transaction.atomic
 def post_create(
-    *, actor: Any, community: Any, kind: str, name: str, description: str = "", capacity: int = 10
+    *, actor: Actor, community: Any, kind: str, name: str, description: str = "", capacity: int = 10
 ) -> ServicePost:
     if not may_manage(actor, community.path):
         raise ServiceForbidden("您无权管理该社区的服务岗位")
@@ -70,7 +71,7 @@ def post_create(
 
 
 @transaction.atomic
-def post_claim(*, actor: Any, report: ReportIn, post: ServicePost) -> PostClaim:
+def post_claim(*, actor: Actor, report: ReportIn, post: ServicePost) -> PostClaim:
     """认岗/认领: the post row is locked so the capacity holds when many claim at once."""
     if getattr(getattr(actor, "person", None), "pk", None) != report.member.person_id:
         raise ServiceForbidden("只能为自己认岗")

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from gongzhi.core import uploads
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.core.phone import InvalidPhone, normalise_phone
 from gongzhi.service.access import ServiceForbidden, may_manage
@@ -19,7 +20,7 @@ from gongzhi.territory.models import Level, TerritoryNode
 SLOT = re.compile(r"^\s*([1-7])\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 
 
-def _require(actor: Any, path: str) -> None:
+def _require(actor: Actor, path: str) -> None:
     if actor is not None and not may_manage(actor, path):
         raise ServiceForbidden("您无权管理该社区的服务队")
 
@@ -48,7 +49,7 @@ def format_slots(slots: list[dict[str, Any]]) -> str:
 @transaction.atomic
 def team_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: TerritoryNode,
     name: str,
     leader: Any = None,
@@ -99,7 +100,7 @@ def _area_paths(nodes: list[TerritoryNode], team: HelperTeam) -> list[str]:
 @transaction.atomic
 def helper_add(
     *,
-    actor: Any,
+    actor: Actor,
     team: HelperTeam,
     person: Any,
     kind: str,
@@ -156,7 +157,7 @@ def _poster_phone(public: bool, raw: str) -> str:
 @transaction.atomic
 def helper_update(
     *,
-    actor: Any,
+    actor: Actor,
     helper: Helper,
     skills: list[str],
     slots: list[dict[str, Any]],

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.core import uploads
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import actor_label, record_write
 from gongzhi.core.lifecycle import history_row, transition
 from gongzhi.service.access import ServiceForbidden, may_manage
@@ -21,7 +22,7 @@ from gongzhi.service.workflow import WISH_TABLE, WishStatus
 MAX_BUDGET = Decimal("5000")
 
 
-def wish_event(wish: Wish, actor: Any, before: str, note: str = "") -> None:
+def wish_event(wish: Wish, actor: Actor | None, before: str, note: str = "") -> None:
     """Append the wish's history row for a move from `before` (a sweep passes actor=None)."""
     history_row(
         WishEvent,
@@ -37,7 +38,7 @@ def wish_event(wish: Wish, actor: Any, before: str, note: str = "") -> None:
 @transaction.atomic
 def wish_create(
     *,
-    actor: Any,
+    actor: Actor,
     beneficiary: Any,
     group: str,
     title: str,
@@ -88,7 +89,7 @@ def wish_create(
 def wish_claim(
     *,
     wish: Wish,
-    actor: Any,
+    actor: Actor | None,
     kind: str,
     person: Any = None,
     team: HelperTeam | None = None,
@@ -143,7 +144,7 @@ def wish_claim(
     return wish
 
 
-def may_fulfil(actor: Any, wish: Wish) -> bool:
+def may_fulfil(actor: Actor, wish: Wish) -> bool:
     person_id = getattr(getattr(actor, "person", None), "pk", None)
     return may_manage(actor, wish.path) or (
         wish.claimant_person_id is not None and wish.claimant_person_id == person_id
@@ -151,7 +152,7 @@ def may_fulfil(actor: Any, wish: Wish) -> bool:
 
 
 @transaction.atomic
-def wish_fulfil(*, wish: Wish, actor: Any, note: str, photo: Upload | None, hours: Any = None) -> Wish:
+def wish_fulfil(*, wish: Wish, actor: Actor, note: str, photo: Upload | None, hours: Any = None) -> Wish:
     if not (note or "").strip():
         raise ServiceError("请填写心愿实现情况", "note")
     check_images([photo] if photo else [], required=True)
@@ -180,7 +181,7 @@ def wish_fulfil(*, wish: Wish, actor: Any, note: str, photo: Upload | None, hour
 
 
 @transaction.atomic
-def wish_release(*, wish: Wish, actor: Any, reason: str) -> Wish:
+def wish_release(*, wish: Wish, actor: Actor, reason: str) -> Wish:
     """The claimant (or staff) gives a claimed wish back to the wall."""
     locked = Wish.objects.select_for_update().get(pk=wish.pk)
     if not may_fulfil(actor, locked):

@@ -12,7 +12,6 @@ page, which places a service order relayed by the platform (no private number on
 
 import base64
 import contextlib
-import functools
 import io
 import logging
 import os
@@ -25,6 +24,7 @@ from pathlib import Path
 import segno
 from django.conf import settings
 
+from gongzhi.core.cache import pure
 from gongzhi.orgs.models import PartyLevel, PartyOrg
 from gongzhi.service.models import Helper, HelperTeam
 from gongzhi.territory.models import Level, TerritoryNode
@@ -178,9 +178,15 @@ def _fc_list_font() -> str | None:
 BUNDLED_FONT = Path(__file__).resolve().parent.parent / "fonts_build" / "NotoSansSC-Regular.ttf"
 
 
-@functools.lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    configured = getattr(settings, "GONGZHI_CJK_FONT", "") or os.environ.get("GONGZHI_CJK_FONT", "")
+    """The font the PDF embeds: the configured one (setting, else environment), else the bundled
+    Noto Sans SC, else one fontconfig lists; None when there is none."""
+    return font_for(getattr(settings, "GONGZHI_CJK_FONT", "") or os.environ.get("GONGZHI_CJK_FONT", ""))
+
+
+@pure(maxsize=8)
+def font_for(configured: str) -> str | None:
+    """cjk_font for a configured path ("" for none); core.cache.pure, keyed by the configured value."""
     if configured:  # the deployer's choice wins, and a wrong path is reported, not silently replaced
         return configured if Path(configured).is_file() else None
     if BUNDLED_FONT.is_file():

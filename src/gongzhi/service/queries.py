@@ -10,6 +10,7 @@ from django.db.models import Case, Count, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.core.spreadsheets import append_row, new_workbook, workbook_bytes
 from gongzhi.service.models import (
@@ -162,7 +163,7 @@ def quarterly_ranking(community: Any, year: int, quarter: int, limit: int = 50) 
     ]
 
 
-def wish_stats(actor: Any) -> list[dict[str, Any]]:
+def wish_stats(actor: Actor) -> list[dict[str, Any]]:
     rows = (
         Wish.objects.visible_to(actor)
         .values("community__name", "community_id")
@@ -179,7 +180,7 @@ def wish_stats(actor: Any) -> list[dict[str, Any]]:
     return list(rows)
 
 
-def own_orders(actor: Any, person: Any, *, as_helper: bool) -> Any:
+def own_orders(actor: Actor, person: Any, *, as_helper: bool) -> Any:
     """The person's orders, newest first: those they ordered, or (as_helper) those assigned to them."""
     rows = ServiceOrder.objects.visible_to(actor)
     if as_helper:
@@ -209,7 +210,7 @@ def unread_notices(person: Any) -> int:
     return ServiceNotice.objects.filter(recipient=person, read_at=None).count()
 
 
-def alerts_for(actor: Any) -> Any:
+def alerts_for(actor: Actor) -> Any:
     """Open pairing alerts: staff of the area, and people holding a current post in the member's branch."""
     scope = get_scope(actor)
     rows = PairingAlert.objects.filter(resolved_at=None).select_related(
@@ -258,7 +259,7 @@ def helper_for_assignment(order: ServiceOrder, helper_id: int) -> Helper | None:
     )
 
 
-def appeal_for_conversion(actor: Any, number: str) -> Any:
+def appeal_for_conversion(actor: Actor, number: str) -> Any:
     from gongzhi.appeals.models import Appeal
 
     number = (number or "").strip()

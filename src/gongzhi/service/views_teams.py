@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.orgs.models import Organisation
 from gongzhi.people.actions import TooManyLookups, person_match
 from gongzhi.people.queries import NumberInSearch, person_search
@@ -20,7 +21,7 @@ from gongzhi.service.views_common import form_post, message_page, person_of, upl
 from gongzhi.territory.models import Level, TerritoryNode
 
 
-def find_person(actor: Any, query: str) -> Any:
+def find_person(actor: Actor, query: str) -> Any:
     """Exactly one visible person by phone, ID number or name, else ServiceError."""
     if not (query or "").strip():
         raise ServiceError("请输入姓名、手机号或身份证号", "person")
@@ -71,7 +72,7 @@ def teams(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _area_nodes(actor: Any, team: HelperTeam) -> Any:
+def _area_nodes(actor: Actor, team: HelperTeam) -> Any:
     return TerritoryNode.objects.visible_to(actor).filter(
         path__startswith=team.path, level__in=[Level.GRID, Level.COMPOUND, Level.BUILDING]
     )

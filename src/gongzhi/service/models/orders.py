@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.models import TimeStamped
 from gongzhi.core.scoping import ScopedQuerySet, get_scope
 from gongzhi.service.models.history import HistoryRow
@@ -49,7 +50,7 @@ class OrderQuerySet(ScopedQuerySet):
     scope_path_field = "path"
     scope_capability = "manage_service"
 
-    def visible_to(self, actor: Any, capability: str | None = None) -> Self:
+    def visible_to(self, actor: Actor | None, capability: str | None = None) -> Self:
         scope = get_scope(actor)
         if scope.is_global:
             return self.all()

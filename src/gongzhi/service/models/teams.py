@@ -7,12 +7,11 @@ position, skills, weekly slots, service-area paths, open-order count — is stor
 itself, so a suggestion is one indexed read of the street's helpers (decision 0014).
 """
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.models import TimeStamped
 from gongzhi.core.scoping import ScopedQuerySet, get_scope
 
@@ -92,7 +91,7 @@ class HelperQuerySet(ScopedQuerySet):
     scope_path_field = "path"
     scope_capability = "manage_service"
 
-    def visible_to(self, actor: Any, capability: str | None = None) -> "HelperQuerySet":
+    def visible_to(self, actor: Actor | None, capability: str | None = None) -> "HelperQuerySet":
         rows = super().visible_to(actor, capability)
         scope = get_scope(actor)
         if scope.is_global or scope.person_id is None:

@@ -19,9 +19,6 @@ HEADING = "有困难 找红小二"  # the poster's heading (views_teams._labels)
 def no_configured_font(settings, monkeypatch):  # type: ignore[no-untyped-def]
     settings.GONGZHI_CJK_FONT = ""
     monkeypatch.delenv("GONGZHI_CJK_FONT", raising=False)
-    poster.cjk_font.cache_clear()
-    yield
-    poster.cjk_font.cache_clear()
 
 
 def unicode_map(pdf: bytes) -> set[str]:
@@ -60,11 +57,9 @@ def test_the_setting_overrides_the_bundled_font(tmp_path: Path, settings, no_con
     chosen = tmp_path / "chosen.ttf"
     shutil.copyfile(poster.BUNDLED_FONT, chosen)
     settings.GONGZHI_CJK_FONT = str(chosen)
-    poster.cjk_font.cache_clear()
     assert poster.cjk_font() == str(chosen)
 
 
 def test_a_wrong_configured_path_is_not_silently_replaced_by_the_bundled_font(settings, no_configured_font):
     settings.GONGZHI_CJK_FONT = "/nonexistent/font.ttf"
-    poster.cjk_font.cache_clear()
     assert poster.cjk_font() is None
