@@ -81,7 +81,7 @@ def ensure_centres(count: int, seed: int) -> None:
             for i in range(count)
         ]
         Centre.objects.bulk_create(rows, batch_size=2000)
-        geo.bump_version()
+        geo.CENTRE_INDEX.bump()
 
 
 def main() -> None:
@@ -95,7 +95,7 @@ def main() -> None:
     rng = random.Random(args.seed + 1)
     points = [(rng.uniform(BOX[0], BOX[2]), rng.uniform(BOX[1], BOX[3])) for _ in range(args.queries)]
 
-    geo.forget()
+    geo.CENTRE_INDEX.forget_local()
     t0 = time.perf_counter()
     index = geo.get_index()
     build_seconds = time.perf_counter() - t0

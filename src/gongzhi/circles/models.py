@@ -7,9 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.models import TimeStamped
 from gongzhi.core.scoping import ScopedQuerySet
-from gongzhi.places.models.checks import choice_check, lonlat_check
+from gongzhi.places.models.checks import Located, choice_check
 
 
 class ResourceKind(models.TextChoices):
@@ -44,7 +43,7 @@ class ResourceQuerySet(ScopedQuerySet):
         return self.filter(condition)
 
 
-class Resource(TimeStamped):
+class Resource(Located):
     name = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("类别"), max_length=16, choices=ResourceKind.choices, db_index=True)
     owner = models.ForeignKey(
@@ -61,23 +60,19 @@ class Resource(TimeStamped):
         related_name="resources",
         verbose_name=_("所在区域"),
     )
-    lon = models.FloatField(_("经度"))
-    lat = models.FloatField(_("纬度"))
-    address = models.CharField(_("地址"), max_length=200, blank=True)
     opening_hours = models.CharField(_("开放时间"), max_length=120, blank=True)  # as posted at the gate
     # what a resident can use it for, one use per line ("晨练", "借书", "老年助餐"); searched by need
     uses = models.TextField(_("可提供的服务"), blank=True)
-    phone = models.CharField(_("联系电话"), max_length=40, blank=True)  # a desk line, not a person
     active = models.BooleanField(_("开放中"), default=True)
 
     objects = ResourceQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Located.Meta):
         ordering = ["kind", "name"]
         verbose_name = _("公共资源")
         verbose_name_plural = _("公共资源")
         constraints = [
-            lonlat_check("circles_resource_lonlat"),
+            *Located.Meta.constraints,  # circles_resource_lonlat
             choice_check("kind", ResourceKind, "circles_resource_kind"),
             models.UniqueConstraint(fields=["territory", "name"], name="circles_resource_unique_name"),
         ]

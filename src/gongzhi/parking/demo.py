@@ -1,6 +1,7 @@
 """Demo shared parking around 碧眼社区: two or three partner units open their car parks at night and
 at weekends; residents have applied; draws have been run with the seeds committed when the offers opened."""
 
+import contextlib
 import random
 from datetime import time, timedelta
 from types import SimpleNamespace
@@ -115,17 +116,10 @@ def _applicants(community: TerritoryNode, resident: User | None, rng: random.Ran
 
 
 def _apply(actor: Any, offer: ParkingOffer, plate: str, *, own: bool) -> int:
-    """1 for an application made, 0 for one refused (the person or the plate has applied already)."""
-    try:
-        actions.application_submit(
-            actor=actor,
-            offer=offer,
-            plate=plate,
-            weekdays=offer.weekdays,
-            starts_at=offer.starts_at,
-            ends_at=offer.ends_at,
-            has_own_space=own,
-        )
-    except actions.ParkingError:
-        return 0
-    return 1
+    """1 for an application made, 0 for one refused (the person or the plate has applied already).
+    The window asked for is the offer's own."""
+    window = {"weekdays": offer.weekdays, "starts_at": offer.starts_at, "ends_at": offer.ends_at}
+    with contextlib.suppress(actions.ParkingError):
+        actions.application_submit(actor=actor, offer=offer, plate=plate, has_own_space=own, **window)
+        return 1
+    return 0

@@ -56,7 +56,7 @@ from gongzhi.places.workflow import (
 def centre_save(*, centre: Centre) -> Centre:
     """Create or update a centre; the nearest-centre index of every process is invalidated."""
     centre.full_clean(exclude=["territory"])
-    centre.save()  # the nearest-centre index follows by signal (geo.watch_centres)
+    centre.save()  # the nearest-centre index follows by signal (places.apps)
     return centre
 
 

@@ -23,7 +23,10 @@ class CentreAdmin(admin.ModelAdmin):
     list_filter = ["level", "active"]
     search_fields = ["name", "address"]
     raw_id_fields = ["territory"]
-    inlines = [VenueInline, StaffInline]  # a saved centre moves the nearest-centre index by signal
+    inlines = [
+        VenueInline,
+        StaffInline,
+    ]  # a saved centre moves the nearest-centre index by signal (places.apps)
 
 
 @admin.register(Activity)

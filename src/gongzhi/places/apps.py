@@ -7,6 +7,7 @@ class PlacesConfig(AppConfig):
     verbose_name = "党群服务中心、场地与活动"
 
     def ready(self) -> None:
-        from gongzhi.places import geo
+        from gongzhi.places.geo import CENTRE_INDEX
+        from gongzhi.places.models import Centre
 
-        geo.watch_centres()
+        CENTRE_INDEX.watch(Centre)  # every centre saved or deleted moves the nearest-centre index

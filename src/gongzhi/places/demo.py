@@ -59,7 +59,7 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     rng = random.Random(seed)
     with transaction.atomic():
         counts = _install(street, rng)
-        geo.bump_version()  # bulk_create sends no signal
+        geo.CENTRE_INDEX.bump()  # bulk_create sends no signal
     progress(
         f"  places: {counts['centres']} centres, {counts['activities']} activities, {counts['bookings']} bookings"
     )

@@ -3,8 +3,8 @@
 At 10,000 centres a vectorised distance to every centre plus argpartition costs well under a
 millisecond, so no spatial tree is needed (decision 0016). The index also holds the Centre rows, so
 a lookup needs no query at all. It is rebuilt when its core.cache version moves (decision 0046):
-every centre saved or deleted bumps it by signal (places.apps), and writes that send no signal
-(bulk loads, QuerySet.update) call bump_version. Outside a transaction the version is read at most
+every centre saved or deleted bumps it by signal (CENTRE_INDEX.watch in places.apps), and writes
+that send no signal (bulk loads, QuerySet.update) call CENTRE_INDEX.bump(). Outside a transaction the version is read at most
 every VERSION_TTL seconds (this process's own bumps are seen at once), so another process sees a
 change within 2 s.
 
@@ -83,10 +83,6 @@ VERSION_TTL = 2.0
 CENTRE_INDEX = Namespace("places.centre_index", recheck_seconds=lambda: VERSION_TTL, one_at_a_time=True)
 
 
-def current_version() -> int:
-    return CENTRE_INDEX.version()
-
-
 def build_index(version: int) -> CentreIndex:
     rows = list(Centre.objects.filter(active=True).order_by("id"))
     return CentreIndex(
@@ -102,18 +98,3 @@ def build_index(version: int) -> CentreIndex:
 def get_index() -> CentreIndex:
     """The cached index, rebuilt if a centre changed since it was built."""
     return CENTRE_INDEX.get("index", lambda: build_index(CENTRE_INDEX.version()))
-
-
-def forget() -> None:
-    """Drop this process's index (it is rebuilt on next use): a cold build for the bench."""
-    CENTRE_INDEX.forget_local()
-
-
-def bump_version() -> None:
-    """Call in the action that changes centres without saving them one by one (bulk loads, update())."""
-    CENTRE_INDEX.bump()
-
-
-def watch_centres() -> None:
-    """Every centre saved or deleted moves the version (connected once, in PlacesConfig.ready)."""
-    CENTRE_INDEX.watch(Centre)

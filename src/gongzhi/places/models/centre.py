@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TimeStamped
 from gongzhi.core.scoping import ScopedQuerySet
-from gongzhi.places.models.checks import choice_check, lonlat_check
+from gongzhi.places.models.checks import Located, choice_check
 
 
 class CentreLevel(models.TextChoices):
@@ -34,7 +34,7 @@ class CentreQuerySet(ScopedQuerySet):
         return self.filter(active=True)
 
 
-class Centre(TimeStamped):
+class Centre(Located):
     name = models.CharField(_("名称"), max_length=120)
     level = models.CharField(_("层级"), max_length=16, choices=CentreLevel.choices, db_index=True)
     territory = models.ForeignKey(
@@ -43,25 +43,20 @@ class Centre(TimeStamped):
         related_name="centres",
         verbose_name=_("所属区划"),
     )
-    # WGS-84 degrees; the nearest-centre index (places/geo.py) works on these two floats.
-    lon = models.FloatField(_("经度"))
-    lat = models.FloatField(_("纬度"))
-    address = models.CharField(_("地址"), max_length=200, blank=True)
     opening_hours = models.JSONField(_("开放时间"), default=dict, blank=True)
     closed_dates = models.JSONField(_("闭馆日期"), default=list, blank=True)  # ["2026-10-01", ...]
     services = models.JSONField(_("服务项目"), default=list, blank=True)  # ["课后托管", "法律援助", ...]
-    phone = models.CharField(_("联系电话"), max_length=40, blank=True)  # the centre's desk, not a person
     description = models.TextField(_("简介"), blank=True)
     active = models.BooleanField(_("运营中"), default=True)
 
     objects = CentreQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Located.Meta):
         ordering = ["territory__path", "name"]
         verbose_name = _("党群服务中心")
         verbose_name_plural = _("党群服务中心")
         constraints = [
-            lonlat_check("places_centre_lonlat"),
+            *Located.Meta.constraints,  # places_centre_lonlat
             choice_check("level", CentreLevel, "places_centre_level"),
         ]
 
