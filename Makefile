@@ -38,11 +38,13 @@ demo: install assets translations migrate
 test: install-test assets translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# lint-imports checks the contracts in pyproject.toml: apps import only downward (decision 0043).
+# lint-imports checks the contracts in pyproject.toml: apps import only downward (decision 0043);
+# mypy checks core strictly (pyproject.toml's override for gongzhi.core.*).
 lint: install-test
 	$(BIN)/ruff check src tests bench conftest.py
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy src/gongzhi/core
 
 typecheck: install-test
 	$(BIN)/mypy src/gongzhi
@@ -56,4 +58,5 @@ clean:
 lint-ci: install-test
 	$(BIN)/ruff check src tests bench conftest.py
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy src/gongzhi/core
 	$(BIN)/gongzhi makemigrations --check --dry-run

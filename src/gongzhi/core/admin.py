@@ -4,7 +4,7 @@ from gongzhi.core.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at run time
     """Read-only: the audit log can be searched here, never changed."""
 
     list_display = ["at", "kind", "actor_label", "action", "object_label", "reason"]

@@ -10,7 +10,8 @@ operation's schema names the refusals it can give (decision 0041).
 """
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
@@ -108,12 +109,22 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return api.create_response(request, {"detail": too_big_message()}, status=413)
 
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(AuthenticationError, unauthenticated)
-    api.add_exception_handler(ValidationError, invalid)
-    api.add_exception_handler(HttpError, refused)
-    api.add_exception_handler(RequestDataTooBig, too_big)
-    api.add_exception_handler(Refusal, lambda request, exc: api_refusal(api, request, exc))
+    def refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
+        return api_refusal(api, request, exc)
+
+    _handle(api, Http404, not_found)
+    _handle(api, AuthenticationError, unauthenticated)
+    _handle(api, ValidationError, invalid)
+    _handle(api, HttpError, refused)
+    _handle(api, RequestDataTooBig, too_big)
+    _handle(api, Refusal, refusal)
+
+
+def _handle[E: Exception](
+    api: NinjaAPI, exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]
+) -> None:
+    # ninja's annotation admits the exception class itself as the handler's argument; it passes instances.
+    api.add_exception_handler(exc_class, cast(Any, handler))
 
 
 def too_big_message() -> str:

@@ -37,11 +37,12 @@ lets one thread compute a missing value while the others wait (expensive builds)
 may be zero-argument callables (read from settings at use).
 """
 
+import contextlib
 import functools
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache as shared_cache
 from django.db import connection, models, transaction
@@ -142,7 +143,8 @@ class Namespace:
     def _pending(self) -> tuple[set[str], _Pending] | None:
         """This namespace's newest bump in the current transaction that has not committed."""
         if connection.in_atomic_block:
-            for sids, func, _robust in reversed(connection.run_on_commit):
+            for entry in reversed(connection.run_on_commit):  # (savepoint ids, callback, robust)
+                sids, func = entry[0], entry[1]
                 if isinstance(func, _Pending) and func.namespace is self:
                     return sids, func
         return None
@@ -191,19 +193,14 @@ class Namespace:
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The value for key, computed (and kept) if missing or out of date."""
         version = self.version()
-        value = self.peek(key, version)
-        if value is not _MISSING:
-            return value  # type: ignore[no-any-return]
-        if self._lock is None:
-            value = compute()
-            self.put(key, value, version)
-            return value  # type: ignore[no-any-return]
-        with self._lock:
-            value = self.peek(key, version)
-            if value is _MISSING:
-                value = compute()
-                self.put(key, value, version)
-            return value  # type: ignore[no-any-return]
+        found = self.peek(key, version)
+        if found is _MISSING:
+            with self._lock or contextlib.nullcontext():
+                found = self.peek(key, version)  # another thread may have computed it meanwhile
+                if found is _MISSING:
+                    found = compute()
+                    self.put(key, found, version)
+        return cast(T, found)
 
     def forget_local(self) -> None:
         """Drop this process's values and its reading of the version (not other processes')."""

@@ -20,7 +20,7 @@ Statement = tuple[str, list[Any]]
 
 
 @pure(maxsize=None)
-def _fields(model: type[models.Model], with_pk: bool) -> list[models.Field]:
+def _fields(model: type[models.Model], with_pk: bool) -> list["models.Field[Any, Any]"]:
     fields = [f for f in model._meta.local_concrete_fields if not f.generated]
     if any(f.has_db_default() for f in fields):  # the ORM would leave these to the database
         raise ValueError(f"{model.__name__} has database defaults: use the ORM")
@@ -31,7 +31,7 @@ def _fields(model: type[models.Model], with_pk: bool) -> list[models.Field]:
 def _insert_sql(model: type[models.Model], with_pk: bool, rows: int) -> str:
     q = connection.ops.quote_name
     fields = _fields(model, with_pk)
-    columns = ", ".join(q(f.column) for f in fields)
+    columns = ", ".join(q(str(f.column)) for f in fields)
     group = "(" + ", ".join(["%s"] * len(fields)) + ")"
     return f"INSERT INTO {q(model._meta.db_table)} ({columns}) VALUES {', '.join([group] * rows)}"  # noqa: S608
 

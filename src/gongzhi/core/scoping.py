@@ -63,7 +63,7 @@ def get_scope(actor: Actor | None) -> Scope:
     """The actor's scope, computed once per request object and cached on it."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return ANONYMOUS
-    cached = getattr(actor, "_gongzhi_scope", None)
+    cached: Scope | None = getattr(actor, "_gongzhi_scope", None)
     if cached is not None:
         return cached
     scope = (_resolver or _unresolved)(actor)
@@ -80,7 +80,7 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]  # each model's manager names its model
     """Subclasses name the path that places a row in the territory tree and the capability needed."""
 
     scope_path_field: str = "path"

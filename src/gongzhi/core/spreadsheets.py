@@ -249,7 +249,7 @@ def _attr(element: Any, name: str) -> str | None:
     """An attribute by local name (r:id is namespaced)."""
     for key, value in element.attrib.items():
         if _local(key) == name:
-            return value
+            return str(value)
     return None
 
 

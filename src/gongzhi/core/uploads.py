@@ -35,7 +35,7 @@ def generated_name(content_type: str) -> str:
     return f"{secrets.token_hex(16)}.{DOCUMENT_TYPES[content_type]}"
 
 
-def stored_file(content: bytes, content_type: str) -> ContentFile:
+def stored_file(content: bytes, content_type: str) -> "ContentFile[bytes]":
     """The bytes as a file ready for a FileField, under a generated name."""
     return ContentFile(content, name=generated_name(content_type))
 
