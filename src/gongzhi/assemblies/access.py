@@ -7,6 +7,7 @@ from typing import Any
 from django.http import Http404
 
 from gongzhi.assemblies.models import Assembly
+from gongzhi.assemblies.queries import voters_for
 from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 
@@ -29,8 +30,6 @@ def ballot_assembly(actor: Actor, assembly_id: int) -> Assembly:
     """An assembly as seen from the ballot page: in voting or closed, for a signed-in person who is
     either in its snapshot, holds a proxy in it, or lives in its compound (a tenant is told plainly
     why they cannot vote); anyone else gets 404."""
-    from gongzhi.assemblies.queries import voters_for
-
     person = getattr(actor, "person", None)
     assembly = (
         Assembly.objects.select_related("compound").filter(pk=assembly_id).exclude(status="draft").first()

@@ -17,6 +17,7 @@ from gongzhi.assemblies import actions
 from gongzhi.assemblies.models import SnapshotVoter
 from gongzhi.orgs.models import Organisation
 from gongzhi.people.models import Person
+from gongzhi.territory.actions import build_node
 from gongzhi.territory.models import TerritoryNode, community_path
 
 PROXY_DOC = b"%PDF-1.4\n% written proxy (demo)\n%%EOF\n"
@@ -45,8 +46,6 @@ MIN_PARTS = 24
 def _vacant_flats(compound: Any, have: int) -> list[Any]:
     """At small demo sizes a compound has only the few flats residents live in; add let or empty
     flats (owned by people living elsewhere) so the assembly has a realistic register."""
-    from gongzhi.territory.actions import build_node
-
     units = list(TerritoryNode.objects.filter(path__startswith=compound.path, level="unit").order_by("path"))
     taken = set(
         TerritoryNode.objects.filter(path__startswith=compound.path, level="household").values_list(

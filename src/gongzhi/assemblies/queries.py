@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, Sum
 
-from gongzhi.assemblies import rules
+from gongzhi.assemblies import rules, snapshot
 from gongzhi.assemblies.models import (
     Assembly,
     AssemblyStatus,
@@ -181,8 +181,6 @@ def register_rows(compound: Any) -> list[Any]:
 
 
 def register_totals(compound: Any) -> dict[str, Any]:
-    from gongzhi.assemblies import snapshot
-
     voters, version = snapshot.freeze(compound.pk)
     return {"owners": len(voters), "area": sum((v.area for v in voters), Decimal(0)), "version": version}
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core.actors import Actor
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv_text
 from gongzhi.people.actions import people_by_phones
+from gongzhi.territory.models import TerritoryNode
 
 MAX_ROWS = 5000
 
@@ -42,8 +43,6 @@ def _phones(cell: str) -> list[str]:
 
 
 def parse(compound: Any, raw: bytes, *, actor: Actor | None) -> tuple[list[Row], list[str]]:
-    from gongzhi.territory.models import TerritoryNode
-
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

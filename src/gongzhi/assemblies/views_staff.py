@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.assemblies import actions, queries
+from gongzhi.assemblies import register_import as importer
 from gongzhi.assemblies.access import access_assembly, can_manage_compound
 from gongzhi.assemblies.errors import AssemblyError
 from gongzhi.assemblies.forms import AssemblyForm, ElectionForm, MatterForm, PartForm, ProxyForm
@@ -147,8 +148,6 @@ add_proxy = _detail_form_view(
 @login_required
 def register_import(request: HttpRequest, compound_id: int) -> HttpResponse:
     """Upload the compound's register as CSV: all rows or none (register_import.py)."""
-    from gongzhi.assemblies import register_import as importer
-
     compound = queries.compounds_managed(request.user).filter(pk=compound_id).first()
     if compound is None:
         raise Http404

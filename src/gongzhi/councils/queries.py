@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from gongzhi.core.actors import Actor
 from gongzhi.councils.models import Council, Decision, DecisionStatus, Meeting
-from gongzhi.territory.models import community_path, street_path
+from gongzhi.orgs.models import Organisation
+from gongzhi.territory.models import TerritoryNode, community_path, street_path
 
 
 def with_counters(councils: Any, today: datetime.date | None = None) -> Any:
@@ -101,8 +102,6 @@ def public_counts(community: Any) -> dict[str, int]:
 
 
 def territories_for_councils(actor: Actor) -> Any:
-    from gongzhi.territory.models import TerritoryNode
-
     return TerritoryNode.objects.visible_to(actor, "manage_councils").filter(
         level__in=["community", "compound"]
     )
@@ -111,8 +110,6 @@ def territories_for_councils(actor: Actor) -> Any:
 def organisations_near(council: Council) -> Any:
     """Organisations that may hold a seat or answer for a decision: those of the council's community
     and its street (property companies and some units sit at street level)."""
-    from gongzhi.orgs.models import Organisation
-
     return Organisation.objects.filter(
         Q(territory__path__startswith=council.community.path)
         | Q(territory__path=street_path(council.community.path))
