@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.scoping import ScopedQuerySet
 from gongzhi.places.models.checks import Located, choice_check
+from gongzhi.places.needs import tags_for
 
 
 class ResourceKind(models.TextChoices):
@@ -31,8 +32,6 @@ class ResourceQuerySet(ScopedQuerySet):
 
     def for_need(self, need: str) -> "ResourceQuerySet":
         """Resources whose uses, name or kind mention any tag the need maps to (places/needs.py)."""
-        from gongzhi.places.needs import tags_for
-
         tags = tags_for(need) or ()
         condition = Q(pk__in=[])
         for tag in tags:

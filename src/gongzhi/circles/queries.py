@@ -7,9 +7,13 @@ import numpy as np
 from django.db.models import Count
 
 from gongzhi.circles import coverage
+from gongzhi.circles.access import editable_areas
 from gongzhi.circles.models import Resource
+from gongzhi.core.actors import Actor
+from gongzhi.orgs.models import Organisation
 from gongzhi.people.models import Person
 from gongzhi.places.geo import haversine_m
+from gongzhi.places.models import Centre
 from gongzhi.territory.models import TerritoryNode
 
 
@@ -101,8 +105,6 @@ class Site:
 def sites_near(node: TerritoryNode, b: Buildings, kinds: list[str], radius: float) -> list[Site]:
     """Active centres, plus active resources of the chosen kinds, in the area's box widened by the
     walking radius (a centre just over the boundary still serves the buildings near it)."""
-    from gongzhi.places.models import Centre
-
     if len(b.ids) == 0:
         return []
     lat0 = float(b.lats.mean())
@@ -206,3 +208,17 @@ def area_coverage(
     return AreaCoverage(
         node=node, minutes=minutes, kinds=kinds, buildings=b, sites=sites, result=result, lat0=lat0
     )
+
+
+def managed_resources(actor: Actor) -> Any:
+    """The resources the actor may edit (manage_places over their area), for the manage page."""
+    return Resource.objects.visible_to(actor).select_related("owner", "territory")
+
+
+def form_choices(actor: Actor) -> tuple[Any, Any]:
+    """(areas, owner units) the resource form offers: the areas the actor edits in, the
+    organisations the actor sees."""
+    areas = TerritoryNode.objects.visible_to(actor, "manage_places").filter(
+        pk__in=[n.pk for n in editable_areas(actor)]
+    )
+    return areas, Organisation.objects.visible_to(actor).order_by("name")

@@ -12,8 +12,6 @@ from gongzhi.circles.access import access_area, access_resource_to_edit, editabl
 from gongzhi.circles.forms import CoverageForm, ImportForm, ResourceForm
 from gongzhi.circles.models import Resource, ResourceKind
 from gongzhi.core.scoping import get_scope
-from gongzhi.orgs.models import Organisation
-from gongzhi.territory.models import TerritoryNode
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -40,10 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _form(request: HttpRequest, **kwargs):  # type: ignore[no-untyped-def]
-    areas = TerritoryNode.objects.visible_to(request.user, "manage_places").filter(
-        pk__in=[n.pk for n in editable_areas(request.user)]
-    )
-    owners = Organisation.objects.visible_to(request.user).order_by("name")
+    areas, owners = queries.form_choices(request.user)
     return ResourceForm(request.POST or None, areas=areas, owners=owners, **kwargs)
 
 
@@ -72,7 +67,7 @@ def _manage_page(
 ) -> HttpResponse:
     if not get_scope(request.user).can("manage_places"):
         raise Http404
-    rows = Resource.objects.visible_to(request.user).select_related("owner", "territory")
+    rows = queries.managed_resources(request.user)
     context = {"resources": rows, "import_form": import_form, **extra}
     return render(request, "circles/manage.html", context, status=status)
 

@@ -7,6 +7,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from gongzhi.core.actors import Actor
+from gongzhi.core.scoping import get_scope
+from gongzhi.orgs.models import Organisation
 from gongzhi.parking.models import ParkingApplication, ParkingOffer, ParkingPermit
 from gongzhi.parking.workflow import ApplicationStatus, PermitStatus
 from gongzhi.territory.models import community_path, street_path
@@ -83,12 +85,14 @@ def permit_by_code(code: str) -> ParkingPermit | None:
 
 def my_units(actor: Actor) -> list[Any]:
     """Organisations the actor holds a role on that offer parking (their unit page)."""
-    from gongzhi.core.scoping import get_scope
-    from gongzhi.orgs.models import Organisation
-
     ids = get_scope(actor).org_ids
     if not ids:
         return []
     return list(
         Organisation.objects.filter(pk__in=ids, parking_offers__isnull=False).distinct().order_by("name")
     )
+
+
+def manageable_units(actor: Actor) -> Any:
+    """Organisations whose parking the actor manages (the units an offer may be made for)."""
+    return Organisation.objects.visible_to(actor, "manage_parking").order_by("name")

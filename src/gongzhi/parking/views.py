@@ -13,7 +13,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.scoping import get_scope
-from gongzhi.orgs.models import Organisation
 from gongzhi.parking import actions, queries
 from gongzhi.parking.access import (
     access_draw_public,
@@ -151,10 +150,6 @@ def offer_public(request: HttpRequest, offer_id: int) -> HttpResponse:
     return render(request, "parking/offer_public.html", {"offer": offer, "draws": offer.draws.all()})
 
 
-def _units(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return Organisation.objects.visible_to(request.user, "manage_parking").order_by("name")
-
-
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
     if not get_scope(request.user).can("manage_parking"):
@@ -168,7 +163,7 @@ def _offer_form(request: HttpRequest, offer: ParkingOffer | None) -> HttpRespons
     if offer is not None:
         initial = {f: getattr(offer, f) for f in OfferForm.base_fields if f != "weekdays"}
         initial["weekdays"] = list(offer.weekdays)
-    form = OfferForm(request.POST or None, units=_units(request), initial=initial)
+    form = OfferForm(request.POST or None, units=queries.manageable_units(request.user), initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():

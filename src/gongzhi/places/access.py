@@ -2,12 +2,11 @@
 residents; managing them (approving bookings, checking people in, the evaluation) needs
 manage_places on the centre's territory. Outsiders get 404."""
 
-from typing import Any
-
 from django.http import Http404
 
 from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
+from gongzhi.orgs.models import Organisation
 from gongzhi.places.models import Activity, Booking, Centre, SignUp, Venue
 
 
@@ -70,11 +69,9 @@ def access_booking(actor: Actor, booking_id: int, *, manage: bool = False) -> Bo
     return booking
 
 
-def series_organisations(user: Any, venue: Venue) -> list:
+def series_organisations(user: Actor, venue: Venue) -> list:
     """Organisations the user may book a series for: those they hold a role in; the centre's staff
     may book for any organisation of the centre's area."""
-    from gongzhi.orgs.models import Organisation
-
     ids = set(get_scope(user).org_ids)
     rows = Organisation.objects.filter(pk__in=ids)
     if may_manage(user, venue.centre):

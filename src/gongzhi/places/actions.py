@@ -368,6 +368,7 @@ def _award(signup: SignUp, activity: Activity) -> tuple[int, str]:
     if activity.points <= 0:
         return 0, ""
     try:
+        # sibling app, optional: a check-in works without points installed
         from gongzhi.points.actions import PointsRefused, award_points
     except ImportError:
         return 0, _("积分功能未启用")

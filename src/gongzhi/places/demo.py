@@ -10,6 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.accounts.models import User
+from gongzhi.people.models import Person
 from gongzhi.places import geo, tickets
 from gongzhi.places.hours import standard_hours
 from gongzhi.places.models import (
@@ -250,8 +252,6 @@ def _activities(
 
 
 def _staff(by_name: dict[str, Centre]) -> None:
-    from gongzhi.accounts.models import User
-
     home = by_name.get(f"{HOME}党群服务中心")
     if home is None:
         return
@@ -264,8 +264,6 @@ def _staff(by_name: dict[str, Centre]) -> None:
 
 
 def _residents(community: TerritoryNode, limit: int) -> list[int]:
-    from gongzhi.people.models import Person
-
     return list(
         Person.objects.filter(household__path__startswith=community.path)
         .order_by("id")

@@ -1,5 +1,7 @@
 """Reads that need thought: nearest centres, calendars, evaluation."""
 
+from gongzhi.appeals.routing import match_address
+from gongzhi.core.actors import Actor
 from gongzhi.places import geo
 from gongzhi.places.models import Centre
 from gongzhi.places.needs import tags_for
@@ -28,6 +30,7 @@ def nearest_resources(lon: float, lat: float, limit: int = 5, need: str | None =
     """The resource library of the circles app, when it is installed (imported lazily so places
     works on its own)."""
     try:
+        # sibling app, optional: places must work without circles installed
         from gongzhi.circles.queries import nearest_resources as circles_nearest
     except ImportError:
         return []
@@ -37,8 +40,6 @@ def nearest_resources(lon: float, lat: float, limit: int = 5, need: str | None =
 def locate_address(text: str) -> tuple[float, float, str] | None:
     """An address → (lon, lat, matched name): the building named in it, else its compound
     (the appeals matcher, appeals/address.py)."""
-    from gongzhi.appeals.routing import match_address
-
     node = match_address(text)
     if node is None:
         return None
@@ -51,3 +52,8 @@ def locate_address(text: str) -> tuple[float, float, str] | None:
     if node.parent is not None and node.parent.centroid_lon is not None:
         return node.parent.centroid_lon, node.parent.centroid_lat, node.parent.name
     return None
+
+
+def managed_centres(actor: Actor, limit: int = 30) -> list[Centre]:
+    """The active centres where the actor holds manage_places (on top of the find page)."""
+    return list(Centre.objects.visible_to(actor, "manage_places").filter(active=True)[:limit])

@@ -13,7 +13,7 @@ from gongzhi.places import actions, calendars, queries
 from gongzhi.places.access import access_activity, access_centre, may_manage, series_organisations
 from gongzhi.places.evaluation import centre_evaluation
 from gongzhi.places.forms import BookingForm, FeedbackForm, FindForm, SeriesForm
-from gongzhi.places.models import Activity, Booking, Centre, SignUp
+from gongzhi.places.models import Activity, Booking, SignUp
 from gongzhi.places.workflow import BOOKING_HOLDS, SIGNUP_ACTIVE, BookingStatus
 
 # 光明街道 when nothing is chosen yet: the map opens on the demo area
@@ -55,7 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 error = _("附近没有提供该服务的中心")
     status = 400 if (form.is_bound and (error and not results)) else 200
     # staff get the centres they manage on top (their evaluation is the first thing on each page)
-    managed = list(Centre.objects.visible_to(request.user, "manage_places").filter(active=True)[:30])
+    managed = queries.managed_centres(request.user)
     return render(
         request,
         "places/index.html",
