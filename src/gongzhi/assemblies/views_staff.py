@@ -57,16 +57,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms: Any) -> HttpResponse:
-    voters = (
-        list(assembly.voters.prefetch_related("members").select_related("proxy"))
-        if assembly.status != "draft"
-        else []
-    )
     proxy_form = forms.get("proxy_form") or ProxyForm()
-    # offered: the voters who have not given a proxy yet
-    proxy_form.fields["principal"].queryset = assembly.voters.filter(  # type: ignore[attr-defined]
-        pk__in=[v.pk for v in voters if not hasattr(v, "proxy")]
-    )
+    # offered: the frozen voters who have not given a proxy yet (none before voting opens)
+    proxy_form.fields["principal"].queryset = assembly.voters.filter(proxy__isnull=True)  # type: ignore[attr-defined]
     context = {
         "assembly": assembly,
         "matters": queries.matter_results(assembly) if assembly.status != "draft" else [],
@@ -83,16 +76,6 @@ def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms
         "totals": queries.register_totals(assembly.compound) if assembly.status == "draft" else None,
     }
     return render(request, "assemblies/detail.html", context, status=status)
-
-
-def _form_post(
-    request: HttpRequest, assembly: Assembly, form_name: str, form: Any, act: Any, success: Any = ""
-) -> HttpResponse:
-    """A form posted from the assembly page: back to it, or it again with the user's input."""
-    done, status = post_form(
-        request, form, act, done=reverse("assemblies:detail", args=[assembly.pk]), success=success
-    )
-    return done or _detail(request, assembly, status=status, **{form_name: form})
 
 
 @login_required
@@ -121,7 +104,8 @@ def transition(request: HttpRequest, assembly_id: int) -> HttpResponse:
 def _detail_form_view(
     form_class: type[Any], form_name: str, action: Callable[..., Any], success: Any = ""
 ) -> Callable[..., HttpResponse]:
-    """A view for a form posted from the assembly page: `action(actor=…, assembly=…, **cleaned_data)`."""
+    """A view for a form posted from the assembly page: `action(actor=…, assembly=…, **cleaned_data)`,
+    then back to the page, or the page again with the user's input (post_form)."""
 
     @require_POST
     @login_required
@@ -132,7 +116,9 @@ def _detail_form_view(
         def act(data: dict[str, Any]) -> Any:
             return action(actor=request.user, assembly=assembly, **data)
 
-        return _form_post(request, assembly, form_name, form, act, success)
+        back = reverse("assemblies:detail", args=[assembly.pk])
+        done, status = post_form(request, form, act, done=back, success=success)
+        return done or _detail(request, assembly, status=status, **{form_name: form})
 
     return view
 
