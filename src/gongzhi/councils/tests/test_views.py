@@ -2,11 +2,12 @@
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from gongzhi.councils import actions
-from gongzhi.councils.models import AgendaItem, Decision, DecisionStatus, Meeting
+from gongzhi.councils.models import AgendaItem, Decision, DecisionStatus, Meeting, Seat
 from gongzhi.councils.tests.conftest import held, passed_decision
 
 
@@ -157,10 +158,6 @@ def test_a_resident_finds_the_public_page_of_their_community(client, actors, wor
 
 
 def test_seats_steps_and_evidence_through_the_pages_and_a_refused_form_keeps_its_input(client, actors, world):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from gongzhi.councils.models import Seat
-
     client.force_login(actors.staff_a)
     url = reverse("councils:seat_add", args=[world.council.pk])
     refused = client.post(url, {"kind": "resident_rep", "organisation": "", "phone": ""})
