@@ -197,10 +197,7 @@ def redeem(request: HttpRequest, payload: RedeemIn) -> Any:
 @router.get("/redemptions", response={200: list[RedemptionOut], 404: ErrorOut})
 def my_redemptions(request: HttpRequest) -> Any:
     person = acting_person(request.auth)
-    rows = Redemption.objects.filter(person=person).select_related("item", "item__merchant", "item__locker")[
-        :100
-    ]
-    return [redemption_out(r) for r in rows]
+    return [redemption_out(r) for r in queries.own_redemptions(person, 100)]
 
 
 @router.post("/verify", response={200: RedemptionOut, 404: ErrorOut, 409: ErrorOut})

@@ -12,8 +12,20 @@ from typing import Any
 from django.db.models import Subquery, Sum
 from django.utils import timezone
 
+from gongzhi.core.actors import Actor
+from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.points.accounts import find_account
-from gongzhi.points.models import Account, AccountMonth, Entry, TxnKind
+from gongzhi.points.models import (
+    Account,
+    AccountMonth,
+    CatalogueItem,
+    Entry,
+    Flag,
+    FlagStatus,
+    Locker,
+    Redemption,
+    TxnKind,
+)
 
 
 def balance(owner: Any) -> int:
@@ -165,3 +177,40 @@ def recent_lines(account: Account, limit: int) -> list[StatementLine]:
         lines.append(_line(row, running))
         running -= row[-1]
     return lines
+
+
+# --- the lists of the pages and the API, scoped to the actor (views query nothing themselves) ----
+
+
+def own_redemptions(person: Any, limit: int) -> Any:
+    """The person's latest redemptions."""
+    return Redemption.objects.filter(person=person).select_related("item", "item__merchant", "item__locker")[
+        :limit
+    ]
+
+
+def merchants_for(actor: Actor) -> Any:
+    """The merchants where the actor manages points, by name."""
+    return (
+        Organisation.objects.visible_to(actor, "manage_points").filter(kind=OrgKind.MERCHANT).order_by("name")
+    )
+
+
+def lockers_for(actor: Actor) -> Any:
+    return Locker.objects.visible_to(actor).select_related("community")
+
+
+def catalogue_items(actor: Actor) -> Any:
+    return CatalogueItem.objects.visible_to(actor).select_related("community", "merchant", "locker")
+
+
+def flag_list(actor: Actor, show: str) -> Any:
+    """The review flags the actor may see, of one status (any other value: all)."""
+    rows = Flag.objects.visible_to(actor).select_related("community", "recipient", "awarded_by_person")
+    return rows.filter(status=show) if show in FlagStatus.values else rows
+
+
+def account_list(actor: Actor, q: str) -> Any:
+    """The accounts the actor may see, by kind and label; `q` a part of the label."""
+    rows = Account.objects.visible_to(actor).order_by("kind", "label")
+    return rows.filter(label__contains=q) if q else rows

@@ -21,7 +21,6 @@ from gongzhi.points.access import (
     own_account,
 )
 from gongzhi.points.actions import PointsRefused
-from gongzhi.points.models import Redemption
 
 HISTORY_LINES = 20
 
@@ -48,9 +47,7 @@ def _index_page(request: HttpRequest, status: int = 200) -> HttpResponse:
             balance=account.balance if account else 0,
             history=queries.recent_lines(account, HISTORY_LINES) if account else [],
             items=catalogue_for(person),
-            redemptions=Redemption.objects.filter(person=person).select_related(
-                "item", "item__merchant", "item__locker"
-            )[:20],
+            redemptions=queries.own_redemptions(person, 20),
             # a fresh key per rendering: submitting the same form twice is one redemption
             idempotency_key=uuid.uuid4().hex,
         )

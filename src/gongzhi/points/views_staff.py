@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core import months
 from gongzhi.core.errors import Refusal
 from gongzhi.core.spreadsheets import CsvWriter, append_row, new_workbook, workbook_bytes
-from gongzhi.orgs.models import Organisation, OrgKind
+from gongzhi.orgs.models import Organisation
 from gongzhi.points import actions_admin, actions_review, manual, queries
 from gongzhi.points.access import (
     access_account,
@@ -27,7 +27,7 @@ from gongzhi.points.access import (
 )
 from gongzhi.points.accounts import find_account
 from gongzhi.points.actions import PointsRefused
-from gongzhi.points.models import Account, CatalogueItem, Flag, FlagStatus, Locker
+from gongzhi.points.models import FlagStatus, Locker
 from gongzhi.points.models.rules import RuleCode
 from gongzhi.points.policy import effective_rule
 from gongzhi.territory.models import Level
@@ -89,12 +89,8 @@ def rules(request: HttpRequest) -> HttpResponse:
 def catalogue(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     areas = [a for a in managed_areas(request.user) if a.level == Level.COMMUNITY]
-    merchants = (
-        Organisation.objects.visible_to(request.user, "manage_points")
-        .filter(kind=OrgKind.MERCHANT)
-        .order_by("name")
-    )
-    lockers = Locker.objects.visible_to(request.user).select_related("community")[:200]
+    merchants = queries.merchants_for(request.user)
+    lockers = queries.lockers_for(request.user)
     status = 200
     if request.method == "POST":
         try:
@@ -108,7 +104,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                 points=int(request.POST.get("points", "")),
                 stock=int(request.POST.get("stock", "0") or 0),
                 merchant=merchants.get(pk=int(merchant_id)) if merchant_id else None,
-                locker=Locker.objects.visible_to(request.user).get(pk=int(locker_id)) if locker_id else None,
+                locker=lockers.get(pk=int(locker_id)) if locker_id else None,
                 description=request.POST.get("description", ""),
             )
             messages.success(request, gettext("商品已上架"))
@@ -119,13 +115,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         except PointsRefused as exc:
             messages.error(request, str(exc))
             status = 400
-    items = CatalogueItem.objects.visible_to(request.user).select_related("community", "merchant", "locker")[
-        :300
-    ]
+    items = queries.catalogue_items(request.user)[:300]
     return render(
         request,
         "points/catalogue.html",
-        {"items": items, "areas": areas, "merchants": merchants[:200], "lockers": lockers},
+        {"items": items, "areas": areas, "merchants": merchants[:200], "lockers": lockers[:200]},
         status=status,
     )
 
@@ -154,9 +148,7 @@ def item_restock(request: HttpRequest, item_id: int) -> HttpResponse:
 def flags(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     show = request.GET.get("status", FlagStatus.OPEN)
-    rows = Flag.objects.visible_to(request.user).select_related("community", "recipient", "awarded_by_person")
-    if show in FlagStatus.values:
-        rows = rows.filter(status=show)
+    rows = queries.flag_list(request.user, show)
     return render(
         request, "points/flags.html", {"flags": rows[:200], "show": show, "statuses": FlagStatus.choices}
     )
@@ -253,9 +245,7 @@ def _award_form(
 def accounts(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     q = (request.GET.get("q") or "").strip()[:60]
-    rows = Account.objects.visible_to(request.user).order_by("kind", "label")
-    if q:
-        rows = rows.filter(label__contains=q)
+    rows = queries.account_list(request.user, q)
     return render(request, "points/accounts.html", {"accounts": rows[:100], "q": q})
 
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
-from gongzhi.service import actions, queries
+from gongzhi.service import actions, queries, queries_pages
 from gongzhi.service.access import access_order
 from gongzhi.service.models import ServiceOrder
 from gongzhi.service.suggest import suggest_helpers
@@ -94,10 +94,7 @@ def _out(order: ServiceOrder) -> dict[str, Any]:
 @router.get("/orders", response=list[OrderOut], url_name="service_orders")
 def orders(request: HttpRequest, status: str = "") -> Any:
     """Orders the caller may see (their area's, their own, those assigned to them), newest first."""
-    rows = ServiceOrder.objects.visible_to(request.user).select_related("item", "community")
-    if status:
-        rows = rows.filter(status=status)
-    return [_out(o) for o in rows[:200]]
+    return [_out(o) for o in queries_pages.api_orders(request.user, status)[:200]]
 
 
 @router.get("/orders/{order_id}", response={200: OrderOut, 404: ErrorOut}, url_name="service_order")

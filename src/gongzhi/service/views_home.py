@@ -5,9 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gongzhi.service import actions, queries
+from gongzhi.service import actions, queries, queries_pages
 from gongzhi.service.access import is_staff
-from gongzhi.service.models import ServiceNotice
 from gongzhi.service.views_common import person_of
 
 
@@ -29,7 +28,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def notices(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    rows = ServiceNotice.objects.filter(recipient=person).select_related("order")[:100] if person else []
+    rows = queries_pages.notices_of(person)
     return render(request, "service/notices.html", {"notices": rows})
 
 

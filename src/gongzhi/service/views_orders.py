@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.service import actions, actions_convert, queries
+from gongzhi.service import actions, actions_convert, queries, queries_pages
 from gongzhi.service.access import access_order, is_staff, may, may_manage
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import ServiceItem, ServiceOrder
@@ -116,14 +116,8 @@ def orders(request: HttpRequest) -> HttpResponse:
     """Staff work list, scoped to the communities where they manage service."""
     if not is_staff(request.user):
         raise Http404
-    rows = ServiceOrder.objects.visible_to(request.user, "manage_service").select_related(
-        "item", "community", "helper__person"
-    )
     status = request.GET.get("status", "")
-    if status == "overdue":
-        rows = rows.overdue()
-    elif status in OrderStatus.values:
-        rows = rows.filter(status=status)
+    rows = queries_pages.order_worklist(request.user, status)
     return render(
         request,
         "service/orders.html",
@@ -249,11 +243,7 @@ def from_appeal(request: HttpRequest) -> HttpResponse:
     appeal = queries.appeal_for_conversion(
         request.user, request.GET.get("appeal") or request.POST.get("appeal", "")
     )
-    items = (
-        list(ServiceItem.objects.visible_to(request.user).filter(active=True, path=appeal.community.path))
-        if (appeal is not None and appeal.community_id)
-        else []
-    )
+    items = queries_pages.conversion_items(request.user, appeal)
     context = {
         "appeal": appeal,
         "items": items,

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.people.models import PartyMember
-from gongzhi.service import actions_pairing, queries
+from gongzhi.service import actions_pairing, queries, queries_pages
 from gongzhi.service.access import access_pairing, is_staff, may_manage
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import Pairing
@@ -24,11 +23,7 @@ from gongzhi.service.views_teams import find_person
 def pairings(request: HttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise Http404
-    rows = (
-        Pairing.objects.visible_to(request.user)
-        .filter(ended_on=None)
-        .select_related("member__person", "elder", "branch", "community")
-    )
+    rows = queries_pages.open_pairings(request.user)
     context: dict[str, Any] = {
         "page": paginate(request, rows, 30),
         "today": timezone.localdate(),
@@ -37,12 +32,7 @@ def pairings(request: HttpRequest) -> HttpResponse:
 
     def work() -> Pairing:
         member_person = find_person(request.user, request.POST.get("member", ""))
-        member = (
-            PartyMember.objects.visible_to(request.user)
-            .filter(person=member_person)
-            .select_related("branch")
-            .first()
-        )
+        member = queries_pages.party_member(request.user, member_person)
         if member is None:
             raise ServiceError("此人不是登记在册的党员", "member")
         raw = request.POST.get("interval_days", "7")

@@ -12,13 +12,11 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.audit import record
 from gongzhi.core.models import AuditEntry
-from gongzhi.service import actions_reportin, queries
+from gongzhi.service import actions_reportin, queries, queries_pages
 from gongzhi.service.access import is_staff
 from gongzhi.service.actions import ServiceError
-from gongzhi.service.models import ReportIn, ServicePost
 from gongzhi.service.models.reportin import PostKind
 from gongzhi.service.views_common import form_post, message_page, person_of
-from gongzhi.territory.models import Level, TerritoryNode
 
 
 def _member(request: HttpRequest) -> Any:
@@ -106,16 +104,12 @@ def my_record(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _communities(request: HttpRequest) -> Any:
-    return TerritoryNode.objects.visible_to(request.user, "manage_service").filter(level=Level.COMMUNITY)
-
-
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
     """Quarterly ranking (最亮星) of reported-in members by service hours."""
     if not is_staff(request.user):
         raise Http404
-    communities = _communities(request)
+    communities = queries_pages.managed_communities(request.user)
     community = communities.filter(pk=request.GET.get("community") or 0).first() or communities.first()
     year, quarter = queries.current_quarter()
     raw_year, raw_q = request.GET.get("year", ""), request.GET.get("quarter", "")
@@ -140,13 +134,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
 def posts(request: HttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise Http404
-    communities = _communities(request)
-    rows = ServicePost.objects.visible_to(request.user).select_related("community")
-    reports = (
-        ReportIn.objects.visible_to(request.user)
-        .filter(withdrawn_at=None)
-        .select_related("member__person", "community")[:200]
-    )
+    communities = queries_pages.managed_communities(request.user)
+    rows, reports = queries_pages.posts_and_reports(request.user)
     context = {"posts": rows, "communities": communities, "kinds": PostKind.choices, "reports": reports}
 
     def work() -> Any:

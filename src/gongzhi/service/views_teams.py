@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongzhi.core.actors import Actor
-from gongzhi.orgs.models import Organisation
 from gongzhi.people.actions import TooManyLookups, person_match
 from gongzhi.people.queries import NumberInSearch, person_search
-from gongzhi.service import actions_teams, poster
+from gongzhi.service import actions_teams, poster, queries_pages
 from gongzhi.service.access import access_helper, access_team, is_staff
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import Helper, HelperTeam, MemberKind, Skill
@@ -44,10 +43,8 @@ def find_person(actor: Actor, query: str) -> Any:
 def teams(request: HttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise Http404
-    rows = HelperTeam.objects.visible_to(request.user).select_related("community", "leader", "parent")
-    communities = TerritoryNode.objects.visible_to(request.user, "manage_service").filter(
-        level=Level.COMMUNITY
-    )
+    rows = queries_pages.teams_of(request.user)
+    communities = queries_pages.managed_communities(request.user)
     context: dict[str, Any] = {"teams": rows, "communities": communities, "skills": Skill.choices}
 
     def work() -> HelperTeam:
@@ -72,22 +69,12 @@ def teams(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _area_nodes(actor: Actor, team: HelperTeam) -> Any:
-    return TerritoryNode.objects.visible_to(actor).filter(
-        path__startswith=team.path, level__in=[Level.GRID, Level.COMPOUND, Level.BUILDING]
-    )
-
-
 @login_required
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     team = access_team(request.user, team_id)
-    members = (
-        Helper.objects.visible_to(request.user).filter(team=team).select_related("person", "organisation")
-    )
-    areas = _area_nodes(request.user, team)
-    units = Organisation.objects.visible_to(request.user).filter(
-        territory__path__startswith=team.path, kind__in=["partner_unit", "resident_unit", "social_org"]
-    )
+    members = queries_pages.team_members(request.user, team)
+    areas = queries_pages.team_areas(request.user, team)
+    units = queries_pages.units_under(request.user, team.path)
     context: dict[str, Any] = {
         "team": team,
         "members": members,
@@ -96,7 +83,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
         "units": units,
         "kinds": MemberKind.choices,
         "skills": Skill.choices,
-        "subteams": HelperTeam.objects.visible_to(request.user).filter(parent=team),
+        "subteams": queries_pages.teams_of(request.user, parent=team),
         "values": request.POST,
     }
 
@@ -128,9 +115,9 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 
 def _helper_form(request: HttpRequest, helper: Helper, *, own: bool) -> HttpResponse:
     areas = (
-        _area_nodes(request.user, helper.team)
+        queries_pages.team_areas(request.user, helper.team)
         if not own
-        else TerritoryNode.objects.visible_to(request.user).none()
+        else queries_pages.no_areas(request.user)
     )
     context: dict[str, Any] = {
         "helper": helper,
@@ -182,9 +169,7 @@ def helper_edit(request: HttpRequest, helper_id: int) -> HttpResponse:
 def helper_me(request: HttpRequest) -> HttpResponse:
     """A member edits their own skills, weekly slots, poster consent and photo."""
     person = person_of(request)
-    helper = (
-        Helper.objects.visible_to(request.user).filter(person=person).select_related("team", "person").first()
-    )
+    helper = queries_pages.own_helper(request.user, person)
     if helper is None:
         return message_page(request, _("我的服务队信息"), _("您还不是红小二服务队队员,请联系社区报名"), 404)
     return _helper_form(request, helper, own=True)
@@ -193,11 +178,7 @@ def helper_me(request: HttpRequest) -> HttpResponse:
 def _building(request: HttpRequest, building_id: int) -> TerritoryNode:
     if not is_staff(request.user):
         raise Http404
-    node = (
-        TerritoryNode.objects.visible_to(request.user, "manage_service")
-        .filter(pk=building_id, level=Level.BUILDING)
-        .first()
-    )
+    node = queries_pages.managed_building(request.user, building_id)
     if node is None:
         raise Http404
     return node

@@ -10,12 +10,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gongzhi.orgs.models import Organisation
-from gongzhi.service import actions_wishes, queries
+from gongzhi.service import actions_wishes, queries, queries_pages
 from gongzhi.service.access import access_wish, is_staff, may_manage
 from gongzhi.service.actions import ServiceError
-from gongzhi.service.models import HelperTeam, Wish
+from gongzhi.service.models import Wish
 from gongzhi.service.models.wishes import ClaimantKind, NeedGroup, Urgency
+from gongzhi.service.queries_pages import PARTNER_KINDS
 from gongzhi.service.views_common import form_post, paginate, person_of, uploads
 from gongzhi.service.views_teams import find_person
 from gongzhi.service.workflow import WishStatus
@@ -59,10 +59,8 @@ def wish_mine(request: HttpRequest) -> HttpResponse:
 def wishes(request: HttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise Http404
-    rows = Wish.objects.visible_to(request.user).select_related("community")
     status = request.GET.get("status", "")
-    if status in WishStatus.values:
-        rows = rows.filter(status=status)
+    rows = queries_pages.wish_list(request.user, status)
     context: dict[str, Any] = {
         "page": paginate(request, rows, 30),
         "stats": queries.wish_stats(request.user),
@@ -108,13 +106,8 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
         "wish": wish,
         "staff_view": staff,
         "events": wish.events.all(),
-        "teams": HelperTeam.objects.visible_to(request.user).filter(community=wish.community)
-        if staff
-        else [],
-        "units": Organisation.objects.visible_to(request.user).filter(
-            territory__path__startswith=wish.path,
-            kind__in=["partner_unit", "resident_unit", "social_org", "merchant"],
-        )
+        "teams": queries_pages.teams_of(request.user, community=wish.community) if staff else [],
+        "units": queries_pages.units_under(request.user, wish.path, (*PARTNER_KINDS, "merchant"))
         if staff
         else [],
         "may_fulfil": actions_wishes.may_fulfil(request.user, wish),
@@ -127,10 +120,8 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
 def wish_staff_claim(request: HttpRequest, wish_id: int) -> HttpResponse:
     wish = access_wish(request.user, wish_id)
     kind = request.POST.get("kind", "")
-    team = HelperTeam.objects.visible_to(request.user).filter(pk=request.POST.get("team") or 0).first()
-    unit = (
-        Organisation.objects.visible_to(request.user).filter(pk=request.POST.get("organisation") or 0).first()
-    )
+    team = queries_pages.teams_of(request.user, pk=request.POST.get("team") or 0).first()
+    unit = queries_pages.unit_by_id(request.user, request.POST.get("organisation"))
     actions_wishes.wish_claim(wish=wish, actor=request.user, kind=kind, team=team, organisation=unit)
     return redirect("service:wish_detail", wish.pk)
 
