@@ -9,12 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.places import actions, calendars, queries
+from gongzhi.places import actions, calendars, queries, tickets
 from gongzhi.places.access import access_activity, access_centre, may_manage, series_organisations
-from gongzhi.places.evaluation import centre_evaluation
 from gongzhi.places.forms import BookingForm, FeedbackForm, FindForm, SeriesForm
-from gongzhi.places.models import Activity, Booking, SignUp
-from gongzhi.places.workflow import BOOKING_HOLDS, SIGNUP_ACTIVE, BookingStatus
 
 # 光明街道 when nothing is chosen yet: the map opens on the demo area
 DEFAULT_CENTRE = (113.93, 22.75)
@@ -79,30 +76,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def centre_detail(request: HttpRequest, centre_id: int) -> HttpResponse:
     centre = access_centre(centre_id, actor=request.user)
     manage = may_manage(request.user, centre)
-    now = timezone.now()
-    context = {
-        "centre": centre,
-        "manage": manage,
-        "venues": list(centre.venues.filter(active=True)),
-        "activities": list(
-            Activity.objects.filter(centre=centre, published=True, ends_at__gte=now).select_related("venue")[
-                :20
-            ]
-        ),
-    }
-    if manage:
-        context["staff"] = list(centre.staff.select_related("person"))
-        context["evaluation"] = centre_evaluation(centre)
-        context["pending"] = list(
-            Booking.objects.filter(venue__centre=centre, status=BookingStatus.REQUESTED).select_related(
-                "venue", "person", "organisation"
-            )[:50]
-        )
-        context["today"] = list(
-            Booking.objects.filter(
-                venue__centre=centre, status__in=BOOKING_HOLDS, starts_at__date=timezone.localdate()
-            ).select_related("venue", "person")[:50]
-        )
+    context = {"centre": centre, "manage": manage}
+    context |= queries.centre_page(centre, manage=manage, now=timezone.now())
     return render(request, "places/centre.html", context)
 
 
@@ -120,15 +95,7 @@ def venue_detail(  # noqa: PLR0913 - re-rendered with either form's errors
     from gongzhi.places.access import access_venue
 
     venue = access_venue(venue_id)
-    now = timezone.now()
-    taken = list(
-        Booking.objects.filter(
-            venue=venue,
-            status__in=BOOKING_HOLDS,
-            ends_at__gte=now,
-            starts_at__lte=now + timedelta(days=venue.max_days_ahead),
-        ).only("starts_at", "ends_at", "status")[:200]
-    )
+    taken = queries.taken_slots(venue, timezone.now())
     form = form or BookingForm(
         initial={
             "day": (timezone.localdate() + timedelta(days=1)).isoformat(),
@@ -169,21 +136,10 @@ def calendars_hours(venue):  # type: ignore[no-untyped-def]
 @login_required
 def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = access_activity(activity_id, actor=request.user)
-    mine = (
-        SignUp.objects.filter(
-            activity=activity, person_id=request.user.person_id, status__in=SIGNUP_ACTIVE
-        ).first()
-        if request.user.person_id
-        else None
-    )
+    person_id = getattr(request.user, "person_id", None)
+    mine = queries.my_signup(activity, person_id)
     ticket = actions.ticket_for(mine) if mine else None
-    from gongzhi.places import tickets
-
-    rated = (
-        activity.feedback.filter(person_id=request.user.person_id).exists()
-        if request.user.person_id
-        else False
-    )
+    rated = queries.has_rated(activity, person_id)
     return render(
         request,
         "places/activity.html",
@@ -193,11 +149,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             "ticket": ticket,
             "open": activity.starts_at > timezone.now(),
             "qr": tickets.qr_svg(request.build_absolute_uri(tickets.checkin_path(ticket))) if ticket else "",
-            "waiting_ahead": SignUp.objects.filter(
-                activity=activity, status="waitlisted", waitlisted_at__lt=mine.waitlisted_at
-            ).count()
-            if mine and mine.status == "waitlisted"
-            else None,
+            "waiting_ahead": queries.waiting_ahead(mine),
             "feedback_form": FeedbackForm() if mine and mine.status == "attended" and not rated else None,
             "manage": may_manage(request.user, activity.centre),
         },
@@ -209,13 +161,9 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     month = calendars.parse_month(request.GET.get("month"), today)
     start, end = calendars.month_bounds(month)
-    rows = Activity.objects.filter(published=True, starts_at__gte=start, starts_at__lt=end).select_related(
-        "centre"
-    )
     centre = None
     if request.GET.get("centre", "").isdigit():
         centre = access_centre(int(request.GET["centre"]), actor=request.user)
-        rows = rows.filter(centre=centre)
     prev_month = (month - timedelta(days=1)).replace(day=1)
     next_month = (month + timedelta(days=32)).replace(day=1)
     return render(
@@ -223,7 +171,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "places/calendar.html",
         {
             "month": month,
-            "weeks": calendars.month_grid(month, list(rows[:500])),
+            "weeks": calendars.month_grid(month, queries.month_activities(start, end, centre)),
             "centre": centre,
             "prev": prev_month.strftime("%Y-%m"),
             "next": next_month.strftime("%Y-%m"),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.places import actions, calendars, tickets
+from gongzhi.places import actions, calendars, queries, tickets
 from gongzhi.places.access import (
     access_activity,
     access_booking,
@@ -26,7 +26,7 @@ from gongzhi.places.access import (
 )
 from gongzhi.places.errors import PlacesError
 from gongzhi.places.forms import BookingForm, FeedbackForm
-from gongzhi.places.models import Activity, Booking, SignUp
+from gongzhi.places.models import Booking
 from gongzhi.places.views_public import venue_detail
 from gongzhi.places.workflow import BookingStatus
 
@@ -168,16 +168,7 @@ def feedback(request: HttpRequest, activity_id: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     person_id = person_id_of(request.user)
     now = timezone.now()
-    signups = list(
-        SignUp.objects.filter(person_id=person_id)
-        .select_related("activity__centre")
-        .order_by("-activity__starts_at")[:50]
-    )
-    bookings = list(
-        Booking.objects.filter(person_id=person_id)
-        .select_related("venue__centre")
-        .order_by("-starts_at")[:50]
-    )
+    signups, bookings = queries.my_signups_and_bookings(person_id)
     for row in [*signups, *bookings]:
         token = actions.ticket_for(row)
         row.qr = tickets.qr_svg(request.build_absolute_uri(tickets.checkin_path(token))) if token else ""
@@ -201,14 +192,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         person_id = int(signing.loads(token, salt=FEED_SALT))
     except (signing.BadSignature, ValueError, TypeError):
         raise Http404 from None
-    rows = list(
-        Activity.objects.filter(
-            signups__person_id=person_id, signups__status__in=["confirmed", "attended", "waitlisted"]
-        )
-        .select_related("centre", "venue")
-        .distinct()[:200]
+    body = calendars.ics(
+        queries.feed_activities(person_id), _("我的活动"), request.build_absolute_uri("/").rstrip("/")
     )
-    body = calendars.ics(rows, _("我的活动"), request.build_absolute_uri("/").rstrip("/"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -216,18 +202,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """Staff scan a resident's ticket (the QR opens this URL); GET shows whose ticket, POST redeems."""
     parsed = tickets.read_token(token)
-    row = None
-    if parsed is not None:
-        kind, row_id, _nonce = parsed
-        row = (
-            (
-                Booking.objects.select_related("venue__centre__territory", "person")
-                if kind == "b"
-                else SignUp.objects.select_related("activity__centre__territory", "person")
-            )
-            .filter(pk=row_id)
-            .first()
-        )
+    row = queries.ticket_row(parsed[0], parsed[1]) if parsed is not None else None
     centre = (
         (row.venue.centre if isinstance(row, Booking) else row.activity.centre) if row is not None else None
     )
