@@ -7,8 +7,12 @@ import random
 from collections import Counter
 from typing import Any
 
+from gongzhi.accounts.models import User
+from gongzhi.appeals.intake import appeal_submit
+from gongzhi.appeals.models import Channel
 from gongzhi.dispatch import actions, training
 from gongzhi.dispatch.models import AutoDispatchThreshold
+from gongzhi.territory.models import Level, TerritoryNode
 
 HOME = "碧眼社区"
 THRESHOLD = 0.8
@@ -48,11 +52,6 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
 
 def _intake_examples() -> tuple[int, int]:
     """Report INTAKE_TEXTS as demo_resident at 碧眼社区's centroid through appeal_submit."""
-    from gongzhi.accounts.models import User
-    from gongzhi.appeals.intake import appeal_submit
-    from gongzhi.appeals.models import Channel
-    from gongzhi.territory.models import Level, TerritoryNode
-
     community = TerritoryNode.objects.filter(level=Level.COMMUNITY, name=HOME).first()
     user = User.objects.filter(username="demo_resident").select_related("person").first()
     if (

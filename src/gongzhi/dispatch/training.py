@@ -77,6 +77,7 @@ def taxonomy_terms() -> list[str]:
                 for cell in row:
                     terms.update(t for t in _SPLIT.split(cell) if 2 <= len(t) <= 12)
     try:
+        # function-level: the benches import training without Django set up (no models to load)
         from gongzhi.appeals.models import Category
 
         for name in Category.objects.values_list("name", flat=True)[:5000]:
@@ -134,6 +135,7 @@ def taxonomy_rows() -> list[tuple[str, str]]:
                 for column in ("level2", "level3"):
                     rows += [(row["level1"].strip(), t) for t in _SPLIT.split(row.get(column) or "")]
     try:
+        # function-level: the benches import training without Django set up (no models to load)
         from gongzhi.appeals.models import Category
 
         for category_path, name in Category.objects.filter(level__gte=2).values_list("path", "name")[:5000]:
