@@ -22,6 +22,7 @@ from gongzhi.core.actors import Actor
 from gongzhi.core.audit import actor_label, record_write
 from gongzhi.core.errors import BadInput
 from gongzhi.core.lifecycle import history_row, transition
+from gongzhi.points.actions import PointsRefused, award_points
 from gongzhi.service.access import require
 from gongzhi.service.geo import building_of
 from gongzhi.service.models import Helper, OrderEvent, OrderEvidence, ServiceItem, ServiceNotice, ServiceOrder
@@ -116,31 +117,14 @@ def notice_staff(order: ServiceOrder, text: str, kind: str) -> None:
     )
 
 
-def award(
-    *,
-    rule: str,
-    recipient: Any,
-    source: str,
-    community: Any,
-    quantity: int = 1,
-    awarded_by: Any = None,
-    memo: str = "",
-) -> dict[str, Any]:
-    """Points through the kindness bank (gongzhi.points). A refusal (a cap, self-award) never undoes
-    the service: it is reported in the event's data; the savepoint keeps the outer transaction."""
-    from gongzhi.points.actions import PointsRefused, award_points
-
+def award(*, rule: str, **points_args: Any) -> dict[str, Any]:
+    """Points through the kindness bank: points.actions.award_points(rule=rule, **points_args) (the
+    recipient, source, community, and quantity, awarded_by, memo). A refusal (a cap, self-award)
+    never undoes the service: it is reported in the event's data; the savepoint keeps the outer
+    transaction."""
     try:
         with transaction.atomic():
-            result = award_points(
-                rule=rule,
-                recipient=recipient,
-                source=source,
-                community=community,
-                quantity=quantity,
-                awarded_by=awarded_by,
-                memo=memo,
-            )
+            result = award_points(rule=rule, **points_args)
     except PointsRefused as exc:
         return {"rule": rule, "refused": str(exc)}
     return {

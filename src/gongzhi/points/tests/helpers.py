@@ -1,6 +1,13 @@
-from gongzhi.points.actions import award_points
+from gongzhi.points.actions import Award, award_points
 from gongzhi.points.models import Account, CatalogueItem
 from gongzhi.points.queries import ledger_sum, recount, unbalanced_transactions
+
+
+def award_volunteer(bank, source: str, *, rule: str, **kwargs: object) -> Award:  # type: ignore[no-untyped-def]
+    """award_points to the bank's volunteer, in community A."""
+    return award_points(
+        rule=rule, recipient=bank.volunteer, source=source, community=bank.actors.net.a.community, **kwargs
+    )
 
 
 def fund(person, community, points: int, source: str = "fund") -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ import pytest
 from gongzhi.points.actions import Award, PointsRefused, award_points
 from gongzhi.points.models import EarningRule, Entry, Transaction
 from gongzhi.points.queries import balance
-from gongzhi.points.tests.helpers import assert_sound
+from gongzhi.points.tests.helpers import assert_sound, award_volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,8 @@ def test_award_moves_points_from_the_community_issuing_account_to_the_recipient(
 
 
 def test_a_repeated_source_is_a_no_op_returning_the_first_award(bank):
-    c = bank.actors.net.a.community
-    first = award_points(
-        rule="activity_checkin", recipient=bank.volunteer, source="places.checkin:9", community=c
-    )
-    again = award_points(
-        rule="activity_checkin", recipient=bank.volunteer, source="places.checkin:9", community=c, points=7
-    )
+    first = award_volunteer(bank, "places.checkin:9", rule="activity_checkin")
+    again = award_volunteer(bank, "places.checkin:9", rule="activity_checkin", points=7)
     assert again == Award(first.transaction_id, first.points, created=False)
     assert Transaction.objects.count() == 1
     assert Entry.objects.count() == 2
@@ -58,18 +53,8 @@ def test_daily_cap_clips_then_refuses(bank):
     EarningRule.objects.create(
         territory=c, code="service_hour", points_per_unit=10, daily_cap=25, monthly_cap=None
     )
-    assert (
-        award_points(
-            rule="service_hour", recipient=bank.volunteer, source="s:1", community=c, quantity=2
-        ).points
-        == 20
-    )
-    assert (
-        award_points(
-            rule="service_hour", recipient=bank.volunteer, source="s:2", community=c, quantity=2
-        ).points
-        == 5
-    )
+    assert award_volunteer(bank, "s:1", rule="service_hour", quantity=2).points == 20
+    assert award_volunteer(bank, "s:2", rule="service_hour", quantity=2).points == 5
     with pytest.raises(PointsRefused, match="本日"):
-        award_points(rule="service_hour", recipient=bank.volunteer, source="s:3", community=c)
+        award_volunteer(bank, "s:3", rule="service_hour")
     assert balance(bank.volunteer) == 25

@@ -9,6 +9,7 @@ from gongzhi.points.actions import PointsRefused, award_points
 from gongzhi.points.actions_review import FlagDecided, flag_clear, flag_reverse
 from gongzhi.points.models import EarningRule, Flag, FlagKind, FlagStatus, PointsPolicy, Transaction
 from gongzhi.points.queries import balance, ledger_sum
+from gongzhi.points.tests.helpers import award_volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_an_inactive_rule_refuses(bank):
     c = bank.actors.net.a.community
     EarningRule.objects.create(territory=c, code="pairing_visit", points_per_unit=5, active=False)
     with pytest.raises(PointsRefused, match="未启用"):
-        award_points(rule="pairing_visit", recipient=bank.volunteer, source="p:1", community=c)
+        award_volunteer(bank, "p:1", rule="pairing_visit")
 
 
 def test_monthly_cap_counts_the_whole_month(bank):
@@ -45,22 +46,14 @@ def test_monthly_cap_counts_the_whole_month(bank):
     )
     for day, expected in ((1, 20), (2, 20), (3, 10)):
         with time_machine.travel(datetime.datetime(2026, 11, day, 4, tzinfo=datetime.UTC), tick=False):
-            assert (
-                award_points(
-                    rule="wish_fulfilled", recipient=bank.volunteer, source=f"w:{day}", community=c
-                ).points
-                == expected
-            )
+            assert award_volunteer(bank, f"w:{day}", rule="wish_fulfilled").points == expected
     with (
         time_machine.travel(datetime.datetime(2026, 11, 20, 4, tzinfo=datetime.UTC), tick=False),
         pytest.raises(PointsRefused, match="本月"),
     ):
-        award_points(rule="wish_fulfilled", recipient=bank.volunteer, source="w:20", community=c)
+        award_volunteer(bank, "w:20", rule="wish_fulfilled")
     with time_machine.travel(datetime.datetime(2026, 12, 1, 4, tzinfo=datetime.UTC), tick=False):
-        assert (
-            award_points(rule="wish_fulfilled", recipient=bank.volunteer, source="w:dec", community=c).points
-            == 20
-        )
+        assert award_volunteer(bank, "w:dec", rule="wish_fulfilled").points == 20
     assert balance(bank.volunteer) == 70
 
 
@@ -99,9 +92,7 @@ def test_many_awards_between_the_same_two_people_are_flagged_then_reversed(bank)
     PointsPolicy.objects.create(territory=c, pair_threshold=2, burst_count=50)
     staff = bank.actors.staff_a
     for i in range(4):
-        award_points(
-            rule="manual", recipient=bank.volunteer, source=f"m:{i}", community=c, points=10, awarded_by=staff
-        )
+        award_volunteer(bank, f"m:{i}", rule="manual", points=10, awarded_by=staff)
     flag = Flag.objects.get(kind=FlagKind.PAIR)
     assert flag.awarded_by_person_id == staff.person_id
     assert flag.recipient_id == bank.volunteer.pk
@@ -120,7 +111,7 @@ def test_a_burst_of_awards_is_flagged_and_can_be_cleared(bank):
     c = bank.actors.net.a.community
     PointsPolicy.objects.create(territory=c, pair_threshold=99, burst_count=3, burst_minutes=60)
     for i in range(4):
-        award_points(rule="activity_checkin", recipient=bank.volunteer, source=f"a:{i}", community=c)
+        award_volunteer(bank, f"a:{i}", rule="activity_checkin")
     flag = Flag.objects.get(kind=FlagKind.BURST)
     assert flag.award_count == 4
     flag_clear(flag=flag, actor=bank.actors.staff_a, note="大型活动")

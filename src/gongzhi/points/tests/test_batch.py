@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 
 from gongzhi.points import actions_redemption
-from gongzhi.points.actions import PointsRefused, award_points
+from gongzhi.points.actions import PointsRefused
 from gongzhi.points.models import (
     AccountMonth,
     CatalogueItem,
@@ -21,18 +21,13 @@ from gongzhi.points.models import (
     Transaction,
 )
 from gongzhi.points.queries import balance
-from gongzhi.points.tests.helpers import assert_sound
+from gongzhi.points.tests.helpers import assert_sound, award_volunteer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def checkin(bank, source: str):  # type: ignore[no-untyped-def]
-    return award_points(
-        rule="activity_checkin",
-        recipient=bank.volunteer,
-        source=source,
-        community=bank.actors.net.a.community,
-    )
+    return award_volunteer(bank, source, rule="activity_checkin")
 
 
 def give(bank, n: int) -> None:  # type: ignore[no-untyped-def]

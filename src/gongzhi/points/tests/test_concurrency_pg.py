@@ -13,7 +13,7 @@ from gongzhi.points.actions import PointsRefused, award_points
 from gongzhi.points.actions_accounts import account_for
 from gongzhi.points.models import CatalogueItem, EarningRule, Redemption, Transaction
 from gongzhi.points.queries import balance
-from gongzhi.points.tests.helpers import assert_sound, fund
+from gongzhi.points.tests.helpers import assert_sound, award_volunteer, fund
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -85,12 +85,9 @@ def test_racing_debits_of_one_account_cannot_overdraw_it(bank):
 
 
 def test_one_source_posted_by_many_clients_is_awarded_once(bank):
-    c = bank.actors.net.a.community
     results = run_together(
         16,
-        lambda i: award_points(
-            rule="service_hour", recipient=bank.volunteer, source="service.order:77", community=c, quantity=2
-        ),
+        lambda i: award_volunteer(bank, "service.order:77", rule="service_hour", quantity=2),
         wait_s=20,
         join_s=120,
     )

@@ -5,18 +5,17 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gongzhi.points import posting
-from gongzhi.points.actions import PointsRefused, award_points, reverse_transaction, transfer_points
+from gongzhi.points.actions import PointsRefused, reverse_transaction, transfer_points
 from gongzhi.points.actions_accounts import account_for
 from gongzhi.points.models import Account, AppendOnlyError, Entry, Transaction, TxnKind
 from gongzhi.points.queries import balance, ledger_sum, recount, statement
-from gongzhi.points.tests.helpers import assert_sound
+from gongzhi.points.tests.helpers import assert_sound, award_volunteer
 
 pytestmark = pytest.mark.django_db
 
 
 def test_entries_and_transactions_refuse_update_and_delete_in_the_model(bank):
-    c = bank.actors.net.a.community
-    award = award_points(rule="activity_checkin", recipient=bank.volunteer, source="x:1", community=c)
+    award = award_volunteer(bank, "x:1", rule="activity_checkin")
     txn = Transaction.objects.get(pk=award.transaction_id)
     entry = txn.entries.first()
     with pytest.raises(AppendOnlyError):
@@ -32,8 +31,7 @@ def test_entries_and_transactions_refuse_update_and_delete_in_the_model(bank):
 
 
 def test_the_database_refuses_rewriting_an_entry_even_with_raw_sql(bank):
-    c = bank.actors.net.a.community
-    award_points(rule="activity_checkin", recipient=bank.volunteer, source="x:1", community=c)
+    award_volunteer(bank, "x:1", rule="activity_checkin")
     with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE points_entry SET amount = amount + 100")
     assert ledger_sum() == 0
@@ -81,8 +79,7 @@ def test_a_person_balance_cannot_go_negative_even_bypassing_actions(bank):
 
 
 def test_reversal_is_a_mirror_transaction_and_only_once(bank):
-    c = bank.actors.net.a.community
-    award = award_points(rule="service_hour", recipient=bank.volunteer, source="s:1", community=c, quantity=2)
+    award = award_volunteer(bank, "s:1", rule="service_hour", quantity=2)
     txn = Transaction.objects.get(pk=award.transaction_id)
     reversal = reverse_transaction(txn=txn, actor=bank.actors.staff_a, reason="重复登记")
     assert reversal.reverses_id == txn.pk
@@ -97,14 +94,7 @@ def test_reversal_is_a_mirror_transaction_and_only_once(bank):
 
 def test_reversal_is_refused_when_the_points_were_spent(bank):
     c = bank.actors.net.a.community
-    award = award_points(
-        rule="manual",
-        recipient=bank.volunteer,
-        source="m:1",
-        community=c,
-        points=100,
-        awarded_by=bank.actors.staff_a,
-    )
+    award = award_volunteer(bank, "m:1", rule="manual", points=100, awarded_by=bank.actors.staff_a)
     transfer_points(
         source_account=account_for(bank.volunteer),
         target_account=account_for(("team", "7"), community=c),
@@ -141,12 +131,11 @@ def test_statement_opening_plus_lines_is_closing_and_equals_a_recount(bank):
 
     import time_machine
 
-    c = bank.actors.net.a.community
     with time_machine.travel(datetime.datetime(2026, 9, 10, 10, tzinfo=datetime.UTC), tick=False):
-        award_points(rule="service_hour", recipient=bank.volunteer, source="s:sep", community=c, quantity=3)
+        award_volunteer(bank, "s:sep", rule="service_hour", quantity=3)
     with time_machine.travel(datetime.datetime(2026, 10, 3, 10, tzinfo=datetime.UTC), tick=False):
-        award_points(rule="service_hour", recipient=bank.volunteer, source="s:oct1", community=c, quantity=2)
-        award_points(rule="activity_checkin", recipient=bank.volunteer, source="a:oct", community=c)
+        award_volunteer(bank, "s:oct1", rule="service_hour", quantity=2)
+        award_volunteer(bank, "a:oct", rule="activity_checkin")
     account = account_for(bank.volunteer)
     s = statement(account, datetime.date(2026, 10, 1))
     assert (s.opening, s.credits, s.debits, s.closing) == (30, 22, 0, 52)
@@ -157,16 +146,8 @@ def test_statement_opening_plus_lines_is_closing_and_equals_a_recount(bank):
 
 def test_a_statement_page_continues_the_running_balance_of_the_earlier_pages(bank):
 
-    c = bank.actors.net.a.community
     for i in range(7):
-        award_points(
-            rule="manual",
-            recipient=bank.volunteer,
-            source=f"m:{i}",
-            community=c,
-            points=i + 1,
-            awarded_by=bank.actors.staff_a,
-        )
+        award_volunteer(bank, f"m:{i}", rule="manual", points=i + 1, awarded_by=bank.actors.staff_a)
     account = account_for(bank.volunteer)
     month = timezone.localdate().replace(day=1)
     whole = statement(account, month)

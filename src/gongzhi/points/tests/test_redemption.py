@@ -7,12 +7,12 @@ import time_machine
 from django.http import Http404
 
 from gongzhi.points import actions_redemption
-from gongzhi.points.actions import PointsRefused, award_points
+from gongzhi.points.actions import PointsRefused
 from gongzhi.points.actions_accounts import account_for
 from gongzhi.points.expiry import expire_points
 from gongzhi.points.models import CatalogueItem, PointsPolicy, Redemption, RedemptionStatus
 from gongzhi.points.queries import balance, ledger_sum, recount
-from gongzhi.points.tests.helpers import assert_sound, fund
+from gongzhi.points.tests.helpers import assert_sound, award_volunteer, fund
 
 pytestmark = pytest.mark.django_db
 
@@ -144,14 +144,7 @@ def test_points_expire_at_the_end_of_the_nth_year_fifo_and_idempotently(bank):
 
 
 def test_award_points_interface_for_other_apps(bank):
-    c = bank.actors.net.a.community
-    award = award_points(
-        rule="order_rated",
-        recipient=bank.volunteer,
-        source="service.order:5",
-        community=c,
-        awarded_by=bank.actors.resident_a,
-    )
+    award = award_volunteer(bank, "service.order:5", rule="order_rated", awarded_by=bank.actors.resident_a)
     assert award.created
     assert award.points == 5
 

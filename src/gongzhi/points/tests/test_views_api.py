@@ -12,7 +12,7 @@ from gongzhi.points import actions_redemption
 from gongzhi.points.actions_accounts import account_for
 from gongzhi.points.models import CatalogueItem, EarningRule, Redemption, RedemptionStatus
 from gongzhi.points.queries import balance
-from gongzhi.points.tests.helpers import fund
+from gongzhi.points.tests.helpers import award_volunteer, fund
 
 pytestmark = pytest.mark.django_db
 
@@ -232,20 +232,12 @@ def test_staff_restock_and_catalogue_scope(bank):
 
 
 def test_flags_page_is_scoped(bank):
-    from gongzhi.points.actions import award_points
     from gongzhi.points.models import Flag, PointsPolicy
 
     c = bank.actors.net.a.community
     PointsPolicy.objects.create(territory=c, pair_threshold=1)
     for i in range(3):
-        award_points(
-            rule="manual",
-            recipient=bank.volunteer,
-            source=f"m{i}",
-            community=c,
-            points=5,
-            awarded_by=bank.actors.staff_a,
-        )
+        award_volunteer(bank, f"m{i}", rule="manual", points=5, awarded_by=bank.actors.staff_a)
     flag = Flag.objects.get()
     assert "志愿者小张" in client_for(bank.actors.secretary_a).get(reverse("points:flags")).content.decode()
     assert "志愿者小张" not in client_for(bank.actors.staff_b).get(reverse("points:flags")).content.decode()
