@@ -5,6 +5,7 @@ from typing import Any, Required, TypedDict, Unpack
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import actor_label, record_write
 from gongzhi.core.errors import RuleBroken
 from gongzhi.core.lifecycle import InvalidTransition, StatusTable
@@ -41,7 +42,7 @@ def _measured(described: "Described") -> None:
         raise LibraryError(_("填写数量时请选择单位"))
 
 
-def _audit(actor: Any, action: str, obj: Any, community: Any, **detail: Any) -> None:
+def _audit(actor: Actor | None, action: str, obj: Any, community: Any, **detail: Any) -> None:
     """The audit row of a library write, scoped to its community."""
     record_write(actor=actor, action=f"needs.{action}", obj=obj, scope_path=community.path, detail=detail)
 
@@ -69,7 +70,7 @@ class Described(TypedDict, total=False):
 @transaction.atomic
 def need_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     community: Any,
     source: str = NeedSource.RESIDENT,
     source_id: int | None = None,
@@ -99,7 +100,7 @@ def need_create(
     return need
 
 
-def need_from_appeal(*, actor: Any, appeal: Any, category: str) -> Need:
+def need_from_appeal(*, actor: Actor | None, appeal: Any, category: str) -> Need:
     """Promote an appeal (already access-checked by the caller) into a need."""
     community = appeal.community
     if community is None:
@@ -118,7 +119,7 @@ def need_from_appeal(*, actor: Any, appeal: Any, category: str) -> Need:
 WISH_CATEGORY = {"elderly": "elderly", "child": "children"}
 
 
-def need_from_wish(*, actor: Any, wish: Any, category: str = "") -> Need:
+def need_from_wish(*, actor: Actor | None, wish: Any, category: str = "") -> Need:
     """Promote a small wish (already access-checked) into a need; the beneficiary is not copied."""
     return need_create(
         actor=actor,
@@ -134,7 +135,9 @@ def need_from_wish(*, actor: Any, wish: Any, category: str = "") -> Need:
 
 
 @transaction.atomic
-def resource_add(*, actor: Any, organisation: Any, kind: str, **described: Unpack[Described]) -> Resource:
+def resource_add(
+    *, actor: Actor | None, organisation: Any, kind: str, **described: Unpack[Described]
+) -> Resource:
     """What a partner unit, resident unit, social organisation or merchant offers."""
     if organisation.kind not in OFFERING_KINDS:
         raise LibraryError(_("只有共建单位、驻区单位、社会组织和商户可以登记资源"))
@@ -148,7 +151,7 @@ def resource_add(*, actor: Any, organisation: Any, kind: str, **described: Unpac
 
 
 @transaction.atomic
-def pairing_create(*, actor: Any, need: Need, resource: Resource) -> Pairing:
+def pairing_create(*, actor: Actor | None, need: Need, resource: Resource) -> Pairing:
     """Pair a need with a resource (the need row is locked so two staff cannot pair it twice)."""
     locked = Need.objects.select_for_update().select_related("community").get(pk=need.pk)
     if locked.status in (NeedStatus.MET, NeedStatus.CLOSED):
@@ -169,7 +172,7 @@ def pairing_create(*, actor: Any, need: Need, resource: Resource) -> Pairing:
 
 
 @transaction.atomic
-def pairing_transition(*, actor: Any, pairing: Pairing, to: str, outcome: str = "") -> Pairing:
+def pairing_transition(*, actor: Actor | None, pairing: Pairing, to: str, outcome: str = "") -> Pairing:
     """Move a pairing along proposed → agreed → done (or cancel it); done records the outcome."""
     locked = Pairing.objects.select_for_update().select_related("need__community").get(pk=pairing.pk)
     target = PAIRING_TABLE.next(locked.status, to)

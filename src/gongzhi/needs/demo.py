@@ -2,7 +2,7 @@
 offered by its partner and resident units, social organisations and merchants, and pairings at every stage."""
 
 import random
-from typing import Any
+from typing import Any, cast
 
 from gongzhi.accounts.models import User
 from gongzhi.appeals.models import Appeal
@@ -49,7 +49,7 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
                 actor=staff,
                 community=community,
                 submitted_by=submitted_by,
-                **dict(zip(NEED_FIELDS, row, strict=True)),
+                **cast(actions.Described, dict(zip(NEED_FIELDS, row, strict=True))),
             )
         )
     appeal = Appeal.objects.filter(community=community).order_by("created_at").first()
@@ -61,11 +61,11 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
         ).order_by("kind", "name")
     )
     resources = []
-    for i, row in enumerate(RESOURCES if orgs else []):
+    for i, offer in enumerate(RESOURCES if orgs else []):
         org = orgs[i % len(orgs)]
         resources.append(
             actions.resource_add(
-                actor=staff, organisation=org, **dict(zip(RESOURCE_FIELDS, row, strict=True))
+                actor=staff, organisation=org, **cast(Any, dict(zip(RESOURCE_FIELDS, offer, strict=True)))
             )
         )
     pairings = 0

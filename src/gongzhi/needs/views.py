@@ -1,8 +1,9 @@
 """Project library pages: staff see needs and resources of their communities, add them, promote an
 appeal, see matching suggestions with their score and record pairings; residents submit needs."""
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,13 +28,15 @@ def _staff(request: HttpRequest) -> bool:
 
 def _need_form(communities: list[Any], data: Any = None) -> StaffNeedForm:
     form = StaffNeedForm(data, prefix="need")
-    form.fields["community"].choices = [(c.pk, c.name) for c in communities]
+    cast(forms.ChoiceField, form.fields["community"]).choices = [(c.pk, c.name) for c in communities]
     return form
 
 
 def _resource_form(orgs: list[Any], data: Any = None) -> ResourceForm:
     form = ResourceForm(data, prefix="res")
-    form.fields["organisation"].choices = [(o.pk, f"{o.name}({o.get_kind_display()})") for o in orgs]
+    cast(forms.ChoiceField, form.fields["organisation"]).choices = [
+        (o.pk, f"{o.name}({o.get_kind_display()})") for o in orgs
+    ]
     return form
 
 

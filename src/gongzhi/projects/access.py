@@ -6,6 +6,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.people.models import Person
 from gongzhi.projects.models import Proposal, Round, Vote
@@ -14,21 +15,21 @@ from gongzhi.projects.workflow import VoteStatus
 CAPABILITY = "manage_projects"
 
 
-def can_manage(actor: Any) -> bool:
+def can_manage(actor: Actor | None) -> bool:
     return get_scope(actor).can(CAPABILITY)
 
 
-def access_round(actor: Any, round_id: int) -> Round:
+def access_round(actor: Actor, round_id: int) -> Round:
     return Round.objects.select_related("community").get_visible_or_404(actor, CAPABILITY, pk=round_id)
 
 
-def access_proposal(actor: Any, proposal_id: int) -> Proposal:
+def access_proposal(actor: Actor, proposal_id: int) -> Proposal:
     return Proposal.objects.select_related("round__community").get_visible_or_404(
         actor, CAPABILITY, pk=proposal_id
     )
 
 
-def access_vote(actor: Any, vote_id: int) -> Vote:
+def access_vote(actor: Actor, vote_id: int) -> Vote:
     return Vote.objects.select_related("round__community", "area").get_visible_or_404(
         actor, CAPABILITY, pk=vote_id
     )
@@ -61,7 +62,7 @@ def access_vote_public(vote_id: int) -> Vote:
     return vote
 
 
-def resident_person(actor: Any) -> Any:
+def resident_person(actor: Actor) -> Any:
     """The signed-in resident's person with the household, or 404 (accounts without a person)."""
     person = getattr(actor, "person", None) if getattr(actor, "is_authenticated", False) else None
     if person is None or not person.household_id:
@@ -69,11 +70,21 @@ def resident_person(actor: Any) -> Any:
     return person
 
 
+def acting_person(actor: Actor | None) -> Person | None:
+    """The actor's own person record: None for no actor, the anonymous visitor or an account without one."""
+    return getattr(actor, "person", None)
+
+
+def actor_id(actor: Actor | None) -> int | None:
+    """The acting account's id, for the rows that record who entered them."""
+    return getattr(actor, "pk", None)
+
+
 def lives_in(person: Any, node: Any) -> bool:
     return bool(person.household_id) and person.household.path.startswith(node.path)
 
 
-def own_person(actor: Any) -> Any:
+def own_person(actor: Actor) -> Any:
     """The account's own person with the household in one query (the ballot API's hot path), or 404."""
     person_id = getattr(actor, "person_id", None)
     person = Person.objects.select_related("household").filter(pk=person_id).first() if person_id else None

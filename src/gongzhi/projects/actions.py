@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from gongzhi.appeals.models import Appeal
 from gongzhi.core import audit
+from gongzhi.core.actors import Actor
 from gongzhi.core.lifecycle import history_row
-from gongzhi.projects.access import can_manage, lives_in
+from gongzhi.projects.access import acting_person, actor_id, can_manage, lives_in
 from gongzhi.projects.errors import ProjectError
 from gongzhi.projects.models import (
     Comment,
@@ -31,7 +32,13 @@ from gongzhi.service.models import Wish
 
 @transaction.atomic
 def round_create(
-    *, actor: Any, community: Any, year: int, title: str, budget: int, dates: dict[str, datetime.date]
+    *,
+    actor: Actor | None,
+    community: Any,
+    year: int,
+    title: str,
+    budget: int,
+    dates: dict[str, datetime.date],
 ) -> Round:
     """A community's micro-project year (budget defaults to 2,000,000 yuan in the form)."""
     if budget <= 0:
@@ -43,14 +50,16 @@ def round_create(
     return r
 
 
-def _event(proposal: Proposal, to: str, actor: Any, note: str = "", from_phase: str = "") -> None:
+def _event(proposal: Proposal, to: str, actor: Actor | None, note: str = "", from_phase: str = "") -> None:
     history_row(ProposalEvent, actor=actor, proposal=proposal, from_phase=from_phase, to_phase=to, note=note)
 
 
 @transaction.atomic
-def proposal_submit(*, actor: Any, round: Round, title: str, description: str, place: str = "") -> Proposal:
+def proposal_submit(
+    *, actor: Actor | None, round: Round, title: str, description: str, place: str = ""
+) -> Proposal:
     """A resident proposes during needs collection, in their own community."""
-    person = actor.person
+    person = acting_person(actor)
     if person is None or not lives_in(person, round.community):
         raise ProjectError(_("只有本社区居民可以提出微实事项目"), status=403)
     today = timezone.localdate()
@@ -84,7 +93,7 @@ def _source(kind: str, source_id: int, community: Any) -> tuple[str, str]:
 
 @transaction.atomic
 def proposal_promote(
-    *, actor: Any, round: Round, source_kind: str, source_id: int, title: str = ""
+    *, actor: Actor | None, round: Round, source_kind: str, source_id: int, title: str = ""
 ) -> Proposal:
     """Staff turn an appeal, a wish or a hot issue (an appeal many residents supported) into a proposal."""
     src_title, src_text = _source(source_kind, source_id, round.community)
@@ -108,7 +117,7 @@ def _lock(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update().select_related("round__community").get(pk=proposal.pk)
 
 
-def phase_move(p: Proposal, to: str, actor: Any, note: str = "") -> None:
+def phase_move(p: Proposal, to: str, actor: Actor | None, note: str = "") -> None:
     """Move a locked proposal to `to` by the phase table (InvalidTransition, 409, if it may not)
     with its event; the caller saves the row."""
     from_phase, p.phase = p.phase, next_phase(p.phase, to)
@@ -118,7 +127,7 @@ def phase_move(p: Proposal, to: str, actor: Any, note: str = "") -> None:
 @transaction.atomic
 def proposal_review(
     *,
-    actor: Any,
+    actor: Actor | None,
     proposal: Proposal,
     feasible: bool,
     cost_estimate: int | None,
@@ -158,7 +167,7 @@ def proposal_review(
 
 
 @transaction.atomic
-def proposal_transition(*, actor: Any, proposal: Proposal, to: str, note: str = "") -> Proposal:
+def proposal_transition(*, actor: Actor | None, proposal: Proposal, to: str, note: str = "") -> Proposal:
     """Phase changes made by hand (approval, implementation, acceptance, evaluation, closing)."""
     p = _lock(proposal)
     if to in BY_VOTE_ONLY:
@@ -183,7 +192,7 @@ def proposal_transition(*, actor: Any, proposal: Proposal, to: str, note: str = 
 @transaction.atomic
 def proposal_plan(
     *,
-    actor: Any,
+    actor: Actor | None,
     proposal: Proposal,
     contractor: str,
     approved_budget: int | None = None,
@@ -203,7 +212,7 @@ def proposal_plan(
 
 
 @transaction.atomic
-def progress_set(*, actor: Any, proposal: Proposal, progress: int) -> Proposal:
+def progress_set(*, actor: Actor | None, proposal: Proposal, progress: int) -> Proposal:
     p = _lock(proposal)
     if p.phase != Phase.IMPLEMENTATION:
         raise ProjectError(_("只有实施中的项目可以更新进度"), status=409)
@@ -215,7 +224,7 @@ def progress_set(*, actor: Any, proposal: Proposal, progress: int) -> Proposal:
 
 
 @transaction.atomic
-def milestone_add(*, actor: Any, proposal: Proposal, title: str, due_on: datetime.date) -> Milestone:
+def milestone_add(*, actor: Actor | None, proposal: Proposal, title: str, due_on: datetime.date) -> Milestone:
     p = _lock(proposal)
     if p.phase not in (Phase.APPROVED, Phase.IMPLEMENTATION):
         raise ProjectError(_("立项后才能安排实施节点"), status=409)
@@ -224,7 +233,7 @@ def milestone_add(*, actor: Any, proposal: Proposal, title: str, due_on: datetim
 
 @transaction.atomic
 def milestone_done(
-    *, actor: Any, proposal: Proposal, milestone_id: int, done_on: datetime.date | None = None
+    *, actor: Actor | None, proposal: Proposal, milestone_id: int, done_on: datetime.date | None = None
 ) -> Milestone:
     _lock(proposal)
     m = Milestone.objects.filter(proposal=proposal, pk=milestone_id).first()
@@ -237,7 +246,7 @@ def milestone_done(
 
 @transaction.atomic
 def spending_record(
-    *, actor: Any, proposal: Proposal, amount: int, note: str, spent_on: datetime.date
+    *, actor: Actor | None, proposal: Proposal, amount: int, note: str, spent_on: datetime.date
 ) -> Spending:
     """Append to the ledger; refuses to take spending past the approved budget."""
     p = _lock(proposal)
@@ -253,24 +262,24 @@ def spending_record(
             status=422,
         )
     return Spending.objects.create(
-        proposal=p, amount=amount, note=note.strip(), spent_on=spent_on, recorded_by=actor
+        proposal=p, amount=amount, note=note.strip(), spent_on=spent_on, recorded_by_id=actor_id(actor)
     )
 
 
 @transaction.atomic
-def document_add(*, actor: Any, proposal: Proposal, title: str, body: str) -> ProposalDocument:
+def document_add(*, actor: Actor | None, proposal: Proposal, title: str, body: str) -> ProposalDocument:
     """A public document filed under the proposal's current phase (公示)."""
     p = _lock(proposal)
     return ProposalDocument.objects.create(
-        proposal=p, phase=p.phase, title=title, body=body, created_by=actor
+        proposal=p, phase=p.phase, title=title, body=body, created_by_id=actor_id(actor)
     )
 
 
 @transaction.atomic
-def comment_add(*, actor: Any, proposal: Proposal, body: str) -> Comment:
+def comment_add(*, actor: Actor | None, proposal: Proposal, body: str) -> Comment:
     """Residents of the community (and staff with a person record) comment while the proposal is deliberated."""
     proposal = _lock(proposal)
-    person = actor.person
+    person = acting_person(actor)
     if person is None or (not lives_in(person, proposal.round.community) and not can_manage(actor)):
         raise ProjectError(_("只有本社区居民可以发表意见"), status=403)
     if proposal.phase not in (Phase.REVIEW, Phase.DELIBERATION, Phase.COLLECTING):
@@ -281,10 +290,10 @@ def comment_add(*, actor: Any, proposal: Proposal, body: str) -> Comment:
 
 
 @transaction.atomic
-def evaluation_add(*, actor: Any, proposal: Proposal, rating: int, comment: str = "") -> Evaluation:
+def evaluation_add(*, actor: Actor | None, proposal: Proposal, rating: int, comment: str = "") -> Evaluation:
     """One rating per resident while the finished project is being evaluated; a second one replaces the first."""
     proposal = _lock(proposal)
-    person = actor.person
+    person = acting_person(actor)
     if person is None or not lives_in(person, proposal.round.community):
         raise ProjectError(_("只有本社区居民可以评价"), status=403)
     if proposal.phase != Phase.EVALUATION:

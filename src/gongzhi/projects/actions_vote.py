@@ -9,7 +9,7 @@ longer than any request may run, so no ballot commits after the count has read t
 
 import datetime
 import json
-import time
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.db import connection, transaction
@@ -18,9 +18,12 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
+from gongzhi.core.actors import Actor
+from gongzhi.core.cache import MISSING, Namespace
+from gongzhi.core.errors import NotAllowed
 from gongzhi.people.models import Person
 from gongzhi.projects import sql, tally
-from gongzhi.projects.access import lives_in
+from gongzhi.projects.access import actor_id, lives_in
 from gongzhi.projects.actions import phase_move
 from gongzhi.projects.errors import NotInCensus, OverAllowance, ProjectError, VoteClosed
 from gongzhi.projects.models import (
@@ -46,7 +49,7 @@ def ballot_token(vote_id: int, person_id: int) -> str:
 @transaction.atomic
 def vote_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     round: Round,
     title: str,
     area: Any,
@@ -83,7 +86,7 @@ def vote_create(
 
 
 @transaction.atomic
-def vote_open(*, actor: Any, vote: Vote, proposal_ids: list[int]) -> Vote:
+def vote_open(*, actor: Actor | None, vote: Vote, proposal_ids: list[int]) -> Vote:
     """Put deliberated proposals on the ballot and open the vote."""
     v = Vote.objects.select_for_update().get(pk=vote.pk)
     if v.status != VoteStatus.DRAFT:
@@ -104,7 +107,7 @@ def vote_open(*, actor: Any, vote: Vote, proposal_ids: list[int]) -> Vote:
     return v
 
 
-def _normalise(vote: Vote, candidates: set[int], choices: Any) -> Any:
+def _normalise(vote: Vote, candidates: AbstractSet[int], choices: Any) -> Any:
     """Validated, canonical choices, or ProjectError with the reason in the voter's language."""
     if vote.ballot_type == BallotType.CUMULATIVE:
         if not isinstance(choices, dict):
@@ -140,63 +143,62 @@ def _normalise(vote: Vote, candidates: set[int], choices: Any) -> Any:
     return sorted(choices) if vote.ballot_type == BallotType.APPROVAL else list(choices)
 
 
-_CANDIDATES: dict[tuple, tuple[float, frozenset[int]]] = {}
-_OPEN_VOTES: dict[int, tuple[float, Vote]] = {}
 CANDIDATES_TTL = 5.0
+# Open votes and their candidates, per process (decision 0030; the one cache, decision 0046): a
+# vote's save bumps the version, and every change of a vote's candidates saves the vote in the same
+# transaction (vote_open, vote_count, vote_publish), so nothing else needs to bump. Other processes
+# see a bump within CANDIDATES_TTL (recheck_seconds: no cache read per ballot), and an entry lives
+# that long at most, as before.
+OPEN_VOTES = Namespace(
+    "projects.open_votes", recheck_seconds=CANDIDATES_TTL, max_age=CANDIDATES_TTL, maxsize=2000
+)
+OPEN_VOTES.watch(Vote)
 
 
 def candidates_of(vote: Vote) -> frozenset[int]:
-    """The proposals on an open vote's ballot, cached a few seconds per process: they are fixed
-    from vote_open until the count, which waits COUNT_GRACE after the close."""
-    now = time.monotonic()
-    key = (vote.pk, vote.opens_at)  # a recreated row with a reused id is another vote
-    hit = _CANDIDATES.get(key)
-    if hit and now - hit[0] < CANDIDATES_TTL:
-        return hit[1]
-    ids = frozenset(Proposal.objects.filter(vote=vote, phase=Phase.VOTING).values_list("pk", flat=True))
-    if len(_CANDIDATES) > 1000:
-        _CANDIDATES.clear()
-    _CANDIDATES[key] = (now, ids)
-    return ids
+    """The proposals on an open vote's ballot: they are fixed from vote_open until the count,
+    which waits COUNT_GRACE after the close."""
+
+    def read() -> frozenset[int]:
+        return frozenset(Proposal.objects.filter(vote=vote, phase=Phase.VOTING).values_list("pk", flat=True))
+
+    # a recreated row with a reused id is another vote
+    return OPEN_VOTES.get(("candidates", vote.pk, vote.opens_at), read)
 
 
 def open_vote(vote_id: int) -> Vote | None:
     """An open vote with its area, for the ballot API, or None (the caller then reads it as usual).
 
-    Cached a few seconds per process, and only before its close: nothing changes an open vote —
-    its window, census and ballot rules are fixed by vote_open, and it leaves OPEN only through
-    vote_count, which waits COUNT_GRACE after the close. ballot_cast compares the time with the
-    close itself, so the window holds to the second. Reading the vote was one of five queries
-    per ballot (issue #7, bench/ballots.py)."""
-    hit = _OPEN_VOTES.get(vote_id)
-    now = time.monotonic()
-    if hit and now - hit[0] < CANDIDATES_TTL and timezone.now() < hit[1].closes_at:
-        return hit[1]
+    Cached only before its close: nothing changes an open vote — its window, census and ballot
+    rules are fixed by vote_open, and it leaves OPEN only through vote_count, which waits
+    COUNT_GRACE after the close. ballot_cast compares the time with the close itself, so the window
+    holds to the second. Reading the vote was one of five queries per ballot (issue #7,
+    bench/ballots.py)."""
+    version = OPEN_VOTES.version()
+    hit = OPEN_VOTES.peek(("open", vote_id), version)
+    if hit is not MISSING and timezone.now() < hit.closes_at:
+        return hit  # type: ignore[no-any-return]
     vote = Vote.objects.select_related("area").filter(pk=vote_id, status=VoteStatus.OPEN).first()
     if vote is None or timezone.now() >= vote.closes_at:
-        _OPEN_VOTES.pop(vote_id, None)
         return None
-    if len(_OPEN_VOTES) > 1000:
-        _OPEN_VOTES.clear()
-    _OPEN_VOTES[vote_id] = (now, vote)
+    OPEN_VOTES.put(("open", vote_id), vote, version)
     return vote
 
 
-def forget_vote(vote_id: int) -> None:
-    """Drop this process's cached copy (the actions that change a vote call it)."""
-    _OPEN_VOTES.pop(vote_id, None)
+def _not_in_census(vote: Vote) -> NotInCensus:
+    return NotInCensus(_("您不在本次投票的选民范围内（%(area)s 登记居民）") % {"area": vote.area.name})
 
 
 def check_census(vote: Vote, person: Any) -> None:
     if person is None or not lives_in(person, vote.area) or person.residence_type not in vote.residence_types:
-        raise NotInCensus(_("您不在本次投票的选民范围内（%(area)s 登记居民）") % {"area": vote.area.name})
+        raise _not_in_census(vote)
 
 
 def _voter(person_id: int | None) -> Any:
     return Person.objects.select_related("household").filter(pk=person_id).first() if person_id else None
 
 
-def ballot_cast(*, actor: Any, vote: Vote, choices: Any, person: Any = None) -> None:
+def ballot_cast(*, actor: Actor | None, vote: Vote, choices: Any, person: Any = None) -> None:
     """Cast or change the ballot of `person` (default: the actor's own) while the vote is open.
 
     A refusal gives the first reason in this order: outside the census, outside the window, an
@@ -228,7 +230,7 @@ def ballot_cast(*, actor: Any, vote: Vote, choices: Any, person: Any = None) -> 
             census()
         raise
     if person_id is None:
-        census()  # raises: no person, no census
+        raise _not_in_census(vote)  # no person, no census
     token = ballot_token(vote.pk, person_id)
     if postgres:
         # One statement, one round trip (projects/sql.py, decision 0030).
@@ -250,7 +252,7 @@ def ballot_cast(*, actor: Any, vote: Vote, choices: Any, person: Any = None) -> 
         if written == 0:
             census()
             # the household changed between the statement and this read: refuse, the voter retries
-            raise NotInCensus(_("您不在本次投票的选民范围内（%(area)s 登记居民）") % {"area": vote.area.name})
+            raise _not_in_census(vote)
         return
     with transaction.atomic():
         VoterRoll.objects.bulk_create(
@@ -271,7 +273,7 @@ def my_ballot(vote: Vote, person: Any) -> Any:
 
 
 @transaction.atomic
-def paper_enter(*, actor: Any, vote: Vote, sheet_no: int, choices: Any) -> PaperEntry:
+def paper_enter(*, actor: Actor | None, vote: Vote, sheet_no: int, choices: Any) -> PaperEntry:
     """One clerk's entry of a paper sheet; two different clerks per sheet, no third entry. A clerk
     entering a sheet again corrects their own entry (how a listed mismatch is resolved)."""
     v = Vote.objects.select_for_update().get(pk=vote.pk)
@@ -280,18 +282,21 @@ def paper_enter(*, actor: Any, vote: Vote, sheet_no: int, choices: Any) -> Paper
     candidates = set(Proposal.objects.filter(vote=v).values_list("pk", flat=True))
     clean = _normalise(v, candidates, choices)
     existing = list(PaperEntry.objects.filter(vote=v, sheet_no=sheet_no))
-    mine = [e for e in existing if e.entered_by_id == actor.pk]
+    clerk = actor_id(actor)
+    if clerk is None:
+        raise NotAllowed()  # a sheet is entered by a signed-in clerk
+    mine = [e for e in existing if e.entered_by_id == clerk]
     if mine:
         PaperEntry.objects.filter(pk=mine[0].pk).update(choices=clean)
         mine[0].choices = clean
         return mine[0]
     if len(existing) >= 2:
         raise ProjectError(_("第 %(n)s 号选票已有两次录入") % {"n": sheet_no}, status=409)
-    return PaperEntry.objects.create(vote=v, sheet_no=sheet_no, entered_by=actor, choices=clean)
+    return PaperEntry.objects.create(vote=v, sheet_no=sheet_no, entered_by_id=clerk, choices=clean)
 
 
 @transaction.atomic
-def vote_count(*, actor: Any, vote: Vote) -> Vote:
+def vote_count(*, actor: Actor | None, vote: Vote) -> Vote:
     """Count after the close: electronic ballots plus paper sheets both clerks agree on."""
     v = Vote.objects.select_for_update().get(pk=vote.pk)
     if v.status not in (VoteStatus.OPEN, VoteStatus.COUNTED):
@@ -307,13 +312,12 @@ def vote_count(*, actor: Any, vote: Vote) -> Vote:
     v.result = tally.count(v, proposals)
     v.status, v.counted_at = VoteStatus.COUNTED, timezone.now()
     v.save(update_fields=["result", "status", "counted_at"])
-    forget_vote(v.pk)
     audit.record_write(actor=actor, action="projects.vote_count", obj=v, scope_path=v.round.community.path)
     return v
 
 
 @transaction.atomic
-def vote_publish(*, actor: Any, vote: Vote) -> Vote:
+def vote_publish(*, actor: Actor | None, vote: Vote) -> Vote:
     """Publish the count: selected proposals move on, the others are marked not selected."""
     v = Vote.objects.select_for_update().get(pk=vote.pk)
     if v.status != VoteStatus.COUNTED:
@@ -325,6 +329,5 @@ def vote_publish(*, actor: Any, vote: Vote) -> Vote:
         p.save(update_fields=["phase", "updated_at"])
     v.status = VoteStatus.PUBLISHED
     v.save(update_fields=["status"])
-    forget_vote(v.pk)
     audit.record_write(actor=actor, action="projects.vote_publish", obj=v, scope_path=v.round.community.path)
     return v

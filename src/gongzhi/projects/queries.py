@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from gongzhi.core.actors import Actor
 from gongzhi.people.models import Person
 from gongzhi.projects.access import CAPABILITY
 from gongzhi.projects.models import Proposal, Round, Vote, VoterRoll
@@ -95,17 +96,19 @@ def source_url(p: Proposal) -> str:
     return ""
 
 
-def managed_communities(actor: Any) -> list[TerritoryNode]:
+def managed_communities(actor: Actor) -> list[TerritoryNode]:
     """The communities where the actor runs micro-projects (the new round form's choices)."""
     return list(TerritoryNode.objects.visible_to(actor, CAPABILITY).filter(level=Level.COMMUNITY)[:100])
 
 
-def managed_area(actor: Any, node_id: int | None) -> TerritoryNode | None:
+def managed_area(actor: Actor, node_id: int | None) -> TerritoryNode | None:
     """A vote's area among the nodes the actor manages, or None."""
+    if node_id is None:
+        return None
     return TerritoryNode.objects.visible_to(actor, CAPABILITY).filter(pk=node_id).first()
 
 
-def managed_rounds(actor: Any) -> Any:
+def managed_rounds(actor: Actor) -> Any:
     return Round.objects.visible_to(actor).select_related("community")[:100]
 
 
@@ -138,7 +141,7 @@ def proposal_page(p: Proposal) -> dict[str, Any]:
     rating = p.evaluations.aggregate(avg=Avg("rating"), n=Count("id"))
     return {
         "p": p,
-        "proposer": mask_person(p.proposer.name) if p.proposer_id else p.get_source_kind_display(),
+        "proposer": mask_person(p.proposer.name) if p.proposer else p.get_source_kind_display(),
         "events": list(p.events.all()),
         "documents": list(p.documents.all()),
         "comments": [(mask_person(c.author.name), c) for c in p.comments.select_related("author")],

@@ -6,16 +6,15 @@ ballot API's throughput is bounded by database round trips (issue #7, bench/ball
 ballots/s). SQLite keeps the ORM path in actions_vote.ballot_cast.
 """
 
-from functools import cache
-
 from django.db import connection
 
+from gongzhi.core.cache import pure
 from gongzhi.people.models import Person
 from gongzhi.projects.models import Ballot, VoterRoll
 from gongzhi.territory.models import TerritoryNode
 
 
-@cache
+@pure()
 def cast_ballot() -> str:
     """PostgreSQL: census check, roll row and ballot upsert in one statement, atomic on its own.
 

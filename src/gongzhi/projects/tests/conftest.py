@@ -26,14 +26,6 @@ def shared_pabulib() -> Path | None:
     return None
 
 
-@pytest.fixture(autouse=True)
-def _fresh_candidate_cache():  # type: ignore[no-untyped-def]
-    # Test databases reuse ids after a rollback (SQLite); a real database never hands out a vote's
-    # id twice, so the per-process caches start empty in every test.
-    actions_vote._CANDIDATES.clear()
-    actions_vote._OPEN_VOTES.clear()
-
-
 @pytest.fixture
 def rnd(actors):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
