@@ -44,20 +44,7 @@ def _locked(appeal: Appeal) -> Appeal:
 
 def event_rows(appeal: Appeal, outcome: lifecycle.Outcome) -> list[AppealEvent]:
     """The outcome's history as unsaved AppealEvent rows."""
-    return [
-        AppealEvent(
-            appeal=appeal,
-            at=e.at,
-            actor=e.actor,
-            actor_label=e.label,
-            action=e.action,
-            from_status=e.from_status,
-            to_status=e.to_status,
-            note=e.note,
-            data=e.data,
-        )
-        for e in outcome.events
-    ]
+    return [AppealEvent(appeal=appeal, **vars(e)) for e in outcome.events]
 
 
 def apply(locked: Appeal, outcome: lifecycle.Outcome) -> Appeal:

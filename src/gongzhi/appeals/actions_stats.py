@@ -28,7 +28,7 @@ def delta(appeal: Appeal, day: datetime.date | None = None, **counts: int) -> St
 
 
 def add(change: StatDelta) -> None:
-    key = {"day": change.day, "department_id": change.department_id, "community_id": change.community_id}
+    key = change.row_key()
     adds = {k: F(k) + v for k, v in change.counts.items()}
     if DailyStat.objects.filter(**key).update(**adds) or any(v < 0 for v in change.counts.values()):
         return

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.appeals import actions, actions_stats
+from gongzhi.appeals.actions_sweeps import notify_officers, notify_org
 from gongzhi.appeals.lifecycle import StatDelta
 from gongzhi.appeals.models import (
     Appeal,
@@ -19,7 +20,6 @@ from gongzhi.appeals.models import (
     Satisfaction,
     Whistle,
 )
-from gongzhi.appeals.sweeps import notify_officers, notify_org
 from gongzhi.appeals.whistles import (
     HANDLING_KINDS,
     MAX_REPORT_IN_MINUTES,

@@ -206,18 +206,9 @@ class _Outcomes:
 
 def _add_events(events: _Rows, pk: int, outcome: lifecycle.Outcome) -> None:
     for e in outcome.events:
-        events.add(
-            appeal_id=pk,
-            at=e.at,
-            actor_id=e.actor.pk if e.actor is not None else None,
-            actor_label=e.label,
-            action=e.action,
-            from_status=e.from_status,
-            to_status=e.to_status,
-            note=e.note,
-            data=json.dumps(e.data),
-            public=True,
-        )
+        values = {**vars(e), "data": json.dumps(e.data)}  # COPY writes the JSON text
+        actor = values.pop("actor")
+        events.add(appeal_id=pk, actor_id=actor.pk if actor is not None else None, public=True, **values)
 
 
 def _values(

@@ -32,18 +32,22 @@ if TYPE_CHECKING:
 
 MAX_REOPENS = getattr(settings, "APPEAL_MAX_REOPENS", 2)
 
+# what a new clock clears: the marks of the cycle before it
+CLOCK_RESETS = ("signed_at", "signed_on_time", "near_due_notified_at", "overdue_marked_at")
+
 Clock = Callable[[datetime.datetime], "DueTimes"]
 
 
 @dataclass(frozen=True)
 class Event:
-    """One AppealEvent row: `actor` the account (or None), `label` how the history names it."""
+    """One AppealEvent row (its fields by the model's names): `actor` the account (or None),
+    `actor_label` how the history names who acted."""
 
     action: str
     from_status: str
     to_status: str
     actor: Any
-    label: str
+    actor_label: str
     at: datetime.datetime
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
@@ -58,6 +62,10 @@ class StatDelta:
     community_id: int | None
     street_id: int | None
     counts: dict[str, int]
+
+    def row_key(self) -> dict[str, Any]:
+        """The DailyStat row's unique key, by field name."""
+        return {"day": self.day, "department_id": self.department_id, "community_id": self.community_id}
 
 
 @dataclass
@@ -114,16 +122,7 @@ class _Plan:
 
     def start_clocks(self, clock: Clock) -> None:
         due = clock(self.at)
-        self.set(
-            dispatched_at=self.at,
-            sign_due_at=due.sign_due_at,
-            contact_due_at=due.contact_due_at,
-            resolve_due_at=due.resolve_due_at,
-            signed_at=None,
-            signed_on_time=None,
-            near_due_notified_at=None,
-            overdue_marked_at=None,
-        )
+        self.set(dispatched_at=self.at, **vars(due), **dict.fromkeys(CLOCK_RESETS))
         self.count(timezone.localdate(self.at), dispatched=1)
 
 

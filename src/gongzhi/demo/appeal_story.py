@@ -177,14 +177,5 @@ def own_timestamps(model: type[Any]) -> Iterator[None]:
 def daily_stats(stories: list[Story]) -> list[DailyStat]:
     """The stories' DailyStat deltas, summed per (day, department, community), as rows."""
     totals = lifecycle.total(d for story in stories for d in story.bumps)
-    rows = [
-        DailyStat(
-            day=d.day,
-            department_id=d.department_id,
-            community_id=d.community_id,
-            street_id=d.street_id,
-            **d.counts,
-        )
-        for d in totals
-    ]
+    rows = [DailyStat(street_id=d.street_id, **d.row_key(), **d.counts) for d in totals]
     return sorted(rows, key=lambda r: (r.day, r.department_id, r.community_id or 0))

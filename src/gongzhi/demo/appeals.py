@@ -38,6 +38,7 @@ from gongzhi.appeals.models import (
 from gongzhi.appeals.workflow import Status
 from gongzhi.demo import appeal_texts as texts
 from gongzhi.demo.appeal_story import SYSTEM, Actor, Place, Story, daily_stats, own_timestamps
+from gongzhi.demo.geography import random_inside
 from gongzhi.demo.orgs import ROADS
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.people.models import Person
@@ -143,16 +144,6 @@ class Cast:
 
 def _weighted(rng: random.Random, options: list[tuple[str, int]]) -> str:
     return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
-
-
-def _sample_point(rng: random.Random, polygon: Any) -> tuple[float, float]:
-    min_x, min_y, max_x, max_y = polygon.bounds
-    for _ in range(50):
-        x, y = rng.uniform(min_x, max_x), rng.uniform(min_y, max_y)
-        if shapely.contains_xy(polygon, x, y):
-            return x, y
-    point = polygon.representative_point()
-    return point.x, point.y
 
 
 class HistoryBuilder:
@@ -309,7 +300,7 @@ class HistoryBuilder:
             appeal.address_text = f"{place.compound.name}{building.name}"
             appeal.territory, appeal.path = building, building.path
         else:
-            appeal.lon, appeal.lat = _sample_point(rng, place.polygon)
+            appeal.lon, appeal.lat = random_inside(place.polygon, rng)
             appeal.address_text = f"{place.compound.name}{building.name}" if rng.random() < 0.5 else ""
             appeal.territory = None  # the grid, found for all pins at once in place_pins()
         if appeal.territory is not None and appeal.territory.level != Level.DISTRICT:

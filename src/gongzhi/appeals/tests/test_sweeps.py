@@ -4,8 +4,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from gongzhi.appeals import actions
+from gongzhi.appeals.actions_sweeps import sweep
 from gongzhi.appeals.models import Appeal, AppealEvent, Notification
-from gongzhi.appeals.sweeps import sweep
 from gongzhi.appeals.tasks_sweeps import appeals_sweep
 from gongzhi.appeals.tests.helpers import at, backdate_roles, submit
 from gongzhi.appeals.workflow import Action

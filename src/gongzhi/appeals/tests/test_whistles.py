@@ -3,8 +3,8 @@ import time_machine
 from django.http import Http404
 
 from gongzhi.appeals import actions_whistles, whistles
+from gongzhi.appeals.actions_sweeps import sweep
 from gongzhi.appeals.models import AppealEvent, Notification, ReportIn, Whistle
-from gongzhi.appeals.sweeps import sweep
 from gongzhi.appeals.tests.helpers import IN_B, at, backdate_roles, submit
 from gongzhi.appeals.workflow import Action
 from gongzhi.core.models import AuditEntry
@@ -177,20 +177,14 @@ def busy_day(actors, world):
         first = actions.appeal_reply(appeal=first, actor=world.urban_handler, text="已劝离占道摊贩")
         actions.appeal_rate(appeal=first, actor=actors.resident_a, satisfaction="satisfied", solved=True)
         actions_whistles.whistle_close(actor=actors.street_officer, whistle=yesterday)
-        actions_whistles.consult_note_add(
-            actor=actors.street_officer,
-            street=actors.net.street,
-            day=at(2026, 11, 27).date(),
-            kind="consult",
-            text="城管、住建会商围墙处置方案",
-        )
-        actions_whistles.consult_note_add(
-            actor=actors.street_officer,
-            street=actors.net.street,
-            day=at(2026, 11, 27).date(),
-            kind="feedback",
-            text="已向居民反馈",
-        )
+        for kind, text in (("consult", "城管、住建会商围墙处置方案"), ("feedback", "已向居民反馈")):
+            actions_whistles.consult_note_add(
+                actor=actors.street_officer,
+                street=actors.net.street,
+                day=at(2026, 11, 27).date(),
+                kind=kind,
+                text=text,
+            )
     with time_machine.travel(at(2026, 11, 28, 9), tick=False):
         submit(actors, world, where=IN_B)  # the next day: not counted
     return actors.net.street
@@ -241,19 +235,23 @@ def test_community_staff_cannot_read_the_street_ledger(busy_day, actors, client)
 # --- pages ---------------------------------------------------------------------------------------
 
 
+def _blow_form(actors, world, **changes):  # type: ignore[no-untyped-def]
+    """The blow page's fields: a tough whistle in community A, led by the urban department."""
+    return {
+        "kind": "tough",
+        "territory": actors.net.a.community.pk,
+        "reason": "违建整治",
+        "lead_department": world.urban.pk,
+        "report_in_minutes": 30,
+        **changes,
+    }
+
+
 def test_blow_page_creates_a_whistle_and_the_department_reports_in(actors, world, client):
     client.force_login(actors.staff_a)
     assert client.get("/appeals/whistles/new/").status_code == 200
     response = client.post(
-        "/appeals/whistles/new/",
-        {
-            "kind": "tough",
-            "territory": actors.net.a.community.pk,
-            "reason": "违建整治",
-            "lead_department": world.urban.pk,
-            "co_departments": [world.housing.pk],
-            "report_in_minutes": 30,
-        },
+        "/appeals/whistles/new/", _blow_form(actors, world, co_departments=[world.housing.pk])
     )
     whistle = Whistle.objects.get()
     assert response.status_code == 302
@@ -271,16 +269,7 @@ def test_blow_page_creates_a_whistle_and_the_department_reports_in(actors, world
 def test_a_role_without_blow_whistle_gets_403_and_nothing_is_created(actors, world, client):
     client.force_login(world.urban_handler)
     assert client.get("/appeals/whistles/new/").status_code == 403
-    response = client.post(
-        "/appeals/whistles/new/",
-        {
-            "kind": "key",
-            "territory": actors.net.a.community.pk,
-            "reason": "x",
-            "lead_department": world.urban.pk,
-            "report_in_minutes": 30,
-        },
-    )
+    response = client.post("/appeals/whistles/new/", _blow_form(actors, world, kind="key", reason="x"))
     assert response.status_code == 403
     assert not Whistle.objects.exists()
 

@@ -5,7 +5,6 @@ import io
 import pytest
 import shapely
 from django.core.management import call_command
-from django.db import transaction
 from shapely.geometry import shape
 
 from gongzhi.accounts import actions as account_actions
@@ -17,6 +16,7 @@ from gongzhi.demo.logins import DEMO_PASSWORD, LOGINS, household_members
 from gongzhi.demo.orgs import is_valid_credit_code
 from gongzhi.demo.outline import load_outline
 from gongzhi.demo.plan import make_plan
+from gongzhi.demo.tests.helpers import loaded_twice
 from gongzhi.orgs.models import Organisation, PartyLevel, PartyOrg
 from gongzhi.people.idcard import parse_id_number
 from gongzhi.people.models import PartyMember, Person
@@ -150,12 +150,7 @@ def _snapshot() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 @pytest.mark.django_db
 def test_two_loads_with_the_same_seed_are_identical() -> None:
-    snapshots = []
-    for _ in range(2):
-        with transaction.atomic():
-            load_demo(seed=7)
-            snapshots.append(_snapshot())
-            transaction.set_rollback(True)
+    snapshots = loaded_twice(lambda: load_demo(seed=7), _snapshot)
     assert snapshots[0] == snapshots[1]
     assert len(snapshots[0][0]) > 4000
 

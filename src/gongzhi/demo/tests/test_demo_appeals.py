@@ -22,6 +22,7 @@ from gongzhi.appeals.intake import appeal_submit
 from gongzhi.appeals.models import Appeal, AppealEvent, Category, DailyStat, Rating, ReplyTemplate
 from gongzhi.appeals.workflow import OPEN_STATES, Action, Status
 from gongzhi.demo.appeal_story import SYSTEM, Actor, Story, daily_stats
+from gongzhi.demo.tests.helpers import loaded_twice
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.people.tests.factories import make_person
 
@@ -187,12 +188,7 @@ def _snapshot() -> list[tuple[object, ...]]:
 
 @pytest.mark.django_db
 def test_the_same_seed_gives_the_same_appeals() -> None:
-    snapshots = []
-    for _ in range(2):
-        with transaction.atomic():
-            load(seed=11)
-            snapshots.append(sorted(_snapshot(), key=repr))
-            transaction.set_rollback(True)
+    snapshots = loaded_twice(lambda: load(seed=11), lambda: sorted(_snapshot(), key=repr))
     assert snapshots[0] == snapshots[1]
     assert len(snapshots[0]) == APPEALS
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from gongzhi.appeals.sweeps import sweep
+from gongzhi.appeals.actions_sweeps import sweep
 
 
 class Command(BaseCommand):
