@@ -95,7 +95,10 @@ def flag_clear(*, flag: Flag, actor: Actor, note: str = "") -> Flag:
 @transaction.atomic
 def flag_reverse(*, flag: Flag, actor: Actor, note: str) -> Flag:
     """Reverse every flagged award that is not reversed yet, then close the flag."""
-    from gongzhi.points.actions import PointsRefused, reverse_transaction
+    from gongzhi.points.actions import (  # points.actions imports this module
+        PointsRefused,
+        reverse_transaction,
+    )
 
     if not (note or "").strip():
         raise PointsRefused(_("冲正必须填写原因"))

@@ -16,6 +16,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from gongzhi.accounts.models import RoleAssignment
+from gongzhi.accounts.roles import Role
 from gongzhi.appeals.intake import MAX_PHOTO_BYTES, sniff_image
 from gongzhi.core import uploads
 from gongzhi.core.actors import Actor
@@ -101,8 +103,6 @@ def notices_mark_read(person: Any) -> int:
 
 def notice_staff(order: ServiceOrder, text: str, kind: str) -> None:
     """The community's organisers (staff and secretary of the order's community) get a notice."""
-    from gongzhi.accounts.models import RoleAssignment
-    from gongzhi.accounts.roles import Role
 
     people = set(
         RoleAssignment.objects.active()

@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
 from gongzhi.service import actions, queries, queries_pages
-from gongzhi.service.access import access_order
+from gongzhi.service.access import access_order, may_manage
 from gongzhi.service.models import ServiceOrder
 from gongzhi.service.suggest import suggest_helpers
 
@@ -109,7 +109,6 @@ def order(request: HttpRequest, order_id: int) -> Any:
 )
 def suggestions(request: HttpRequest, order_id: int) -> Any:
     found = access_order(request.user, order_id)
-    from gongzhi.service.access import may_manage
 
     if not may_manage(request.user, found.path):
         return Status(403, {"detail": "只有社区工作人员可以查看派单推荐"})

@@ -10,9 +10,11 @@ from django.db.models import Case, Count, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from gongzhi.appeals.models import Appeal
 from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 from gongzhi.core.spreadsheets import append_row, new_workbook, workbook_bytes
+from gongzhi.orgs.models import Post
 from gongzhi.service.models import (
     Helper,
     Pairing,
@@ -26,7 +28,7 @@ from gongzhi.service.models import (
     Wish,
 )
 from gongzhi.service.workflow import OrderStatus, WishStatus
-from gongzhi.territory.models import street_path
+from gongzhi.territory.models import Level, TerritoryNode, street_path
 
 DONE_ORDER_STATES = [OrderStatus.FULFILLED, OrderStatus.RATED, OrderStatus.CLOSED]
 ZERO = Decimal("0")
@@ -222,8 +224,6 @@ def alerts_for(actor: Actor) -> Any:
     for path in scope.paths_for("manage_service"):
         condition |= Q(path__startswith=path)
     if scope.person_id is not None:
-        from gongzhi.orgs.models import Post
-
         branches = (
             Post.objects.current()
             .filter(person_id=scope.person_id, party_org__isnull=False)
@@ -235,8 +235,6 @@ def alerts_for(actor: Actor) -> Any:
 
 def building_by_id(raw: Any) -> Any:
     """A building named by a poster QR: its id only says which building, nothing personal."""
-    from gongzhi.territory.models import Level, TerritoryNode
-
     try:
         return TerritoryNode.objects.filter(pk=int(raw), level=Level.BUILDING).first()
     except (TypeError, ValueError):
@@ -260,7 +258,6 @@ def helper_for_assignment(order: ServiceOrder, helper_id: int) -> Helper | None:
 
 
 def appeal_for_conversion(actor: Actor, number: str) -> Any:
-    from gongzhi.appeals.models import Appeal
 
     number = (number or "").strip()
     if not number:

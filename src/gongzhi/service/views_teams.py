@@ -13,7 +13,7 @@ from gongzhi.core.actors import Actor
 from gongzhi.people.actions import TooManyLookups, person_match
 from gongzhi.people.queries import NumberInSearch, person_search
 from gongzhi.service import actions_teams, poster, queries_pages
-from gongzhi.service.access import access_helper, access_team, is_staff
+from gongzhi.service.access import access_helper, access_team, is_staff, may_manage
 from gongzhi.service.actions import ServiceError
 from gongzhi.service.models import Helper, HelperTeam, MemberKind, Skill
 from gongzhi.service.views_common import form_post, message_page, person_of, uploads
@@ -158,7 +158,6 @@ def _helper_form(request: HttpRequest, helper: Helper, *, own: bool) -> HttpResp
 @login_required
 def helper_edit(request: HttpRequest, helper_id: int) -> HttpResponse:
     helper = access_helper(request.user, helper_id)
-    from gongzhi.service.access import may_manage
 
     if not may_manage(request.user, helper.path):
         raise Http404
