@@ -2,11 +2,40 @@
 the public board; whistles and report-ins, the daily close-out ledger, the three rates and the
 holiday calendar."""
 
-from django.urls import path
+from django.urls import include, path
 
 from gongzhi.appeals import views_intake, views_rates, views_whistle, views_work
 
 app_name = "appeals"
+
+# /appeals/<id>/…: one appeal
+appeal_patterns = [
+    path("", views_work.detail, name="detail"),
+    path("submitted/", views_intake.submitted, name="submitted"),
+    path("photos/<int:photo_id>/", views_intake.photo, name="photo"),
+    path("suggestion/<int:rank>/dispatch/", views_work.dispatch_suggestion, name="dispatch_suggestion"),
+    path("<slug:action>/", views_work.act, name="act"),
+]
+whistle_patterns = [
+    path("", views_whistle.whistle_list, name="whistles"),
+    path("new/", views_whistle.whistle_blow, name="whistle_blow"),
+    path("<int:whistle_id>/", views_whistle.whistle_detail, name="whistle"),
+    path("<int:whistle_id>/close/", views_whistle.whistle_close, name="whistle_close"),
+    path("report-in/<int:report_in_id>/", views_whistle.whistle_report_in, name="whistle_report_in"),
+]
+closeout_patterns = [
+    path("", views_whistle.closeout_index, name="closeout_index"),
+    path("<int:street_id>/<str:day>/", views_whistle.closeout, name="closeout"),
+    path("<int:street_id>/<str:day>/xlsx/", views_whistle.closeout_xlsx, name="closeout_xlsx"),
+]
+rates_patterns = [
+    path("", views_rates.rates_page, name="rates"),
+    path("exclusions/", views_rates.exclusions, name="rates_exclusions"),
+    path(
+        "exclusions/request/<int:rating_id>/", views_rates.exclusion_request, name="rates_exclusion_request"
+    ),
+    path("exclusions/<int:exclusion_id>/", views_rates.exclusion_decide, name="rates_exclusion_decide"),
+]
 urlpatterns = [
     path("", views_work.home, name="home"),
     path("new/", views_intake.submit, name="submit"),
@@ -20,31 +49,9 @@ urlpatterns = [
     path("inbox/read/", views_work.inbox_read, name="inbox_read"),
     path("board/", views_work.board, name="board"),
     path("board/switch/", views_work.board_switch, name="board_switch"),
-    path("<int:appeal_id>/", views_work.detail, name="detail"),
-    path("<int:appeal_id>/submitted/", views_intake.submitted, name="submitted"),
-    path("<int:appeal_id>/photos/<int:photo_id>/", views_intake.photo, name="photo"),
-    path(
-        "<int:appeal_id>/suggestion/<int:rank>/dispatch/",
-        views_work.dispatch_suggestion,
-        name="dispatch_suggestion",
-    ),
-    path("<int:appeal_id>/<slug:action>/", views_work.act, name="act"),
-    # whistles, close-out, rates, calendar
-    path("whistles/", views_whistle.whistle_list, name="whistles"),
-    path("whistles/new/", views_whistle.whistle_blow, name="whistle_blow"),
-    path("whistles/<int:whistle_id>/", views_whistle.whistle_detail, name="whistle"),
-    path("whistles/<int:whistle_id>/close/", views_whistle.whistle_close, name="whistle_close"),
-    path("whistles/report-in/<int:report_in_id>/", views_whistle.whistle_report_in, name="whistle_report_in"),
-    path("closeout/", views_whistle.closeout_index, name="closeout_index"),
-    path("closeout/<int:street_id>/<str:day>/", views_whistle.closeout, name="closeout"),
-    path("closeout/<int:street_id>/<str:day>/xlsx/", views_whistle.closeout_xlsx, name="closeout_xlsx"),
+    path("<int:appeal_id>/", include(appeal_patterns)),
+    path("whistles/", include(whistle_patterns)),
+    path("closeout/", include(closeout_patterns)),
     path("calendar/<int:year>/", views_whistle.calendar, name="calendar"),
-    path("rates/", views_rates.rates_page, name="rates"),
-    path("rates/exclusions/", views_rates.exclusions, name="rates_exclusions"),
-    path(
-        "rates/exclusions/request/<int:rating_id>/",
-        views_rates.exclusion_request,
-        name="rates_exclusion_request",
-    ),
-    path("rates/exclusions/<int:exclusion_id>/", views_rates.exclusion_decide, name="rates_exclusion_decide"),
+    path("rates/", include(rates_patterns)),
 ]
