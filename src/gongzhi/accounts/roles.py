@@ -44,12 +44,14 @@ STAFF_ROLES = frozenset(
     }
 )
 
+# The groups the capabilities below are made of.
+# secretaries and above: personal data in full, organisations, the audit log
+_SENIOR = frozenset({Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN})
 # community-level organisers of services, places and co-governance
-_ORGANISERS = frozenset(
-    {Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
-)
+_ORGANISERS = _SENIOR | {Role.COMMUNITY_STAFF}
+# those who walk the buildings: grid workers and building heads
+_ON_FOOT = frozenset({Role.GRID_WORKER, Role.BUILDING_HEAD})
 
-# capability -> roles that hold it within the subtree of their assignment's territory node.
 CAPABILITIES: dict[str, frozenset[str]] = {
     # API tokens for integrations and scripts: staff only; a resident gets one only through a role
     # that holds it (decision 0038). Residents' apps use their session.
@@ -58,64 +60,24 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_territory": STAFF_ROLES,
     "view_orgs": STAFF_ROLES,
     # resident records, masked
-    "view_people": frozenset(
-        {
-            Role.GRID_WORKER,
-            Role.BUILDING_HEAD,
-            Role.COMMUNITY_STAFF,
-            Role.COMMUNITY_SECRETARY,
-            Role.STREET_OFFICER,
-            Role.DISTRICT_ADMIN,
-        }
-    ),
+    "view_people": _ON_FOOT | _ORGANISERS,
     # room-level nodes (units, households): the door numbers of a building. Those who visit
     # households hold it; office staff work at building level (decision 0007).
-    "view_addresses": frozenset(
-        {
-            Role.GRID_WORKER,
-            Role.BUILDING_HEAD,
-            Role.COMMUNITY_SECRETARY,
-            Role.STREET_OFFICER,
-            Role.DISTRICT_ADMIN,
-        }
-    ),
+    "view_addresses": _ON_FOOT | _SENIOR,
     # unmasking ID numbers, phones, addresses and special-group tags (audited, with a reason)
-    "reveal_personal_data": frozenset({Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
+    "reveal_personal_data": _SENIOR,
     # appeals (接诉即办): see those in one's area; accept/dispatch them; blow the whistle;
     # decide extensions and rating exclusions; edit routing rules, deadlines and the calendar
-    "view_appeals": frozenset(
-        {
-            Role.GRID_WORKER,
-            Role.COMMUNITY_STAFF,
-            Role.COMMUNITY_SECRETARY,
-            Role.STREET_OFFICER,
-            Role.DISTRICT_ADMIN,
-        }
-    ),
-    "dispatch_appeals": frozenset(
-        {Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
-    ),
-    "report_appeals": frozenset(
-        {
-            Role.GRID_WORKER,
-            Role.BUILDING_HEAD,
-            Role.COMMUNITY_STAFF,
-            Role.COMMUNITY_SECRETARY,
-            Role.STREET_OFFICER,
-            Role.DISTRICT_ADMIN,
-        }
-    ),
-    "blow_whistle": frozenset(
-        {Role.COMMUNITY_SECRETARY, Role.COMMUNITY_STAFF, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
-    ),
+    "view_appeals": _ORGANISERS | {Role.GRID_WORKER},
+    "dispatch_appeals": _ORGANISERS,
+    "report_appeals": _ON_FOOT | _ORGANISERS,
+    "blow_whistle": _ORGANISERS,
     "approve_appeal_exceptions": frozenset({Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
     "manage_appeal_policy": frozenset({Role.DISTRICT_ADMIN}),
-    "import_ledgers": frozenset(
-        {Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
-    ),
-    "manage_orgs": frozenset({Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
+    "import_ledgers": _ORGANISERS,
+    "manage_orgs": _SENIOR,
     "manage_territory": frozenset({Role.DISTRICT_ADMIN}),
-    "view_audit": frozenset({Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}),
+    "view_audit": _SENIOR,
     # service (helper teams, report-in, orders, wishes, pairing) and the kindness bank
     "manage_service": _ORGANISERS,
     "manage_points": _ORGANISERS,
@@ -126,9 +88,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # co-governance: micro-projects and votes, councils, the project library, owners' assemblies
     "manage_projects": _ORGANISERS,
     "manage_councils": _ORGANISERS,
-    "manage_assemblies": frozenset(
-        {Role.OWNERS_COMMITTEE, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_ADMIN}
-    ),
+    "manage_assemblies": _SENIOR | {Role.OWNERS_COMMITTEE},
 }
 
 

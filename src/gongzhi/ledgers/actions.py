@@ -153,16 +153,17 @@ def batch_confirm(*, actor: Actor, batch_id: int | str, valid_rows_only: bool = 
 @transaction.atomic
 def batch_cancel(*, actor: Actor, batch_id: int | str) -> ImportBatch:
     batch = access_batch(actor, batch_id, lock=True)
+    _cancel(batch, actor=actor, action="ledger.cancel")
+    return batch
+
+
+def _cancel(batch: ImportBatch, *, actor: Actor | None, action: str) -> None:
+    """Cancelled, its file dropped, audited (by its owner, or by the purge: no actor)."""
     _move(batch, Status.CANCELLED)
     batch.save()
     audit.record_write(
-        actor=actor,
-        action="ledger.cancel",
-        obj=batch,
-        scope_path=batch.scope_path,
-        detail={"kind": batch.kind},
+        actor=actor, action=action, obj=batch, scope_path=batch.scope_path, detail={"kind": batch.kind}
     )
-    return batch
 
 
 def purge_stale_previews(*, older_than: datetime.timedelta = datetime.timedelta(days=7)) -> int:
@@ -177,15 +178,7 @@ def purge_stale_previews(*, older_than: datetime.timedelta = datetime.timedelta(
             batch = ImportBatch.objects.select_for_update().get(pk=pk)
             if batch.status != Status.PREVIEWED:  # confirmed or cancelled meanwhile
                 continue
-            _move(batch, Status.CANCELLED)
-            batch.save()
-            audit.record_write(
-                actor=None,
-                action="ledger.expire",
-                obj=batch,
-                scope_path=batch.scope_path,
-                detail={"kind": batch.kind},
-            )
+            _cancel(batch, actor=None, action="ledger.expire")
             count += 1
     return count
 

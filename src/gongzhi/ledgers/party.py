@@ -12,13 +12,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core import crypto
 from gongzhi.core.actors import Actor
 from gongzhi.ledgers import cells
 from gongzhi.ledgers.parsing import Table
 from gongzhi.ledgers.validation import CAPABILITY, CREATE, UNCHANGED, UPDATE, Checker, Item, Plan, chunked
 from gongzhi.orgs.models import PartyOrg
-from gongzhi.people.idcard import parse_id_number
 from gongzhi.people.models import MemberKind, PartyMember, Person
 from gongzhi.territory.models import Level
 
@@ -74,16 +72,9 @@ def _read_row(
 ) -> MemberItem:
     """One row's cells, each checked on its own (the look-ups come after, for all rows at once)."""
     item = MemberItem(row=n, name=check.required(n, values, "name", 60))
-    if not check.present(values, "id_number"):
-        check.error(n, "id_number", _("必填"))
-    else:
-        raw_id = check.cell(n, values, "id_number", cells.id_number_text)
-        if raw_id is not None:
-            try:
-                item.id_index = crypto.blind_index(parse_id_number(raw_id).value)
-                rows_by_index[item.id_index].append(n)
-            except ValueError as exc:
-                check.error(n, "id_number", str(exc))
+    identity = check.id_number(n, values, rows_by_index)
+    if identity is not None:
+        item.id_index = identity[1]
     if not check.present(values, "kind"):
         check.error(n, "kind", _("必填"))
     item.kind = check.cell(n, values, "kind", cells.choice, MemberKind) or ""

@@ -16,7 +16,6 @@ from gongzhi.core.phone import normalise_phone
 from gongzhi.ledgers import cells
 from gongzhi.ledgers.parsing import Table
 from gongzhi.ledgers.validation import CREATE, UNCHANGED, UPDATE, Checker, Item, Plan, chunked
-from gongzhi.people.idcard import parse_id_number
 from gongzhi.people.models import Person, PersonTag, ResidenceType, Tag
 from gongzhi.territory.models import Level, TerritoryNode
 
@@ -80,17 +79,9 @@ def validate(actor: Actor, table: Table) -> Plan:
     for row in table.rows:
         n, values = row.number, row.values
         item = ResidentItem(row=n, name=check.required(n, values, "name", 60))
-        if not check.present(values, "id_number"):
-            check.error(n, "id_number", _("必填"))
-        else:
-            raw_id = check.cell(n, values, "id_number", cells.id_number_text)
-            if raw_id is not None:
-                try:
-                    item.id_number = parse_id_number(raw_id).value
-                    item.id_index = crypto.blind_index(item.id_number)
-                    rows_by_index[item.id_index].append(n)
-                except ValueError as exc:
-                    check.error(n, "id_number", str(exc))
+        identity = check.id_number(n, values, rows_by_index)
+        if identity is not None:
+            item.id_number, item.id_index = identity
         item.phone = check.cell(n, values, "phone", lambda v, _h: normalise_phone(cells.narrow(v))) or ""
         item.phone_index = crypto.blind_index(item.phone) if item.phone else ""
         item.building = check.required(n, values, "building_code", 40)

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core import crypto
 from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import Scope, get_scope
 from gongzhi.ledgers import cells
 from gongzhi.ledgers.parsing import Table
+from gongzhi.people.idcard import parse_id_number
 from gongzhi.territory.models import TerritoryNode
 
 CAPABILITY = "import_ledgers"
@@ -132,6 +134,26 @@ class Checker:
         except ValueError as exc:  # CellError, InvalidIdNumber, InvalidPhone all carry Chinese messages
             self.error(row, key, str(exc))
             return None
+
+    def id_number(
+        self, row: int, values: dict[str, Any], rows_by_index: dict[str, list[int]]
+    ) -> tuple[str, str] | None:
+        """The row's ID number (required and checked) and its blind index, noted in `rows_by_index`
+        for the duplicate check; None when it is missing or wrong (the error is recorded)."""
+        if not self.present(values, "id_number"):
+            self.error(row, "id_number", _("必填"))
+            return None
+        raw = self.cell(row, values, "id_number", cells.id_number_text)
+        if raw is None:
+            return None
+        try:
+            number = parse_id_number(raw).value
+        except ValueError as exc:
+            self.error(row, "id_number", str(exc))
+            return None
+        index = crypto.blind_index(number)
+        rows_by_index[index].append(row)
+        return number, index
 
     def duplicates(self, key: str, rows_by_value: dict[str, list[int]]) -> None:
         """Every row of a repeated natural key is an error naming the other rows."""

@@ -1,9 +1,11 @@
 """The only ways views and the API reach a person: scoped, 404 for outsiders."""
 
 from django.http import Http404  # noqa: F401  (raised by get_visible_or_404)
+from django.utils.translation import gettext
 
 from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
+from gongzhi.people.errors import NotRevealable
 from gongzhi.people.models import Person
 
 
@@ -22,4 +24,4 @@ def can_reveal(actor: Actor, person: Person) -> bool:
 def require_reveal(actor: Actor, person: Person) -> None:
     if not can_reveal(actor, person):
         # The person is visible (masked) to this actor, so 403 leaks nothing new.
-        raise PermissionError("无权查看此人的完整个人信息")
+        raise NotRevealable(gettext("无权查看此人的完整个人信息"))

@@ -13,11 +13,13 @@ from django.utils.translation import gettext
 
 from gongzhi.core import audit, crypto
 from gongzhi.core.actors import Actor
+from gongzhi.core.errors import Refusal
 from gongzhi.core.masking import mask_id_number, mask_phone
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.phone import normalise_phone
 from gongzhi.core.scoping import get_scope
 from gongzhi.people.access import require_reveal
+from gongzhi.people.errors import LookupRefused, NotRevealable, TooManyLookups
 from gongzhi.people.idcard import parse_id_number
 from gongzhi.people.models import Person, Tag
 from gongzhi.people.reasons import BadReason, reason_text
@@ -76,7 +78,9 @@ def _refuse(actor: Actor, action: str, person: Person | None, exc: Exception, **
         detail={"refusal": str(exc), **kwargs.pop("detail", {})},
         **kwargs,
     )
-    return exc
+    if isinstance(exc, Refusal):
+        return exc
+    return NotRevealable(str(exc)) if isinstance(exc, PermissionError) else LookupRefused(str(exc))
 
 
 def person_reveal(
@@ -97,7 +101,7 @@ def person_reveal(
     except PermissionError as exc:
         raise _refuse(actor, "person.reveal_refused", person, exc, fields=wanted, ip=ip) from None
     if not wanted:
-        raise ValueError("请选择要查看的信息")
+        raise LookupRefused(gettext("请选择要查看的信息"))
     try:
         stated = reason_text(reason_code, reason)
     except BadReason as exc:
@@ -126,16 +130,6 @@ def person_reveal(
         )
 
 
-class TooManyLookups(Exception):
-    """The actor has used up their exact searches for the hour (HTTP 429)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            gettext("一小时内精确查找已达%(limit)d次上限,请稍后再试;如确有工作需要,请联系上级")
-            % {"limit": limit}
-        )
-
-
 @dataclass(frozen=True)
 class ExactValue:
     kind: str  # "id_number" / "phone"
@@ -152,7 +146,7 @@ def exact_value(raw: str) -> ExactValue:
     try:
         number = normalise_phone(compact)
     except ValueError:
-        raise ValueError(gettext("请输入完整的18位身份证号或11位手机号")) from None
+        raise LookupRefused(gettext("请输入完整的18位身份证号或11位手机号")) from None
     return ExactValue("phone", crypto.blind_index(number), mask_phone(number))
 
 
@@ -216,7 +210,7 @@ def person_by_phone(*, actor: Actor, phone: str, purpose: str, ip: str | None = 
     hourly limit as exact search (issue 13). ValueError for a malformed number; TooManyLookups."""
     found = exact_value(phone)
     if found.kind != "phone":
-        raise ValueError(gettext("手机号格式不正确"))
+        raise LookupRefused(gettext("手机号格式不正确"))
     matched = _counted_lookup(
         actor=actor,
         action="person.match",

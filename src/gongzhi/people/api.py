@@ -3,14 +3,14 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from gongzhi.core.client import client_ip
 from gongzhi.core.pagination import PageNumberPagination
 from gongzhi.people.access import access_person, can_reveal
-from gongzhi.people.actions import TooManyLookups, person_exact_search, person_reveal
+from gongzhi.people.actions import person_exact_search, person_reveal
 from gongzhi.people.queries import NumberInSearch, decorate_people, person_card, person_search
 from gongzhi.people.schemas import (
     ErrorOut,
@@ -55,21 +55,14 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]):  # type: ig
 def exact_search(request: HttpRequest, body: ExactSearchIn) -> Any:
     """精确查找: people whose full ID number or phone is `value`, among those the caller may reveal.
     Needs the reveal capability and a reason; audited like a reveal; limited per caller and hour (429)."""
-    try:
-        people = person_exact_search(
-            actor=request.user,
-            value=body.value,
-            reason_code=body.reason_code,
-            reason=body.reason,
-            ip=client_ip(request),
-        )
-    except PermissionError as exc:
-        return Status(403, {"detail": str(exc)})
-    except TooManyLookups as exc:
-        return Status(429, {"detail": str(exc)})
-    except ValueError as exc:
-        return Status(400, {"detail": str(exc)})
-    return Status(200, decorate_people(people))
+    people = person_exact_search(
+        actor=request.user,
+        value=body.value,
+        reason_code=body.reason_code,
+        reason=body.reason,
+        ip=client_ip(request),
+    )  # its refusals (403, 429, 400) answer through the core mapping
+    return decorate_people(people)
 
 
 @router.get("/persons/{person_id}", response=PersonDetailOut, url_name="people_person")
@@ -89,17 +82,11 @@ def reveal(request: HttpRequest, person_id: int, body: RevealIn) -> Any:
     """Plaintext ID number / phone / address / tags. Needs the reveal capability over the person's
     territory and a reason; every call writes an audit row (decision 0004)."""
     person = access_person(request.user, person_id)
-    try:
-        revealed = person_reveal(
-            actor=request.user,
-            person=person,
-            fields=list(body.fields),
-            reason_code=body.reason_code,
-            reason=body.reason,
-            ip=client_ip(request),
-        )
-    except PermissionError as exc:
-        return Status(403, {"detail": str(exc)})
-    except ValueError as exc:
-        return Status(400, {"detail": str(exc)})
-    return Status(200, revealed)
+    return person_reveal(
+        actor=request.user,
+        person=person,
+        fields=list(body.fields),
+        reason_code=body.reason_code,
+        reason=body.reason,
+        ip=client_ip(request),
+    )  # its refusals (403, 400) answer through the core mapping

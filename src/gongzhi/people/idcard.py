@@ -4,12 +4,14 @@
 import datetime
 from dataclasses import dataclass
 
+from gongzhi.core.errors import BadInput
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
 
-class InvalidIdNumber(ValueError):
-    """Carries a message in Chinese for the user."""
+class InvalidIdNumber(BadInput, ValueError):
+    """Carries a message in Chinese for the user (400)."""
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.client import client_ip
+from gongzhi.core.errors import Refusal
 from gongzhi.core.scoping import get_scope
 from gongzhi.people.access import access_person, can_reveal
-from gongzhi.people.actions import Revealed, TooManyLookups, person_exact_search, person_reveal
+from gongzhi.people.actions import Revealed, person_exact_search, person_reveal
 from gongzhi.people.forms import ExactSearchForm, PersonSearchForm, RevealForm
 from gongzhi.people.models import Person
 from gongzhi.people.queries import NumberInSearch, decorate_people, person_card, person_search
@@ -50,12 +50,10 @@ def exact_search(request: HttpRequest) -> HttpResponse:
             reason=exact.cleaned_data["reason"],
             ip=client_ip(request),
         )
-    except PermissionError as exc:
-        return _list(request, PersonSearchForm(), None, exact=exact, error=str(exc), status=403)
-    except TooManyLookups as exc:
-        return _list(request, PersonSearchForm(), None, exact=exact, error=str(exc), status=429)
-    except ValueError as exc:
-        return _list(request, PersonSearchForm(), None, exact=exact, error=str(exc), status=400)
+    except Refusal as exc:  # the search page again, with the form as filled in and the reason
+        return _list(
+            request, PersonSearchForm(), None, exact=exact, error=exc.message, status=exc.status_code
+        )
     # A fresh form: the number is not echoed back into the page.
     return _list(request, PersonSearchForm(), None, exact=ExactSearchForm(), found=decorate_people(people))
 
@@ -108,10 +106,8 @@ def reveal(request: HttpRequest, person_id: int) -> HttpResponse:
             reason=data.get("reason", ""),
             ip=client_ip(request),
         )
-    except PermissionError:
-        return _reveal_answer(request, person, form, error=_("无权查看此人的完整个人信息"), status=403)
-    except ValueError as exc:
-        return _reveal_answer(request, person, form, error=str(exc), status=400)
+    except Refusal as exc:  # the person's page again, with the form as filled in and the reason
+        return _reveal_answer(request, person, form, error=exc.message, status=exc.status_code)
     return _reveal_answer(request, person, RevealForm(), revealed=revealed)
 
 
