@@ -8,7 +8,6 @@ from typing import Any
 from django.utils import timezone
 
 from gongzhi.core.actors import Actor
-from gongzhi.ledgers.buildings import GEOMETRY_FIELDS
 from gongzhi.ledgers.organisations import FIELDS as ORG_FIELDS
 from gongzhi.ledgers.residents import BATCH, NODE_FIELDS, ResidentItem
 from gongzhi.ledgers.validation import CREATE, UNCHANGED, UPDATE, Plan, chunked
@@ -16,6 +15,7 @@ from gongzhi.orgs.models import Organisation
 from gongzhi.people.actions import apply_identity
 from gongzhi.people.models import PartyMember, Person, PersonTag
 from gongzhi.territory.actions import build_node
+from gongzhi.territory.geometry import GEOMETRY_COLUMNS
 from gongzhi.territory.models import Level, TerritoryNode
 
 
@@ -201,6 +201,6 @@ def write_buildings(actor: Actor, plan: Plan) -> dict[str, int]:
         batch_size=500,
         update_conflicts=True,
         unique_fields=["code"],
-        update_fields=["name", *GEOMETRY_FIELDS, "updated_at"],
+        update_fields=["name", *GEOMETRY_COLUMNS, "updated_at"],
     )
     return plan.written()

@@ -5,19 +5,17 @@ import datetime
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gongzhi.ledgers.access import access_batch, require_importer, require_kind
 from gongzhi.ledgers.actions import batch_cancel, batch_confirm, batch_preview
-from gongzhi.ledgers.exports import blank_template, export_ledger
+from gongzhi.ledgers.exports import export_download, template_download
 from gongzhi.ledgers.models import ImportBatch
 from gongzhi.ledgers.parsing import MAX_BYTES, BadUpload
 
 router = Router(tags=["台账"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RowErrorOut(Schema):
@@ -92,14 +90,9 @@ def cancel(request: HttpRequest, batch_id: int) -> ImportBatch:
 @router.get("/{kind}/export")
 def export(request: HttpRequest, kind: str) -> FileResponse:
     """Masked XLSX of the ledger in the caller's area; audited."""
-    filename, output = export_ledger(actor=request.user, kind=kind)
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
+    return export_download(actor=request.user, kind=kind)
 
 
 @router.get("/{kind}/template")
 def template(request: HttpRequest, kind: str) -> HttpResponse:
-    require_importer(request.user)
-    filename, data = blank_template(require_kind(kind))
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return template_download(actor=request.user, kind=kind)

@@ -14,8 +14,6 @@ from gongzhi.ledgers.validation import CREATE, UNCHANGED, UPDATE, Checker, Item,
 from gongzhi.territory.actions import TerritoryError, build_node
 from gongzhi.territory.models import Level, TerritoryNode
 
-GEOMETRY_FIELDS = ["geometry", "min_lon", "min_lat", "max_lon", "max_lat", "centroid_lon", "centroid_lat"]
-
 
 @dataclass
 class BuildingItem(Item):

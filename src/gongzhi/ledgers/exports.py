@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from django.db.models import Count
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -215,3 +217,22 @@ def blank_template(kind: str) -> tuple[str, bytes]:
     )
     notes.column_dimensions["C"].width = 80
     return f"{Kind(kind).label}-空白模板.xlsx", workbook_bytes(book)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_download(*, actor: Actor, kind: str) -> FileResponse:
+    """The masked ledger as a download, for the page and the API alike (audited by export_ledger)."""
+    filename, output = export_ledger(actor=actor, kind=kind)
+    # FileResponse writes RFC 5987 `filename*=utf-8''…` for the Chinese name.
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def template_download(*, actor: Actor, kind: str) -> HttpResponse:
+    """The blank template of a ledger kind as a download, for importers."""
+    require_importer(actor)
+    filename, data = blank_template(require_kind(kind))
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -5,19 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gongzhi.ledgers.access import access_batch, recent_batches, require_importer, require_kind
+from gongzhi.ledgers.access import access_batch, recent_batches, require_importer
 from gongzhi.ledgers.actions import ImportHasErrors, batch_cancel, batch_confirm, batch_preview
 from gongzhi.ledgers.columns import COLUMNS
-from gongzhi.ledgers.exports import blank_template, export_ledger
+from gongzhi.ledgers.exports import export_download, template_download
 from gongzhi.ledgers.forms import UploadForm
 from gongzhi.ledgers.models import ImportBatch, Kind
 from gongzhi.ledgers.parsing import MAX_BYTES, BadUpload
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _hub(request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
@@ -102,16 +99,10 @@ def cancel(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def export(request: HttpRequest, kind: str) -> FileResponse:
-    filename, output = export_ledger(actor=request.user, kind=kind)
-    # FileResponse writes RFC 5987 `filename*=utf-8''…` for the Chinese name.
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
+    return export_download(actor=request.user, kind=kind)
 
 
 @login_required
 @require_GET
 def template(request: HttpRequest, kind: str) -> HttpResponse:
-    require_importer(request.user)
-    filename, data = blank_template(require_kind(kind))
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return template_download(actor=request.user, kind=kind)

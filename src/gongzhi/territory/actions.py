@@ -10,7 +10,7 @@ from gongzhi.core import audit
 from gongzhi.core.actors import Actor
 from gongzhi.core.errors import BadInput
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_csv, read_csv_text
-from gongzhi.territory.geometry import InvalidGeometry, geometry_columns, parse_geometry
+from gongzhi.territory.geometry import GEOMETRY_COLUMNS, InvalidGeometry, geometry_columns, parse_geometry
 from gongzhi.territory.models import ALLOWED_PARENTS, Level, TerritoryNode, code_error
 
 
@@ -124,17 +124,7 @@ def _upsert_rows(actor: Actor | None, rows: list[dict[str, Any]], *, dry_run: bo
     return report
 
 
-UPDATED_FIELDS = (
-    "name",
-    "geometry",
-    "min_lon",
-    "min_lat",
-    "max_lon",
-    "max_lat",
-    "centroid_lon",
-    "centroid_lat",
-    "population",
-)
+UPDATED_FIELDS = ("name", *GEOMETRY_COLUMNS, "population")
 
 
 def _checked_rows(

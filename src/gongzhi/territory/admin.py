@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from gongzhi.territory.geometry import GEOMETRY_COLUMNS
 from gongzhi.territory.models import TerritoryNode
 
 
@@ -10,15 +11,5 @@ class TerritoryNodeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "population"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
-    readonly_fields = [
-        "path",
-        "depth",
-        "geometry",
-        "min_lon",
-        "min_lat",
-        "max_lon",
-        "max_lat",
-        "centroid_lon",
-        "centroid_lat",
-    ]
+    readonly_fields = ["path", "depth", *GEOMETRY_COLUMNS]
     raw_id_fields = ["parent"]

@@ -36,17 +36,13 @@ def parse_geometry(geojson: dict[str, Any] | None, *, level: str) -> BaseGeometr
     return geom
 
 
+# The node's columns a geometry sets (admin shows them read-only; imports update them together).
+GEOMETRY_COLUMNS = ("geometry", "min_lon", "min_lat", "max_lon", "max_lat", "centroid_lon", "centroid_lat")
+
+
 def geometry_columns(geom: BaseGeometry | None) -> dict[str, Any]:
     if geom is None:
-        return {
-            "geometry": None,
-            "min_lon": None,
-            "min_lat": None,
-            "max_lon": None,
-            "max_lat": None,
-            "centroid_lon": None,
-            "centroid_lat": None,
-        }
+        return dict.fromkeys(GEOMETRY_COLUMNS)
     minx, miny, maxx, maxy = geom.bounds
     centre = geom if geom.geom_type == "Point" else geom.representative_point()
     return {
