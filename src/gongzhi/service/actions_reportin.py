@@ -9,12 +9,14 @@ from django.db.models import Count
 from django.utils import timezone
 
 from gongzhi.core.actors import Actor
-from gongzhi.core.audit import record_write
+from gongzhi.core.audit import record, record_write
+from gongzhi.core.models import AuditEntry
 from gongzhi.people.models import MemberKind
 from gongzhi.service.access import ServiceForbidden, may_manage
 from gongzhi.service.actions import ServiceError, insert_once
 from gongzhi.service.models import PostClaim, ReportIn, ServicePost
 from gongzhi.service.models.reportin import PostKind
+from gongzhi.service.queries import RecordRow, record_xlsx
 from gongzhi.territory.models import Level
 
 
@@ -86,3 +88,16 @@ def post_claim(*, actor: Actor, report: ReportIn, post: ServicePost) -> PostClai
     claim = insert_once(PostClaim(report_in=report, post=locked), ServiceError("您已认领该岗位", "post"))
     record_write(actor=actor, action="service.post_claim", obj=locked, scope_path=locked.path)
     return claim
+
+
+def record_export(
+    *, actor: Actor, person: Any, year: int, rows: list[RecordRow], target: Decimal | None
+) -> bytes:
+    """The person's 纪实台账 for `year` as a workbook; taking it out is audited (an export row)."""
+    record(
+        actor=actor,
+        kind=AuditEntry.Kind.EXPORT,
+        action="service.record_export",
+        object_label=f"{person.name} {year}",
+    )
+    return record_xlsx(person.name, rows, target)

@@ -10,8 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.audit import record
-from gongzhi.core.models import AuditEntry
 from gongzhi.service import actions_reportin, queries, queries_pages
 from gongzhi.service.access import is_staff
 from gongzhi.service.actions import ServiceError
@@ -86,14 +84,10 @@ def my_record(request: HttpRequest) -> HttpResponse:
     report = queries.own_report(member, year) if member else None
     target = report.hours_target if report else None
     if request.GET.get("format") == "xlsx":
-        record(
-            actor=request.user,
-            kind=AuditEntry.Kind.EXPORT,
-            action="service.record_export",
-            object_label=f"{person.name} {year}",
-        )
         response = HttpResponse(
-            queries.record_xlsx(person.name, rows, target),
+            actions_reportin.record_export(
+                actor=request.user, person=person, year=year, rows=rows, target=target
+            ),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="service-record-{year}.xlsx"'
