@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.appeals import actions_notify, actions_stats, hooks, lifecycle
-from gongzhi.appeals.access import require
+from gongzhi.appeals.access import AppealForbidden, require
 from gongzhi.appeals.calendar import WorkCalendar
 from gongzhi.appeals.deadlines import clocks_and_due
 from gongzhi.appeals.models import (
@@ -141,7 +141,7 @@ def appeal_dispatch_as_suggested(*, appeal: Appeal, actor: Any, rank: int, depar
         raise AppealError(_("该建议没有可派单的承办部门,请手动选择"))
     department = departments.filter(pk=suggestion.department_id).first()
     if department is None:
-        raise PermissionError(_("无权派单到该部门"))
+        raise AppealForbidden(_("无权派单到该部门"))
     locked = _locked(appeal)
     if locked.status == Status.SUBMITTED:
         locked = appeal_accept(appeal=locked, actor=actor, note="按智能分拨建议受理")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.appeals import actions, actions_stats
+from gongzhi.appeals.access import AppealForbidden
 from gongzhi.appeals.actions_sweeps import notify_officers, notify_org
 from gongzhi.appeals.lifecycle import StatDelta
 from gongzhi.appeals.models import (
@@ -46,7 +47,7 @@ def whistle_blow(
 ) -> Whistle:
     """吹哨: name a lead department and co-handlers, each to report in within the minutes given."""
     if not may_blow(actor, territory.path):
-        raise PermissionError("您无权在该区域吹哨")
+        raise AppealForbidden("您无权在该区域吹哨")
     reason = reason.strip()
     if kind not in Whistle.Kind.values:
         raise WhistleError("请选择重点哨或攻坚哨")
@@ -102,7 +103,7 @@ def whistle_blow(
 def _locked_report_in(actor: Any, row: ReportIn) -> ReportIn:
     locked = ReportIn.objects.select_for_update(of=("self",)).select_related("whistle").get(pk=row.pk)
     if locked.department_id not in get_scope(actor).org_ids and not get_scope(actor).is_global:
-        raise PermissionError("只有被点名部门的办理人可以报到")
+        raise AppealForbidden("只有被点名部门的办理人可以报到")
     if locked.whistle.state != Whistle.State.OPEN:
         raise WhistleError("该哨已销号", status=409)
     return locked
@@ -139,7 +140,7 @@ def whistle_close(*, actor: Any, whistle: Whistle) -> Whistle:
     """销号: the whistle is done; report-ins still missing stay on record as missing."""
     locked = Whistle.objects.select_for_update(of=("self",)).get(pk=whistle.pk)
     if not may_blow(actor, locked.path):
-        raise PermissionError("您无权销号")
+        raise AppealForbidden("您无权销号")
     if locked.state != Whistle.State.OPEN:
         raise WhistleError("该哨已销号", status=409)
     locked.state = Whistle.State.CLOSED
@@ -153,7 +154,7 @@ def whistle_close(*, actor: Any, whistle: Whistle) -> Whistle:
 def consult_note_add(*, actor: Any, street: Any, day: datetime.date, kind: str, text: str) -> ConsultNote:
     """日会商 / 日反馈 note in the street's daily close-out ledger."""
     if not get_scope(actor).can("blow_whistle", street.path):
-        raise PermissionError("您无权填写该街道的日销账")
+        raise AppealForbidden("您无权填写该街道的日销账")
     text = text.strip()
     if kind not in {"consult", "feedback"} or not text:
         raise WhistleError("请选择会商或反馈并填写内容")
@@ -168,7 +169,7 @@ def exclusion_request(*, actor: Any, rating: Rating, reason: str) -> RatingExclu
     """A handler of the rated department applies to exclude a malicious rating."""
     scope = get_scope(actor)
     if rating.department_id not in scope.org_ids and not scope.is_global:
-        raise PermissionError("只有被评价部门可以申请剔除")
+        raise AppealForbidden("只有被评价部门可以申请剔除")
     reason = reason.strip()
     if not reason:
         raise WhistleError("请填写申请剔除的理由")
@@ -195,7 +196,7 @@ def exclusion_decide(*, actor: Any, exclusion: RatingExclusion, approve: bool) -
     )
     appeal = locked.rating.appeal
     if not get_scope(actor).can("approve_appeal_exceptions", appeal.path):
-        raise PermissionError("您无权审批剔除申请")
+        raise AppealForbidden("您无权审批剔除申请")
     if locked.state != RatingExclusion.State.PENDING:
         raise WhistleError("该申请已审批", status=409)
     locked.state = RatingExclusion.State.APPROVED if approve else RatingExclusion.State.REFUSED

@@ -222,11 +222,7 @@ def appeal_detail(request: HttpRequest, appeal_id: int) -> Any:
 
 
 def _act(request: HttpRequest, appeal_id: int, run: Callable[[Appeal], Any]) -> Any:
-    appeal = access_appeal(request.user, appeal_id)
-    try:
-        changed = run(appeal)
-    except PermissionError as exc:  # an action's plain PermissionError; refusals map in core (decision 0045)
-        return Status(403, {"detail": str(exc)})
+    changed = run(access_appeal(request.user, appeal_id))  # refusals map in core (decision 0045)
     # the action returns the locked row; an actor who just returned or merged it may no longer see
     # it in lists, but the answer to their own action is theirs to read
     return Status(200, detail(request.user, changed if isinstance(changed, Appeal) else changed.appeal))
