@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.accounts.models import User
 from gongzhi.assemblies import snapshot
 from gongzhi.assemblies.errors import AssemblyError
 from gongzhi.assemblies.models import (
@@ -63,7 +64,7 @@ def part_register(
 
 
 def part_register_by_phones(
-    *, actor: Actor | None, household: Any, area: Any, phones: str, on: datetime.date
+    *, actor: Actor, household: Any, area: Any, phones: str, on: datetime.date
 ) -> ExclusivePart:
     """The register form: the owners named by their phones (at least one)."""
     owners = [person_by_phone(p, actor=actor) for p in phones.split() if p]
@@ -231,7 +232,7 @@ def proxy_record(
                 principal=principal,
                 agent=agent,
                 document=uploads.stored_file(content, kind),
-                recorded_by=actor if getattr(actor, "pk", None) else None,
+                recorded_by=actor if isinstance(actor, User) and actor.pk else None,
             )
     except IntegrityError as exc:
         raise AssemblyError(_("该业主已有书面委托,一名业主只能委托一人"), status=409) from exc
@@ -242,7 +243,7 @@ def proxy_record(
 
 
 def proxy_record_by_phone(
-    *, actor: Actor | None, assembly: Assembly, principal: SnapshotVoter, agent_phone: str, document: Any
+    *, actor: Actor, assembly: Assembly, principal: SnapshotVoter, agent_phone: str, document: Any
 ) -> Proxy:
     """The proxy form: the agent named by phone."""
     agent = person_by_phone(agent_phone, actor=actor)
@@ -346,7 +347,7 @@ def rating_submit(
     return rating
 
 
-def person_by_phone(phone: str, *, actor: Actor | None) -> Any:
+def person_by_phone(phone: str, *, actor: Actor) -> Any:
     """The person registered with this phone, or a clear refusal. Used to name owners and proxy
     agents without giving the owners' committee a people search; the look-up is audited and counted
     (people.actions.person_by_phone), since it tells whether a number is registered."""

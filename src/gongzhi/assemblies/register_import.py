@@ -42,7 +42,7 @@ def _phones(cell: str) -> list[str]:
     return cell.strip().replace(";", " ").replace("；", " ").split()
 
 
-def parse(compound: Any, raw: bytes, *, actor: Actor | None) -> tuple[list[Row], list[str]]:
+def parse(compound: Any, raw: bytes, *, actor: Actor) -> tuple[list[Row], list[str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

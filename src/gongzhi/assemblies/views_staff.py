@@ -2,10 +2,11 @@
 close, results by both measures), the compound's register and the property-company ratings."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,7 +60,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, assembly: Assembly, status: int = 200, **forms: Any) -> HttpResponse:
     proxy_form = forms.get("proxy_form") or ProxyForm()
     # offered: the frozen voters who have not given a proxy yet (none before voting opens)
-    proxy_form.fields["principal"].queryset = assembly.voters.filter(proxy__isnull=True)  # type: ignore[attr-defined]
+    principal = cast(ModelChoiceField, proxy_form.fields["principal"])  # type: ignore[type-arg]
+    principal.queryset = assembly.voters.filter(proxy__isnull=True)
     context = {
         "assembly": assembly,
         "matters": queries.matter_results(assembly) if assembly.status != "draft" else [],

@@ -109,7 +109,7 @@ def seat_add(
 
 
 def seat_add_by_phone(
-    *, actor: Actor | None, council: Council, kind: str, phone: str = "", organisation: Any = None
+    *, actor: Actor, council: Council, kind: str, phone: str = "", organisation: Any = None
 ) -> Seat:
     """The seat form: the representative named by phone (required for a resident representative)."""
     person = person_by_phone(phone, actor=actor) if phone.strip() else None
@@ -317,7 +317,7 @@ def evidence_add(*, actor: Actor | None, decision: Decision, upload: Any, note: 
     return evidence
 
 
-def person_by_phone(phone: str, *, actor: Actor | None) -> Any:
+def person_by_phone(phone: str, *, actor: Actor) -> Any:
     """The person registered with this phone, or a clear refusal; audited and counted like exact
     search (people.actions.person_by_phone), since it tells whether a number is registered."""
     try:

@@ -191,7 +191,7 @@ def _compound_council(
     secretary, resident = logins.get("demo_secretary"), logins.get("demo_resident")
     household = resident.person.household if resident and resident.person else None
     compound = next((n for n in household.ancestors() if n.level == "compound"), None) if household else None
-    if compound is None:
+    if compound is None or resident is None:
         return 0
     cc = actions.council_create(
         actor=staff, name=f"{compound.name}协商议事会", kind="compound", territory=compound

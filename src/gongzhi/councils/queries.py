@@ -23,7 +23,7 @@ def with_counters(councils: Any, today: datetime.date | None = None) -> Any:
     )
 
 
-def council_counters(council: Council) -> Council:
+def council_counters(council: Council) -> Any:
     """The council (reached through `access_council`) with its open and overdue decision counts."""
     return with_counters(Council.objects.filter(pk=council.pk)).get()
 
