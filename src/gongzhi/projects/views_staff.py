@@ -3,6 +3,7 @@ publish), implementation. Objects only through access_* (404 outside the staff m
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -228,34 +229,46 @@ def _unknown_op(request: HttpRequest, obj: Any) -> None:
     raise ProjectError(_("未知操作"))
 
 
-def _desk_op(
-    request: HttpRequest, ops: dict[str, Any], obj: Any, page: str
-) -> tuple[HttpResponse | None, str, int]:
-    """Run the posted `op` on a proposal or a vote: "saved" and back to `page`, or the refusal for
-    the desk to show (with the object read again: the action rolled back)."""
-    op = ops.get(request.POST.get("op", ""), _unknown_op)
+@dataclass(frozen=True)
+class _Desk:
+    """A staff desk page: the ops its forms post, its url name and template, what it shows."""
+
+    ops: dict[str, Callable[[HttpRequest, Any], Any]]
+    page: str
+    template: str
+    context: Callable[[Any], dict[str, Any]]
+
+
+def _desk_page(request: HttpRequest, desk: _Desk, obj: Any) -> HttpResponse:
+    """A POST runs the desk's `op` ("saved" and back to the page); the page shows the desk's context
+    and, after a refusal, its message with its status (the object read again: the action rolled back)."""
+    op = desk.ops.get(request.POST.get("op", ""), _unknown_op)
 
     def act() -> HttpResponse:
         op(request, obj)
         messages.success(request, _("已保存"))
-        return redirect(page, obj.pk)
+        return redirect(desk.page, obj.pk)
 
     done, error, status = _desk_post(request, act)
+    if done:
+        return done
     if error:
         obj.refresh_from_db()
-    return done, error, status
+    return render(request, desk.template, {**desk.context(obj), "error": error}, status=status)
+
+
+def _proposal_desk(p: Proposal) -> dict[str, Any]:
+    nexts = [(ph, Phase(ph).label) for ph in PHASE_TABLE.allowed(p.phase) if ph not in BY_VOTE_ONLY]
+    return queries.proposal_page(p) | {"next_phases": nexts, "Phase": Phase, "today": timezone.localdate()}
+
+
+PROPOSAL_DESK = _Desk(OPS, "projects:manage_proposal", "projects/manage_proposal.html", _proposal_desk)
 
 
 @login_required
 def manage_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     p = access_proposal(request.user, proposal_id)
-    done, error, status = _desk_op(request, OPS, p, "projects:manage_proposal")
-    if done:
-        return done
-    ctx = queries.proposal_page(p)
-    nexts = [(ph, Phase(ph).label) for ph in PHASE_TABLE.allowed(p.phase) if ph not in BY_VOTE_ONLY]
-    ctx.update(error=error, next_phases=nexts, Phase=Phase, today=timezone.localdate())
-    return render(request, "projects/manage_proposal.html", ctx, status=status)
+    return _desk_page(request, PROPOSAL_DESK, p)
 
 
 def _paper(request: HttpRequest, vote: Vote) -> None:
@@ -284,21 +297,22 @@ VOTE_OPS: dict[str, Callable[[HttpRequest, Vote], Any]] = {
 }
 
 
-@login_required
-def manage_vote(request: HttpRequest, vote_id: int) -> HttpResponse:
-    vote = access_vote(request.user, vote_id)
-    done, error, status = _desk_op(request, VOTE_OPS, vote, "projects:manage_vote")
-    if done:
-        return done
-    _agreed, mismatched = tally.paper_sheets(vote)
-    ctx: dict[str, Any] = {
+def _vote_desk(vote: Vote) -> dict[str, Any]:
+    agreed, mismatched = tally.paper_sheets(vote)
+    return {
         "vote": vote,
-        "error": error,
         "turnout": queries.turnout(vote),
         "mismatched": mismatched,
-        "paper_agreed": len(_agreed),
+        "paper_agreed": len(agreed),
         "candidates": list(vote.proposals.order_by("pk")),
         "deliberated": list(vote.round.proposals.filter(phase=Phase.DELIBERATION).order_by("pk")),
         "results": queries.results(vote),
     }
-    return render(request, "projects/manage_vote.html", ctx, status=status)
+
+
+VOTE_DESK = _Desk(VOTE_OPS, "projects:manage_vote", "projects/manage_vote.html", _vote_desk)
+
+
+@login_required
+def manage_vote(request: HttpRequest, vote_id: int) -> HttpResponse:
+    return _desk_page(request, VOTE_DESK, access_vote(request.user, vote_id))
