@@ -164,7 +164,7 @@ class _Page:
 
     access: Callable[..., Any]  # reaches the object, for writing when a form is posted
     render: Callable[..., HttpResponse]  # (request, object, status, **forms)
-    keyword: str  # how the actions name the object
+    keyword: str  # how the actions and the URL (<keyword>_id) name the object
     url_name: str
 
     def form_view(
@@ -182,8 +182,7 @@ class _Page:
         @require_POST
         @login_required
         def view(request: HttpRequest, **url: int) -> HttpResponse:
-            (pk,) = url.values()
-            target = self.access(request.user, pk, write=True)
+            target = self.access(request.user, url[f"{self.keyword}_id"], write=True)
             form = form_class(request.POST, request.FILES, on=target)
             if not form.is_valid():
                 return self.render(request, target, status=400, **{form_name: form})
