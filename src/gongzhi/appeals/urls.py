@@ -1,10 +1,10 @@
 """/appeals/…: the web pages of 接诉即办 — intake pages, workbenches, the appeal page, the inbox and
 the public board; whistles and report-ins, the daily close-out ledger, the three rates and the
-holiday calendar."""
+holiday calendar; and the Open311 endpoints (open311_patterns)."""
 
 from django.urls import include, path
 
-from gongzhi.appeals import views_intake, views_rates, views_whistle, views_work
+from gongzhi.appeals import open311, views_intake, views_rates, views_whistle, views_work
 
 app_name = "appeals"
 
@@ -54,4 +54,14 @@ urlpatterns = [
     path("closeout/", include(closeout_patterns)),
     path("calendar/<int:year>/", views_whistle.calendar, name="calendar"),
     path("rates/", include(rates_patterns)),
+]
+
+# /open311/v2/…: GeoReport v2 for machines (JSON; decision 0008), mounted by config/urls.py as the
+# "open311" namespace
+open311_patterns = [
+    path("discovery.json", open311.discovery, name="discovery"),
+    path("services.json", open311.services, name="services"),
+    path("services/<str:code>.json", open311.service_definition, name="service"),
+    path("requests.json", open311.requests, name="requests"),
+    path("requests/<str:request_id>.json", open311.request_detail, name="request"),
 ]

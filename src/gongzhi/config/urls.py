@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from gongzhi.appeals.urls import open311_patterns
 from gongzhi.config.api import api
 
 urlpatterns = [
@@ -24,7 +25,7 @@ urlpatterns = [
     path("councils/", include("gongzhi.councils.urls")),
     path("assemblies/", include("gongzhi.assemblies.urls")),
     path("needs/", include("gongzhi.needs.urls")),
-    path("open311/v2/", include("gongzhi.appeals.open311_urls")),
+    path("open311/v2/", include((open311_patterns, "open311"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
