@@ -7,12 +7,11 @@ from typing import Self
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.roles import Role
-from gongzhi.core.models import TimeStamped
+from gongzhi.core.models import TimeStamped, ends_after_start, in_force_on
 
 
 class UserManager(BaseUserManager["User"]):
@@ -62,7 +61,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class RoleAssignmentQuerySet(models.QuerySet):
     def active(self, on: datetime.date | None = None) -> Self:
         day = on or timezone.localdate()
-        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        return self.filter(in_force_on(day))
 
 
 class RoleAssignment(TimeStamped):
@@ -83,10 +82,7 @@ class RoleAssignment(TimeStamped):
         verbose_name = _("角色任命")
         verbose_name_plural = _("角色任命")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="role_dates_ordered",
-            ),
+            ends_after_start("role_dates_ordered"),
         ]
 
     def __str__(self) -> str:

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -20,19 +23,29 @@ def _next(request: HttpRequest) -> str:
     return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/"
 
 
+def _attempt[T](form: forms.Form, field: str | None, step: Callable[[], T]) -> T | None:
+    """Run one sign-in step; its refusal (SignInError) goes beside the form's field and the page
+    shows the form again with what was typed (None)."""
+    try:
+        return step()
+    except actions.SignInError as exc:
+        form.add_error(field, str(exc))
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def staff_login(request: HttpRequest) -> HttpResponse:
     form = StaffSignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = actions.staff_sign_in(
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
-                ip=client_ip(request),
-            )
-        except actions.SignInError as exc:  # the form again, with the message beside the fields filled in
-            form.add_error(None, str(exc))
-        else:
+        data = form.cleaned_data
+        user = _attempt(
+            form,
+            None,
+            lambda: actions.staff_sign_in(
+                username=data["username"], password=data["password"], ip=client_ip(request)
+            ),
+        )
+        if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             mark_staff_session(request)  # password sessions end after STAFF_IDLE_MINUTES idle
             return redirect(_next(request))
@@ -47,26 +60,22 @@ def resident_login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and step == "phone":
         form = PhoneForm(request.POST)
         if form.is_valid():
-            try:
-                sent = actions.otp_request(phone=form.cleaned_data["phone"], ip=client_ip(request))
-            except actions.SignInError as exc:  # the form again, with the message beside the fields filled in
-                form.add_error("phone", str(exc))
-            else:
+            phone = form.cleaned_data["phone"]
+            sent = _attempt(form, "phone", lambda: actions.otp_request(phone=phone, ip=client_ip(request)))
+            if sent is not None:
                 code_form = CodeForm(initial={"phone": form.cleaned_data["phone"]})
                 return render(request, "accounts/resident_login.html", {"code_form": code_form, "sent": sent})
         return render(request, "accounts/resident_login.html", {"phone_form": form}, status=400)
     if request.method == "POST" and step == "code":
         code_form = CodeForm(request.POST)
         if code_form.is_valid():
-            try:
-                user = actions.otp_verify(
-                    phone=code_form.cleaned_data["phone"],
-                    code=code_form.cleaned_data["code"],
-                    ip=client_ip(request),
-                )
-            except actions.SignInError as exc:  # the form again, with the message beside the fields filled in
-                code_form.add_error("code", str(exc))
-            else:
+            data = code_form.cleaned_data
+            user = _attempt(
+                code_form,
+                "code",
+                lambda: actions.otp_verify(phone=data["phone"], code=data["code"], ip=client_ip(request)),
+            )
+            if user is not None:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect(_next(request))
         return render(request, "accounts/resident_login.html", {"code_form": code_form}, status=400)
@@ -92,7 +101,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password1"],
                 ip=client_ip(request),
             )
-        except actions.SignInError as exc:  # the form again, with the message beside the fields filled in
+        except actions.SignInError as exc:  # the form again, with the message beside the field
             form.add_error("old_password", str(exc))
         except ValidationError as exc:
             form.add_error("new_password1", exc)

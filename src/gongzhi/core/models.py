@@ -1,7 +1,10 @@
-"""Shared base model and the append-only audit log."""
+"""Shared base model, the rules of dated rows, and the append-only audit log."""
+
+import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +14,18 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+def in_force_on(day: datetime.date) -> Q:
+    """Rows with `starts_on` and an optional `ends_on` (both inclusive) that hold on `day`."""
+    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+def ends_after_start(name: str) -> models.CheckConstraint:
+    """The database refuses an `ends_on` before `starts_on`."""
+    return models.CheckConstraint(
+        condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")), name=name
+    )
 
 
 class AuditEntry(models.Model):

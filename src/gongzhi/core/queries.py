@@ -30,17 +30,12 @@ def audit_search(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> QuerySet[AuditEntry]:
-    rows = audit_visible_to(actor)
-    if actor_label:
-        rows = rows.filter(actor_label__icontains=actor_label)
-    if object_type:
-        rows = rows.filter(object_type=object_type)
-    if object_id:
-        rows = rows.filter(object_id=object_id)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if since:
-        rows = rows.filter(at__date__gte=since)
-    if until:
-        rows = rows.filter(at__date__lte=until)
-    return rows
+    wanted = {
+        "actor_label__icontains": actor_label,
+        "object_type": object_type,
+        "object_id": object_id,
+        "kind": kind,
+        "at__date__gte": since,
+        "at__date__lte": until,
+    }
+    return audit_visible_to(actor).filter(**{lookup: value for lookup, value in wanted.items() if value})

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.models import TimeStamped
+from gongzhi.core.models import TimeStamped, ends_after_start, in_force_on
 from gongzhi.core.scoping import ScopedQuerySet
 
 
@@ -125,8 +125,7 @@ class PostTitle(models.TextChoices):
 
 class PostQuerySet(models.QuerySet):
     def current(self) -> Self:
-        today = timezone.localdate()
-        return self.filter(Q(starts_on__lte=today), Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        return self.filter(in_force_on(timezone.localdate()))
 
 
 class Post(TimeStamped):
@@ -156,10 +155,7 @@ class Post(TimeStamped):
                 | (Q(party_org__isnull=True) & Q(organisation__isnull=False)),
                 name="post_exactly_one_org",
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="post_dates_ordered",
-            ),
+            ends_after_start("post_dates_ordered"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,8 @@
 """People pages: search, exact search (permission + reason + audit row + limit), the person page
 (masked), and reveal (permission + reason + audit row)."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -111,19 +113,9 @@ def reveal(request: HttpRequest, person_id: int) -> HttpResponse:
     return _reveal_answer(request, person, RevealForm(), revealed=revealed)
 
 
-def _reveal_answer(
-    request: HttpRequest,
-    person: Person,
-    form: RevealForm,
-    *,
-    revealed: Revealed | None = None,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    context = {"person": person, "revealed": revealed, "error": error}
-    if request.headers.get("HX-Request") == "true":
-        return render(request, "people/_reveal_result.html", context, status=status)
-    return _detail(request, person, form, revealed=revealed, error=error, status=status)
+def _reveal_answer(request: HttpRequest, person: Person, form: RevealForm, **answer: Any) -> HttpResponse:
+    """A reveal's answer: htmx gets the fragment, a plain form post the whole page."""
+    return _detail(request, person, form, fragment=request.headers.get("HX-Request") == "true", **answer)
 
 
 def _detail(
@@ -134,7 +126,11 @@ def _detail(
     revealed: Revealed | None = None,
     error: str = "",
     status: int = 200,
+    fragment: bool = False,
 ) -> HttpResponse:
+    if fragment:
+        context = {"person": person, "revealed": revealed, "error": error}
+        return render(request, "people/_reveal_result.html", context, status=status)
     context = {
         "card": person_card(person),
         "person": person,

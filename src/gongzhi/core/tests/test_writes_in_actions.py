@@ -37,7 +37,6 @@ OWN_METHODS = {"save", "delete", "create_user", "create_superuser", "_create_use
 # The lead empties this set.
 NOT_YET_MOVED = {
     "appeals/intake.py",
-    "appeals/sweeps.py",
 }
 
 

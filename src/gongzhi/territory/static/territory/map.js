@@ -61,6 +61,13 @@
   });
   var upControl = new UpControl().addTo(map);
 
+  function muted(tag, text) {
+    var el = document.createElement(tag);
+    el.className = "muted";
+    el.textContent = text;
+    return el;
+  }
+
   function link(ref) {
     var a = document.createElement("a");
     a.href = ref.map_url;
@@ -101,17 +108,11 @@
     data.features.forEach(function (f) {
       var li = document.createElement("li");
       li.appendChild(link(f.properties));
-      var info = document.createElement("span");
-      info.className = "muted";
-      info.textContent = " " + f.properties.level_label + " · " + t.tResidents + " " + f.properties.resident_count;
-      li.appendChild(info);
+      li.appendChild(muted("span", " " + f.properties.level_label + " · " + t.tResidents + " " + f.properties.resident_count));
       list.appendChild(li);
     });
     if (!data.features.length) {
-      var none = document.createElement("li");
-      none.className = "muted";
-      none.textContent = t.tNone;
-      list.appendChild(none);
+      list.appendChild(muted("li", t.tNone));
     }
     // polygons
     layer.clearLayers();
@@ -186,10 +187,7 @@
           result.appendChild(li);
         });
         if (!result.children.length) {
-          var li = document.createElement("li");
-          li.className = "muted";
-          li.textContent = t.tNothing;
-          result.appendChild(li);
+          result.appendChild(muted("li", t.tNothing));
         }
       })
       .catch(function () { window.alert(t.tError); });
