@@ -5,11 +5,12 @@ Residents and hotline seats write the same place many ways: "碧水龙庭三栋"
 way, then the longest compound name found in the text wins and the building is matched by its
 *number*, so "13栋" never matches building "3栋"."""
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Protocol
+
+from gongzhi.core.cache import pure
 
 DIGITS = {
     "零": 0,
@@ -69,7 +70,7 @@ class Named(Protocol):
 # Cached by name: matching one address walks every compound of the district, and a hotline import
 # matches thousands of addresses — normalising the same few hundred names again for each was most
 # of the import's CPU (bench/hotline_import.py).
-@functools.lru_cache(maxsize=65536)
+@pure(maxsize=65536)
 def compound_keys(name: str) -> tuple[str, ...]:
     key = normalise(name)
     keys = [key]
@@ -91,7 +92,7 @@ def best_compound[N: Named](compounds: Iterable[N], text: str) -> N | None:
     return best
 
 
-@functools.lru_cache(maxsize=65536)
+@pure(maxsize=65536)
 def _name_number(name: str) -> int | None:
     return building_number(name)
 
