@@ -75,7 +75,10 @@ def kind_key(owner: Any) -> tuple[str, str] | None:
 # opened in a transaction that rolls back must not be remembered: SQLite reuses the pk), and deleting
 # an account bumps the namespace, so every process forgets. Opening one bumps nothing (an award
 # opening a new recipient's account must not make every process re-read every id).
-ACCOUNT_IDS = Namespace("points.account_ids", maxsize=200_000)
+# Outside a transaction a process trusts its last reading of the version for ID_RECHECK_SECONDS (no
+# shared-cache read on the posting hot path; only an empty account can be deleted, PROTECT).
+ID_RECHECK_SECONDS = 5.0
+ACCOUNT_IDS = Namespace("points.account_ids", recheck_seconds=ID_RECHECK_SECONDS, maxsize=200_000)
 post_delete.connect(
     lambda **kwargs: ACCOUNT_IDS.bump(), sender=Account, weak=False, dispatch_uid="points.account_ids.deleted"
 )
