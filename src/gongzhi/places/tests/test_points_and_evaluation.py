@@ -65,6 +65,17 @@ def test_nearest_is_sorted_and_sees_a_new_centre_after_the_version_bump(places, 
     assert near.pk not in [c.pk for c, _m in queries.nearest_centres(113.9052, 22.7052, limit=5)]
 
 
+def test_a_centre_found_in_one_test(actors):
+    """With the next test: the index built here, with this test's centre, is not what the next
+    test sees once this test's transaction rolls back (core.cache; no fixture resets the index)."""
+    lone = make_centre(actors.net.b.community, "只在本测试中的中心", 113.99, 22.79)
+    assert [c.pk for c, _m in queries.nearest_centres(113.99, 22.79, limit=1)] == [lone.pk]
+
+
+def test_is_gone_in_the_next(actors):
+    assert "只在本测试中的中心" not in [c.name for c, _m in queries.nearest_centres(113.99, 22.79, limit=5)]
+
+
 def test_walking_model_is_great_circle_times_detour_at_4_5_kmh():
     assert geo.walking_metres(1000) == 1300
     assert geo.walking_minutes(1000) == 18  # 1300 m / 75 m per minute = 17.3 → 18
