@@ -25,17 +25,13 @@ class PartyOrgOut(Schema):
 class PostOut(Schema):
     title: str
     title_label: str
-    person_name: str
+    person_name: str = Field(..., alias="person.name")
     starts_on: datetime.date
     ends_on: datetime.date | None
 
     @staticmethod
     def resolve_title_label(obj: Any) -> str:
         return str(obj.get_title_display())
-
-    @staticmethod
-    def resolve_person_name(obj: Any) -> str:
-        return obj.person.name
 
 
 class PartyOrgDetailOut(PartyOrgOut):

@@ -40,15 +40,11 @@ class PartyMembershipOut(Schema):
     kind: str
     kind_label: str
     branch_id: int
-    branch_name: str
+    branch_name: str = Field(..., alias="branch.name")
 
     @staticmethod
     def resolve_kind_label(obj: Any) -> str:
         return str(obj.get_kind_display())
-
-    @staticmethod
-    def resolve_branch_name(obj: Any) -> str:
-        return obj.branch.name
 
 
 class PersonPostOut(Schema):
