@@ -7,6 +7,7 @@ class DispatchConfig(AppConfig):
     verbose_name = "秒拨"
 
     def ready(self) -> None:
+        # function-level: Django's app registry must be ready before the models these modules import
         from gongzhi.appeals import hooks
         from gongzhi.dispatch import actions, predict, queries
 

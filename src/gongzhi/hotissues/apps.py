@@ -7,6 +7,7 @@ class HotissuesConfig(AppConfig):
     verbose_name = "重复与热点"
 
     def ready(self) -> None:
+        # function-level: Django's app registry must be ready before the models these modules import
         from gongzhi.appeals import hooks
         from gongzhi.hotissues.duplicates import fingerprint_row
 
