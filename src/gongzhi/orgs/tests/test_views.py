@@ -8,6 +8,7 @@ from gongzhi.core.models import AuditEntry
 from gongzhi.orgs.models import Organisation, PartyOrg, Post
 from gongzhi.people.models import PartyMember
 from gongzhi.people.tests.factories import make_person
+from gongzhi.territory.models import TerritoryNode
 
 
 @dataclass
@@ -24,29 +25,21 @@ class Party:
     residents_committee_b: Organisation
 
 
+def _org(name: str, level: str, parent: PartyOrg | None, territory: TerritoryNode) -> PartyOrg:
+    return PartyOrg.objects.create(name=name, level=level, parent=parent, territory=territory)
+
+
 def make_party(actors) -> Party:  # type: ignore[no-untyped-def]
     """Street committee → community committees → branches → group → member household, with posts,
     members and a few other organisations, on the conftest net."""
     net = actors.net
-    street = PartyOrg.objects.create(name="光明街道党工委", level="street_committee", territory=net.street)
-    committee_a = PartyOrg.objects.create(
-        name="甲社区党委", level="community_committee", parent=street, territory=net.a.community
-    )
-    branch_a = PartyOrg.objects.create(
-        name="甲社区第一党支部", level="branch", parent=committee_a, territory=net.a.grid
-    )
-    group_a = PartyOrg.objects.create(
-        name="花园党小组", level="group", parent=branch_a, territory=net.a.compound
-    )
-    household_a = PartyOrg.objects.create(
-        name="王秀英党员中心户", level="member_household", parent=group_a, territory=net.a.household
-    )
-    committee_b = PartyOrg.objects.create(
-        name="乙社区党委", level="community_committee", parent=street, territory=net.b.community
-    )
-    branch_b = PartyOrg.objects.create(
-        name="乙社区第一党支部", level="branch", parent=committee_b, territory=net.b.grid
-    )
+    street = _org("光明街道党工委", "street_committee", None, net.street)
+    committee_a = _org("甲社区党委", "community_committee", street, net.a.community)
+    branch_a = _org("甲社区第一党支部", "branch", committee_a, net.a.grid)
+    group_a = _org("花园党小组", "group", branch_a, net.a.compound)
+    household_a = _org("王秀英党员中心户", "member_household", group_a, net.a.household)
+    committee_b = _org("乙社区党委", "community_committee", street, net.b.community)
+    branch_b = _org("乙社区第一党支部", "branch", committee_b, net.b.grid)
     Post.objects.create(
         person=actors.secretary_a.person,
         party_org=committee_a,
@@ -131,9 +124,7 @@ def test_chart_queries_do_not_grow_with_the_number_of_organisations(
     with django_assert_max_num_queries(10) as small:
         client.get(reverse("orgs:chart"))
     for i in range(25):
-        branch = PartyOrg.objects.create(
-            name=f"支部{i}", level="branch", parent=party.committee_a, territory=actors.net.a.grid
-        )
+        branch = _org(f"支部{i}", "branch", party.committee_a, actors.net.a.grid)
         Post.objects.create(person=make_person(name=f"书记{i}"), party_org=branch, title="secretary")
         Organisation.objects.create(name=f"商户{i}", kind="merchant", territory=actors.net.a.grid)
     with django_assert_max_num_queries(len(small.captured_queries)):
