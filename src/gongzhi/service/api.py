@@ -7,11 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
 from gongzhi.accounts.api_auth import SessionAuth, TokenAuth
 from gongzhi.service import actions, queries, queries_pages
-from gongzhi.service.access import access_order, may_manage
+from gongzhi.service.access import ServiceForbidden, access_order, may_manage
 from gongzhi.service.models import ServiceOrder
 from gongzhi.service.suggest import suggest_helpers
 
@@ -111,7 +111,7 @@ def suggestions(request: HttpRequest, order_id: int) -> Any:
     found = access_order(request.user, order_id)
 
     if not may_manage(request.user, found.path):
-        return Status(403, {"detail": "只有社区工作人员可以查看派单推荐"})
+        raise ServiceForbidden("只有社区工作人员可以查看派单推荐")
     ranked = suggest_helpers(found)
     names = queries.helper_names([s.helper_id for s in ranked])
     return [{**s.__dict__, "name": names.get(s.helper_id, "")} for s in ranked]
