@@ -99,6 +99,7 @@ class Namespace:
         self._known: int | None = None  # the version this process read last
         self._checked_at = 0.0
         self._lock = threading.Lock() if one_at_a_time else None
+        self._writing = threading.Lock()  # threads of one process share the memo
 
     # --- the version -------------------------------------------------------------------------------
 
@@ -186,9 +187,10 @@ class Namespace:
         if self.max_age is not None and _seconds(self.max_age) <= 0:
             return
         store = self._store()
-        if len(store) >= self.maxsize and key not in store:
-            store.pop(next(iter(store)))  # the oldest entry
-        store[key] = (version, time.monotonic(), value)
+        with self._writing:
+            if len(store) >= self.maxsize and key not in store:
+                store.pop(next(iter(store)))  # the oldest entry
+            store[key] = (version, time.monotonic(), value)
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The value for key, computed (and kept) if missing or out of date."""
@@ -204,7 +206,8 @@ class Namespace:
 
     def forget_local(self) -> None:
         """Drop this process's values and its reading of the version (not other processes')."""
-        self._values.clear()
+        with self._writing:
+            self._values.clear()
         self._known, self._checked_at = None, 0.0
 
 

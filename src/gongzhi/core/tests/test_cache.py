@@ -132,3 +132,11 @@ def test_pure_memoises_by_argument() -> None:
 
     assert (double(2), double(2), double(3)) == (4, 4, 6)
     assert calls == [2, 3]
+
+
+def test_the_memo_keeps_at_most_maxsize_entries_dropping_the_oldest() -> None:
+    small = Namespace("core.tests.small", maxsize=2)
+    for key in ("a", "b", "c"):
+        small.get(key, lambda key=key: key.upper())
+    assert small.peek("a") is MISSING
+    assert (small.peek("b"), small.peek("c")) == ("B", "C")
