@@ -13,9 +13,10 @@ class AppealForbidden(NotAllowed, PermissionError):
 
 def access_appeal(actor: Actor, appeal_id: int | str) -> Appeal:
     """The appeal, or Http404 — the same answer for 'missing' and 'not yours'."""
-    return Appeal.objects.select_related("department", "community", "street", "category").get_visible_or_404(
-        actor, pk=appeal_id
-    )
+    appeal: Appeal = Appeal.objects.select_related(
+        "department", "community", "street", "category"
+    ).get_visible_or_404(actor, pk=appeal_id)
+    return appeal
 
 
 DISPATCHER_ACTIONS = {Action.ACCEPT, Action.REJECT, Action.DISPATCH, Action.MERGE, Action.CLOSE}

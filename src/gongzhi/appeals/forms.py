@@ -47,7 +47,7 @@ class LocationMixin(forms.Form):
     )
 
 
-class CategoryField(forms.ModelChoiceField):
+class CategoryField(forms.ModelChoiceField[Category]):
     def label_from_instance(self, obj: Category) -> str:
         return str(obj)
 

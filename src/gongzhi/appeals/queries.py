@@ -5,7 +5,7 @@ and only ever returns anonymised fields of appeals in territories whose board is
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -208,8 +208,10 @@ def home_area(actor: Actor) -> TerritoryNode | None:
             TerritoryNode.objects.filter(path=community_path(path)).first() if community_path(path) else None
         )
         if community is not None:
-            return community
-    return TerritoryNode.objects.filter(level=Level.DISTRICT).order_by("path").first()
+            return cast(TerritoryNode, community)
+    return cast(
+        TerritoryNode | None, TerritoryNode.objects.filter(level=Level.DISTRICT).order_by("path").first()
+    )
 
 
 def patrol_territory(actor: Actor) -> TerritoryNode | None:

@@ -2,6 +2,8 @@
 rates.py / whistles.py, writes through whistles.exclusion_request / exclusion_decide."""
 
 import datetime
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -28,9 +30,12 @@ def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
     return max(start, end - datetime.timedelta(days=MAX_DAYS)), end
 
 
-def _chart(table: rates.RateTable) -> dict:
+def as_float(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _chart(table: rates.RateTable) -> dict[str, Any]:
     rows = table.rows[:20]
-    as_float = lambda v: float(v) if v is not None else None  # noqa: E731
     return {
         "names": [r.name for r in rows],
         "series": [

@@ -20,20 +20,24 @@ from gongzhi.appeals import actions_calendar, actions_whistles, holidays, querie
 from gongzhi.appeals.access import access_appeal, may_manage_calendar
 from gongzhi.appeals.models import Whistle
 from gongzhi.appeals.views_common import act_and_tell, act_on_form
+from gongzhi.orgs.models import Organisation
+from gongzhi.territory.models import TerritoryNode
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class BlowForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("哨类"), choices=Whistle.Kind.choices)
-    territory: forms.ModelChoiceField = forms.ModelChoiceField(label=gettext_lazy("吹哨区域"), queryset=None)
+    territory: forms.ModelChoiceField[TerritoryNode] = forms.ModelChoiceField(
+        label=gettext_lazy("吹哨区域"), queryset=None
+    )
     reason = forms.CharField(
         label=gettext_lazy("事由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
-    lead_department: forms.ModelChoiceField = forms.ModelChoiceField(
+    lead_department: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label=gettext_lazy("牵头部门"), queryset=None
     )
-    co_departments: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    co_departments: forms.ModelMultipleChoiceField[Organisation] = forms.ModelMultipleChoiceField(
         label=gettext_lazy("协办单位"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     report_in_minutes = forms.IntegerField(

@@ -111,7 +111,7 @@ def load_embedder(factory: str, path: str) -> Any:
         return _models[key]
 
 
-class Embedding(BaseEstimator, TransformerMixin):
+class Embedding(BaseEstimator, TransformerMixin):  # type: ignore[misc]  # scikit-learn ships no types
     """Unit-length sentence vectors of the whole text, one dense block of `dim_` features."""
 
     def __init__(self, factory: str = DEFAULT_FACTORY, path: str = "") -> None:

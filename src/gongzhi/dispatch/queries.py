@@ -1,7 +1,7 @@
 """Reads of the 秒拨 app for the API: a prediction with the departments the rules would pick, and
 the model versions (never their blobs)."""
 
-from typing import Any
+from typing import Any, cast
 
 from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
@@ -28,7 +28,7 @@ def territory_for(actor: Actor, code: str) -> TerritoryNode | None:
         node = nodes.order_by("path").first()
     if node is None or not scope.can("view_appeals", node.path):
         return None
-    return node
+    return cast(TerritoryNode, node)
 
 
 def predict_for(*, subject: str, text: str, node: TerritoryNode) -> dict[str, Any] | None:

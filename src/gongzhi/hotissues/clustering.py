@@ -161,7 +161,7 @@ def hotness(issue: HotIssue, now: datetime.datetime) -> float:
     age = max((now - issue.last).total_seconds() / 86400, 0) if issue.last else 0
     growth = min(max((issue.this_week - issue.last_week) / max(issue.last_week, 1), 0.0), 1.0)
     base = issue.count + 2 * issue.residents + 0.5 * issue.supports
-    return round(base * 0.5 ** (age / HALF_LIFE_DAYS) * (1 + growth), 2)
+    return float(round(base * 0.5 ** (age / HALF_LIFE_DAYS) * (1 + growth), 2))
 
 
 def _distinct(items: list[Item]) -> tuple[list[Item], list[int]]:

@@ -1,6 +1,7 @@
 """Reads: the hot issues of a territory (street or community) and month, scoped to the actor."""
 
 import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count
@@ -28,7 +29,7 @@ def territory_for(actor: Actor, node_id: int | None) -> TerritoryNode:
         node = TerritoryNode.objects.filter(pk=node_id).first()
     if node is None or not scope.can("view_appeals", node.path):
         raise Http404
-    return node
+    return cast(TerritoryNode, node)
 
 
 def month_bounds(month: str) -> tuple[datetime.datetime, datetime.datetime]:

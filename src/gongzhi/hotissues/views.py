@@ -2,6 +2,7 @@
 submit page calls for "already reported" and "me too"."""
 
 import math
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -34,7 +35,7 @@ def labels() -> dict[str, str]:
     }
 
 
-def suggestions_payload(request: HttpRequest) -> dict:
+def suggestions_payload(request: HttpRequest) -> dict[str, Any]:
     """Similar open appeals near the draft's pin or, without a pin, near the compound/building
     its address names."""
     lon, lat = _float(request.GET.get("lon")), _float(request.GET.get("lat"))
@@ -94,7 +95,7 @@ def hot(request: HttpRequest) -> HttpResponse:
     return render(request, "hotissues/hot.html", {"node": node, "month": month, "issues": issues})
 
 
-def _xlsx(place: str, month: str, issues: list) -> HttpResponse:
+def _xlsx(place: str, month: str, issues: list[Any]) -> HttpResponse:
     wb = spreadsheets.new_workbook()
     ws = wb.active
     ws.title = "每月一题"
