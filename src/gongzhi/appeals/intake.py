@@ -6,16 +6,14 @@ already stored instead of creating a second one — also when two requests race 
 constraints decide, and the loser reads the winner's row)."""
 
 import contextlib
-import functools
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
 
-from gongzhi.appeals import actions, actions_intake, hooks, notify, routing, sql
+from gongzhi.appeals import actions, actions_intake, hooks, routing, sql
 from gongzhi.appeals.models import Appeal, Category, Channel
 from gongzhi.core import crypto, uploads
 from gongzhi.core.errors import BadInput
@@ -273,15 +271,6 @@ def _community_of(node: TerritoryNode | None) -> tuple[TerritoryNode | None, Ter
     return found.get(community), found.get(street)
 
 
-@functools.lru_cache(maxsize=512)
-def _handler_sql(department_id: int, today: Any) -> tuple[str, tuple[Any, ...]]:
-    """notify.handler_ids as SQL, memoised: building the queryset cost more CPU than running it.
-    The SQL is a pure function of the department and the day (active() compares role dates with
-    today), both in the key."""
-    sql, params = notify.handler_ids(department_id).query.sql_with_params()
-    return sql, tuple(params)
-
-
 @dataclass(frozen=True)
 class Prefetched:
     existing_id: int | None  # an appeal already stored under this key or external id
@@ -300,11 +289,9 @@ def _prefetch(
 ) -> Prefetched:
     """The replay check, the routing and deadline versions, the new id and the guessed department's
     handlers in one round trip (sql.intake_prefetch)."""
-    handlers = (
-        _handler_sql(guess[0], timezone.localdate()) if guess is not None and guess[0] is not None else None
-    )
+    department_id = guess[0] if guess is not None else None
     existing_id, appeal_id, handler_ids, routing_version, deadline_version = sql.intake_prefetch(
-        idempotency_key, channel, external_id, handlers
+        idempotency_key, channel, external_id, department_id
     )
     read = guess if handler_ids is not None else None
     return Prefetched(existing_id, appeal_id, routing_version, deadline_version, read, handler_ids)

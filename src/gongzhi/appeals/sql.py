@@ -6,11 +6,14 @@ Nothing here returns a fragment for another module to glue into its own SQL: eac
 (or returns) a whole statement."""
 
 import datetime
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
+from django.utils import timezone
 
+from gongzhi.appeals import notify
 from gongzhi.appeals.hotline_rows import BATCH
 from gongzhi.appeals.models import Appeal, CalendarDay, DailyStat, DeadlinePolicy, RoutingRuleSet
 from gongzhi.core.rowsql import Statement
@@ -21,13 +24,16 @@ if TYPE_CHECKING:
 STAT_COUNTERS = ("dispatched", "signed_on_time", "rated", "solved", "satisfied")
 
 
+@functools.cache
 def _q(name: str) -> str:
+    """A quoted table or column name, once per process (the connection proxy is not free)."""
     return connection.ops.quote_name(name)
 
 
 # --- the intake's one round trip of reads (decisions 0028, 0031) ---------------------------------
 
 
+@functools.cache
 def _deadline_version() -> str:
     """Six select-list items whose values are the deadline policies' and holiday calendar's version
     (a row added, deleted or edited changes it): decision 0028, the per-process deadline cache."""
@@ -51,6 +57,7 @@ def deadline_version() -> tuple[Any, ...]:
         return tuple(cursor.fetchone())
 
 
+@functools.cache
 def _routing_version() -> str:
     """The active routing ruleset's version as a scalar subquery (decision 0028)."""
     table = _q(RoutingRuleSet._meta.db_table)
@@ -68,16 +75,25 @@ def _appeal_sequence(cursor: Any) -> str | None:
     return _sequence[table]
 
 
+@functools.lru_cache(maxsize=512)
+def _handlers(department_id: int, today: Any) -> tuple[str, tuple[Any, ...]]:
+    """notify.handler_ids as SQL, memoised: building the queryset cost more CPU than running it.
+    The SQL is a pure function of the department and the day (active() compares role dates with
+    today), both in the key."""
+    handler_sql, params = notify.handler_ids(department_id).query.sql_with_params()
+    return handler_sql, tuple(params)
+
+
 def intake_prefetch(
-    idempotency_key: str | None, channel: str, external_id: str | None, handlers: tuple[str, tuple] | None
+    idempotency_key: str | None, channel: str, external_id: str | None, department_id: int | None
 ) -> tuple[Any, Any, list[int] | None, Any, tuple[Any, ...]]:
     """(id of an appeal already stored under this key or external id, new appeal id, the handlers of
     the guessed department, active routing version, deadline version) in one round trip instead of
     four (decisions 0028 and 0031): the replay check (idempotency key first, then external id), the
     two cache checks every intake makes, and on PostgreSQL the id the INSERT will take, drawn from
-    the table's own sequence so the number goes into the same INSERT (None elsewhere). `handlers`:
-    the (SQL, params) of notify.handler_ids for the department the cached rules name, read as an
-    array on PostgreSQL (None when not asked or not read)."""
+    the table's own sequence so the number goes into the same INSERT (None elsewhere); with it, the
+    handler accounts of `department_id` (the one the cached rules name), as notify.handler_ids
+    finds them, read as an array (None when not asked or not read)."""
     table = _q(Appeal._meta.db_table)
     with connection.cursor() as cursor:
         next_id, id_params = "NULL", []
@@ -95,7 +111,8 @@ def intake_prefetch(
             params += [channel, external_id]
         found = f"COALESCE({', '.join(existing)}, NULL)" if existing else "NULL"
         handler_sql, handler_params = "NULL", ()
-        if next_id != "NULL" and handlers is not None:
+        if next_id != "NULL" and department_id is not None:
+            handlers = _handlers(department_id, timezone.localdate())
             handler_sql = f"(SELECT array_agg(h.{_q('pk')}) FROM ({handlers[0]}) h)"  # noqa: S608
             handler_params = handlers[1]
         cursor.execute(
@@ -110,16 +127,21 @@ def intake_prefetch(
 # --- the intake's one statement of writes (decision 0031) ---------------------------------------
 
 
-def daily_stat_upsert(change: "StatDelta") -> Statement:
-    """DailyStat's F() addition as one INSERT … ON CONFLICT DO UPDATE, to go out in the intake's one
-    statement (decision 0031): the unique (day, department, community) decides."""
+@functools.lru_cache(maxsize=64)
+def _daily_stat_upsert(counters: tuple[str, ...]) -> str:
     table = _q(DailyStat._meta.db_table)
     columns = ", ".join(_q(c) for c in ["day", "department_id", "community_id", "street_id", *STAT_COUNTERS])
-    adds = ", ".join(f"{_q(n)} = {table}.{_q(n)} + EXCLUDED.{_q(n)}" for n in sorted(change.counts))
-    statement = (
+    adds = ", ".join(f"{_q(n)} = {table}.{_q(n)} + EXCLUDED.{_q(n)}" for n in counters)
+    return (
         f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (4 + len(STAT_COUNTERS)))}) "  # noqa: S608
         f"ON CONFLICT ({_q('day')}, {_q('department_id')}, {_q('community_id')}) DO UPDATE SET {adds}"
     )
+
+
+def daily_stat_upsert(change: "StatDelta") -> Statement:
+    """DailyStat's F() addition as one INSERT … ON CONFLICT DO UPDATE, to go out in the intake's one
+    statement (decision 0031): the unique (day, department, community) decides."""
+    statement = _daily_stat_upsert(tuple(sorted(change.counts)))
     day = DailyStat._meta.get_field("day").get_db_prep_save(change.day, connection)
     counts = [change.counts.get(name, 0) for name in STAT_COUNTERS]
     return statement, [day, change.department_id, change.community_id, change.street_id, *counts]
