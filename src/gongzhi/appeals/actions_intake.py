@@ -59,7 +59,7 @@ def _store(appeal: Appeal, appeal_id: int | None, created_at: Any) -> list[State
     return []
 
 
-def create(*, actor: Any, new: NewAppeal, created_at: Any, photos: list[Any]) -> Appeal:
+def appeal_create(*, actor: Any, new: NewAppeal, created_at: Any, photos: list[Any]) -> Appeal:
     """Insert the appeal, its history, the handlers' inbox rows, the duplicate-check fingerprint
     and the DailyStat increment; then its photos and the resident's notices."""
     now = timezone.now()

@@ -169,7 +169,7 @@ def appeal_submit(
     alone = _one_statement(prefetched.appeal_id, created_at, photos, prediction, fields)
     try:
         with contextlib.nullcontext() if alone else transaction.atomic():
-            appeal = actions_intake.create(actor=actor, new=new, created_at=created_at, photos=photos)
+            appeal = actions_intake.appeal_create(actor=actor, new=new, created_at=created_at, photos=photos)
             prediction.store(appeal)  # 秒拨 suggestions (gongzhi.dispatch); a no-op without a model
     except IntegrityError:
         existing = _existing(idempotency_key, channel, external_id)
