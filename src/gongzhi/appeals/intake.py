@@ -16,7 +16,7 @@ from django.db.models.signals import post_delete, post_save
 from gongzhi.appeals import actions, actions_intake, hooks, routing, sql
 from gongzhi.appeals.models import Appeal, Category, Channel
 from gongzhi.core import crypto, uploads
-from gongzhi.core.errors import BadInput
+from gongzhi.core.errors import FieldRefusal
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.phone import InvalidPhone, normalise_phone
 from gongzhi.orgs.models import Organisation
@@ -28,16 +28,11 @@ MAX_PHOTOS = 9
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
-class IntakeError(BadInput):
-    """Bad input (HTTP 400); `field` names the form field, the message is Chinese. The API answers
-    `{"detail": message, "field": field}`."""
+class IntakeError(FieldRefusal):
+    """Bad input (HTTP 400) in the form field `field`; raised as IntakeError(field, message)."""
 
     def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(message)
-
-    def as_json(self) -> dict[str, Any]:
-        return {**super().as_json(), "field": self.field}
+        super().__init__(message, field)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,17 @@ class BadInput(Refusal):
     default_message = _("请检查填写的内容")
 
 
+class FieldRefusal(BadInput):
+    """Bad input in one named form field; the API answers `{"detail": …, "field": …}`."""
+
+    def __init__(self, message: object, field: str = "", *, status: int | None = None) -> None:
+        self.field = field
+        super().__init__(message, status=status)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "field": self.field}
+
+
 class NotAllowed(Refusal):
     status_code = 403
     default_message = _("没有权限")

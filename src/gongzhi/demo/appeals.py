@@ -324,8 +324,8 @@ class HistoryBuilder:
             return
         lons = np.array([s.appeal.lon for s in pinned])
         lats = np.array([s.appeal.lat for s in pinned])
-        # A fresh index, not get_index(): its cache is keyed by GeoIndexVersion, and a rolled-back
-        # load (tests) can leave a cached index of the same version with other node ids.
+        # A fresh index of what this (uncommitted) load wrote, not the process's cached one: the
+        # demo places every appeal in one pass, so building it once costs less than a bump.
         index = build_index(current_version())
         grid_ids = index.lookup_many(lons, lats, Level.GRID)
         grids = TerritoryNode.objects.in_bulk([int(g) for g in grid_ids if g >= 0])

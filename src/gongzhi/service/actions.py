@@ -22,7 +22,7 @@ from gongzhi.appeals.intake import MAX_PHOTO_BYTES, sniff_image
 from gongzhi.core import uploads
 from gongzhi.core.actors import Actor
 from gongzhi.core.audit import actor_label, record_write
-from gongzhi.core.errors import BadInput
+from gongzhi.core.errors import FieldRefusal
 from gongzhi.core.lifecycle import history_row, transition
 from gongzhi.points.actions import PointsRefused, award_points
 from gongzhi.service.access import require
@@ -35,16 +35,8 @@ MAX_EVIDENCE_PHOTOS = 6
 MAX_HOURS = Decimal("24")
 
 
-class ServiceError(BadInput, ValueError):
-    """Bad input (HTTP 400); `field` names the form field, the message is Chinese. The API answers
-    `{"detail": …, "field": …}` (core.errors maps it; `as_json` adds the field)."""
-
-    def __init__(self, message: object, field: str = "", *, status: int | None = None) -> None:
-        self.field = field
-        super().__init__(message, status=status)
-
-    def as_json(self) -> dict[str, Any]:
-        return {**super().as_json(), "field": self.field}
+class ServiceError(FieldRefusal, ValueError):
+    """Bad input (HTTP 400) in the form field `field` (ServiceError(message, field))."""
 
 
 @dataclass(frozen=True)

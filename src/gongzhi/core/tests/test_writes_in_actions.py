@@ -33,12 +33,6 @@ EXEMPT = {
 }
 OWN_METHODS = {"save", "delete", "create_user", "create_superuser", "_create_user"}
 
-# Writes in other helpers' apps when this test was written — issue 14 step 7: being moved.
-# The lead empties this set.
-NOT_YET_MOVED = {
-    "appeals/intake.py",
-}
-
 
 def _exempt_path(rel: str) -> bool:
     parts = rel.split("/")
@@ -101,7 +95,7 @@ def writes_outside_actions() -> dict[str, list[int]]:
 
 
 def test_orm_writes_live_in_actions_modules() -> None:
-    offenders = {rel: lines for rel, lines in writes_outside_actions().items() if rel not in NOT_YET_MOVED}
+    offenders = writes_outside_actions()
     assert not offenders, f"ORM writes outside actions*.py (module: lines): {offenders}"
 
 
