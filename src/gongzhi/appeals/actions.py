@@ -35,11 +35,12 @@ class AppealError(BadInput):
 
 def _locked(appeal: Appeal) -> Appeal:
     # of=("self",): lock the appeal row only (PostgreSQL refuses FOR UPDATE on outer-joined rows)
-    return (
+    locked: Appeal = (
         Appeal.objects.select_for_update(of=("self",))
         .select_related("department", "category")
         .get(pk=appeal.pk)
     )
+    return locked
 
 
 def event_rows(appeal: Appeal, outcome: lifecycle.Outcome) -> list[AppealEvent]:

@@ -22,6 +22,8 @@ from gongzhi.core.rowsql import Statement
 
 def delta(appeal: Appeal, day: datetime.date | None = None, **counts: int) -> StatDelta:
     """A change to the row of the appeal's department and community (today unless `day`)."""
+    # Only an appeal with a department is counted: every caller acts on a dispatched one.
+    assert appeal.department_id is not None, "the three rates count a department's appeals"
     return StatDelta(
         day or timezone.localdate(), appeal.department_id, appeal.community_id, appeal.street_id, counts
     )

@@ -208,6 +208,7 @@ def exclusion_decide(*, actor: Any, exclusion: RatingExclusion, approve: bool) -
             rating.excluded = True
             rating.save(update_fields=["excluded"])
             happy = rating.satisfaction != Satisfaction.UNSATISFIED
+            assert rating.department_id is not None, "a rating is of a department's reply"
             actions_stats.add(
                 StatDelta(
                     timezone.localdate(rating.at),

@@ -64,7 +64,8 @@ def building_number(text: str) -> int | None:
 
 
 class Named(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
 
 # Cached by name: matching one address walks every compound of the district, and a hotline import

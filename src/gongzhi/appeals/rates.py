@@ -110,7 +110,7 @@ def visible_stats(actor: Any) -> QuerySet[DailyStat]:
 def _ranked(rows: list[RateRow]) -> list[RateRow]:
     """Satisfaction first, then resolution, then response; empty rates last; name breaks ties."""
 
-    def key(r: RateRow) -> tuple:
+    def key(r: RateRow) -> tuple[Decimal | str, ...]:
         return tuple(
             -(v if v is not None else Decimal(-1)) for v in (r.satisfaction, r.resolution, r.response)
         ) + (r.name,)

@@ -33,7 +33,8 @@ class Category(models.Model):
 
     def lineage_ids(self) -> list[int]:
         """Own id first, then ancestors' (for "most specific rule wins")."""
-        ids, node = [], self
+        ids: list[int] = []
+        node: Category | None = self
         while node is not None:
             ids.append(node.pk)
             node = node.parent

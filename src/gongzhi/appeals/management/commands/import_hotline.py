@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongzhi.appeals.hotline_import import BadFile, import_file
+from gongzhi.appeals.hotline_import import import_file
+from gongzhi.appeals.hotline_rows import BadFile
 
 MAX_SHOWN_ERRORS = 200
 
