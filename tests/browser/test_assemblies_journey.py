@@ -196,3 +196,52 @@ def test_a_council_decides_and_the_public_page_names_no_one(browser, live_server
     assert "代表张" not in text
     fits_phone(anonymous)
     assert real(problems) == []
+
+
+def _post_without_referer(route) -> None:  # type: ignore[no-untyped-def]
+    """A client that sends no Referer (Origin stays, so the CSRF check passes)."""
+    if route.request.method != "POST":
+        route.continue_()
+        return
+    headers = {k: v for k, v in route.request.headers.items() if k.lower() != "referer"}
+    route.fulfill(response=route.fetch(headers=headers, max_redirects=0))
+
+
+@pytest.mark.parametrize("size", [PHONE, {"viewport": {"width": 1440, "height": 900}}], ids=["390", "1440"])
+def test_a_refused_step_is_a_message_on_the_page_or_a_refused_page_without_referer(
+    browser, live_server, actors, size
+):
+    """Issue 14: a refusal the view lets through comes back to the page the button was on as a
+    message in Chinese; a POST with no Referer gets the refused page with the refusal's status."""
+    assembly, owners = register(actors)
+    assembly = actions.assembly_open(actor=None, assembly=assembly)
+    voter = SnapshotVoter.objects.get(assembly=assembly, members__person=owners[1])
+    actions.ballot_cast(
+        actor=None,
+        person=owners[1],
+        assembly=Assembly.objects.get(pk=assembly.pk),
+        voter_id=voter.pk,
+        version=assembly.snapshot_version,
+        choices={m.pk: "yes" for m in assembly.matters.all()},
+        picks={},
+    )
+    page, problems = sign_in(browser, live_server.url, "owners_a", PASSWORD, **size)
+    detail = f"{live_server.url}/assemblies/{assembly.pk}/"
+    page.goto(detail)
+    with page.expect_navigation():
+        page.click("button[value=resnapshot]")
+    assert page.url == detail
+    assert "已有业主投票,不能再更新名册快照" in page.inner_text(".messages")
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["viewport"]["width"]
+
+    page.route("**/*", _post_without_referer)
+    with page.expect_navigation() as answer:
+        page.click("button[value=resnapshot]")
+    assert answer.value.status == 409
+    assert "无法完成" in page.inner_text("main h1")
+    assert "已有业主投票,不能再更新名册快照" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["viewport"]["width"]
+    assert Assembly.objects.get(pk=assembly.pk).snapshot_version == assembly.snapshot_version
+    # the refused answer (409) is the one console error expected
+    assert [m for m in real(problems) if "409" not in m] == []
+    page.context.close()
