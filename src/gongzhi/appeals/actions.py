@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.accounts.models import User
 from gongzhi.appeals import actions_notify, actions_stats, hooks, lifecycle
 from gongzhi.appeals.access import AppealForbidden, require
 from gongzhi.appeals.calendar import WorkCalendar
@@ -23,6 +24,7 @@ from gongzhi.appeals.models import (
     Satisfaction,
 )
 from gongzhi.appeals.workflow import Action, InvalidTransition, Status, next_status
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import record_write
 from gongzhi.core.errors import BadInput
 
@@ -69,7 +71,7 @@ def clock_of(appeal: Appeal) -> lifecycle.Clock:
     return lambda at: clocks_and_due(at, appeal.category, appeal.urgency)
 
 
-def act(*, appeal: Appeal, action: str, actor: Any, prepare: Any = None, **args: Any) -> Appeal:
+def act(*, appeal: Appeal, action: str, actor: Actor | None, prepare: Any = None, **args: Any) -> Appeal:
     """Lock, check permission and state, plan the action and apply it. `prepare(locked)` gives the
     arguments that depend on the locked row (once the action is known to be allowed). Callers hold
     a transaction."""
@@ -81,7 +83,7 @@ def act(*, appeal: Appeal, action: str, actor: Any, prepare: Any = None, **args:
     return apply(locked, lifecycle.plan(locked, action, at=timezone.now(), actor=actor, **args))
 
 
-def transition(*, appeal: Appeal, action: str, actor: Any, note: str = "", **data: Any) -> Appeal:
+def transition(*, appeal: Appeal, action: str, actor: Actor | None, note: str = "", **data: Any) -> Appeal:
     """A step that changes nothing but the history (a note, a whistle): lock, check permission and
     state, append the event. Callers hold a transaction."""
     locked = _locked(appeal)
@@ -99,18 +101,18 @@ def _reason(text: str, message: str) -> str:
 
 
 @transaction.atomic
-def appeal_accept(*, appeal: Appeal, actor: Any, note: str = "") -> Appeal:
+def appeal_accept(*, appeal: Appeal, actor: Actor | None, note: str = "") -> Appeal:
     return act(appeal=appeal, action=Action.ACCEPT, actor=actor, note=note)
 
 
 @transaction.atomic
-def appeal_reject(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
+def appeal_reject(*, appeal: Appeal, actor: Actor | None, reason: str) -> Appeal:
     return act(appeal=appeal, action=Action.REJECT, actor=actor, note=_reason(reason, "请填写不予受理的理由"))
 
 
 @transaction.atomic
 def appeal_dispatch(
-    *, appeal: Appeal, actor: Any, department: Any, note: str = "", category: Any = None
+    *, appeal: Appeal, actor: Actor | None, department: Any, note: str = "", category: Any = None
 ) -> Appeal:
     """派单: to a department; starts the signing, first-contact and resolution clocks. A category
     chosen by the dispatcher is set first, so the clocks follow its deadline policy, and a choice
@@ -133,7 +135,9 @@ def appeal_dispatch(
 
 
 @transaction.atomic
-def appeal_dispatch_as_suggested(*, appeal: Appeal, actor: Any, rank: int, departments: Any) -> Appeal:
+def appeal_dispatch_as_suggested(
+    *, appeal: Appeal, actor: Actor | None, rank: int, departments: Any
+) -> Appeal:
     """One tap on a 秒拨 suggestion: accept the appeal if it is still only submitted, then dispatch
     it to the suggestion's department with the suggestion's category. `departments` are those the
     actor may dispatch to (queries.dispatch_departments); the row lock makes a second tap 409."""
@@ -156,29 +160,29 @@ def appeal_dispatch_as_suggested(*, appeal: Appeal, actor: Any, rank: int, depar
 
 
 @transaction.atomic
-def appeal_sign(*, appeal: Appeal, actor: Any) -> Appeal:
+def appeal_sign(*, appeal: Appeal, actor: Actor | None) -> Appeal:
     """签收: counts towards the response rate if within sign_due_at."""
     return act(appeal=appeal, action=Action.SIGN, actor=actor)
 
 
 @transaction.atomic
-def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
+def appeal_return(*, appeal: Appeal, actor: Actor | None, reason: str) -> Appeal:
     """退单: not ours; back to the dispatcher's queue with the reason."""
     return act(appeal=appeal, action=Action.RETURN, actor=actor, note=_reason(reason, "请填写退单理由"))
 
 
 @transaction.atomic
-def appeal_start(*, appeal: Appeal, actor: Any) -> Appeal:
+def appeal_start(*, appeal: Appeal, actor: Actor | None) -> Appeal:
     return act(appeal=appeal, action=Action.START, actor=actor)
 
 
 @transaction.atomic
-def appeal_contact(*, appeal: Appeal, actor: Any, note: str) -> Appeal:
+def appeal_contact(*, appeal: Appeal, actor: Actor | None, note: str) -> Appeal:
     return act(appeal=appeal, action=Action.CONTACT, actor=actor, note=note)
 
 
 @transaction.atomic
-def appeal_reply(*, appeal: Appeal, actor: Any, text: str) -> Appeal:
+def appeal_reply(*, appeal: Appeal, actor: Actor | None, text: str) -> Appeal:
     """答复: the department's answer to the resident, who then rates it."""
     text = text.strip()
     if len(text) < 5:
@@ -187,7 +191,9 @@ def appeal_reply(*, appeal: Appeal, actor: Any, text: str) -> Appeal:
 
 
 @transaction.atomic
-def appeal_rate(*, appeal: Appeal, actor: Any, satisfaction: str, solved: bool, comment: str = "") -> Appeal:
+def appeal_rate(
+    *, appeal: Appeal, actor: Actor | None, satisfaction: str, solved: bool, comment: str = ""
+) -> Appeal:
     """群众评卷: satisfied → closed; unsatisfied → reopened (up to MAX_REOPENS), else closed."""
     if satisfaction not in Satisfaction.values:
         raise AppealError("请选择满意、基本满意或不满意")
@@ -198,7 +204,7 @@ def appeal_rate(*, appeal: Appeal, actor: Any, satisfaction: str, solved: bool, 
 
 
 @transaction.atomic
-def appeal_merge(*, appeal: Appeal, into: Appeal, actor: Any) -> Appeal:
+def appeal_merge(*, appeal: Appeal, into: Appeal, actor: Actor | None) -> Appeal:
     """Merge a duplicate into a parent; the child's history stays and points at the parent."""
     if into.pk == appeal.pk or into.parent_id is not None:
         raise AppealError("不能合并到自身或已被合并的诉求")
@@ -206,7 +212,7 @@ def appeal_merge(*, appeal: Appeal, into: Appeal, actor: Any) -> Appeal:
 
 
 @transaction.atomic
-def extension_request(*, appeal: Appeal, actor: Any, workdays: int, reason: str) -> ExtensionRequest:
+def extension_request(*, appeal: Appeal, actor: User, workdays: int, reason: str) -> ExtensionRequest:
     if not 1 <= workdays <= 30 or not reason.strip():
         raise AppealError("延期天数应为1到30个工作日,并填写理由")
     locked = act(appeal=appeal, action=Action.EXTEND_REQUEST, actor=actor, note=reason, workdays=workdays)
@@ -216,7 +222,7 @@ def extension_request(*, appeal: Appeal, actor: Any, workdays: int, reason: str)
 
 
 @transaction.atomic
-def extension_decide(*, request: ExtensionRequest, actor: Any, approve: bool) -> ExtensionRequest:
+def extension_decide(*, request: ExtensionRequest, actor: User, approve: bool) -> ExtensionRequest:
     """An approved extension moves the resolution deadline by its working days: the clock is
     stopped for that long."""
     locked_request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
@@ -237,7 +243,7 @@ def extension_decide(*, request: ExtensionRequest, actor: Any, approve: bool) ->
     return locked_request
 
 
-def notifications_mark_read(*, actor: Any, notification_id: int | None = None) -> int:
+def notifications_mark_read(*, actor: Actor, notification_id: int | None = None) -> int:
     """Mark the actor's own unread inbox rows (or one of them) read; returns how many changed.
     Only the recipient's rows are touched, so there is nothing to lock and no history to write."""
     rows = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True)
@@ -247,7 +253,7 @@ def notifications_mark_read(*, actor: Any, notification_id: int | None = None) -
 
 
 @transaction.atomic
-def board_switch(*, actor: Any, territory: Any, enabled: bool) -> Any:
+def board_switch(*, actor: Actor | None, territory: Any, enabled: bool) -> Any:
     """公示 on/off for a territory (the caller has checked the actor may switch it); audited."""
     setting, _created = BoardSetting.objects.update_or_create(
         territory=territory, defaults={"enabled": enabled}

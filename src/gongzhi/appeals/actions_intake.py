@@ -18,6 +18,7 @@ from gongzhi.appeals.actions import event_rows
 from gongzhi.appeals.deadlines import clocks_and_due
 from gongzhi.appeals.models import Appeal, AppealPhoto
 from gongzhi.core import rowsql, uploads
+from gongzhi.core.actors import Actor
 from gongzhi.core.rowsql import Statement
 
 
@@ -59,7 +60,7 @@ def _store(appeal: Appeal, appeal_id: int | None, created_at: Any) -> list[State
     return []
 
 
-def appeal_create(*, actor: Any, new: NewAppeal, created_at: Any, photos: list[Any]) -> Appeal:
+def appeal_create(*, actor: Actor | None, new: NewAppeal, created_at: Any, photos: list[Any]) -> Appeal:
     """Insert the appeal, its history, the handlers' inbox rows, the duplicate-check fingerprint
     and the DailyStat increment; then its photos and the resident's notices."""
     now = timezone.now()

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.accounts.models import User
 from gongzhi.appeals import actions, actions_stats
 from gongzhi.appeals.access import AppealForbidden
 from gongzhi.appeals.actions_sweeps import notify_officers, notify_org
@@ -36,7 +37,7 @@ from gongzhi.core.scoping import get_scope
 @transaction.atomic
 def whistle_blow(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     territory: Any,
     reason: str,
@@ -100,7 +101,7 @@ def whistle_blow(
     return whistle
 
 
-def _locked_report_in(actor: Any, row: ReportIn) -> ReportIn:
+def _locked_report_in(actor: User, row: ReportIn) -> ReportIn:
     locked = ReportIn.objects.select_for_update(of=("self",)).select_related("whistle").get(pk=row.pk)
     if locked.department_id not in get_scope(actor).org_ids and not get_scope(actor).is_global:
         raise AppealForbidden("只有被点名部门的办理人可以报到")
@@ -110,7 +111,7 @@ def _locked_report_in(actor: Any, row: ReportIn) -> ReportIn:
 
 
 @transaction.atomic
-def report_in(*, actor: Any, report_in_row: ReportIn) -> ReportIn:
+def report_in(*, actor: User, report_in_row: ReportIn) -> ReportIn:
     """报到: a handler of the named department answers the whistle; late if after due_at."""
     locked = _locked_report_in(actor, report_in_row)
     if locked.reported_at is not None:
@@ -122,7 +123,7 @@ def report_in(*, actor: Any, report_in_row: ReportIn) -> ReportIn:
 
 
 @transaction.atomic
-def record_part(*, actor: Any, report_in_row: ReportIn, text: str) -> ReportIn:
+def record_part(*, actor: User, report_in_row: ReportIn, text: str) -> ReportIn:
     """Record (or update) what the department has taken on; reporting in comes first."""
     text = text.strip()
     if not text:
@@ -136,7 +137,7 @@ def record_part(*, actor: Any, report_in_row: ReportIn, text: str) -> ReportIn:
 
 
 @transaction.atomic
-def whistle_close(*, actor: Any, whistle: Whistle) -> Whistle:
+def whistle_close(*, actor: User, whistle: Whistle) -> Whistle:
     """销号: the whistle is done; report-ins still missing stay on record as missing."""
     locked = Whistle.objects.select_for_update(of=("self",)).get(pk=whistle.pk)
     if not may_blow(actor, locked.path):
@@ -151,7 +152,7 @@ def whistle_close(*, actor: Any, whistle: Whistle) -> Whistle:
 
 
 @transaction.atomic
-def consult_note_add(*, actor: Any, street: Any, day: datetime.date, kind: str, text: str) -> ConsultNote:
+def consult_note_add(*, actor: User, street: Any, day: datetime.date, kind: str, text: str) -> ConsultNote:
     """日会商 / 日反馈 note in the street's daily close-out ledger."""
     if not get_scope(actor).can("blow_whistle", street.path):
         raise AppealForbidden("您无权填写该街道的日销账")
@@ -165,7 +166,7 @@ def consult_note_add(*, actor: Any, street: Any, day: datetime.date, kind: str, 
 
 
 @transaction.atomic
-def exclusion_request(*, actor: Any, rating: Rating, reason: str) -> RatingExclusion:
+def exclusion_request(*, actor: User, rating: Rating, reason: str) -> RatingExclusion:
     """A handler of the rated department applies to exclude a malicious rating."""
     scope = get_scope(actor)
     if rating.department_id not in scope.org_ids and not scope.is_global:
@@ -186,7 +187,7 @@ def exclusion_request(*, actor: Any, rating: Rating, reason: str) -> RatingExclu
 
 
 @transaction.atomic
-def exclusion_decide(*, actor: Any, exclusion: RatingExclusion, approve: bool) -> RatingExclusion:
+def exclusion_decide(*, actor: User, exclusion: RatingExclusion, approve: bool) -> RatingExclusion:
     """A street officer decides; approval marks the rating excluded and takes it out of DailyStat
     in the same transaction (F() decrements), so the rollup stays equal to a recount."""
     locked = (

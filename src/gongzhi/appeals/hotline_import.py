@@ -40,6 +40,7 @@ from gongzhi.appeals.hotline_rows import (  # noqa: F401 - re-exported for calle
 from gongzhi.appeals.hotline_write import Node, Placer, Router, write_rows  # noqa: F401
 from gongzhi.appeals.intake import MAX_TEXT
 from gongzhi.appeals.models import Appeal, AppealEvent, Category, Notification
+from gongzhi.core.actors import Actor
 from gongzhi.core.phone import InvalidPhone, normalise_phone
 from gongzhi.core.spreadsheets import Limits, SpreadsheetRefused, read_spreadsheet
 
@@ -275,7 +276,7 @@ def validate(
 
 
 def import_rows(
-    rows: list[HotlineRow], *, actor: Any = None, now: datetime.datetime | None = None
+    rows: list[HotlineRow], *, actor: Actor | None = None, now: datetime.datetime | None = None
 ) -> ImportReport:
     """Write validated rows (skipping external ids already imported) in one transaction."""
     report = ImportReport(rows=len(rows))
@@ -308,7 +309,7 @@ def import_file(
     mapping: dict[str, str] | None = None,
     valid_rows_only: bool = False,
     dry_run: bool = False,
-    actor: Any = None,
+    actor: Actor | None = None,
 ) -> ImportReport:
     """Read, validate everything, and write nothing if any row is wrong (unless valid_rows_only)."""
     started = time.monotonic()

@@ -17,6 +17,7 @@ from gongzhi.appeals.models import Appeal, AppealEvent, Category, Notification
 from gongzhi.appeals.routing import active_rules
 from gongzhi.appeals.workflow import Status
 from gongzhi.core import crypto
+from gongzhi.core.actors import Actor
 from gongzhi.core.masking import mask_phone
 from gongzhi.territory.geo_index import get_index
 from gongzhi.territory.models import Level, TerritoryNode, community_path, street_path
@@ -183,7 +184,7 @@ class _Outcomes:
     accept + dispatch differ only by department, community and clock (the number and title go
     into the inbox text as the row is written)."""
 
-    def __init__(self, router: Router, actor: Any) -> None:
+    def __init__(self, router: Router, actor: Actor | None) -> None:
         self.router, self.actor = router, actor
         self.submit = lifecycle.submitted(Appeal(channel=CHANNEL), at=router.now, actor=actor)
         self._routed: dict[tuple[Any, ...], lifecycle.Outcome] = {}
@@ -244,7 +245,7 @@ def _values(
 class _Batch:
     """One batch's rows for the three tables and its DailyStat deltas."""
 
-    def __init__(self, router: Router, actor: Any) -> None:
+    def __init__(self, router: Router, actor: Actor | None) -> None:
         self.router, self.outcomes = router, _Outcomes(router, actor)
         self.handlers = _handlers_by_department()
         self.appeals = _Rows(Appeal, with_pk=True)
@@ -289,7 +290,7 @@ class _Batch:
 
 
 def write_rows(
-    rows: list[HotlineRow], placer: Placer, router: Router, actor: Any, report: ImportReport
+    rows: list[HotlineRow], placer: Placer, router: Router, actor: Actor | None, report: ImportReport
 ) -> None:
     today = timezone.localdate(router.now)
     batch = _Batch(router, actor)

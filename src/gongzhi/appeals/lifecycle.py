@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from gongzhi.appeals.models import Satisfaction
 from gongzhi.appeals.workflow import Action, Status, next_status
+from gongzhi.core.actors import Actor
 from gongzhi.core.audit import actor_label
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class Event:
     action: str
     from_status: str
     to_status: str
-    actor: Any
+    actor: Actor | None
     actor_label: str
     at: datetime.datetime
     note: str = ""
@@ -97,7 +98,7 @@ class Outcome:
 class _Plan:
     """Builds one Outcome, tracking the status and fields as the steps of an action add up."""
 
-    def __init__(self, appeal: Any, at: datetime.datetime, actor: Any, label: str | None) -> None:
+    def __init__(self, appeal: Any, at: datetime.datetime, actor: Actor | None, label: str | None) -> None:
         self.appeal, self.at = appeal, at
         self.actor = actor if getattr(actor, "pk", None) else None
         self.label = actor_label(actor) if label is None else label
@@ -246,7 +247,7 @@ def plan(
     action: str,
     *,
     at: datetime.datetime,
-    actor: Any = None,
+    actor: Actor | None = None,
     label: str | None = None,
     **args: Any,
 ) -> Outcome:
@@ -267,7 +268,9 @@ def auto_dispatch(
     return p.out
 
 
-def submitted(appeal: Any, *, at: datetime.datetime, actor: Any = None, label: str | None = None) -> Outcome:
+def submitted(
+    appeal: Any, *, at: datetime.datetime, actor: Actor | None = None, label: str | None = None
+) -> Outcome:
     """The first history row of every appeal: submitted on its channel."""
     p = _Plan(appeal, at, actor, label)
     p.out.status = Status.SUBMITTED

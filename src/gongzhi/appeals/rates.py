@@ -33,6 +33,7 @@ from gongzhi.appeals.models import (
     Whistle,
 )
 from gongzhi.appeals.workflow import Action, Status
+from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
 
 FIELDS = ("dispatched", "signed_on_time", "rated", "solved", "satisfied")
@@ -88,7 +89,7 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
     return today.replace(day=1), today
 
 
-def visible_stats(actor: Any) -> QuerySet[DailyStat]:
+def visible_stats(actor: Actor) -> QuerySet[DailyStat]:
     """Rollup rows in the actor's view_appeals subtrees (by community, or by street for rows above
     any community) and rows of the actor's own departments. Global actors (actor=None: the system,
     benchmarks) see everything."""
@@ -118,7 +119,7 @@ def _ranked(rows: list[RateRow]) -> list[RateRow]:
     return sorted(rows, key=key)
 
 
-def rates(actor: Any, *, level: str, start: datetime.date, end: datetime.date) -> RateTable:
+def rates(actor: Actor, *, level: str, start: datetime.date, end: datetime.date) -> RateTable:
     """Ranking table for one level (department | community | street) over [start, end]."""
     if level not in LEVELS:
         raise ValueError(level)
@@ -140,7 +141,7 @@ def rates(actor: Any, *, level: str, start: datetime.date, end: datetime.date) -
     return table
 
 
-def all_rates(actor: Any, *, start: datetime.date, end: datetime.date) -> dict[str, RateTable]:
+def all_rates(actor: Actor, *, start: datetime.date, end: datetime.date) -> dict[str, RateTable]:
     return {level: rates(actor, level=level, start=start, end=end) for level in LEVELS}
 
 

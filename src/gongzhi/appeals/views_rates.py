@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gongzhi.accounts.access import signed_in
 from gongzhi.appeals import actions_whistles, rates, whistles
 from gongzhi.appeals.views_common import act_and_tell
 
@@ -83,7 +84,7 @@ def exclusion_request(request: HttpRequest, rating_id: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     act_and_tell(
         request,
-        lambda: actions_whistles.exclusion_request(actor=request.user, rating=rating, reason=reason),
+        lambda: actions_whistles.exclusion_request(actor=signed_in(request), rating=rating, reason=reason),
         _("已提交剔除申请,待街道审批"),
     )
     return redirect("appeals:rates_exclusions")
@@ -96,7 +97,9 @@ def exclusion_decide(request: HttpRequest, exclusion_id: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     act_and_tell(
         request,
-        lambda: actions_whistles.exclusion_decide(actor=request.user, exclusion=exclusion, approve=approve),
+        lambda: actions_whistles.exclusion_decide(
+            actor=signed_in(request), exclusion=exclusion, approve=approve
+        ),
         _("已审批"),
     )
     return redirect("appeals:rates_exclusions")

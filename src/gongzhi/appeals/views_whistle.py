@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from gongzhi.accounts.access import signed_in
 from gongzhi.appeals import actions_calendar, actions_whistles, holidays, queries, rates, whistles
 from gongzhi.appeals.access import access_appeal, may_manage_calendar
 from gongzhi.appeals.models import Whistle
@@ -117,7 +118,7 @@ def whistle_blow(request: HttpRequest) -> HttpResponse:
         whistle, status = act_on_form(
             form,
             lambda: actions_whistles.whistle_blow(
-                actor=request.user, appeals=[appeal] if appeal else [], **data
+                actor=signed_in(request), appeals=[appeal] if appeal else [], **data
             ),
         )
         if whistle is not None:
@@ -157,14 +158,14 @@ def whistle_report_in(request: HttpRequest, report_in_id: int) -> HttpResponse:
             if not form.is_valid():
                 raise whistles.WhistleError(_("请填写承担的工作"))
             return actions_whistles.record_part(
-                actor=request.user, report_in_row=row, text=form.cleaned_data["text"]
+                actor=signed_in(request), report_in_row=row, text=form.cleaned_data["text"]
             )
 
         act_and_tell(request, record_part, _("已记录承担的工作"))
     else:
         act_and_tell(
             request,
-            lambda: actions_whistles.report_in(actor=request.user, report_in_row=row),
+            lambda: actions_whistles.report_in(actor=signed_in(request), report_in_row=row),
             lambda done: _("已报到(迟到)") if whistles.report_in_status(done) == "late" else _("已报到"),
         )
     return redirect("appeals:whistle", whistle_id=row.whistle_id)
@@ -175,7 +176,9 @@ def whistle_report_in(request: HttpRequest, report_in_id: int) -> HttpResponse:
 def whistle_close(request: HttpRequest, whistle_id: int) -> HttpResponse:
     whistle = whistles.access_whistle(request.user, whistle_id)
     act_and_tell(
-        request, lambda: actions_whistles.whistle_close(actor=request.user, whistle=whistle), _("已销号")
+        request,
+        lambda: actions_whistles.whistle_close(actor=signed_in(request), whistle=whistle),
+        _("已销号"),
     )
     return redirect("appeals:whistle", whistle_id=whistle.pk)
 
@@ -209,7 +212,9 @@ def closeout(request: HttpRequest, street_id: int, day: str) -> HttpResponse:
         data = form.cleaned_data
         _note, status = act_on_form(
             form,
-            lambda: actions_whistles.consult_note_add(actor=request.user, street=street, day=the_day, **data),
+            lambda: actions_whistles.consult_note_add(
+                actor=signed_in(request), street=street, day=the_day, **data
+            ),
         )
         if status == 200:
             return redirect("appeals:closeout", street_id=street.pk, day=the_day.isoformat())

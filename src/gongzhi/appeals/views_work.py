@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongzhi.accounts.access import signed_in
 from gongzhi.appeals import actions, queries
 from gongzhi.appeals.access import access_appeal
 from gongzhi.appeals.actions import AppealError
@@ -160,7 +161,7 @@ def _do_decide(request: HttpRequest, appeal: Appeal, data: dict[str, Any]) -> An
     pending = queries.pending_extension(appeal)
     if pending is None:
         raise InvalidTransition(appeal.status, Action.EXTEND_DECIDE)
-    return actions.extension_decide(request=pending, actor=request.user, approve=data["approve"])
+    return actions.extension_decide(request=pending, actor=signed_in(request), approve=data["approve"])
 
 
 Handler = Callable[[HttpRequest, Appeal, dict[str, Any]], Any]
@@ -191,7 +192,7 @@ HANDLERS: dict[str, Handler] = {
     Action.CONTACT: lambda r, a, d: actions.appeal_contact(appeal=a, actor=r.user, note=d["note"]),
     Action.REPLY: _do_reply,
     Action.EXTEND_REQUEST: lambda r, a, d: actions.extension_request(
-        appeal=a, actor=r.user, workdays=d["workdays"], reason=d["reason"]
+        appeal=a, actor=signed_in(r), workdays=d["workdays"], reason=d["reason"]
     ),
     Action.EXTEND_DECIDE: _do_decide,
     Action.RATE: lambda r, a, d: actions.appeal_rate(

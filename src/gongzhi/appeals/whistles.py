@@ -17,6 +17,7 @@ from gongzhi.appeals.models import (
     Satisfaction,
     Whistle,
 )
+from gongzhi.core.actors import Actor
 from gongzhi.core.errors import BadInput
 from gongzhi.core.scoping import get_scope
 
@@ -32,7 +33,7 @@ class WhistleError(BadInput):
 # --- reads --------------------------------------------------------------------------------------
 
 
-def whistles_visible_to(actor: Any) -> QuerySet[Whistle]:
+def whistles_visible_to(actor: Actor) -> QuerySet[Whistle]:
     """Whistles in the territories where the actor may see appeals or blow whistles, and those
     naming one of the actor's departments."""
     scope = get_scope(actor)
@@ -48,7 +49,7 @@ def whistles_visible_to(actor: Any) -> QuerySet[Whistle]:
     return qs.filter(condition).distinct()
 
 
-def access_whistle(actor: Any, whistle_id: int | str) -> Whistle:
+def access_whistle(actor: Actor, whistle_id: int | str) -> Whistle:
     """The whistle, or Http404 — the same answer for 'missing' and 'not yours'."""
     try:
         return whistles_visible_to(actor).get(pk=whistle_id)
@@ -56,7 +57,7 @@ def access_whistle(actor: Any, whistle_id: int | str) -> Whistle:
         raise Http404 from exc
 
 
-def access_report_in(actor: Any, report_in_id: int | str) -> ReportIn:
+def access_report_in(actor: Actor, report_in_id: int | str) -> ReportIn:
     """A report-in row of a visible whistle, or Http404."""
     try:
         return ReportIn.objects.select_related("whistle", "department").get(
@@ -73,11 +74,11 @@ def report_in_status(row: ReportIn, now: datetime.datetime | None = None) -> str
     return "overdue" if (now or timezone.now()) > row.due_at else "pending"
 
 
-def may_blow(actor: Any, path: str) -> bool:
+def may_blow(actor: Actor, path: str) -> bool:
     return get_scope(actor).can("blow_whistle", path)
 
 
-def whistle_list(actor: Any) -> QuerySet[Whistle]:
+def whistle_list(actor: Actor) -> QuerySet[Whistle]:
     """Open whistles first (newest first), then closed ones."""
     return (
         whistles_visible_to(actor)
@@ -87,7 +88,7 @@ def whistle_list(actor: Any) -> QuerySet[Whistle]:
     )
 
 
-def my_report_ins(actor: Any) -> QuerySet[ReportIn]:
+def my_report_ins(actor: Actor) -> QuerySet[ReportIn]:
     """The actor's departments' duties on open whistles, most urgent first."""
     scope = get_scope(actor)
     return (
@@ -97,7 +98,7 @@ def my_report_ins(actor: Any) -> QuerySet[ReportIn]:
     )
 
 
-def blowable_territories(actor: Any) -> QuerySet[Any]:
+def blowable_territories(actor: Actor) -> QuerySet[Any]:
     from gongzhi.territory.models import TerritoryNode
 
     return (
@@ -107,7 +108,7 @@ def blowable_territories(actor: Any) -> QuerySet[Any]:
     )
 
 
-def handling_departments(actor: Any) -> QuerySet[Any]:
+def handling_departments(actor: Actor) -> QuerySet[Any]:
     from gongzhi.orgs.models import Organisation
 
     return (
@@ -117,7 +118,7 @@ def handling_departments(actor: Any) -> QuerySet[Any]:
     )
 
 
-def ledger_streets(actor: Any) -> QuerySet[Any]:
+def ledger_streets(actor: Actor) -> QuerySet[Any]:
     """Streets whose daily close-out ledger the actor may read (view_appeals over the street)."""
     from gongzhi.territory.models import TerritoryNode
 
@@ -128,14 +129,14 @@ def ledger_streets(actor: Any) -> QuerySet[Any]:
     return streets.filter(pk__in=[s.pk for s in streets if scope.can("view_appeals", s.path)])
 
 
-def access_ledger_street(actor: Any, street_id: int | str) -> Any:
+def access_ledger_street(actor: Actor, street_id: int | str) -> Any:
     try:
         return ledger_streets(actor).get(pk=street_id)
     except (ValueError, TypeError, ObjectDoesNotExist) as exc:
         raise Http404 from exc
 
 
-def pending_exclusions(actor: Any) -> QuerySet[RatingExclusion]:
+def pending_exclusions(actor: Actor) -> QuerySet[RatingExclusion]:
     """Applications the actor may decide (approve_appeal_exceptions over the appeal)."""
     scope = get_scope(actor)
     qs = RatingExclusion.objects.filter(state=RatingExclusion.State.PENDING).select_related(
@@ -149,14 +150,14 @@ def pending_exclusions(actor: Any) -> QuerySet[RatingExclusion]:
     return qs.filter(condition).order_by("created_at")
 
 
-def access_exclusion(actor: Any, exclusion_id: int | str) -> RatingExclusion:
+def access_exclusion(actor: Actor, exclusion_id: int | str) -> RatingExclusion:
     try:
         return pending_exclusions(actor).get(pk=exclusion_id)
     except (RatingExclusion.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
-def excludable_ratings(actor: Any) -> QuerySet[Rating]:
+def excludable_ratings(actor: Actor) -> QuerySet[Rating]:
     """Unsatisfied, counted ratings of the actor's departments with no application yet."""
     scope = get_scope(actor)
     return (
@@ -171,7 +172,7 @@ def excludable_ratings(actor: Any) -> QuerySet[Rating]:
     )
 
 
-def access_excludable_rating(actor: Any, rating_id: int | str) -> Rating:
+def access_excludable_rating(actor: Actor, rating_id: int | str) -> Rating:
     scope = get_scope(actor)
     try:
         return Rating.objects.select_related("appeal").get(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.appeals.workflow import OPEN_STATES, Action, Status
+from gongzhi.core.actors import Actor
 from gongzhi.core.models import TimeStamped
 from gongzhi.core.scoping import ScopedQuerySet, get_scope
 
@@ -33,7 +34,7 @@ class AppealQuerySet(ScopedQuerySet):
     scope_path_field = "path"
     scope_capability = "view_appeals"
 
-    def visible_to(self, actor: Any, capability: str | None = None) -> Self:
+    def visible_to(self, actor: Actor | None, capability: str | None = None) -> Self:
         scope = get_scope(actor)
         if scope.is_global:
             return self.all()
