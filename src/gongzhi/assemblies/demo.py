@@ -66,7 +66,7 @@ def _vacant_flats(compound: Any, have: int) -> list[Any]:
     return made
 
 
-def _register(compound: Any, rng: random.Random, resident: Any, actor: Any) -> int:
+def _register(compound: Any, rng: random.Random, resident: Any, actor: User | None) -> int:
     households = list(
         TerritoryNode.objects.filter(path__startswith=compound.path, level="household").order_by("path")[:400]
     )
@@ -202,7 +202,7 @@ def install_demo(*, seed: int, progress: Any) -> dict[str, int]:
     return {"owners_parts": parts, "owners_ballots": cast, "property_ratings": ratings}
 
 
-def _ratings(compound: Any, rng: random.Random, actor: Any) -> int:
+def _ratings(compound: Any, rng: random.Random, actor: User | None) -> int:
     company = Organisation.objects.filter(kind="property_company", serves=compound).order_by("pk").first()
     if company is None:
         return 0

@@ -115,7 +115,7 @@ def _applicants(community: TerritoryNode, resident: User | None, rng: random.Ran
     return rng.sample(list(by_household.values()), min(26, len(by_household)))
 
 
-def _apply(actor: Any, offer: ParkingOffer, plate: str, *, own: bool) -> int:
+def _apply(actor: User, offer: ParkingOffer, plate: str, *, own: bool) -> int:
     """1 for an application made, 0 for one refused (the person or the plate has applied already).
     The window asked for is the offer's own."""
     window = {"weekdays": offer.weekdays, "starts_at": offer.starts_at, "ends_at": offer.ends_at}
