@@ -2,7 +2,7 @@
 books a venue, signs up for a full activity and is waitlisted, is promoted when another resident
 cancels, is checked in by the centre's staff scanning the QR ticket, and sees the points."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -148,3 +148,33 @@ def test_resident_finds_books_waits_is_promoted_checks_in_and_sees_points(
     fits_phone(page)
     for found in (problems, other_problems):
         assert not real_problems(found.messages), found.messages
+
+
+def test_a_clashing_booking_shows_the_reason_on_the_phone_screen(browser, live_server, actors):
+    """Issue 14: the venue page comes back with 409 and the reason in Chinese, scrolled into view."""
+    centre, venue, activity = world(actors)
+    day = timezone.localdate() + timedelta(days=1)
+    start = timezone.make_aware(datetime.combine(day, time(10, 0)))
+    resident_c = activity.signups.get().person_id
+    actions.booking_request(
+        venue=venue, person_id=resident_c, starts_at=start, ends_at=start + timedelta(hours=1), purpose="已订"
+    )
+    page, problems = sign_in(browser, live_server.url, "resident_a", PASSWORD, **PHONE)
+    page.goto(reverse("places:venue", args=[venue.pk]))
+    page.fill("#id_day", day.isoformat())
+    page.fill("#id_start", "10:00")
+    page.select_option("#id_minutes", "60")
+    page.fill("#id_purpose", "楼栋议事会")
+    page.fill("#id_attendees", "8")
+    with page.expect_navigation() as answer:
+        page.click("#book-submit")
+    assert answer.value.status == 409
+    assert "已被预约" in page.inner_text("#booking-error")
+    box = page.locator("#booking-error").bounding_box()
+    assert box["y"] >= 0, box
+    assert box["y"] + box["height"] <= PHONE["viewport"]["height"], box
+    assert page.input_value("#id_purpose") == "楼栋议事会"
+    fits_phone(page)
+    assert not Booking.objects.filter(venue=venue, person=actors.resident_a.person).exists()
+    assert [m for m in real_problems(problems.messages) if "409" not in m] == []
+    page.context.close()
