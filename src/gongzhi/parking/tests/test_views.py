@@ -66,6 +66,7 @@ def test_a_refused_application_gets_422_with_the_reason_and_nothing_stored(
     response = client.post(f"/parking/offers/{offer.pk}/apply/", form)
     assert response.status_code == 422
     assert response.content.decode().count(reason) == 1  # once, above the fields
+    assert "#}" not in response.content.decode()  # the form card's comments stay out of the page
     assert not ParkingApplication.objects.exists()
 
 
