@@ -11,7 +11,6 @@ from django.urls import NoReverseMatch, reverse
 
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.accounts.roles import Role
-from gongzhi.appeals import routing
 from gongzhi.appeals.models import Appeal, Category, DailyStat, RoutingRule, RoutingRuleSet
 from gongzhi.appeals.workflow import Status
 from gongzhi.orgs.models import Organisation, OrgKind
@@ -68,7 +67,6 @@ def world(actors):  # type: ignore[no-untyped-def]
     ruleset = RoutingRuleSet.objects.create(version=1, is_active=True)
     RoutingRule.objects.create(ruleset=ruleset, position=1, category=occupying.parent, department=urban)
     RoutingRule.objects.create(ruleset=ruleset, position=2, department=housing)
-    routing.reset_cache()
     person = make_person(name="城管办理员")
     User.objects.create_user(username="urban_h", password=PASSWORD, person=person)
     RoleAssignment.objects.create(person=person, role=Role.DEPARTMENT_HANDLER, organisation=urban)

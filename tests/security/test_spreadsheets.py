@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from gongzhi.appeals.tests.conftest import _fresh_rules, world  # noqa: F401 - fixtures
+from gongzhi.appeals.tests.conftest import world  # noqa: F401 - fixtures
 from gongzhi.assemblies.tests.conftest import register  # noqa: F401 - fixture
 from gongzhi.core.tests import crafted_sheets as crafted
 

@@ -79,7 +79,7 @@ def install_routing(district: TerritoryNode, report: DefaultsReport) -> None:
         )
         for position, (category, territory, org) in enumerate(rules, start=1)
     )
-    routing.reset_cache()
+    routing.RULES.bump()  # bulk_create sends no signal
     report.ruleset_version = ruleset.version
     report.rules = len(rules)
 

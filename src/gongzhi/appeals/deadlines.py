@@ -1,16 +1,15 @@
 """Due times, computed when a stage starts and stored on the appeal."""
 
 import datetime
-import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from gongzhi.appeals import sql
 from gongzhi.appeals.calendar import WorkCalendar
 from gongzhi.appeals.models import CalendarDay, Category, DeadlinePolicy
+from gongzhi.core.cache import Namespace
 
 
 @dataclass(frozen=True)
@@ -23,52 +22,46 @@ class Clocks:
 DEFAULT = Clocks(sign_hours=2, contact_hours=24, resolve_workdays=5)
 
 
-# Cached per process: deadline policies and the holiday calendar change a few times a year, but
-# every dispatch read both (two queries and a few dozen model rows per intake). One cheap
-# aggregate over the two small tables is the version: a row added, deleted or edited (policy
-# updated_at and a checksum of its hours; calendar ids and which of them are working days) changes it, and so does a
-# rolled-back edit (appeals/sql.py reads it). Saves and deletes in this process also drop the cache
-# at once (signals below).
-_lock = threading.Lock()
-_cache: dict[str, Any] = {"version": None, "policies": {}, "calendars": {}}
+# Cached per process (core.cache, decision 0046): deadline policies and the holiday calendar change
+# a few times a year, but every dispatch read both (two queries and a few dozen model rows per
+# intake). The values are kept under one cheap aggregate over the two small tables (appeals/sql.py
+# reads it, in the intake's one round trip): a row added, deleted or edited (policy updated_at and
+# a checksum of its hours; calendar ids and which of them are working days) changes it, also an
+# edit that sends no signal, in any process. Saves and deletes bump the namespace as well, so rows
+# written in a transaction that rolls back (every test) are never answered from the memo.
+#
+# The aggregate already tells every process of every change, so a process may trust its last reading
+# of the namespace's version for a while outside a transaction (its own bumps it sees at once).
+RECHECK_SECONDS = 5.0
+DEADLINES = Namespace("appeals.deadlines", recheck_seconds=RECHECK_SECONDS, maxsize=64)
+DEADLINES.watch(DeadlinePolicy, CalendarDay)
 
 
-def _current(version: tuple | None = None) -> dict[str, Any]:
-    """The cache for the current version (read now unless given), reloading the policies when the
-    version moved."""
-    global _cache
-    version = sql.deadline_version() if version is None else tuple(version)
-    cache = _cache
-    if cache["version"] == version:
-        return cache
-    with _lock:
-        policies = {
+def _version(version: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    return sql.deadline_version() if version is None else tuple(version)
+
+
+def _policies(version: tuple[Any, ...]) -> dict[tuple[int | None, str], Clocks]:
+    """The policies as they were at the aggregate `version`, loaded once per version."""
+
+    def load() -> dict[tuple[int | None, str], Clocks]:
+        return {
             (row.category_id, row.urgency): Clocks(row.sign_hours, row.contact_hours, row.resolve_workdays)
             for row in DeadlinePolicy.objects.all()
         }
-        _cache = {"version": version, "policies": policies, "calendars": {}}
-        return _cache
 
-
-def reset_cache(**_kwargs: Any) -> None:
-    global _cache
-    _cache = {"version": None, "policies": {}, "calendars": {}}
-
-
-for _model in (DeadlinePolicy, CalendarDay):
-    post_save.connect(reset_cache, sender=_model, dispatch_uid=f"deadlines_reset_{_model.__name__}")
-    post_delete.connect(reset_cache, sender=_model, dispatch_uid=f"deadlines_reset_del_{_model.__name__}")
+    return DEADLINES.get(("policies", version), load)
 
 
 def clocks_for(category: Category | None, urgency: str) -> Clocks:
     """The most specific policy: the category itself, then its ancestors, then the default row,
     then the built-in default."""
-    return _clocks(_current(), category, urgency)
+    return _clocks(_version(None), category, urgency)
 
 
-def _clocks(cache: dict[str, Any], category: Category | None, urgency: str) -> Clocks:
+def _clocks(version: tuple[Any, ...], category: Category | None, urgency: str) -> Clocks:
     lineage = category.lineage_ids() if category is not None else []
-    policies = cache["policies"]
+    policies = _policies(version)
     for key in [*lineage, None]:
         found = policies.get((key, urgency))
         if found is not None:
@@ -79,28 +72,21 @@ def _clocks(cache: dict[str, Any], category: Category | None, urgency: str) -> C
 def calendar_for(day: datetime.date) -> WorkCalendar:
     """WorkCalendar.load(day), cached per process under the same version as the policies (the
     calendar is read-only once loaded, so threads share it)."""
-    return _calendar(_current(), day)
+    return _calendar(_version(None), day)
 
 
-def _calendar(cache: dict[str, Any], day: datetime.date) -> WorkCalendar:
-    calendars = cache["calendars"]
-    found = calendars.get(day)
-    if found is None:
-        found = WorkCalendar.load(day)
-        if len(calendars) > 16:  # one entry per local day in practice
-            calendars.clear()
-        calendars[day] = found
-    return found
+def _calendar(version: tuple[Any, ...], day: datetime.date) -> WorkCalendar:
+    return DEADLINES.get(("calendar", version, day), lambda: WorkCalendar.load(day))
 
 
 def clocks_and_due(
-    start: datetime.datetime, category: Category | None, urgency: str, version: tuple | None = None
+    start: datetime.datetime, category: Category | None, urgency: str, version: tuple[Any, ...] | None = None
 ) -> "DueTimes":
     """due_times(start, clocks_for(category, urgency)) with one version check for both (none when
     the caller passes the version it has just read with sql.intake_prefetch)."""
-    cache = _current(version)
+    version = _version(version)
     return due_times(
-        start, _clocks(cache, category, urgency), _calendar(cache, timezone.localtime(start).date())
+        start, _clocks(version, category, urgency), _calendar(version, timezone.localtime(start).date())
     )
 
 

@@ -6,16 +6,16 @@ already stored instead of creating a second one — also when two requests race 
 constraints decide, and the loser reads the winner's row)."""
 
 import contextlib
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models.signals import post_delete, post_save
 
 from gongzhi.appeals import actions, actions_intake, hooks, routing, sql
 from gongzhi.appeals.models import Appeal, Category, Channel
 from gongzhi.core import crypto, uploads
+from gongzhi.core.actors import Actor
+from gongzhi.core.cache import Namespace
 from gongzhi.core.errors import FieldRefusal
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.phone import InvalidPhone, normalise_phone
@@ -75,7 +75,7 @@ def _validate(title: str, text: str, lon: Any, lat: Any, address_text: str, phot
 
 def _existing(idempotency_key: str | None, channel: str, external_id: str | None) -> Appeal | None:
     if idempotency_key:
-        found = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+        found: Appeal | None = Appeal.objects.filter(idempotency_key=idempotency_key).first()
         if found:
             return found
     if external_id:
@@ -113,7 +113,7 @@ def _replayed(
 
 def appeal_submit(
     *,
-    actor: Any,
+    actor: Actor | None,
     channel: str,
     text: str,
     title: str = "",
@@ -227,33 +227,19 @@ def _place(*, lon: float | None, lat: float | None, address_text: str) -> routin
     return routing.Placement(node, placed[0], placed[1])
 
 
-# Cached per process, per geo index version, for NODE_TTL seconds: the pin's grid, community and
-# street rows are read on every placed intake, and the tree changes rarely (a boundary change
-# bumps the index version; a save or delete in this process empties the cache at once). The rows
-# are shared read-only between threads.
+# Cached per process (core.cache, decision 0046), per geo index version, for NODE_TTL seconds: the
+# pin's grid, community and street rows are read on every placed intake, and the tree changes rarely
+# (a boundary change bumps the index version; a save or delete bumps this namespace, seen at once in
+# this process and within NODE_TTL in the others). The rows are shared read-only between threads.
 NODE_TTL = 30.0
-_node_cache: dict[tuple[Any, tuple[int, ...]], tuple[float, dict[int, TerritoryNode]]] = {}
-
-
-def reset_node_cache(**_kwargs: Any) -> None:
-    _node_cache.clear()
-
-
-post_save.connect(reset_node_cache, sender=TerritoryNode, dispatch_uid="intake_nodes_save")
-post_delete.connect(reset_node_cache, sender=TerritoryNode, dispatch_uid="intake_nodes_delete")
+NODES = Namespace("appeals.intake_nodes", recheck_seconds=NODE_TTL, max_age=NODE_TTL, maxsize=20_000)
+NODES.watch(TerritoryNode)
 
 
 def _nodes(version: Any, ids: tuple[int, ...]) -> dict[int, TerritoryNode]:
-    key = (version, ids)
-    hit = _node_cache.get(key)
-    now = time.monotonic()
-    if hit is not None and now - hit[0] < NODE_TTL:
-        return hit[1]
-    nodes = {n.pk: n for n in TerritoryNode.objects.filter(pk__in=list(ids))}
-    if len(_node_cache) > 20_000:
-        _node_cache.clear()
-    _node_cache[key] = (now, nodes)
-    return nodes
+    return NODES.get(
+        (version, ids), lambda: {n.pk: n for n in TerritoryNode.objects.filter(pk__in=list(ids))}
+    )
 
 
 def _community_of(node: TerritoryNode | None) -> tuple[TerritoryNode | None, TerritoryNode | None]:
@@ -292,33 +278,19 @@ def _prefetch(
     return Prefetched(existing_id, appeal_id, routing_version, deadline_version, read, handler_ids)
 
 
-# Cached per process for DEPARTMENT_TTL seconds, per routing version: the routed department is
-# read on every dispatching intake, and organisations are renamed or re-kinded rarely. A save or
-# delete in this process empties the cache at once; other processes see it within the TTL (and a
-# newly activated ruleset starts afresh at once).
+# Cached per process (core.cache, decision 0046) for DEPARTMENT_TTL seconds, per routing version:
+# the routed department is read on every dispatching intake, and organisations are renamed or
+# re-kinded rarely. A save or delete bumps the namespace, seen at once in this process and within the
+# TTL in the others (and a newly activated ruleset starts afresh at once: the version is in the key).
 DEPARTMENT_TTL = 30.0
-_departments: dict[tuple[int, int | None], tuple[float, Organisation]] = {}
-
-
-def reset_department_cache(**_kwargs: Any) -> None:
-    _departments.clear()
-
-
-post_save.connect(reset_department_cache, sender=Organisation, dispatch_uid="intake_departments_save")
-post_delete.connect(reset_department_cache, sender=Organisation, dispatch_uid="intake_departments_delete")
+DEPARTMENTS = Namespace(
+    "appeals.intake_departments", recheck_seconds=DEPARTMENT_TTL, max_age=DEPARTMENT_TTL, maxsize=1000
+)
+DEPARTMENTS.watch(Organisation)
 
 
 def _department(department_id: int, version: int | None) -> Organisation:
-    key = (department_id, version)
-    hit = _departments.get(key)
-    now = time.monotonic()
-    if hit is not None and now - hit[0] < DEPARTMENT_TTL:
-        return hit[1]
-    department = Organisation.objects.get(pk=department_id)
-    if len(_departments) > 1000:
-        _departments.clear()
-    _departments[key] = (now, department)
-    return department
+    return DEPARTMENTS.get((department_id, version), lambda: Organisation.objects.get(pk=department_id))
 
 
 def _routed(

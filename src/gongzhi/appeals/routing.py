@@ -8,6 +8,7 @@ from typing import Any
 
 from gongzhi.appeals import address
 from gongzhi.appeals.models import Category, RoutingRule, RoutingRuleSet
+from gongzhi.core.cache import MISSING, Namespace
 from gongzhi.territory.geo_index import get_index
 from gongzhi.territory.models import Level, TerritoryNode
 
@@ -41,7 +42,8 @@ def match_address(text: str) -> TerritoryNode | None:
     if best is None:
         return None
     buildings = TerritoryNode.objects.filter(parent=best, level=Level.BUILDING).only(*fields)
-    return address.best_building(buildings, text) or best
+    building: TerritoryNode | None = address.best_building(buildings, text)
+    return building or best
 
 
 @dataclass(frozen=True)
@@ -52,33 +54,43 @@ class RuleView:
     department_id: int
 
 
+# The active ruleset's rules, cached per process (core.cache, decision 0046) under the one key
+# "active" with the version they belong to: a newly activated version is read with the intake's
+# other checks (sql.intake_prefetch) and loads its rules at once; a rule or ruleset saved or deleted
+# bumps the namespace, and writes without signals (bulk_create) bump it themselves (RULES.bump()).
+# Other processes see a bump within RECHECK_SECONDS; a rolled-back edit is never seen.
+RECHECK_SECONDS = 5.0
+RULES = Namespace("appeals.routing_rules", recheck_seconds=RECHECK_SECONDS, maxsize=4)
+RULES.watch(RoutingRule, RoutingRuleSet)
 _lock = threading.Lock()
-_rules_cache: tuple[int, list[RuleView]] | None = None
-
-
 _UNREAD = object()
 
 
+def _load(version: int) -> list[RuleView]:
+    return [
+        RuleView(
+            r.position, r.category_id, r.territory.path if r.territory is not None else None, r.department_id
+        )
+        for r in RoutingRule.objects.filter(ruleset__version=version)
+        .select_related("territory")
+        .order_by("position")
+    ]
+
+
 def active_rules(version: Any = _UNREAD) -> tuple[int | None, list[RuleView]]:
-    """The active ruleset's rules, cached per process until another version is activated.
+    """The active ruleset's rules (see RULES).
     `version`: the active version when the caller has just read it (sql.intake_prefetch)."""
-    global _rules_cache
     if version is _UNREAD:
         version = RoutingRuleSet.objects.filter(is_active=True).values_list("version", flat=True).first()
     if version is None:
         return None, []
-    cached = _rules_cache
-    if cached is not None and cached[0] == version:
-        return version, cached[1]
-    with _lock:
-        rules = [
-            RuleView(r.position, r.category_id, r.territory.path if r.territory_id else None, r.department_id)
-            for r in RoutingRule.objects.filter(ruleset__version=version)
-            .select_related("territory")
-            .order_by("position")
-        ]
-        _rules_cache = (version, rules)
-    return version, rules
+    known = RULES.version()
+    held: tuple[int, list[RuleView]] = RULES.peek("active", known)
+    if held is MISSING or held[0] != version:
+        with _lock:
+            held = (version, _load(version))
+            RULES.put("active", held, known)
+    return held
 
 
 def route_department(
@@ -99,12 +111,7 @@ def route_department(
 def cached_department(*, category: Category | None, path: str) -> tuple[int | None, int | None] | None:
     """route_department by the rules cached in this process, without reading the active version:
     a guess the caller must confirm against route_department (None before the first load)."""
-    cached = _rules_cache
-    if cached is None:
+    held = RULES.peek("active")
+    if held is MISSING:
         return None
-    return route_department(category=category, path=path, version=cached[0])
-
-
-def reset_cache() -> None:
-    global _rules_cache
-    _rules_cache = None
+    return route_department(category=category, path=path, version=held[0])

@@ -6,7 +6,6 @@ Nothing here returns a fragment for another module to glue into its own SQL: eac
 (or returns) a whole statement."""
 
 import datetime
-import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ from django.utils import timezone
 from gongzhi.appeals import notify
 from gongzhi.appeals.hotline_rows import BATCH
 from gongzhi.appeals.models import Appeal, CalendarDay, DailyStat, DeadlinePolicy, RoutingRuleSet
+from gongzhi.core.cache import pure
 from gongzhi.core.rowsql import Statement
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 STAT_COUNTERS = ("dispatched", "signed_on_time", "rated", "solved", "satisfied")
 
 
-@functools.cache
+@pure(maxsize=None)
 def _q(name: str) -> str:
     """A quoted table or column name, once per process (the connection proxy is not free)."""
     return connection.ops.quote_name(name)
@@ -33,7 +33,7 @@ def _q(name: str) -> str:
 # --- the intake's one round trip of reads (decisions 0028, 0031) ---------------------------------
 
 
-@functools.cache
+@pure(maxsize=None)
 def _deadline_version() -> str:
     """Six select-list items whose values are the deadline policies' and holiday calendar's version
     (a row added, deleted or edited changes it): decision 0028, the per-process deadline cache."""
@@ -57,25 +57,23 @@ def deadline_version() -> tuple[Any, ...]:
         return tuple(cursor.fetchone())
 
 
-@functools.cache
+@pure(maxsize=None)
 def _routing_version() -> str:
     """The active routing ruleset's version as a scalar subquery (decision 0028)."""
     table = _q(RoutingRuleSet._meta.db_table)
     return f"(SELECT {_q('version')} FROM {table} WHERE {_q('is_active')} ORDER BY 1 DESC LIMIT 1)"  # noqa: S608
 
 
-_sequence: dict[str, str | None] = {}
-
-
-def _appeal_sequence(cursor: Any) -> str | None:
-    table = Appeal._meta.db_table
-    if table not in _sequence:  # cached per process: the name never changes
+@pure(maxsize=None)
+def _sequence(table: str) -> str | None:
+    """The table's id sequence on PostgreSQL, once per process (the name never changes)."""
+    with connection.cursor() as cursor:
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        _sequence[table] = cursor.fetchone()[0]
-    return _sequence[table]
+        name: str | None = cursor.fetchone()[0]
+        return name
 
 
-@functools.lru_cache(maxsize=512)
+@pure(maxsize=512)
 def _handlers(department_id: int, today: Any) -> tuple[str, tuple[Any, ...]]:
     """notify.handler_ids as SQL, memoised: building the queryset cost more CPU than running it.
     The SQL is a pure function of the department and the day (active() compares role dates with
@@ -97,7 +95,7 @@ def intake_prefetch(
     table = _q(Appeal._meta.db_table)
     with connection.cursor() as cursor:
         next_id, id_params = "NULL", []
-        sequence = _appeal_sequence(cursor) if connection.vendor == "postgresql" else None
+        sequence = _sequence(Appeal._meta.db_table) if connection.vendor == "postgresql" else None
         if sequence is not None:
             next_id, id_params = "nextval(%s)", [sequence]
         existing, params = [], []
@@ -127,7 +125,7 @@ def intake_prefetch(
 # --- the intake's one statement of writes (decision 0031) ---------------------------------------
 
 
-@functools.lru_cache(maxsize=64)
+@pure(maxsize=64)
 def _daily_stat_upsert(counters: tuple[str, ...]) -> str:
     table = _q(DailyStat._meta.db_table)
     columns = ", ".join(_q(c) for c in ["day", "department_id", "community_id", "street_id", *STAT_COUNTERS])

@@ -501,7 +501,6 @@ def load_history(
 ) -> dict[str, int]:
     """Write `count` historical appeals with their events, ratings, extensions and DailyStat rows."""
     now = now or timezone.now()
-    routing.reset_cache()
     builder = HistoryBuilder(seed=seed, now=now)
     if not builder.places:
         return {}

@@ -7,7 +7,6 @@ import pytest
 
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.accounts.roles import Role
-from gongzhi.appeals import routing
 from gongzhi.appeals.models import Category, RoutingRule, RoutingRuleSet
 from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.people.tests.factories import make_person
@@ -56,14 +55,6 @@ def world(actors) -> World:
     ruleset = RoutingRuleSet.objects.create(version=1, is_active=True)
     RoutingRule.objects.create(ruleset=ruleset, position=1, category=cat_urban.parent, department=urban)
     RoutingRule.objects.create(ruleset=ruleset, position=2, department=housing)
-    routing.reset_cache()
     return World(
         urban, housing, _handler("urban_h", urban), _handler("housing_h", housing), cat_urban, cat_other
     )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rules():
-    routing.reset_cache()
-    yield
-    routing.reset_cache()

@@ -7,11 +7,11 @@ import datetime
 import pytest
 import time_machine
 
-from gongzhi.appeals import api, deadlines, intake
+from gongzhi.appeals import api, deadlines, intake, routing
 from gongzhi.appeals.calendar import WorkCalendar
 from gongzhi.appeals.deadlines import DEFAULT, Clocks, calendar_for, clocks_for
 from gongzhi.appeals.intake import IntakeError
-from gongzhi.appeals.models import CalendarDay, Category, DeadlinePolicy
+from gongzhi.appeals.models import CalendarDay, Category, DeadlinePolicy, RoutingRule
 from gongzhi.appeals.tests.helpers import at, submit
 from gongzhi.orgs.models import OrgKind
 
@@ -75,10 +75,38 @@ def test_a_department_change_reaches_the_cached_row(world):
     assert intake._department(world.urban.pk, 1).kind == OrgKind.SOCIAL_ORG
 
 
-def test_reset_cache_forces_a_reload(world):
+def test_a_bump_forces_a_reload(world, django_assert_num_queries):
     clocks_for(world.cat_urban, "normal")
-    deadlines.reset_cache()
-    assert deadlines._cache["version"] is None
+    with django_assert_num_queries(1):  # the version only
+        clocks_for(world.cat_urban, "normal")
+    deadlines.DEADLINES.bump()
+    with django_assert_num_queries(2):  # the version, then the policies again
+        clocks_for(world.cat_urban, "normal")
+
+
+# No fixture resets the caches on the intake path (decision 0046): what one test changed is kept
+# with its transaction only, so the next test, with the same ids and the same ruleset version,
+# reads its own rows.
+
+
+def test_1_a_rule_and_a_department_changed_in_one_test_are_seen_there(world):
+    rule = RoutingRule.objects.get(ruleset__version=1, position=1)
+    rule.department = world.housing
+    rule.save()
+    world.urban.kind = OrgKind.SOCIAL_ORG
+    world.urban.save()
+    assert routing.route_department(category=world.cat_urban, path="") == (world.housing.pk, 1)
+    assert intake._department(world.urban.pk, 1).kind == OrgKind.SOCIAL_ORG
+    DeadlinePolicy.objects.create(
+        category=None, urgency="normal", sign_hours=1, contact_hours=4, resolve_workdays=3
+    )
+    assert clocks_for(world.cat_urban, "normal") == Clocks(1, 4, 3)
+
+
+def test_2_and_not_by_the_next_after_its_rollback(world):
+    assert routing.route_department(category=world.cat_urban, path="") == (world.urban.pk, 1)
+    assert intake._department(world.urban.pk, 1).kind == OrgKind.DEPARTMENT
+    assert clocks_for(world.cat_urban, "normal") == DEFAULT
 
 
 def test_the_department_handlers_read_with_the_intake_are_the_current_ones(actors, world):

@@ -173,7 +173,6 @@ def test_default_rules_route_by_group_specific_category_and_territory(district_w
     street.name = "光明街道"  # the territory override names it
     street.save(update_fields=["name"])
     actions_defaults.install_defaults(district)
-    routing.reset_cache()
     cat = {c.path: c for c in Category.objects.all()}
     elsewhere = f"{district.path}999/"
 

@@ -235,7 +235,6 @@ def _cast(actors) -> Cast:  # type: ignore[no-untyped-def]
         name=f"{district.name}住房和建设局", kind=OrgKind.DEPARTMENT, territory=district
     )
     actions_defaults.install_defaults(district)
-    routing.reset_cache()
     category = Category.objects.get(path="城市管理/市容环境/占道经营")
     return Cast(urban, housing, _handler(urban), _handler(housing), category)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gongzhi.appeals.tests.conftest import _category, _fresh_rules, world  # noqa: F401  (the appeals fixtures)
+from gongzhi.appeals.tests.conftest import _category, world  # noqa: F401  (the appeals fixtures)
 from gongzhi.dispatch import actions
 from gongzhi.dispatch.models import DispatchModel
 from gongzhi.dispatch.tests.data import ROWS, _write

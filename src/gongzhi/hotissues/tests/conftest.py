@@ -1,1 +1,1 @@
-from gongzhi.appeals.tests.conftest import _fresh_rules, world  # noqa: F401  (the appeals fixtures)
+from gongzhi.appeals.tests.conftest import world  # noqa: F401  (the appeals fixtures)

@@ -28,4 +28,4 @@ def units(actors) -> Units:
     )
 
 
-from gongzhi.appeals.tests.conftest import _fresh_rules, world  # noqa: E402, F401  (appeals to promote)
+from gongzhi.appeals.tests.conftest import world  # noqa: E402, F401  (appeals to promote)
