@@ -28,7 +28,6 @@ import numpy as np  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from gongzhi.appeals import routing  # noqa: E402
 from gongzhi.appeals.hotline_import import import_file  # noqa: E402
 from gongzhi.appeals.models import Category, RoutingRule, RoutingRuleSet  # noqa: E402
 from gongzhi.orgs.models import Organisation, OrgKind  # noqa: E402
@@ -73,7 +72,6 @@ def ensure_world() -> None:
         ruleset=ruleset, position=1, category=Category.objects.get(path="城乡建设/城市管理"), department=urban
     )
     RoutingRule.objects.create(ruleset=ruleset, position=2, department=housing)
-    routing.reset_cache()
 
 
 def generate(rows: int, seed: int) -> bytes:
