@@ -116,4 +116,5 @@ class RefusalPageMiddleware:
         if back:
             messages.error(request, exc.message)
             return HttpResponseRedirect(back)
-        return render(request, "core/refused.html", {"refusal": exc}, status=exc.status_code)
+        context = {"refusal": exc, "back": _back(request)}
+        return render(request, "core/refused.html", context, status=exc.status_code)

@@ -21,12 +21,23 @@ from gongzhi.core.errors import Conflict
 class InvalidTransition(Conflict):
     """The action is not allowed from the current state (409)."""
 
-    def __init__(self, status: str, action: str, *, status_label: object = None, action_label: object = None):
+    def __init__(
+        self,
+        status: str,
+        action: str,
+        *,
+        status_label: object = None,
+        action_label: object = None,
+        to_state: bool = False,
+    ):
         self.status, self.action = status, action
-        super().__init__(
-            _("当前状态“%(status)s”不能执行“%(action)s”")
-            % {"status": status_label or status, "action": action_label or action}
+        # A table built from moves names its actions by the state they lead to: "cannot become X".
+        text = (
+            _("当前状态“%(status)s”不能变为“%(action)s”")
+            if to_state
+            else _("当前状态“%(status)s”不能执行“%(action)s”")
         )
+        super().__init__(text % {"status": status_label or status, "action": action_label or action})
 
 
 def _label(choices: Iterable[type[models.TextChoices]], value: str) -> str:
@@ -42,6 +53,7 @@ class StatusTable:
 
     transitions: Mapping[str, tuple[frozenset[str], str | None]]
     labels: tuple[type[models.TextChoices], ...] = field(default=())
+    by_target: bool = False  # built by from_moves: each action is the state it leads to
 
     @classmethod
     def from_moves(
@@ -52,14 +64,18 @@ class StatusTable:
         for source, targets in moves.items():
             for target in targets:
                 sources.setdefault(target, set()).add(source)
-        return cls({t: (frozenset(s), t) for t, s in sources.items()}, labels)
+        return cls({t: (frozenset(s), t) for t, s in sources.items()}, labels, by_target=True)
 
     def label(self, value: str) -> str:
         return _label(self.labels, value)
 
     def refuse(self, status: str, action: str) -> InvalidTransition:
         return InvalidTransition(
-            status, action, status_label=self.label(status), action_label=self.label(action)
+            status,
+            action,
+            status_label=self.label(status),
+            action_label=self.label(action),
+            to_state=self.by_target,
         )
 
     def allows(self, status: str, action: str) -> bool:

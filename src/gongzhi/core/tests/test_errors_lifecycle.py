@@ -37,8 +37,9 @@ def test_from_moves_names_actions_by_target():
     table = StatusTable.from_moves({"open": {"claimed", "cancelled"}, "claimed": {"open", "done"}})
     assert table.next("open", "claimed") == "claimed"
     assert table.next("claimed", "open") == "open"
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as caught:
         table.next("cancelled", "open")
+    assert caught.value.message == "当前状态“cancelled”不能变为“open”"
 
 
 def test_transition_sets_the_field_and_returns_both_states():
@@ -86,3 +87,14 @@ def test_page_refusal_without_a_safe_referer_is_a_page_with_its_status():
     assert response.status_code == 400
     assert "日期不对" in response.content.decode()
     assert middleware.process_exception(request, ValueError("x")) is None
+
+
+@pytest.mark.django_db
+def test_refused_page_offers_the_same_site_page_it_came_from():
+    middleware = RefusalPageMiddleware(lambda r: HttpResponse())
+    request = _request("get", HTTP_REFERER="http://testserver/places/1/")
+    request.user = AnonymousUser()
+    response = middleware.process_exception(request, Refusal("已满"))
+    assert response is not None
+    assert response.status_code == 409
+    assert 'href="http://testserver/places/1/"' in response.content.decode()
