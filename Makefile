@@ -39,12 +39,12 @@ test: install-test assets translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # lint-imports checks the contracts in pyproject.toml: apps import only downward (decision 0043);
-# mypy checks core strictly (pyproject.toml's override for gongzhi.core.*).
+# mypy checks core and appeals strictly (pyproject.toml's override for gongzhi.core.* and gongzhi.appeals.*).
 lint: install-test
 	$(BIN)/ruff check src tests bench conftest.py
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy src/gongzhi/core
+	$(BIN)/mypy src/gongzhi/core src/gongzhi/appeals
 
 typecheck: install-test
 	$(BIN)/mypy src/gongzhi
@@ -58,5 +58,5 @@ clean:
 lint-ci: install-test
 	$(BIN)/ruff check src tests bench conftest.py
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy src/gongzhi/core
+	$(BIN)/mypy src/gongzhi/core src/gongzhi/appeals
 	$(BIN)/gongzhi makemigrations --check --dry-run

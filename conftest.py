@@ -104,14 +104,3 @@ def _audit_log_append_only(request, django_db_blocker):
         with django_db_blocker.unblock():
             _set_audit_triggers(enabled=False)
         _audit_triggers_off = True
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches_not_yet_on_core_cache():
-    """Per-process caches of other apps not yet on core.cache (issue 14 step 5: being moved; the geo
-    index, token scopes and the points rules and account ids need no reset any more, decision 0046)."""
-    from gongzhi.dispatch import predict
-
-    predict.reset_cache()  # the active dispatch model's version is cached per process for 10 s
-    yield
-    predict.reset_cache()
