@@ -29,6 +29,7 @@ from gongzhi.core.masking import mask_phone
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.phone import InvalidPhone, normalise_phone
 from gongzhi.core.scoping import get_scope
+from gongzhi.people.models import Person
 
 
 class SignInError(BadInput):
@@ -124,7 +125,6 @@ def otp_take_for_sending(*, code_id: int, now: datetime.datetime) -> tuple[str, 
     """For the sending task (accounts.tasks): the code's phone (empty if no person has it), the code
     and its minutes left, or None if it was sent already or is no longer usable. The code is wiped
     from its row in the same transaction, so a second run sends nothing."""
-    from gongzhi.people.models import Person  # the phone's owner, looked up only here (sibling app)
 
     with transaction.atomic():
         otp = (
@@ -221,7 +221,6 @@ def otp_verify(*, phone: str, code: str, ip: str | None = None) -> User:
     if address_failures >= settings.OTP_IP_FAILURES_PER_HOUR:
         raise SignInError(_lockout_message(60))
     now = timezone.now()
-    from gongzhi.people.models import Person
 
     with transaction.atomic():
         otp = (

@@ -24,6 +24,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from gongzhi.accounts.models import RoleAssignment, User
+from gongzhi.accounts.roles import Role
 from gongzhi.appeals import actions_notify
 from gongzhi.appeals.models import Appeal, AppealEvent, Notification, ReportIn, Whistle
 from gongzhi.appeals.workflow import Action, Status
@@ -56,8 +58,6 @@ class SweepResult:
 
 def officers_over(path: str) -> list[Any]:
     """Active accounts of street officers (and district admins) assigned at or above `path`."""
-    from gongzhi.accounts.models import RoleAssignment, User
-    from gongzhi.accounts.roles import Role
 
     nodes = [*ancestor_paths(path), path] if path else []
     people = (
@@ -75,7 +75,6 @@ def notify_officers(path: str, *, kind: str, text: str, appeal: Appeal | None = 
 
 def notify_org(org_id: int, *, kind: str, text: str, appeal: Appeal | None = None) -> None:
     """Every current handler account of an organisation gets an inbox row."""
-    from gongzhi.accounts.models import RoleAssignment, User
 
     people = (
         RoleAssignment.objects.active().filter(organisation_id=org_id).values_list("person_id", flat=True)

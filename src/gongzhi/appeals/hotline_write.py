@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
+from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.appeals import actions_stats, address, lifecycle, sql
 from gongzhi.appeals.calendar import WorkCalendar
 from gongzhi.appeals.deadlines import Clocks, DueTimes, clocks_for, due_times
@@ -19,6 +20,7 @@ from gongzhi.appeals.workflow import Status
 from gongzhi.core import crypto
 from gongzhi.core.actors import Actor
 from gongzhi.core.masking import mask_phone
+from gongzhi.orgs.models import Organisation, OrgKind
 from gongzhi.territory.geo_index import get_index
 from gongzhi.territory.models import Level, TerritoryNode, community_path, street_path
 
@@ -102,7 +104,6 @@ class Router:
     """routing.route_department and deadlines.clocks_for, memoised for one import."""
 
     def __init__(self, now: datetime.datetime) -> None:
-        from gongzhi.orgs.models import Organisation, OrgKind
 
         self.version, self.rules = active_rules()
         self.now = now
@@ -146,7 +147,6 @@ class Router:
 
 
 def _handlers_by_department() -> dict[int, list[int]]:
-    from gongzhi.accounts.models import RoleAssignment, User
 
     people: dict[int, set[int]] = {}
     for org_id, person_id in (

@@ -35,6 +35,7 @@ from gongzhi.appeals.models import (
 from gongzhi.appeals.workflow import Action, Status
 from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
+from gongzhi.core.spreadsheets import append_row, new_workbook, workbook_bytes
 
 FIELDS = ("dispatched", "signed_on_time", "rated", "solved", "satisfied")
 LEVELS = ("department", "community", "street")
@@ -321,8 +322,6 @@ def daily_ledger(street: Any, day: datetime.date) -> Ledger:
 def ledger_xlsx(ledger: Ledger) -> bytes:
     """The ledger as a workbook: the figures, the open whistles, the day's notes."""
     from openpyxl.styles import Font
-
-    from gongzhi.core.spreadsheets import append_row, new_workbook, workbook_bytes
 
     book = new_workbook()
     sheet = book.active

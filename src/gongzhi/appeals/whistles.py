@@ -20,6 +20,8 @@ from gongzhi.appeals.models import (
 from gongzhi.core.actors import Actor
 from gongzhi.core.errors import BadInput
 from gongzhi.core.scoping import get_scope
+from gongzhi.orgs.models import Organisation
+from gongzhi.territory.models import TerritoryNode
 
 MIN_REPORT_IN_MINUTES, MAX_REPORT_IN_MINUTES = 5, 24 * 60
 HANDLING_KINDS = {"department", "property_company"}
@@ -99,7 +101,6 @@ def my_report_ins(actor: Actor) -> QuerySet[ReportIn]:
 
 
 def blowable_territories(actor: Actor) -> QuerySet[Any]:
-    from gongzhi.territory.models import TerritoryNode
 
     return (
         TerritoryNode.objects.visible_to(actor, "blow_whistle")
@@ -109,7 +110,6 @@ def blowable_territories(actor: Actor) -> QuerySet[Any]:
 
 
 def handling_departments(actor: Actor) -> QuerySet[Any]:
-    from gongzhi.orgs.models import Organisation
 
     return (
         Organisation.objects.visible_to(actor)
@@ -120,7 +120,6 @@ def handling_departments(actor: Actor) -> QuerySet[Any]:
 
 def ledger_streets(actor: Actor) -> QuerySet[Any]:
     """Streets whose daily close-out ledger the actor may read (view_appeals over the street)."""
-    from gongzhi.territory.models import TerritoryNode
 
     scope = get_scope(actor)
     streets = TerritoryNode.objects.visible_to(actor, "view_appeals").filter(level="street").order_by("path")

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.appeals import routing
+from gongzhi.appeals.actions_defaults import install_defaults
 from gongzhi.appeals.calendar import WorkCalendar
 from gongzhi.appeals.deadlines import Clocks, clocks_for
 from gongzhi.appeals.models import (
@@ -567,8 +568,6 @@ def install_demo_appeals(
 ) -> dict[str, int]:
     """Holidays (if that command is installed), default taxonomy, deadlines and routing, then history."""
     from django.core.management import call_command, get_commands
-
-    from gongzhi.appeals.actions_defaults import install_defaults
 
     if "load_holidays" in get_commands():
         call_command("load_holidays", stdout=io.StringIO())

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gongzhi.core.actors import Actor
+from gongzhi.orgs.models import Post
 from gongzhi.people.actions import age_on
 from gongzhi.people.models import PartyMember, Person
+from gongzhi.territory.models import TerritoryNode
 
 # A run of 7 or more digits: a phone, an ID number or a piece of one. Such values are looked up by
 # exact search only (POST, reveal capability, reason, audited, limited: decision 0039).
@@ -60,7 +62,6 @@ def person_search(actor: Actor, *, q: str = "", node: Any = None) -> QuerySet[Pe
 def _living_under(q: str) -> Q:
     """People whose community, compound or building name holds `q`. Unit and room names are not
     matched: the masked address hides them, and so must the search."""
-    from gongzhi.territory.models import TerritoryNode
 
     paths = list(
         TerritoryNode.objects.filter(name__icontains=q, level__in=ADDRESS_LEVELS)
@@ -75,7 +76,6 @@ def _living_under(q: str) -> Q:
 
 def masked_addresses(people: Iterable[Person]) -> dict[int, str]:
     """people.actions.masked_address for many people with one query for all their ancestors."""
-    from gongzhi.territory.models import TerritoryNode
 
     homes = [(p.pk, p.household) for p in people if p.household is not None]
     codes = {c for _pk, home in homes for c in home.path.split("/") if c}
@@ -113,7 +113,6 @@ class PersonCard:
 
 def person_card(person: Person) -> PersonCard:
     """Everything the person page shows, masked. The person was reached through access_person."""
-    from gongzhi.orgs.models import Post
 
     decorate_people([person])
     member = PartyMember.objects.select_related("branch", "home_community").filter(person=person).first()

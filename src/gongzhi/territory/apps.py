@@ -7,6 +7,7 @@ class TerritoryConfig(AppConfig):
     verbose_name = "区划网格"
 
     def ready(self) -> None:
+        # Imported in ready(): views and queries load models, which the app registry holds only now.
         from gongzhi.core import views as core_views
         from gongzhi.territory.queries import home_summary
 

@@ -8,8 +8,12 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.urls import reverse
 
+from gongzhi.accounts.models import RoleAssignment
 from gongzhi.core.actors import Actor
 from gongzhi.core.scoping import get_scope
+from gongzhi.orgs.models import Organisation
+from gongzhi.people.models import PartyMember, Person
+from gongzhi.people.queries import decorate_people
 from gongzhi.territory.models import LEVEL_ORDER, Level, TerritoryNode
 
 # Levels whose node page lists the residents in the subtree (above these the lists get too long
@@ -51,7 +55,6 @@ def resident_counts(actor: Actor, node: TerritoryNode, children: list[TerritoryN
     per level, so that is one query, two where a grid holds both compounds and buildings). A
     correlated subquery per child would rescan the subtree once per child.
     """
-    from gongzhi.people.models import Person  # people depends on territory, not the reverse
 
     counts: dict[int, int] = {}
     by_length: dict[int, dict[str, int]] = {}
@@ -180,11 +183,6 @@ def home_summary(actor: Actor) -> HomeSummary:
     """What the signed-in user sees first: their roles, and counts inside their own territory.
     Residents (no staff role) see their own record and their household only."""
     from django.utils.translation import gettext as _
-
-    from gongzhi.accounts.models import RoleAssignment
-    from gongzhi.orgs.models import Organisation
-    from gongzhi.people.models import PartyMember, Person
-    from gongzhi.people.queries import decorate_people
 
     scope = get_scope(actor)
     summary = HomeSummary()
